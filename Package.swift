@@ -1,0 +1,41 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "ToolHost",
+    products: [
+        .executable(name: "toolhost", targets: ["toolhost"]),
+        .library(name: "ToolHostCore", targets: ["ToolHostCore"]),
+        .library(name: "ToolHostTools", targets: ["ToolHostTools"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // Process-spawning primitives that Swift cannot reach directly: posix_spawn with a new
+        // process group, chdir and closefrom; the child-subreaper flag; pidfd_open.
+        .target(name: "CProcessSupport"),
+        // Catalogue + invocation: manifests, schemas, validation, plugin runner, config.
+        .target(
+            name: "ToolHostCore",
+            dependencies: ["CProcessSupport", .product(name: "Yams", package: "Yams")]
+        ),
+        // Built-in in-process handlers, one folder per tool.
+        .target(name: "ToolHostTools", dependencies: ["ToolHostCore"]),
+        // The command-line front end: parses, formats, delegates.
+        .executableTarget(
+            name: "toolhost",
+            dependencies: [
+                "ToolHostCore", "ToolHostTools",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "ToolHostCoreTests", dependencies: ["ToolHostCore"]),
+        .testTarget(name: "ToolHostToolsTests", dependencies: ["ToolHostTools", "ToolHostCore"]),
+        .testTarget(
+            name: "ToolHostCLITests",
+            dependencies: ["ToolHostCore", "toolhost"]
+        ),
+    ]
+)

@@ -1,0 +1,31 @@
+#ifndef TOOLHOST_CPROCESS_SUPPORT_H
+#define TOOLHOST_CPROCESS_SUPPORT_H
+
+#include <sys/types.h>
+
+/// Starts `path` with `argv` and `envp` as the leader of a new process group.
+///
+/// The child gets `stdin_fd`, `stdout_fd` and `stderr_fd` as its descriptors 0, 1 and 2, every
+/// other descriptor closed, the default disposition for every signal, an empty signal mask and
+/// `cwd` as its working directory (when not NULL). Returns 0 and stores the pid, or an errno.
+int toolhost_spawn(const char *path, char *const argv[], char *const envp[], const char *cwd,
+                   int stdin_fd, int stdout_fd, int stderr_fd, pid_t *pid_out);
+
+/// Marks the calling process as a child subreaper so that orphaned descendants (a plugin's own
+/// children) are re-parented to it and can be reaped. Returns 0 or an errno.
+int toolhost_become_subreaper(void);
+
+/// Returns a pidfd for `pid` that polls readable once the process exits, or -1 with errno set
+/// (ENOSYS on kernels before 5.3).
+int toolhost_pidfd_open(pid_t pid);
+
+/// Sets the address-space limit of a running process (`memory_limit_mb`). Returns 0 or an errno.
+int toolhost_limit_address_space(pid_t pid, unsigned long long bytes);
+
+/// Creates a pipe whose two ends are close-on-exec. Returns 0 or an errno.
+int toolhost_cloexec_pipe(int fds[2]);
+
+/// Sets O_NONBLOCK on `fd`. Returns 0 or an errno.
+int toolhost_set_nonblocking(int fd);
+
+#endif

@@ -1,0 +1,90 @@
+/// Remembers the parsed YAML of each tool file, keyed by path, size and modification time, so
+/// that listing an unchanged catalogue reads one JSON file instead of parsing every YAML file.
+///
+/// The cache is an optimisation only: a missing, stale, corrupt or unwritable cache file is
+/// ignored (and rebuilt), never an error. Entries from another ToolHost version are discarded.
+struct CatalogueCache {
+    static let formatVersion: Int64 = 1
+
+    private let path: String?
+    private var entries: [String: JSONObject]
+    private var isDirty = false
+
+    /// The cache file for `roots` inside `directory`, loaded if present and current.
+    init(directory: String?, roots: [String]) {
+        guard let directory else {
+            path = nil
+            entries = [:]
+            return
+        }
+        let path = FilePath.join(directory, "catalogue-\(Self.fingerprint(of: roots)).json")
+        self.path = path
+        entries = Self.read(path) ?? [:]
+    }
+
+    /// The parsed document (or failure) stored for `file` if the file has not changed since.
+    func lookup(_ file: ToolFile) -> Result<JSONValue, Diagnostic>? {
+        guard let entry = entries[file.path],
+              entry["size"] == .integer(file.size), entry["modified"] == .integer(file.modified) else { return nil }
+        if let document = entry["document"] { return .success(document) }
+        guard let failure = entry["failure"] else { return nil }
+        return .failure(Diagnostic(
+            .error, failure["message"]?.stringValue ?? "not valid YAML", file: file.path,
+            line: failure["line"]?.integerValue, column: failure["column"]?.integerValue))
+    }
+
+    mutating func store(_ result: Result<JSONValue, Diagnostic>, for file: ToolFile) {
+        var entry: JSONObject = ["size": .integer(file.size), "modified": .integer(file.modified)]
+        switch result {
+        case .success(let document): entry["document"] = document
+        case .failure(let diagnostic):
+            var failure: JSONObject = ["message": .string(diagnostic.message)]
+            if let line = diagnostic.line { failure["line"] = .int(line) }
+            if let column = diagnostic.column { failure["column"] = .int(column) }
+            entry["failure"] = .object(failure)
+        }
+        entries[file.path] = entry
+        isDirty = true
+    }
+
+    /// Drops entries of files that no longer exist, then writes the cache if anything changed.
+    mutating func save(keeping files: [ToolFile]) {
+        let current = Set(files.map(\.path))
+        let before = entries.count
+        entries = entries.filter { current.contains($0.key) }
+        guard let path, isDirty || entries.count != before else { return }
+        var files = JSONObject()
+        for key in entries.keys.sorted() { files[key] = entries[key].map(JSONValue.object) }
+        let document: JSONValue = [
+            "format": .integer(Self.formatVersion), "toolhost": .string(ToolHostVersion.current), "files": .object(files),
+        ]
+        do {
+            try FileIO.makeDirectories(FilePath.directory(of: path))
+            try FileIO.writeAtomically(JSONWriter.bytes(document), to: path)
+            isDirty = false
+        } catch {
+            // Unwritable cache directory: the next run parses again; nothing is lost.
+        }
+    }
+
+    private static func read(_ path: String) -> [String: JSONObject]? {
+        guard let bytes = try? FileIO.read(path),
+              let document = try? JSONParser.parse(bytes),
+              document["format"] == .integer(formatVersion),
+              document["toolhost"]?.stringValue == ToolHostVersion.current,
+              let files = document["files"]?.objectValue else { return nil }
+        var entries: [String: JSONObject] = [:]
+        for (path, entry) in files { entries[path] = entry.objectValue }
+        return entries
+    }
+
+    /// A short stable name for a list of tools directories (64-bit FNV-1a in hex).
+    static func fingerprint(of roots: [String]) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in roots.joined(separator: "\n").utf8 {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x100_0000_01b3
+        }
+        return String(hash, radix: 16)
+    }
+}

@@ -1,0 +1,80 @@
+/// Checks tool definitions the way `toolhost validate` reports them: every problem of every
+/// file with its line, plus the catalogue-wide conflicts. Agent systems that generate YAML
+/// run this before installing a tool.
+public struct CatalogueLinter: Sendable {
+    /// Handler names that exist in this host; a definition naming another one is an error.
+    public let knownHandlers: Set<String>
+
+    public init(knownHandlers: Set<String>) { self.knownHandlers = knownHandlers }
+
+    /// Lints files and directories; each directory is a tools directory, in the given order.
+    public func lint(paths: [String]) -> [Diagnostic] {
+        var diagnostics: [Diagnostic] = []
+        var roots: [String] = []
+        var files: [ToolFile] = []
+        for path in paths {
+            if FileIO.isDirectory(path) {
+                roots.append(path)
+            } else if FileIO.isFile(path) {
+                files.append(ToolFile(path: path, id: FilePath.stem(of: path), rootIndex: -1,
+                                      root: FilePath.directory(of: path), size: 0, modified: 0))
+            } else {
+                diagnostics.append(Diagnostic(.error, "no such file or directory", file: path))
+            }
+        }
+        let scan = CatalogueScanner.scan(roots: roots)
+        diagnostics += scan.diagnostics
+        var outcomes: [(file: ToolFile, outcome: ToolFileLoader.Outcome)] = []
+        for file in files + scan.files {
+            let (outcome, fileDiagnostics) = lint(file)
+            outcomes.append((file, outcome))
+            diagnostics += fileDiagnostics
+        }
+        diagnostics += Catalogue(outcomes: outcomes.filter { $0.file.rootIndex >= 0 }).resolutionDiagnostics
+        return diagnostics
+    }
+
+    /// Lints YAML text that is not (yet) a file, e.g. a definition an agent just generated.
+    public func lint(yaml text: String, id: String, file: String = "<input>") -> [Diagnostic] {
+        lint(bytes: Array(text.utf8), file: ToolFile(path: file, id: id, rootIndex: -1, root: ".", size: 0, modified: 0)).diagnostics
+    }
+
+    private func lint(_ file: ToolFile) -> (ToolFileLoader.Outcome, [Diagnostic]) {
+        do {
+            let result = lint(bytes: try FileIO.read(file.path), file: file)
+            return (result.outcome, result.diagnostics)
+        } catch {
+            let diagnostic = Diagnostic(.error, "cannot read the file: \(error.reason)", file: file.path)
+            return (.failed(diagnostic), [diagnostic])
+        }
+    }
+
+    private func lint(bytes: [UInt8], file: ToolFile) -> (outcome: ToolFileLoader.Outcome, diagnostics: [Diagnostic]) {
+        let document: YAMLDocument
+        do {
+            document = try YAMLDocument.parse(bytes, trackingLines: true)
+        } catch {
+            let diagnostic = Diagnostic(.error, "not valid YAML: \(error.message)", file: file.path, line: error.line, column: error.column)
+            return (.failed(diagnostic), [diagnostic])
+        }
+        let outcome = ToolFileLoader.decode(document.root, file: file)
+        var found: [Diagnostic]
+        switch outcome {
+        case .failed(let diagnostic):
+            found = [diagnostic]
+        case .loaded(let tool):
+            found = tool.diagnostics
+            if let handler = tool.handler, !knownHandlers.contains(handler) {
+                found.append(.error("the handler '\(handler)' does not exist in this ToolHost (known: \(knownHandlers.sorted().joined(separator: ", ")))",
+                                    at: "/handler"))
+            }
+        }
+        let located = found.map { diagnostic -> Diagnostic in
+            var located = diagnostic
+            located.file = file.path
+            if located.line == nil, let pointer = diagnostic.pointer { located.line = document.line(at: pointer) }
+            return located
+        }
+        return (outcome, located)
+    }
+}

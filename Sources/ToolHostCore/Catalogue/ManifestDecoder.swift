@@ -1,0 +1,274 @@
+/// Reads a tool definition out of a parsed YAML document, tolerating what real catalogues do
+/// and recording what a user should fix as diagnostics (never throwing for a sloppy file).
+///
+/// Compatibility rules (DESIGN §2): `parameters` (and a list-style `inputs`) are aliases of
+/// `input_schema`; `command`/`args` may sit at the top level instead of in `executable:`;
+/// `timeout` is seconds and `timeout_ms` milliseconds; unknown `type`s are kept.
+public struct ManifestDecoder {
+    /// The top-level keys ToolHost reads; other keys are descriptive and kept as-is. Used to
+    /// suggest corrections for near-miss spellings such as `input_shema`.
+    static let knownKeys = ["name", "type", "description", "tags", "handler", "executable", "input_schema",
+                            "parameters", "output_schema", "command", "args", "inputs", "version"]
+
+    public struct Failure: Error, Sendable {
+        public let diagnostic: Diagnostic
+    }
+
+    /// Builds the definition of tool `id` from `document`, or fails when the document is not a
+    /// mapping (there is nothing to describe then).
+    public static func decode(_ document: JSONValue, id: String, file: String, toolsDirectory: String) throws(Failure) -> ToolDefinition {
+        guard case .object(let map) = document else {
+            let what = document.isNull ? "empty" : "a \(document.typeName), not a mapping"
+            throw Failure(diagnostic: .error("the file is \(what); a tool definition is a YAML mapping", at: ""))
+        }
+        var decoder = ManifestDecoder(map: map)
+        return decoder.definition(id: id, file: file, toolsDirectory: toolsDirectory)
+    }
+
+    private let map: JSONObject
+    private var diagnostics: [Diagnostic] = []
+
+    private init(map: JSONObject) { self.map = map }
+
+    private mutating func definition(id: String, file: String, toolsDirectory: String) -> ToolDefinition {
+        let name = text("name") ?? id
+        if map["name"] == nil { diagnostics.append(.warning("no 'name'; the id '\(id)' is shown instead", at: "")) }
+        let type = toolType()
+        let description = text("description") ?? ""
+        let handler = text("handler")
+        let executable = executableSpec()
+        let inputSchema = inputSchema()
+        let outputSchema: JSONValue? = map["output_schema"].flatMap { raw in
+            var normalizer = SchemaNormalizer()
+            let schema = normalizer.normalizeAnySchema(raw, at: "/output_schema")
+            diagnostics.append(contentsOf: normalizer.diagnostics)
+            return schema
+        }
+        checkRunnability(type: type, handler: handler, executable: executable)
+        checkPlaceholders(executable, inputSchema: inputSchema)
+        suggestMisspelledKeys()
+        return ToolDefinition(
+            id: id, name: name, type: type, description: description, tags: tags(), handler: handler,
+            executable: executable, inputSchema: inputSchema, outputSchema: outputSchema, document: map,
+            file: file, toolsDirectory: toolsDirectory, diagnostics: diagnostics
+        )
+    }
+
+    // MARK: Identity
+
+    private mutating func text(_ key: String, in object: JSONObject? = nil, at base: String = "") -> String? {
+        guard let value = (object ?? map)[key], !value.isNull else { return nil }
+        switch value {
+        case .string(let text): return text
+        case .integer, .double, .bool: return value.description
+        default:
+            diagnostics.append(.error("'\(key)' must be text, not \(value.typeName)", at: JSONPointer.appending(key, to: base)))
+            return nil
+        }
+    }
+
+    private mutating func toolType() -> ToolType {
+        if let name = text("type") {
+            let type = ToolType(name: name)
+            if !type.isKnown {
+                diagnostics.append(.warning(
+                    "unknown type '\(name)'; the tool is listed but cannot be run (known: executable, llm, custom, openapi, mcp, workflow, stream_producer, stream_consumer)",
+                    at: "/type"))
+            }
+            return type
+        }
+        if map["executable"] != nil || map["command"] != nil || map["handler"] != nil { return .executable }
+        diagnostics.append(.warning("no 'type'; assuming executable", at: ""))
+        return .executable
+    }
+
+    private mutating func tags() -> [String] {
+        switch map["tags"] {
+        case nil, .null?: return []
+        case .array(let elements)?: return elements.compactMap { $0.isNull ? nil : ($0.stringValue ?? $0.description) }
+        case .string(let single)?: return single.split(separator: ",").map { $0.trimmingSpaces }.filter { !$0.isEmpty }
+        case let other?:
+            diagnostics.append(.error("'tags' must be a list of words, not \(other.typeName)", at: "/tags"))
+            return []
+        }
+    }
+
+    // MARK: Executable
+
+    private mutating func executableSpec() -> ExecutableSpec? {
+        let block: JSONObject
+        let base: String
+        switch map["executable"] {
+        case .object(let object)?:
+            block = object
+            base = "/executable"
+        case nil, .null?:
+            guard map["command"] != nil else { return nil }
+            block = map  // top-level command/args
+            base = ""
+        case .string(let command)?:
+            return ExecutableSpec(command: command)
+        case let other?:
+            diagnostics.append(.error("'executable' must be a mapping with a 'command', not \(other.typeName)", at: "/executable"))
+            return nil
+        }
+        // `command` is the norm; some files say `script_path` with an optional `interpreter`.
+        var command: String
+        var args: [String] = []
+        if let explicit = text("command", in: block, at: base), !explicit.isEmpty {
+            command = explicit
+        } else if let script = text("script_path", in: block, at: base) {
+            command = script
+            if let interpreter = text("interpreter", in: block, at: base) {
+                command = interpreter
+                args = [script]
+            }
+        } else {
+            diagnostics.append(.error("'executable' has no 'command'", at: base))
+            return nil
+        }
+        args += arguments(block["args"], at: JSONPointer.appending("args", to: base))
+        return ExecutableSpec(
+            command: command,
+            args: args,
+            stdinMode: flag("stdin_mode", in: block, at: base) ?? true,
+            timeoutSeconds: timeoutSeconds(in: block, at: base),
+            workingDirectory: text("working_dir", in: block, at: base),
+            environment: environment(block["environment"] ?? block["env"], at: JSONPointer.appending("environment", to: base)),
+            installCommand: text("install_command", in: block, at: base) ?? text("install_command"),
+            memoryLimitMB: positiveInteger("memory_limit_mb", in: block, at: base)
+                ?? map["execution"]?.objectValue.flatMap { positiveInteger("memory_limit_mb", in: $0, at: "/execution") }
+        )
+    }
+
+    private mutating func arguments(_ raw: JSONValue?, at pointer: String) -> [String] {
+        switch raw {
+        case nil, .null?: return []
+        case .array(let elements)?:
+            return elements.enumerated().compactMap { index, element in
+                switch element {
+                case .string(let text): return text
+                case .integer, .double, .bool: return element.description
+                default:
+                    diagnostics.append(.error("argument \(index + 1) must be text, not \(element.typeName)",
+                                              at: JSONPointer.appending(index, to: pointer)))
+                    return nil
+                }
+            }
+        case .string(let single)?:
+            diagnostics.append(.warning("'args' should be a list; the string is passed as one argument", at: pointer))
+            return [single]
+        case let other?:
+            diagnostics.append(.error("'args' must be a list of strings, not \(other.typeName)", at: pointer))
+            return []
+        }
+    }
+
+    private mutating func flag(_ key: String, in block: JSONObject, at base: String) -> Bool? {
+        guard let value = block[key], !value.isNull else { return nil }
+        guard let flag = value.boolValue else {
+            diagnostics.append(.error("'\(key)' must be true or false, not \(value.description.clipped)",
+                                      at: JSONPointer.appending(key, to: base)))
+            return nil
+        }
+        return flag
+    }
+
+    private mutating func timeoutSeconds(in block: JSONObject, at base: String) -> Double? {
+        let execution = map["execution"]?.objectValue
+        for (source, sourceBase) in [(block, base), (execution ?? [:], "/execution")] {
+            if let seconds = positiveNumber("timeout", in: source, at: sourceBase) { return seconds }
+            if let milliseconds = positiveNumber("timeout_ms", in: source, at: sourceBase) { return milliseconds / 1000 }
+        }
+        return nil
+    }
+
+    private mutating func positiveNumber(_ key: String, in block: JSONObject, at base: String) -> Double? {
+        guard let value = block[key], !value.isNull else { return nil }
+        guard let number = value.numberValue, number > 0, number.isFinite else {
+            diagnostics.append(.error("'\(key)' must be a positive number, not \(value.description.clipped)",
+                                      at: JSONPointer.appending(key, to: base)))
+            return nil
+        }
+        return number
+    }
+
+    private mutating func positiveInteger(_ key: String, in block: JSONObject, at base: String) -> Int? {
+        guard let number = positiveNumber(key, in: block, at: base) else { return nil }
+        return Int(exactly: number.rounded(.up))
+    }
+
+    private mutating func environment(_ raw: JSONValue?, at pointer: String) -> [ExecutableSpec.EnvironmentEntry] {
+        switch raw {
+        case nil, .null?: return []
+        case .object(let object)?:
+            return object.compactMap { name, value in
+                switch value {
+                case .string(let text): return .init(name: name, value: text)
+                case .integer, .double, .bool: return .init(name: name, value: value.description)
+                case .null: return .init(name: name, value: "")
+                default:
+                    diagnostics.append(.error("environment variable '\(name)' must have a text value",
+                                              at: JSONPointer.appending(name, to: pointer)))
+                    return nil
+                }
+            }
+        case let other?:
+            diagnostics.append(.error("'environment' must be a mapping of NAME: value, not \(other.typeName)", at: pointer))
+            return []
+        }
+    }
+
+    // MARK: Schema
+
+    private mutating func inputSchema() -> JSONValue {
+        var normalizer = SchemaNormalizer()
+        let schema: JSONValue
+        if let raw = map["input_schema"] {
+            if map["parameters"] != nil {
+                diagnostics.append(.warning("both 'input_schema' and 'parameters' are given; 'parameters' is ignored", at: "/parameters"))
+            }
+            schema = normalizer.normalizeInputSchema(raw, at: "/input_schema")
+        } else if let raw = map["parameters"] {
+            schema = normalizer.normalizeInputSchema(raw, at: "/parameters")
+        } else if let raw = map["inputs"], case .array = raw {
+            schema = normalizer.normalizeInputSchema(raw, at: "/inputs")
+        } else {
+            schema = normalizer.normalizeInputSchema(nil, at: "")
+        }
+        diagnostics.append(contentsOf: normalizer.diagnostics)
+        return schema
+    }
+
+    // MARK: Consistency
+
+    private mutating func checkRunnability(type: ToolType, handler: String?, executable: ExecutableSpec?) {
+        if handler == nil, executable == nil, type == .executable {
+            diagnostics.append(.error("an executable tool needs an 'executable' block with a 'command' (or a 'handler')", at: ""))
+        }
+    }
+
+    /// Placeholders that name no input property would make every call fail; say so up front.
+    private mutating func checkPlaceholders(_ executable: ExecutableSpec?, inputSchema: JSONValue) {
+        guard let executable else { return }
+        let declared = Set(inputSchema["properties"]?.objectValue?.keys ?? [])
+        for (index, argument) in executable.args.enumerated() {
+            for name in Placeholders.names(in: argument)
+            where !Placeholders.builtIn.contains(name) && !declared.contains(name) {
+                diagnostics.append(.warning(
+                    "argument \(index + 1) uses {\(name)}, which is not a property of the input schema; calls must pass '\(name)'",
+                    at: map["executable"] == nil ? "/args/\(index)" : "/executable/args/\(index)"))
+            }
+        }
+    }
+
+    private mutating func suggestMisspelledKeys() {
+        for key in map.keys where !Self.knownKeys.contains(key) {
+            if let suggestion = Suggestions.closest(to: key, among: Self.knownKeys, limit: 1).first,
+               Suggestions.editDistance(Array(key), Array(suggestion)) <= 2, key.count > 3 {
+                diagnostics.append(.warning("unknown key '\(key)'; did you mean '\(suggestion)'?",
+                                            at: JSONPointer.appending(key, to: "")))
+            }
+        }
+    }
+}

@@ -1,0 +1,67 @@
+/// One tool as loaded from its YAML file: identity, how to run it, and its normalised schema.
+///
+/// The id is the file stem (`tools/executable/postgres_client.yaml` → `postgres_client`);
+/// `name` is only a display label. The whole document is kept so that `describe` can show every
+/// descriptive key (tiers, examples, usage notes...) as written.
+public struct ToolDefinition: Sendable {
+    public let id: String
+    public let name: String
+    public let type: ToolType
+    public let description: String
+    public let tags: [String]
+    /// The Swift handler that runs this tool in-process, when it names one.
+    public let handler: String?
+    /// How to run it as a child process, when it says.
+    public let executable: ExecutableSpec?
+    /// The input schema as JSON Schema (always an object schema).
+    public let inputSchema: JSONValue
+    public let outputSchema: JSONValue?
+    /// The YAML document as parsed.
+    public let document: JSONObject
+    /// Absolute path of the YAML file.
+    public let file: String
+    /// The configured tools directory the file was found under (`{tools_dir}`).
+    public let toolsDirectory: String
+    /// Problems found while reading the definition (none stop it from loading).
+    public let diagnostics: [Diagnostic]
+
+    public init(id: String, name: String, type: ToolType, description: String, tags: [String], handler: String?,
+                executable: ExecutableSpec?, inputSchema: JSONValue, outputSchema: JSONValue?,
+                document: JSONObject, file: String, toolsDirectory: String, diagnostics: [Diagnostic]) {
+        self.id = id
+        self.name = name
+        self.type = type
+        self.description = description
+        self.tags = tags
+        self.handler = handler
+        self.executable = executable
+        self.inputSchema = inputSchema
+        self.outputSchema = outputSchema
+        self.document = document
+        self.file = file
+        self.toolsDirectory = toolsDirectory
+        self.diagnostics = diagnostics
+    }
+
+    /// The folder of the YAML file (`{tool_dir}`).
+    public var directory: String { FilePath.directory(of: file) }
+
+    /// How this host would run the tool, or why it cannot.
+    public enum Runner: Sendable, Equatable {
+        case handler(String)
+        case plugin
+        case unsupported(reason: String)
+    }
+
+    public var runner: Runner {
+        if let handler { return .handler(handler) }
+        switch type {
+        case .executable, .custom:
+            if executable != nil { return .plugin }
+            return .unsupported(reason: "it has no 'executable' block with a command")
+        default:
+            if executable != nil, !type.isKnown { return .unsupported(reason: "its type '\(type)' is not one ToolHost knows") }
+            return .unsupported(reason: "ToolHost cannot run tools of type '\(type)' yet")
+        }
+    }
+}

@@ -1,0 +1,103 @@
+/// The ways a tool is shown to people and to other systems: a catalogue summary (`list`), a
+/// full description (`describe`), an MCP `tools/list` entry and an OpenAI function-calling
+/// `tools` entry. All are built from the same normalised schema.
+public enum ToolDescription {
+    /// The answer of `list` (CLI `--json` and the `tools_manager` tool alike):
+    /// `{"success": true, "data": [summaries], "count": n, "problems": [...]}`.
+    public static func listing(_ catalogue: Catalogue, type: String? = nil, tag: String? = nil,
+                               handlers: HandlerRegistry? = nil) -> JSONValue {
+        let tools = filtered(catalogue, type: type, tag: tag)
+        var answer: JSONObject = [
+            "success": true,
+            "data": .array(tools.map { summary(of: $0, in: catalogue, handlers: handlers) }),
+            "count": .int(tools.count),
+        ]
+        let problems = catalogue.diagnostics.filter { $0.severity != .note }
+        if !problems.isEmpty { answer["problems"] = .array(problems.map(\.json)) }
+        return .object(answer)
+    }
+
+    /// The catalogue's tools of type `type` carrying tag `tag` (either filter optional), by id.
+    public static func filtered(_ catalogue: Catalogue, type: String?, tag: String?) -> [ToolDefinition] {
+        catalogue.sortedTools.filter { tool in
+            (type.map { tool.type.name == $0.lowercased() } ?? true) && (tag.map { tool.tags.contains($0) } ?? true)
+        }
+    }
+
+    /// One line of `list`: who the tool is and whether it can run here.
+    public static func summary(of tool: ToolDefinition, in catalogue: Catalogue? = nil, handlers: HandlerRegistry? = nil) -> JSONValue {
+        var object: JSONObject = [
+            "id": .string(tool.id),
+            "name": .string(tool.name),
+            "type": .string(tool.type.name),
+            "description": .string(tool.description),
+            "tags": .array(tool.tags.map { .string($0) }),
+            "file": .string(tool.file),
+            "runner": .string(runnerLabel(tool, handlers: handlers)),
+        ]
+        if let shadowed = catalogue?.overrides[tool.id] {
+            object["overrides"] = .array(shadowed.map { .string($0) })
+        }
+        return .object(object)
+    }
+
+    /// Everything known about a tool: the normalised schema, how it runs, and every other key
+    /// of its YAML as written (tiers, examples, usage notes...).
+    public static func full(of tool: ToolDefinition, in catalogue: Catalogue? = nil, handlers: HandlerRegistry? = nil) -> JSONValue {
+        guard case .object(var object) = summary(of: tool, in: catalogue, handlers: handlers) else { return .null }
+        object["tools_dir"] = .string(tool.toolsDirectory)
+        if let handler = tool.handler { object["handler"] = .string(handler) }
+        if let executable = tool.executable { object["executable"] = executable.json }
+        object["input_schema"] = tool.inputSchema
+        if let output = tool.outputSchema { object["output_schema"] = output }
+        let shown: Set<String> = ["name", "type", "description", "tags", "handler", "executable", "input_schema",
+                                  "parameters", "output_schema", "command", "args", "inputs"]
+        for (key, value) in tool.document where !shown.contains(key) && object[key] == nil {
+            object[key] = value
+        }
+        if !tool.diagnostics.isEmpty {
+            object["problems"] = .array(tool.diagnostics.map { .string("\($0.severity.rawValue): \($0.message)") })
+        }
+        return .object(object)
+    }
+
+    /// The entry of MCP's `tools/list` result: name = tool id, JSON Schema as `inputSchema`.
+    public static func mcp(_ tool: ToolDefinition) -> JSONValue {
+        var object: JSONObject = ["name": .string(tool.id)]
+        if tool.name != tool.id { object["title"] = .string(tool.name) }
+        object["description"] = .string(tool.description)
+        object["inputSchema"] = tool.inputSchema
+        // No outputSchema: MCP clients would then require structured results that plugins'
+        // free-form JSON does not promise.
+        return .object(object)
+    }
+
+    /// The entry of OpenAI's `tools` array for function calling.
+    public static func openAI(_ tool: ToolDefinition) -> JSONValue {
+        [
+            "type": "function",
+            "function": [
+                "name": .string(openAIFunctionName(tool.id)),
+                "description": .string(tool.description),
+                "parameters": tool.inputSchema,
+            ],
+        ]
+    }
+
+    /// OpenAI function names allow `[A-Za-z0-9_-]{1,64}`; other characters become `_`.
+    public static func openAIFunctionName(_ id: String) -> String {
+        let cleaned = String(id.map { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") ? $0 : "_" })
+        return cleaned.isEmpty ? "tool" : String(cleaned.prefix(64))
+    }
+
+    /// "handler:NAME", "plugin", or "unsupported: reason".
+    static func runnerLabel(_ tool: ToolDefinition, handlers: HandlerRegistry?) -> String {
+        switch tool.runner {
+        case .handler(let name):
+            if let handlers, handlers.handler(named: name) == nil { return "unsupported: no handler '\(name)'" }
+            return "handler:\(name)"
+        case .plugin: return "plugin"
+        case .unsupported(let reason): return "unsupported: \(reason)"
+        }
+    }
+}

@@ -1,0 +1,143 @@
+/// Finds and reads ToolHost's configuration.
+///
+/// The file is `--config FILE`, else `$TOOLHOST_CONFIG`, else `./config.yaml` when it exists;
+/// with none, built-in defaults apply. Relative paths in the file are relative to the file's
+/// folder. `${VAR}` and `${VAR:-default}` in values are expanded from the environment first.
+///
+/// | key                                | environment override              | default            |
+/// |------------------------------------|-----------------------------------|--------------------|
+/// | `tools.paths` (list)               | `TOOLHOST_TOOLS_PATH` (`:`-separated) | `[tools]`      |
+/// | `tools.cache` (bool)               | `TOOLHOST_CATALOGUE_CACHE`        | true               |
+/// | `tools.cache_dir`                  | `TOOLHOST_CACHE_DIR`              | `~/.cache/toolhost`|
+/// | `plugins.timeout_seconds`          | `TOOLHOST_PLUGIN_TIMEOUT`         | 60                 |
+/// | `plugins.kill_grace_seconds`       | `TOOLHOST_PLUGIN_KILL_GRACE`      | 2                  |
+/// | `plugins.max_output_bytes`         | `TOOLHOST_PLUGIN_MAX_OUTPUT_BYTES`| 16777216           |
+/// | `plugins.environment.pass` (list)  | `TOOLHOST_PLUGIN_ENV_PASS` (`,`)  | `[]`               |
+/// | `plugins.environment.inherit_all`  | `TOOLHOST_PLUGIN_ENV_INHERIT_ALL` | false              |
+/// | `plugins.command_fallbacks` (map)  |                                   | `{python: python3}`|
+public enum ConfigLoader {
+    public static func load(
+        explicitPath: String? = nil,
+        environment: [String: String] = ProcessEnvironment.current(),
+        currentDirectory: String = FilePath.currentDirectory()
+    ) throws(ToolHostError) -> HostConfig {
+        let file: String?
+        if let explicit = explicitPath ?? environment["TOOLHOST_CONFIG"].flatMap({ $0.isEmpty ? nil : $0 }) {
+            let absolute = FilePath.absolute(explicit, relativeTo: currentDirectory)
+            guard FileIO.isFile(absolute) else {
+                throw ToolHostError(.invalidConfig, "The config file \(explicit) does not exist.",
+                                    details: ["config_file": .string(absolute)])
+            }
+            file = absolute
+        } else {
+            let candidate = FilePath.join(currentDirectory, "config.yaml")
+            file = FileIO.isFile(candidate) ? candidate : nil
+        }
+        var tree = JSONObject()
+        if let file {
+            tree = try parseFile(file)
+        }
+        return try settings(from: tree, file: file, environment: environment,
+                            baseDirectory: file.map(FilePath.directory(of:)) ?? currentDirectory)
+    }
+
+    private static func parseFile(_ file: String) throws(ToolHostError) -> JSONObject {
+        let bytes: [UInt8]
+        do {
+            bytes = try FileIO.read(file)
+        } catch {
+            throw ToolHostError(.invalidConfig, "Cannot read the config file \(error.path): \(error.reason).")
+        }
+        let document: YAMLDocument
+        do {
+            document = try YAMLDocument.parse(bytes)
+        } catch {
+            throw ToolHostError(.invalidConfig, "The config file \(file) is not valid YAML: \(error).")
+        }
+        switch document.root {
+        case .null: return [:]
+        case .object(let object): return object
+        default: throw ToolHostError(.invalidConfig, "The config file \(file) must be a YAML mapping of settings.")
+        }
+    }
+
+    /// Builds settings from a parsed tree; exposed for tests that do not want files.
+    public static func settings(from tree: JSONObject, file: String?, environment: [String: String],
+                                baseDirectory: String) throws(ToolHostError) -> HostConfig {
+        var expansion = EnvironmentExpansion(environment: environment)
+        let expanded: JSONObject
+        do {
+            expanded = try expand(tree, with: &expansion, path: "")
+        } catch {
+            throw ToolHostError(.invalidConfig, "\(file ?? "config"): \(error.message).")
+        }
+        var reader = ConfigReader(root: expanded, environment: environment)
+        var plugins = PluginSettings()
+        let toolsPaths = reader.stringList("tools.paths", env: "TOOLHOST_TOOLS_PATH", separator: ":") ?? ["tools"]
+        let cacheEnabled = reader.bool("tools.cache", env: "TOOLHOST_CATALOGUE_CACHE", default: true)
+        let cacheDirectory = reader.string("tools.cache_dir", env: "TOOLHOST_CACHE_DIR")
+        plugins.defaultTimeoutSeconds = reader.number("plugins.timeout_seconds", env: "TOOLHOST_PLUGIN_TIMEOUT",
+                                                      default: plugins.defaultTimeoutSeconds)
+        plugins.killGraceSeconds = reader.number("plugins.kill_grace_seconds", env: "TOOLHOST_PLUGIN_KILL_GRACE",
+                                                 default: plugins.killGraceSeconds)
+        plugins.maxOutputBytes = reader.integer("plugins.max_output_bytes", env: "TOOLHOST_PLUGIN_MAX_OUTPUT_BYTES",
+                                                default: plugins.maxOutputBytes)
+        plugins.passEnvironment = reader.stringList("plugins.environment.pass", env: "TOOLHOST_PLUGIN_ENV_PASS") ?? []
+        plugins.inheritEnvironment = reader.bool("plugins.environment.inherit_all", env: "TOOLHOST_PLUGIN_ENV_INHERIT_ALL",
+                                                 default: false)
+        if let fallbacks = reader.stringMap("plugins.command_fallbacks") { plugins.commandFallbacks = fallbacks }
+
+        if !reader.errors.isEmpty {
+            let location = file ?? "configuration"
+            throw ToolHostError(
+                .invalidConfig,
+                "\(location): \(reader.errors[0])\(reader.errors.count > 1 ? " (and \(reader.errors.count - 1) more)" : "").",
+                details: ["problems": .array(reader.errors.map { .string($0) })]
+            )
+        }
+        var warnings = reader.unknownKeys().map { "\(file ?? "config"): \($0)" }
+        for name in Set(expansion.unsetVariables).sorted() {
+            warnings.append("\(file ?? "config"): ${\(name)} is used but \(name) is not set; it expands to an empty value")
+        }
+        return HostConfig(
+            file: file,
+            toolsPaths: toolsPaths.map { FilePath.absolute($0, relativeTo: baseDirectory) },
+            catalogueCache: CatalogueCacheSettings(
+                isEnabled: cacheEnabled,
+                directory: cacheDirectory.map { FilePath.absolute($0, relativeTo: baseDirectory) }
+            ),
+            plugins: plugins,
+            warnings: warnings
+        )
+    }
+
+    private static func expand(_ object: JSONObject, with expansion: inout EnvironmentExpansion,
+                               path: String) throws(EnvironmentExpansion.Failure) -> JSONObject {
+        var result = JSONObject()
+        for (key, value) in object {
+            let keyPath = path.isEmpty ? key : "\(path).\(key)"
+            result[key] = try expand(value, with: &expansion, path: keyPath)
+        }
+        return result
+    }
+
+    private static func expand(_ value: JSONValue, with expansion: inout EnvironmentExpansion,
+                               path: String) throws(EnvironmentExpansion.Failure) -> JSONValue {
+        switch value {
+        case .string(let text):
+            do {
+                return .string(try expansion.expand(text))
+            } catch {
+                throw EnvironmentExpansion.Failure(message: "\(path): \(error.message)")
+            }
+        case .array(let elements):
+            var expanded: [JSONValue] = []
+            for element in elements { expanded.append(try expand(element, with: &expansion, path: path)) }
+            return .array(expanded)
+        case .object(let object):
+            return .object(try expand(object, with: &expansion, path: path))
+        default:
+            return value
+        }
+    }
+}

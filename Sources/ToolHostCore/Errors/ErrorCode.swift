@@ -1,0 +1,43 @@
+/// A stable, snake_case name for a kind of failure: the `error_code` field of every error answer.
+///
+/// Callers switch on these, so a code never changes meaning once shipped. Later libraries add
+/// their own codes as static members in extensions.
+public struct ErrorCode: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
+    public let rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+    public init(_ rawValue: String) { self.rawValue = rawValue }
+    public var description: String { rawValue }
+
+    /// The input is not JSON (syntax, encoding, empty).
+    public static let invalidJSON = ErrorCode("invalid_json")
+    /// The input is JSON but breaks the tool's schema or an operation's rules.
+    public static let invalidInput = ErrorCode("invalid_input")
+    /// No tool has the requested id.
+    public static let unknownTool = ErrorCode("unknown_tool")
+    /// Two files of one tools directory define the same id differently.
+    public static let conflictingDefinitions = ErrorCode("conflicting_tool_definitions")
+    /// The tool's YAML cannot be read or makes no sense for running it.
+    public static let invalidToolDefinition = ErrorCode("invalid_tool_definition")
+    /// The tool's type is one this host keeps in the catalogue but cannot run.
+    public static let unsupportedToolType = ErrorCode("unsupported_tool_type")
+    /// A `handler:` names no registered Swift handler.
+    public static let unknownHandler = ErrorCode("unknown_handler")
+    /// The input's `operation` is not one the handler offers.
+    public static let unknownOperation = ErrorCode("unknown_operation")
+    /// The plugin's command or script does not exist or is not executable.
+    public static let commandNotFound = ErrorCode("command_not_found")
+    /// The plugin could not be started for another reason (permissions, working directory...).
+    public static let spawnFailed = ErrorCode("spawn_failed")
+    /// The plugin ran longer than its timeout and was stopped.
+    public static let timeout = ErrorCode("timeout")
+    /// The plugin wrote more to stdout than the configured cap and was stopped.
+    public static let outputLimitExceeded = ErrorCode("output_limit_exceeded")
+    /// The plugin exited with a non-zero status.
+    public static let pluginFailed = ErrorCode("plugin_failed")
+    /// The configuration file or an environment override is wrong.
+    public static let invalidConfig = ErrorCode("invalid_config")
+    /// A file the command needed could not be read or written.
+    public static let ioError = ErrorCode("io_error")
+    /// A bug in ToolHost: the message says what was being done.
+    public static let internalError = ErrorCode("internal_error")
+}

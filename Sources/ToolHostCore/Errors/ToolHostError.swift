@@ -1,0 +1,51 @@
+/// A failure a person or an agent can act on: one clear sentence, a stable code, and the
+/// structured details that belong with it (violations, suggestions, the plugin's exit code...).
+///
+/// Every error answer ToolHost prints is `error.answer`:
+/// `{"success": false, "error": "...", "error_code": "...", ...details}`.
+public struct ToolHostError: Error, Sendable, CustomStringConvertible {
+    public let code: ErrorCode
+    public let message: String
+    /// Extra members of the error answer, in order.
+    public var details: JSONObject
+
+    public init(_ code: ErrorCode, _ message: String, details: JSONObject = [:]) {
+        self.code = code
+        self.message = message
+        self.details = details
+    }
+
+    public var description: String { message }
+
+    /// The JSON object printed for this failure.
+    public var answer: JSONValue {
+        var object: JSONObject = ["success": false, "error": .string(message), "error_code": .string(code.rawValue)]
+        for (key, value) in details where object[key] == nil { object[key] = value }
+        return .object(object)
+    }
+
+    /// The process exit status for this failure: 127 for "not found", 124 for timeouts, 2 for
+    /// input the caller must fix, 1 otherwise.
+    public var exitCode: Int32 {
+        switch code {
+        case .unknownTool, .commandNotFound: 127
+        case .timeout: 124
+        case .invalidJSON, .invalidInput, .unknownOperation: 2
+        default: 1
+        }
+    }
+}
+
+extension ToolHostError {
+    /// An `invalid_input` error listing every violation with its JSON path.
+    public static func invalidInput(_ violations: [Violation], tool: String? = nil) -> ToolHostError {
+        let summary = violations.count == 1
+            ? "\(violations[0].displayPath) \(violations[0].message)"
+            : "\(violations.count) problems, first: \(violations[0].displayPath) \(violations[0].message)"
+        let subject = tool.map { "Input for '\($0)' is invalid" } ?? "Input is invalid"
+        return ToolHostError(
+            .invalidInput, "\(subject): \(summary).",
+            details: ["violations": .array(violations.map(\.json))]
+        )
+    }
+}

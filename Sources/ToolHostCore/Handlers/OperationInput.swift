@@ -1,0 +1,53 @@
+/// Typed access to an operation's input fields, turning a missing or mistyped field into an
+/// `invalid_input` error with the field's JSON path.
+///
+/// The tool schema checks what is common to all operations; this checks what one operation
+/// needs (`describe` needs `tool`, `list` does not).
+public struct OperationInput: Sendable {
+    public let fields: JSONObject
+    private let toolID: String
+
+    public init(_ fields: JSONObject, tool: String) {
+        self.fields = fields
+        self.toolID = tool
+    }
+
+    public subscript(key: String) -> JSONValue? { fields[key].flatMap { $0.isNull ? nil : $0 } }
+
+    public func string(_ key: String) throws(ToolHostError) -> String {
+        guard let value = try optionalString(key) else { throw missing(key, "a string") }
+        return value
+    }
+
+    public func optionalString(_ key: String) throws(ToolHostError) -> String? {
+        guard let value = self[key] else { return nil }
+        guard case .string(let text) = value else { throw wrongType(key, "a string", value) }
+        return text
+    }
+
+    public func optionalInt(_ key: String) throws(ToolHostError) -> Int? {
+        guard let value = self[key] else { return nil }
+        guard let integer = value.integerValue else { throw wrongType(key, "an integer", value) }
+        return integer
+    }
+
+    public func optionalBool(_ key: String) throws(ToolHostError) -> Bool? {
+        guard let value = self[key] else { return nil }
+        guard case .bool(let flag) = value else { throw wrongType(key, "true or false", value) }
+        return flag
+    }
+
+    public func object(_ key: String) throws(ToolHostError) -> JSONObject {
+        guard let value = self[key] else { throw missing(key, "an object") }
+        guard case .object(let object) = value else { throw wrongType(key, "an object", value) }
+        return object
+    }
+
+    private func missing(_ key: String, _ expected: String) -> ToolHostError {
+        .invalidInput([Violation(path: "/\(key)", message: "is required (\(expected))")], tool: toolID)
+    }
+
+    private func wrongType(_ key: String, _ expected: String, _ value: JSONValue) -> ToolHostError {
+        .invalidInput([Violation(path: "/\(key)", message: "must be \(expected), not \(value.typeName)")], tool: toolID)
+    }
+}

@@ -1,0 +1,43 @@
+/// An in-process implementation of a tool, selected by the `handler:` key of its YAML.
+///
+/// The host has already validated the input against the tool's schema (defaults applied)
+/// when `handle` is called. A handler answers with the JSON object to print, in the shapes
+/// code-evolver parses (`{"success": true, "data": [...], "count": n}`), and reports failures
+/// by throwing `ToolHostError`, which the host turns into `{"success": false, ...}`.
+public protocol ToolHandler: Sendable {
+    /// The name YAML files use in `handler:`.
+    var name: String { get }
+    func handle(_ input: JSONObject, context: HandlerContext) throws(ToolHostError) -> JSONValue
+}
+
+/// What a handler may use besides its input: the tool being run and the host around it.
+public struct HandlerContext: Sendable {
+    public let tool: ToolDefinition
+    public let config: HostConfig
+    public let tools: ToolsManager
+    public let handlers: HandlerRegistry
+
+    public init(tool: ToolDefinition, config: HostConfig, tools: ToolsManager, handlers: HandlerRegistry) {
+        self.tool = tool
+        self.config = config
+        self.tools = tools
+        self.handlers = handlers
+    }
+}
+
+/// The Swift handlers this host can dispatch to, by name.
+public struct HandlerRegistry: Sendable {
+    private var handlers: [String: any ToolHandler] = [:]
+
+    public init(_ handlers: [any ToolHandler] = []) {
+        for handler in handlers { register(handler) }
+    }
+
+    public mutating func register(_ handler: any ToolHandler) {
+        handlers[handler.name] = handler
+    }
+
+    public func handler(named name: String) -> (any ToolHandler)? { handlers[name] }
+
+    public var names: [String] { handlers.keys.sorted() }
+}

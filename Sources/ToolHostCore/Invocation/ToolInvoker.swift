@@ -1,0 +1,98 @@
+/// Runs a tool by id: look it up, validate the input, then dispatch to its Swift handler or
+/// start it as a plugin. The one path every front end (CLI today, servers later) goes through.
+public struct ToolInvoker: Sendable {
+    public let config: HostConfig
+    public let tools: ToolsManager
+    public let handlers: HandlerRegistry
+    public let hostEnvironment: [String: String]
+
+    public init(config: HostConfig, handlers: HandlerRegistry,
+                hostEnvironment: [String: String] = ProcessEnvironment.current()) {
+        self.config = config
+        self.tools = ToolsManager(config: config, environment: hostEnvironment)
+        self.handlers = handlers
+        self.hostEnvironment = hostEnvironment
+    }
+
+    /// Per-call choices of the caller.
+    public struct Options: Sendable {
+        /// Overrides the tool's and the config's timeout (seconds).
+        public var timeoutSeconds: Double?
+        /// Sees plugin stderr as it arrives.
+        public var stderrObserver: (@Sendable (ArraySlice<UInt8>) -> Void)?
+        /// Receives warnings (e.g. an environment variable a tool wants but may not have).
+        public var warn: @Sendable (String) -> Void
+
+        public init(timeoutSeconds: Double? = nil, stderrObserver: (@Sendable (ArraySlice<UInt8>) -> Void)? = nil,
+                    warn: @escaping @Sendable (String) -> Void = { _ in }) {
+            self.timeoutSeconds = timeoutSeconds
+            self.stderrObserver = stderrObserver
+            self.warn = warn
+        }
+    }
+
+    /// What a call produced: a JSON answer (handlers, and every failure before a plugin ran),
+    /// or a plugin run, which the front end prints raw or as an envelope.
+    public enum Result: Sendable {
+        case answer(JSONValue, exitCode: Int32)
+        case plugin(PluginRun)
+
+        public static func failure(_ error: ToolHostError) -> Result { .answer(error.answer, exitCode: error.exitCode) }
+    }
+
+    /// Resolves the tool first, so an unknown id is reported before any input is read.
+    public func resolve(_ id: String) throws(ToolHostError) -> ToolDefinition {
+        let tool = try tools.definition(for: id)
+        switch tool.runner {
+        case .handler(let name) where handlers.handler(named: name) == nil:
+            throw ToolHostError(.unknownHandler,
+                                "Tool '\(id)' names the handler '\(name)', which this ToolHost does not have (it has: \(handlers.names.joined(separator: ", "))).")
+        case .unsupported(let reason):
+            throw ToolHostError(.unsupportedToolType, "Tool '\(id)' cannot be run: \(reason).",
+                                details: ["type": .string(tool.type.name)])
+        default:
+            return tool
+        }
+    }
+
+    public func invoke(_ tool: ToolDefinition, input: JSONObject, options: Options = Options()) -> Result {
+        let validation = SchemaValidator.validate(.object(input), against: tool.inputSchema)
+        guard validation.isValid else { return .failure(.invalidInput(validation.violations, tool: tool.id)) }
+        let validated = validation.value.objectValue ?? input
+        switch tool.runner {
+        case .handler(let name):
+            return runHandler(name, tool: tool, input: validated)
+        case .plugin:
+            return runPlugin(tool, input: validated, options: options)
+        case .unsupported(let reason):
+            return .failure(ToolHostError(.unsupportedToolType, "Tool '\(tool.id)' cannot be run: \(reason)."))
+        }
+    }
+
+    private func runHandler(_ name: String, tool: ToolDefinition, input: JSONObject) -> Result {
+        guard let handler = handlers.handler(named: name) else {
+            return .failure(ToolHostError(.unknownHandler, "Tool '\(tool.id)' names the handler '\(name)', which this ToolHost does not have."))
+        }
+        let context = HandlerContext(tool: tool, config: config, tools: tools, handlers: handlers)
+        do {
+            let answer = try handler.handle(input, context: context)
+            return .answer(answer, exitCode: answer["success"]?.boolValue == false ? 1 : 0)
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    private func runPlugin(_ tool: ToolDefinition, input: JSONObject, options: Options) -> Result {
+        let launcher = PluginLauncher(settings: config.plugins, hostEnvironment: hostEnvironment)
+        do {
+            var launch = try launcher.launch(tool, input: input, timeoutOverride: options.timeoutSeconds)
+            launch.warnings.forEach(options.warn)
+            launch.request.stderrObserver = options.stderrObserver
+            let outcome = try ProcessRunner.run(launch.request)
+            return .plugin(PluginRun(toolID: tool.id, commandLine: launch.commandLine, outcome: outcome,
+                                     timeoutSeconds: launch.request.timeoutSeconds, maxOutputBytes: launch.request.maxOutputBytes))
+        } catch {
+            return .failure(error)
+        }
+    }
+}

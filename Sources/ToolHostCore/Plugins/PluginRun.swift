@@ -1,0 +1,78 @@
+/// A finished plugin run and the two ways `toolhost run` can report it: the plugin's own stdout
+/// and exit code (the default, so ToolHost can stand in for running the script directly), or
+/// the envelope code-evolver's ToolsManager builds (`--envelope`).
+public struct PluginRun: Sendable {
+    public let toolID: String
+    public let commandLine: String
+    public let outcome: ProcessOutcome
+    public let timeoutSeconds: Double
+    public let maxOutputBytes: Int
+
+    /// The failure the host itself detected (timeout, runaway output), if any. A plugin that
+    /// merely exits non-zero is not a host failure: its own output says what went wrong.
+    public var hostError: ToolHostError? {
+        if outcome.timedOut {
+            return ToolHostError(.timeout, "Tool '\(toolID)' did not finish within \(Self.format(timeoutSeconds)) s and was stopped.",
+                                 details: ["exit_code": 124])
+        }
+        if outcome.stdoutOverflowed {
+            return ToolHostError(
+                .outputLimitExceeded,
+                "Tool '\(toolID)' wrote more than \(maxOutputBytes) bytes to stdout and was stopped (plugins.max_output_bytes).",
+                details: ["exit_code": .int(Int(exitCode))])
+        }
+        return nil
+    }
+
+    /// 124 after a timeout (what `timeout(1)` and code-evolver use), else the plugin's status.
+    public var exitCode: Int32 { outcome.timedOut ? 124 : outcome.exitStatus }
+
+    public var succeeded: Bool { hostError == nil && exitCode == 0 }
+
+    /// `{success, exit_code, stdout, stderr, command, output, duration_ms}` plus `error` and
+    /// `error_code` when the run failed. `output` is stdout parsed as JSON (Python's NaN and
+    /// Infinity accepted, written back as null), or null.
+    public var envelope: JSONValue {
+        let stdoutText = String(decoding: outcome.stdout, as: UTF8.self)
+        var stderrText = String(decoding: outcome.stderr, as: UTF8.self)
+        if outcome.stderrDroppedBytes > 0 { stderrText += "\n[toolhost: \(outcome.stderrDroppedBytes) more bytes of stderr dropped]" }
+        var envelope: JSONObject = [
+            "success": .bool(succeeded),
+            "exit_code": .int(Int(exitCode)),
+            "stdout": .string(stdoutText),
+            "stderr": .string(stderrText),
+            "command": .string(commandLine),
+        ]
+        switch parsedOutput {
+        case .success(let output): envelope["output"] = output
+        case .failure(let error):
+            envelope["output"] = .null
+            envelope["output_error"] = .string("stdout is not JSON: \(error)")
+        case nil: envelope["output"] = .null
+        }
+        envelope["duration_ms"] = .double((outcome.durationSeconds * 1000 * 100).rounded() / 100)
+        if case .signaled(let signal) = outcome.termination { envelope["signal"] = .int(Int(signal)) }
+        if let hostError {
+            envelope["error"] = .string(hostError.message)
+            envelope["error_code"] = .string(hostError.code.rawValue)
+        } else if exitCode != 0 {
+            envelope["error"] = .string("Tool '\(toolID)' exited with status \(exitCode).")
+            envelope["error_code"] = .string(ErrorCode.pluginFailed.rawValue)
+        }
+        return .object(envelope)
+    }
+
+    /// Stdout as JSON; nil when stdout is empty (or only whitespace).
+    public var parsedOutput: Result<JSONValue, JSONParseError>? {
+        guard outcome.stdout.contains(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }) else { return nil }
+        do {
+            return .success(try JSONParser.parse(outcome.stdout, options: .init(allowsNonFiniteNumbers: true)))
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    private static func format(_ seconds: Double) -> String {
+        seconds.rounded() == seconds ? String(Int(seconds)) : String(seconds)
+    }
+}

@@ -1,0 +1,63 @@
+/// Everything needed to run one child process the way DESIGN §3 prescribes.
+public struct ProcessRequest: Sendable {
+    /// Absolute path of the program.
+    public var executablePath: String
+    /// The full argv, argv[0] included.
+    public var arguments: [String]
+    /// `NAME=value` entries: the complete environment of the child.
+    public var environment: [String]
+    public var workingDirectory: String
+    /// Written to the child's stdin, which is then closed; nil closes stdin at once.
+    public var input: [UInt8]?
+    public var timeoutSeconds: Double
+    /// Between SIGTERM and SIGKILL when the process group is stopped.
+    public var killGraceSeconds: Double
+    /// Cap on captured stdout and on captured stderr, each.
+    public var maxOutputBytes: Int
+    public var memoryLimitBytes: UInt64?
+    /// Sees each chunk of stderr as it arrives (within the cap), e.g. to forward it live.
+    public var stderrObserver: (@Sendable (ArraySlice<UInt8>) -> Void)?
+
+    public init(executablePath: String, arguments: [String], environment: [String], workingDirectory: String,
+                input: [UInt8]?, timeoutSeconds: Double, killGraceSeconds: Double = 2,
+                maxOutputBytes: Int = 16 * 1024 * 1024, memoryLimitBytes: UInt64? = nil,
+                stderrObserver: (@Sendable (ArraySlice<UInt8>) -> Void)? = nil) {
+        self.executablePath = executablePath
+        self.arguments = arguments
+        self.environment = environment
+        self.workingDirectory = workingDirectory
+        self.input = input
+        self.timeoutSeconds = timeoutSeconds
+        self.killGraceSeconds = killGraceSeconds
+        self.maxOutputBytes = maxOutputBytes
+        self.memoryLimitBytes = memoryLimitBytes
+        self.stderrObserver = stderrObserver
+    }
+}
+
+/// How a child process ended and what it wrote.
+public struct ProcessOutcome: Sendable {
+    public enum Termination: Sendable, Equatable {
+        case exited(Int32)
+        case signaled(Int32)
+    }
+
+    public var termination: Termination
+    /// The timeout passed and the process group was stopped.
+    public var timedOut = false
+    /// Stdout passed the cap; the process group was stopped and `stdout` holds the first part.
+    public var stdoutOverflowed = false
+    public var stdout: [UInt8] = []
+    public var stderr: [UInt8] = []
+    /// Bytes of stderr beyond the cap, drained and dropped.
+    public var stderrDroppedBytes = 0
+    public var durationSeconds: Double = 0
+
+    /// The shell's convention: the exit code, or 128 + the signal number.
+    public var exitStatus: Int32 {
+        switch termination {
+        case .exited(let code): code
+        case .signaled(let signal): 128 + signal
+        }
+    }
+}

@@ -1,0 +1,242 @@
+import CProcessSupport
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Watches one running child: feeds its stdin, drains its output, enforces the timeout and the
+/// output cap, stops its process group and reaps every member.
+struct Supervisor {
+    private let pid: pid_t
+    private let request: ProcessRequest
+    private let started: Double
+
+    private var stdinFD: Int32?
+    private var stdoutFD: Int32?
+    private var stderrFD: Int32?
+    private var pidFD: Int32?
+    private var inputOffset = 0
+
+    private var outcome = ProcessOutcome(termination: .exited(0))
+    private var termination: ProcessOutcome.Termination?
+    private var leaderExitedAt = Double.infinity
+
+    /// Escalation of the stop: nothing sent yet, SIGTERM sent (SIGKILL due at the deadline),
+    /// SIGKILL sent (stop waiting for the pipes at the deadline).
+    private enum Stop {
+        case none
+        case terminating(killAt: Double)
+        case killed(giveUpAt: Double)
+    }
+
+    private var stop = Stop.none
+
+    init(pid: pid_t, request: ProcessRequest, pipes: Pipes, started: Double) {
+        self.pid = pid
+        self.request = request
+        self.started = started
+        stdoutFD = pipes.stdout.read
+        stderrFD = pipes.stderr.read
+        _ = toolhost_set_nonblocking(pipes.stdout.read)
+        _ = toolhost_set_nonblocking(pipes.stderr.read)
+        if let input = request.input, !input.isEmpty {
+            stdinFD = pipes.stdin.write
+            _ = toolhost_set_nonblocking(pipes.stdin.write)
+        } else {
+            close(pipes.stdin.write)
+        }
+        let descriptor = toolhost_pidfd_open(pid)
+        pidFD = descriptor >= 0 ? descriptor : nil
+    }
+
+    mutating func run() -> ProcessOutcome {
+        let deadline = started + request.timeoutSeconds
+        while termination == nil || stdoutFD != nil || stderrFD != nil {
+            let now = MonotonicClock.now()
+            advanceStop(now: now, deadline: deadline)
+            if case .killed(let giveUpAt) = stop, now >= giveUpAt { break }
+            pollOnce(timeout: pollTimeout(now: now, deadline: deadline))
+            if termination == nil { reapLeader(blocking: false) }
+        }
+        finish()
+        return outcome
+    }
+
+    // MARK: Escalation
+
+    private mutating func advanceStop(now: Double, deadline: Double) {
+        switch stop {
+        case .none:
+            if termination == nil, now >= deadline {
+                outcome.timedOut = true
+                beginStop(now: now)
+            } else if termination != nil, groupHasMembers() || now >= leaderExitedAt + request.killGraceSeconds {
+                // The plugin exited but left children behind (or something outside its group
+                // still holds its pipes): they go too, and the host stops waiting for them.
+                beginStop(now: now)
+            }
+        case .terminating(let killAt) where now >= killAt:
+            signalGroup(SIGKILL)
+            stop = .killed(giveUpAt: now + 1)
+        default:
+            break
+        }
+    }
+
+    private mutating func beginStop(now: Double) {
+        signalGroup(SIGTERM)
+        signalGroup(SIGCONT)  // a stopped process cannot act on SIGTERM
+        stop = .terminating(killAt: now + request.killGraceSeconds)
+    }
+
+    private func signalGroup(_ signal: Int32) {
+        _ = kill(-pid, signal)
+    }
+
+    private func groupHasMembers() -> Bool {
+        reapGroup()
+        return kill(-pid, 0) == 0
+    }
+
+    private func pollTimeout(now: Double, deadline: Double) -> Int32 {
+        var until: Double
+        switch stop {
+        case .none: until = termination == nil ? deadline : now + 0.05
+        case .terminating(let killAt): until = killAt
+        case .killed(let giveUpAt): until = giveUpAt
+        }
+        if pidFD == nil, termination == nil { until = min(until, now + 0.01) }
+        if termination != nil, case .terminating = stop { until = min(until, now + 0.02) }
+        return Int32(max(0, min((until - now) * 1000, 1000)).rounded(.up))
+    }
+
+    // MARK: I/O
+
+    private mutating func pollOnce(timeout: Int32) {
+        var descriptors: [pollfd] = []
+        if let fd = stdinFD { descriptors.append(pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)) }
+        if let fd = stdoutFD { descriptors.append(pollfd(fd: fd, events: Int16(POLLIN), revents: 0)) }
+        if let fd = stderrFD { descriptors.append(pollfd(fd: fd, events: Int16(POLLIN), revents: 0)) }
+        if let fd = pidFD, termination == nil { descriptors.append(pollfd(fd: fd, events: Int16(POLLIN), revents: 0)) }
+        guard !descriptors.isEmpty else {
+            usleep(useconds_t(max(timeout, 1)) * 1000)
+            return
+        }
+        let ready = poll(&descriptors, nfds_t(descriptors.count), timeout)
+        guard ready > 0 else { return }
+        for descriptor in descriptors where descriptor.revents != 0 {
+            switch descriptor.fd {
+            case stdinFD: writeInput()
+            case stdoutFD: drainStdout()
+            case stderrFD: drainStderr()
+            case pidFD: reapLeader(blocking: false)
+            default: break
+            }
+        }
+    }
+
+    private mutating func writeInput() {
+        guard let fd = stdinFD, let input = request.input else { return }
+        let written = input.withUnsafeBytes { buffer in
+            write(fd, buffer.baseAddress! + inputOffset, min(buffer.count - inputOffset, 65536))
+        }
+        if written > 0 { inputOffset += written }
+        // EPIPE: the plugin closed its stdin without reading everything; that is its choice.
+        if inputOffset >= input.count || (written < 0 && errno != EAGAIN && errno != EINTR) {
+            close(fd)
+            stdinFD = nil
+        }
+    }
+
+    private mutating func drainStdout() {
+        guard let fd = stdoutFD else { return }
+        readAvailable(fd) { chunk in
+            let room = request.maxOutputBytes - outcome.stdout.count
+            if chunk.count > room {
+                outcome.stdout.append(contentsOf: chunk.prefix(max(room, 0)))
+                if !outcome.stdoutOverflowed {
+                    outcome.stdoutOverflowed = true
+                    if case .none = stop { beginStop(now: MonotonicClock.now()) }
+                }
+            } else {
+                outcome.stdout.append(contentsOf: chunk)
+            }
+        } atEnd: {
+            close(fd)
+            stdoutFD = nil
+        }
+    }
+
+    private mutating func drainStderr() {
+        guard let fd = stderrFD else { return }
+        readAvailable(fd) { chunk in
+            let room = max(request.maxOutputBytes - outcome.stderr.count, 0)
+            let kept = chunk.prefix(room)
+            outcome.stderr.append(contentsOf: kept)
+            outcome.stderrDroppedBytes += chunk.count - kept.count
+            if !kept.isEmpty { request.stderrObserver?(kept) }
+        } atEnd: {
+            close(fd)
+            stderrFD = nil
+        }
+    }
+
+    /// Reads what is available now (up to 1 MiB per wake-up, to keep the loop responsive).
+    private func readAvailable(_ fd: Int32, _ consume: (ArraySlice<UInt8>) -> Void, atEnd: () -> Void) {
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        for _ in 0..<16 {
+            let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if count > 0 {
+                consume(buffer[0..<count])
+                if count < buffer.count { return }
+            } else if count == 0 || (errno != EAGAIN && errno != EINTR) {
+                atEnd()
+                return
+            } else {
+                return
+            }
+        }
+    }
+
+    // MARK: Reaping
+
+    private mutating func reapLeader(blocking: Bool) {
+        guard termination == nil else { return }
+        var status: Int32 = 0
+        var result: pid_t
+        repeat { result = waitpid(pid, &status, blocking ? 0 : WNOHANG) } while result < 0 && errno == EINTR
+        guard result == pid else { return }
+        // WIFEXITED / WEXITSTATUS / WTERMSIG, which Swift cannot import as macros.
+        let signal = status & 0x7F
+        termination = signal == 0 ? .exited((status >> 8) & 0xFF) : .signaled(signal)
+        leaderExitedAt = MonotonicClock.now()
+        if let fd = pidFD {
+            close(fd)
+            pidFD = nil
+        }
+    }
+
+    /// Reaps every member of the plugin's group that has become our child and has exited.
+    private func reapGroup() {
+        var status: Int32 = 0
+        while waitpid(-pid, &status, WNOHANG) > 0 {}
+    }
+
+    private mutating func finish() {
+        for fd in [stdinFD, stdoutFD, stderrFD].compactMap({ $0 }) { close(fd) }
+        stdinFD = nil
+        stdoutFD = nil
+        stderrFD = nil
+        if termination == nil {
+            signalGroup(SIGKILL)
+            reapLeader(blocking: true)
+        }
+        if groupHasMembers() {
+            signalGroup(SIGKILL)
+            let giveUp = MonotonicClock.now() + 1
+            while groupHasMembers(), MonotonicClock.now() < giveUp { usleep(1000) }
+        }
+        if let fd = pidFD { close(fd) }
+        outcome.termination = termination ?? .signaled(SIGKILL)
+        outcome.durationSeconds = MonotonicClock.now() - started
+    }
+}

@@ -1,0 +1,246 @@
+/// Checks a JSON value against a normalised JSON Schema and fills in declared defaults.
+///
+/// Supports the draft 2020-12 keywords tool schemas use: `type`, `enum`, `const`, numeric
+/// bounds and `multipleOf`, string lengths and `pattern`, `items`/`prefixItems`, item counts
+/// and `uniqueItems`, `properties`/`required`/`additionalProperties`/`patternProperties`,
+/// property counts, and `allOf`/`anyOf`/`oneOf`/`not`. Every violation is reported, each with
+/// the JSON Pointer of the offending value, so a caller can fix all of them in one go.
+///
+/// ```swift
+/// let result = SchemaValidator.validate(input, against: tool.inputSchema)
+/// if !result.violations.isEmpty { throw ToolHostError.invalidInput(result.violations) }
+/// let inputWithDefaults = result.value
+/// ```
+public struct SchemaValidator {
+    public struct Result: Sendable {
+        /// The input with the defaults of absent properties filled in.
+        public var value: JSONValue
+        public var violations: [Violation]
+        public var isValid: Bool { violations.isEmpty }
+    }
+
+    public static func validate(_ value: JSONValue, against schema: JSONValue) -> Result {
+        var validator = SchemaValidator()
+        var instance = value
+        validator.check(&instance, schema, path: "", applyingDefaults: true)
+        return Result(value: instance, violations: validator.violations)
+    }
+
+    private var violations: [Violation] = []
+
+    private mutating func fail(_ path: String, _ message: String) {
+        violations.append(Violation(path: path, message: message))
+    }
+
+    private mutating func check(_ instance: inout JSONValue, _ schema: JSONValue, path: String, applyingDefaults: Bool) {
+        guard case .object(let keywords) = schema else {
+            if schema.boolValue == false { fail(path, "is not allowed here") }
+            return
+        }
+        if let type = keywords["type"], !typeMatches(instance, type) {
+            fail(path, "must be \(describeType(type)), not \(describe(instance))")
+            return  // further keywords would only repeat the same mistake
+        }
+        if case .array(let allowed)? = keywords["enum"], !allowed.contains(instance) {
+            fail(path, "must be one of \(allowed.map(\.description).joined(separator: ", ")), not \(instance.description.clipped)")
+        }
+        if let constant = keywords["const"], constant != instance {
+            fail(path, "must be \(constant.description.clipped)")
+        }
+        switch instance {
+        case .integer, .double: checkNumber(instance, keywords, path: path)
+        case .string(let text): checkString(text, keywords, path: path)
+        case .array: checkArray(&instance, keywords, path: path, applyingDefaults: applyingDefaults)
+        case .object: checkObject(&instance, keywords, path: path, applyingDefaults: applyingDefaults)
+        default: break
+        }
+        checkCombinators(&instance, keywords, path: path, applyingDefaults: applyingDefaults)
+    }
+
+    // MARK: Scalars
+
+    private mutating func checkNumber(_ instance: JSONValue, _ keywords: JSONObject, path: String) {
+        guard let number = instance.numberValue else { return }
+        if let minimum = keywords["minimum"]?.numberValue, number < minimum {
+            fail(path, "must be at least \(format(minimum)), not \(instance)")
+        }
+        if let maximum = keywords["maximum"]?.numberValue, number > maximum {
+            fail(path, "must be at most \(format(maximum)), not \(instance)")
+        }
+        if let bound = keywords["exclusiveMinimum"]?.numberValue, number <= bound {
+            fail(path, "must be greater than \(format(bound)), not \(instance)")
+        }
+        if let bound = keywords["exclusiveMaximum"]?.numberValue, number >= bound {
+            fail(path, "must be less than \(format(bound)), not \(instance)")
+        }
+        if let divisor = keywords["multipleOf"]?.numberValue, divisor > 0 {
+            let quotient = number / divisor
+            if (quotient - quotient.rounded()).magnitude > 1e-9 * max(1, quotient.magnitude) {
+                fail(path, "must be a multiple of \(format(divisor)), not \(instance)")
+            }
+        }
+    }
+
+    private mutating func checkString(_ text: String, _ keywords: JSONObject, path: String) {
+        let length = text.unicodeScalars.count
+        if let minimum = keywords["minLength"]?.integerValue, length < minimum {
+            fail(path, "must be at least \(minimum) character\(minimum == 1 ? "" : "s") long")
+        }
+        if let maximum = keywords["maxLength"]?.integerValue, length > maximum {
+            fail(path, "must be at most \(maximum) character\(maximum == 1 ? "" : "s") long, not \(length)")
+        }
+        if let pattern = keywords["pattern"]?.stringValue, let regex = try? Regex(pattern),
+           (try? regex.firstMatch(in: text)) == nil {
+            fail(path, "must match the pattern \(pattern)")
+        }
+    }
+
+    // MARK: Containers
+
+    private mutating func checkArray(_ instance: inout JSONValue, _ keywords: JSONObject, path: String, applyingDefaults: Bool) {
+        guard case .array(var elements) = instance else { return }
+        if let minimum = keywords["minItems"]?.integerValue, elements.count < minimum {
+            fail(path, "must have at least \(minimum) item\(minimum == 1 ? "" : "s"), not \(elements.count)")
+        }
+        if let maximum = keywords["maxItems"]?.integerValue, elements.count > maximum {
+            fail(path, "must have at most \(maximum) item\(maximum == 1 ? "" : "s"), not \(elements.count)")
+        }
+        if keywords["uniqueItems"]?.boolValue == true {
+            var seen = Set<JSONValue>()
+            for (index, element) in elements.enumerated() where !seen.insert(element).inserted {
+                fail(JSONPointer.appending(index, to: path), "repeats an earlier item; items must be unique")
+            }
+        }
+        let prefix = keywords["prefixItems"]?.arrayValue ?? []
+        for index in elements.indices {
+            let itemSchema = index < prefix.count ? prefix[index] : keywords["items"]
+            guard let itemSchema else { continue }
+            check(&elements[index], itemSchema, path: JSONPointer.appending(index, to: path), applyingDefaults: applyingDefaults)
+        }
+        instance = .array(elements)
+    }
+
+    private mutating func checkObject(_ instance: inout JSONValue, _ keywords: JSONObject, path: String, applyingDefaults: Bool) {
+        guard case .object(var object) = instance else { return }
+        let properties = keywords["properties"]?.objectValue ?? [:]
+        for name in keywords["required"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        where object[name] == nil && properties[name]?["default"] == nil {
+            fail(JSONPointer.appending(name, to: path), "is required")
+        }
+        if let minimum = keywords["minProperties"]?.integerValue, object.count < minimum {
+            fail(path, "must have at least \(minimum) propert\(minimum == 1 ? "y" : "ies")")
+        }
+        if let maximum = keywords["maxProperties"]?.integerValue, object.count > maximum {
+            fail(path, "must have at most \(maximum) propert\(maximum == 1 ? "y" : "ies")")
+        }
+        let patterns = (keywords["patternProperties"]?.objectValue ?? [:]).compactMap { entry in
+            (try? Regex(entry.key)).map { ($0, entry.value) }
+        }
+        for name in object.keys {
+            guard var member = object[name] else { continue }
+            let memberPath = JSONPointer.appending(name, to: path)
+            var isDeclared = false
+            if let propertySchema = properties[name] {
+                isDeclared = true
+                check(&member, propertySchema, path: memberPath, applyingDefaults: applyingDefaults)
+            }
+            for (regex, patternSchema) in patterns where (try? regex.firstMatch(in: name)) != nil {
+                isDeclared = true
+                check(&member, patternSchema, path: memberPath, applyingDefaults: applyingDefaults)
+            }
+            if !isDeclared, let additional = keywords["additionalProperties"] {
+                if additional.boolValue == false {
+                    let known = properties.keys
+                    let hint = Suggestions.closest(to: name, among: known).first.map { "; did you mean '\($0)'?" } ?? ""
+                    fail(memberPath, "is not an allowed property\(hint)")
+                } else {
+                    check(&member, additional, path: memberPath, applyingDefaults: applyingDefaults)
+                }
+            }
+            object[name] = member
+        }
+        if applyingDefaults {
+            for (name, propertySchema) in properties where object[name] == nil {
+                if let defaultValue = propertySchema["default"] { object[name] = defaultValue }
+            }
+        }
+        instance = .object(object)
+    }
+
+    // MARK: Combinators
+
+    private mutating func checkCombinators(_ instance: inout JSONValue, _ keywords: JSONObject, path: String, applyingDefaults: Bool) {
+        if case .array(let all)? = keywords["allOf"] {
+            for schema in all { check(&instance, schema, path: path, applyingDefaults: applyingDefaults) }
+        }
+        if case .array(let any)? = keywords["anyOf"] {
+            let outcomes = any.map { Self.validate(instance, againstWithoutDefaults: $0) }
+            if !outcomes.contains(where: \.isEmpty) {
+                fail(path, "must match at least one of \(any.count) allowed forms (\(closestMismatch(outcomes)))")
+            }
+        }
+        if case .array(let one)? = keywords["oneOf"] {
+            let outcomes = one.map { Self.validate(instance, againstWithoutDefaults: $0) }
+            let matches = outcomes.filter(\.isEmpty).count
+            if matches == 0 {
+                fail(path, "must match exactly one of \(one.count) allowed forms (\(closestMismatch(outcomes)))")
+            } else if matches > 1 {
+                fail(path, "matches \(matches) of the allowed forms but must match exactly one")
+            }
+        }
+        if let negated = keywords["not"], Self.validate(instance, againstWithoutDefaults: negated).isEmpty {
+            fail(path, "must not match the excluded form")
+        }
+    }
+
+    private static func validate(_ instance: JSONValue, againstWithoutDefaults schema: JSONValue) -> [Violation] {
+        var validator = SchemaValidator()
+        var copy = instance
+        validator.check(&copy, schema, path: "", applyingDefaults: false)
+        return validator.violations
+    }
+
+    /// The alternative that came closest (fewest violations), as a hint to the caller.
+    private func closestMismatch(_ outcomes: [[Violation]]) -> String {
+        guard let closest = outcomes.filter({ !$0.isEmpty }).min(by: { $0.count < $1.count }),
+              let first = closest.first else { return "none matched" }
+        return "closest: \(first)"
+    }
+
+    // MARK: Wording
+
+    private func typeMatches(_ instance: JSONValue, _ type: JSONValue) -> Bool {
+        switch type {
+        case .string(let name): return SchemaType.matches(instance, name)
+        case .array(let names): return names.contains { $0.stringValue.map { SchemaType.matches(instance, $0) } ?? false }
+        default: return true
+        }
+    }
+
+    private func describeType(_ type: JSONValue) -> String {
+        let names = type.arrayValue?.compactMap(\.stringValue) ?? [type.stringValue ?? "?"]
+        return names.map { article($0) }.joined(separator: " or ")
+    }
+
+    private func describe(_ instance: JSONValue) -> String {
+        switch instance {
+        case .null: return "null"
+        case .object: return "an object"
+        case .array: return "an array"
+        default: return "\(article(instance.typeName)) (\(instance.description.clipped))"
+        }
+    }
+
+    private func article(_ name: String) -> String {
+        ["a", "e", "i", "o", "u"].contains(name.first.map(String.init) ?? "") ? "an \(name)" : "a \(name)"
+    }
+
+    private func format(_ number: Double) -> String {
+        number.rounded() == number && number.magnitude < 1e15 ? String(Int64(number)) : String(number)
+    }
+}
+
+extension String {
+    /// The text cut to 60 characters with an ellipsis, for quoting values in messages.
+    var clipped: String { count > 60 ? String(prefix(57)) + "..." : self }
+}

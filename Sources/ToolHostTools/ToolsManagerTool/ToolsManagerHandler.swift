@@ -1,0 +1,73 @@
+import ToolHostCore
+
+/// `tools_manager`: the catalogue inspected over JSON, for agents that cannot run the CLI's
+/// `list`, `describe` and `validate` commands themselves.
+///
+/// ```json
+/// {"operation": "list", "type": "executable", "tag": "database"}
+/// {"operation": "describe", "tool": "word_stats", "format": "mcp"}
+/// {"operation": "validate", "tool": "word_stats", "input": {"text": "hi"}}
+/// {"operation": "validate", "yaml": "name: X\ntype: executable\n...", "id": "x"}
+/// ```
+struct ToolsManagerHandler: OperationHandler {
+    let name = "tools_manager"
+
+    var operations: [Operation] {
+        [
+            Operation("list", summary: "Tools of the catalogue, optionally filtered by type and tag", body: list),
+            Operation("describe", summary: "One tool in full, or as an MCP or OpenAI tool entry", body: describe),
+            Operation("validate", summary: "Check an input against a tool's schema, or lint YAML", body: validate),
+        ]
+    }
+
+    private func list(_ input: OperationInput, _ context: HandlerContext) throws(ToolHostError) -> JSONValue {
+        let type = try input.optionalString("type")
+        let tag = try input.optionalString("tag")
+        return ToolDescription.listing(context.tools.loadCatalogue(), type: type, tag: tag, handlers: context.handlers)
+    }
+
+    private func describe(_ input: OperationInput, _ context: HandlerContext) throws(ToolHostError) -> JSONValue {
+        let id = try input.string("tool")
+        let format = try input.optionalString("format") ?? "json"
+        let catalogue = context.tools.loadCatalogue()
+        let tool = try catalogue.definition(for: id)
+        let data: JSONValue
+        switch format {
+        case "json": data = ToolDescription.full(of: tool, in: catalogue, handlers: context.handlers)
+        case "mcp": data = ToolDescription.mcp(tool)
+        case "openai": data = ToolDescription.openAI(tool)
+        default:
+            throw .invalidInput([Violation(path: "/format", message: "must be one of json, mcp, openai")], tool: context.tool.id)
+        }
+        return ["success": true, "data": data]
+    }
+
+    private func validate(_ input: OperationInput, _ context: HandlerContext) throws(ToolHostError) -> JSONValue {
+        let linter = CatalogueLinter(knownHandlers: Set(context.handlers.names))
+        if let yaml = try input.optionalString("yaml") {
+            return lintAnswer(linter.lint(yaml: yaml, id: try input.optionalString("id") ?? "tool"))
+        }
+        if let path = try input.optionalString("path") {
+            return lintAnswer(linter.lint(paths: [FilePath.absolute(path)]))
+        }
+        let id = try input.string("tool")
+        let candidate = try input.object("input")
+        let tool = try context.tools.definition(for: id)
+        let result = SchemaValidator.validate(.object(candidate), against: tool.inputSchema)
+        return [
+            "success": true,
+            "valid": .bool(result.isValid),
+            "violations": .array(result.violations.map(\.json)),
+            "input": result.value,
+        ]
+    }
+
+    private func lintAnswer(_ diagnostics: [Diagnostic]) -> JSONValue {
+        [
+            "success": true,
+            "valid": .bool(!diagnostics.contains { $0.severity == .error }),
+            "problems": .array(diagnostics.filter { $0.severity != .note }.map(\.json)),
+            "count": .int(diagnostics.filter { $0.severity != .note }.count),
+        ]
+    }
+}

@@ -1,0 +1,55 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import ArgumentParser
+import ToolHostCore
+
+/// Writing to the process's stdout and stderr: answers to stdout, everything else to stderr.
+enum Console {
+    static func write(_ bytes: some Collection<UInt8>, to descriptor: Int32 = STDOUT_FILENO) {
+        var remaining = Array(bytes)[...]
+        while !remaining.isEmpty {
+            let written = remaining.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
+            if written < 0 {
+                if errno == EINTR { continue }
+                return  // a closed pipe: nobody is listening any more
+            }
+            remaining = remaining.dropFirst(written)
+        }
+    }
+
+    @Sendable static func writeToStandardError(_ bytes: ArraySlice<UInt8>) {
+        write(bytes, to: STDERR_FILENO)
+    }
+
+    static func print(_ text: String, to descriptor: Int32 = STDOUT_FILENO) {
+        write(Array((text + "\n").utf8), to: descriptor)
+    }
+
+    /// Prints a JSON answer as one line (or indented with `pretty`).
+    static func printJSON(_ value: JSONValue, pretty: Bool = false) {
+        var bytes = JSONWriter.bytes(value, style: pretty ? .pretty : .compact)
+        bytes.append(0x0A)
+        write(bytes)
+    }
+
+    static func warn(_ message: String) {
+        print("toolhost: warning: \(message)", to: STDERR_FILENO)
+    }
+
+    /// Reports `error` for a command whose output is for people, and exits with its status.
+    static func fail(_ error: ToolHostError) -> ExitCode {
+        print("toolhost: error: \(error.message)", to: STDERR_FILENO)
+        return ExitCode(error.exitCode)
+    }
+
+    static var isStandardInputATerminal: Bool { isatty(STDIN_FILENO) == 1 }
+
+    static var terminalWidth: Int {
+        var size = winsize()
+        if isatty(STDOUT_FILENO) == 1, ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 {
+            return Int(size.ws_col)
+        }
+        return 120
+    }
+}

@@ -1,0 +1,48 @@
+import ArgumentParser
+import ToolHostCore
+import ToolHostTools
+
+struct DescribeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "describe",
+        abstract: "Show one tool: its normalised input schema, how it runs, and every key of its YAML.",
+        discussion: """
+            --format mcp prints the tool's entry of an MCP `tools/list` result; --format openai \
+            prints its entry of OpenAI's function-calling `tools` array. Both carry the normalised \
+            JSON Schema.
+            """
+    )
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case yaml, json, mcp, openai
+    }
+
+    @Argument(help: "The tool id.")
+    var tool: String
+
+    @Option(name: .long, help: "yaml (default), json, mcp or openai.")
+    var format: Format = .yaml
+
+    @OptionGroup var global: GlobalOptions
+
+    func run() throws {
+        let catalogue: Catalogue
+        let definition: ToolDefinition
+        do {
+            catalogue = ToolsManager(config: try global.loadConfig()).loadCatalogue()
+            definition = try catalogue.definition(for: tool)
+        } catch {
+            throw Console.fail(error)
+        }
+        let description: JSONValue = switch format {
+        case .yaml, .json: ToolDescription.full(of: definition, in: catalogue, handlers: BuiltinHandlers.registry)
+        case .mcp: ToolDescription.mcp(definition)
+        case .openai: ToolDescription.openAI(definition)
+        }
+        if format == .yaml {
+            Console.write(Array(YAMLWriter.string(description).utf8))
+        } else {
+            Console.printJSON(description, pretty: true)
+        }
+    }
+}

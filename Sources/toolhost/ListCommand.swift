@@ -1,0 +1,78 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import ArgumentParser
+import ToolHostCore
+import ToolHostTools
+
+struct ListCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "list",
+        abstract: "List the tools of the catalogue.",
+        discussion: """
+            Problems (files that do not parse, conflicting definitions) and overrides between \
+            tools directories are reported on stderr; `toolhost validate` shows every problem \
+            with its line.
+            """
+    )
+
+    @Option(name: .long, help: ArgumentHelp("Only tools of this type (executable, llm, custom, ...).", valueName: "type"))
+    var type: String?
+
+    @Option(name: .long, help: ArgumentHelp("Only tools with this tag.", valueName: "tag"))
+    var tag: String?
+
+    @Flag(name: .long, help: "Print {\"success\", \"data\": [...], \"count\", \"problems\"} as JSON.")
+    var json = false
+
+    @OptionGroup var global: GlobalOptions
+
+    func run() throws {
+        let config: HostConfig
+        do {
+            config = try global.loadConfig()
+        } catch {
+            throw Console.fail(error)
+        }
+        let catalogue = ToolsManager(config: config).loadCatalogue()
+        let handlers = BuiltinHandlers.registry
+        if json {
+            Console.printJSON(ToolDescription.listing(catalogue, type: type, tag: tag, handlers: handlers))
+            return
+        }
+        let tools = ToolDescription.filtered(catalogue, type: type, tag: tag)
+        printTable(tools, catalogue: catalogue, handlers: handlers)
+        for diagnostic in catalogue.diagnostics {
+            Console.print(diagnostic.description, to: STDERR_FILENO)
+        }
+        let withProblems = tools.filter { !$0.diagnostics.isEmpty }.count
+        if withProblems > 0 {
+            Console.print("\(withProblems) tool\(withProblems == 1 ? " has" : "s have") problems in their definition; run `toolhost validate` to see them.",
+                          to: STDERR_FILENO)
+        }
+    }
+
+    private func printTable(_ tools: [ToolDefinition], catalogue: Catalogue, handlers: HandlerRegistry) {
+        guard !tools.isEmpty else {
+            Console.print("No tools found in \(catalogue.scanDiagnostics.isEmpty ? "the tools directories" : "any existing tools directory").",
+                          to: STDERR_FILENO)
+            return
+        }
+        let idWidth = min(max(tools.map(\.id.count).max() ?? 2, 2), 40)
+        let typeWidth = max(tools.map(\.type.name.count).max() ?? 4, 4)
+        let descriptionWidth = max(Console.terminalWidth - idWidth - typeWidth - 4, 20)
+        Console.print("\(pad("ID", idWidth))  \(pad("TYPE", typeWidth))  DESCRIPTION")
+        for tool in tools {
+            var description = tool.description.split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
+            if case .unsupported = tool.runner { description = "[cannot run] " + description }
+            if catalogue.overrides[tool.id] != nil { description = "[overrides] " + description }
+            if description.count > descriptionWidth { description = String(description.prefix(descriptionWidth - 1)) + "…" }
+            Console.print("\(pad(tool.id, idWidth))  \(pad(tool.type.name, typeWidth))  \(description)")
+        }
+        Console.print("\(tools.count) tool\(tools.count == 1 ? "" : "s")", to: STDERR_FILENO)
+    }
+
+    private func pad(_ text: String, _ width: Int) -> String {
+        text.count >= width ? text : text + String(repeating: " ", count: width - text.count)
+    }
+}

@@ -1,0 +1,21 @@
+import ArgumentParser
+import ToolHostCore
+
+@main
+struct ToolHostCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "toolhost",
+        abstract: "Load YAML tool definitions, validate calls against their schemas, and run tools by name.",
+        discussion: """
+            A tool is one YAML file; its id is the file name without extension. Built-in tools run \
+            in-process as Swift handlers; other tools with an `executable:` block run as a child \
+            process that reads one JSON object on stdin and prints JSON on stdout.
+
+            Configuration: --config FILE, else $TOOLHOST_CONFIG, else ./config.yaml when present, \
+            else built-in defaults. Tools directories: --tools-dir, else $TOOLHOST_TOOLS_PATH \
+            (colon-separated), else tools.paths in the config.
+            """,
+        version: ToolHostVersion.current,
+        subcommands: [RunCommand.self, ListCommand.self, DescribeCommand.self, ValidateCommand.self]
+    )
+}
