@@ -31,11 +31,13 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "ToolHostCoreTests", dependencies: ["ToolHostCore"]),
-        .testTarget(name: "ToolHostToolsTests", dependencies: ["ToolHostTools", "ToolHostCore"]),
+        // Temporary directories and a runner for the real binary, shared by the test targets.
+        .target(name: "ToolHostTestSupport", dependencies: ["ToolHostCore"], path: "Tests/ToolHostTestSupport"),
+        .testTarget(name: "ToolHostCoreTests", dependencies: ["ToolHostCore", "ToolHostTestSupport"]),
+        .testTarget(name: "ToolHostToolsTests", dependencies: ["ToolHostTools", "ToolHostCore", "ToolHostTestSupport"]),
         .testTarget(
             name: "ToolHostCLITests",
-            dependencies: ["ToolHostCore", "toolhost"]
+            dependencies: ["ToolHostCore", "ToolHostTestSupport", "toolhost"]
         ),
     ]
 )

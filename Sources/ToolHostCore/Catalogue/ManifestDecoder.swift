@@ -60,11 +60,20 @@ public struct ManifestDecoder {
         guard let value = (object ?? map)[key], !value.isNull else { return nil }
         switch value {
         case .string(let text): return text
-        case .integer, .double, .bool: return value.description
+        case .integer, .double: return value.description
+        case .bool:
+            warnAboutBoolean(value, at: JSONPointer.appending(key, to: base))
+            return value.description
         default:
             diagnostics.append(.error("'\(key)' must be text, not \(value.typeName)", at: JSONPointer.appending(key, to: base)))
             return nil
         }
+    }
+
+    /// YAML 1.1 reads unquoted yes/no/on/off as booleans, so `command: yes` means "true".
+    private mutating func warnAboutBoolean(_ value: JSONValue, at pointer: String) {
+        diagnostics.append(.warning("this value reads as the boolean \(value) (YAML turns unquoted yes/no/on/off/true/false into booleans); quote it if you mean text",
+                                    at: pointer))
     }
 
     private mutating func toolType() -> ToolType {
@@ -112,33 +121,35 @@ public struct ManifestDecoder {
             diagnostics.append(.error("'executable' must be a mapping with a 'command', not \(other.typeName)", at: "/executable"))
             return nil
         }
+        // Every key is checked before deciding, so one pass reports every problem of the block.
+        let explicitCommand = text("command", in: block, at: base)
+        let script = text("script_path", in: block, at: base)
+        let interpreter = text("interpreter", in: block, at: base)
+        let args = arguments(block["args"], at: JSONPointer.appending("args", to: base))
+        let stdinMode = flag("stdin_mode", in: block, at: base)
+        let timeout = timeoutSeconds(in: block, at: base)
+        let workingDirectory = text("working_dir", in: block, at: base)
+        let environment = environment(block["environment"] ?? block["env"], at: JSONPointer.appending("environment", to: base))
+        let installCommand = text("install_command", in: block, at: base) ?? (base.isEmpty ? nil : text("install_command"))
+        let memoryLimit = positiveInteger("memory_limit_mb", in: block, at: base)
+            ?? map["execution"]?.objectValue.flatMap { positiveInteger("memory_limit_mb", in: $0, at: "/execution") }
+
         // `command` is the norm; some files say `script_path` with an optional `interpreter`.
-        var command: String
-        var args: [String] = []
-        if let explicit = text("command", in: block, at: base), !explicit.isEmpty {
-            command = explicit
-        } else if let script = text("script_path", in: block, at: base) {
-            command = script
-            if let interpreter = text("interpreter", in: block, at: base) {
-                command = interpreter
-                args = [script]
-            }
+        let command: String
+        var leadingArgs: [String] = []
+        if let explicitCommand, !explicitCommand.isEmpty {
+            command = explicitCommand
+        } else if let script {
+            command = interpreter ?? script
+            if interpreter != nil { leadingArgs = [script] }
         } else {
             diagnostics.append(.error("'executable' has no 'command'", at: base))
             return nil
         }
-        args += arguments(block["args"], at: JSONPointer.appending("args", to: base))
         return ExecutableSpec(
-            command: command,
-            args: args,
-            stdinMode: flag("stdin_mode", in: block, at: base) ?? true,
-            timeoutSeconds: timeoutSeconds(in: block, at: base),
-            workingDirectory: text("working_dir", in: block, at: base),
-            environment: environment(block["environment"] ?? block["env"], at: JSONPointer.appending("environment", to: base)),
-            installCommand: text("install_command", in: block, at: base) ?? text("install_command"),
-            memoryLimitMB: positiveInteger("memory_limit_mb", in: block, at: base)
-                ?? map["execution"]?.objectValue.flatMap { positiveInteger("memory_limit_mb", in: $0, at: "/execution") }
-        )
+            command: command, args: leadingArgs + args, stdinMode: stdinMode ?? true, timeoutSeconds: timeout,
+            workingDirectory: workingDirectory, environment: environment, installCommand: installCommand,
+            memoryLimitMB: memoryLimit)
     }
 
     private mutating func arguments(_ raw: JSONValue?, at pointer: String) -> [String] {
@@ -148,7 +159,10 @@ public struct ManifestDecoder {
             return elements.enumerated().compactMap { index, element in
                 switch element {
                 case .string(let text): return text
-                case .integer, .double, .bool: return element.description
+                case .integer, .double: return element.description
+                case .bool:
+                    warnAboutBoolean(element, at: JSONPointer.appending(index, to: pointer))
+                    return element.description
                 default:
                     diagnostics.append(.error("argument \(index + 1) must be text, not \(element.typeName)",
                                               at: JSONPointer.appending(index, to: pointer)))
@@ -243,7 +257,7 @@ public struct ManifestDecoder {
     // MARK: Consistency
 
     private mutating func checkRunnability(type: ToolType, handler: String?, executable: ExecutableSpec?) {
-        if handler == nil, executable == nil, type == .executable {
+        if handler == nil, executable == nil, type == .executable, map["executable"] == nil, map["command"] == nil {
             diagnostics.append(.error("an executable tool needs an 'executable' block with a 'command' (or a 'handler')", at: ""))
         }
     }

@@ -1,0 +1,112 @@
+import Testing
+import ToolHostTestSupport
+@testable import ToolHostCore
+
+@Suite("Environment expansion in config values")
+struct EnvironmentExpansionTests {
+    private func expand(_ text: String, _ environment: [String: String] = ["HOST": "db", "EMPTY": ""]) throws -> String {
+        var expansion = EnvironmentExpansion(environment: environment)
+        return try expansion.expand(text)
+    }
+
+    @Test func posixFormsHaveTheirDocumentedMeaning() throws {
+        #expect(try expand("${HOST}:5432") == "db:5432")
+        #expect(try expand("${PORT:-5432}") == "5432")
+        #expect(try expand("${EMPTY:-fallback}") == "fallback")
+        #expect(try expand("${EMPTY-fallback}") == "")
+        #expect(try expand("${UNSET-fallback}") == "fallback")
+        #expect(try expand("${HOST:-unused}") == "db")
+        #expect(try expand("${A:-${HOST}-x}") == "db-x")
+        #expect(try expand("cost $$5 and pa$word") == "cost $5 and pa$word")
+    }
+
+    @Test func requiredVariablesFailWithTheirMessage() throws {
+        #expect(throws: EnvironmentExpansion.Failure.self) { try expand("${TOKEN:?set TOKEN to your API key}") }
+        #expect(throws: EnvironmentExpansion.Failure.self) { try expand("${EMPTY:?}") }
+        #expect(try expand("${EMPTY?}") == "")
+    }
+
+    @Test func malformedReferencesAreErrors() {
+        #expect(throws: EnvironmentExpansion.Failure.self) { try expand("${HOST") }
+        #expect(throws: EnvironmentExpansion.Failure.self) { try expand("${}") }
+        #expect(throws: EnvironmentExpansion.Failure.self) { try expand("${HOST/x/y}") }
+    }
+
+    @Test func unsetVariablesWithoutDefaultAreRemembered() throws {
+        var expansion = EnvironmentExpansion(environment: [:])
+        #expect(try expansion.expand("${MISSING}") == "")
+        #expect(expansion.unsetVariables == ["MISSING"])
+    }
+}
+
+@Suite("Loading config.yaml")
+struct ConfigLoaderTests {
+    @Test func noFileMeansBuiltInDefaultsWithToolsBesideTheCurrentDirectory() throws {
+        let directory = TemporaryDirectory()
+        let config = try ConfigLoader.load(environment: [:], currentDirectory: directory.path)
+        #expect(config.file == nil)
+        #expect(config.toolsPaths == [directory.url("tools")])
+        #expect(config.plugins.defaultTimeoutSeconds == 60)
+        #expect(config.plugins.maxOutputBytes == 16 * 1024 * 1024)
+    }
+
+    @Test func relativePathsAreTakenFromTheConfigFilesFolder() throws {
+        let directory = TemporaryDirectory()
+        directory.write("conf/toolhost.yaml", "tools:\n  paths: [mine, /abs/tools]\n  cache_dir: cache\n")
+        let config = try ConfigLoader.load(explicitPath: "conf/toolhost.yaml", environment: [:], currentDirectory: directory.path)
+        #expect(config.file == directory.url("conf/toolhost.yaml"))
+        #expect(config.toolsPaths == [directory.url("conf/mine"), "/abs/tools"])
+        #expect(config.catalogueCache.directory == directory.url("conf/cache"))
+    }
+
+    @Test func environmentPicksTheFileAndOverridesValues() throws {
+        let directory = TemporaryDirectory()
+        directory.write("c.yaml", "plugins:\n  timeout_seconds: ${TIMEOUT:-15}\n  kill_grace_seconds: 3\n")
+        let config = try ConfigLoader.load(
+            environment: ["TOOLHOST_CONFIG": directory.url("c.yaml"), "TOOLHOST_PLUGIN_KILL_GRACE": "0.5",
+                          "TOOLHOST_TOOLS_PATH": "/a:/b", "TOOLHOST_PLUGIN_ENV_PASS": "API_KEY, OTHER"],
+            currentDirectory: "/")
+        #expect(config.plugins.defaultTimeoutSeconds == 15)
+        #expect(config.plugins.killGraceSeconds == 0.5)
+        #expect(config.toolsPaths == ["/a", "/b"])
+        #expect(config.plugins.passEnvironment == ["API_KEY", "OTHER"])
+        #expect(config.plugins.allowsVariable("API_KEY"))
+        #expect(!config.plugins.allowsVariable("AWS_SECRET_ACCESS_KEY"))
+    }
+
+    @Test func wrongTypesAreErrorsNamingTheKey() throws {
+        let directory = TemporaryDirectory()
+        directory.write("config.yaml", "plugins:\n  timeout_seconds: soon\n  environment:\n    inherit_all: maybe\n")
+        do {
+            _ = try ConfigLoader.load(environment: [:], currentDirectory: directory.path)
+            Issue.record("a wrong type was accepted")
+        } catch {
+            #expect(error.code == .invalidConfig)
+            #expect(error.message.contains("plugins.timeout_seconds"))
+            #expect(error.details["problems"]?.arrayValue?.count == 2)
+        }
+    }
+
+    @Test func unknownKeysAndUnsetVariablesAreWarnings() throws {
+        let directory = TemporaryDirectory()
+        directory.write("config.yaml", "plugins:\n  timeout_secnds: 5\ntools:\n  paths: [\"${TOOLS_ROOT}/tools\"]\n")
+        let config = try ConfigLoader.load(environment: [:], currentDirectory: directory.path)
+        #expect(config.warnings.contains { $0.contains("plugins.timeout_secnds") && $0.contains("did you mean 'plugins.timeout_seconds'") })
+        #expect(config.warnings.contains { $0.contains("TOOLS_ROOT") })
+    }
+
+    @Test func missingExplicitFileAndBrokenYAMLAreClearErrors() throws {
+        let directory = TemporaryDirectory()
+        #expect(throws: ToolHostError.self) {
+            try ConfigLoader.load(explicitPath: "nope.yaml", environment: [:], currentDirectory: directory.path)
+        }
+        directory.write("config.yaml", "tools: [unclosed\n")
+        do {
+            _ = try ConfigLoader.load(environment: [:], currentDirectory: directory.path)
+            Issue.record("broken YAML was accepted")
+        } catch {
+            #expect(error.code == .invalidConfig)
+            #expect(error.message.contains("not valid YAML"))
+        }
+    }
+}

@@ -1,0 +1,117 @@
+import Testing
+@testable import ToolHostCore
+
+@Suite("Reading tool definitions")
+struct ManifestDecoderTests {
+    private func decode(_ yaml: String, id: String = "tool") throws -> ToolDefinition {
+        try ManifestDecoder.decode(try YAMLDocument.parse(yaml).root, id: id, file: "/tools/x/\(id).yaml", toolsDirectory: "/tools")
+    }
+
+    @Test func executableBlockIsRead() throws {
+        let tool = try decode("""
+            name: Bulk
+            type: executable
+            description: Stores things
+            tags: [db, storage]
+            executable:
+              command: python
+              args: ["{tool_dir}/bulk.py", "--level", 3]
+              stdin_mode: true
+              timeout_ms: 1500
+              working_dir: ..
+              environment: {MODE: fast, LEVEL: 2}
+              install_command: pip install bulk
+              memory_limit_mb: 64
+            """)
+        #expect(tool.name == "Bulk")
+        #expect(tool.type == .executable)
+        #expect(tool.tags == ["db", "storage"])
+        #expect(tool.directory == "/tools/x")
+        let spec = try #require(tool.executable)
+        #expect(spec.command == "python")
+        #expect(spec.args == ["{tool_dir}/bulk.py", "--level", "3"])
+        #expect(spec.timeoutSeconds == 1.5)
+        #expect(spec.workingDirectory == "..")
+        #expect(spec.environment.map(\.name) == ["MODE", "LEVEL"])
+        #expect(spec.environment.last?.value == "2")
+        #expect(spec.installCommand == "pip install bulk")
+        #expect(spec.memoryLimitMB == 64)
+        #expect(tool.runner == .plugin)
+        #expect(tool.diagnostics.isEmpty)
+    }
+
+    @Test func topLevelCommandAndArgsAreAccepted() throws {
+        let tool = try decode("name: T\ntype: executable\ncommand: node\nargs: [\"{tool_dir}/t.js\"]\ntimeout: 5\n")
+        #expect(tool.executable?.command == "node")
+        #expect(tool.executable?.args == ["{tool_dir}/t.js"])
+        #expect(tool.executable?.timeoutSeconds == 5)
+    }
+
+    @Test func scriptPathWithInterpreterBecomesTheCommand() throws {
+        let tool = try decode("name: T\ntype: executable\nexecutable:\n  script_path: run.py\n  interpreter: python3\n  args: [--fast]\n")
+        #expect(tool.executable?.command == "python3")
+        #expect(tool.executable?.args == ["run.py", "--fast"])
+    }
+
+    @Test func parametersIsAnAliasOfInputSchema() throws {
+        let tool = try decode("name: T\ntype: llm\nparameters:\n  prompt: {type: string, required: true}\n")
+        #expect(tool.inputSchema["required"] == ["prompt"])
+        #expect(tool.runner == .unsupported(reason: "ToolHost cannot run tools of type 'llm' yet"))
+    }
+
+    @Test func unknownTypesAreKeptWithAWarning() throws {
+        let tool = try decode("name: T\ntype: quantum\nexecutable: {command: echo}\n")
+        #expect(tool.type == .other("quantum"))
+        #expect(tool.diagnostics.contains { $0.severity == .warning && $0.pointer == "/type" })
+        if case .unsupported = tool.runner {} else { Issue.record("an unknown type must not run") }
+    }
+
+    @Test func handlerToolsRunInProcess() throws {
+        let tool = try decode("name: T\ntype: executable\nhandler: tools_manager\nexecutable: {command: toolhost, args: [run, t]}\n")
+        #expect(tool.runner == .handler("tools_manager"))
+    }
+
+    @Test func problemsAreDiagnosedWithTheirPointers() throws {
+        let tool = try decode("""
+            name: T
+            type: executable
+            executable:
+              args: "{tool_dir}/x.py"
+              timeout: -1
+              stdin_mode: "sometimes"
+            input_shema:
+              a: string
+            """)
+        let pointers = Set(tool.diagnostics.compactMap(\.pointer))
+        #expect(pointers.contains("/executable"))             // no command
+        #expect(pointers.contains("/executable/timeout"))
+        #expect(pointers.contains("/executable/stdin_mode"))
+        #expect(pointers.contains("/input_shema"))            // did you mean input_schema?
+        #expect(tool.diagnostics.contains { $0.message.contains("did you mean 'input_schema'") })
+        #expect(tool.executable == nil)
+    }
+
+    @Test func placeholdersWithoutAnInputPropertyAreWarned() throws {
+        let tool = try decode("""
+            name: T
+            type: executable
+            executable: {command: lint, args: ["{source_file}", "{tool_dir}", "{mode}"]}
+            input_schema: {mode: {type: string}}
+            """)
+        let warnings = tool.diagnostics.filter { $0.message.contains("{source_file}") }
+        #expect(warnings.count == 1)
+        #expect(warnings.first?.pointer == "/executable/args/0")
+    }
+
+    @Test func unquotedYesAsACommandIsFlagged() throws {
+        let tool = try decode("name: T\ntype: executable\nexecutable:\n  command: yes\n  args: [on]\n")
+        #expect(tool.executable?.command == "true")
+        let pointers = tool.diagnostics.filter { $0.message.contains("boolean") }.compactMap(\.pointer)
+        #expect(pointers == ["/executable/command", "/executable/args/0"])
+    }
+
+    @Test func aDocumentThatIsNotAMappingFails() throws {
+        #expect(throws: ManifestDecoder.Failure.self) { try decode("- just\n- a list\n") }
+        #expect(throws: ManifestDecoder.Failure.self) { try decode("") }
+    }
+}

@@ -1,0 +1,108 @@
+import Testing
+@testable import ToolHostCore
+
+@Suite("Reading YAML like PyYAML does")
+struct YAMLDocumentTests {
+    @Test func skipsByteOrderMarkAndKeepsNonASCIIText() throws {
+        let bytes: [UInt8] = [0xEF, 0xBB, 0xBF] + Array("name: \"Résumé 🚀\"\ndescription: 日本語\n".utf8)
+        let document = try YAMLDocument.parse(bytes)
+        #expect(document.root["name"] == "Résumé 🚀")
+        #expect(document.root["description"] == "日本語")
+    }
+
+    @Test func turnsIntegerAndOtherKeysIntoText() throws {
+        let document = try YAMLDocument.parse("exit_codes:\n  0: ok\n  1: failed\n  true: yes-key\n")
+        let codes = try #require(document.root["exit_codes"]?.objectValue)
+        #expect(codes.keys == ["0", "1", "true"])
+        #expect(codes["0"] == "ok")
+    }
+
+    @Test func resolvesPlainScalarsWithYAML11Rules() throws {
+        let document = try YAMLDocument.parse("""
+            a: yes
+            b: Off
+            c: ~
+            d:
+            e: 0x1F
+            f: 0755
+            g: 1_000
+            h: 1.5
+            i: .inf
+            j: "yes"
+            k: '42'
+            l: 1.2.3
+            m: 2024-01-31
+            n: null
+            o: -7
+            p: 1e3
+            """)
+        let root = document.root
+        #expect(root["a"] == true)
+        #expect(root["b"] == false)
+        #expect(root["c"] == .null)
+        #expect(root["d"] == .null)
+        #expect(root["e"] == .integer(31))
+        #expect(root["f"] == .integer(493))
+        #expect(root["g"] == .integer(1000))
+        #expect(root["h"] == .double(1.5))
+        #expect(root["i"] == .double(.infinity))
+        #expect(root["j"] == "yes")
+        #expect(root["k"] == "42")
+        #expect(root["l"] == "1.2.3")
+        #expect(root["m"] == "2024-01-31")
+        #expect(root["n"] == .null)
+        #expect(root["o"] == .integer(-7))
+        #expect(root["p"] == .double(1000))
+    }
+
+    @Test func appliesMergeKeysWithExplicitKeysWinning() throws {
+        let document = try YAMLDocument.parse("""
+            defaults: &defaults
+              timeout: 10
+              stdin_mode: true
+            executable:
+              <<: *defaults
+              timeout: 30
+              command: python3
+            """)
+        #expect(document.root["executable"] == ["timeout": 30, "stdin_mode": true, "command": "python3"])
+    }
+
+    @Test func tracksTheLineOfEveryNodeWhenAsked() throws {
+        let document = try YAMLDocument.parse("""
+            name: X
+            input_schema:
+              count:
+                type: integr
+            """, trackingLines: true)
+        #expect(document.line(at: "/input_schema/count/type") == 4)
+        #expect(document.line(at: "/input_schema/count/missing/deeper") == 3)
+        #expect(document.line(at: "/name") == 1)
+    }
+
+    @Test func reportsSyntaxErrorsWithLineAndColumn() {
+        do {
+            _ = try YAMLDocument.parse("name: ok\nargs: [a, b\ndescription: x\n")
+            Issue.record("broken YAML was accepted")
+        } catch {
+            #expect(error.line != nil)
+            #expect(error.message.isEmpty == false)
+        }
+    }
+
+    @Test func reportsDuplicateKeysAndInvalidUTF8() {
+        #expect(throws: YAMLDocument.ParseError.self) { try YAMLDocument.parse("a: 1\na: 2\n") }
+        do {
+            _ = try YAMLDocument.parse([UInt8]("name: ".utf8) + [0xFF, 0xFE])
+            Issue.record("invalid UTF-8 was accepted")
+        } catch {
+            #expect(error.message.contains("UTF-8"))
+        }
+    }
+
+    @Test func writerQuotesStringsThatWouldReadBackAsOtherTypes() throws {
+        let value: JSONValue = ["flag": "yes", "number": "42", "text": "plain", "real": true, "lines": "a\nb"]
+        let text = YAMLWriter.string(value)
+        #expect(try YAMLDocument.parse(text).root == value)
+    }
+}
