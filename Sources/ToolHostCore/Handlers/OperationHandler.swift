@@ -5,10 +5,10 @@
 /// ```swift
 /// struct Greeter: OperationHandler {
 ///     let name = "greeter"
-///     var operations: [Operation] {
-///         [Operation("hello", summary: "Says hello") { input, _ in
-///             .object(["success": true, "message": .string("hello \(try input.string("who"))")])
-///         }]
+///     var operations: [Operation] { [Operation("hello", summary: "Says hello", body: hello)] }
+///
+///     private func hello(_ input: OperationInput, _ context: HandlerContext) throws(ToolHostError) -> JSONValue {
+///         ["success": true, "message": .string("hello \(try input.string("who"))")]
 ///     }
 /// }
 /// ```

@@ -63,6 +63,12 @@ extension JSONValue {
         }
     }
 
+    /// Element lookup on arrays; `nil` for other values and out-of-range indices.
+    public subscript(index: Int) -> JSONValue? {
+        guard case .array(let elements) = self, elements.indices.contains(index) else { return nil }
+        return elements[index]
+    }
+
     /// The JSON type name used in schema messages: "null", "boolean", "integer", "number", ...
     public var typeName: String {
         switch self {

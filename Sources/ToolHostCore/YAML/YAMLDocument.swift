@@ -127,7 +127,8 @@ extension YAMLDocument.ParseError {
         case let .scanner(context, problem, mark, _),
              let .parser(context, problem, mark, _),
              let .composer(context, problem, mark, _):
-            let prefix = context.map { "\($0.text), " } ?? ""
+            // libyaml points at where it gave up; the context says where the construct began.
+            let prefix = context.map { "\($0.text) (which began at line \($0.mark.line), column \($0.mark.column)), " } ?? ""
             self.init(message: "\(prefix)\(problem)", line: mark.line, column: mark.column)
         case let .reader(problem, offset, _, _):
             self.init(message: "\(problem)\(offset.map { " at byte \($0)" } ?? "")", line: nil, column: nil)
