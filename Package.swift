@@ -9,17 +9,19 @@ let package = Package(
         .library(name: "ToolHostTools", targets: ["ToolHostTools"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     ],
     targets: [
         // Process-spawning primitives that Swift cannot reach directly: posix_spawn with a new
         // process group, chdir and closefrom; the child-subreaper flag; pidfd_open.
         .target(name: "CProcessSupport"),
+        // libyaml from the system (Debian libyaml-dev). Used directly rather than through Yams,
+        // which links all of Foundation and ICU and tripled start-up time (see NOTES.md).
+        .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
         // Catalogue + invocation: manifests, schemas, validation, plugin runner, config.
         .target(
             name: "ToolHostCore",
-            dependencies: ["CProcessSupport", .product(name: "Yams", package: "Yams")]
+            dependencies: ["CProcessSupport", "CYAML"]
         ),
         // Built-in in-process handlers, one folder per tool.
         .target(name: "ToolHostTools", dependencies: ["ToolHostCore"]),

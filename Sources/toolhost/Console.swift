@@ -33,6 +33,13 @@ enum Console {
         write(bytes)
     }
 
+    /// Ends the process with `code`. Output is written unbuffered, so nothing is lost; going
+    /// straight to exit(3) skips ArgumentParser's error reporting, which `throw ExitCode`
+    /// would run even for success (a measurable share of every tool call's overhead).
+    static func exit(_ code: Int32) -> Never {
+        Glibc.exit(code)
+    }
+
     static func warn(_ message: String) {
         print("toolhost: warning: \(message)", to: STDERR_FILENO)
     }

@@ -52,29 +52,27 @@ struct RunCommand: ParsableCommand {
             tool = try invoker.resolve(self.tool)
             input = try InvocationInput.parse(try readInput(), source: self.input.map { $0 == "-" ? "stdin" : $0 } ?? "stdin")
         } catch {
-            Console.printJSON(error.answer, pretty: pretty)
-            throw ExitCode(error.exitCode)
+            answer(error.answer, exitCode: error.exitCode)
         }
         // Plugin stderr goes to the terminal as it comes, except in the envelope, which carries it.
         let forwardStderr: (@Sendable (ArraySlice<UInt8>) -> Void)? = envelope ? nil : Console.writeToStandardError
         let options = ToolInvoker.Options(timeoutSeconds: timeout, stderrObserver: forwardStderr,
                                           warn: { message in Console.warn(message) })
         switch invoker.invoke(tool, input: input, options: options) {
-        case .answer(let answer, let exitCode):
-            Console.printJSON(answer, pretty: pretty)
-            throw ExitCode(exitCode)
+        case .answer(let result, let exitCode):
+            answer(result, exitCode: exitCode)
         case .plugin(let run):
-            if envelope {
-                Console.printJSON(run.envelope, pretty: pretty)
-                throw ExitCode(run.exitCode)
-            }
-            if let hostError = run.hostError {
-                Console.printJSON(hostError.answer, pretty: pretty)
-                throw ExitCode(hostError.exitCode)
-            }
+            if envelope { answer(run.envelope, exitCode: run.exitCode) }
+            if let hostError = run.hostError { answer(hostError.answer, exitCode: hostError.exitCode) }
             Console.write(run.outcome.stdout)
-            throw ExitCode(run.exitCode)
+            Console.exit(run.exitCode)
         }
+    }
+
+    /// Prints the JSON answer and exits with `exitCode`.
+    private func answer(_ value: JSONValue, exitCode: Int32) -> Never {
+        Console.printJSON(value, pretty: pretty)
+        Console.exit(exitCode)
     }
 
     private func readInput() throws(ToolHostError) -> [UInt8] {

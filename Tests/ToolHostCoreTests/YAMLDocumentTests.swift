@@ -90,14 +90,36 @@ struct YAMLDocumentTests {
         }
     }
 
-    @Test func reportsDuplicateKeysAndInvalidUTF8() {
-        #expect(throws: YAMLDocument.ParseError.self) { try YAMLDocument.parse("a: 1\na: 2\n") }
+    @Test func duplicateKeysKeepTheLastValueWithAWarningLikePyYAML() throws {
+        let document = try YAMLDocument.parse("a: 1\nb: 2\na: 3\n", trackingLines: true)
+        #expect(document.root == ["a": 3, "b": 2])
+        #expect(document.warnings.count == 1)
+        #expect(document.warnings.first?.line == 3)
+        #expect(document.warnings.first?.message.contains("duplicate key 'a'") == true)
+    }
+
+    @Test func invalidUTF8IsRefused() {
         do {
             _ = try YAMLDocument.parse([UInt8]("name: ".utf8) + [0xFF, 0xFE])
             Issue.record("invalid UTF-8 was accepted")
         } catch {
             #expect(error.message.contains("UTF-8"))
         }
+    }
+
+    @Test func explicitTagsAndAliasesAreHonoured() throws {
+        let document = try YAMLDocument.parse("a: !!str 42\nb: !!int \"7\"\nc: &shared [1, 2]\nd: *shared\n")
+        #expect(document.root == ["a": "42", "b": 7, "c": [1, 2], "d": [1, 2]])
+    }
+
+    @Test func undefinedAliasesAndSecondDocumentsAreErrors() {
+        #expect(throws: YAMLDocument.ParseError.self) { try YAMLDocument.parse("a: *nowhere\n") }
+        #expect(throws: YAMLDocument.ParseError.self) { try YAMLDocument.parse("a: 1\n---\nb: 2\n") }
+    }
+
+    @Test func emptyDocumentIsNull() throws {
+        #expect(try YAMLDocument.parse("").root == .null)
+        #expect(try YAMLDocument.parse("# only a comment\n").root == .null)
     }
 
     @Test func writerQuotesStringsThatWouldReadBackAsOtherTypes() throws {

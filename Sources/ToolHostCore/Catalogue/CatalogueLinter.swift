@@ -58,12 +58,12 @@ public struct CatalogueLinter: Sendable {
             return (.failed(diagnostic), [diagnostic])
         }
         let outcome = ToolFileLoader.decode(document.root, file: file)
-        var found: [Diagnostic]
+        var found = document.warnings
         switch outcome {
         case .failed(let diagnostic):
-            found = [diagnostic]
+            found.append(diagnostic)
         case .loaded(let tool):
-            found = tool.diagnostics
+            found += tool.diagnostics
             if let handler = tool.handler, !knownHandlers.contains(handler) {
                 found.append(.error("the handler '\(handler)' does not exist in this ToolHost (known: \(knownHandlers.sorted().joined(separator: ", ")))",
                                     at: "/handler"))

@@ -48,13 +48,20 @@ public enum CatalogueScanner {
         guard stat(directory, &info) == 0,
               visited.insert(DirectoryIdentity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))).inserted,
               let handle = opendir(directory) else { return }
+        // With `onlyID`, file names are compared as C strings before any Swift String is made:
+        // `run` walks the whole catalogue on every call and should pay for directories only.
+        let wanted = onlyID.map { [Array("\($0).yaml".utf8CString), Array("\($0).yml".utf8CString)] }
         var entries: [(name: String, type: UInt8)] = []
         while let entry = readdir(handle) {
-            let name = withUnsafePointer(to: entry.pointee.d_name) {
-                $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+            let type = entry.pointee.d_type
+            let name: String? = withUnsafePointer(to: entry.pointee.d_name) {
+                $0.withMemoryRebound(to: CChar.self, capacity: 256) { raw -> String? in
+                    guard raw[0] != CChar(UInt8(ascii: ".")) else { return nil }
+                    if let wanted, type == UInt8(DT_REG), !wanted.contains(where: { strcmp(raw, $0) == 0 }) { return nil }
+                    return String(cString: raw)
+                }
             }
-            guard !name.hasPrefix(".") else { continue }
-            entries.append((name, entry.pointee.d_type))
+            if let name { entries.append((name, type)) }
         }
         closedir(handle)
         entries.sort { $0.name < $1.name }

@@ -277,9 +277,9 @@ public struct ManifestDecoder {
     }
 
     private mutating func suggestMisspelledKeys() {
-        for key in map.keys where !Self.knownKeys.contains(key) {
-            if let suggestion = Suggestions.closest(to: key, among: Self.knownKeys, limit: 1).first,
-               Suggestions.editDistance(Array(key), Array(suggestion)) <= 2, key.count > 3 {
+        for key in map.keys where key.utf8.count > 3 && !Self.knownKeys.contains(key) {
+            let nearMisses = Self.knownKeys.filter { Suggestions.editDistance(key, $0, atMost: 2) != nil }
+            if let suggestion = Suggestions.closest(to: key, among: nearMisses, limit: 1).first {
                 diagnostics.append(.warning("unknown key '\(key)'; did you mean '\(suggestion)'?",
                                             at: JSONPointer.appending(key, to: "")))
             }
