@@ -26,9 +26,9 @@ STATIC = os.path.join(ROOT, ".build-static/release/toolhost")
 
 
 def build():
-    subprocess.run(["swift", "build", "-c", "release"], cwd=ROOT, check=True)
-    subprocess.run(["swift", "build", "-c", "release", "--static-swift-stdlib", "--scratch-path", ".build-static"],
-                   cwd=ROOT, check=True)
+    subprocess.run(["swift", "build", "-c", "release", "--product", "toolhost"], cwd=ROOT, check=True)
+    subprocess.run(["swift", "build", "-c", "release", "--product", "toolhost", "--static-swift-stdlib",
+                    "--scratch-path", ".build-static"], cwd=ROOT, check=True)
 
 
 FLAT_TOOL = """# Generated benchmark tool {i}

@@ -27,7 +27,7 @@ public final class TemporaryDirectory: @unchecked Sendable {
     public func write(_ relative: String, bytes: [UInt8], executable: Bool = false) -> String {
         let target = url(relative)
         try? FileManager.default.createDirectory(atPath: FilePath.directory(of: target), withIntermediateDirectories: true)
-        FileManager.default.createFile(atPath: target, contents: Data(bytes),
+        _ = FileManager.default.createFile(atPath: target, contents: Data(bytes),
                                        attributes: executable ? [.posixPermissions: 0o755] : nil)
         return target
     }

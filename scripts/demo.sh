@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Sets up a fresh Debian machine if needed, builds the release binary, and runs real tools
+# from the shipped catalogue: the main job of ToolHost on its embedded defaults.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+swift build -c release --static-swift-stdlib --product toolhost >&2
+toolhost=.build/release/toolhost
+
+step() { printf '\n$ %s\n' "$*" >&2; }
+
+step "toolhost list"
+$toolhost list
+
+step "echo '{\"text\": ...}' | toolhost run word_stats"
+echo '{"text": "To be, or not to be, that is the question.", "top": 3}' | $toolhost run word_stats
+
+step "echo '{\"operation\": \"describe\", \"tool\": \"word_stats\", \"format\": \"mcp\"}' | toolhost run tools_manager"
+echo '{"operation": "describe", "tool": "word_stats", "format": "mcp"}' | $toolhost run tools_manager
+
+step "echo '{\"text\": 42}' | toolhost run word_stats   # invalid input: answered, nothing runs"
+echo '{"text": 42}' | $toolhost run word_stats || echo "(exit status $?)" >&2
+
+step "toolhost validate"
+$toolhost validate

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Installs what ToolHost needs on a fresh Debian machine; does nothing when all is present.
+# Needs the Swift toolchain on PATH (swift.org); installs Debian packages as root (or via sudo).
+set -euo pipefail
+
+if ! command -v swift >/dev/null 2>&1; then
+    echo "setup: the Swift toolchain is not on PATH; install Swift 6 from https://swift.org first." >&2
+    exit 1
+fi
+
+missing=()
+dpkg -s libyaml-dev >/dev/null 2>&1 || missing+=(libyaml-dev)   # YAML parser (system library)
+command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
+command -v python3 >/dev/null 2>&1 || missing+=(python3)        # example plugins and test plugins
+
+if ((${#missing[@]})); then
+    sudo=""
+    if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+    echo "setup: installing ${missing[*]}" >&2
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
