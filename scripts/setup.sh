@@ -12,6 +12,7 @@ missing=()
 dpkg -s libyaml-dev >/dev/null 2>&1 || missing+=(libyaml-dev)   # YAML parser (system library)
 command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
 command -v python3 >/dev/null 2>&1 || missing+=(python3)        # example plugins and test plugins
+python3 -c "import yaml" >/dev/null 2>&1 || missing+=(python3-yaml)   # tests compare YAML reading with PyYAML
 
 if ((${#missing[@]})); then
     sudo=""

@@ -10,7 +10,7 @@ struct RunCommandTests {
     @Test func pluginStdoutPassesThroughUnchangedWithDefaultsApplied() throws {
         let result = try fixture.run(["run", "echo"], input: #"{"message": "hi"}"#)
         #expect(result.status == 0)
-        #expect(result.stdoutText == #"{"message":"hi","times":1}"#)
+        #expect(result.stdoutText == #"{"message":"hi","times":1}"# + "\n")
     }
 
     @Test func envelopeIsTheRecordCodeEvolverParses() throws {
@@ -19,7 +19,7 @@ struct RunCommandTests {
         let envelope = result.json
         #expect(envelope["success"] == true)
         #expect(envelope["exit_code"] == 0)
-        #expect(envelope["stdout"] == #"{"message":"hi","times":1}"#)
+        #expect(envelope["stdout"] == .string(#"{"message":"hi","times":1}"# + "\n"))
         #expect(envelope["stderr"] == "")
         #expect(envelope["command"] == "cat")
         #expect(envelope["output"] == ["message": "hi", "times": 1])

@@ -103,28 +103,44 @@ struct CatalogueTests {
         #expect(catalogue.scanDiagnostics.first?.severity == .warning)
     }
 
-    /// The cache is keyed by path, size and mtime: content changed behind an unchanged key is
-    /// not re-read (which proves the cache is used), and a changed mtime is.
+    @Test func aBrokenOverrideBlocksTheToolInsteadOfFallingBackSilently() throws {
+        let directory = TemporaryDirectory()
+        directory.write("shipped/t.yaml", Self.tool("Shipped"))
+        let broken = directory.write("mine/t.yaml", "name: [unclosed\n")
+        let manager = ToolsManager(roots: [directory.url("shipped"), directory.url("mine")])
+        let catalogue = manager.loadCatalogue()
+        #expect(catalogue.tools["t"] == nil)
+        #expect(catalogue.diagnostics.contains { $0.severity == .error && $0.message.contains("cannot run") })
+        do {
+            _ = try manager.definition(for: "t")
+            Issue.record("the shipped tool ran in place of a broken override")
+        } catch {
+            #expect(error.code == .invalidToolDefinition)
+            #expect(error.message.contains(broken))
+        }
+    }
+
+    /// The cache is keyed by path, size, mtime, ctime and inode. An entry edited inside the
+    /// cache file is what a load returns while the file is unchanged (which proves the cache is
+    /// used); touching the file makes the next load read it again.
     @Test func cacheReusesUnchangedFilesAndRereadsChangedOnes() throws {
         let directory = TemporaryDirectory()
-        let file = directory.write("tools/t.yaml", Self.tool("AAAA"))
+        let file = directory.write("tools/t.yaml", Self.tool("Real"))
         let manager = ToolsManager(roots: [directory.url("tools")],
                                    cache: CatalogueCacheSettings(isEnabled: true, directory: directory.url("cache")))
-        #expect(manager.loadCatalogue().tools["t"]?.name == "AAAA")
+        #expect(manager.loadCatalogue().tools["t"]?.name == "Real")
         let cacheFiles = try FileManager.default.contentsOfDirectory(atPath: directory.url("cache"))
         #expect(cacheFiles.count == 1)
-
-        var info = stat()
-        #expect(stat(file, &info) == 0)
-        directory.write("tools/t.yaml", Self.tool("BBBB"))
-        var times = [info.st_atim, info.st_mtim]
-        #expect(utimensat(AT_FDCWD, file, &times, 0) == 0)
-        #expect(manager.loadCatalogue().tools["t"]?.name == "AAAA")
+        let cacheFile = "cache/\(cacheFiles[0])"
+        let cached = try #require(directory.read(cacheFile))
+        #expect(cached.contains("\"Real\""))
+        directory.write(cacheFile, cached.replacingOccurrences(of: "\"Real\"", with: "\"From cache\""))
+        #expect(manager.loadCatalogue().tools["t"]?.name == "From cache")
 
         try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(10)], ofItemAtPath: file)
-        #expect(manager.loadCatalogue().tools["t"]?.name == "BBBB")
+        #expect(manager.loadCatalogue().tools["t"]?.name == "Real")
 
-        directory.write("cache/\(cacheFiles[0])", "{corrupt")
-        #expect(manager.loadCatalogue().tools["t"]?.name == "BBBB")
+        directory.write(cacheFile, "{corrupt")
+        #expect(manager.loadCatalogue().tools["t"]?.name == "Real")
     }
 }

@@ -74,6 +74,17 @@ struct ConfigLoaderTests {
         #expect(!config.plugins.allowsVariable("AWS_SECRET_ACCESS_KEY"))
     }
 
+    @Test func relativePathsFromTheEnvironmentAreTakenFromTheCurrentDirectory() throws {
+        let directory = TemporaryDirectory()
+        directory.write("conf/config.yaml", "tools:\n  paths: [in-file]\n")
+        let config = try ConfigLoader.load(
+            explicitPath: "conf/config.yaml",
+            environment: ["TOOLHOST_TOOLS_PATH": "mine:other", "TOOLHOST_CACHE_DIR": "cache"],
+            currentDirectory: directory.path)
+        #expect(config.toolsPaths == [directory.url("mine"), directory.url("other")])
+        #expect(config.catalogueCache.directory == directory.url("cache"))
+    }
+
     @Test func wrongTypesAreErrorsNamingTheKey() throws {
         let directory = TemporaryDirectory()
         directory.write("config.yaml", "plugins:\n  timeout_seconds: soon\n  environment:\n    inherit_all: maybe\n")

@@ -64,6 +64,11 @@ struct JSONTests {
         #expect(try JSONParser.parse("92233720368547758070") == .double(92233720368547758070))
     }
 
+    @Test func numbersBeyondDoubleRangeAreRefused() {
+        #expect(throws: JSONParseError.self) { try JSONParser.parse(#"{"n": 1e400}"#) }
+        #expect(throws: JSONParseError.self) { try JSONParser.parse("-1e999") }
+    }
+
     @Test func writerEscapesControlCharactersAndRoundTrips() throws {
         let value: JSONValue = ["text": "line\nnext\u{01}\"q\"", "n": 3, "d": 0.25, "e": "é😀", "list": [1, 2.0]]
         let text = JSONWriter.string(value)

@@ -66,6 +66,17 @@ struct ManifestDecoderTests {
         if case .unsupported = tool.runner {} else { Issue.record("an unknown type must not run") }
     }
 
+    @Test func anUnknownTypeIsRefusedEvenWithAHandler() throws {
+        let tool = try decode("name: T\ntype: teleporter\nhandler: tools_manager\n")
+        #expect(tool.runner == .unsupported(reason: "its type 'teleporter' is not one ToolHost knows"))
+    }
+
+    @Test func absurdMemoryLimitsAreRefused() throws {
+        let tool = try decode("name: T\ntype: executable\nexecutable: {command: cat, memory_limit_mb: 1e15}\n")
+        #expect(tool.executable?.memoryLimitMB == nil)
+        #expect(tool.diagnostics.contains { $0.pointer == "/executable/memory_limit_mb" })
+    }
+
     @Test func handlerToolsRunInProcess() throws {
         let tool = try decode("name: T\ntype: executable\nhandler: tools_manager\nexecutable: {command: toolhost, args: [run, t]}\n")
         #expect(tool.runner == .handler("tools_manager"))

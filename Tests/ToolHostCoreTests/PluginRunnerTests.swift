@@ -41,7 +41,7 @@ struct PluginRunnerTests {
     @Test func inputIsWrittenToStdinCompactAndStdinIsClosed() throws {
         tool("echo", "  command: cat")
         let run = try run("echo", ["b": 1, "a": ["x": "é"]])
-        #expect(run.outcome.stdout == Array(#"{"b":1,"a":{"x":"é"}}"#.utf8))
+        #expect(run.outcome.stdout == Array(#"{"b":1,"a":{"x":"é"}}"#.utf8) + [0x0A])
         #expect(run.exitCode == 0)
         #expect(run.envelope["output"] == ["b": 1, "a": ["x": "é"]])
     }
@@ -63,6 +63,13 @@ struct PluginRunnerTests {
             .string(directory.url("tools/argv")), .string(directory.url("tools")),
             "$HOME; echo pwned > /tmp/x", "n=3", #"{"k":[1,true]}"#, "{literal: 1}",
         ])
+    }
+
+    @Test func aNULInAnArgumentValueIsRefusedBeforeItCanTruncateTheArgument() throws {
+        tool("nul", "  command: echo\n  args: [\"{file}\"]")
+        let answer = try answer("nul", ["file": "secret.key\u{0}.txt"])
+        #expect(answer["error_code"] == "invalid_input")
+        #expect(answer["violations"]?[0]?["path"] == "/file")
     }
 
     @Test func aPlaceholderWithoutInputIsAnInvalidInputError() throws {
@@ -144,6 +151,23 @@ struct PluginRunnerTests {
         #expect(!processExists(childPID))
     }
 
+    /// A child that leaves the process group (setsid) and keeps the pipes open cannot be
+    /// stopped by group; the host must still answer instead of waiting for it.
+    @Test func aChildThatLeftTheGroupDoesNotKeepTheHostWaiting() throws {
+        tool("escape", """
+              command: python3
+              args: ["-c", "import subprocess; p = subprocess.Popen(['sleep', '30'], start_new_session=True); open('{tool_dir}/child.pid', 'w').write(str(p.pid)); print('{}')"]
+              timeout: 20
+            """)
+        let run = try run("escape")
+        let childPID = directory.read("tools/escape/child.pid").flatMap { Int32($0) }
+        if let childPID { kill(childPID, SIGKILL) }
+        #expect(run.exitCode == 0)
+        #expect(run.outcome.stdout == Array("{}\n".utf8))
+        #expect(!run.outcome.timedOut)
+        #expect(run.outcome.durationSeconds < 10, "the host waited for a process outside the plugin's group")
+    }
+
     @Test func floodingStdoutPastTheCapStopsThePlugin() throws {
         tool("flood", "  command: \"yes\"\n  args: [flood]\n  timeout: 30")
         let run = try run("flood", invoker: invoker { $0.maxOutputBytes = 100_000 })
@@ -177,9 +201,9 @@ struct PluginRunnerTests {
         let run = try run("chatty", ["blob": .string(big)])
         #expect(run.exitCode == 0)
         #expect(!run.outcome.timedOut)
-        #expect(run.outcome.stdout.count == 3_000_000 + String(2_000_011).count)
+        #expect(run.outcome.stdout.count == 3_000_000 + String(2_000_012).count)  // {"blob":"x…"} + newline
         #expect(run.outcome.stderr.count == 3_000_000)
-        #expect(String(decoding: run.outcome.stdout.suffix(7), as: UTF8.self) == "2000011")
+        #expect(String(decoding: run.outcome.stdout.suffix(7), as: UTF8.self) == "2000012")
     }
 
     @Test func exitCodesAndSignalsFollowTheShellConvention() throws {

@@ -78,6 +78,24 @@ struct SchemaNormalizerTests {
         #expect(schema["required"] == ["type"])
     }
 
+    @Test func aFlatParameterNamedTypeWithAStringDescriptorStaysAParameter() throws {
+        let (schema, _) = try normalize("type: \"string - record kind\"\nname: \"string\"\n")
+        #expect(schema["properties"]?["type"] == ["type": "string", "description": "record kind"])
+        #expect(schema["properties"]?["name"] == ["type": "string"])
+    }
+
+    @Test func tupleItemsBecomePrefixItemsWithoutComplaint() throws {
+        let (schema, diagnostics) = try normalize("pair:\n  type: array\n  items: [{type: string}, {type: int}]\n")
+        #expect(diagnostics.isEmpty)
+        #expect(schema["properties"]?["pair"] == ["type": "array", "prefixItems": [["type": "string"], ["type": "integer"]]])
+    }
+
+    @Test func unsupportedKeywordsAndBadPatternPropertiesAreReported() throws {
+        let (_, diagnostics) = try normalize("a: {$ref: \"#/$defs/x\"}\nb: {type: object, patternProperties: {\"(\": {type: string}}}\n")
+        #expect(diagnostics.contains { $0.severity == .warning && $0.pointer == "/input_schema/a/$ref" })
+        #expect(diagnostics.contains { $0.severity == .error && $0.pointer == "/input_schema/b/patternProperties/(" })
+    }
+
     @Test func listStyleInputsAreReadByName() throws {
         let (schema, _) = try normalize("""
             - name: url

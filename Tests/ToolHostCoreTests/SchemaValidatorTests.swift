@@ -101,6 +101,15 @@ struct SchemaValidatorTests {
         #expect(SchemaValidator.validate("x", against: ["not": ["type": "string"]]).violations.count == 1)
     }
 
+    @Test func containsAndPropertyNamesApply() {
+        let needsNumber: JSONValue = ["type": "array", "contains": ["type": "integer"]]
+        #expect(SchemaValidator.validate(["a", 1], against: needsNumber).isValid)
+        #expect(SchemaValidator.validate(["a", "b"], against: needsNumber).violations.count == 1)
+        let lowerKeys: JSONValue = ["type": "object", "propertyNames": ["pattern": "^[a-z]+$"]]
+        #expect(SchemaValidator.validate(["ok": 1], against: lowerKeys).isValid)
+        #expect(SchemaValidator.validate(["Bad": 1], against: lowerKeys).violations.first?.path == "/Bad")
+    }
+
     @Test func prefixItemsCheckPositions() {
         let pair: JSONValue = ["type": "array", "prefixItems": [["type": "string"], ["type": "integer"]]]
         #expect(SchemaValidator.validate(["a", 1], against: pair).isValid)

@@ -35,6 +35,15 @@ struct YAMLDocumentTests {
             n: null
             o: -7
             p: 1e3
+            q: 1.5e+3
+            r: 1.5e3
+            s: 0o17
+            t: 1:30
+            u: .5
+            v: -.5
+            w: -2.
+            x: 0b101
+            y: 1:30.5
             """)
         let root = document.root
         #expect(root["a"] == true)
@@ -52,7 +61,16 @@ struct YAMLDocumentTests {
         #expect(root["m"] == "2024-01-31")
         #expect(root["n"] == .null)
         #expect(root["o"] == .integer(-7))
-        #expect(root["p"] == .double(1000))
+        #expect(root["p"] == "1e3")        // PyYAML's floats need a dot
+        #expect(root["q"] == .double(1500))
+        #expect(root["r"] == "1.5e3")      // ... and a signed exponent
+        #expect(root["s"] == "0o17")       // YAML 1.2 octal is not YAML 1.1
+        #expect(root["t"] == .integer(90)) // base 60
+        #expect(root["u"] == .double(0.5))
+        #expect(root["v"] == "-.5")
+        #expect(root["w"] == .double(-2))
+        #expect(root["x"] == .integer(5))
+        #expect(root["y"] == .double(90.5))
     }
 
     @Test func appliesMergeKeysWithExplicitKeysWinning() throws {
@@ -115,6 +133,20 @@ struct YAMLDocumentTests {
     @Test func undefinedAliasesAndSecondDocumentsAreErrors() {
         #expect(throws: YAMLDocument.ParseError.self) { try YAMLDocument.parse("a: *nowhere\n") }
         #expect(throws: YAMLDocument.ParseError.self) { try YAMLDocument.parse("a: 1\n---\nb: 2\n") }
+    }
+
+    @Test func aliasBombsAreRefusedInsteadOfExpanded() {
+        var lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+        for level in 1...8 {
+            let previous = "*a\(level - 1)"
+            lines.append("a\(level): &a\(level) [\(Array(repeating: previous, count: 10).joined(separator: ", "))]")
+        }
+        do {
+            _ = try YAMLDocument.parse(lines.joined(separator: "\n"))
+            Issue.record("a billion-laughs document was expanded")
+        } catch {
+            #expect(error.message.contains("expands to more than"))
+        }
     }
 
     @Test func emptyDocumentIsNull() throws {

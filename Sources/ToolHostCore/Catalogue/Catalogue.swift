@@ -77,15 +77,18 @@ public struct Catalogue: Sendable {
                     file: inWinningRoot[0].file.path))
             }
         }
-        // A file that failed to load in a later directory would otherwise silently fall back.
-        for (id, failed) in failures where tools[id] != nil {
-            if let definition = tools[id], let failedFile = failed.first?.file,
-               let failedRoot = outcomes.first(where: { $0.file.path == failedFile })?.file.rootIndex,
-               let usedRoot = outcomes.first(where: { $0.file.path == definition.file })?.file.rootIndex,
-               failedRoot >= usedRoot {
-                diagnostics.append(Diagnostic(.warning, "tool '\(id)' uses \(definition.file) because \(failedFile) failed to load",
-                                              file: failedFile))
-            }
+        // A broken file in the same or a later directory than the loaded definition would be
+        // silently bypassed; running the other definition instead would surprise. The id is
+        // refused until the file is fixed (`definition(for:)` reports the failure).
+        let rootOfFile = Dictionary(outcomes.map { ($0.file.path, $0.file.rootIndex) }, uniquingKeysWith: { first, _ in first })
+        for (id, failed) in failures {
+            guard let definition = tools[id], let usedRoot = rootOfFile[definition.file] else { continue }
+            let blocking = failed.filter { ($0.file.flatMap { rootOfFile[$0] } ?? -1) >= usedRoot }
+            guard let first = blocking.first else { continue }
+            tools[id] = nil
+            diagnostics.append(Diagnostic(
+                .error, "tool '\(id)' cannot run: \(first.file ?? "a definition") failed to load, and it would otherwise replace \(definition.file)",
+                file: first.file))
         }
 
         self.tools = tools

@@ -1,10 +1,11 @@
-/// Remembers the parsed YAML of each tool file, keyed by path, size and modification time, so
+/// Remembers the parsed YAML of each tool file, keyed by path, size, modification and status
+/// change times and inode, so
 /// that listing an unchanged catalogue reads one JSON file instead of parsing every YAML file.
 ///
 /// The cache is an optimisation only: a missing, stale, corrupt or unwritable cache file is
 /// ignored (and rebuilt), never an error. Entries from another ToolHost version are discarded.
 struct CatalogueCache {
-    static let formatVersion: Int64 = 1
+    static let formatVersion: Int64 = 2
 
     private let path: String?
     private var entries: [String: JSONObject]
@@ -22,29 +23,36 @@ struct CatalogueCache {
         entries = Self.read(path) ?? [:]
     }
 
-    /// The parsed document (or failure) stored for `file` if the file has not changed since.
-    func lookup(_ file: ToolFile) -> Result<JSONValue, Diagnostic>? {
-        guard let entry = entries[file.path],
-              entry["size"] == .integer(file.size), entry["modified"] == .integer(file.modified) else { return nil }
-        if let document = entry["document"] { return .success(document) }
+    /// The parsed document (or YAML error) stored for `file` if the file has not changed since.
+    func lookup(_ file: ToolFile) -> ToolFileLoader.Parsed? {
+        guard let entry = entries[file.path], entry["key"] == Self.key(of: file) else { return nil }
+        if let document = entry["document"] { return .document(document) }
         guard let failure = entry["failure"] else { return nil }
-        return .failure(Diagnostic(
+        return .invalid(Diagnostic(
             .error, failure["message"]?.stringValue ?? "not valid YAML", file: file.path,
             line: failure["line"]?.integerValue, column: failure["column"]?.integerValue))
     }
 
-    mutating func store(_ result: Result<JSONValue, Diagnostic>, for file: ToolFile) {
-        var entry: JSONObject = ["size": .integer(file.size), "modified": .integer(file.modified)]
-        switch result {
-        case .success(let document): entry["document"] = document
-        case .failure(let diagnostic):
+    /// Remembers a reading; unreadable files are not remembered (the next run tries again).
+    mutating func store(_ parsed: ToolFileLoader.Parsed, for file: ToolFile) {
+        var entry: JSONObject = ["key": Self.key(of: file)]
+        switch parsed {
+        case .document(let document): entry["document"] = document
+        case .invalid(let diagnostic):
             var failure: JSONObject = ["message": .string(diagnostic.message)]
             if let line = diagnostic.line { failure["line"] = .int(line) }
             if let column = diagnostic.column { failure["column"] = .int(column) }
             entry["failure"] = .object(failure)
+        case .unreadable:
+            entries[file.path] = nil
+            return
         }
         entries[file.path] = entry
         isDirty = true
+    }
+
+    private static func key(of file: ToolFile) -> JSONValue {
+        [.integer(file.size), .integer(file.modified), .integer(file.changed), .integer(Int64(bitPattern: file.inode))]
     }
 
     /// Drops entries of files that no longer exist, then writes the cache if anything changed.

@@ -16,8 +16,7 @@ public struct CatalogueLinter: Sendable {
             if FileIO.isDirectory(path) {
                 roots.append(path)
             } else if FileIO.isFile(path) {
-                files.append(ToolFile(path: path, id: FilePath.stem(of: path), rootIndex: -1,
-                                      root: FilePath.directory(of: path), size: 0, modified: 0))
+                files.append(ToolFile(path: path, id: FilePath.stem(of: path), rootIndex: -1, root: FilePath.directory(of: path)))
             } else {
                 diagnostics.append(Diagnostic(.error, "no such file or directory", file: path))
             }
@@ -36,7 +35,7 @@ public struct CatalogueLinter: Sendable {
 
     /// Lints YAML text that is not (yet) a file, e.g. a definition an agent just generated.
     public func lint(yaml text: String, id: String, file: String = "<input>") -> [Diagnostic] {
-        lint(bytes: Array(text.utf8), file: ToolFile(path: file, id: id, rootIndex: -1, root: ".", size: 0, modified: 0)).diagnostics
+        lint(bytes: Array(text.utf8), file: ToolFile(path: file, id: id, rootIndex: -1, root: ".")).diagnostics
     }
 
     private func lint(_ file: ToolFile) -> (ToolFileLoader.Outcome, [Diagnostic]) {

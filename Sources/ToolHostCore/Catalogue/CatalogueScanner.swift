@@ -15,6 +15,22 @@ public struct ToolFile: Sendable, Hashable {
     public let size: Int64
     /// Modification time in nanoseconds since the epoch.
     public let modified: Int64
+    /// Status-change time (nanoseconds) and inode: with size and mtime, what tells a cached
+    /// reading apart from the file now, even after `cp -p` or `chmod`.
+    public let changed: Int64
+    public let inode: UInt64
+
+    public init(path: String, id: String, rootIndex: Int, root: String, size: Int64 = 0, modified: Int64 = 0,
+                changed: Int64 = 0, inode: UInt64 = 0) {
+        self.path = path
+        self.id = id
+        self.rootIndex = rootIndex
+        self.root = root
+        self.size = size
+        self.modified = modified
+        self.changed = changed
+        self.inode = inode
+    }
 }
 
 /// Finds tool definition files (`.yaml`, `.yml`) recursively under the tools directories.
@@ -87,7 +103,9 @@ public enum CatalogueScanner {
             guard stat(path, &info) == 0 else { continue }
             files.append(ToolFile(
                 path: path, id: id, rootIndex: rootIndex, root: root, size: Int64(info.st_size),
-                modified: Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
+                modified: Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec),
+                changed: Int64(info.st_ctim.tv_sec) * 1_000_000_000 + Int64(info.st_ctim.tv_nsec),
+                inode: UInt64(info.st_ino)
             ))
         }
     }

@@ -5,10 +5,11 @@
 /// `input_schema`; `command`/`args` may sit at the top level instead of in `executable:`;
 /// `timeout` is seconds and `timeout_ms` milliseconds; unknown `type`s are kept.
 public struct ManifestDecoder {
-    /// The top-level keys ToolHost reads; other keys are descriptive and kept as-is. Used to
-    /// suggest corrections for near-miss spellings such as `input_shema`.
-    static let knownKeys = ["name", "type", "description", "tags", "handler", "executable", "input_schema",
-                            "parameters", "output_schema", "command", "args", "inputs", "version"]
+    /// The top-level keys ToolHost reads; other keys are descriptive and kept as-is.
+    static let interpretedKeys: Set<String> = ["name", "type", "description", "tags", "handler", "executable", "input_schema",
+                                               "parameters", "output_schema", "command", "args", "inputs"]
+    /// Keys whose near-miss spellings (`input_shema`) are worth a suggestion.
+    static let knownKeys = interpretedKeys.sorted() + ["version"]
 
     public struct Failure: Error, Sendable {
         public let diagnostic: Diagnostic
@@ -209,7 +210,11 @@ public struct ManifestDecoder {
 
     private mutating func positiveInteger(_ key: String, in block: JSONObject, at base: String) -> Int? {
         guard let number = positiveNumber(key, in: block, at: base) else { return nil }
-        return Int(exactly: number.rounded(.up))
+        guard number < 1e12, let integer = Int(exactly: number.rounded(.up)) else {
+            diagnostics.append(.error("'\(key)' is too large: \(JSONValue.double(number))", at: JSONPointer.appending(key, to: base)))
+            return nil
+        }
+        return integer
     }
 
     private mutating func environment(_ raw: JSONValue?, at pointer: String) -> [ExecutableSpec.EnvironmentEntry] {

@@ -54,13 +54,13 @@ public struct ToolDefinition: Sendable {
     }
 
     public var runner: Runner {
+        if !type.isKnown { return .unsupported(reason: "its type '\(type)' is not one ToolHost knows") }
         if let handler { return .handler(handler) }
         switch type {
         case .executable, .custom:
             if executable != nil { return .plugin }
             return .unsupported(reason: "it has no 'executable' block with a command")
         default:
-            if executable != nil, !type.isKnown { return .unsupported(reason: "its type '\(type)' is not one ToolHost knows") }
             return .unsupported(reason: "ToolHost cannot run tools of type '\(type)' yet")
         }
     }

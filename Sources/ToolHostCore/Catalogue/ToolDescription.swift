@@ -50,9 +50,7 @@ public enum ToolDescription {
         if let executable = tool.executable { object["executable"] = executable.json }
         object["input_schema"] = tool.inputSchema
         if let output = tool.outputSchema { object["output_schema"] = output }
-        let shown: Set<String> = ["name", "type", "description", "tags", "handler", "executable", "input_schema",
-                                  "parameters", "output_schema", "command", "args", "inputs"]
-        for (key, value) in tool.document where !shown.contains(key) && object[key] == nil {
+        for (key, value) in tool.document where !ManifestDecoder.interpretedKeys.contains(key) && object[key] == nil {
             object[key] = value
         }
         if !tool.diagnostics.isEmpty {

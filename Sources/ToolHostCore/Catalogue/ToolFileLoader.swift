@@ -8,23 +8,32 @@ public enum ToolFileLoader {
 
     public static func load(_ file: ToolFile) -> Outcome {
         switch parse(file) {
-        case .success(let document): return decode(document, file: file)
-        case .failure(let diagnostic): return .failed(diagnostic)
+        case .document(let document): decode(document, file: file)
+        case .invalid(let diagnostic), .unreadable(let diagnostic): .failed(diagnostic)
         }
     }
 
-    /// Parses the file's YAML; the result is what the catalogue cache stores.
-    public static func parse(_ file: ToolFile) -> Result<JSONValue, Diagnostic> {
+    /// What reading a file's YAML gave.
+    public enum Parsed: Sendable {
+        case document(JSONValue)
+        /// The content is not YAML: worth caching, it will not change until the file does.
+        case invalid(Diagnostic)
+        /// The file could not be read (permissions, I/O): not cached, it may work next time.
+        case unreadable(Diagnostic)
+    }
+
+    /// Parses the file's YAML; documents and invalid content are what the catalogue cache stores.
+    public static func parse(_ file: ToolFile) -> Parsed {
         let bytes: [UInt8]
         do {
             bytes = try FileIO.read(file.path)
         } catch {
-            return .failure(Diagnostic(.error, "cannot read the file: \(error.reason)", file: file.path))
+            return .unreadable(Diagnostic(.error, "cannot read the file: \(error.reason)", file: file.path))
         }
         do {
-            return .success(try YAMLDocument.parse(bytes).root)
+            return .document(try YAMLDocument.parse(bytes).root)
         } catch {
-            return .failure(Diagnostic(.error, "not valid YAML: \(error.message)", file: file.path,
+            return .invalid(Diagnostic(.error, "not valid YAML: \(error.message)", file: file.path,
                                        line: error.line, column: error.column))
         }
     }

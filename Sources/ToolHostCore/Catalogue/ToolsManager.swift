@@ -27,7 +27,7 @@ public struct ToolsManager: Sendable {
         var outcomes: [(file: ToolFile, outcome: ToolFileLoader.Outcome)] = []
         outcomes.reserveCapacity(scan.files.count)
         for file in scan.files {
-            let parsed: Result<JSONValue, Diagnostic>
+            let parsed: ToolFileLoader.Parsed
             if let cached = cache.lookup(file) {
                 parsed = cached
             } else {
@@ -35,8 +35,8 @@ public struct ToolsManager: Sendable {
                 cache.store(parsed, for: file)
             }
             switch parsed {
-            case .success(let document): outcomes.append((file, ToolFileLoader.decode(document, file: file)))
-            case .failure(let diagnostic): outcomes.append((file, .failed(diagnostic)))
+            case .document(let document): outcomes.append((file, ToolFileLoader.decode(document, file: file)))
+            case .invalid(let diagnostic), .unreadable(let diagnostic): outcomes.append((file, .failed(diagnostic)))
             }
         }
         cache.save(keeping: scan.files)

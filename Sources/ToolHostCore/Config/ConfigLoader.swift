@@ -37,8 +37,7 @@ public enum ConfigLoader {
         if let file {
             tree = try parseFile(file)
         }
-        return try settings(from: tree, file: file, environment: environment,
-                            baseDirectory: file.map(FilePath.directory(of:)) ?? currentDirectory)
+        return try settings(from: tree, file: file, environment: environment, currentDirectory: currentDirectory)
     }
 
     private static func parseFile(_ file: String) throws(ToolHostError) -> JSONObject {
@@ -61,9 +60,14 @@ public enum ConfigLoader {
         }
     }
 
-    /// Builds settings from a parsed tree; exposed for tests that do not want files.
+    /// Builds settings from a parsed tree. Relative paths written in the file are taken from the
+    /// file's folder; relative paths from the environment, from the current directory.
     public static func settings(from tree: JSONObject, file: String?, environment: [String: String],
-                                baseDirectory: String) throws(ToolHostError) -> HostConfig {
+                                currentDirectory: String) throws(ToolHostError) -> HostConfig {
+        let fileDirectory = file.map(FilePath.directory(of:)) ?? currentDirectory
+        func base(overriddenBy variable: String) -> String {
+            environment[variable] != nil ? currentDirectory : fileDirectory
+        }
         var expansion = EnvironmentExpansion(environment: environment)
         let expanded: JSONObject
         do {
@@ -101,10 +105,10 @@ public enum ConfigLoader {
         }
         return HostConfig(
             file: file,
-            toolsPaths: toolsPaths.map { FilePath.absolute($0, relativeTo: baseDirectory) },
+            toolsPaths: toolsPaths.map { FilePath.absolute($0, relativeTo: base(overriddenBy: "TOOLHOST_TOOLS_PATH")) },
             catalogueCache: CatalogueCacheSettings(
                 isEnabled: cacheEnabled,
-                directory: cacheDirectory.map { FilePath.absolute($0, relativeTo: baseDirectory) }
+                directory: cacheDirectory.map { FilePath.absolute($0, relativeTo: base(overriddenBy: "TOOLHOST_CACHE_DIR")) }
             ),
             plugins: plugins,
             warnings: warnings

@@ -2,7 +2,7 @@
 /// empty, not UTF-8, not JSON, or JSON that is not an object.
 public enum InvocationInput {
     public static func parse(_ bytes: [UInt8], source: String = "stdin") throws(ToolHostError) -> JSONObject {
-        guard bytes.contains(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }) else {
+        guard !bytes.isBlankJSONText else {
             throw ToolHostError(.invalidJSON, "The input on \(source) is empty; send one JSON object, for example {}.")
         }
         let value: JSONValue

@@ -247,7 +247,7 @@ public struct JSONParser {
         }
         let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
         if isInteger, let integer = Int64(text) { return .integer(integer) }
-        guard let double = Double(text) else { throw error("number \(text) is out of range") }
+        guard let double = Double(text), double.isFinite else { throw error("number \(text) is out of range") }
         return .double(double)
     }
 
@@ -287,7 +287,7 @@ public struct JSONParser {
             let lead = bytes[position]
             if lead < 0x80 { position += 1; continue }
             let length: Int
-            var minimum: UInt32
+            let minimum: UInt32
             switch lead {
             case 0xC2...0xDF: length = 2; minimum = 0x80
             case 0xE0...0xEF: length = 3; minimum = 0x800
@@ -308,7 +308,6 @@ public struct JSONParser {
                 index = position
                 throw error("the text is not valid UTF-8 (invalid sequence)")
             }
-            minimum = 0
             position += length
         }
     }

@@ -33,6 +33,14 @@ public struct PluginLauncher: Sendable {
             }
         }
 
+        // argv and environ are C strings: a NUL inside a value would silently cut it short,
+        // after validation has passed the whole value.
+        let nulViolations = Set(spec.args.flatMap(Placeholders.names(in:)))
+            .filter { input[$0].map(Placeholders.argumentText)?.utf8.contains(0) == true }
+            .sorted()
+            .map { Violation(path: "/\($0)", message: "must not contain a NUL character: it is passed as a command-line argument") }
+        if !nulViolations.isEmpty { throw ToolHostError.invalidInput(nulViolations, tool: tool.id) }
+
         var arguments: [String] = []
         for (index, template) in spec.args.enumerated() {
             switch Placeholders.substitute(template, value: values) {
@@ -66,11 +74,14 @@ public struct PluginLauncher: Sendable {
             arguments: argv,
             environment: environment.map { "\($0.key)=\($0.value)" }.sorted(),
             workingDirectory: workingDirectory,
-            input: spec.stdinMode ? JSONWriter.bytes(.object(input)) : nil,
+            input: spec.stdinMode ? JSONWriter.bytes(.object(input)) + [0x0A] : nil,
             timeoutSeconds: timeoutOverride ?? spec.timeoutSeconds ?? settings.defaultTimeoutSeconds,
             killGraceSeconds: settings.killGraceSeconds,
             maxOutputBytes: settings.maxOutputBytes,
-            memoryLimitBytes: spec.memoryLimitMB.map { UInt64($0) * 1024 * 1024 }
+            memoryLimitBytes: spec.memoryLimitMB.flatMap { megabytes in
+                let (bytes, overflow) = UInt64(megabytes).multipliedReportingOverflow(by: 1024 * 1024)
+                return overflow ? nil : bytes
+            }
         )
         return Launch(request: request, commandLine: argv.joined(separator: " "), warnings: warnings)
     }

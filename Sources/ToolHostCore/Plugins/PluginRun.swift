@@ -12,7 +12,7 @@ public struct PluginRun: Sendable {
     /// merely exits non-zero is not a host failure: its own output says what went wrong.
     public var hostError: ToolHostError? {
         if outcome.timedOut {
-            return ToolHostError(.timeout, "Tool '\(toolID)' did not finish within \(Self.format(timeoutSeconds)) s and was stopped.",
+            return ToolHostError(.timeout, "Tool '\(toolID)' did not finish within \(timeoutSeconds.compactText) s and was stopped.",
                                  details: ["exit_code": 124])
         }
         if outcome.stdoutOverflowed {
@@ -64,15 +64,11 @@ public struct PluginRun: Sendable {
 
     /// Stdout as JSON; nil when stdout is empty (or only whitespace).
     public var parsedOutput: Result<JSONValue, JSONParseError>? {
-        guard outcome.stdout.contains(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }) else { return nil }
+        guard !outcome.stdout.isBlankJSONText else { return nil }
         do {
             return .success(try JSONParser.parse(outcome.stdout, options: .init(allowsNonFiniteNumbers: true)))
         } catch {
             return .failure(error)
         }
-    }
-
-    private static func format(_ seconds: Double) -> String {
-        seconds.rounded() == seconds ? String(Int(seconds)) : String(seconds)
     }
 }

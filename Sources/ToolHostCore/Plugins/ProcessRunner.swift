@@ -29,7 +29,18 @@ public enum ProcessRunner {
             pipes.closeParentEnds()
             throw spawnFailure(spawnError, request: request)
         }
-        if let limit = request.memoryLimitBytes { _ = toolhost_limit_address_space(pid, limit) }
+        if let limit = request.memoryLimitBytes {
+            // Applied right after the exec (posix_spawn cannot set limits); a plugin that must
+            // be limited does not run unlimited.
+            let result = toolhost_limit_address_space(pid, limit)
+            if result != 0 {
+                _ = kill(-pid, SIGKILL)
+                var status: Int32 = 0
+                _ = waitpid(pid, &status, 0)
+                pipes.closeParentEnds()
+                throw ToolHostError(.spawnFailed, "Cannot apply the memory limit to \(request.arguments.first ?? request.executablePath): \(String(cString: strerror(result))).")
+            }
+        }
         var supervisor = Supervisor(pid: pid, request: request, pipes: pipes, started: started)
         return supervisor.run()
     }

@@ -69,10 +69,15 @@ struct Supervisor {
             if termination == nil, now >= deadline {
                 outcome.timedOut = true
                 beginStop(now: now)
-            } else if termination != nil, groupHasMembers() || now >= leaderExitedAt + request.killGraceSeconds {
-                // The plugin exited but left children behind (or something outside its group
-                // still holds its pipes): they go too, and the host stops waiting for them.
-                beginStop(now: now)
+            } else if termination != nil {
+                if groupHasMembers() {
+                    // The plugin exited but left children behind: they go too.
+                    beginStop(now: now)
+                } else if now >= leaderExitedAt + request.killGraceSeconds {
+                    // A process that left the group (setsid) still holds the pipes; the host
+                    // cannot stop it by group and stops waiting for it instead.
+                    stop = .killed(giveUpAt: now)
+                }
             }
         case .terminating(let killAt) where now >= killAt:
             signalGroup(SIGKILL)

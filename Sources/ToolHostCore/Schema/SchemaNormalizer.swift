@@ -48,12 +48,20 @@ public struct SchemaNormalizer {
         return normalizeSchema(raw, at: pointer).schema
     }
 
-    /// JSON Schema style is recognised by its keywords having JSON Schema shapes: `type` is a
-    /// name (a flat parameter called "type" would have a descriptor), `properties` maps names
-    /// to schemas, `required` is a list, or a combinator is present.
+    /// JSON Schema style is recognised by its keywords having JSON Schema shapes: `properties`
+    /// maps names to schemas, `required` is a list, a combinator is present, or `type` is a
+    /// type name beside nothing but schema keywords (a flat parameter called "type" would have
+    /// a descriptor, and its siblings would be parameters).
     static func looksLikeJSONSchema(_ map: JSONObject) -> Bool {
-        if case .string? = map["type"] { return true }
-        if case .array(let types)? = map["type"], types.allSatisfy({ $0.stringValue != nil }) { return true }
+        let typeNames: [String]? = switch map["type"] {
+        case .string(let name)?: [name]
+        case .array(let names)?: names.compactMap(\.stringValue).count == names.count ? names.compactMap(\.stringValue) : nil
+        default: nil
+        }
+        if let typeNames, typeNames.allSatisfy({ SchemaType.read($0) != .unknown }),
+           map.keys.allSatisfy({ schemaKeywords.contains($0) || $0.hasPrefix("x-") }) {
+            return true
+        }
         if case .array? = map["required"] { return true }
         if map["$schema"] != nil { return true }
         if case .object(let properties)? = map["properties"],
@@ -65,6 +73,16 @@ public struct SchemaNormalizer {
         }
         return false
     }
+
+    /// Keywords (and common annotations) that can stand beside `type` in a JSON Schema.
+    static let schemaKeywords: Set<String> = [
+        "type", "properties", "required", "additionalProperties", "patternProperties", "description", "title",
+        "$schema", "$id", "$defs", "definitions", "$comment", "oneOf", "anyOf", "allOf", "not", "enum", "const",
+        "default", "examples", "example", "items", "prefixItems", "minProperties", "maxProperties", "minItems", "maxItems",
+        "uniqueItems", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf", "minLength",
+        "maxLength", "pattern", "format", "propertyNames", "contains", "dependentRequired", "readOnly", "writeOnly",
+        "deprecated", "nullable",
+    ]
 
     // MARK: Flat and list styles
 
@@ -183,14 +201,17 @@ public struct SchemaNormalizer {
                     if reading.isRequired { requiredNames.append(.string(name)) }
                 }
                 schema["properties"] = .object(normalised)
+            case "items" where value.arrayValue != nil:
+                // The older tuple form: one schema per position.
+                schema["prefixItems"] = .array((value.arrayValue ?? []).enumerated().map {
+                    normalizeSchema($1, at: JSONPointer.appending($0, to: keyPointer)).schema
+                })
             case "items", "additionalProperties", "not", "contains", "propertyNames":
                 schema[key] = value.boolValue != nil ? value : normalizeSchema(value, at: keyPointer).schema
-                if key == "items", case .array(let tuple) = value {
-                    schema["items"] = nil
-                    schema["prefixItems"] = .array(tuple.enumerated().map {
-                        normalizeSchema($1, at: JSONPointer.appending($0, to: keyPointer)).schema
-                    })
-                }
+            case "$ref", "dependentSchemas", "if", "then", "else", "unevaluatedProperties", "unevaluatedItems":
+                diagnostics.append(.warning("'\(key)' is not supported by ToolHost's validator; values are not checked against it",
+                                            at: keyPointer))
+                schema[key] = value
             case "oneOf", "anyOf", "allOf", "prefixItems":
                 guard case .array(let alternatives) = value else {
                     diagnostics.append(.error("'\(key)' must be a list of schemas", at: keyPointer))
@@ -203,6 +224,12 @@ public struct SchemaNormalizer {
                 guard case .object(let patterns) = value else {
                     diagnostics.append(.error("'\(key)' must be a mapping", at: keyPointer))
                     continue
+                }
+                if key == "patternProperties" {
+                    for pattern in patterns.keys where (try? Regex(pattern)) == nil {
+                        diagnostics.append(.error("'\(pattern)' is not a valid regular expression",
+                                                  at: JSONPointer.appending(pattern, to: keyPointer)))
+                    }
                 }
                 schema[key] = .object(JSONObject(patterns.map {
                     ($0.key, normalizeSchema($0.value, at: JSONPointer.appending($0.key, to: keyPointer)).schema)

@@ -62,21 +62,21 @@ public struct SchemaValidator {
     private mutating func checkNumber(_ instance: JSONValue, _ keywords: JSONObject, path: String) {
         guard let number = instance.numberValue else { return }
         if let minimum = keywords["minimum"]?.numberValue, number < minimum {
-            fail(path, "must be at least \(format(minimum)), not \(instance)")
+            fail(path, "must be at least \(minimum.compactText), not \(instance)")
         }
         if let maximum = keywords["maximum"]?.numberValue, number > maximum {
-            fail(path, "must be at most \(format(maximum)), not \(instance)")
+            fail(path, "must be at most \(maximum.compactText), not \(instance)")
         }
         if let bound = keywords["exclusiveMinimum"]?.numberValue, number <= bound {
-            fail(path, "must be greater than \(format(bound)), not \(instance)")
+            fail(path, "must be greater than \(bound.compactText), not \(instance)")
         }
         if let bound = keywords["exclusiveMaximum"]?.numberValue, number >= bound {
-            fail(path, "must be less than \(format(bound)), not \(instance)")
+            fail(path, "must be less than \(bound.compactText), not \(instance)")
         }
         if let divisor = keywords["multipleOf"]?.numberValue, divisor > 0 {
             let quotient = number / divisor
             if (quotient - quotient.rounded()).magnitude > 1e-9 * max(1, quotient.magnitude) {
-                fail(path, "must be a multiple of \(format(divisor)), not \(instance)")
+                fail(path, "must be a multiple of \(divisor.compactText), not \(instance)")
             }
         }
     }
@@ -111,6 +111,10 @@ public struct SchemaValidator {
                 fail(JSONPointer.appending(index, to: path), "repeats an earlier item; items must be unique")
             }
         }
+        if let wanted = keywords["contains"],
+           !elements.contains(where: { Self.validate($0, againstWithoutDefaults: wanted).isEmpty }) {
+            fail(path, "must contain at least one item of the required form")
+        }
         let prefix = keywords["prefixItems"]?.arrayValue ?? []
         for index in elements.indices {
             let itemSchema = index < prefix.count ? prefix[index] : keywords["items"]
@@ -139,6 +143,10 @@ public struct SchemaValidator {
         for name in object.keys {
             guard var member = object[name] else { continue }
             let memberPath = JSONPointer.appending(name, to: path)
+            if let nameSchema = keywords["propertyNames"],
+               let problem = Self.validate(.string(name), againstWithoutDefaults: nameSchema).first {
+                fail(memberPath, "is not an allowed property name: it \(problem.message)")
+            }
             var isDeclared = false
             if let propertySchema = properties[name] {
                 isDeclared = true
@@ -233,10 +241,6 @@ public struct SchemaValidator {
 
     private func article(_ name: String) -> String {
         ["a", "e", "i", "o", "u"].contains(name.first.map(String.init) ?? "") ? "an \(name)" : "a \(name)"
-    }
-
-    private func format(_ number: Double) -> String {
-        number.rounded() == number && number.magnitude < 1e15 ? String(Int64(number)) : String(number)
     }
 }
 

@@ -9,7 +9,6 @@ public enum FileIO {
         public let reason: String
         public let errno: Int32
         public var description: String { "\(path): \(reason)" }
-        public var isNotFound: Bool { errno == ENOENT || errno == ENOTDIR }
     }
 
     public static func read(_ path: String) throws(Failure) -> [UInt8] {

@@ -7,13 +7,20 @@ import CYAML
 struct YAMLComposer {
     /// On the heap: libyaml's state must not move while it is in use, and Swift may move structs.
     private let parser = UnsafeMutablePointer<yaml_parser_t>.allocate(capacity: 1)
-    private var anchors: [String: JSONValue] = [:]
+    /// Anchored values with the number of nodes each expands to.
+    private var anchors: [String: (value: JSONValue, nodes: Int)] = [:]
+    /// Nodes composed so far, aliases counted at their full size: a few lines of nested
+    /// aliases ("billion laughs") expand exponentially, and everything downstream (schema
+    /// normalisation, the cache, `describe`) would pay for the expansion.
+    private var nodeCount = 0
     private let trackingLines: Bool
     private(set) var lines: [String: Int] = [:]
     private(set) var warnings: [Diagnostic] = []
 
     /// Nesting deeper than this is refused rather than risking the stack.
     private static let maximumDepth = 512
+    /// More nodes than this (after alias expansion) is refused; real tool files have hundreds.
+    private static let maximumNodes = 1_000_000
 
     init(bytes: UnsafeBufferPointer<UInt8>, trackingLines: Bool) {
         self.trackingLines = trackingLines
@@ -67,6 +74,8 @@ struct YAMLComposer {
                                           line: Int(event.start_mark.line) + 1, column: Int(event.start_mark.column) + 1)
         }
         if trackingLines, let pointer, lines[pointer] == nil { lines[pointer] = Int(event.start_mark.line) + 1 }
+        let nodesBefore = nodeCount
+        nodeCount += 1
         let value: JSONValue
         let anchor: UnsafeMutablePointer<yaml_char_t>?
         switch event.type {
@@ -85,11 +94,17 @@ struct YAMLComposer {
                 throw YAMLDocument.ParseError(message: "the alias *\(name) refers to no anchor defined before it",
                                               line: Int(event.start_mark.line) + 1, column: Int(event.start_mark.column) + 1)
             }
-            return target
+            nodeCount += target.nodes - 1
+            guard nodeCount <= Self.maximumNodes else {
+                throw YAMLDocument.ParseError(
+                    message: "the document expands to more than \(Self.maximumNodes) nodes through its aliases",
+                    line: Int(event.start_mark.line) + 1, column: Int(event.start_mark.column) + 1)
+            }
+            return target.value
         default:
             throw unexpected(event)
         }
-        if let anchor { anchors[Self.text(anchor)] = value }
+        if let anchor { anchors[Self.text(anchor)] = (value, nodeCount - nodesBefore) }
         return value
     }
 

@@ -1,0 +1,13 @@
+extension Double {
+    /// The number as people write it in a sentence: `5` rather than `5.0`, `0.25` as is.
+    var compactText: String {
+        rounded() == self && magnitude < 1e15 ? String(Int64(self)) : String(self)
+    }
+}
+
+extension Collection<UInt8> {
+    /// True when the bytes are empty or only JSON whitespace (space, tab, CR, LF).
+    var isBlankJSONText: Bool {
+        allSatisfy { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }
+    }
+}
