@@ -38,6 +38,11 @@ struct PluginRunnerTests {
         }
     }
 
+    /// The pid a test plugin wrote to `child.pid` in its folder.
+    private func recordedChildPID(_ id: String) -> Int32? {
+        directory.read("tools/\(id)/child.pid").flatMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+    }
+
     @Test func inputIsWrittenToStdinCompactAndStdinIsClosed() throws {
         tool("echo", "  command: cat")
         let run = try run("echo", ["b": 1, "a": ["x": "é"]])
@@ -124,7 +129,7 @@ struct PluginRunnerTests {
         #expect(run.exitCode == 124)
         #expect(run.hostError?.code == .timeout)
         #expect(run.envelope["error_code"] == "timeout")
-        let childPID = try #require(directory.read("tools/hang/child.pid").flatMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) })
+        let childPID = try #require(recordedChildPID("hang"))
         #expect(!processExists(childPID), "the plugin's own child survived the timeout")
     }
 
@@ -147,7 +152,7 @@ struct PluginRunnerTests {
             """)
         let run = try run("leaves")
         #expect(run.exitCode == 0)
-        let childPID = try #require(directory.read("tools/leaves/child.pid").flatMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) })
+        let childPID = try #require(recordedChildPID("leaves"))
         #expect(!processExists(childPID))
     }
 
@@ -160,8 +165,7 @@ struct PluginRunnerTests {
               timeout: 20
             """)
         let run = try run("escape")
-        let childPID = directory.read("tools/escape/child.pid").flatMap { Int32($0) }
-        if let childPID { kill(childPID, SIGKILL) }
+        if let childPID = recordedChildPID("escape") { kill(childPID, SIGKILL) }
         #expect(run.exitCode == 0)
         #expect(run.outcome.stdout == Array("{}\n".utf8))
         #expect(!run.outcome.timedOut)
