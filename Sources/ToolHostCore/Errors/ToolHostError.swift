@@ -39,9 +39,11 @@ public struct ToolHostError: Error, Sendable, CustomStringConvertible {
 extension ToolHostError {
     /// An `invalid_input` error listing every violation with its JSON path.
     public static func invalidInput(_ violations: [Violation], tool: String? = nil) -> ToolHostError {
-        let summary = violations.count == 1
-            ? "\(violations[0].displayPath) \(violations[0].message)"
-            : "\(violations.count) problems, first: \(violations[0].displayPath) \(violations[0].message)"
+        let summary = switch violations.count {
+        case 0: "it breaks the tool's schema"
+        case 1: "\(violations[0])"
+        default: "\(violations.count) problems, first: \(violations[0])"
+        }
         let subject = tool.map { "Input for '\($0)' is invalid" } ?? "Input is invalid"
         return ToolHostError(
             .invalidInput, "\(subject): \(summary).",
