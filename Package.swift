@@ -18,13 +18,19 @@ let package = Package(
         // libyaml from the system (Debian libyaml-dev). Used directly rather than through Yams,
         // which links all of Foundation and ICU and tripled start-up time (see NOTES.md).
         .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
+        // SQLite and libpq from the system (Debian libsqlite3-dev, libpq-dev), wrapped once in
+        // ToolHostStorage; nothing above it sees a C pointer.
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         // Catalogue + invocation: manifests, schemas, validation, plugin runner, config.
         .target(
             name: "ToolHostCore",
             dependencies: ["CProcessSupport", "CYAML"]
         ),
+        // One Database protocol, SQLite and PostgreSQL drivers, migrations, row <-> JSON, bulk copy.
+        .target(name: "ToolHostStorage", dependencies: ["ToolHostCore", "CSQLite", "CLibPQ"]),
         // Built-in in-process handlers, one folder per tool.
-        .target(name: "ToolHostTools", dependencies: ["ToolHostCore"]),
+        .target(name: "ToolHostTools", dependencies: ["ToolHostCore", "ToolHostStorage"]),
         // The command-line front end: parses, formats, delegates.
         .executableTarget(
             name: "toolhost",
@@ -34,9 +40,10 @@ let package = Package(
             ]
         ),
         // Temporary directories and a runner for the real binary, shared by the test targets.
-        .target(name: "ToolHostTestSupport", dependencies: ["ToolHostCore"], path: "Tests/ToolHostTestSupport"),
+        .target(name: "ToolHostTestSupport", dependencies: ["ToolHostCore", "ToolHostStorage"], path: "Tests/ToolHostTestSupport"),
         .testTarget(name: "ToolHostCoreTests", dependencies: ["ToolHostCore", "ToolHostTestSupport"]),
-        .testTarget(name: "ToolHostToolsTests", dependencies: ["ToolHostTools", "ToolHostCore", "ToolHostTestSupport"]),
+        .testTarget(name: "ToolHostStorageTests", dependencies: ["ToolHostStorage", "ToolHostCore", "ToolHostTestSupport"]),
+        .testTarget(name: "ToolHostToolsTests", dependencies: ["ToolHostTools", "ToolHostStorage", "ToolHostCore", "ToolHostTestSupport"]),
         .testTarget(
             name: "ToolHostCLITests",
             dependencies: ["ToolHostCore", "ToolHostTestSupport", "toolhost"]

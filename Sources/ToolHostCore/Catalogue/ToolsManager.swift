@@ -17,7 +17,7 @@ public struct ToolsManager: Sendable {
     }
 
     public init(config: HostConfig, environment: [String: String] = ProcessEnvironment.current()) {
-        self.init(roots: config.toolsPaths, cache: config.catalogueCache, environment: environment)
+        self.init(roots: config.catalogueRoots, cache: config.catalogueCache, environment: environment)
     }
 
     /// Loads every tool, reusing cached readings of unchanged files when the cache is enabled.

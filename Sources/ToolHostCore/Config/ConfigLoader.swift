@@ -15,6 +15,17 @@
 /// | `plugins.environment.pass` (list)  | `TOOLHOST_PLUGIN_ENV_PASS` (`,`)  | `[]`               |
 /// | `plugins.environment.inherit_all`  | `TOOLHOST_PLUGIN_ENV_INHERIT_ALL` | false              |
 /// | `plugins.command_fallbacks` (map)  |                                   | `{python: python3}`|
+/// | `tools.generated_path`             | `TOOLHOST_GENERATED_TOOLS_PATH`   | `<first tools dir>/generated` |
+/// | `tools.restore_generated`          | `TOOLHOST_RESTORE_GENERATED`      | false              |
+/// | `database.type` (sqlite, postgres) | `TOOLHOST_DATABASE_TYPE`; `DATABASE_URL` or `POSTGRES_HOST` imply postgres | sqlite |
+/// | `database.path`                    | `TOOLHOST_DATABASE_PATH`          | `data/toolhost.db` |
+/// | `database.url`                     | `DATABASE_URL`                    |                    |
+/// | `database.host` / `port` / `database` / `user` / `password` | `POSTGRES_HOST` / `POSTGRES_PORT` / `POSTGRES_DB` / `POSTGRES_USER` / `POSTGRES_PASSWORD` | localhost / 5432 / toolhost / postgres / none |
+/// | `database.pool_min` / `pool_max`   |                                   | 1 / 10             |
+/// | `database.connect_timeout_seconds` |                                   | 10                 |
+/// | `database.statement_timeout_seconds` | `TOOLHOST_STATEMENT_TIMEOUT`    | 60 (0: none)       |
+/// | `database.read_only`               | `TOOLHOST_DATABASE_READ_ONLY`     | false              |
+/// | `database.storage_strategy.store_generated_tools` |                    | true               |
 public enum ConfigLoader {
     public static func load(
         explicitPath: String? = nil,
@@ -90,6 +101,12 @@ public enum ConfigLoader {
         plugins.inheritEnvironment = reader.bool("plugins.environment.inherit_all", env: "TOOLHOST_PLUGIN_ENV_INHERIT_ALL",
                                                  default: false)
         if let fallbacks = reader.stringMap("plugins.command_fallbacks") { plugins.commandFallbacks = fallbacks }
+        let generatedPath = reader.string("tools.generated_path", env: "TOOLHOST_GENERATED_TOOLS_PATH")
+        let restoreGenerated = reader.bool("tools.restore_generated", env: "TOOLHOST_RESTORE_GENERATED", default: false)
+        var database = readDatabase(&reader, environment: environment, base: base(overriddenBy: "TOOLHOST_DATABASE_PATH"))
+        if database.kind == .sqlite, environment["TOOLHOST_DATABASE_PATH"] == nil, reader.string("database.path") == nil {
+            database.path = FilePath.join(fileDirectory, "data/toolhost.db")
+        }
 
         if !reader.errors.isEmpty {
             let location = file ?? "configuration"
@@ -103,16 +120,58 @@ public enum ConfigLoader {
         for name in Set(expansion.unsetVariables).sorted() {
             warnings.append("\(file ?? "config"): ${\(name)} is used but \(name) is not set; it expands to an empty value")
         }
+        let absoluteToolsPaths = toolsPaths.map { FilePath.absolute($0, relativeTo: base(overriddenBy: "TOOLHOST_TOOLS_PATH")) }
         return HostConfig(
             file: file,
-            toolsPaths: toolsPaths.map { FilePath.absolute($0, relativeTo: base(overriddenBy: "TOOLHOST_TOOLS_PATH")) },
+            toolsPaths: absoluteToolsPaths,
             catalogueCache: CatalogueCacheSettings(
                 isEnabled: cacheEnabled,
                 directory: cacheDirectory.map { FilePath.absolute($0, relativeTo: base(overriddenBy: "TOOLHOST_CACHE_DIR")) }
             ),
             plugins: plugins,
+            database: database,
+            generatedToolsPath: generatedPath.map { FilePath.absolute($0, relativeTo: base(overriddenBy: "TOOLHOST_GENERATED_TOOLS_PATH")) },
+            restoreGeneratedTools: restoreGenerated,
             warnings: warnings
         )
+    }
+
+    /// The `database:` section with its environment overrides (see the table above).
+    private static func readDatabase(_ reader: inout ConfigReader, environment: [String: String], base: String) -> DatabaseSettings {
+        var settings = DatabaseSettings(path: FilePath.join(base, "data/toolhost.db"))
+        let type = reader.string("database.type", env: "TOOLHOST_DATABASE_TYPE")
+        if let path = reader.string("database.path", env: "TOOLHOST_DATABASE_PATH") {
+            settings.path = FilePath.absolute(path, relativeTo: base)
+        }
+        settings.url = reader.string("database.url", env: "DATABASE_URL").flatMap { $0.isEmpty ? nil : $0 }
+        settings.host = reader.string("database.host", env: "POSTGRES_HOST") ?? settings.host
+        settings.port = reader.integer("database.port", env: "POSTGRES_PORT", default: settings.port)
+        settings.database = reader.string("database.database", env: "POSTGRES_DB") ?? settings.database
+        settings.user = reader.string("database.user", env: "POSTGRES_USER") ?? settings.user
+        settings.password = reader.string("database.password", env: "POSTGRES_PASSWORD").flatMap { $0.isEmpty ? nil : $0 }
+        settings.poolMin = reader.integer("database.pool_min", default: settings.poolMin)
+        settings.poolMax = reader.integer("database.pool_max", default: settings.poolMax)
+        settings.connectTimeoutSeconds = reader.number("database.connect_timeout_seconds", default: settings.connectTimeoutSeconds)
+        settings.statementTimeoutSeconds = reader.number("database.statement_timeout_seconds", env: "TOOLHOST_STATEMENT_TIMEOUT",
+                                                         default: settings.statementTimeoutSeconds, positive: false)
+        settings.readOnly = reader.bool("database.read_only", env: "TOOLHOST_DATABASE_READ_ONLY", default: false)
+        settings.storeGeneratedTools = reader.bool("database.storage_strategy.store_generated_tools", default: true)
+        switch type?.lowercased() {
+        case "sqlite", "sqlite3": settings.kind = .sqlite
+        case "postgres", "postgresql", "pg": settings.kind = .postgres
+        case nil:
+            let impliesPostgres = settings.url != nil || environment["POSTGRES_HOST"] != nil
+            settings.kind = impliesPostgres ? .postgres : .sqlite
+        case let other?:
+            reader.report("database.type must be sqlite or postgres, not \"\(other)\"")
+        }
+        if environment["DATABASE_URL"].map({ !$0.isEmpty }) == true || (type == nil && environment["POSTGRES_HOST"] != nil) {
+            settings.kind = .postgres
+        }
+        if settings.poolMax < max(settings.poolMin, 1) {
+            reader.report("database.pool_max (\(settings.poolMax)) must be at least 1 and not below database.pool_min (\(settings.poolMin))")
+        }
+        return settings
     }
 
     private static func expand(_ object: JSONObject, with expansion: inout EnvironmentExpansion,

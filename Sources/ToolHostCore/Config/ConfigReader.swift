@@ -105,6 +105,11 @@ struct ConfigReader {
         return Dictionary(uniqueKeysWithValues: object.compactMap { key, value in value.stringValue.map { (key, $0) } })
     }
 
+    /// Records a problem that no single typed read can see (a combination of keys).
+    mutating func report(_ problem: String) {
+        errors.append(problem)
+    }
+
     /// Keys present in the file that no setting reads, with a suggestion when one is close.
     func unknownKeys() -> [String] {
         var unknown: [String] = []

@@ -9,16 +9,33 @@ public struct HostConfig: Sendable {
     public var toolsPaths: [String]
     public var catalogueCache: CatalogueCacheSettings
     public var plugins: PluginSettings
+    public var database: DatabaseSettings
+    /// Where tools registered through ToolHost are written; always part of the catalogue.
+    public var generatedToolsPath: String
+    /// Re-create generated tools that are in the database but missing on disk, at start.
+    public var restoreGeneratedTools: Bool
     /// Things worth telling the user that do not stop anything (unknown keys, unset variables).
     public var warnings: [String]
 
     public init(file: String? = nil, toolsPaths: [String], catalogueCache: CatalogueCacheSettings = .init(),
-                plugins: PluginSettings = .init(), warnings: [String] = []) {
+                plugins: PluginSettings = .init(), database: DatabaseSettings? = nil, generatedToolsPath: String? = nil,
+                restoreGeneratedTools: Bool = false, warnings: [String] = []) {
         self.file = file
         self.toolsPaths = toolsPaths
         self.catalogueCache = catalogueCache
         self.plugins = plugins
+        let base = file.map(FilePath.directory(of:)) ?? toolsPaths.first.map(FilePath.directory(of:)) ?? FilePath.currentDirectory()
+        self.database = database ?? DatabaseSettings(path: FilePath.join(base, "data/toolhost.db"))
+        self.generatedToolsPath = generatedToolsPath ?? FilePath.join(toolsPaths.first ?? FilePath.join(base, "tools"), "generated")
+        self.restoreGeneratedTools = restoreGeneratedTools
         self.warnings = warnings
+    }
+
+    /// The tools directories the catalogue reads: the configured ones, then the generated
+    /// tools folder when it exists and does not already lie inside one of them.
+    public var catalogueRoots: [String] {
+        let inside = toolsPaths.contains { generatedToolsPath == $0 || generatedToolsPath.hasPrefix($0.hasSuffix("/") ? $0 : $0 + "/") }
+        return inside || !FileIO.isDirectory(generatedToolsPath) ? toolsPaths : toolsPaths + [generatedToolsPath]
     }
 }
 

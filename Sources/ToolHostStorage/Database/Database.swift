@@ -1,0 +1,85 @@
+import Synchronization
+import ToolHostCore
+
+/// The configured database of this process: hands out pooled connections, migrated on first
+/// use. Built-in tools reach storage through it (`Database.shared(for:)`), so a long-lived
+/// ToolHost reuses connections across calls and a one-shot `toolhost run` opens exactly one.
+///
+/// ```swift
+/// let rows = try Database.shared(for: config.database).withConnection { connection in
+///     try connection.run("SELECT count(*) AS n FROM tool_logs").rows
+/// }
+/// ```
+public final class Database: Sendable {
+    public let settings: DatabaseSettings
+    private let migrations: [Migration]
+    private let state = Mutex(State())
+
+    private struct State: ~Copyable {
+        var idle: [PooledConnection] = []
+        var migrated = false
+    }
+
+    /// A connection parked in the pool; only one borrower uses it at a time.
+    private struct PooledConnection: @unchecked Sendable {
+        let connection: any DatabaseConnection
+    }
+
+    public init(settings: DatabaseSettings, migrations: [Migration] = SchemaMigrations.all) {
+        self.settings = settings
+        self.migrations = migrations
+    }
+
+    private static let registry = Mutex<[String: Database]>([:])
+
+    /// The one `Database` of this process for these settings.
+    public static func shared(for settings: DatabaseSettings) -> Database {
+        let key = "\(settings.kind):\(settings.displayName):\(settings.user):\(settings.path)"
+        return registry.withLock { databases in
+            if let existing = databases[key] { return existing }
+            let database = Database(settings: settings)
+            databases[key] = database
+            return database
+        }
+    }
+
+    /// Runs `body` with a connection of its own; database failures become ToolHost errors.
+    public func withConnection<T>(_ body: (any DatabaseConnection) throws(ToolHostError) -> T) throws(ToolHostError) -> T {
+        let connection: any DatabaseConnection
+        do {
+            connection = try checkOut()
+        } catch {
+            throw error.toolHostError
+        }
+        defer { checkIn(connection) }
+        return try body(connection)
+    }
+
+    /// Like `withConnection`, for code that speaks `DatabaseError`.
+    public func withDatabaseConnection<T>(_ body: (any DatabaseConnection) throws(DatabaseError) -> T) throws(ToolHostError) -> T {
+        try withConnection { (connection) throws(ToolHostError) -> T in
+            do throws(DatabaseError) {
+                return try body(connection)
+            } catch {
+                throw error.toolHostError
+            }
+        }
+    }
+
+    private func checkOut() throws(DatabaseError) -> any DatabaseConnection {
+        if let pooled = state.withLock({ $0.idle.popLast() }) { return pooled.connection }
+        let connection = try DatabaseConnector.connect(settings)
+        if !state.withLock({ $0.migrated }) {
+            try Migrator.migrate(connection, migrations)
+            state.withLock { $0.migrated = true }
+        }
+        return connection
+    }
+
+    private func checkIn(_ connection: any DatabaseConnection) {
+        connection.rollback()  // a borrower that left a transaction open does not leak it
+        state.withLock { state in
+            if state.idle.count < max(settings.poolMax, 1) { state.idle.append(PooledConnection(connection: connection)) }
+        }
+    }
+}

@@ -1,0 +1,128 @@
+import ToolHostCore
+
+/// The SQL flavour of a connection, for the few statements that must differ.
+public enum SQLDialect: String, Sendable {
+    case sqlite, postgres
+}
+
+/// Limits and choices for one query.
+public struct QueryOptions: Sendable {
+    /// Abandon the query (with `DatabaseError.Kind.resultTooLarge`) past this many bytes of data.
+    public var maxResultBytes: Int?
+    /// Keep only the first row (the rest is not fetched).
+    public var fetchOne = false
+    /// Cancel the statement past this many seconds; nil uses the connection's default.
+    public var timeoutSeconds: Double?
+
+    public init(maxResultBytes: Int? = nil, fetchOne: Bool = false, timeoutSeconds: Double? = nil) {
+        self.maxResultBytes = maxResultBytes
+        self.fetchOne = fetchOne
+        self.timeoutSeconds = timeoutSeconds
+    }
+}
+
+/// What a statement returned: rows as JSON objects (column order kept) and the count of rows
+/// it changed (or returned, for queries).
+public struct QueryResult: Sendable {
+    public var columns: [String]
+    public var rows: [JSONObject]
+    public var rowsAffected: Int
+
+    public init(columns: [String] = [], rows: [JSONObject] = [], rowsAffected: Int = 0) {
+        self.columns = columns
+        self.rows = rows
+        self.rowsAffected = rowsAffected
+    }
+}
+
+/// A column of a live table, as the database's catalogue describes it.
+public struct ColumnInfo: Sendable, Equatable {
+    public let name: String
+    /// The declared type, lower-cased (`integer`, `jsonb`, `timestamp with time zone`...).
+    public let type: String
+    public let isNullable: Bool
+}
+
+/// A table name, optionally schema-qualified (`training_data.training_events` on PostgreSQL).
+public struct TableName: Sendable, Hashable, CustomStringConvertible {
+    public let schema: String?
+    public let name: String
+
+    public init(_ name: String, schema: String? = nil) {
+        self.name = name
+        self.schema = schema
+    }
+
+    /// Reads `table` or `schema.table`.
+    public init?(parsing text: String) {
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        switch parts.count {
+        case 1 where !parts[0].isEmpty: self.init(parts[0])
+        case 2 where !parts[0].isEmpty && !parts[1].isEmpty: self.init(parts[1], schema: parts[0])
+        default: return nil
+        }
+    }
+
+    public var description: String { schema.map { "\($0).\(name)" } ?? name }
+
+    /// The quoted SQL spelling: `"schema"."table"`.
+    public var quoted: String {
+        (schema.map { SQLIdentifier.quote($0) + "." } ?? "") + SQLIdentifier.quote(name)
+    }
+}
+
+/// One open connection to a database. Not shared between threads: a `ConnectionPool` hands
+/// each caller its own.
+public protocol DatabaseConnection: AnyObject {
+    var dialect: SQLDialect { get }
+
+    /// Runs one statement with bound parameters (`$1` on PostgreSQL, `?1` on SQLite).
+    func run(_ sql: String, _ parameters: [SQLValue], options: QueryOptions) throws(DatabaseError) -> QueryResult
+
+    /// Runs statements that take no parameters, separated by semicolons (DDL scripts).
+    func executeScript(_ sql: String) throws(DatabaseError)
+
+    /// Streams the rows of a query to `body` one at a time, so memory stays flat however many
+    /// rows there are. Returns the number of rows.
+    @discardableResult
+    func forEachRow(_ sql: String, _ parameters: [SQLValue], _ body: (JSONObject) throws(DatabaseError) -> Void) throws(DatabaseError) -> Int
+
+    /// Inserts many rows through the engine's fastest path (COPY on PostgreSQL, one prepared
+    /// statement on SQLite). Call inside a transaction on SQLite for speed.
+    @discardableResult
+    func bulkInsert(into table: TableName, columns: [String], rows: some Sequence<[SQLValue]>) throws(DatabaseError) -> Int
+
+    /// The columns of a table, empty when it does not exist.
+    func columns(of table: TableName) throws(DatabaseError) -> [ColumnInfo]
+
+    func begin() throws(DatabaseError)
+    func commit() throws(DatabaseError)
+    func rollback()
+    /// Whether a transaction is open.
+    var inTransaction: Bool { get }
+}
+
+extension DatabaseConnection {
+    public func run(_ sql: String, _ parameters: [SQLValue] = []) throws(DatabaseError) -> QueryResult {
+        try run(sql, parameters, options: QueryOptions())
+    }
+
+    /// Runs `body` in a transaction: committed when it returns, rolled back when it throws.
+    /// Inside an open transaction it simply runs (the outer one decides).
+    public func transaction<T>(_ body: () throws(DatabaseError) -> T) throws(DatabaseError) -> T {
+        if inTransaction { return try body() }
+        try begin()
+        do {
+            let value = try body()
+            try commit()
+            return value
+        } catch {
+            rollback()
+            throw error
+        }
+    }
+
+    public func tableExists(_ table: TableName) throws(DatabaseError) -> Bool {
+        try !columns(of: table).isEmpty
+    }
+}

@@ -1,0 +1,68 @@
+import ToolHostCore
+
+/// A failure reported by a database, with what a person needs to fix it: the server's message
+/// and, where it has them, SQLSTATE, detail and hint. Parameter values never appear here.
+public struct DatabaseError: Error, Sendable, CustomStringConvertible {
+    public enum Kind: Sendable, Equatable {
+        /// Cannot reach or log in to the database.
+        case connection
+        /// The statement failed (syntax, constraint, missing table...).
+        case statement
+        /// The statement ran past its time limit and was cancelled.
+        case timeout
+        /// The result grew past the size limit and was abandoned.
+        case resultTooLarge
+        /// A write was attempted on a read-only connection.
+        case readOnly
+    }
+
+    public let kind: Kind
+    public let message: String
+    public var sqlState: String?
+    public var detail: String?
+    public var hint: String?
+
+    public init(_ kind: Kind, _ message: String, sqlState: String? = nil, detail: String? = nil, hint: String? = nil) {
+        self.kind = kind
+        self.message = message
+        self.sqlState = sqlState
+        self.detail = detail
+        self.hint = hint
+    }
+
+    public var description: String { message }
+
+    /// The error answer ToolHost prints for this failure.
+    public var toolHostError: ToolHostError {
+        var details: JSONObject = [:]
+        if let sqlState { details["sqlstate"] = .string(sqlState) }
+        if let detail { details["detail"] = .string(detail) }
+        if let hint { details["hint"] = .string(hint) }
+        let code: ErrorCode = switch kind {
+        case .connection: .databaseUnavailable
+        case .statement: .databaseError
+        case .timeout: .queryTimeout
+        case .resultTooLarge: .resultTooLarge
+        case .readOnly: .readOnly
+        }
+        let sentence = message.hasSuffix(".") ? message : message + "."
+        return ToolHostError(code, sentence, details: details)
+    }
+}
+
+extension ErrorCode {
+    /// The database cannot be reached or refused the login.
+    public static let databaseUnavailable = ErrorCode("database_unavailable")
+    /// The database rejected a statement; `sqlstate`, `detail` and `hint` say why.
+    public static let databaseError = ErrorCode("database_error")
+    /// A statement ran past its time limit (`max_query_time_seconds`, `statement_timeout_seconds`).
+    public static let queryTimeout = ErrorCode("query_timeout")
+    /// A result grew past `max_result_size_mb`.
+    public static let resultTooLarge = ErrorCode("result_too_large")
+    /// A write was refused because the database is configured read-only.
+    public static let readOnly = ErrorCode("read_only")
+    /// A filter names a column the operation does not allow.
+    public static let invalidFilter = ErrorCode("invalid_filter")
+    /// A table or column named in the input does not exist.
+    public static let unknownIdentifier = ErrorCode("unknown_identifier")
+}

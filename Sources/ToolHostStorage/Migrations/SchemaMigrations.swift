@@ -1,0 +1,9 @@
+/// Every migration ToolHost knows, in order. Later capabilities append theirs here.
+public enum SchemaMigrations {
+    public static let all: [Migration] = [
+        Migration(1, "bulk data tables (adopts code-evolver's)") { connection throws(DatabaseError) in
+            for table in BulkSchema.tables { try table.create(on: connection) }
+            try BulkSchema.createSearch(on: connection)
+        },
+    ]
+}

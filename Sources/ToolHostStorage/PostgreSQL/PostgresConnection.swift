@@ -1,0 +1,338 @@
+import CLibPQ
+import ToolHostCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A connection to PostgreSQL through libpq.
+///
+/// The session runs in UTC with ISO-8601 intervals, so values read back the same everywhere.
+/// Queries use single-row mode: rows stream in one at a time, so a size limit or a cancel stops
+/// a large result early and exports keep memory flat.
+public final class PostgresConnection: DatabaseConnection, @unchecked Sendable {
+    public let dialect = SQLDialect.postgres
+    private let handle: OpaquePointer
+    private let defaultTimeoutSeconds: Double
+    /// The session's statement_timeout in milliseconds, to set it only when it changes.
+    private var sessionTimeoutMilliseconds: Int?
+
+    /// Connects with `settings`; failures name host, port and database, never the password.
+    public init(settings: DatabaseSettings) throws(DatabaseError) {
+        defaultTimeoutSeconds = settings.statementTimeoutSeconds
+        var keywords: [String] = []
+        var values: [String] = []
+        func add(_ keyword: String, _ value: String?) {
+            guard let value else { return }
+            keywords.append(keyword)
+            values.append(value)
+        }
+        if let url = settings.url {
+            add("dbname", url)  // expand_dbname=1 makes libpq read the URL
+        } else {
+            add("host", settings.host)
+            add("port", String(settings.port))
+            add("dbname", settings.database)
+            add("user", settings.user)
+            add("password", settings.password)
+        }
+        add("connect_timeout", String(max(1, Int(settings.connectTimeoutSeconds.rounded(.up)))))
+        add("application_name", "toolhost")
+        add("client_encoding", "UTF8")
+        add("options", "-c TimeZone=UTC -c IntervalStyle=iso_8601")
+        let connection = Self.withCStringArrays(keywords, values) { keywordPointers, valuePointers in
+            PQconnectdbParams(keywordPointers, valuePointers, 1)
+        }
+        guard let connection else { throw DatabaseError(.connection, "Cannot connect to PostgreSQL: out of memory") }
+        guard PQstatus(connection) == CONNECTION_OK else {
+            let target = Self.target(of: connection, settings: settings)
+            let reason = Self.firstLine(PQerrorMessage(connection))
+            PQfinish(connection)
+            throw DatabaseError(.connection, "Cannot connect to PostgreSQL at \(target): \(reason)")
+        }
+        handle = connection
+    }
+
+    deinit {
+        PQfinish(handle)
+    }
+
+    // MARK: Statements
+
+    public func run(_ sql: String, _ parameters: [SQLValue], options: QueryOptions) throws(DatabaseError) -> QueryResult {
+        var result = QueryResult()
+        var bytes = 0
+        var keptRows = 0
+        try stream(sql, parameters, timeoutSeconds: options.timeoutSeconds) { (columns: [String]) in
+            result.columns = columns
+        } row: { (row: JSONObject, size: Int) throws(DatabaseError) -> Bool in
+            bytes += size
+            if let limit = options.maxResultBytes, bytes > limit {
+                throw DatabaseError(.resultTooLarge, "The result is larger than \(limit) bytes")
+            }
+            if options.fetchOne && keptRows == 1 { return false }
+            result.rows.append(row)
+            keptRows += 1
+            return true
+        } done: { affected in
+            result.rowsAffected = affected ?? result.rows.count
+        }
+        return result
+    }
+
+    public func executeScript(_ sql: String) throws(DatabaseError) {
+        try applyTimeout(nil)
+        guard let result = PQexec(handle, sql) else { throw connectionLost() }
+        defer { PQclear(result) }
+        let status = PQresultStatus(result)
+        guard status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK || status == PGRES_EMPTY_QUERY else {
+            throw Self.error(from: result, connection: handle)
+        }
+    }
+
+    @discardableResult
+    public func forEachRow(_ sql: String, _ parameters: [SQLValue],
+                           _ body: (JSONObject) throws(DatabaseError) -> Void) throws(DatabaseError) -> Int {
+        var count = 0
+        try stream(sql, parameters, timeoutSeconds: nil) { _ in } row: { (row: JSONObject, _: Int) throws(DatabaseError) -> Bool in
+            try body(row)
+            count += 1
+            return true
+        } done: { _ in }
+        return count
+    }
+
+    /// Sends one statement and feeds its rows to `row` as they arrive. `row` returns false to
+    /// stop (the rest of the result is cancelled and discarded) or throws to abort.
+    private func stream(_ sql: String, _ parameters: [SQLValue], timeoutSeconds: Double?,
+                        columns: ([String]) -> Void,
+                        row: (JSONObject, Int) throws(DatabaseError) -> Bool,
+                        done: (Int?) -> Void) throws(DatabaseError) {
+        try applyTimeout(timeoutSeconds)
+        let sent = PostgresParameters(parameters).withPointers { types, values, lengths, formats in
+            PQsendQueryParams(handle, sql, Int32(parameters.count), types, values, lengths, formats, 0)
+        }
+        guard sent == 1 else { throw connectionLost() }
+        PQsetSingleRowMode(handle)
+
+        var names: [String] = []
+        var types: [UInt32] = []
+        var failure: DatabaseError?
+        var stopped = false
+        var affected: Int?
+        while let result = PQgetResult(handle) {
+            defer { PQclear(result) }
+            switch PQresultStatus(result) {
+            case PGRES_SINGLE_TUPLE:
+                if names.isEmpty {
+                    (names, types) = Self.describe(result)
+                    columns(names)
+                }
+                guard failure == nil, !stopped else { continue }
+                let (object, size) = Self.row(result, names: names, types: types)
+                do {
+                    if try !row(object, size) {
+                        stopped = true
+                        cancel()
+                    }
+                } catch {
+                    failure = error
+                    cancel()
+                }
+            case PGRES_TUPLES_OK:
+                if names.isEmpty {
+                    (names, types) = Self.describe(result)
+                    columns(names)
+                }
+            case PGRES_COMMAND_OK:
+                affected = Int(String(cString: PQcmdTuples(result))) ?? 0
+            case PGRES_EMPTY_QUERY:
+                break
+            case PGRES_COPY_IN, PGRES_COPY_OUT, PGRES_COPY_BOTH:
+                failure = failure ?? DatabaseError(.statement, "COPY is not supported through this operation; use a bulk operation instead")
+                PQputCopyEnd(handle, "not supported")
+            default:
+                let error = Self.error(from: result, connection: handle)
+                // A cancel we sent ourselves (result limit, fetch_one) is not the user's error.
+                if failure == nil, !(stopped && error.sqlState == "57014") { failure = error }
+            }
+        }
+        if let failure { throw failure }
+        done(affected)
+    }
+
+    @discardableResult
+    public func bulkInsert(into table: TableName, columns: [String], rows: some Sequence<[SQLValue]>) throws(DatabaseError) -> Int {
+        try applyTimeout(nil)
+        let sql = "COPY \(table.quoted) (\(columns.map(SQLIdentifier.quote).joined(separator: ", "))) FROM STDIN"
+        guard let start = PQexec(handle, sql) else { throw connectionLost() }
+        guard PQresultStatus(start) == PGRES_COPY_IN else {
+            defer { PQclear(start) }
+            throw Self.error(from: start, connection: handle)
+        }
+        PQclear(start)
+        var encoder = PostgresCopyEncoder()
+        do throws(DatabaseError) {
+            for row in rows {
+                guard row.count == columns.count else {
+                    throw DatabaseError(.statement, "A row has \(row.count) values for \(columns.count) columns")
+                }
+                encoder.append(row)
+                if encoder.buffer.count >= 1 << 18 { try flush(&encoder) }
+            }
+            try flush(&encoder)
+        } catch {
+            PQputCopyEnd(handle, error.message)
+            while let result = PQgetResult(handle) { PQclear(result) }
+            throw error
+        }
+        guard PQputCopyEnd(handle, nil) == 1 else { throw connectionLost() }
+        var failure: DatabaseError?
+        var count = 0
+        while let result = PQgetResult(handle) {
+            if PQresultStatus(result) == PGRES_COMMAND_OK {
+                count = Int(String(cString: PQcmdTuples(result))) ?? 0
+            } else if failure == nil {
+                failure = Self.error(from: result, connection: handle)
+            }
+            PQclear(result)
+        }
+        if let failure { throw failure }
+        return count
+    }
+
+    private func flush(_ encoder: inout PostgresCopyEncoder) throws(DatabaseError) {
+        guard !encoder.buffer.isEmpty else { return }
+        let sent = encoder.buffer.withUnsafeBufferPointer { buffer in
+            buffer.withMemoryRebound(to: CChar.self) { PQputCopyData(handle, $0.baseAddress, Int32($0.count)) }
+        }
+        guard sent == 1 else { throw connectionLost() }
+        encoder.buffer.removeAll(keepingCapacity: true)
+    }
+
+    public func columns(of table: TableName) throws(DatabaseError) -> [ColumnInfo] {
+        let sql = """
+            SELECT a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type, NOT a.attnotnull AS nullable
+            FROM pg_attribute a
+            WHERE a.attrelid = to_regclass($1) AND a.attnum > 0 AND NOT a.attisdropped
+            ORDER BY a.attnum
+            """
+        return try run(sql, [.text(table.quoted)]).rows.map { row in
+            ColumnInfo(name: row["name"]?.stringValue ?? "", type: (row["type"]?.stringValue ?? "").lowercased(),
+                       isNullable: row["nullable"]?.boolValue ?? true)
+        }
+    }
+
+    // MARK: Transactions
+
+    public var inTransaction: Bool { PQtransactionStatus(handle) != PQTRANS_IDLE }
+
+    public func begin() throws(DatabaseError) { try executeScript("BEGIN") }
+
+    public func commit() throws(DatabaseError) { try executeScript("COMMIT") }
+
+    public func rollback() {
+        if inTransaction { try? executeScript("ROLLBACK") }
+    }
+
+    // MARK: Helpers
+
+    /// Sets statement_timeout when the wanted value differs from the session's.
+    private func applyTimeout(_ seconds: Double?) throws(DatabaseError) {
+        let wanted = Int(((seconds ?? defaultTimeoutSeconds) * 1000).rounded())
+        guard wanted != sessionTimeoutMilliseconds else { return }
+        guard let result = PQexec(handle, "SET statement_timeout = \(max(wanted, 0))") else { throw connectionLost() }
+        defer { PQclear(result) }
+        guard PQresultStatus(result) == PGRES_COMMAND_OK else { throw Self.error(from: result, connection: handle) }
+        sessionTimeoutMilliseconds = wanted
+    }
+
+    private func cancel() {
+        guard let cancel = PQgetCancel(handle) else { return }
+        var buffer = [CChar](repeating: 0, count: 256)
+        _ = PQcancel(cancel, &buffer, Int32(buffer.count))
+        PQfreeCancel(cancel)
+    }
+
+    private func connectionLost() -> DatabaseError {
+        DatabaseError(.connection, "The connection to PostgreSQL failed: \(Self.firstLine(PQerrorMessage(handle)))")
+    }
+
+    private static func describe(_ result: OpaquePointer) -> ([String], [UInt32]) {
+        let count = Int(PQnfields(result))
+        let names = (0..<count).map { String(cString: PQfname(result, Int32($0))) }
+        let types = (0..<count).map { UInt32(PQftype(result, Int32($0))) }
+        return (names, types)
+    }
+
+    private static func row(_ result: OpaquePointer, names: [String], types: [UInt32]) -> (JSONObject, Int) {
+        var object = JSONObject()
+        var size = 0
+        for column in 0..<names.count {
+            let index = Int32(column)
+            if PQgetisnull(result, 0, index) == 1 {
+                object[names[column]] = .null
+                continue
+            }
+            let length = Int(PQgetlength(result, 0, index))
+            size += length
+            let text = PQgetvalue(result, 0, index).map {
+                $0.withMemoryRebound(to: UInt8.self, capacity: length) {
+                    String(decoding: UnsafeBufferPointer(start: $0, count: length), as: UTF8.self)
+                }
+            } ?? ""
+            object[names[column]] = PostgresValueDecoder.decode(text, type: types[column])
+        }
+        return (object, size)
+    }
+
+    static func error(from result: OpaquePointer, connection: OpaquePointer) -> DatabaseError {
+        func field(_ code: Character) -> String? {
+            PQresultErrorField(result, Int32(code.asciiValue ?? 0)).map { String(cString: $0) }
+        }
+        let sqlState = field("C")
+        let message = field("M") ?? firstLine(PQresultErrorMessage(result) ?? PQerrorMessage(connection))
+        let kind: DatabaseError.Kind = switch sqlState {
+        case "57014": .timeout
+        case "25006": .readOnly
+        case let state? where state.hasPrefix("08"): .connection
+        default: .statement
+        }
+        let text = kind == .timeout ? "The statement ran longer than its time limit and was cancelled (\(message))" : message
+        return DatabaseError(kind, text.prefix(1).uppercased() + text.dropFirst(), sqlState: sqlState, detail: field("D"), hint: field("H"))
+    }
+
+    static func firstLine(_ message: UnsafePointer<CChar>?) -> String {
+        guard let message else { return "unknown error" }
+        let text = String(cString: message)
+        return text.split(whereSeparator: \.isNewline).first.map { String($0).trimmingSpacesForMessage } ?? "unknown error"
+    }
+
+    private static func target(of connection: OpaquePointer, settings: DatabaseSettings) -> String {
+        let host = PQhost(connection).map { String(cString: $0) } ?? settings.host
+        let port = PQport(connection).map { String(cString: $0) } ?? String(settings.port)
+        let database = PQdb(connection).map { String(cString: $0) } ?? settings.database
+        return "\(host):\(port), database \(database)"
+    }
+
+    private static func withCStringArrays<R>(_ first: [String], _ second: [String],
+                                             _ body: (UnsafePointer<UnsafePointer<CChar>?>, UnsafePointer<UnsafePointer<CChar>?>) -> R) -> R {
+        let firstPointers = first.map { UnsafePointer(strdup($0)) } + [nil]
+        let secondPointers = second.map { UnsafePointer(strdup($0)) } + [nil]
+        defer {
+            firstPointers.forEach { free(UnsafeMutablePointer(mutating: $0)) }
+            secondPointers.forEach { free(UnsafeMutablePointer(mutating: $0)) }
+        }
+        return firstPointers.withUnsafeBufferPointer { a in
+            secondPointers.withUnsafeBufferPointer { b in body(a.baseAddress!, b.baseAddress!) }
+        }
+    }
+}
+
+extension String {
+    var trimmingSpacesForMessage: String {
+        var text = Substring(self)
+        while let first = text.first, first == " " || first == "\t" { text = text.dropFirst() }
+        while let last = text.last, last == " " || last == "\t" || last == "." { text = text.dropLast() }
+        return String(text)
+    }
+}

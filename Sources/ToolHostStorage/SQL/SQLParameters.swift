@@ -1,0 +1,136 @@
+import ToolHostCore
+
+/// Turns SQL with parameters as callers write them into the dialect's native form.
+///
+/// code-evolver sends psycopg2 style: `%(name)s` with an object of values, `%s` with an
+/// array; `%%` is a literal `%`. Native placeholders work too: `$1` (and, on SQLite, `?` and
+/// `?1`) with an array. Placeholders inside quoted strings, quoted identifiers, dollar-quoted
+/// bodies and comments are left alone, as is a lone `%` (`LIKE 'a%'`, `a % b`). Without
+/// params the SQL is passed through untouched, as psycopg2 does.
+///
+/// ```swift
+/// let prepared = try SQLParameters.prepare("SELECT * FROM t WHERE a = %(a)s", params: ["a": 1], dialect: .postgres)
+/// // prepared.sql == "SELECT * FROM t WHERE a = $1", prepared.values == [.integer(1)]
+/// ```
+public enum SQLParameters {
+    public struct Prepared: Sendable, Equatable {
+        public var sql: String
+        public var values: [SQLValue]
+    }
+
+    public static func prepare(_ sql: String, params: JSONValue?, dialect: SQLDialect,
+                               path: String = "/params") throws(ToolHostError) -> Prepared {
+        switch params {
+        case nil, .null?:
+            return Prepared(sql: sql, values: [])
+        case .object(let named)?:
+            return try rewrite(sql, dialect: dialect) { (placeholder, names: inout [String]) throws(ToolHostError) -> Int in
+                guard case .named(let name) = placeholder else {
+                    throw .invalidInput([Violation(path: path, message: "is an object, so the SQL must use %(name)s placeholders, not %s")])
+                }
+                if let existing = names.firstIndex(of: name) { return existing + 1 }
+                guard named[name] != nil else {
+                    throw .invalidInput([Violation(path: "\(path)/\(name)", message: "is required by %(\(name))s in the SQL")])
+                }
+                names.append(name)
+                return names.count
+            } values: { names in names.map { bind(named[$0] ?? .null, dialect: dialect) } }
+        case .array(let positional)?:
+            var count = 0
+            let prepared = try rewrite(sql, dialect: dialect) { (placeholder, _: inout [String]) throws(ToolHostError) -> Int in
+                guard case .positional = placeholder else {
+                    throw .invalidInput([Violation(path: path, message: "is an array, so the SQL must use %s placeholders, not %(name)s")])
+                }
+                count += 1
+                return count
+            } values: { _ in positional.map { bind($0, dialect: dialect) } }
+            if count > 0, count != positional.count {
+                throw .invalidInput([Violation(path: path, message: "has \(positional.count) value\(positional.count == 1 ? "" : "s") but the SQL has \(count) %s placeholder\(count == 1 ? "" : "s")")])
+            }
+            return prepared
+        case let other?:
+            throw .invalidInput([Violation(path: path, message: "must be an object (for %(name)s) or an array (for %s, $1, ?), not \(other.kindPhrase)")])
+        }
+    }
+
+    /// A value as a bound parameter. On PostgreSQL an array of scalars becomes an array value
+    /// (for `= ANY(%s)`), as psycopg2 adapts lists; objects (and arrays of objects) are JSON.
+    public static func bind(_ value: JSONValue, dialect: SQLDialect) -> SQLValue {
+        if dialect == .postgres, case .array(let elements) = value,
+           elements.allSatisfy({ $0.arrayValue == nil && $0.objectValue == nil }) {
+            return .text(postgresArrayLiteral(elements))
+        }
+        return SQLValue(value)
+    }
+
+    static func postgresArrayLiteral(_ elements: [JSONValue]) -> String {
+        let items = elements.map { element -> String in
+            switch element {
+            case .null: return "NULL"
+            case .bool(let flag): return flag ? "t" : "f"
+            case .integer, .double: return element.description
+            case .string(let text):
+                return "\"" + text.replacing("\\", with: "\\\\").replacing("\"", with: "\\\"") + "\""
+            default: return "\"" + JSONWriter.string(element).replacing("\\", with: "\\\\").replacing("\"", with: "\\\"") + "\""
+            }
+        }
+        return "{" + items.joined(separator: ",") + "}"
+    }
+
+    enum Placeholder {
+        case named(String)
+        case positional
+    }
+
+    /// Replaces psycopg2 placeholders in code (not in literals or comments) with native ones,
+    /// `%%` with `%`, and on SQLite `$n` with `?n`.
+    private static func rewrite(
+        _ sql: String, dialect: SQLDialect,
+        index: (Placeholder, inout [String]) throws(ToolHostError) -> Int,
+        values: ([String]) -> [SQLValue]
+    ) throws(ToolHostError) -> Prepared {
+        let bytes = Array(sql.utf8)
+        let code = SQLScanner(bytes: bytes, dialect: dialect).codeRanges()
+        var output: [UInt8] = []
+        output.reserveCapacity(bytes.count + 16)
+        var names: [String] = []
+        var position = 0
+        func isCode(_ offset: Int) -> Bool { code.contains { $0.contains(offset) } }
+        while position < bytes.count {
+            let byte = bytes[position]
+            let next = position + 1 < bytes.count ? bytes[position + 1] : 0
+            if byte == UInt8(ascii: "%"), next == UInt8(ascii: "%") {
+                output.append(UInt8(ascii: "%"))
+                position += 2
+                continue
+            }
+            if byte == UInt8(ascii: "%"), isCode(position) {
+                if next == UInt8(ascii: "s") {
+                    output += native(try index(.positional, &names), dialect)
+                    position += 2
+                    continue
+                }
+                if next == UInt8(ascii: "("),
+                   let close = bytes[(position + 2)...].firstIndex(of: UInt8(ascii: ")")),
+                   close + 1 < bytes.count, bytes[close + 1] == UInt8(ascii: "s") {
+                    let name = String(decoding: bytes[(position + 2)..<close], as: UTF8.self)
+                    output += native(try index(.named(name), &names), dialect)
+                    position = close + 2
+                    continue
+                }
+            }
+            if dialect == .sqlite, byte == UInt8(ascii: "$"), next >= UInt8(ascii: "1"), next <= UInt8(ascii: "9"), isCode(position) {
+                output.append(UInt8(ascii: "?"))
+                position += 1
+                continue
+            }
+            output.append(byte)
+            position += 1
+        }
+        return Prepared(sql: String(decoding: output, as: UTF8.self), values: values(names))
+    }
+
+    private static func native(_ index: Int, _ dialect: SQLDialect) -> [UInt8] {
+        Array((dialect == .postgres ? "$\(index)" : "?\(index)").utf8)
+    }
+}

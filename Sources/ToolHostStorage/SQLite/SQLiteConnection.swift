@@ -1,0 +1,187 @@
+import CSQLite
+import ToolHostCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A connection to an SQLite database file: WAL journal, busy timeout, foreign keys on.
+///
+/// Prepared statements are cached per SQL text, so a statement run many times (a bulk insert,
+/// the same query in a loop) is compiled once.
+public final class SQLiteConnection: DatabaseConnection, @unchecked Sendable {
+    public let dialect = SQLDialect.sqlite
+    public let path: String
+    private let handle: OpaquePointer
+    private var statements: [String: SQLiteStatement] = [:]
+    private let deadline = Deadline()
+    private let defaultTimeoutSeconds: Double
+
+    /// Opens (creating if needed, with its folder) the database file at `path`.
+    public init(path: String, busyTimeoutMilliseconds: Int32 = 5000, statementTimeoutSeconds: Double = 0) throws(DatabaseError) {
+        self.path = path
+        self.defaultTimeoutSeconds = statementTimeoutSeconds
+        if path != ":memory:" {
+            do {
+                try FileIO.makeDirectories(FilePath.directory(of: path))
+            } catch {
+                throw DatabaseError(.connection, "Cannot create the folder for the SQLite database \(path): \(error.reason)")
+            }
+        }
+        var database: OpaquePointer?
+        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
+        let result = sqlite3_open_v2(path, &database, flags, nil)
+        guard result == SQLITE_OK, let database else {
+            let message = database.map { String(cString: sqlite3_errmsg($0)) } ?? "error \(result)"
+            if let database { sqlite3_close_v2(database) }
+            throw DatabaseError(.connection, "Cannot open the SQLite database \(path): \(message)")
+        }
+        handle = database
+        sqlite3_busy_timeout(database, busyTimeoutMilliseconds)
+        sqlite3_extended_result_codes(database, 1)
+        sqlite3_progress_handler(database, 4096, { context in
+            guard let context else { return 0 }
+            return Unmanaged<Deadline>.fromOpaque(context).takeUnretainedValue().hasPassed ? 1 : 0
+        }, Unmanaged.passUnretained(deadline).toOpaque())
+        do {
+            try executeScript("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;")
+        } catch {
+            statements.removeAll()
+            sqlite3_close_v2(database)
+            throw DatabaseError(.connection, "Cannot open the SQLite database \(path): \(error.message)")
+        }
+    }
+
+    deinit {
+        statements.removeAll()
+        sqlite3_close_v2(handle)
+    }
+
+    // MARK: Statements
+
+    public func run(_ sql: String, _ parameters: [SQLValue], options: QueryOptions) throws(DatabaseError) -> QueryResult {
+        let statement = try prepared(sql)
+        try statement.bind(parameters)
+        defer { sqlite3_reset(statement.handle) }
+        deadline.arm(seconds: options.timeoutSeconds ?? defaultTimeoutSeconds)
+        defer { deadline.disarm() }
+        var result = QueryResult(columns: statement.columnNames)
+        var bytes = 0
+        while true {
+            let step = sqlite3_step(statement.handle)
+            if step == SQLITE_DONE { break }
+            guard step == SQLITE_ROW else { throw failure(step) }
+            let row = statement.row()
+            bytes += row.bytes
+            if let limit = options.maxResultBytes, bytes > limit {
+                throw DatabaseError(.resultTooLarge, "The result is larger than \(limit) bytes")
+            }
+            result.rows.append(row.object)
+            if options.fetchOne { break }
+        }
+        result.rowsAffected = statement.columnNames.isEmpty ? Int(sqlite3_changes(handle)) : result.rows.count
+        return result
+    }
+
+    public func executeScript(_ sql: String) throws(DatabaseError) {
+        var message: UnsafeMutablePointer<CChar>?
+        let result = sqlite3_exec(handle, sql, nil, nil, &message)
+        guard result == SQLITE_OK else {
+            let text = message.map { String(cString: $0) } ?? "error \(result)"
+            sqlite3_free(message)
+            throw DatabaseError(.statement, text, detail: "SQLite result code \(result)")
+        }
+    }
+
+    @discardableResult
+    public func forEachRow(_ sql: String, _ parameters: [SQLValue],
+                           _ body: (JSONObject) throws(DatabaseError) -> Void) throws(DatabaseError) -> Int {
+        let statement = try prepared(sql)
+        try statement.bind(parameters)
+        defer { sqlite3_reset(statement.handle) }
+        var count = 0
+        while true {
+            let step = sqlite3_step(statement.handle)
+            if step == SQLITE_DONE { return count }
+            guard step == SQLITE_ROW else { throw failure(step) }
+            try body(statement.row().object)
+            count += 1
+        }
+    }
+
+    @discardableResult
+    public func bulkInsert(into table: TableName, columns: [String], rows: some Sequence<[SQLValue]>) throws(DatabaseError) -> Int {
+        let placeholders = (1...max(columns.count, 1)).map { "?\($0)" }.joined(separator: ", ")
+        let sql = "INSERT INTO \(SQLIdentifier.quote(table.name)) (\(columns.map(SQLIdentifier.quote).joined(separator: ", "))) VALUES (\(placeholders))"
+        let statement = try prepared(sql)
+        var count = 0
+        for row in rows {
+            try statement.bind(row)
+            let step = sqlite3_step(statement.handle)
+            guard step == SQLITE_DONE else { throw failure(step) }
+            count += 1
+        }
+        sqlite3_reset(statement.handle)
+        return count
+    }
+
+    public func columns(of table: TableName) throws(DatabaseError) -> [ColumnInfo] {
+        try run("SELECT name, type, \"notnull\" FROM pragma_table_info(?1)", [.text(table.name)]).rows.map { row in
+            ColumnInfo(name: row["name"]?.stringValue ?? "", type: (row["type"]?.stringValue ?? "").lowercased(),
+                       isNullable: row["notnull"]?.integerValue == 0)
+        }
+    }
+
+    // MARK: Transactions
+
+    public var inTransaction: Bool { sqlite3_get_autocommit(handle) == 0 }
+
+    /// BEGIN IMMEDIATE takes the write lock up front, so two writers wait (busy timeout)
+    /// instead of deadlocking on a lock upgrade.
+    public func begin() throws(DatabaseError) { try executeScript("BEGIN IMMEDIATE") }
+
+    public func commit() throws(DatabaseError) { try executeScript("COMMIT") }
+
+    public func rollback() {
+        if inTransaction { try? executeScript("ROLLBACK") }
+    }
+
+    // MARK: Helpers
+
+    private func prepared(_ sql: String) throws(DatabaseError) -> SQLiteStatement {
+        if let cached = statements[sql] { return cached }
+        let statement = try SQLiteStatement(database: handle, sql: sql)
+        if statements.count >= 64 { statements.removeAll() }
+        statements[sql] = statement
+        return statement
+    }
+
+    private func failure(_ code: Int32) -> DatabaseError {
+        if code & 0xFF == SQLITE_INTERRUPT {
+            return DatabaseError(.timeout, "The statement ran longer than its time limit and was cancelled")
+        }
+        return Self.error(handle, code, context: nil)
+    }
+
+    static func error(_ database: OpaquePointer, _ code: Int32, context: String?) -> DatabaseError {
+        let message = String(cString: sqlite3_errmsg(database))
+        let primary = code & 0xFF
+        let kind: DatabaseError.Kind = primary == SQLITE_READONLY ? .readOnly : .statement
+        let text = context.map { "\($0): \(message)" } ?? message
+        return DatabaseError(kind, text.prefix(1).uppercased() + text.dropFirst(), detail: "SQLite result code \(code)")
+    }
+}
+
+/// The time limit of the statement running now, read by SQLite's progress handler.
+final class Deadline: @unchecked Sendable {
+    private var until = Double.infinity
+
+    func arm(seconds: Double) { until = seconds > 0 ? monotonicNow() + seconds : .infinity }
+    func disarm() { until = .infinity }
+    var hasPassed: Bool { until != .infinity && monotonicNow() > until }
+
+    private func monotonicNow() -> Double {
+        var time = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &time)
+        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+    }
+}

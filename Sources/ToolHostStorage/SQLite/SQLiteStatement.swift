@@ -1,0 +1,113 @@
+import CSQLite
+import ToolHostCore
+
+/// A prepared SQLite statement: owns its `sqlite3_stmt` and finalizes it exactly once.
+final class SQLiteStatement {
+    let handle: OpaquePointer
+    let parameterCount: Int
+    /// Lower-cased declared types of the result columns (empty for expressions).
+    let declaredTypes: [String]
+    let columnNames: [String]
+
+    init(database: OpaquePointer, sql: String) throws(DatabaseError) {
+        var statement: OpaquePointer?
+        let result = sqlite3_prepare_v3(database, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil)
+        guard result == SQLITE_OK, let statement else {
+            throw SQLiteConnection.error(database, result, context: "cannot prepare the statement")
+        }
+        handle = statement
+        parameterCount = Int(sqlite3_bind_parameter_count(statement))
+        let columns = Int(sqlite3_column_count(statement))
+        declaredTypes = (0..<columns).map { index in
+            sqlite3_column_decltype(statement, Int32(index)).map { String(cString: $0).lowercased() } ?? ""
+        }
+        columnNames = (0..<columns).map { index in
+            sqlite3_column_name(statement, Int32(index)).map { String(cString: $0) } ?? "column\(index + 1)"
+        }
+    }
+
+    deinit {
+        sqlite3_finalize(handle)
+    }
+
+    func bind(_ values: [SQLValue]) throws(DatabaseError) {
+        sqlite3_reset(handle)
+        sqlite3_clear_bindings(handle)
+        guard values.count == parameterCount else {
+            throw DatabaseError(.statement, "The statement has \(parameterCount) parameter\(parameterCount == 1 ? "" : "s") but \(values.count) value\(values.count == 1 ? " was" : "s were") given")
+        }
+        for (offset, value) in values.enumerated() {
+            let index = Int32(offset + 1)
+            let result: Int32
+            switch value {
+            case .null: result = sqlite3_bind_null(handle, index)
+            case .bool(let flag): result = sqlite3_bind_int64(handle, index, flag ? 1 : 0)
+            case .integer(let integer): result = sqlite3_bind_int64(handle, index, integer)
+            case .double(let double): result = sqlite3_bind_double(handle, index, double)
+            case .text(let text): result = sqlite3_bind_text(handle, index, text, -1, toolhost_sqlite_transient())
+            case .json(let json): result = sqlite3_bind_text(handle, index, JSONWriter.string(json), -1, toolhost_sqlite_transient())
+            case .blob(let bytes):
+                result = bytes.withUnsafeBytes { buffer in
+                    sqlite3_bind_blob(handle, index, buffer.baseAddress, Int32(buffer.count), toolhost_sqlite_transient())
+                }
+            }
+            guard result == SQLITE_OK else {
+                throw DatabaseError(.statement, "Cannot bind parameter \(index): SQLite error \(result)")
+            }
+        }
+    }
+
+    /// The current row as JSON, typed by the column's declared type where the storage class
+    /// alone is ambiguous (booleans, JSON, timestamps).
+    func row() -> (object: JSONObject, bytes: Int) {
+        var object = JSONObject()
+        var bytes = 0
+        for index in 0..<columnNames.count {
+            let column = Int32(index)
+            let declared = declaredTypes[index]
+            let value: JSONValue
+            switch sqlite3_column_type(handle, column) {
+            case SQLITE_INTEGER:
+                let integer = sqlite3_column_int64(handle, column)
+                value = declared.contains("bool") ? .bool(integer != 0) : .integer(integer)
+                bytes += 8
+            case SQLITE_FLOAT:
+                value = .double(sqlite3_column_double(handle, column))
+                bytes += 8
+            case SQLITE_TEXT:
+                let count = Int(sqlite3_column_bytes(handle, column))
+                let text = sqlite3_column_text(handle, column).map {
+                    String(decoding: UnsafeBufferPointer(start: $0, count: count), as: UTF8.self)
+                } ?? ""
+                bytes += count
+                value = Self.typedText(text, declared: declared)
+            case SQLITE_BLOB:
+                let count = Int(sqlite3_column_bytes(handle, column))
+                let pointer = sqlite3_column_blob(handle, column)?.assumingMemoryBound(to: UInt8.self)
+                value = .string(Base64.encode(UnsafeBufferPointer(start: pointer, count: pointer == nil ? 0 : count)))
+                bytes += count
+            default:
+                value = .null
+            }
+            object[columnNames[index]] = value
+        }
+        return (object, bytes)
+    }
+
+    static func typedText(_ text: String, declared: String) -> JSONValue {
+        if declared.hasPrefix("json") {
+            return (try? JSONParser.parse(text)) ?? .string(text)
+        }
+        if declared.contains("timestamp") || declared.contains("datetime") {
+            return Timestamp(parsing: text).map { .string($0.iso8601) } ?? .string(text)
+        }
+        if declared.contains("bool") {
+            switch text.lowercased() {
+            case "true", "t", "1": return .bool(true)
+            case "false", "f", "0": return .bool(false)
+            default: break
+            }
+        }
+        return .string(text)
+    }
+}

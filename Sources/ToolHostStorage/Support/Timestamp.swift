@@ -1,0 +1,121 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// ISO-8601 timestamps in UTC, the one spelling ToolHost answers with (`2026-11-22T08:20:11.123456Z`)
+/// and the one it stores on SQLite, where text order must be time order.
+public struct Timestamp: Sendable, Equatable, Comparable {
+    /// Seconds since the epoch and the microseconds within that second.
+    public let seconds: Int64
+    public let microseconds: Int32
+
+    public init(seconds: Int64, microseconds: Int32 = 0) {
+        self.seconds = seconds
+        self.microseconds = microseconds
+    }
+
+    public static func now() -> Timestamp {
+        var time = timespec()
+        clock_gettime(CLOCK_REALTIME, &time)
+        return Timestamp(seconds: Int64(time.tv_sec), microseconds: Int32(time.tv_nsec / 1000))
+    }
+
+    public static func < (lhs: Timestamp, rhs: Timestamp) -> Bool {
+        (lhs.seconds, lhs.microseconds) < (rhs.seconds, rhs.microseconds)
+    }
+
+    /// `YYYY-MM-DDTHH:MM:SS.ffffffZ` (fraction only when non-zero).
+    public var iso8601: String {
+        var time = time_t(seconds)
+        var parts = tm()
+        gmtime_r(&time, &parts)
+        func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        var text = "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))"
+        if microseconds != 0 {
+            let fraction = String(microseconds)
+            text += "." + String(repeating: "0", count: 6 - fraction.count) + fraction
+        }
+        return text + "Z"
+    }
+
+    /// The fixed-width spelling SQLite columns hold (always 6 fraction digits), so that text
+    /// comparison is time comparison.
+    public var storageText: String {
+        let base = iso8601
+        if microseconds != 0 { return base }
+        return String(base.dropLast()) + ".000000Z"
+    }
+
+    /// Reads ISO-8601 and the PostgreSQL/SQLite text forms: `2026-11-22`, `2026-11-22T08:20`,
+    /// `2026-11-22 08:20:11.5`, `...Z`, `...+02:00`, `...+02`. Without an offset the time is UTC.
+    public init?(parsing text: String) {
+        let bytes = Array(text.utf8)
+        var index = 0
+        func number(_ count: Int) -> Int? {
+            guard index + count <= bytes.count else { return nil }
+            var value = 0
+            for offset in 0..<count {
+                let byte = bytes[index + offset]
+                guard byte >= 48 && byte <= 57 else { return nil }
+                value = value * 10 + Int(byte - 48)
+            }
+            index += count
+            return value
+        }
+        func expect(_ character: UInt8) -> Bool {
+            guard index < bytes.count, bytes[index] == character else { return false }
+            index += 1
+            return true
+        }
+        guard let year = number(4), expect(45), let month = number(2), expect(45), let day = number(2),
+              (1...12).contains(month), (1...31).contains(day) else { return nil }
+        var hour = 0, minute = 0, second = 0, micro = 0, offsetSeconds = 0
+        if index < bytes.count, bytes[index] == 84 || bytes[index] == 116 || bytes[index] == 32 {  // T t space
+            index += 1
+            guard let h = number(2), expect(58), let m = number(2), h < 24, m < 60 else { return nil }
+            hour = h
+            minute = m
+            if expect(58) {
+                guard let s = number(2), s < 61 else { return nil }
+                second = s
+                if expect(46) || expect(44) {  // . or ,
+                    var digits = 0
+                    while index < bytes.count, bytes[index] >= 48, bytes[index] <= 57 {
+                        if digits < 6 { micro = micro * 10 + Int(bytes[index] - 48) }
+                        digits += 1
+                        index += 1
+                    }
+                    guard digits > 0 else { return nil }
+                    if digits < 6 { for _ in digits..<6 { micro *= 10 } }
+                }
+            }
+            if index < bytes.count {
+                let sign = bytes[index]
+                if sign == 90 || sign == 122 {  // Z z
+                    index += 1
+                } else if sign == 43 || sign == 45 {  // + -
+                    index += 1
+                    guard let offsetHours = number(2) else { return nil }
+                    var offsetMinutes = 0
+                    if expect(58) {
+                        guard let value = number(2) else { return nil }
+                        offsetMinutes = value
+                    } else if let value = number(2) {
+                        offsetMinutes = value
+                    }
+                    offsetSeconds = (offsetHours * 3600 + offsetMinutes * 60) * (sign == 45 ? -1 : 1)
+                }
+            }
+        }
+        guard index == bytes.count else { return nil }
+        var parts = tm()
+        parts.tm_year = Int32(year - 1900)
+        parts.tm_mon = Int32(month - 1)
+        parts.tm_mday = Int32(day)
+        parts.tm_hour = Int32(hour)
+        parts.tm_min = Int32(minute)
+        parts.tm_sec = Int32(second)
+        let utc = Int64(timegm(&parts))
+        self.init(seconds: utc - Int64(offsetSeconds), microseconds: Int32(micro))
+    }
+}

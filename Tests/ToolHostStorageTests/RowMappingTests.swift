@@ -1,0 +1,83 @@
+import Testing
+import ToolHostTestSupport
+@testable import ToolHostCore
+@testable import ToolHostStorage
+
+@Suite("Rows become JSON for every column type")
+struct RowMappingTests {
+    @Test func postgresTypesMapToJSON() throws {
+        let test = try TestDatabase(.postgres)
+        let connection = try test.connect()
+        let row = try #require(try connection.run("""
+            SELECT
+              TIMESTAMPTZ '2026-11-22 08:20:11.5+02' AS tstz,
+              TIMESTAMP '2026-01-02 03:04:05' AS ts,
+              DATE '2026-01-02' AS day,
+              12345678901234::numeric AS big_numeric,
+              123.4500::numeric AS fraction,
+              'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'::uuid AS id,
+              '\\x00ff10'::bytea AS bytes,
+              '{"a": [1, {"b": null}]}'::jsonb AS doc,
+              '{"k": 1}'::json AS plain_json,
+              ARRAY[1, 2, NULL]::int[] AS ints,
+              ARRAY['x', 'y "q"', 'a,b']::text[] AS texts,
+              ARRAY[[1, 2], [3, 4]] AS matrix,
+              INTERVAL '1 day 2 hours' AS span,
+              true AS flag,
+              NULL::text AS nothing,
+              3.5::float8 AS real,
+              'NaN'::float8 AS not_a_number,
+              42::int2 AS small
+            """).rows.first)
+        #expect(row["tstz"] == "2026-11-22T06:20:11.500000Z")
+        #expect(row["ts"] == "2026-01-02T03:04:05Z")
+        #expect(row["day"] == "2026-01-02")
+        #expect(row["big_numeric"] == .integer(12_345_678_901_234))
+        #expect(row["fraction"] == .double(123.45))
+        #expect(row["id"] == "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11")
+        #expect(row["bytes"] == "AP8Q")
+        #expect(row["doc"] == ["a": [1, ["b": nil]]])
+        #expect(row["plain_json"] == ["k": 1])
+        #expect(row["ints"] == [1, 2, nil])
+        #expect(row["texts"] == ["x", "y \"q\"", "a,b"])
+        #expect(row["matrix"] == [[1, 2], [3, 4]])
+        #expect(row["span"] == "P1DT2H")
+        #expect(row["flag"] == true)
+        #expect(row["nothing"] == .null)
+        #expect(row["real"] == 3.5)
+        #expect(row["not_a_number"] == .null)
+        #expect(row["small"] == 42)
+    }
+
+    @Test func sqliteDeclaredTypesShapeTheJSON() throws {
+        let test = try TestDatabase(.sqlite)
+        let connection = try test.connect()
+        try connection.executeScript("""
+            CREATE TABLE typed (flag BOOLEAN, doc JSON, at TIMESTAMP, raw BLOB, n INTEGER, r REAL, t TEXT);
+            INSERT INTO typed VALUES (1, '{"a": [1]}', '2026-11-22 08:20:11', x'00ff10', 7, 0.5, 'plain');
+            """)
+        let row = try #require(try connection.run("SELECT * FROM typed").rows.first)
+        #expect(row == ["flag": true, "doc": ["a": [1]], "at": "2026-11-22T08:20:11Z", "raw": "AP8Q", "n": 7, "r": 0.5, "t": "plain"])
+    }
+
+    @Test(arguments: Engine.allCases)
+    func jsonAndBytesRoundTripThroughParameters(engine: Engine) throws {
+        let test = try TestDatabase(engine)
+        let connection = try test.connect()
+        let p = engine == .postgres ? ["$1", "$2"] : ["?1", "?2"]
+        try connection.executeScript(engine == .postgres ? "CREATE TABLE r (doc JSONB, raw BYTEA)" : "CREATE TABLE r (doc JSON, raw BLOB)")
+        _ = try connection.run("INSERT INTO r (doc, raw) VALUES (\(p[0]), \(p[1]))", [.json(["x": [true, 1.5, "é"]]), .blob([0, 255, 16])])
+        #expect(try connection.run("SELECT doc, raw FROM r").rows == [["doc": ["x": [true, 1.5, "é"]], "raw": "AP8Q"]])
+    }
+
+    @Test func timestampsParseTheFormsDatabasesAndPeopleWrite() {
+        #expect(Timestamp(parsing: "2026-11-22")?.iso8601 == "2026-11-22T00:00:00Z")
+        #expect(Timestamp(parsing: "2026-11-22T08:20")?.iso8601 == "2026-11-22T08:20:00Z")
+        #expect(Timestamp(parsing: "2026-11-22 08:20:11.123456789+00")?.iso8601 == "2026-11-22T08:20:11.123456Z")
+        #expect(Timestamp(parsing: "2026-11-22T10:20:11+02:00")?.iso8601 == "2026-11-22T08:20:11Z")
+        #expect(Timestamp(parsing: "2026-11-22T08:20:11-0130")?.iso8601 == "2026-11-22T09:50:11Z")
+        #expect(Timestamp(parsing: "2026-13-01") == nil)
+        #expect(Timestamp(parsing: "yesterday") == nil)
+        #expect(Timestamp(seconds: 0).storageText == "1970-01-01T00:00:00.000000Z")
+    }
+}
