@@ -6,6 +6,8 @@ public enum BuiltinHandlers {
     public static var registry: HandlerRegistry {
         HandlerRegistry([
             ToolsManagerHandler(),
+            PostgresClientHandler(),
+            BulkDataStoreHandler(),
         ])
     }
 }

@@ -38,9 +38,41 @@ public struct OperationInput: Sendable {
     }
 
     public func object(_ key: String) throws(ToolHostError) -> JSONObject {
-        guard let value = self[key] else { throw missing(key, "an object") }
+        guard let value = try optionalObject(key) else { throw missing(key, "an object") }
+        return value
+    }
+
+    public func optionalObject(_ key: String) throws(ToolHostError) -> JSONObject? {
+        guard let value = self[key] else { return nil }
         guard case .object(let object) = value else { throw wrongType(key, "an object", value) }
         return object
+    }
+
+    public func array(_ key: String) throws(ToolHostError) -> [JSONValue] {
+        guard let value = try optionalArray(key) else { throw missing(key, "an array") }
+        return value
+    }
+
+    public func optionalArray(_ key: String) throws(ToolHostError) -> [JSONValue]? {
+        guard let value = self[key] else { return nil }
+        guard case .array(let elements) = value else { throw wrongType(key, "an array", value) }
+        return elements
+    }
+
+    public func number(_ key: String) throws(ToolHostError) -> Double {
+        guard let value = try optionalNumber(key) else { throw missing(key, "a number") }
+        return value
+    }
+
+    public func optionalNumber(_ key: String) throws(ToolHostError) -> Double? {
+        guard let value = self[key] else { return nil }
+        guard let number = value.numberValue else { throw wrongType(key, "a number", value) }
+        return number
+    }
+
+    /// An error for `key` with any message, as every accessor reports it.
+    public func invalid(_ key: String, _ message: String) -> ToolHostError {
+        .invalidInput([Violation(path: "/\(key)", message: message)], tool: toolID)
     }
 
     private func missing(_ key: String, _ expected: String) -> ToolHostError {

@@ -38,7 +38,7 @@ public final class PostgresConnection: DatabaseConnection, @unchecked Sendable {
         add("connect_timeout", String(max(1, Int(settings.connectTimeoutSeconds.rounded(.up)))))
         add("application_name", "toolhost")
         add("client_encoding", "UTF8")
-        add("options", "-c TimeZone=UTC -c IntervalStyle=iso_8601")
+        add("options", "-c TimeZone=UTC -c IntervalStyle=iso_8601 -c client_min_messages=warning")
         let connection = Self.withCStringArrays(keywords, values) { keywordPointers, valuePointers in
             PQconnectdbParams(keywordPointers, valuePointers, 1)
         }
@@ -50,6 +50,8 @@ public final class PostgresConnection: DatabaseConnection, @unchecked Sendable {
             throw DatabaseError(.connection, "Cannot connect to PostgreSQL at \(target): \(reason)")
         }
         handle = connection
+        // Server notices would otherwise go to stderr unasked; errors come back as results.
+        PQsetNoticeProcessor(connection, { _, _ in }, nil)
     }
 
     deinit {

@@ -1,0 +1,85 @@
+import ToolHostCore
+import ToolHostStorage
+
+/// `get_ancestry`: the parents and children of a tool up to `depth` levels, walked level by
+/// level with a visited set. A cycle in the lineage (a derived from b derived from a) ends the
+/// walk on that branch and is reported in `cycles`; no edge appears twice.
+enum AncestryWalk {
+    enum Direction {
+        case parents, children
+
+        var knownColumn: String { self == .parents ? "child_tool_id" : "parent_tool_id" }
+        var nextColumn: String { self == .parents ? "parent_tool_id" : "child_tool_id" }
+    }
+
+    static func run(_ input: OperationInput, _ context: HandlerContext) throws(ToolHostError) -> JSONValue {
+        let toolID = try input.string("tool_id")
+        let depth = try input.optionalInt("depth") ?? 10
+        guard (1...100).contains(depth) else { throw input.invalid("depth", "must be between 1 and 100") }
+        return try context.withConnection { (connection) throws(ToolHostError) -> JSONValue in
+            let parents = try withDatabaseErrors { () throws(DatabaseError) in try walk(.parents, from: toolID, depth: depth, on: connection) }
+            let children = try withDatabaseErrors { () throws(DatabaseError) in try walk(.children, from: toolID, depth: depth, on: connection) }
+            var cycles: [JSONValue] = []
+            for cycle in parents.cycles + children.cycles where !cycles.contains(cycle) { cycles.append(cycle) }
+            var answer: JSONObject = [
+                "success": true,
+                "data": ["tool_id": .string(toolID), "parents": .array(parents.edges), "children": .array(children.edges)],
+                "count": .int(parents.edges.count + children.edges.count),
+                "cycle_detected": .bool(!cycles.isEmpty),
+            ]
+            if !cycles.isEmpty { answer["cycles"] = .array(cycles) }
+            return .object(answer)
+        }
+    }
+
+    private static func walk(_ direction: Direction, from start: String, depth: Int,
+                             on connection: any DatabaseConnection) throws(DatabaseError) -> (edges: [JSONValue], cycles: [JSONValue]) {
+        var visited: Set<String> = [start]
+        // How the walk first reached each tool, to tell a cycle (an edge back to a tool on the
+        // path that led here) from two paths meeting (a diamond, not a cycle).
+        var cameFrom: [String: String] = [:]
+        var seenEdges: Set<JSONValue> = []
+        var frontier = [start]
+        var edges: [JSONValue] = []
+        var cycles: [JSONValue] = []
+        for level in 1...depth where !frontier.isEmpty {
+            var builder = SQLStatementBuilder(dialect: connection.dialect)
+            let placeholders = frontier.map { builder.bind(.text($0)) }
+            let sql = """
+                SELECT id, parent_tool_id, child_tool_id, relationship_type, details, created_at
+                FROM \(builder.table(BulkSchema.ancestry))
+                WHERE \(direction.knownColumn) IN (\(placeholders.joined(separator: ", ")))
+                ORDER BY id
+                """
+            var next: [String] = []
+            for row in try connection.run(sql, builder.values).rows {
+                guard let id = row["id"], seenEdges.insert(id).inserted else { continue }
+                var edge = row
+                edge["level"] = .int(level)
+                edges.append(.object(edge))
+                guard let reached = row[direction.nextColumn]?.stringValue,
+                      let current = row[direction.knownColumn]?.stringValue else { continue }
+                if visited.insert(reached).inserted {
+                    cameFrom[reached] = current
+                    next.append(reached)
+                } else if isOnPath(reached, to: current, cameFrom: cameFrom) {
+                    cycles.append(["from": .string(current), "to": .string(reached)])
+                }
+            }
+            frontier = next
+        }
+        return (edges, cycles)
+    }
+
+    /// Whether `tool` lies on the walk's path from the start to `node`.
+    private static func isOnPath(_ tool: String, to node: String, cameFrom: [String: String]) -> Bool {
+        var current: String? = node
+        var steps = 0
+        while let step = current, steps <= cameFrom.count {
+            if step == tool { return true }
+            current = cameFrom[step]
+            steps += 1
+        }
+        return false
+    }
+}

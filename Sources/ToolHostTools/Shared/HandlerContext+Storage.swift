@@ -1,0 +1,32 @@
+import ToolHostCore
+import ToolHostStorage
+
+extension HandlerContext {
+    /// The configured database of this process (pooled, migrated on first use).
+    var database: Database { Database.shared(for: config.database) }
+
+    /// Runs `body` with a connection of its own from the pool.
+    func withConnection<T>(_ body: (any DatabaseConnection) throws(ToolHostError) -> T) throws(ToolHostError) -> T {
+        try database.withConnection(body)
+    }
+
+    /// Limits from the tool's YAML `constraints:` (`max_query_time_seconds`,
+    /// `max_result_size_mb`), which code-evolver's definitions carry.
+    var queryOptions: QueryOptions {
+        let constraints = tool.document["constraints"]?.objectValue
+        let seconds = constraints?["max_query_time_seconds"]?.numberValue.flatMap { $0 > 0 ? $0 : nil }
+        let megabytes = constraints?["max_result_size_mb"]?.numberValue.flatMap { $0 > 0 && $0 < 1e6 ? $0 : nil }
+        return QueryOptions(maxResultBytes: megabytes.map { Int($0 * 1024 * 1024) }, timeoutSeconds: seconds)
+    }
+}
+
+extension OperationInput {
+    /// An ISO-8601 timestamp field (`since`, `until`...).
+    func optionalTimestamp(_ key: String) throws(ToolHostError) -> Timestamp? {
+        guard let text = try optionalString(key) else { return nil }
+        guard let timestamp = Timestamp(parsing: text) else {
+            throw invalid(key, "must be an ISO-8601 timestamp such as 2026-11-22T08:00:00Z, not \"\(text)\"")
+        }
+        return timestamp
+    }
+}

@@ -1,0 +1,42 @@
+import ToolHostCore
+import ToolHostStorage
+
+/// A table named in an input, checked against the live catalogue, with its columns: the
+/// guard that keeps input identifiers out of SQL unless they name something that exists.
+struct LiveTable {
+    let name: TableName
+    let columns: [ColumnInfo]
+
+    init(_ text: String, on connection: any DatabaseConnection, field: String = "table", tool: String) throws(ToolHostError) {
+        guard let name = TableName(parsing: text) else {
+            throw ToolHostError.invalidInput([Violation(path: "/\(field)", message: "must be a table name or schema.table, not \"\(text)\"")], tool: tool)
+        }
+        let columns = try withDatabaseErrors { () throws(DatabaseError) in try connection.columns(of: name) }
+        guard !columns.isEmpty else {
+            throw ToolHostError(.unknownIdentifier, "There is no table '\(text)' in the database.", details: ["table": .string(text)])
+        }
+        self.name = name
+        self.columns = columns
+    }
+
+    /// Checks that every key names a column; the error lists the columns there are.
+    func checkColumns(_ names: some Sequence<String>, field: String) throws(ToolHostError) {
+        let known = Set(columns.map(\.name))
+        let unknown = names.filter { !known.contains($0) }
+        guard unknown.isEmpty else {
+            throw ToolHostError(
+                .unknownIdentifier,
+                "Table '\(name)' has no column\(unknown.count == 1 ? "" : "s") \(unknown.map { "'\($0)'" }.joined(separator: ", ")) (in \(field)); its columns are \(columns.map(\.name).joined(separator: ", ")).",
+                details: ["columns": .array(columns.map { .string($0.name) })])
+        }
+    }
+
+    /// A JSON value as the SQL value for `column`: JSON for json/jsonb columns, an array value
+    /// for PostgreSQL array columns, the natural value otherwise.
+    func value(_ value: JSONValue, for column: String, dialect: SQLDialect) -> SQLValue {
+        let type = columns.first { $0.name == column }?.type ?? ""
+        if type.hasPrefix("json") { return value.isNull ? .null : .json(value) }
+        if dialect == .postgres, type.hasSuffix("[]"), case .array = value { return SQLParameters.bind(value, dialect: .postgres) }
+        return SQLValue(value)
+    }
+}
