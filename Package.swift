@@ -35,7 +35,7 @@ let package = Package(
         .executableTarget(
             name: "toolhost",
             dependencies: [
-                "ToolHostCore", "ToolHostTools",
+                "ToolHostCore", "ToolHostStorage", "ToolHostTools",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

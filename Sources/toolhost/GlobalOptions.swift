@@ -26,6 +26,19 @@ struct GlobalOptions: ParsableArguments {
     }
 
     func invoker() throws(ToolHostError) -> ToolInvoker {
-        ToolInvoker(config: try loadConfig(), handlers: BuiltinHandlers.registry)
+        let config = try loadConfig()
+        if config.restoreGeneratedTools { restoreGeneratedTools(config) }
+        return ToolInvoker(config: config, handlers: BuiltinHandlers.registry)
+    }
+
+    /// `tools.restore_generated`: bring back generated tools the database has and the disk
+    /// lost. A failure here is a warning: the call itself goes on.
+    private func restoreGeneratedTools(_ config: HostConfig) {
+        do throws(ToolHostError) {
+            let result = try ToolRegistration(config: config, handlers: BuiltinHandlers.registry).restore()
+            if !result.restored.isEmpty { Console.warn("restored generated tools: \(result.restored.joined(separator: ", "))") }
+        } catch {
+            Console.warn("could not restore generated tools: \(error.message)")
+        }
     }
 }

@@ -16,6 +16,7 @@ struct ToolHostCommand: ParsableCommand {
             (colon-separated), else tools.paths in the config.
             """,
         version: ToolHostVersion.current,
-        subcommands: [RunCommand.self, ListCommand.self, DescribeCommand.self, ValidateCommand.self]
+        subcommands: [RunCommand.self, ListCommand.self, DescribeCommand.self, ValidateCommand.self, RegisterCommand.self,
+                      DatabaseCommand.self]
     )
 }

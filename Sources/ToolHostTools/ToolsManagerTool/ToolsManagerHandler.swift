@@ -17,6 +17,9 @@ struct ToolsManagerHandler: OperationHandler {
             Operation("list", summary: "Tools of the catalogue, optionally filtered by type and tag", body: list),
             Operation("describe", summary: "One tool in full, or as an MCP or OpenAI tool entry", body: describe),
             Operation("validate", summary: "Check an input against a tool's schema, or lint YAML", body: validate),
+            Operation("register_tool", summary: "Install a tool from YAML (and code) so it runs at once", body: registerTool),
+            Operation("register_function", summary: "Turn a Python function into an executable tool", body: registerFunction),
+            Operation("register_llm", summary: "Install an llm tool (model + system prompt)", body: registerLLM),
         ]
     }
 
@@ -60,6 +63,32 @@ struct ToolsManagerHandler: OperationHandler {
             "violations": .array(result.violations.map(\.json)),
             "input": result.value,
         ]
+    }
+
+    private func registerTool(_ input: OperationInput, _ context: HandlerContext) throws(ToolHostError) -> JSONValue {
+        try registration(context).register(yaml: try input.string("yaml"), id: try input.optionalString("id"),
+                                           code: try input.optionalString("code"), codeFileName: try input.optionalString("code_file")).answer
+    }
+
+    private func registerFunction(_ input: OperationInput, _ context: HandlerContext) throws(ToolHostError) -> JSONValue {
+        try registration(context).registerFunction(
+            name: try input.string("name"), description: try input.optionalString("description") ?? "",
+            code: try input.string("code"), parameters: input["parameters"],
+            functionName: try input.optionalString("function_name"), tags: try tags(input)).answer
+    }
+
+    private func registerLLM(_ input: OperationInput, _ context: HandlerContext) throws(ToolHostError) -> JSONValue {
+        try registration(context).registerLLM(
+            name: try input.string("name"), description: try input.optionalString("description") ?? "",
+            model: try input.string("model"), systemPrompt: try input.string("system_prompt"), tags: try tags(input)).answer
+    }
+
+    private func registration(_ context: HandlerContext) -> ToolRegistration {
+        ToolRegistration(config: context.config, handlers: context.handlers)
+    }
+
+    private func tags(_ input: OperationInput) throws(ToolHostError) -> [String] {
+        try input.optionalArray("tags")?.compactMap(\.stringValue) ?? []
     }
 
     private func lintAnswer(_ diagnostics: [Diagnostic]) -> JSONValue {

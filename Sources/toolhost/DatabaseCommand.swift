@@ -1,0 +1,98 @@
+import ArgumentParser
+import ToolHostCore
+import ToolHostStorage
+import ToolHostTools
+
+struct DatabaseCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "db",
+        abstract: "Manage ToolHost's database: migrations and generated tools.",
+        discussion: """
+            The database is the embedded SQLite file (database.path, default data/toolhost.db \
+            beside the config) unless database.type is postgres or DATABASE_URL / POSTGRES_HOST \
+            is set. Migrations also run by themselves the first time a built-in tool uses it.
+            """,
+        subcommands: [Migrate.self, Status.self, RestoreTools.self]
+    )
+
+    struct Migrate: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Apply pending migrations (safe to repeat).")
+        @OptionGroup var global: GlobalOptions
+
+        func run() throws {
+            let settings = try DatabaseCommand.settings(global)
+            let applied = try DatabaseCommand.onConnection(settings) { connection throws(DatabaseError) in try Migrator.migrate(connection) }
+            if applied.isEmpty {
+                Console.print("\(settings.displayName): up to date")
+            } else {
+                for migration in applied { Console.print("applied \(migration.version): \(migration.name)") }
+                Console.print("\(settings.displayName): \(applied.count) migration\(applied.count == 1 ? "" : "s") applied")
+            }
+        }
+    }
+
+    struct Status: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show which migrations are applied and which are pending.")
+        @OptionGroup var global: GlobalOptions
+        @Flag(name: .long, help: "Print JSON.") var json = false
+
+        func run() throws {
+            let settings = try DatabaseCommand.settings(global)
+            let statuses = try DatabaseCommand.onConnection(settings) { connection throws(DatabaseError) in try Migrator.status(connection) }
+            if json {
+                Console.printJSON([
+                    "success": true,
+                    "database": .string(settings.displayName),
+                    "engine": .string(settings.kind.rawValue),
+                    "migrations": .array(statuses.map { ["version": .int($0.version), "name": .string($0.name), "applied_at": $0.appliedAt.map(JSONValue.string) ?? .null] }),
+                ], pretty: true)
+                return
+            }
+            Console.print("\(settings.kind.rawValue) \(settings.displayName)")
+            for status in statuses {
+                Console.print("  \(status.version)  \(status.appliedAt ?? "pending")  \(status.name)")
+            }
+            let pending = statuses.filter { $0.appliedAt == nil }.count
+            Console.print(pending == 0 ? "up to date" : "\(pending) pending: run `toolhost db migrate`")
+        }
+    }
+
+    struct RestoreTools: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "restore-tools",
+            abstract: "Write back generated tools that the database has but the tools directories lack.")
+        @OptionGroup var global: GlobalOptions
+
+        func run() throws {
+            let config: HostConfig
+            let result: (restored: [String], skipped: [String])
+            do {
+                config = try global.loadConfig()
+                result = try ToolRegistration(config: config, handlers: BuiltinHandlers.registry).restore()
+            } catch {
+                throw Console.fail(error)
+            }
+            for id in result.restored { Console.print("restored \(id)") }
+            for id in result.skipped { Console.print("skipped \(id): no YAML stored", to: 2) }
+            Console.print("\(result.restored.count) restored into \(config.generatedToolsPath)")
+        }
+    }
+
+    static func settings(_ global: GlobalOptions) throws -> DatabaseSettings {
+        do {
+            return try global.loadConfig().database
+        } catch {
+            throw Console.fail(error)
+        }
+    }
+
+    /// Runs `body` on a fresh connection (not the migrating pool: `status` must not migrate).
+    static func onConnection<T>(_ settings: DatabaseSettings, _ body: (any DatabaseConnection) throws(DatabaseError) -> T) throws -> T {
+        do {
+            let connection = try DatabaseConnector.connect(settings)
+            return try body(connection)
+        } catch {
+            throw Console.fail(error.toolHostError)
+        }
+    }
+}
