@@ -9,10 +9,17 @@ if ! command -v swift >/dev/null 2>&1; then
 fi
 
 missing=()
-dpkg -s libyaml-dev >/dev/null 2>&1 || missing+=(libyaml-dev)   # YAML parser (system library)
+dpkg -s libyaml-dev >/dev/null 2>&1 || missing+=(libyaml-dev)         # YAML parser (system library)
+dpkg -s libsqlite3-dev >/dev/null 2>&1 || missing+=(libsqlite3-dev)   # the embedded database
+dpkg -s libpq-dev >/dev/null 2>&1 || missing+=(libpq-dev)             # the PostgreSQL client library
 command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
 command -v python3 >/dev/null 2>&1 || missing+=(python3)        # example plugins and test plugins
 python3 -c "import yaml" >/dev/null 2>&1 || missing+=(python3-yaml)   # tests compare YAML reading with PyYAML
+
+# The PostgreSQL server is needed by the tests only (scripts/test.sh starts a throwaway one).
+if [ "${TOOLHOST_SETUP_POSTGRES_SERVER:-0}" = 1 ] && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+    missing+=(postgresql)
+fi
 
 if ((${#missing[@]})); then
     sudo=""

@@ -106,6 +106,37 @@ struct ConfigLoaderTests {
         #expect(config.warnings.contains { $0.contains("TOOLS_ROOT") })
     }
 
+    /// Regression: code-evolver never expanded `${VAR:-default}` and wrote config values into
+    /// the process environment. Here values are expanded and the environment is left alone.
+    @Test func loadingExpandsValuesWithoutTouchingTheEnvironment() throws {
+        let directory = TemporaryDirectory()
+        directory.write("config.yaml", "database:\n  type: postgres\n  host: ${TOOLHOST_TEST_UNSET_HOST:-db.internal}\n  port: ${TOOLHOST_TEST_UNSET_PORT:-6543}\n")
+        let before = ProcessEnvironment.current()
+        let config = try ConfigLoader.load(environment: before, currentDirectory: directory.path)
+        #expect(config.database.host == "db.internal")
+        #expect(config.database.port == 6543)
+        #expect(ProcessEnvironment.current() == before)
+    }
+
+    @Test func databaseSettingsFollowTheEnvironmentOverrides() throws {
+        let directory = TemporaryDirectory()
+        directory.write("config.yaml", "database:\n  type: sqlite\n  path: db/tool.db\n")
+        let embedded = try ConfigLoader.load(environment: [:], currentDirectory: directory.path)
+        #expect(embedded.database.kind == .sqlite)
+        #expect(embedded.database.path == directory.url("db/tool.db"))
+        let url = try ConfigLoader.load(environment: ["DATABASE_URL": "postgresql://u:pw@h/db"], currentDirectory: directory.path)
+        #expect(url.database.kind == .postgres)
+        #expect(url.database.displayName == "postgresql://u:***@h/db")
+        let fields = try ConfigLoader.load(environment: ["POSTGRES_HOST": "pg", "POSTGRES_PORT": "5433", "POSTGRES_DB": "agents",
+                                                         "POSTGRES_USER": "me", "POSTGRES_PASSWORD": "pw"],
+                                           currentDirectory: directory.path)
+        #expect(fields.database.kind == .postgres)
+        #expect(fields.database.displayName == "pg:5433/agents")
+        #expect(fields.database.password == "pw")
+        directory.write("config.yaml", "database:\n  type: oracle\n")
+        #expect(throws: ToolHostError.self) { try ConfigLoader.load(environment: [:], currentDirectory: directory.path) }
+    }
+
     @Test func missingExplicitFileAndBrokenYAMLAreClearErrors() throws {
         let directory = TemporaryDirectory()
         #expect(throws: ToolHostError.self) {

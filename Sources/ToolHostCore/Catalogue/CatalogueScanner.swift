@@ -39,12 +39,16 @@ public struct ToolFile: Sendable, Hashable {
 /// hundreds cheaply. Hidden entries (`.git`, `.cache`) are skipped; symbolic links are followed,
 /// with a guard against directory cycles. Order is deterministic (sorted by name).
 public enum CatalogueScanner {
-    public static func scan(roots: [String], onlyID: String? = nil) -> (files: [ToolFile], diagnostics: [Diagnostic]) {
+    /// Scans `roots` in order; a missing root is a warning, unless it is one of `optionalRoots`
+    /// (the generated tools folder, created by the first registration).
+    public static func scan(roots: [String], onlyID: String? = nil, optionalRoots: Set<String> = []) -> (files: [ToolFile], diagnostics: [Diagnostic]) {
         var files: [ToolFile] = []
         var diagnostics: [Diagnostic] = []
         for (index, root) in roots.enumerated() {
             guard FileIO.isDirectory(root) else {
-                diagnostics.append(Diagnostic(.warning, "the tools directory \(root) does not exist", file: root))
+                if !optionalRoots.contains(root) {
+                    diagnostics.append(Diagnostic(.warning, "the tools directory \(root) does not exist", file: root))
+                }
                 continue
             }
             var visited = Set<DirectoryIdentity>()

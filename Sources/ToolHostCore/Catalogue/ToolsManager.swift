@@ -6,23 +6,27 @@
 /// every file whose stem is the id, from every tools directory.
 public struct ToolsManager: Sendable {
     public let roots: [String]
+    /// Roots that may be missing without a warning (the generated tools folder).
+    public let optionalRoots: Set<String>
     public let cache: CatalogueCacheSettings
     private let environment: [String: String]
 
-    public init(roots: [String], cache: CatalogueCacheSettings = .init(isEnabled: false),
+    public init(roots: [String], optionalRoots: Set<String> = [], cache: CatalogueCacheSettings = .init(isEnabled: false),
                 environment: [String: String] = ProcessEnvironment.current()) {
         self.roots = roots
+        self.optionalRoots = optionalRoots
         self.cache = cache
         self.environment = environment
     }
 
     public init(config: HostConfig, environment: [String: String] = ProcessEnvironment.current()) {
-        self.init(roots: config.catalogueRoots, cache: config.catalogueCache, environment: environment)
+        self.init(roots: config.catalogueRoots, optionalRoots: [config.generatedToolsPath], cache: config.catalogueCache,
+                  environment: environment)
     }
 
     /// Loads every tool, reusing cached readings of unchanged files when the cache is enabled.
     public func loadCatalogue() -> Catalogue {
-        let scan = CatalogueScanner.scan(roots: roots)
+        let scan = CatalogueScanner.scan(roots: roots, optionalRoots: optionalRoots)
         var cache = CatalogueCache(directory: cache.isEnabled ? cacheDirectory : nil, roots: roots)
         var outcomes: [(file: ToolFile, outcome: ToolFileLoader.Outcome)] = []
         outcomes.reserveCapacity(scan.files.count)
@@ -45,7 +49,7 @@ public struct ToolsManager: Sendable {
 
     /// The definition of one tool, reading only the files named after it.
     public func definition(for id: String) throws(ToolHostError) -> ToolDefinition {
-        let scan = CatalogueScanner.scan(roots: roots, onlyID: id)
+        let scan = CatalogueScanner.scan(roots: roots, onlyID: id, optionalRoots: optionalRoots)
         let outcomes = scan.files.map { (file: $0, outcome: ToolFileLoader.load($0)) }
         if !outcomes.isEmpty {
             return try Catalogue(outcomes: outcomes).definition(for: id)

@@ -156,17 +156,17 @@ public enum ConfigLoader {
                                                          default: settings.statementTimeoutSeconds, positive: false)
         settings.readOnly = reader.bool("database.read_only", env: "TOOLHOST_DATABASE_READ_ONLY", default: false)
         settings.storeGeneratedTools = reader.bool("database.storage_strategy.store_generated_tools", default: true)
-        switch type?.lowercased() {
+        // TOOLHOST_DATABASE_TYPE wins; else DATABASE_URL or POSTGRES_HOST in the environment
+        // override the file (as their names promise); else the file's type; else a URL in the
+        // file means PostgreSQL; else the embedded SQLite.
+        let environmentChoosesPostgres = environment["TOOLHOST_DATABASE_TYPE"] == nil
+            && (environment["DATABASE_URL"].map { !$0.isEmpty } == true || environment["POSTGRES_HOST"].map { !$0.isEmpty } == true)
+        switch environmentChoosesPostgres ? "postgres" : type?.lowercased() {
         case "sqlite", "sqlite3": settings.kind = .sqlite
         case "postgres", "postgresql", "pg": settings.kind = .postgres
-        case nil:
-            let impliesPostgres = settings.url != nil || environment["POSTGRES_HOST"] != nil
-            settings.kind = impliesPostgres ? .postgres : .sqlite
+        case nil: settings.kind = settings.url != nil ? .postgres : .sqlite
         case let other?:
             reader.report("database.type must be sqlite or postgres, not \"\(other)\"")
-        }
-        if environment["DATABASE_URL"].map({ !$0.isEmpty }) == true || (type == nil && environment["POSTGRES_HOST"] != nil) {
-            settings.kind = .postgres
         }
         if settings.poolMax < max(settings.poolMin, 1) {
             reader.report("database.pool_max (\(settings.poolMax)) must be at least 1 and not below database.pool_min (\(settings.poolMin))")

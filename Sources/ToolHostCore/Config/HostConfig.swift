@@ -32,10 +32,11 @@ public struct HostConfig: Sendable {
     }
 
     /// The tools directories the catalogue reads: the configured ones, then the generated
-    /// tools folder when it exists and does not already lie inside one of them.
+    /// tools folder unless it already lies inside one of them (it may not exist yet: tools
+    /// registered later in a long-lived process must still be found).
     public var catalogueRoots: [String] {
         let inside = toolsPaths.contains { generatedToolsPath == $0 || generatedToolsPath.hasPrefix($0.hasSuffix("/") ? $0 : $0 + "/") }
-        return inside || !FileIO.isDirectory(generatedToolsPath) ? toolsPaths : toolsPaths + [generatedToolsPath]
+        return inside ? toolsPaths : toolsPaths + [generatedToolsPath]
     }
 }
 
