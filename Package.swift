@@ -19,16 +19,18 @@ let package = Package(
         // which links all of Foundation and ICU and tripled start-up time (see NOTES.md).
         .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
         // SQLite and libpq from the system (Debian libsqlite3-dev, libpq-dev), wrapped once in
-        // ToolHostStorage; nothing above it sees a C pointer.
+        // ToolHostStorage; nothing above it sees a C pointer. libpq is loaded on first use
+        // (CLibPQLoader): linked, it made every process start three times slower.
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
-        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        .systemLibrary(name: "CLibPQ", providers: [.apt(["libpq-dev"])]),
+        .target(name: "CLibPQLoader", dependencies: ["CLibPQ"], linkerSettings: [.linkedLibrary("dl")]),
         // Catalogue + invocation: manifests, schemas, validation, plugin runner, config.
         .target(
             name: "ToolHostCore",
             dependencies: ["CProcessSupport", "CYAML"]
         ),
         // One Database protocol, SQLite and PostgreSQL drivers, migrations, row <-> JSON, bulk copy.
-        .target(name: "ToolHostStorage", dependencies: ["ToolHostCore", "CSQLite", "CLibPQ"]),
+        .target(name: "ToolHostStorage", dependencies: ["ToolHostCore", "CSQLite", "CLibPQ", "CLibPQLoader"]),
         // Built-in in-process handlers, one folder per tool.
         .target(name: "ToolHostTools", dependencies: ["ToolHostCore", "ToolHostStorage"]),
         // The command-line front end: parses, formats, delegates.

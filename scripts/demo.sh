@@ -21,5 +21,14 @@ echo '{"operation": "describe", "tool": "word_stats", "format": "mcp"}' | $toolh
 step "echo '{\"text\": 42}' | toolhost run word_stats   # invalid input: answered, nothing runs"
 echo '{"text": 42}' | $toolhost run word_stats || echo "(exit status $?)" >&2
 
+step "echo '{\"operation\": \"store_log\", ...}' | toolhost run bulk_data_store   # the embedded SQLite file"
+echo '{"operation": "store_log", "tool_id": "word_stats", "log_level": "info", "message": "demo run finished"}' | $toolhost run bulk_data_store
+
+step "echo '{\"operation\": \"query_logs\", ...}' | toolhost run bulk_data_store"
+echo '{"operation": "query_logs", "filters": {"tool_id": "word_stats"}, "search": "finished", "limit": 3}' | $toolhost run bulk_data_store
+
+step "toolhost db status"
+$toolhost db status
+
 step "toolhost validate"
 $toolhost validate

@@ -16,7 +16,7 @@ struct DatabaseCommand: ParsableCommand {
     )
 
     struct Migrate: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Apply pending migrations (safe to repeat).")
+        static let configuration = CommandConfiguration(commandName: "migrate", abstract: "Apply pending migrations (safe to repeat).")
         @OptionGroup var global: GlobalOptions
 
         func run() throws {
@@ -32,7 +32,7 @@ struct DatabaseCommand: ParsableCommand {
     }
 
     struct Status: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show which migrations are applied and which are pending.")
+        static let configuration = CommandConfiguration(commandName: "status", abstract: "Show which migrations are applied and which are pending.")
         @OptionGroup var global: GlobalOptions
         @Flag(name: .long, help: "Print JSON.") var json = false
 

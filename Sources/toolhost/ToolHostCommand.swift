@@ -17,6 +17,6 @@ struct ToolHostCommand: ParsableCommand {
             """,
         version: ToolHostVersion.current,
         subcommands: [RunCommand.self, ListCommand.self, DescribeCommand.self, ValidateCommand.self, RegisterCommand.self,
-                      DatabaseCommand.self]
+                      DatabaseCommand.self, BenchCommand.self]
     )
 }

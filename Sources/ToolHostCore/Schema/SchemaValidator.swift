@@ -32,14 +32,18 @@ public struct SchemaValidator {
         violations.append(Violation(path: path, message: message))
     }
 
-    private mutating func check(_ instance: inout JSONValue, _ schema: JSONValue, path: String, applyingDefaults: Bool) {
+    /// Checks `instance` and fills in defaults; returns whether it changed, so containers copy
+    /// themselves only when a default was actually added (a million-item batch must not be
+    /// rebuilt element by element just to be validated).
+    @discardableResult
+    private mutating func check(_ instance: inout JSONValue, _ schema: JSONValue, path: String, applyingDefaults: Bool) -> Bool {
         guard case .object(let keywords) = schema else {
             if schema.boolValue == false { fail(path, "is not allowed here") }
-            return
+            return false
         }
         if let type = keywords["type"], !typeMatches(instance, type) {
             fail(path, "must be \(describeType(type)), not \(describe(instance))")
-            return  // further keywords would only repeat the same mistake
+            return false  // further keywords would only repeat the same mistake
         }
         if case .array(let allowed)? = keywords["enum"], !allowed.contains(instance) {
             fail(path, "must be one of \(allowed.map(\.description).joined(separator: ", ")), not \(instance.description.clipped)")
@@ -47,14 +51,15 @@ public struct SchemaValidator {
         if let constant = keywords["const"], constant != instance {
             fail(path, "must be \(constant.description.clipped)")
         }
+        var changed = false
         switch instance {
         case .integer, .double: checkNumber(instance, keywords, path: path)
         case .string(let text): checkString(text, keywords, path: path)
-        case .array: checkArray(&instance, keywords, path: path, applyingDefaults: applyingDefaults)
-        case .object: checkObject(&instance, keywords, path: path, applyingDefaults: applyingDefaults)
+        case .array: changed = checkArray(&instance, keywords, path: path, applyingDefaults: applyingDefaults)
+        case .object: changed = checkObject(&instance, keywords, path: path, applyingDefaults: applyingDefaults)
         default: break
         }
-        checkCombinators(&instance, keywords, path: path, applyingDefaults: applyingDefaults)
+        return checkCombinators(&instance, keywords, path: path, applyingDefaults: applyingDefaults) || changed
     }
 
     // MARK: Scalars
@@ -97,8 +102,8 @@ public struct SchemaValidator {
 
     // MARK: Containers
 
-    private mutating func checkArray(_ instance: inout JSONValue, _ keywords: JSONObject, path: String, applyingDefaults: Bool) {
-        guard case .array(var elements) = instance else { return }
+    private mutating func checkArray(_ instance: inout JSONValue, _ keywords: JSONObject, path: String, applyingDefaults: Bool) -> Bool {
+        guard case .array(let elements) = instance else { return false }
         if let minimum = keywords["minItems"]?.integerValue, elements.count < minimum {
             fail(path, "must have at least \(minimum) item\(minimum == 1 ? "" : "s"), not \(elements.count)")
         }
@@ -116,16 +121,24 @@ public struct SchemaValidator {
             fail(path, "must contain at least one item of the required form")
         }
         let prefix = keywords["prefixItems"]?.arrayValue ?? []
+        var updated: [JSONValue]?
         for index in elements.indices {
             let itemSchema = index < prefix.count ? prefix[index] : keywords["items"]
             guard let itemSchema else { continue }
-            check(&elements[index], itemSchema, path: JSONPointer.appending(index, to: path), applyingDefaults: applyingDefaults)
+            var element = elements[index]
+            if check(&element, itemSchema, path: JSONPointer.appending(index, to: path), applyingDefaults: applyingDefaults) {
+                if updated == nil { updated = elements }
+                updated?[index] = element
+            }
         }
-        instance = .array(elements)
+        guard let updated else { return false }
+        instance = .array(updated)
+        return true
     }
 
-    private mutating func checkObject(_ instance: inout JSONValue, _ keywords: JSONObject, path: String, applyingDefaults: Bool) {
-        guard case .object(var object) = instance else { return }
+    private mutating func checkObject(_ instance: inout JSONValue, _ keywords: JSONObject, path: String, applyingDefaults: Bool) -> Bool {
+        guard case .object(let object) = instance else { return false }
+        var updated: JSONObject?
         let properties = keywords["properties"]?.objectValue ?? [:]
         for name in keywords["required"]?.arrayValue?.compactMap(\.stringValue) ?? []
         where object[name] == nil && properties[name]?["default"] == nil {
@@ -137,10 +150,13 @@ public struct SchemaValidator {
         if let maximum = keywords["maxProperties"]?.integerValue, object.count > maximum {
             fail(path, "must have at most \(maximum) propert\(maximum == 1 ? "y" : "ies")")
         }
+        // Members need a look only when the schema says something about them.
+        let constrainsMembers = !properties.isEmpty || keywords["patternProperties"] != nil
+            || keywords["additionalProperties"] != nil || keywords["propertyNames"] != nil
         let patterns = (keywords["patternProperties"]?.objectValue ?? [:]).compactMap { entry in
             (try? Regex(entry.key)).map { ($0, entry.value) }
         }
-        for name in object.keys {
+        for name in constrainsMembers ? object.keys : [] {
             guard var member = object[name] else { continue }
             let memberPath = JSONPointer.appending(name, to: path)
             if let nameSchema = keywords["propertyNames"],
@@ -148,13 +164,14 @@ public struct SchemaValidator {
                 fail(memberPath, "is not an allowed property name: it \(problem.message)")
             }
             var isDeclared = false
+            var changed = false
             if let propertySchema = properties[name] {
                 isDeclared = true
-                check(&member, propertySchema, path: memberPath, applyingDefaults: applyingDefaults)
+                changed = check(&member, propertySchema, path: memberPath, applyingDefaults: applyingDefaults)
             }
             for (regex, patternSchema) in patterns where (try? regex.firstMatch(in: name)) != nil {
                 isDeclared = true
-                check(&member, patternSchema, path: memberPath, applyingDefaults: applyingDefaults)
+                changed = check(&member, patternSchema, path: memberPath, applyingDefaults: applyingDefaults) || changed
             }
             if !isDeclared, let additional = keywords["additionalProperties"] {
                 if additional.boolValue == false {
@@ -162,24 +179,33 @@ public struct SchemaValidator {
                     let hint = Suggestions.closest(to: name, among: known).first.map { "; did you mean '\($0)'?" } ?? ""
                     fail(memberPath, "is not an allowed property\(hint)")
                 } else {
-                    check(&member, additional, path: memberPath, applyingDefaults: applyingDefaults)
+                    changed = check(&member, additional, path: memberPath, applyingDefaults: applyingDefaults) || changed
                 }
             }
-            object[name] = member
+            if changed {
+                if updated == nil { updated = object }
+                updated?[name] = member
+            }
         }
         if applyingDefaults {
             for (name, propertySchema) in properties where object[name] == nil {
-                if let defaultValue = propertySchema["default"] { object[name] = defaultValue }
+                guard let defaultValue = propertySchema["default"] else { continue }
+                if updated == nil { updated = object }
+                updated?[name] = defaultValue
             }
         }
-        instance = .object(object)
+        guard let updated else { return false }
+        instance = .object(updated)
+        return true
     }
 
     // MARK: Combinators
 
-    private mutating func checkCombinators(_ instance: inout JSONValue, _ keywords: JSONObject, path: String, applyingDefaults: Bool) {
+    /// Returns whether `allOf` added defaults (the other combinators only validate copies).
+    private mutating func checkCombinators(_ instance: inout JSONValue, _ keywords: JSONObject, path: String, applyingDefaults: Bool) -> Bool {
+        var changed = false
         if case .array(let all)? = keywords["allOf"] {
-            for schema in all { check(&instance, schema, path: path, applyingDefaults: applyingDefaults) }
+            for schema in all { changed = check(&instance, schema, path: path, applyingDefaults: applyingDefaults) || changed }
         }
         if case .array(let any)? = keywords["anyOf"] {
             let outcomes = any.map { Self.validate(instance, againstWithoutDefaults: $0) }
@@ -199,6 +225,7 @@ public struct SchemaValidator {
         if let negated = keywords["not"], Self.validate(instance, againstWithoutDefaults: negated).isEmpty {
             fail(path, "must not match the excluded form")
         }
+        return changed
     }
 
     private static func validate(_ instance: JSONValue, againstWithoutDefaults schema: JSONValue) -> [Violation] {

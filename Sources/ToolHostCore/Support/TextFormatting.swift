@@ -7,7 +7,7 @@ extension Double {
 
 extension Collection<UInt8> {
     /// True when the bytes are empty or only JSON whitespace (space, tab, CR, LF).
-    var isBlankJSONText: Bool {
+    public var isBlankJSONText: Bool {
         allSatisfy { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }
     }
 }

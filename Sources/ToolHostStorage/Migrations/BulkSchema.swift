@@ -21,10 +21,10 @@ public enum BulkSchema {
             Column("details", .json),
             Column("created_at", .timestamp, defaultNow: true),
         ], indexes: [
-            Index("idx_tool_logs_tool_id", "tool_id, created_at DESC"),
-            Index("idx_tool_logs_level", "log_level, created_at DESC"),
-            Index("idx_tool_logs_created_at", "created_at DESC"),
+            // Two indexes serve every query_logs filter; each more costs bulk ingest dearly
+            // (measured on SQLite: 2 → 4 indexes halves the rows per second).
             Index("idx_tool_logs_tool_level", "tool_id, log_level, created_at DESC"),
+            Index("idx_tool_logs_created_at", "created_at DESC"),
         ]),
         TableSpec(bugs, columns: [
             Column("id", .id),
@@ -83,46 +83,12 @@ public enum BulkSchema {
         ]),
     ]
 
-    /// Full-text search over log messages and over bug messages with stack traces: GIN
-    /// expression indexes on PostgreSQL, FTS5 tables kept in sync by triggers on SQLite.
-    static func createSearch(on connection: any DatabaseConnection) throws(DatabaseError) {
-        switch connection.dialect {
-        case .postgres:
-            try connection.executeScript("""
-                CREATE INDEX IF NOT EXISTS idx_tool_logs_search ON tool_logs USING GIN (\(logsDocument));
-                CREATE INDEX IF NOT EXISTS idx_tool_bugs_search ON tool_bugs USING GIN (\(bugsDocument));
-                """)
-        case .sqlite:
-            try connection.executeScript("""
-                CREATE VIRTUAL TABLE IF NOT EXISTS tool_logs_fts USING fts5(message, content='tool_logs', content_rowid='id');
-                CREATE TRIGGER IF NOT EXISTS tool_logs_fts_insert AFTER INSERT ON tool_logs BEGIN
-                    INSERT INTO tool_logs_fts(rowid, message) VALUES (new.id, new.message);
-                END;
-                CREATE TRIGGER IF NOT EXISTS tool_logs_fts_delete AFTER DELETE ON tool_logs BEGIN
-                    INSERT INTO tool_logs_fts(tool_logs_fts, rowid, message) VALUES ('delete', old.id, old.message);
-                END;
-                CREATE TRIGGER IF NOT EXISTS tool_logs_fts_update AFTER UPDATE OF message ON tool_logs BEGIN
-                    INSERT INTO tool_logs_fts(tool_logs_fts, rowid, message) VALUES ('delete', old.id, old.message);
-                    INSERT INTO tool_logs_fts(rowid, message) VALUES (new.id, new.message);
-                END;
-                INSERT INTO tool_logs_fts(tool_logs_fts) VALUES ('rebuild');
-                CREATE VIRTUAL TABLE IF NOT EXISTS tool_bugs_fts USING fts5(message, stack_trace, content='tool_bugs', content_rowid='id');
-                CREATE TRIGGER IF NOT EXISTS tool_bugs_fts_insert AFTER INSERT ON tool_bugs BEGIN
-                    INSERT INTO tool_bugs_fts(rowid, message, stack_trace) VALUES (new.id, new.message, new.stack_trace);
-                END;
-                CREATE TRIGGER IF NOT EXISTS tool_bugs_fts_delete AFTER DELETE ON tool_bugs BEGIN
-                    INSERT INTO tool_bugs_fts(tool_bugs_fts, rowid, message, stack_trace) VALUES ('delete', old.id, old.message, old.stack_trace);
-                END;
-                CREATE TRIGGER IF NOT EXISTS tool_bugs_fts_update AFTER UPDATE OF message, stack_trace ON tool_bugs BEGIN
-                    INSERT INTO tool_bugs_fts(tool_bugs_fts, rowid, message, stack_trace) VALUES ('delete', old.id, old.message, old.stack_trace);
-                    INSERT INTO tool_bugs_fts(rowid, message, stack_trace) VALUES (new.id, new.message, new.stack_trace);
-                END;
-                INSERT INTO tool_bugs_fts(tool_bugs_fts) VALUES ('rebuild');
-                """)
-        }
-    }
+    /// Full-text search over log messages, and over bug messages with their stack traces.
+    public static let logSearch = SearchIndex(table: logs, columns: ["message"])
+    public static let bugSearch = SearchIndex(table: bugs, columns: ["message", "stack_trace"])
 
-    /// The documents the PostgreSQL search indexes cover (queries must use the same expression).
-    public static let logsDocument = "to_tsvector('english', message)"
-    public static let bugsDocument = "to_tsvector('english', message || ' ' || coalesce(stack_trace, ''))"
+    static func createSearch(on connection: any DatabaseConnection) throws(DatabaseError) {
+        try logSearch.create(on: connection)
+        try bugSearch.create(on: connection)
+    }
 }

@@ -19,7 +19,10 @@ public enum Migrator {
     @discardableResult
     public static func migrate(_ connection: any DatabaseConnection,
                                _ migrations: [Migration] = SchemaMigrations.all) throws(DatabaseError) -> [Migration] {
-        try connection.transaction { () throws(DatabaseError) -> [Migration] in
+        // Every process checks on its first connection: when nothing is pending (the usual
+        // case) that is one read, without taking the migration lock.
+        if try isUpToDate(connection, migrations) { return [] }
+        return try connection.transaction { () throws(DatabaseError) -> [Migration] in
             if connection.dialect == .postgres {
                 _ = try connection.run("SELECT pg_advisory_xact_lock(7263829)")
             }
@@ -58,6 +61,14 @@ public enum Migrator {
             statuses.append(Status(version: version, name: record.name + " (unknown to this ToolHost)", appliedAt: record.appliedAt))
         }
         return statuses.sorted { $0.version < $1.version }
+    }
+
+    /// One read outside any transaction; a missing table (first run) reads as "not up to date".
+    private static func isUpToDate(_ connection: any DatabaseConnection, _ migrations: [Migration]) throws(DatabaseError) -> Bool {
+        guard !connection.inTransaction,
+              let rows = try? connection.run("SELECT version FROM toolhost_migrations").rows else { return false }
+        let applied = Set(rows.compactMap { $0["version"]?.integerValue })
+        return migrations.allSatisfy { applied.contains($0.version) }
     }
 
     private static func createTable(_ connection: any DatabaseConnection) throws(DatabaseError) {

@@ -103,7 +103,7 @@ public struct TableSpec: Sendable {
     static func sqlType(_ type: ColumnType, _ dialect: SQLDialect) -> String {
         switch (type, dialect) {
         case (.id, .postgres): "BIGSERIAL PRIMARY KEY"
-        case (.id, .sqlite): "INTEGER PRIMARY KEY"
+        case (.id, .sqlite): "INTEGER PRIMARY KEY AUTOINCREMENT"  // ids only grow: search catch-up relies on it
         case (.string(let length), .postgres): "VARCHAR(\(length))"
         case (.string, .sqlite), (.text, _): "TEXT"
         case (.integer, _): "INTEGER"

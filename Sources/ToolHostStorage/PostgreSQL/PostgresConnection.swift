@@ -1,4 +1,5 @@
 import CLibPQ
+import CLibPQLoader
 import ToolHostCore
 #if canImport(Glibc)
 import Glibc
@@ -18,6 +19,11 @@ public final class PostgresConnection: DatabaseConnection, @unchecked Sendable {
 
     /// Connects with `settings`; failures name host, port and database, never the password.
     public init(settings: DatabaseSettings) throws(DatabaseError) {
+        var reason = [CChar](repeating: 0, count: 512)
+        guard toolhost_libpq_load(&reason, reason.count) == 0 else {
+            let text = String(decoding: reason.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            throw DatabaseError(.connection, "Cannot use PostgreSQL: \(text)")
+        }
         defaultTimeoutSeconds = settings.statementTimeoutSeconds
         var keywords: [String] = []
         var values: [String] = []
@@ -26,6 +32,16 @@ public final class PostgresConnection: DatabaseConnection, @unchecked Sendable {
             keywords.append(keyword)
             values.append(value)
         }
+        // ToolHost's defaults come first, so that parameters written in a URL override them.
+        add("connect_timeout", String(max(1, Int(settings.connectTimeoutSeconds.rounded(.up)))))
+        add("application_name", "toolhost")
+        add("client_encoding", "UTF8")
+        // GSSAPI encryption is probed first by default on TCP, a Kerberos round trip per
+        // connection; a deployment that wants it says so in its URL.
+        add("gssencmode", "disable")
+        // Session settings travel with the connection request: no extra round trips.
+        let timeoutMilliseconds = max(Int((settings.statementTimeoutSeconds * 1000).rounded()), 0)
+        add("options", "-c TimeZone=UTC -c IntervalStyle=iso_8601 -c client_min_messages=warning -c statement_timeout=\(timeoutMilliseconds)")
         if let url = settings.url {
             add("dbname", url)  // expand_dbname=1 makes libpq read the URL
         } else {
@@ -35,10 +51,6 @@ public final class PostgresConnection: DatabaseConnection, @unchecked Sendable {
             add("user", settings.user)
             add("password", settings.password)
         }
-        add("connect_timeout", String(max(1, Int(settings.connectTimeoutSeconds.rounded(.up)))))
-        add("application_name", "toolhost")
-        add("client_encoding", "UTF8")
-        add("options", "-c TimeZone=UTC -c IntervalStyle=iso_8601 -c client_min_messages=warning")
         let connection = Self.withCStringArrays(keywords, values) { keywordPointers, valuePointers in
             PQconnectdbParams(keywordPointers, valuePointers, 1)
         }
@@ -50,6 +62,7 @@ public final class PostgresConnection: DatabaseConnection, @unchecked Sendable {
             throw DatabaseError(.connection, "Cannot connect to PostgreSQL at \(target): \(reason)")
         }
         handle = connection
+        sessionTimeoutMilliseconds = timeoutMilliseconds
         // Server notices would otherwise go to stderr unasked; errors come back as results.
         PQsetNoticeProcessor(connection, { _, _ in }, nil)
     }

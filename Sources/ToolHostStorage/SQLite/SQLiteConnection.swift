@@ -43,7 +43,7 @@ public final class SQLiteConnection: DatabaseConnection, @unchecked Sendable {
             return Unmanaged<Deadline>.fromOpaque(context).takeUnretainedValue().hasPassed ? 1 : 0
         }, Unmanaged.passUnretained(deadline).toOpaque())
         do {
-            try executeScript("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;")
+            try executeScript("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -262144; PRAGMA temp_store = MEMORY;")
         } catch {
             statements.removeAll()
             sqlite3_close_v2(database)

@@ -25,25 +25,46 @@ public struct Timestamp: Sendable, Equatable, Comparable {
     }
 
     /// `YYYY-MM-DDTHH:MM:SS.ffffffZ` (fraction only when non-zero).
-    public var iso8601: String {
-        var time = time_t(seconds)
-        var parts = tm()
-        gmtime_r(&time, &parts)
-        func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
-        var text = "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))"
-        if microseconds != 0 {
-            let fraction = String(microseconds)
-            text += "." + String(repeating: "0", count: 6 - fraction.count) + fraction
-        }
-        return text + "Z"
-    }
+    public var iso8601: String { format(alwaysFraction: false) }
 
     /// The fixed-width spelling SQLite columns hold (always 6 fraction digits), so that text
     /// comparison is time comparison.
-    public var storageText: String {
-        let base = iso8601
-        if microseconds != 0 { return base }
-        return String(base.dropLast()) + ".000000Z"
+    public var storageText: String { format(alwaysFraction: true) }
+
+    /// Written digit by digit: bulk ingest formats one per row.
+    private func format(alwaysFraction: Bool) -> String {
+        var time = time_t(seconds)
+        var parts = tm()
+        gmtime_r(&time, &parts)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(28)
+        func digits(_ value: Int, _ count: Int) {
+            var divisor = 1
+            for _ in 1..<count { divisor *= 10 }
+            var rest = value
+            while divisor > 0 {
+                bytes.append(UInt8(48 + rest / divisor % 10))
+                rest %= divisor
+                divisor /= 10
+            }
+        }
+        digits(Int(parts.tm_year) + 1900, 4)
+        bytes.append(45)
+        digits(Int(parts.tm_mon) + 1, 2)
+        bytes.append(45)
+        digits(Int(parts.tm_mday), 2)
+        bytes.append(84)
+        digits(Int(parts.tm_hour), 2)
+        bytes.append(58)
+        digits(Int(parts.tm_min), 2)
+        bytes.append(58)
+        digits(Int(parts.tm_sec), 2)
+        if alwaysFraction || microseconds != 0 {
+            bytes.append(46)
+            digits(Int(microseconds), 6)
+        }
+        bytes.append(90)
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Reads ISO-8601 and the PostgreSQL/SQLite text forms: `2026-11-22`, `2026-11-22T08:20`,

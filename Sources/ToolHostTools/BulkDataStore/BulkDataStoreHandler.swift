@@ -13,7 +13,7 @@ struct BulkDataStoreHandler: OperationHandler {
             Operation("store_log", summary: "Store one log record", body: { input, context throws(ToolHostError) in
                 try BulkStores.storeOne(BulkRecords.log, input, context) }),
             Operation("store_logs", summary: "Store many log records in one bulk ingest", body: { input, context throws(ToolHostError) in
-                try BulkStores.storeMany(BulkRecords.log, field: "logs", input, context) }),
+                try BulkStores.storeMany(BulkRecords.log, field: "logs", search: BulkSchema.logSearch, input, context) }),
             Operation("store_bug", summary: "Store (or update) a bug report by bug_id", body: BulkStores.storeBug),
             Operation("resolve_bug", summary: "Mark a bug resolved, with an optional resolution note", body: BulkStores.resolveBug),
             Operation("store_ancestry", summary: "Record that one tool derives from another", body: { input, context throws(ToolHostError) in

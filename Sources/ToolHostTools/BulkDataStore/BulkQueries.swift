@@ -36,12 +36,8 @@ enum BulkQueries {
             if let since { conditions.append("created_at >= \(builder.bind(builder.timestampValue(since)))") }
             if let until { conditions.append("created_at < \(builder.bind(builder.timestampValue(until)))") }
             if let search, !search.trimmingSpaces.isEmpty {
-                switch connection.dialect {
-                case .postgres:
-                    conditions.append("\(query.postgresDocument) @@ plainto_tsquery('english', \(builder.bind(.text(search))))")
-                case .sqlite:
-                    conditions.append("id IN (SELECT rowid FROM \(query.sqliteSearchTable) WHERE \(query.sqliteSearchTable) MATCH \(builder.bind(.text(ftsQuery(search)))))")
-                }
+                try withDatabaseErrors { () throws(DatabaseError) in try query.search.catchUp(on: connection) }
+                conditions.append(query.search.condition(matching: search, builder: &builder))
             }
             let sql = "SELECT * FROM \(builder.table(query.table))"
                 + (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND "))
@@ -49,13 +45,6 @@ enum BulkQueries {
             return try withDatabaseErrors { () throws(DatabaseError) in try connection.run(sql, builder.values, options: context.queryOptions).rows }
         }
         return ["success": true, "data": .array(rows.map(JSONValue.object)), "count": .int(rows.count)]
-    }
-
-    /// FTS5 query for "all these words": each word quoted, so user text is never FTS syntax.
-    static func ftsQuery(_ text: String) -> String {
-        text.split(whereSeparator: { !$0.isLetter && !$0.isNumber && $0 != "_" })
-            .map { "\"" + $0 + "\"" }
-            .joined(separator: " ")
     }
 
     private static func boundedLimit(_ input: OperationInput) throws(ToolHostError) -> Int {

@@ -20,19 +20,13 @@ enum BulkRecords {
         optional: ["unit", "details"], json: ["details"], numbers: ["metric_value"])
 }
 
-/// What `query_logs` and `query_bugs` may filter on, and where their full-text search looks.
+/// What `query_logs` and `query_bugs` may filter on, and their full-text search.
 struct RecordQuery {
     let table: TableName
     let filterColumns: [String]
-    /// PostgreSQL: the indexed tsvector expression; SQLite: the FTS5 table.
-    let postgresDocument: String
-    let sqliteSearchTable: String
+    let search: SearchIndex
 
-    static let logs = RecordQuery(
-        table: BulkSchema.logs, filterColumns: ["id", "tool_id", "log_level"],
-        postgresDocument: BulkSchema.logsDocument, sqliteSearchTable: "tool_logs_fts")
-
-    static let bugs = RecordQuery(
-        table: BulkSchema.bugs, filterColumns: ["id", "bug_id", "tool_id", "severity", "resolved"],
-        postgresDocument: BulkSchema.bugsDocument, sqliteSearchTable: "tool_bugs_fts")
+    static let logs = RecordQuery(table: BulkSchema.logs, filterColumns: ["id", "tool_id", "log_level"], search: BulkSchema.logSearch)
+    static let bugs = RecordQuery(table: BulkSchema.bugs, filterColumns: ["id", "bug_id", "tool_id", "severity", "resolved"],
+                                  search: BulkSchema.bugSearch)
 }

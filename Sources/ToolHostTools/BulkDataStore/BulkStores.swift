@@ -13,13 +13,17 @@ enum BulkStores {
     }
 
     /// Many records through the engine's bulk path, in one transaction: all or none.
-    static func storeMany(_ spec: RecordSpec, field: String, _ input: OperationInput, _ context: HandlerContext) throws(ToolHostError) -> JSONValue {
+    /// Rows become searchable at once: the search index catches up in the same transaction.
+    static func storeMany(_ spec: RecordSpec, field: String, search: SearchIndex? = nil, _ input: OperationInput,
+                          _ context: HandlerContext) throws(ToolHostError) -> JSONValue {
         let records = try input.array(field)
         return try context.withConnection { (connection) throws(ToolHostError) -> JSONValue in
             let rows = try spec.batchValues(records, field: field, dialect: connection.dialect, tool: context.tool.id)
             let count = try withDatabaseErrors { () throws(DatabaseError) -> Int in
                 try connection.transaction { () throws(DatabaseError) -> Int in
-                    try connection.bulkInsert(into: spec.table, columns: spec.columns, rows: rows)
+                    let count = try connection.bulkInsert(into: spec.table, columns: spec.columns, rows: rows)
+                    try search?.catchUp(on: connection)
+                    return count
                 }
             }
             return ["success": true, "count": .int(count)]

@@ -8,10 +8,25 @@ struct RecordSpec {
     let table: TableName
     let required: [String]
     let optional: [String]
-    var json: Set<String> = []
-    var lowercased: Set<String> = []
-    var numbers: Set<String> = []
-    var booleans: Set<String> = []
+    /// How each field (required first) is read, worked out once: the check runs per record
+    /// of a million-record batch.
+    private let fields: [(name: String, isRequired: Bool, kind: Kind)]
+
+    enum Kind {
+        case text, lowercasedText, json, number, boolean
+    }
+
+    init(table: TableName, required: [String], optional: [String], json: Set<String> = [], lowercased: Set<String> = [],
+         numbers: Set<String> = [], booleans: Set<String> = []) {
+        self.table = table
+        self.required = required
+        self.optional = optional
+        fields = (required + optional).map { name in
+            let kind: Kind = json.contains(name) ? .json : numbers.contains(name) ? .number : booleans.contains(name) ? .boolean
+                : lowercased.contains(name) ? .lowercasedText : .text
+            return (name, required.contains(name), kind)
+        }
+    }
 
     var columns: [String] { required + optional + ["created_at"] }
 
@@ -21,34 +36,27 @@ struct RecordSpec {
     func values(of record: JSONObject, path: String, dialect: SQLDialect) -> (values: [SQLValue], violations: [Violation]) {
         var violations: [Violation] = []
         var values: [SQLValue] = []
-        for field in required + optional {
-            let value = record[field].flatMap { $0.isNull ? nil : $0 }
-            if value == nil, required.contains(field) {
-                violations.append(Violation(path: "\(path)/\(field)", message: "is required"))
+        values.reserveCapacity(fields.count + 1)
+        for field in fields {
+            guard let value = record[field.name], !value.isNull else {
+                if field.isRequired { violations.append(Violation(path: "\(path)/\(field.name)", message: "is required")) }
                 values.append(.null)
                 continue
             }
-            guard let value else {
-                values.append(.null)
-                continue
-            }
-            switch value {
-            case _ where json.contains(field):
-                values.append(.json(value))
-            case .bool(let flag) where booleans.contains(field):
-                values.append(.bool(flag))
-            case _ where numbers.contains(field):
-                guard let number = value.numberValue else {
-                    violations.append(Violation(path: "\(path)/\(field)", message: "must be a number, not \(value.kindPhrase)"))
-                    values.append(.null)
-                    continue
-                }
-                values.append(value.integerValue.map { .integer(Int64($0)) } ?? .double(number))
-            case .string(let text) where !booleans.contains(field):
-                values.append(.text(lowercased.contains(field) ? text.lowercased() : text))
+            switch (field.kind, value) {
+            case (.json, _): values.append(.json(value))
+            case (.boolean, .bool(let flag)): values.append(.bool(flag))
+            case (.number, .integer(let integer)): values.append(.integer(integer))
+            case (.number, .double(let double)): values.append(.double(double))
+            case (.text, .string(let text)): values.append(.text(text))
+            case (.lowercasedText, .string(let text)): values.append(.text(text.lowercased()))
             default:
-                let expected = booleans.contains(field) ? "true or false" : "a string"
-                violations.append(Violation(path: "\(path)/\(field)", message: "must be \(expected), not \(value.kindPhrase)"))
+                let expected = switch field.kind {
+                case .boolean: "true or false"
+                case .number: "a number"
+                default: "a string"
+                }
+                violations.append(Violation(path: "\(path)/\(field.name)", message: "must be \(expected), not \(value.kindPhrase)"))
                 values.append(.null)
             }
         }

@@ -1,0 +1,166 @@
+#!/usr/bin/env python3
+"""Storage benchmarks for ToolHost (issue 3), on SQLite and on a throwaway PostgreSQL server.
+
+  1. `toolhost run bulk_data_store` with one store_log, as a whole process: median per engine
+     (interleaved runs).
+  2. Bulk ingest of N log rows (default 1,000,000) through `store_logs`, whole process
+     (JSON parse, validation, COPY / prepared inserts, search index): rows/s, and the ratio to
+     the engine's own loader on the same rows and the same schema in the same run —
+     `psql \\copy` on PostgreSQL, Python's sqlite3.executemany (+ the same FTS catch-up) on SQLite.
+  3. `query_logs` with tool_id + log_level filters and limit 50 on those N rows, in-process
+     (`toolhost bench`): p50 / p95 / p99.
+
+Usage: python3 Benchmarks/storage_bench.py [--rows N] [--runs N] [--skip-build]
+Needs PostgreSQL server binaries (scripts/test-postgres.sh starts and removes the server).
+"""
+import argparse
+import datetime
+import json
+import os
+import random
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+TOOLHOST = os.path.join(ROOT, ".build-static/release/toolhost")
+TOOLS = os.path.join(ROOT, "tools")
+LEVELS = ["debug", "info", "info", "info", "warning", "error", "critical"]
+
+
+def sh(command, **kwargs):
+    return subprocess.run(command, check=True, capture_output=True, text=True, **kwargs)
+
+
+def generate(directory, rows):
+    """The same rows as store_logs JSON and as a COPY text file (time-ordered, like real logs)."""
+    random.seed(7)
+    start = datetime.datetime(2025, 11, 22)
+    json_path = os.path.join(directory, "logs.json")
+    tsv_path = os.path.join(directory, "logs.tsv")
+    records = []
+    with open(json_path, "w") as out_json, open(tsv_path, "w") as out_tsv:
+        out_json.write('{"operation": "store_logs", "logs": [')
+        for index in range(rows):
+            created = (start + datetime.timedelta(seconds=index * 31.5)).strftime("%Y-%m-%dT%H:%M:%SZ")
+            record = {"tool_id": "tool_%d" % random.randrange(200), "log_level": random.choice(LEVELS),
+                      "message": "request %d finished with status %d after %d ms" % (index, random.choice([200, 404, 500]), random.randint(1, 900)),
+                      "details": {"i": index}, "created_at": created}
+            if index:
+                out_json.write(",")
+            out_json.write(json.dumps(record))
+            details = json.dumps(record["details"]).replace("\\", "\\\\")
+            out_tsv.write("\t".join([record["tool_id"], record["log_level"], record["message"], details, created]) + "\n")
+            records.append((record["tool_id"], record["log_level"], record["message"], json.dumps(record["details"]), created.replace("Z", ".000000Z")))
+        out_json.write("]}")
+    return json_path, tsv_path, records
+
+
+def toolhost(arguments, env, stdin=None, input_file=None):
+    command = [TOOLHOST] + arguments + ["--tools-dir", TOOLS]
+    if input_file:
+        command += ["--input", input_file]
+    started = time.perf_counter()
+    done = subprocess.run(command, input=stdin, capture_output=True, text=True, env=env)
+    elapsed = time.perf_counter() - started
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed: {done.stdout[:300]} {done.stderr[:300]}")
+    return elapsed, done.stdout
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--runs", type=int, default=40)
+    parser.add_argument("--skip-build", action="store_true")
+    args = parser.parse_args()
+    if not args.skip_build:
+        subprocess.run(["swift", "build", "-c", "release", "--product", "toolhost", "--static-swift-stdlib",
+                        "--scratch-path", ".build-static"], cwd=ROOT, check=True)
+
+    work = tempfile.mkdtemp(prefix="toolhost-storage-bench-")
+    url = sh([os.path.join(ROOT, "scripts/test-postgres.sh"), "start"]).stdout.strip()
+    socket_dir = url.split("host=")[1].split("&")[0]
+    try:
+        base_env = {"PATH": os.environ["PATH"], "HOME": work, "XDG_CACHE_HOME": os.path.join(work, "cache")}
+
+        def database(name):
+            sh(["psql", url, "-qc", f"CREATE DATABASE {name}"])
+            return url.replace("/toolhost_test?", f"/{name}?")
+
+        def sqlite_env(name):
+            return dict(base_env, TOOLHOST_DATABASE_TYPE="sqlite", TOOLHOST_DATABASE_PATH=os.path.join(work, name + ".db"))
+
+        def postgres_env(database_url):
+            return dict(base_env, DATABASE_URL=database_url)
+
+        # 1. One store_log per process.
+        small = {"sqlite": sqlite_env("small"), "postgres": postgres_env(database("small"))}
+        for env in small.values():
+            toolhost(["db", "migrate"], env)
+        payload = json.dumps({"operation": "store_log", "tool_id": "bench", "log_level": "info", "message": "one log line"})
+        times = {engine: [] for engine in small}
+        for _ in range(args.runs):
+            for engine, env in small.items():
+                times[engine].append(toolhost(["run", "bulk_data_store"], env, stdin=payload)[0] * 1000)
+        print(f"\n1. toolhost run bulk_data_store (one store_log), whole process, median of {args.runs}")
+        for engine, values in times.items():
+            print(f"   {engine:<9} {statistics.median(values):7.2f} ms")
+
+        # 2. Bulk ingest.
+        print(f"\n2. ingest of {args.rows:,} log rows")
+        json_path, tsv_path, records = generate(work, args.rows)
+        print(f"   input: {os.path.getsize(json_path) / 1e6:.0f} MB of JSON")
+
+        copy_url = database("ingest_copy")
+        toolhost(["db", "migrate"], postgres_env(copy_url))
+        started = time.perf_counter()
+        sh(["psql", copy_url, "-qc", f"\\copy tool_logs(tool_id, log_level, message, details, created_at) FROM '{tsv_path}'"])
+        copy_rate = args.rows / (time.perf_counter() - started)
+        ours_url = database("ingest_ours")
+        toolhost(["db", "migrate"], postgres_env(ours_url))
+        seconds, output = toolhost(["run", "bulk_data_store"], postgres_env(ours_url), input_file=json_path)
+        assert json.loads(output)["count"] == args.rows, output
+        ours_rate = args.rows / seconds
+        print(f"   postgres  psql \\copy {copy_rate:10,.0f} rows/s   toolhost store_logs {ours_rate:10,.0f} rows/s   ratio {ours_rate / copy_rate:.2f}")
+
+        raw_path = os.path.join(work, "raw.db")
+        toolhost(["db", "migrate"], dict(base_env, TOOLHOST_DATABASE_TYPE="sqlite", TOOLHOST_DATABASE_PATH=raw_path))
+        connection = sqlite3.connect(raw_path)
+        connection.executescript("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-262144;")
+        started = time.perf_counter()
+        connection.execute("BEGIN IMMEDIATE")
+        connection.executemany("INSERT INTO tool_logs (tool_id, log_level, message, details, created_at) VALUES (?, ?, ?, ?, ?)", records)
+        connection.execute("INSERT INTO tool_logs_fts(rowid, message) SELECT id, message FROM tool_logs WHERE id > (SELECT last_id FROM toolhost_search_sync WHERE name = 'tool_logs_fts')")
+        connection.execute("UPDATE toolhost_search_sync SET last_id = (SELECT max(id) FROM tool_logs) WHERE name = 'tool_logs_fts'")
+        connection.commit()
+        raw_rate = args.rows / (time.perf_counter() - started)
+        connection.close()
+        sqlite_ingest = sqlite_env("ingest_ours")
+        toolhost(["db", "migrate"], sqlite_ingest)
+        seconds, output = toolhost(["run", "bulk_data_store"], sqlite_ingest, input_file=json_path)
+        assert json.loads(output)["count"] == args.rows, output
+        ours_rate = args.rows / seconds
+        print(f"   sqlite    executemany {raw_rate:10,.0f} rows/s   toolhost store_logs {ours_rate:10,.0f} rows/s   ratio {ours_rate / raw_rate:.2f}")
+
+        # 3. query_logs on the loaded tables.
+        queries = os.path.join(work, "queries.jsonl")
+        with open(queries, "w") as out:
+            for index in range(200):
+                out.write(json.dumps({"operation": "query_logs", "limit": 50,
+                                      "filters": {"tool_id": "tool_%d" % (index % 200), "log_level": LEVELS[index % len(LEVELS)]}}) + "\n")
+        print(f"\n3. query_logs (tool_id + log_level, limit 50) on {args.rows:,} rows, in-process")
+        for engine, env in (("sqlite", sqlite_ingest), ("postgres", postgres_env(ours_url))):
+            report = json.loads(toolhost(["bench", "bulk_data_store", "--inputs", queries, "--iterations", "2000"], env)[1])
+            print(f"   {engine:<9} p50 {report['p50_ms']:.3f} ms   p95 {report['p95_ms']:.3f} ms   p99 {report['p99_ms']:.3f} ms")
+    finally:
+        subprocess.run([os.path.join(ROOT, "scripts/test-postgres.sh"), "stop", socket_dir])
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
