@@ -2,9 +2,15 @@
 ///
 /// Equality and hashing ignore order, as JSON does; iteration and printing follow it, so an
 /// answer reads `{"success": true, "data": ...}` rather than in hash order.
-public struct JSONObject: Sendable, Hashable {
-    public private(set) var keys: [String] = []
-    private var storage: [String: JSONValue] = [:]
+///
+/// Members live in one array in order. Most objects are small (a log record, a schema
+/// keyword set), and a linear search of a few keys beats hashing; a key index is built only
+/// once an object grows past `indexThreshold` members.
+public struct JSONObject: Sendable {
+    private var members: [(key: String, value: JSONValue)] = []
+    private var index: [String: Int]?
+
+    private static let indexThreshold = 12
 
     public init() {}
 
@@ -12,39 +18,71 @@ public struct JSONObject: Sendable, Hashable {
         for (key, value) in pairs { self[key] = value }
     }
 
-    public var count: Int { keys.count }
-    public var isEmpty: Bool { keys.isEmpty }
+    public var count: Int { members.count }
+    public var isEmpty: Bool { members.isEmpty }
+    public var keys: [String] { members.map(\.key) }
+
+    private func position(of key: String) -> Int? {
+        if let index { return index[key] }
+        return members.firstIndex { $0.key == key }
+    }
 
     /// Reading returns the member; assigning `nil` removes it; assigning a value to an existing
     /// key replaces it in place (the key keeps its position).
     public subscript(key: String) -> JSONValue? {
-        get { storage[key] }
+        get { position(of: key).map { members[$0].value } }
         set {
-            if let newValue {
-                if storage.updateValue(newValue, forKey: key) == nil { keys.append(key) }
-            } else if storage.removeValue(forKey: key) != nil {
-                keys.removeAll { $0 == key }
+            if let position = position(of: key) {
+                if let newValue {
+                    members[position].value = newValue
+                } else {
+                    members.remove(at: position)
+                    if index != nil { rebuildIndex() }
+                }
+            } else if let newValue {
+                members.append((key, newValue))
+                if index != nil {
+                    index?[key] = members.count - 1
+                } else if members.count > Self.indexThreshold {
+                    rebuildIndex()
+                }
             }
         }
     }
 
-    public func contains(_ key: String) -> Bool { storage[key] != nil }
+    public func contains(_ key: String) -> Bool { position(of: key) != nil }
 
-    public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool { lhs.storage == rhs.storage }
+    private mutating func rebuildIndex() {
+        var rebuilt: [String: Int] = [:]
+        rebuilt.reserveCapacity(members.count)
+        for (position, member) in members.enumerated() { rebuilt[member.key] = position }
+        index = rebuilt
+    }
+}
 
-    public func hash(into hasher: inout Hasher) { hasher.combine(storage) }
+extension JSONObject: Hashable {
+    public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {
+        guard lhs.count == rhs.count else { return false }
+        return lhs.members.allSatisfy { rhs[$0.key] == $0.value }
+    }
+
+    /// Order-independent: the sum of the members' own hashes.
+    public func hash(into hasher: inout Hasher) {
+        var combined = 0
+        for member in members {
+            var memberHasher = Hasher()
+            memberHasher.combine(member.key)
+            memberHasher.combine(member.value)
+            combined = combined &+ memberHasher.finalize()
+        }
+        hasher.combine(count)
+        hasher.combine(combined)
+    }
 }
 
 extension JSONObject: Sequence {
     public func makeIterator() -> some IteratorProtocol<(key: String, value: JSONValue)> {
-        var index = keys.startIndex
-        return AnyIterator { () -> (key: String, value: JSONValue)? in
-            guard index < keys.endIndex else { return nil }
-            defer { index += 1 }
-            let key = keys[index]
-            guard let value = storage[key] else { return nil }
-            return (key, value)
-        }
+        members.makeIterator()
     }
 }
 

@@ -91,7 +91,9 @@ extension JSONValue: Equatable {
         case let (.bool(a), .bool(b)): a == b
         case let (.integer(a), .integer(b)): a == b
         case let (.string(a), .string(b)): a == b
-        case let (.array(a), .array(b)): a == b
+        // Element by element rather than Array's ==: Swift 6.3's optimizer crashes
+        // ("Found ownership error") specialising Array<JSONValue>.== in release builds.
+        case let (.array(a), .array(b)): a.count == b.count && zip(a, b).allSatisfy { $0 == $1 }
         case let (.object(a), .object(b)): a == b
         case (.integer, .double), (.double, .integer), (.double, .double):
             lhs.numberValue == rhs.numberValue

@@ -18,13 +18,19 @@ enum BulkStores {
                           _ context: HandlerContext) throws(ToolHostError) -> JSONValue {
         let records = try input.array(field)
         return try context.withConnection { (connection) throws(ToolHostError) -> JSONValue in
-            let rows = try spec.batchValues(records, field: field, dialect: connection.dialect, tool: context.tool.id)
-            let count = try withDatabaseErrors { () throws(DatabaseError) -> Int in
-                try connection.transaction { () throws(DatabaseError) -> Int in
+            let rows = spec.stream(records, field: field, dialect: connection.dialect)
+            let count: Int
+            do throws(DatabaseError) {
+                count = try connection.transaction { () throws(DatabaseError) -> Int in
                     let count = try connection.bulkInsert(into: spec.table, columns: spec.columns, rows: rows)
+                    // An invalid record ended the stream early: undo what was sent.
+                    guard rows.violations.isEmpty else { throw DatabaseError(.statement, "The batch has invalid records") }
                     try search?.catchUp(on: connection)
                     return count
                 }
+            } catch {
+                if !rows.violations.isEmpty { throw ToolHostError.invalidInput(rows.violations, tool: context.tool.id) }
+                throw error.toolHostError
             }
             return ["success": true, "count": .int(count)]
         }

@@ -86,30 +86,55 @@ extension RecordSpec {
         return result.values
     }
 
-    /// The values of every record of a batch field (`logs`, `metrics`); all violations of all
-    /// records are reported together and nothing is stored unless every record is valid.
-    func batchValues(_ records: [JSONValue], field: String, dialect: SQLDialect, tool: String) throws(ToolHostError) -> [[SQLValue]] {
-        var rows: [[SQLValue]] = []
-        rows.reserveCapacity(records.count)
-        var violations: [Violation] = []
-        for (index, record) in records.enumerated() {
-            guard case .object(let object) = record else {
-                violations.append(Violation(path: "/\(field)/\(index)", message: "must be an object"))
-                continue
-            }
-            let result = values(of: object, path: "/\(field)/\(index)", dialect: dialect)
-            if result.violations.isEmpty { rows.append(result.values) } else { violations += result.violations }
-            if violations.count >= 100 { break }
-        }
-        guard violations.isEmpty else { throw ToolHostError.invalidInput(violations, tool: tool) }
-        return rows
+    /// The values of a batch's records, produced as the bulk insert consumes them, so that
+    /// checking and converting rows overlaps with the database's work instead of preceding it.
+    /// At the first invalid record the stream ends and gathers every violation (up to 100)
+    /// from the rest; the caller then rolls back, so nothing is stored unless all are valid.
+    func stream(_ records: [JSONValue], field: String, dialect: SQLDialect) -> RecordStream {
+        RecordStream(spec: self, records: records, field: field, dialect: dialect)
     }
-
     /// Inserts one record and returns its id.
     func insert(_ values: [SQLValue], on connection: any DatabaseConnection) throws(DatabaseError) -> JSONValue {
         var builder = SQLStatementBuilder(dialect: connection.dialect)
         let placeholders = values.map { builder.bind($0) }
         let sql = "INSERT INTO \(builder.table(table)) (\(columns.map(SQLIdentifier.quote).joined(separator: ", "))) VALUES (\(placeholders.joined(separator: ", "))) RETURNING id"
         return try connection.run(sql, builder.values).rows.first?["id"] ?? .null
+    }
+}
+
+/// See `RecordSpec.stream`.
+final class RecordStream: Sequence, IteratorProtocol {
+    private let spec: RecordSpec
+    private let records: [JSONValue]
+    private let field: String
+    private let dialect: SQLDialect
+    private var index = 0
+    private(set) var violations: [Violation] = []
+
+    init(spec: RecordSpec, records: [JSONValue], field: String, dialect: SQLDialect) {
+        self.spec = spec
+        self.records = records
+        self.field = field
+        self.dialect = dialect
+    }
+
+    func next() -> [SQLValue]? {
+        guard violations.isEmpty, index < records.count else { return nil }
+        let position = index
+        index += 1
+        if let values = check(position) { return values }
+        // Invalid: stop producing rows, and report the rest's problems too.
+        for rest in index..<records.count where violations.count < 100 { _ = check(rest) }
+        return nil
+    }
+
+    private func check(_ position: Int) -> [SQLValue]? {
+        guard case .object(let object) = records[position] else {
+            violations.append(Violation(path: "/\(field)/\(position)", message: "must be an object"))
+            return nil
+        }
+        let result = spec.values(of: object, path: "/\(field)/\(position)", dialect: dialect)
+        violations += result.violations
+        return result.violations.isEmpty ? result.values : nil
     }
 }
