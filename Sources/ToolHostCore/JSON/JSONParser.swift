@@ -225,11 +225,23 @@ public struct JSONParser {
             }
         }
         guard let first = peek(), isDigit(first) else { throw error("expected a digit in number") }
+        // Integers (most numbers in tool inputs) are accumulated as they are scanned.
+        var magnitude: UInt64 = 0
+        var digits = 0
         if first == UInt8(ascii: "0") {
             index += 1
+            digits = 1
             if let next = peek(), isDigit(next) { throw error("numbers must not have leading zeros") }
         } else {
-            while let byte = peek(), isDigit(byte) { index += 1 }
+            while let byte = peek(), isDigit(byte) {
+                if digits < 19 { magnitude = magnitude * 10 + UInt64(byte - UInt8(ascii: "0")) }
+                digits += 1
+                index += 1
+            }
+        }
+        if digits < 19, peek() != UInt8(ascii: "."), peek() != UInt8(ascii: "e"), peek() != UInt8(ascii: "E") {
+            let negative = bytes[start] == UInt8(ascii: "-")
+            return .integer(negative ? -Int64(magnitude) : Int64(magnitude))
         }
         var isInteger = true
         if peek() == UInt8(ascii: ".") {

@@ -54,7 +54,7 @@ public struct ToolRegistration: Sendable {
         try checkNotShadowing(id)
         let folder = FilePath.join(config.generatedToolsPath, id)
         var codeFile: String?
-        if let code {
+        if code != nil {
             let name = codeFileName ?? "\(id).py"
             guard !name.contains("/"), !name.hasPrefix("."), !name.isEmpty else {
                 throw ToolHostError.invalidInput([Violation(path: "/code_file", message: "must be a plain file name such as \(id).py")])
