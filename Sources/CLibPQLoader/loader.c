@@ -17,7 +17,7 @@
     X(PQgetResult) X(PQputCopyEnd) X(PQcmdTuples) X(PQputCopyData) X(PQtransactionStatus) \
     X(PQgetCancel) X(PQcancel) X(PQfreeCancel) X(PQnfields) X(PQfname) X(PQftype) \
     X(PQgetisnull) X(PQgetlength) X(PQgetvalue) X(PQresultErrorField) X(PQresultErrorMessage) \
-    X(PQhost) X(PQport) X(PQdb)
+    X(PQhost) X(PQport) X(PQdb) X(PQgetCopyData) X(PQfreemem)
 
 #define DECLARE_POINTER(name) static __typeof__(name) *loaded_##name;
 LIBPQ_FUNCTIONS(DECLARE_POINTER)
@@ -89,3 +89,5 @@ char *PQresultErrorMessage(const PGresult *res) { return loaded_PQresultErrorMes
 char *PQhost(const PGconn *conn) { return loaded_PQhost(conn); }
 char *PQport(const PGconn *conn) { return loaded_PQport(conn); }
 char *PQdb(const PGconn *conn) { return loaded_PQdb(conn); }
+int PQgetCopyData(PGconn *conn, char **buffer, int async) { return loaded_PQgetCopyData(conn, buffer, async); }
+void PQfreemem(void *ptr) { loaded_PQfreemem(ptr); }

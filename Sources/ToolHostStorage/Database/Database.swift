@@ -44,14 +44,20 @@ public final class Database: Sendable {
     }
 
     /// Runs `body` with a connection of its own; database failures become ToolHost errors.
-    public func withConnection<T>(_ body: (any DatabaseConnection) throws(ToolHostError) -> T) throws(ToolHostError) -> T {
+    /// `resetSession` restores the session afterwards, for callers that run free-form SQL
+    /// (which may SET search_path, ROLE or timeouts) on a connection others will reuse.
+    public func withConnection<T>(resetSession: Bool = false,
+                                  _ body: (any DatabaseConnection) throws(ToolHostError) -> T) throws(ToolHostError) -> T {
         let connection: any DatabaseConnection
         do {
             connection = try checkOut()
         } catch {
             throw error.toolHostError
         }
-        defer { checkIn(connection) }
+        defer {
+            if resetSession { connection.resetSession() }
+            checkIn(connection)
+        }
         return try body(connection)
     }
 
@@ -67,7 +73,9 @@ public final class Database: Sendable {
     }
 
     private func checkOut() throws(DatabaseError) -> any DatabaseConnection {
-        if let pooled = state.withLock({ $0.idle.popLast() }) { return pooled.connection }
+        while let pooled = state.withLock({ $0.idle.popLast() }) {
+            if pooled.connection.isHealthy { return pooled.connection }
+        }
         let connection = try DatabaseConnector.connect(settings)
         if !state.withLock({ $0.migrated }) {
             try Migrator.migrate(connection, migrations)
@@ -78,6 +86,8 @@ public final class Database: Sendable {
 
     private func checkIn(_ connection: any DatabaseConnection) {
         connection.rollback()  // a borrower that left a transaction open does not leak it
+        // A broken connection, or one whose transaction would not end, is dropped, not reused.
+        guard connection.isHealthy, !connection.inTransaction else { return }
         state.withLock { state in
             if state.idle.count < max(settings.poolMax, 1) { state.idle.append(PooledConnection(connection: connection)) }
         }

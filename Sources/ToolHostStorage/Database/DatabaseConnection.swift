@@ -100,6 +100,13 @@ public protocol DatabaseConnection: AnyObject {
     func rollback()
     /// Whether a transaction is open.
     var inTransaction: Bool { get }
+
+    /// False once the connection is broken (the server went away); the pool drops it.
+    var isHealthy: Bool { get }
+
+    /// Rolls back and undoes session changes that free-form SQL may have made, before the
+    /// connection serves another caller.
+    func resetSession()
 }
 
 extension DatabaseConnection {

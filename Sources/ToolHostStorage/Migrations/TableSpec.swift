@@ -90,7 +90,8 @@ public struct TableSpec: Sendable {
             if column.unique { parts.append("UNIQUE") }
         }
         if column.defaultNow {
-            parts.append(dialect == .postgres ? "DEFAULT now()" : "DEFAULT (\(Self.sqliteNow))")
+            // SQLite refuses ADD COLUMN with a non-constant default; such a column starts empty.
+            if dialect == .postgres || forNewTable { parts.append(dialect == .postgres ? "DEFAULT now()" : "DEFAULT (\(Self.sqliteNow))") }
         } else if let defaultSQL = column.defaultSQL {
             parts.append("DEFAULT \(defaultSQL)")
         }

@@ -16,6 +16,7 @@ public final class PostgresConnection: DatabaseConnection, @unchecked Sendable {
     private let defaultTimeoutSeconds: Double
     /// The session's statement_timeout in milliseconds, to set it only when it changes.
     private var sessionTimeoutMilliseconds: Int?
+    private var defaultTimeoutMillisecondsAtConnect: Int?
 
     /// Connects with `settings`; failures name host, port and database, never the password.
     public init(settings: DatabaseSettings) throws(DatabaseError) {
@@ -63,6 +64,7 @@ public final class PostgresConnection: DatabaseConnection, @unchecked Sendable {
         }
         handle = connection
         sessionTimeoutMilliseconds = timeoutMilliseconds
+        defaultTimeoutMillisecondsAtConnect = timeoutMilliseconds
         // Server notices would otherwise go to stderr unasked; errors come back as results.
         PQsetNoticeProcessor(connection, { _, _ in }, nil)
     }
@@ -74,6 +76,24 @@ public final class PostgresConnection: DatabaseConnection, @unchecked Sendable {
     // MARK: Statements
 
     public func run(_ sql: String, _ parameters: [SQLValue], options: QueryOptions) throws(DatabaseError) -> QueryResult {
+        // A write returning rows (INSERT ... RETURNING) may finish before a cancel for an
+        // oversized result reaches the server; in a transaction of its own, abandoning the
+        // result also undoes the write.
+        let guarded = options.maxResultBytes != nil && !inTransaction
+            && ["INSERT", "UPDATE", "DELETE", "WITH", "MERGE"].contains(SQLScanner(bytes: Array(sql.utf8), dialect: .postgres).firstKeyword())
+        guard guarded else { return try collect(sql, parameters, options: options) }
+        try begin()
+        do throws(DatabaseError) {
+            let result = try collect(sql, parameters, options: options)
+            try commit()
+            return result
+        } catch {
+            rollback()
+            throw error
+        }
+    }
+
+    private func collect(_ sql: String, _ parameters: [SQLValue], options: QueryOptions) throws(DatabaseError) -> QueryResult {
         var result = QueryResult()
         var bytes = 0
         var keptRows = 0
@@ -84,7 +104,9 @@ public final class PostgresConnection: DatabaseConnection, @unchecked Sendable {
             if let limit = options.maxResultBytes, bytes > limit {
                 throw DatabaseError(.resultTooLarge, "The result is larger than \(limit) bytes")
             }
-            if options.fetchOne && keptRows == 1 { return false }
+            // fetch_one keeps reading and drops the rest: cancelling would roll back a write
+            // (UPDATE ... RETURNING) that the answer reports as done.
+            if options.fetchOne && keptRows == 1 { return true }
             result.rows.append(row)
             keptRows += 1
             return true
@@ -96,6 +118,12 @@ public final class PostgresConnection: DatabaseConnection, @unchecked Sendable {
 
     public func executeScript(_ sql: String) throws(DatabaseError) {
         try applyTimeout(nil)
+        try exec(sql)
+    }
+
+    /// One simple-protocol round trip. Transaction control goes straight here: a SET before
+    /// ROLLBACK would fail in an aborted transaction and leave it open.
+    private func exec(_ sql: String) throws(DatabaseError) {
         guard let result = PQexec(handle, sql) else { throw connectionLost() }
         defer { PQclear(result) }
         let status = PQresultStatus(result)
@@ -162,9 +190,17 @@ public final class PostgresConnection: DatabaseConnection, @unchecked Sendable {
                 affected = Int(String(cString: PQcmdTuples(result))) ?? 0
             case PGRES_EMPTY_QUERY:
                 break
-            case PGRES_COPY_IN, PGRES_COPY_OUT, PGRES_COPY_BOTH:
+            case PGRES_COPY_IN, PGRES_COPY_BOTH:
                 failure = failure ?? DatabaseError(.statement, "COPY is not supported through this operation; use a bulk operation instead")
                 PQputCopyEnd(handle, "not supported")
+            case PGRES_COPY_OUT:
+                // COPY ... TO STDOUT: the data must be read off before the command can end.
+                failure = failure ?? DatabaseError(.statement, "COPY TO STDOUT is not supported through this operation; use SELECT")
+                var buffer: UnsafeMutablePointer<CChar>?
+                while PQgetCopyData(handle, &buffer, 0) >= 0 {
+                    if let buffer { PQfreemem(buffer) }
+                    buffer = nil
+                }
             default:
                 let error = Self.error(from: result, connection: handle)
                 // A cancel we sent ourselves (result limit, fetch_one) is not the user's error.
@@ -241,12 +277,26 @@ public final class PostgresConnection: DatabaseConnection, @unchecked Sendable {
 
     public var inTransaction: Bool { PQtransactionStatus(handle) != PQTRANS_IDLE }
 
-    public func begin() throws(DatabaseError) { try executeScript("BEGIN") }
+    public func begin() throws(DatabaseError) { try exec("BEGIN") }
 
-    public func commit() throws(DatabaseError) { try executeScript("COMMIT") }
+    public func commit() throws(DatabaseError) {
+        try exec("COMMIT")
+    }
 
     public func rollback() {
-        if inTransaction { try? executeScript("ROLLBACK") }
+        guard inTransaction else { return }
+        try? exec("ROLLBACK")
+        // A SET made inside the transaction is undone with it: the cached value is unknown.
+        sessionTimeoutMilliseconds = nil
+    }
+
+    public var isHealthy: Bool { PQstatus(handle) == CONNECTION_OK }
+
+    /// Undoes what free-form SQL may have changed in the session (SET search_path, SET ROLE,
+    /// statement_timeout...), back to the values set at connection time.
+    public func resetSession() {
+        rollback()
+        if (try? exec("RESET ALL")) != nil { sessionTimeoutMilliseconds = defaultTimeoutMillisecondsAtConnect }
     }
 
     // MARK: Helpers

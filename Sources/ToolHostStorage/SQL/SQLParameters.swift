@@ -18,6 +18,17 @@ public enum SQLParameters {
         public var values: [SQLValue]
     }
 
+    /// Whether `sql` holds several statements (`a; b`), ignoring semicolons in literals and
+    /// comments. Such a script runs without parameters, as psycopg2 allows.
+    public static func isScript(_ sql: String, dialect: SQLDialect) -> Bool {
+        SQLScanner(bytes: Array(sql.utf8), dialect: dialect).holdsSeveralStatements()
+    }
+
+    /// The statement's first keyword, upper-cased.
+    public static func firstKeyword(_ sql: String, dialect: SQLDialect) -> String {
+        SQLScanner(bytes: Array(sql.utf8), dialect: dialect).firstKeyword()
+    }
+
     public static func prepare(_ sql: String, params: JSONValue?, dialect: SQLDialect,
                                path: String = "/params") throws(ToolHostError) -> Prepared {
         switch params {

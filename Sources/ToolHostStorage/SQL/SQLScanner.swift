@@ -4,6 +4,40 @@ struct SQLScanner {
     let bytes: [UInt8]
     let dialect: SQLDialect
 
+    /// Whether the text holds more than one statement: a `;` in code followed by more code.
+    func holdsSeveralStatements() -> Bool {
+        var sawSeparator = false
+        for range in codeRanges() {
+            for index in range {
+                let byte = bytes[index]
+                if byte == UInt8(ascii: ";") {
+                    sawSeparator = true
+                } else if sawSeparator, byte != 0x20, byte != 0x0A, byte != 0x0D, byte != 0x09 {
+                    return true
+                }
+            }
+        }
+        return false
+    }
+
+    /// The first word of code, upper-cased (`SELECT`, `BEGIN`...).
+    func firstKeyword() -> String {
+        for range in codeRanges() {
+            var word: [UInt8] = []
+            for index in range {
+                let byte = bytes[index]
+                let isLetter = (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
+                if isLetter {
+                    word.append(byte & 0xDF)
+                } else if !word.isEmpty || !(byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 || byte == 0x28) {
+                    return String(decoding: word, as: UTF8.self)
+                }
+            }
+            if !word.isEmpty { return String(decoding: word, as: UTF8.self) }
+        }
+        return ""
+    }
+
     /// The byte ranges of SQL outside literals and comments, in order.
     func codeRanges() -> [Range<Int>] {
         var ranges: [Range<Int>] = []

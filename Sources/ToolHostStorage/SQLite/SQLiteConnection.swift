@@ -61,13 +61,34 @@ public final class SQLiteConnection: DatabaseConnection, @unchecked Sendable {
     public func run(_ sql: String, _ parameters: [SQLValue], options: QueryOptions) throws(DatabaseError) -> QueryResult {
         let statement = try prepared(sql)
         try statement.bind(parameters)
+        // A write that could be abandoned half-way (result too large, time limit) runs in a
+        // transaction of its own, so abandoning it also undoes it, as on PostgreSQL.
+        let guarded = !inTransaction && sqlite3_stmt_readonly(statement.handle) == 0
+            && (options.maxResultBytes != nil || (options.timeoutSeconds ?? defaultTimeoutSeconds) > 0)
+        if guarded { try begin() }
+        do throws(DatabaseError) {
+            let result = try collect(statement, options: options)
+            if guarded { try commit() }
+            return result
+        } catch {
+            if guarded { rollback() }
+            throw error
+        }
+    }
+
+    private func collect(_ statement: SQLiteStatement, options: QueryOptions) throws(DatabaseError) -> QueryResult {
         defer { sqlite3_reset(statement.handle) }
         deadline.arm(seconds: options.timeoutSeconds ?? defaultTimeoutSeconds)
         defer { deadline.disarm() }
-        var result = QueryResult(columns: statement.columnNames)
+        var result = QueryResult()
         var bytes = 0
+        var first = true
         while true {
             let step = sqlite3_step(statement.handle)
+            if first {
+                statement.refreshColumns()
+                first = false
+            }
             if step == SQLITE_DONE { break }
             guard step == SQLITE_ROW else { throw failure(step) }
             let row = statement.row()
@@ -75,9 +96,10 @@ public final class SQLiteConnection: DatabaseConnection, @unchecked Sendable {
             if let limit = options.maxResultBytes, bytes > limit {
                 throw DatabaseError(.resultTooLarge, "The result is larger than \(limit) bytes")
             }
-            result.rows.append(row.object)
-            if options.fetchOne { break }
+            // fetch_one keeps stepping so a write (UPDATE ... RETURNING) completes.
+            if !options.fetchOne || result.rows.isEmpty { result.rows.append(row.object) }
         }
+        result.columns = statement.columnNames
         result.rowsAffected = statement.columnNames.isEmpty ? Int(sqlite3_changes(handle)) : result.rows.count
         return result
     }
@@ -98,9 +120,16 @@ public final class SQLiteConnection: DatabaseConnection, @unchecked Sendable {
         let statement = try prepared(sql)
         try statement.bind(parameters)
         defer { sqlite3_reset(statement.handle) }
+        deadline.arm(seconds: defaultTimeoutSeconds)
+        defer { deadline.disarm() }
         var count = 0
+        var first = true
         while true {
             let step = sqlite3_step(statement.handle)
+            if first {
+                statement.refreshColumns()
+                first = false
+            }
             if step == SQLITE_DONE { return count }
             guard step == SQLITE_ROW else { throw failure(step) }
             try body(statement.row().object)
@@ -143,6 +172,13 @@ public final class SQLiteConnection: DatabaseConnection, @unchecked Sendable {
 
     public func rollback() {
         if inTransaction { try? executeScript("ROLLBACK") }
+    }
+
+    public var isHealthy: Bool { true }
+
+    public func resetSession() {
+        rollback()
+        try? executeScript("PRAGMA query_only = OFF; PRAGMA foreign_keys = ON;")
     }
 
     // MARK: Helpers

@@ -5,11 +5,16 @@ import ToolHostCore
 final class SQLiteStatement {
     let handle: OpaquePointer
     let parameterCount: Int
-    /// Lower-cased declared types of the result columns (empty for expressions).
-    let declaredTypes: [String]
-    let columnNames: [String]
+    /// Lower-cased declared types of the result columns (empty for expressions). SQLite
+    /// re-prepares a statement after a schema change (`SELECT *` gains a column), so these are
+    /// read again before each execution (`refreshColumns`).
+    private(set) var declaredTypes: [String] = []
+    private(set) var columnNames: [String] = []
 
     init(database: OpaquePointer, sql: String) throws(DatabaseError) {
+        if SQLScanner(bytes: Array(sql.utf8), dialect: .sqlite).holdsSeveralStatements() {
+            throw DatabaseError(.statement, "The SQL holds several statements; send one at a time (or as a script without parameters)")
+        }
         var statement: OpaquePointer?
         let result = sqlite3_prepare_v3(database, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil)
         guard result == SQLITE_OK, let statement else {
@@ -17,12 +22,18 @@ final class SQLiteStatement {
         }
         handle = statement
         parameterCount = Int(sqlite3_bind_parameter_count(statement))
-        let columns = Int(sqlite3_column_count(statement))
+        refreshColumns()
+    }
+
+    /// Reads the result columns' names and declared types (after the first step they reflect
+    /// any re-preparation).
+    func refreshColumns() {
+        let columns = Int(sqlite3_column_count(handle))
         declaredTypes = (0..<columns).map { index in
-            sqlite3_column_decltype(statement, Int32(index)).map { String(cString: $0).lowercased() } ?? ""
+            sqlite3_column_decltype(handle, Int32(index)).map { String(cString: $0).lowercased() } ?? ""
         }
         columnNames = (0..<columns).map { index in
-            sqlite3_column_name(statement, Int32(index)).map { String(cString: $0) } ?? "column\(index + 1)"
+            sqlite3_column_name(handle, Int32(index)).map { String(cString: $0) } ?? "column\(index + 1)"
         }
     }
 

@@ -52,8 +52,16 @@ public struct SearchIndex: Sendable {
     }
 
     /// SQLite: indexes the rows added since the last catch-up (in bulk). PostgreSQL: nothing.
+    /// Reading whether anything is missing takes no lock; only then is the write lock taken.
     public func catchUp(on connection: any DatabaseConnection) throws(DatabaseError) {
         guard connection.dialect == .sqlite else { return }
+        if !connection.inTransaction {
+            let behind = try connection.run("""
+                SELECT coalesce((SELECT max(id) FROM \(SQLIdentifier.quote(table.name))), 0)
+                     > coalesce((SELECT last_id FROM toolhost_search_sync WHERE name = '\(name)'), 0) AS behind
+                """).rows.first?["behind"]
+            guard behind == .integer(1) || behind == .bool(true) else { return }
+        }
         let fts = SQLIdentifier.quote(name)
         let columnList = columns.map(SQLIdentifier.quote).joined(separator: ", ")
         let watermark = "(SELECT last_id FROM toolhost_search_sync WHERE name = '\(name)')"

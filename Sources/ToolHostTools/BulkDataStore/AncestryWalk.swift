@@ -43,16 +43,21 @@ enum AncestryWalk {
         var edges: [JSONValue] = []
         var cycles: [JSONValue] = []
         for level in 1...depth where !frontier.isEmpty {
-            var builder = SQLStatementBuilder(dialect: connection.dialect)
-            let placeholders = frontier.map { builder.bind(.text($0)) }
-            let sql = """
-                SELECT id, parent_tool_id, child_tool_id, relationship_type, details, created_at
-                FROM \(builder.table(BulkSchema.ancestry))
-                WHERE \(direction.knownColumn) IN (\(placeholders.joined(separator: ", ")))
-                ORDER BY id
-                """
+            var rows: [JSONObject] = []
+            // In chunks: a wide level must not exceed the engines' parameter limits.
+            for start in stride(from: 0, to: frontier.count, by: 500) {
+                var builder = SQLStatementBuilder(dialect: connection.dialect)
+                let placeholders = frontier[start..<min(start + 500, frontier.count)].map { builder.bind(.text($0)) }
+                let sql = """
+                    SELECT id, parent_tool_id, child_tool_id, relationship_type, details, created_at
+                    FROM \(builder.table(BulkSchema.ancestry))
+                    WHERE \(direction.knownColumn) IN (\(placeholders.joined(separator: ", ")))
+                    ORDER BY id
+                    """
+                rows += try connection.run(sql, builder.values).rows
+            }
             var next: [String] = []
-            for row in try connection.run(sql, builder.values).rows {
+            for row in rows {
                 guard let id = row["id"], seenEdges.insert(id).inserted else { continue }
                 var edge = row
                 edge["level"] = .int(level)

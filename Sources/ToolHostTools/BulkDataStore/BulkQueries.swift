@@ -36,7 +36,8 @@ enum BulkQueries {
             if let since { conditions.append("created_at >= \(builder.bind(builder.timestampValue(since)))") }
             if let until { conditions.append("created_at < \(builder.bind(builder.timestampValue(until)))") }
             if let search, !search.trimmingSpaces.isEmpty {
-                try withDatabaseErrors { () throws(DatabaseError) in try query.search.catchUp(on: connection) }
+                // While a long bulk load holds SQLite's write lock, search what is indexed already.
+                try? query.search.catchUp(on: connection)
                 conditions.append(query.search.condition(matching: search, builder: &builder))
             }
             let sql = "SELECT * FROM \(builder.table(query.table))"

@@ -30,11 +30,13 @@ struct PostgresClientHandler: OperationHandler {
         let sql = try input.string("sql")
         var options = context.queryOptions
         options.fetchOne = try input.optionalBool("fetch_one") ?? false
-        let result = try context.withConnection { (connection) throws(ToolHostError) -> QueryResult in
-            let prepared = try SQLParameters.prepare(sql, params: input["params"], dialect: connection.dialect)
+        let result = try context.withConnection(freeFormSQL: true) { (connection) throws(ToolHostError) -> QueryResult in
             guard context.config.database.readOnly else {
-                return try withDatabaseErrors { () throws(DatabaseError) in try connection.run(prepared.sql, prepared.values, options: options) }
+                return try Self.run(sql, input, on: connection, options: options)
             }
+            // A script could COMMIT the read-only transaction and write after it.
+            if SQLParameters.isScript(sql, dialect: connection.dialect) { try ReadOnlyGuard.refuseWrites(context, operation: "a multi-statement query") }
+            let prepared = try SQLParameters.prepare(sql, params: input["params"], dialect: connection.dialect)
             return try ReadOnlyGuard.inReadOnlyTransaction(connection) { () throws(DatabaseError) -> QueryResult in
                 try connection.run(prepared.sql, prepared.values, options: options)
             }
@@ -45,11 +47,26 @@ struct PostgresClientHandler: OperationHandler {
     private func execute(_ input: OperationInput, _ context: HandlerContext) throws(ToolHostError) -> JSONValue {
         let sql = try input.string("sql")
         try ReadOnlyGuard.refuseWrites(context, operation: "execute")
-        let result = try context.withConnection { (connection) throws(ToolHostError) -> QueryResult in
-            let prepared = try SQLParameters.prepare(sql, params: input["params"], dialect: connection.dialect)
-            return try withDatabaseErrors { () throws(DatabaseError) in try connection.run(prepared.sql, prepared.values, options: context.queryOptions) }
+        let result = try context.withConnection(freeFormSQL: true) { (connection) throws(ToolHostError) -> QueryResult in
+            try Self.run(sql, input, on: connection, options: context.queryOptions)
         }
         return ["success": true, "rows_affected": .int(result.rowsAffected)]
+    }
+
+    /// One statement with its parameters; or, without parameters, a script of several
+    /// statements (`CREATE TABLE ...; CREATE INDEX ...`), as psycopg2 runs them. A script
+    /// reports no rows.
+    private static func run(_ sql: String, _ input: OperationInput, on connection: any DatabaseConnection,
+                            options: QueryOptions) throws(ToolHostError) -> QueryResult {
+        if SQLParameters.isScript(sql, dialect: connection.dialect) {
+            guard input["params"] == nil else {
+                throw input.invalid("sql", "holds several statements; with params send one statement per call (or use the transaction operation)")
+            }
+            try withDatabaseErrors { () throws(DatabaseError) in try connection.executeScript(sql) }
+            return QueryResult()
+        }
+        let prepared = try SQLParameters.prepare(sql, params: input["params"], dialect: connection.dialect)
+        return try withDatabaseErrors { () throws(DatabaseError) in try connection.run(prepared.sql, prepared.values, options: options) }
     }
 }
 
@@ -64,13 +81,11 @@ enum ReadOnlyGuard {
     static func inReadOnlyTransaction<T>(_ connection: any DatabaseConnection,
                                          _ body: () throws(DatabaseError) -> T) throws(ToolHostError) -> T {
         try withDatabaseErrors { () throws(DatabaseError) -> T in
+            // Undo comes first: even a failed BEGIN must not leave query_only on.
+            defer { connection.resetSession() }
             switch connection.dialect {
             case .postgres: try connection.executeScript("BEGIN READ ONLY")
             case .sqlite: try connection.executeScript("PRAGMA query_only = ON; BEGIN")
-            }
-            defer {
-                connection.rollback()
-                if connection.dialect == .sqlite { try? connection.executeScript("PRAGMA query_only = OFF") }
             }
             return try body()
         }

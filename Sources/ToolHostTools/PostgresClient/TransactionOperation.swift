@@ -8,11 +8,21 @@ enum TransactionOperation {
         try ReadOnlyGuard.refuseWrites(context, operation: "transaction")
         let statements = try input.array("statements")
         guard !statements.isEmpty else { throw input.invalid("statements", "must hold at least one {\"sql\": ...} statement") }
-        return try context.withConnection { (connection) throws(ToolHostError) -> JSONValue in
+        return try context.withConnection(freeFormSQL: true) { (connection) throws(ToolHostError) -> JSONValue in
             var prepared: [SQLParameters.Prepared] = []
             for (index, statement) in statements.enumerated() {
                 guard case .object(let fields) = statement, case .string(let sql)? = fields["sql"] else {
                     throw ToolHostError.invalidInput([Violation(path: "/statements/\(index)/sql", message: "is required (a string)")], tool: context.tool.id)
+                }
+                // The operation owns the transaction: a COMMIT among the statements would make
+                // "all or nothing" a lie.
+                let keyword = SQLParameters.firstKeyword(sql, dialect: connection.dialect)
+                if ["BEGIN", "COMMIT", "ROLLBACK", "END", "START", "SAVEPOINT", "RELEASE", "ABORT"].contains(keyword)
+                    || SQLParameters.isScript(sql, dialect: connection.dialect) {
+                    throw ToolHostError.invalidInput([Violation(
+                        path: "/statements/\(index)/sql",
+                        message: "must be one statement without transaction control (\(keyword.isEmpty ? "a script" : keyword)); the operation begins and commits the transaction itself")],
+                        tool: context.tool.id)
                 }
                 prepared.append(try SQLParameters.prepare(sql, params: fields["params"], dialect: connection.dialect,
                                                           path: "/statements/\(index)/params"))

@@ -15,7 +15,7 @@ struct GeneratedToolRecord {
         let now = SQLStatementBuilder(dialect: connection.dialect).timestampValue(Timestamp.now())
         let upsert = Upsert(table: BulkSchema.generatedTools, key: "tool_id", columns: [
             ("tool_id", .keep, nil), ("tool_name", .preferNew, nil), ("tool_type", .preferNew, nil),
-            ("tool_yaml", .preferNew, nil), ("tool_code", .preferNew, nil), ("metadata", .preferNew, nil),
+            ("tool_yaml", .preferNew, nil), ("tool_code", .preferNew, nil), ("metadata", .mergeJSON, nil),
             ("created_at", .keep, nil), ("updated_at", .replace, nil),
         ])
         let values: [SQLValue] = [

@@ -5,9 +5,11 @@ extension HandlerContext {
     /// The configured database of this process (pooled, migrated on first use).
     var database: Database { Database.shared(for: config.database) }
 
-    /// Runs `body` with a connection of its own from the pool.
-    func withConnection<T>(_ body: (any DatabaseConnection) throws(ToolHostError) -> T) throws(ToolHostError) -> T {
-        try database.withConnection(body)
+    /// Runs `body` with a connection of its own from the pool; `freeFormSQL` restores the
+    /// session afterwards (the caller's SQL may have changed it).
+    func withConnection<T>(freeFormSQL: Bool = false,
+                           _ body: (any DatabaseConnection) throws(ToolHostError) -> T) throws(ToolHostError) -> T {
+        try database.withConnection(resetSession: freeFormSQL, body)
     }
 
     /// Limits from the tool's YAML `constraints:` (`max_query_time_seconds`,

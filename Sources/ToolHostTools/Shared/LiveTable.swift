@@ -36,6 +36,11 @@ struct LiveTable {
     func value(_ value: JSONValue, for column: String, dialect: SQLDialect) -> SQLValue {
         let type = columns.first { $0.name == column }?.type ?? ""
         if type.hasPrefix("json") { return value.isNull ? .null : .json(value) }
+        // SQLite compares timestamps as text: only the one fixed-width spelling orders right.
+        if dialect == .sqlite, type.contains("timestamp") || type.contains("datetime"),
+           case .string(let text) = value, let timestamp = Timestamp(parsing: text) {
+            return .text(timestamp.storageText)
+        }
         if dialect == .postgres, type.hasSuffix("[]"), case .array = value { return SQLParameters.bind(value, dialect: .postgres) }
         return SQLValue(value)
     }

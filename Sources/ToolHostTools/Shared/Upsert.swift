@@ -14,6 +14,8 @@ struct Upsert {
         case keep
         /// On conflict: always the new value (updated_at).
         case replace
+        /// On conflict: the stored JSON object with the new one's members merged in.
+        case mergeJSON
     }
 
     enum Action: String {
@@ -48,6 +50,11 @@ struct Upsert {
                 case .preferNew: return "\(name) = COALESCE(\(placeholder), \(stored).\(name))"
                 case .keepExisting: return "\(name) = COALESCE(\(stored).\(name), \(placeholder))"
                 case .replace: return "\(name) = \(placeholder)"
+                case .mergeJSON:
+                    let merged = connection.dialect == .postgres
+                        ? "COALESCE(\(stored).\(name), '{}'::jsonb) || \(placeholder)"
+                        : "json_patch(COALESCE(\(stored).\(name), '{}'), \(placeholder))"
+                    return "\(name) = CASE WHEN \(placeholder) IS NULL THEN \(stored).\(name) ELSE \(merged) END"
                 case .keep: return nil
                 }
             }

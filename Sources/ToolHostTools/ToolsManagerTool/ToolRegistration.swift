@@ -56,7 +56,7 @@ public struct ToolRegistration: Sendable {
         var codeFile: String?
         if code != nil {
             let name = codeFileName ?? "\(id).py"
-            guard !name.contains("/"), !name.hasPrefix("."), !name.isEmpty else {
+            guard Self.isPlainFileName(name, for: id) else {
                 throw ToolHostError.invalidInput([Violation(path: "/code_file", message: "must be a plain file name such as \(id).py")])
             }
             codeFile = FilePath.join(folder, name)
@@ -140,7 +140,8 @@ public struct ToolRegistration: Sendable {
             let folder = FilePath.join(config.generatedToolsPath, record.toolID)
             try write(Array(yaml.utf8), to: FilePath.join(folder, "\(record.toolID).yaml"))
             if let code = record.code {
-                let name = record.metadata?["code_file"]?.stringValue.flatMap { $0.contains("/") ? nil : $0 } ?? "\(record.toolID).py"
+                let stored = record.metadata?["code_file"]?.stringValue
+                let name = stored.flatMap { Self.isPlainFileName($0, for: record.toolID) ? $0 : nil } ?? "\(record.toolID).py"
                 try write(Array(code.utf8), to: FilePath.join(folder, name))
             }
             restored.append(record.toolID)
@@ -180,6 +181,11 @@ public struct ToolRegistration: Sendable {
         } catch {
             throw ToolHostError(.ioError, "Cannot write \(error.path): \(error.reason).")
         }
+    }
+
+    /// A code file name stays inside the tool's folder and never replaces its YAML.
+    static func isPlainFileName(_ name: String, for id: String) -> Bool {
+        !name.isEmpty && !name.contains("/") && !name.hasPrefix(".") && name != "\(id).yaml"
     }
 
     static func isValidID(_ id: String) -> Bool {
