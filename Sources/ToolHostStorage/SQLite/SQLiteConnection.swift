@@ -77,21 +77,9 @@ public final class SQLiteConnection: DatabaseConnection, @unchecked Sendable {
     }
 
     private func collect(_ statement: SQLiteStatement, options: QueryOptions) throws(DatabaseError) -> QueryResult {
-        defer { sqlite3_reset(statement.handle) }
-        deadline.arm(seconds: options.timeoutSeconds ?? defaultTimeoutSeconds)
-        defer { deadline.disarm() }
         var result = QueryResult()
         var bytes = 0
-        var first = true
-        while true {
-            let step = sqlite3_step(statement.handle)
-            if first {
-                statement.refreshColumns()
-                first = false
-            }
-            if step == SQLITE_DONE { break }
-            guard step == SQLITE_ROW else { throw failure(step) }
-            let row = statement.row()
+        try stepRows(statement, timeoutSeconds: options.timeoutSeconds ?? defaultTimeoutSeconds) { (row) throws(DatabaseError) in
             bytes += row.bytes
             if let limit = options.maxResultBytes, bytes > limit {
                 throw DatabaseError(.resultTooLarge, "The result is larger than \(limit) bytes")
@@ -102,6 +90,26 @@ public final class SQLiteConnection: DatabaseConnection, @unchecked Sendable {
         result.columns = statement.columnNames
         result.rowsAffected = statement.columnNames.isEmpty ? Int(sqlite3_changes(handle)) : result.rows.count
         return result
+    }
+
+    /// Steps a bound statement to its end under the time limit, handing each row to `onRow`,
+    /// then resets it for reuse.
+    private func stepRows(_ statement: SQLiteStatement, timeoutSeconds: Double,
+                          _ onRow: ((object: JSONObject, bytes: Int)) throws(DatabaseError) -> Void) throws(DatabaseError) {
+        defer { sqlite3_reset(statement.handle) }
+        deadline.arm(seconds: timeoutSeconds)
+        defer { deadline.disarm() }
+        var first = true
+        while true {
+            let step = sqlite3_step(statement.handle)
+            if first {
+                statement.refreshColumns()  // after a re-preparation the columns may differ
+                first = false
+            }
+            if step == SQLITE_DONE { return }
+            guard step == SQLITE_ROW else { throw failure(step) }
+            try onRow(statement.row())
+        }
     }
 
     public func executeScript(_ sql: String) throws(DatabaseError) {
@@ -119,22 +127,12 @@ public final class SQLiteConnection: DatabaseConnection, @unchecked Sendable {
                            _ body: (JSONObject) throws(DatabaseError) -> Void) throws(DatabaseError) -> Int {
         let statement = try prepared(sql)
         try statement.bind(parameters)
-        defer { sqlite3_reset(statement.handle) }
-        deadline.arm(seconds: defaultTimeoutSeconds)
-        defer { deadline.disarm() }
         var count = 0
-        var first = true
-        while true {
-            let step = sqlite3_step(statement.handle)
-            if first {
-                statement.refreshColumns()
-                first = false
-            }
-            if step == SQLITE_DONE { return count }
-            guard step == SQLITE_ROW else { throw failure(step) }
-            try body(statement.row().object)
+        try stepRows(statement, timeoutSeconds: defaultTimeoutSeconds) { (row) throws(DatabaseError) in
+            try body(row.object)
             count += 1
         }
+        return count
     }
 
     @discardableResult
