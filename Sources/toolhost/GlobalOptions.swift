@@ -14,9 +14,25 @@ struct GlobalOptions: ParsableArguments {
     @Flag(name: .customLong("no-cache"), help: "Parse every tool file instead of reusing the catalogue cache.")
     var noCache = false
 
+    /// The same choices as plain values.
+    var selection: HostSelection {
+        HostSelection(configPath: config, toolsDirectories: toolsDirectories, noCache: noCache)
+    }
+
+    func loadConfig() throws(ToolHostError) -> HostConfig { try selection.loadConfig() }
+
+    func invoker() throws(ToolHostError) -> ToolInvoker { try selection.invoker() }
+}
+
+/// Which configuration and tools a command works with, however the command line was read.
+struct HostSelection: Equatable {
+    var configPath: String?
+    var toolsDirectories: [String] = []
+    var noCache = false
+
     /// The settings for this invocation, warnings printed to stderr.
     func loadConfig() throws(ToolHostError) -> HostConfig {
-        var config = try ConfigLoader.load(explicitPath: self.config)
+        var config = try ConfigLoader.load(explicitPath: configPath)
         if !toolsDirectories.isEmpty {
             config.toolsPaths = toolsDirectories.map { FilePath.absolute($0) }
         }

@@ -43,53 +43,12 @@ struct RunCommand: ParsableCommand {
         if let timeout, !(timeout > 0) { throw ValidationError("--timeout must be a positive number of seconds.") }
     }
 
+    /// What was asked, as plain values.
+    var invocation: RunInvocation {
+        RunInvocation(tool: tool, inputPath: input, envelope: envelope, timeout: timeout, pretty: pretty, host: global.selection)
+    }
+
     func run() throws {
-        let invoker: ToolInvoker
-        let tool: ToolDefinition
-        let input: JSONObject
-        do {
-            invoker = try global.invoker()
-            tool = try invoker.resolve(self.tool)
-            input = try InvocationInput.parse(try readInput(), source: self.input.map { $0 == "-" ? "stdin" : $0 } ?? "stdin")
-        } catch {
-            answer(error.answer, exitCode: error.exitCode)
-        }
-        // Plugin stderr goes to the terminal as it comes, except in the envelope, which carries it.
-        let forwardStderr: (@Sendable (ArraySlice<UInt8>) -> Void)? = envelope ? nil : Console.writeToStandardError
-        let options = ToolInvoker.Options(timeoutSeconds: timeout, stderrObserver: forwardStderr,
-                                          warn: { message in Console.warn(message) })
-        switch invoker.invoke(tool, input: input, options: options) {
-        case .answer(let result, let exitCode):
-            answer(result, exitCode: exitCode)
-        case .plugin(let run):
-            if envelope { answer(run.envelope, exitCode: run.exitCode) }
-            if let hostError = run.hostError { answer(hostError.answer, exitCode: hostError.exitCode) }
-            Console.write(run.outcome.stdout)
-            Console.exit(run.exitCode)
-        }
-    }
-
-    /// Prints the JSON answer and exits with `exitCode`.
-    private func answer(_ value: JSONValue, exitCode: Int32) -> Never {
-        Console.printJSON(value, pretty: pretty)
-        Console.exit(exitCode)
-    }
-
-    private func readInput() throws(ToolHostError) -> [UInt8] {
-        if let path = input, path != "-" {
-            do {
-                return try FileIO.read(path)
-            } catch {
-                throw ToolHostError(.ioError, "Cannot read the input file \(path): \(error.reason).")
-            }
-        }
-        if Console.isStandardInputATerminal {
-            Console.print("toolhost: reading the JSON input for '\(tool)' from the terminal; end it with Ctrl-D", to: STDERR_FILENO)
-        }
-        do {
-            return try FileIO.readAll(descriptor: STDIN_FILENO)
-        } catch {
-            throw ToolHostError(.ioError, "Cannot read stdin: \(error.reason).")
-        }
+        invocation.execute()
     }
 }

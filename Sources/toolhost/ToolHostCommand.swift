@@ -19,4 +19,14 @@ struct ToolHostCommand: ParsableCommand {
         subcommands: [RunCommand.self, ListCommand.self, DescribeCommand.self, ValidateCommand.self, RegisterCommand.self,
                       DatabaseCommand.self, BenchCommand.self]
     )
+
+    /// `toolhost run` with plain arguments starts the tool without building the command tree
+    /// (see `RunInvocation.fastParse`); everything else is ArgumentParser's.
+    static func main() {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        if arguments.first == "run", let invocation = RunInvocation.fastParse(Array(arguments.dropFirst())) {
+            invocation.execute()
+        }
+        main(arguments)
+    }
 }

@@ -1,0 +1,114 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import ToolHostCore
+
+/// One `toolhost run`: read the input, run the tool, print, exit.
+///
+/// Every tool call of an agent system goes through here, so the common command lines skip
+/// ArgumentParser (`fastParse`): building its command tree by reflection cost twice the
+/// host's own work for a trivial plugin. Anything unusual (help, errors, other spellings)
+/// still goes through ArgumentParser; a test checks that both readings agree.
+struct RunInvocation: Equatable {
+    var tool: String
+    var inputPath: String?
+    var envelope = false
+    var timeout: Double?
+    var pretty = false
+    var host = HostSelection()
+
+    /// The arguments after `run`, read without ArgumentParser when they use only the plain
+    /// forms (`--input F`, `--input=F`, `--timeout S`, `--envelope`, `--pretty`, `--config F`,
+    /// `--tools-dir D`..., `--no-cache`, one tool id); nil for anything else.
+    static func fastParse(_ arguments: [String]) -> RunInvocation? {
+        var tool: String?
+        var invocation = RunInvocation(tool: "")
+        var index = 0
+        func value(_ argument: String, _ name: String) -> String? {
+            if argument.hasPrefix(name + "=") { return String(argument.dropFirst(name.count + 1)) }
+            guard argument == name, index + 1 < arguments.count, !arguments[index + 1].hasPrefix("-") || arguments[index + 1] == "-" else { return nil }
+            index += 1
+            return arguments[index]
+        }
+        while index < arguments.count {
+            let argument = arguments[index]
+            switch argument {
+            case "--envelope": invocation.envelope = true
+            case "--pretty": invocation.pretty = true
+            case "--no-cache": invocation.host.noCache = true
+            default:
+                if argument.hasPrefix("--input") {
+                    guard let path = value(argument, "--input") else { return nil }
+                    invocation.inputPath = path
+                } else if argument.hasPrefix("--timeout") {
+                    guard let text = value(argument, "--timeout"), let seconds = Double(text), seconds > 0, seconds.isFinite else { return nil }
+                    invocation.timeout = seconds
+                } else if argument.hasPrefix("--config") {
+                    guard let path = value(argument, "--config") else { return nil }
+                    invocation.host.configPath = path
+                } else if argument.hasPrefix("--tools-dir") {
+                    guard let directory = value(argument, "--tools-dir") else { return nil }
+                    invocation.host.toolsDirectories.append(directory)
+                } else if !argument.hasPrefix("-"), tool == nil {
+                    tool = argument
+                } else {
+                    return nil
+                }
+            }
+            index += 1
+        }
+        guard let tool else { return nil }
+        invocation.tool = tool
+        return invocation
+    }
+
+    func execute() -> Never {
+        let invoker: ToolInvoker
+        let definition: ToolDefinition
+        let input: JSONObject
+        do {
+            invoker = try host.invoker()
+            definition = try invoker.resolve(tool)
+            input = try InvocationInput.parse(try readInput(), source: inputPath.map { $0 == "-" ? "stdin" : $0 } ?? "stdin")
+        } catch {
+            answer(error.answer, exitCode: error.exitCode)
+        }
+        // Plugin stderr goes to the terminal as it comes, except in the envelope, which carries it.
+        let forwardStderr: (@Sendable (ArraySlice<UInt8>) -> Void)? = envelope ? nil : Console.writeToStandardError
+        let options = ToolInvoker.Options(timeoutSeconds: timeout, stderrObserver: forwardStderr,
+                                          warn: { message in Console.warn(message) })
+        switch invoker.invoke(definition, input: input, options: options) {
+        case .answer(let result, let exitCode):
+            answer(result, exitCode: exitCode)
+        case .plugin(let run):
+            if envelope { answer(run.envelope, exitCode: run.exitCode) }
+            if let hostError = run.hostError { answer(hostError.answer, exitCode: hostError.exitCode) }
+            Console.write(run.outcome.stdout)
+            Console.exit(run.exitCode)
+        }
+    }
+
+    /// Prints the JSON answer and exits with `exitCode`.
+    private func answer(_ value: JSONValue, exitCode: Int32) -> Never {
+        Console.printJSON(value, pretty: pretty)
+        Console.exit(exitCode)
+    }
+
+    private func readInput() throws(ToolHostError) -> [UInt8] {
+        if let path = inputPath, path != "-" {
+            do {
+                return try FileIO.read(path)
+            } catch {
+                throw ToolHostError(.ioError, "Cannot read the input file \(path): \(error.reason).")
+            }
+        }
+        if Console.isStandardInputATerminal {
+            Console.print("toolhost: reading the JSON input for '\(tool)' from the terminal; end it with Ctrl-D", to: STDERR_FILENO)
+        }
+        do {
+            return try FileIO.readAll(descriptor: STDIN_FILENO)
+        } catch {
+            throw ToolHostError(.ioError, "Cannot read stdin: \(error.reason).")
+        }
+    }
+}
