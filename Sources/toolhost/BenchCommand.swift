@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import ArgumentParser
 import ToolHostCore
 
@@ -63,9 +60,9 @@ struct BenchCommand: ParsableCommand {
         samples.reserveCapacity(iterations)
         for iteration in 0..<(warmup + iterations) {
             let request = requests[iteration % requests.count]
-            let started = Self.now()
+            let started = MonotonicClock.now()
             let result = invoker.invoke(definition, input: request)
-            let elapsed = (Self.now() - started) * 1000
+            let elapsed = (MonotonicClock.now() - started) * 1000
             if iteration >= warmup { samples.append(elapsed) }
             let succeeded: Bool = switch result {
             case .answer(let answer, let exitCode): exitCode == 0 && answer["success"]?.boolValue != false
@@ -103,11 +100,5 @@ struct BenchCommand: ParsableCommand {
         } catch {
             throw ToolHostError(.ioError, "Cannot read \(path): \(error.reason).")
         }
-    }
-
-    private static func now() -> Double {
-        var time = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &time)
-        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
     }
 }

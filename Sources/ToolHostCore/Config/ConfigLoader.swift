@@ -26,6 +26,13 @@
 /// | `database.statement_timeout_seconds` | `TOOLHOST_STATEMENT_TIMEOUT`    | 60 (0: none)       |
 /// | `database.read_only`               | `TOOLHOST_DATABASE_READ_ONLY`     | false              |
 /// | `database.storage_strategy.store_generated_tools` |                    | true               |
+/// | `training.record_invocations`      | `TOOLHOST_RECORD_INVOCATIONS`     | true               |
+/// | `training.max_recorded_bytes`      |                                   | 65536              |
+/// | `training.retention_days`          | `TOOLHOST_RETENTION_DAYS`         | 0 (keep all)       |
+/// | `training.archive_dir`             |                                   | `data/archive`     |
+/// | `streaming.backend` (none, redis)  | `TOOLHOST_STREAMING_BACKEND`      | none               |
+/// | `streaming.url`                    | `TOOLHOST_REDIS_URL`              | `redis://127.0.0.1:6379/0` |
+/// | `streaming.stream_prefix` / `maxlen` |                                 | toolhost / 1000000 |
 public enum ConfigLoader {
     public static func load(
         explicitPath: String? = nil,
@@ -108,6 +115,22 @@ public enum ConfigLoader {
             database.path = FilePath.join(fileDirectory, "data/toolhost.db")
         }
 
+        var training = TrainingSettings(archiveDirectory: FilePath.join(fileDirectory, "data/archive"))
+        training.recordInvocations = reader.bool("training.record_invocations", env: "TOOLHOST_RECORD_INVOCATIONS", default: true)
+        training.maxRecordedBytes = reader.integer("training.max_recorded_bytes", default: training.maxRecordedBytes)
+        training.retentionDays = Int(reader.number("training.retention_days", env: "TOOLHOST_RETENTION_DAYS", default: 0, positive: false))
+        if let archive = reader.string("training.archive_dir") { training.archiveDirectory = FilePath.absolute(archive, relativeTo: fileDirectory) }
+        var streaming = StreamingSettings()
+        switch reader.string("streaming.backend", env: "TOOLHOST_STREAMING_BACKEND")?.lowercased() {
+        case nil, "none", "": streaming.backend = .none
+        case "redis": streaming.backend = .redis
+        case let other?: reader.report("streaming.backend must be none or redis, not \"\(other)\"")
+        }
+        streaming.url = reader.string("streaming.url", env: "TOOLHOST_REDIS_URL") ?? streaming.url
+        streaming.streamPrefix = reader.string("streaming.stream_prefix") ?? streaming.streamPrefix
+        streaming.maxLength = reader.integer("streaming.maxlen", default: streaming.maxLength)
+        streaming.connectTimeoutSeconds = reader.number("streaming.connect_timeout_seconds", default: streaming.connectTimeoutSeconds)
+
         if !reader.errors.isEmpty {
             let location = file ?? "configuration"
             throw ToolHostError(
@@ -132,6 +155,8 @@ public enum ConfigLoader {
             database: database,
             generatedToolsPath: generatedPath.map { FilePath.absolute($0, relativeTo: base(overriddenBy: "TOOLHOST_GENERATED_TOOLS_PATH")) },
             restoreGeneratedTools: restoreGenerated,
+            training: training,
+            streaming: streaming,
             warnings: warnings
         )
     }

@@ -14,12 +14,15 @@ public struct HostConfig: Sendable {
     public var generatedToolsPath: String
     /// Re-create generated tools that are in the database but missing on disk, at start.
     public var restoreGeneratedTools: Bool
+    public var training: TrainingSettings
+    public var streaming: StreamingSettings
     /// Things worth telling the user that do not stop anything (unknown keys, unset variables).
     public var warnings: [String]
 
     public init(file: String? = nil, toolsPaths: [String], catalogueCache: CatalogueCacheSettings = .init(),
                 plugins: PluginSettings = .init(), database: DatabaseSettings? = nil, generatedToolsPath: String? = nil,
-                restoreGeneratedTools: Bool = false, warnings: [String] = []) {
+                restoreGeneratedTools: Bool = false, training: TrainingSettings? = nil, streaming: StreamingSettings = .init(),
+                warnings: [String] = []) {
         self.file = file
         self.toolsPaths = toolsPaths
         self.catalogueCache = catalogueCache
@@ -28,6 +31,8 @@ public struct HostConfig: Sendable {
         self.database = database ?? DatabaseSettings(path: FilePath.join(base, "data/toolhost.db"))
         self.generatedToolsPath = generatedToolsPath ?? FilePath.join(toolsPaths.first ?? FilePath.join(base, "tools"), "generated")
         self.restoreGeneratedTools = restoreGeneratedTools
+        self.training = training ?? TrainingSettings(archiveDirectory: FilePath.join(base, "data/archive"))
+        self.streaming = streaming
         self.warnings = warnings
     }
 

@@ -16,12 +16,16 @@ public struct HandlerContext: Sendable {
     public let config: HostConfig
     public let tools: ToolsManager
     public let handlers: HandlerRegistry
+    /// Tells the caller something worth knowing that does not fail the call (stderr in the CLI).
+    public let warn: @Sendable (String) -> Void
 
-    public init(tool: ToolDefinition, config: HostConfig, tools: ToolsManager, handlers: HandlerRegistry) {
+    public init(tool: ToolDefinition, config: HostConfig, tools: ToolsManager, handlers: HandlerRegistry,
+                warn: @escaping @Sendable (String) -> Void = { _ in }) {
         self.tool = tool
         self.config = config
         self.tools = tools
         self.handlers = handlers
+        self.warn = warn
     }
 }
 

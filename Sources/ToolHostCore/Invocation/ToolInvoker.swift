@@ -5,13 +5,16 @@ public struct ToolInvoker: Sendable {
     public let tools: ToolsManager
     public let handlers: HandlerRegistry
     public let hostEnvironment: [String: String]
+    /// Told about every call `invoke` makes (nil: nothing is recorded).
+    public var recorder: (any InvocationRecorder)?
 
     public init(config: HostConfig, handlers: HandlerRegistry,
-                hostEnvironment: [String: String] = ProcessEnvironment.current()) {
+                hostEnvironment: [String: String] = ProcessEnvironment.current(), recorder: (any InvocationRecorder)? = nil) {
         self.config = config
         self.tools = ToolsManager(config: config, environment: hostEnvironment)
         self.handlers = handlers
         self.hostEnvironment = hostEnvironment
+        self.recorder = recorder
     }
 
     /// Per-call choices of the caller.
@@ -56,12 +59,23 @@ public struct ToolInvoker: Sendable {
     }
 
     public func invoke(_ tool: ToolDefinition, input: JSONObject, options: Options = Options()) -> Result {
+        let started = MonotonicClock.now()
+        let result = dispatch(tool, input: input, options: options)
+        if let recorder {
+            let record = Self.record(of: result, tool: tool, input: input, agentID: hostEnvironment["TOOLHOST_AGENT_ID"],
+                                     duration: MonotonicClock.now() - started)
+            if let warning = recorder.record(record) { options.warn(warning) }
+        }
+        return result
+    }
+
+    private func dispatch(_ tool: ToolDefinition, input: JSONObject, options: Options) -> Result {
         let validation = SchemaValidator.validate(.object(input), against: tool.inputSchema)
         guard validation.isValid else { return .failure(.invalidInput(validation.violations, tool: tool.id)) }
         let validated = validation.value.objectValue ?? input
         switch tool.runner {
         case .handler(let name):
-            return runHandler(name, tool: tool, input: validated)
+            return runHandler(name, tool: tool, input: validated, options: options)
         case .plugin:
             return runPlugin(tool, input: validated, options: options)
         case .unsupported(let reason):
@@ -69,11 +83,30 @@ public struct ToolInvoker: Sendable {
         }
     }
 
-    private func runHandler(_ name: String, tool: ToolDefinition, input: JSONObject) -> Result {
+    private static func record(of result: Result, tool: ToolDefinition, input: JSONObject, agentID: String?, duration: Double) -> InvocationRecord {
+        switch result {
+        case .answer(let answer, let exitCode):
+            return InvocationRecord(
+                toolID: tool.id, agentID: agentID, input: input, output: answer,
+                success: exitCode == 0 && answer["success"]?.boolValue != false, exitCode: exitCode,
+                errorCode: answer["error_code"]?.stringValue, error: answer["error"]?.stringValue, durationSeconds: duration)
+        case .plugin(let run):
+            let output: JSONValue = switch run.parsedOutput {
+            case .success(let value)?: value
+            default: ["stdout": .string(String(decoding: run.outcome.stdout, as: UTF8.self))]
+            }
+            let envelope: JSONValue? = run.succeeded ? nil : run.envelope
+            return InvocationRecord(
+                toolID: tool.id, agentID: agentID, input: input, output: output, success: run.succeeded, exitCode: run.exitCode,
+                errorCode: envelope?["error_code"]?.stringValue, error: envelope?["error"]?.stringValue, durationSeconds: duration)
+        }
+    }
+
+    private func runHandler(_ name: String, tool: ToolDefinition, input: JSONObject, options: Options) -> Result {
         guard let handler = handlers.handler(named: name) else {
             return .failure(ToolHostError(.unknownHandler, "Tool '\(tool.id)' names the handler '\(name)', which this ToolHost does not have."))
         }
-        let context = HandlerContext(tool: tool, config: config, tools: tools, handlers: handlers)
+        let context = HandlerContext(tool: tool, config: config, tools: tools, handlers: handlers, warn: options.warn)
         do {
             let answer = try handler.handle(input, context: context)
             return .answer(answer, exitCode: answer["success"]?.boolValue == false ? 1 : 0)

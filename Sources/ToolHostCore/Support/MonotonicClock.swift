@@ -3,8 +3,8 @@ import Glibc
 #endif
 
 /// Seconds on the monotonic clock: for deadlines and durations, immune to wall-clock changes.
-enum MonotonicClock {
-    static func now() -> Double {
+public enum MonotonicClock {
+    public static func now() -> Double {
         var time = timespec()
         clock_gettime(CLOCK_MONOTONIC, &time)
         return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9

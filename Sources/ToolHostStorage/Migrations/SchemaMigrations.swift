@@ -5,5 +5,8 @@ public enum SchemaMigrations {
             for table in BulkSchema.tables { try table.create(on: connection) }
             try BulkSchema.createSearch(on: connection)
         },
+        Migration(2, "training data (schema training_data on PostgreSQL) and the stream outbox") { connection throws(DatabaseError) in
+            try TrainingSchema.create(on: connection)
+        },
     ]
 }

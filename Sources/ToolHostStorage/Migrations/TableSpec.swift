@@ -48,11 +48,14 @@ public struct TableSpec: Sendable {
         /// Column list as SQL, e.g. `tool_id, created_at DESC`.
         public let columns: String
         public var unique = false
+        /// A PostgreSQL index method (`GIN`); such an index exists on PostgreSQL only.
+        public var postgresMethod: String?
 
-        public init(_ name: String, _ columns: String, unique: Bool = false) {
+        public init(_ name: String, _ columns: String, unique: Bool = false, postgresMethod: String? = nil) {
             self.name = name
             self.columns = columns
             self.unique = unique
+            self.postgresMethod = postgresMethod
         }
     }
 
@@ -75,9 +78,10 @@ public struct TableSpec: Sendable {
             try connection.addColumnIfMissing(table, column.name, definition: definition(column, dialect: dialect, forNewTable: false)
                 .dropFirst(SQLIdentifier.quote(column.name).count + 1).description)
         }
-        for index in indexes {
+        for index in indexes where index.postgresMethod == nil || dialect == .postgres {
             let name = SQLIdentifier.quote(index.name)
-            let on = dialect == .postgres ? "\(target) (\(index.columns))" : "\(SQLIdentifier.quote(table.name)) (\(index.columns))"
+            let method = index.postgresMethod.map { "USING \($0) " } ?? ""
+            let on = dialect == .postgres ? "\(target) \(method)(\(index.columns))" : "\(SQLIdentifier.quote(table.name)) (\(index.columns))"
             try connection.executeScript("CREATE \(index.unique ? "UNIQUE " : "")INDEX IF NOT EXISTS \(name) ON \(on)")
         }
     }

@@ -209,13 +209,7 @@ public final class SQLiteConnection: DatabaseConnection, @unchecked Sendable {
 final class Deadline: @unchecked Sendable {
     private var until = Double.infinity
 
-    func arm(seconds: Double) { until = seconds > 0 ? monotonicNow() + seconds : .infinity }
+    func arm(seconds: Double) { until = seconds > 0 ? MonotonicClock.now() + seconds : .infinity }
     func disarm() { until = .infinity }
-    var hasPassed: Bool { until != .infinity && monotonicNow() > until }
-
-    private func monotonicNow() -> Double {
-        var time = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &time)
-        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
-    }
+    var hasPassed: Bool { until != .infinity && MonotonicClock.now() > until }
 }

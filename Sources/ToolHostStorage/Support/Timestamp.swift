@@ -140,3 +140,25 @@ public struct Timestamp: Sendable, Equatable, Comparable {
         self.init(seconds: utc - Int64(offsetSeconds), microseconds: Int32(micro))
     }
 }
+
+extension Timestamp {
+    /// A date as people write it on a command line: `2024-01-31`, any form `init(parsing:)`
+    /// reads, or a span before now — `7d`, `12h`, `30m`, `45s`, `2w`.
+    public init?(expression text: String, now: Timestamp = .now()) {
+        if let parsed = Timestamp(parsing: text) {
+            self = parsed
+            return
+        }
+        guard let unit = text.last, let amount = Int64(text.dropLast()), amount >= 0 else { return nil }
+        let seconds: Int64
+        switch unit {
+        case "s": seconds = amount
+        case "m": seconds = amount * 60
+        case "h": seconds = amount * 3600
+        case "d": seconds = amount * 86_400
+        case "w": seconds = amount * 604_800
+        default: return nil
+        }
+        self.init(seconds: now.seconds - seconds, microseconds: now.microseconds)
+    }
+}

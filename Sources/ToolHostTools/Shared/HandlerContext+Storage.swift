@@ -23,11 +23,11 @@ extension HandlerContext {
 }
 
 extension OperationInput {
-    /// An ISO-8601 timestamp field (`since`, `until`...).
+    /// A timestamp field (`since`, `until`...): ISO-8601, a date, or a span before now (`7d`).
     func optionalTimestamp(_ key: String) throws(ToolHostError) -> Timestamp? {
         guard let text = try optionalString(key) else { return nil }
-        guard let timestamp = Timestamp(parsing: text) else {
-            throw invalid(key, "must be an ISO-8601 timestamp such as 2026-11-22T08:00:00Z, not \"\(text)\"")
+        guard let timestamp = Timestamp(expression: text) else {
+            throw invalid(key, "must be an ISO-8601 timestamp such as 2026-11-22T08:00:00Z, a date, or a span such as 7d, not \"\(text)\"")
         }
         return timestamp
     }

@@ -1,0 +1,32 @@
+/// The training-data store: what the host records of its own calls, and how long rows stay.
+public struct TrainingSettings: Sendable, Equatable {
+    /// Every `toolhost run` stores a tool-execution row (tool, agent, input, output, outcome).
+    public var recordInvocations = true
+    /// Inputs and outputs longer than this (as JSON text) are stored cut, marked truncated.
+    public var maxRecordedBytes = 65536
+    /// `apply_retention` archives and deletes rows older than this many days; 0 keeps all.
+    public var retentionDays = 0
+    /// Where `apply_retention` writes its dated JSONL archives.
+    public var archiveDirectory: String
+
+    public init(archiveDirectory: String) { self.archiveDirectory = archiveDirectory }
+}
+
+/// The live stream of stored training rows (Redis Streams), fed through a database outbox.
+public struct StreamingSettings: Sendable, Equatable {
+    public enum Backend: String, Sendable, Equatable {
+        case none, redis
+    }
+
+    public var backend = Backend.none
+    public var url = "redis://127.0.0.1:6379/0"
+    /// Stream keys are `<prefix>:<data_type>`.
+    public var streamPrefix = "toolhost"
+    /// Approximate length each stream is trimmed to (XADD MAXLEN ~).
+    public var maxLength = 1_000_000
+    public var connectTimeoutSeconds: Double = 0.5
+
+    public init() {}
+
+    public var isEnabled: Bool { backend != .none }
+}

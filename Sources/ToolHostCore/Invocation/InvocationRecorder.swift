@@ -1,0 +1,33 @@
+/// Keeps a record of each tool call (the training data of the agent system). Implemented by
+/// the storage side; the invoker only reports what happened.
+public protocol InvocationRecorder: Sendable {
+    /// Stores `record`. Never fails the call: a problem comes back as a warning sentence.
+    func record(_ record: InvocationRecord) -> String?
+}
+
+/// What one tool call did.
+public struct InvocationRecord: Sendable {
+    public var toolID: String
+    /// From `TOOLHOST_AGENT_ID`, when the calling agent says who it is.
+    public var agentID: String?
+    public var input: JSONObject
+    public var output: JSONValue
+    public var success: Bool
+    public var exitCode: Int32
+    public var errorCode: String?
+    public var error: String?
+    public var durationSeconds: Double
+
+    public init(toolID: String, agentID: String?, input: JSONObject, output: JSONValue, success: Bool, exitCode: Int32,
+                errorCode: String?, error: String?, durationSeconds: Double) {
+        self.toolID = toolID
+        self.agentID = agentID
+        self.input = input
+        self.output = output
+        self.success = success
+        self.exitCode = exitCode
+        self.errorCode = errorCode
+        self.error = error
+        self.durationSeconds = durationSeconds
+    }
+}

@@ -1,0 +1,50 @@
+/// The kinds of training data, by the names callers use (`data_type`).
+public enum TrainingDataType: String, CaseIterable, Sendable {
+    case events
+    case tasks
+    case toolExecutions = "tool_executions"
+    case workflows
+
+    /// Accepts the canonical names, their singulars and the table names
+    /// (`event`, `training_events`, `executions`...).
+    public init?(name: String) {
+        switch name.lowercased() {
+        case "events", "event", "agent_events", "training_events": self = .events
+        case "tasks", "task", "agent_tasks", "training_tasks": self = .tasks
+        case "tool_executions", "tool_execution", "executions", "execution", "training_tool_executions": self = .toolExecutions
+        case "workflows", "workflow", "workflow_data", "training_workflows": self = .workflows
+        default: return nil
+        }
+    }
+
+    public static var names: [String] { allCases.map(\.rawValue) }
+
+    public var table: TableName {
+        switch self {
+        case .events: TrainingSchema.events
+        case .tasks: TrainingSchema.tasks
+        case .toolExecutions: TrainingSchema.executions
+        case .workflows: TrainingSchema.workflows
+        }
+    }
+
+    /// Every column, in table order (the default export columns).
+    public var columns: [String] {
+        TrainingSchema.tables.first { $0.table == table }?.columns.map(\.name) ?? []
+    }
+
+    /// Columns holding JSON (exported as JSON text in CSV, nested in JSONL).
+    public var jsonColumns: Set<String> {
+        Set(TrainingSchema.tables.first { $0.table == table }?.columns.filter { $0.type == .json }.map(\.name) ?? [])
+    }
+
+    /// The JSON column that JSON-path filters (`payload_filters`) look into.
+    public var documentColumn: String {
+        switch self {
+        case .events: "payload"
+        case .tasks: "input"
+        case .toolExecutions: "input_params"
+        case .workflows: "state"
+        }
+    }
+}

@@ -1,0 +1,118 @@
+import ToolHostCore
+import ToolHostStorage
+
+/// Stores training records: the one path behind every `store_*` operation and the host's own
+/// invocation records. Rows of a call go in one transaction; when streaming is on, each
+/// stored row also enters the outbox in that transaction, and the outbox is drained after
+/// the commit.
+struct TrainingStore {
+    let config: HostConfig
+
+    var outbox: StreamOutbox { StreamOutbox(settings: config.streaming) }
+
+    /// What a store did: the ids of the stored rows (nil for bulk ingest, which returns none)
+    /// and the count.
+    struct Stored {
+        var ids: [JSONValue]?
+        var count: Int
+        var actions: [String] = []
+    }
+
+    func store(_ records: [JSONValue], as type: TrainingDataType, field: String, on connection: any DatabaseConnection,
+               tool: String) throws(ToolHostError) -> Stored {
+        let spec = TrainingRecords.spec(type)
+        let prepared = records.map { record -> JSONValue in
+            // An execution without an id gets one: it is how a run is found again.
+            guard type == .toolExecutions, case .object(var object) = record, object["execution_id"] == nil else { return record }
+            object["execution_id"] = .string(RandomUUID.make())
+            return .object(object)
+        }
+        if TrainingRecords.upsertKey(type) == nil, !outbox.settings.isEnabled, prepared.count > 1 {
+            return try bulk(prepared, spec: spec, field: field, on: connection, tool: tool)
+        }
+        let stream = spec.stream(prepared, field: field, dialect: connection.dialect)
+        var stored = Stored(ids: [], count: 0)
+        do throws(DatabaseError) {
+            try connection.transaction { () throws(DatabaseError) in
+                var streamed: [(JSONObject, TrainingDataType)] = []
+                var position = 0
+                for values in stream {
+                    let record = prepared[position].objectValue ?? [:]
+                    position += 1
+                    if let upsert = TrainingRecords.upsertKey(type) {
+                        let (id, action) = try self.upsert(values, spec: spec, key: upsert.key, on: connection)
+                        stored.ids?.append(id)
+                        stored.actions.append(action.rawValue)
+                        var history = JSONObject()
+                        for name in upsert.historyFields { if let value = record[name] { history[name] = value } }
+                        history["action"] = .string(action.rawValue)
+                        let event: JSONObject = ["event_type": .string(upsert.historyEvent), "agent_id": record["agent_id"] ?? .null,
+                                                 "payload": .object(history)]
+                        let eventRow = try insert(TrainingRecords.event, values: TrainingRecords.event.values(of: event, path: "", dialect: connection.dialect).values,
+                                                  on: connection)
+                        if outbox.settings.isEnabled {
+                            var builder = SQLStatementBuilder(dialect: connection.dialect)
+                            let sql = "SELECT * FROM \(builder.table(spec.table)) WHERE id = \(builder.bind(SQLValue(id)))"
+                            if let row = try connection.run(sql, builder.values).rows.first { streamed.append((row, type)) }
+                            streamed.append((eventRow, .events))
+                        }
+                    } else {
+                        let row = try insert(spec, values: values, on: connection)
+                        stored.ids?.append(row["id"] ?? .null)
+                        if outbox.settings.isEnabled { streamed.append((row, type)) }
+                    }
+                    stored.count += 1
+                }
+                guard stream.violations.isEmpty else { throw DatabaseError(.statement, "The batch has invalid records") }
+                for dataType in TrainingDataType.allCases {
+                    try outbox.enqueue(streamed.filter { $0.1 == dataType }.map(\.0), as: dataType, on: connection)
+                }
+            }
+        } catch {
+            if !stream.violations.isEmpty { throw ToolHostError.invalidInput(stream.violations, tool: tool) }
+            throw error.toolHostError
+        }
+        return stored
+    }
+
+    /// Publishes what waits in the outbox; returns a warning when the stream is unavailable.
+    func publish(on connection: any DatabaseConnection) -> String? {
+        guard outbox.settings.isEnabled else { return nil }
+        let report = outbox.drain(on: connection)
+        guard let problem = report.problem else { return nil }
+        return "the live stream is unavailable (\(problem)); \(report.pending) row\(report.pending == 1 ? "" : "s") wait in the outbox and will be sent later"
+    }
+
+    private func bulk(_ records: [JSONValue], spec: RecordSpec, field: String, on connection: any DatabaseConnection,
+                      tool: String) throws(ToolHostError) -> Stored {
+        let rows = spec.stream(records, field: field, dialect: connection.dialect)
+        do throws(DatabaseError) {
+            let count = try connection.transaction { () throws(DatabaseError) -> Int in
+                let count = try connection.bulkInsert(into: spec.table, columns: spec.columns, rows: rows)
+                guard rows.violations.isEmpty else { throw DatabaseError(.statement, "The batch has invalid records") }
+                return count
+            }
+            return Stored(ids: nil, count: count)
+        } catch {
+            if !rows.violations.isEmpty { throw ToolHostError.invalidInput(rows.violations, tool: tool) }
+            throw error.toolHostError
+        }
+    }
+
+    private func insert(_ spec: RecordSpec, values: [SQLValue], on connection: any DatabaseConnection) throws(DatabaseError) -> JSONObject {
+        var builder = SQLStatementBuilder(dialect: connection.dialect)
+        let placeholders = values.map { builder.bind($0) }
+        let sql = "INSERT INTO \(builder.table(spec.table)) (\(spec.columns.map(SQLIdentifier.quote).joined(separator: ", "))) VALUES (\(placeholders.joined(separator: ", "))) RETURNING *"
+        return try connection.run(sql, builder.values).rows.first ?? [:]
+    }
+
+    /// Upserts by `key`: given fields replace stored ones, absent fields keep theirs.
+    private func upsert(_ values: [SQLValue], spec: RecordSpec, key: String,
+                        on connection: any DatabaseConnection) throws(DatabaseError) -> (id: JSONValue, action: Upsert.Action) {
+        let columns: [(name: String, policy: Upsert.Policy, insertDefault: String?)] = spec.columns.map { column in
+            (column, column == key || column == "created_at" ? .keep : .preferNew, nil)
+        } + [("updated_at", .replace, nil)]
+        let now = values.last ?? .null  // created_at: the record's time, also its update time
+        return try Upsert(table: spec.table, key: key, columns: columns).run(values + [now], on: connection)
+    }
+}
