@@ -8,6 +8,7 @@ public enum BuiltinHandlers {
             ToolsManagerHandler(),
             PostgresClientHandler(),
             BulkDataStoreHandler(),
+            TrainingDataStoreHandler(),
         ])
     }
 }

@@ -40,6 +40,11 @@ enum Console {
         Glibc.exit(code)
     }
 
+    /// Closes stdout once the answer is written, so that a reader sees its end at once.
+    static func closeStandardOutput() {
+        close(STDOUT_FILENO)
+    }
+
     static func warn(_ message: String) {
         print("toolhost: warning: \(message)", to: STDERR_FILENO)
     }

@@ -12,7 +12,7 @@ struct DatabaseCommand: ParsableCommand {
             beside the config) unless database.type is postgres or DATABASE_URL / POSTGRES_HOST \
             is set. Migrations also run by themselves the first time a built-in tool uses it.
             """,
-        subcommands: [Migrate.self, Status.self, RestoreTools.self]
+        subcommands: [Migrate.self, Status.self, RestoreTools.self, Publish.self]
     )
 
     struct Migrate: ParsableCommand {
@@ -54,6 +54,41 @@ struct DatabaseCommand: ParsableCommand {
             }
             let pending = statuses.filter { $0.appliedAt == nil }.count
             Console.print(pending == 0 ? "up to date" : "\(pending) pending: run `toolhost db migrate`")
+        }
+    }
+
+    struct Publish: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "publish",
+            abstract: "Send training rows waiting in the outbox to the live stream (Redis).",
+            discussion: """
+                Stored rows are published right after each store; when Redis was unavailable \
+                they wait in the outbox and go with the next store, or now with this command \
+                (e.g. from cron). Exits 1 while rows still wait.
+                """)
+        @OptionGroup var global: GlobalOptions
+
+        func run() throws {
+            let config: HostConfig
+            do throws(ToolHostError) {
+                config = try global.loadConfig()
+            } catch {
+                throw Console.fail(error)
+            }
+            guard config.streaming.isEnabled else {
+                throw Console.fail(ToolHostError(.invalidConfig, "streaming.backend is none: there is no stream to publish to; set it to redis."))
+            }
+            let outbox = StreamOutbox(settings: config.streaming)
+            let report: StreamOutbox.Report
+            do throws(ToolHostError) {
+                report = try Database.shared(for: config.database).withConnection { connection in outbox.drain(on: connection) }
+            } catch {
+                throw Console.fail(error)
+            }
+            Console.print("published \(report.published) row\(report.published == 1 ? "" : "s") to \(config.streaming.url)")
+            if let problem = report.problem {
+                throw Console.fail(ToolHostError(.streamUnavailable, "\(report.pending) rows still wait in the outbox: \(problem)."))
+            }
         }
     }
 

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import ToolHostCore
+import ToolHostTools
 
 /// One `toolhost run`: read the input, run the tool, print, exit.
 ///
@@ -63,11 +64,12 @@ struct RunInvocation: Equatable {
     }
 
     func execute() -> Never {
-        let invoker: ToolInvoker
+        var invoker: ToolInvoker
         let definition: ToolDefinition
         let input: JSONObject
         do {
             invoker = try host.invoker()
+            if invoker.config.training.recordInvocations { invoker.recorder = TrainingRecorder(config: invoker.config) }
             definition = try invoker.resolve(tool)
             input = try InvocationInput.parse(try readInput(), source: inputPath.map { $0 == "-" ? "stdin" : $0 } ?? "stdin")
         } catch {
@@ -77,14 +79,33 @@ struct RunInvocation: Equatable {
         let forwardStderr: (@Sendable (ArraySlice<UInt8>) -> Void)? = envelope ? nil : Console.writeToStandardError
         let options = ToolInvoker.Options(timeoutSeconds: timeout, stderrObserver: forwardStderr,
                                           warn: { message in Console.warn(message) })
-        switch invoker.invoke(definition, input: input, options: options) {
-        case .answer(let result, let exitCode):
-            answer(result, exitCode: exitCode)
+        var exitCode: Int32 = 0
+        invoker.invoke(definition, input: input, options: options) { result in
+            exitCode = deliver(result)
+            // The answer is complete: a reader waiting for end of file need not wait for the
+            // recording that follows.
+            Console.closeStandardOutput()
+        }
+        Console.exit(exitCode)
+    }
+
+    /// Writes the result as this command's answer; returns the exit status.
+    private func deliver(_ result: ToolInvoker.Result) -> Int32 {
+        switch result {
+        case .answer(let value, let exitCode):
+            Console.printJSON(value, pretty: pretty)
+            return exitCode
         case .plugin(let run):
-            if envelope { answer(run.envelope, exitCode: run.exitCode) }
-            if let hostError = run.hostError { answer(hostError.answer, exitCode: hostError.exitCode) }
+            if envelope {
+                Console.printJSON(run.envelope, pretty: pretty)
+                return run.exitCode
+            }
+            if let hostError = run.hostError {
+                Console.printJSON(hostError.answer, pretty: pretty)
+                return hostError.exitCode
+            }
             Console.write(run.outcome.stdout)
-            Console.exit(run.exitCode)
+            return run.exitCode
         }
     }
 

@@ -59,14 +59,24 @@ public struct ToolInvoker: Sendable {
     }
 
     public func invoke(_ tool: ToolDefinition, input: JSONObject, options: Options = Options()) -> Result {
+        var delivered: Result?
+        invoke(tool, input: input, options: options) { delivered = $0 }
+        return delivered ?? .failure(ToolHostError(.internalError, "The call of '\(tool.id)' produced no result."))
+    }
+
+    /// Runs the tool, hands the result to `deliver` (which writes the answer), and only then
+    /// records the call: the caller has its answer before the recorder touches the database,
+    /// and a slow or unavailable store costs it a warning, never the answer.
+    public func invoke(_ tool: ToolDefinition, input: JSONObject, options: Options = Options(), deliver: (Result) -> Void) {
         let started = MonotonicClock.now()
         let result = dispatch(tool, input: input, options: options)
+        let duration = MonotonicClock.now() - started
+        deliver(result)
         if let recorder {
             let record = Self.record(of: result, tool: tool, input: input, agentID: hostEnvironment["TOOLHOST_AGENT_ID"],
-                                     duration: MonotonicClock.now() - started)
+                                     duration: duration)
             if let warning = recorder.record(record) { options.warn(warning) }
         }
-        return result
     }
 
     private func dispatch(_ tool: ToolDefinition, input: JSONObject, options: Options) -> Result {

@@ -28,14 +28,17 @@ public enum TrainingDataType: String, CaseIterable, Sendable {
         }
     }
 
+    private var spec: TableSpec? { TrainingSchema.tables.first { $0.table == table } }
+
     /// Every column, in table order (the default export columns).
-    public var columns: [String] {
-        TrainingSchema.tables.first { $0.table == table }?.columns.map(\.name) ?? []
-    }
+    public var columns: [String] { spec?.columns.map(\.name) ?? [] }
 
     /// Columns holding JSON (exported as JSON text in CSV, nested in JSONL).
-    public var jsonColumns: Set<String> {
-        Set(TrainingSchema.tables.first { $0.table == table }?.columns.filter { $0.type == .json }.map(\.name) ?? [])
+    public var jsonColumns: Set<String> { Set(spec?.columns.filter { $0.type == .json }.map(\.name) ?? []) }
+
+    /// The type of a column, nil when the type has no such column.
+    public func columnType(_ name: String) -> TableSpec.ColumnType? {
+        spec?.columns.first { $0.name == name }?.type
     }
 
     /// The JSON column that JSON-path filters (`payload_filters`) look into.

@@ -15,12 +15,13 @@ public struct StreamOutbox: Sendable {
 
     public func key(for dataType: TrainingDataType) -> String { "\(settings.streamPrefix):\(dataType.rawValue)" }
 
-    /// Adds rows to the outbox; call inside the transaction that stored them.
-    public func enqueue(_ rows: [JSONObject], as dataType: TrainingDataType, on connection: any DatabaseConnection) throws(DatabaseError) {
+    /// Adds rows to the outbox in the order given (the order they were stored, which the
+    /// streams keep); call inside the transaction that stored them.
+    public func enqueue(_ rows: [(row: JSONObject, dataType: TrainingDataType)], on connection: any DatabaseConnection) throws(DatabaseError) {
         guard settings.isEnabled, !rows.isEmpty else { return }
         let now = SQLStatementBuilder(dialect: connection.dialect).timestampValue(Timestamp.now())
-        try connection.bulkInsert(into: TrainingSchema.outbox, columns: ["data_type", "row_id", "payload", "created_at"], rows: rows.map { row in
-            [.text(dataType.rawValue), .integer(Int64(row["id"]?.integerValue ?? 0)), .json(.object(row)), now]
+        try connection.bulkInsert(into: TrainingSchema.outbox, columns: ["data_type", "row_id", "payload", "created_at"], rows: rows.map { entry in
+            [.text(entry.dataType.rawValue), .integer(Int64(entry.row["id"]?.integerValue ?? 0)), .json(.object(entry.row)), now]
         })
     }
 
@@ -111,7 +112,16 @@ public struct StreamOutbox: Sendable {
         do {
             try redis.command(arguments)
         } catch .server(let message) where message.contains("equal or smaller") {
-            // Already in the stream: a previous drain published it but could not record that.
+            // Either a previous drain published this entry but could not record that (the
+            // stream holds it under this very id: nothing to do), or the stream is ahead of this
+            // database's outbox — a recreated database — where skipping would lose rows.
+            let stored = try redis.command(["XRANGE", key(for: dataType), "\(id)-0", "\(id)-0"]).elements?.first?.elements
+            let fields = stored?.last?.elements?.compactMap(\.text) ?? []
+            let storedRowID = zip(fields, fields.dropFirst()).first { $0.0 == "row_id" }?.1
+            guard storedRowID != nil, storedRowID == (row["id"]?.description ?? "") else {
+                throw .server("the stream \(key(for: dataType)) already has entries past \(id)-0, which this database did not publish "
+                    + "(was the database recreated?); delete the stream or choose another streaming.stream_prefix")
+            }
         }
     }
 }

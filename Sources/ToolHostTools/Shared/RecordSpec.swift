@@ -129,12 +129,17 @@ final class RecordStream: Sequence, IteratorProtocol {
         return nil
     }
 
+    /// Where a record's violations point: `/logs/3`, or the root for a single record (no field).
+    private func path(_ position: Int) -> String {
+        field.isEmpty ? "" : "/\(field)/\(position)"
+    }
+
     private func check(_ position: Int) -> [SQLValue]? {
         guard case .object(let object) = records[position] else {
-            violations.append(Violation(path: "/\(field)/\(position)", message: "must be an object"))
+            violations.append(Violation(path: path(position), message: "must be an object"))
             return nil
         }
-        let result = spec.values(of: object, path: "/\(field)/\(position)", dialect: dialect)
+        let result = spec.values(of: object, path: path(position), dialect: dialect)
         violations += result.violations
         return result.violations.isEmpty ? result.values : nil
     }

@@ -29,7 +29,13 @@ struct Upsert {
     let columns: [(name: String, policy: Policy, insertDefault: String?)]
 
     func run(_ values: [SQLValue], on connection: any DatabaseConnection) throws(DatabaseError) -> (id: JSONValue, action: Action) {
-        try connection.transaction { () throws(DatabaseError) -> (id: JSONValue, action: Action) in
+        let (row, action) = try run(values, returning: "id", on: connection)
+        return (row["id"] ?? .null, action)
+    }
+
+    /// The same, returning the stored row's `returning` columns (`*` for the whole row).
+    func run(_ values: [SQLValue], returning: String, on connection: any DatabaseConnection) throws(DatabaseError) -> (row: JSONObject, action: Action) {
+        try connection.transaction { () throws(DatabaseError) -> (row: JSONObject, action: Action) in
             var builder = SQLStatementBuilder(dialect: connection.dialect)
             let placeholders = values.map { builder.bind($0) }
             let target = builder.table(table)
@@ -62,10 +68,10 @@ struct Upsert {
                 INSERT INTO \(target) (\(columns.map { SQLIdentifier.quote($0.name) }.joined(separator: ", ")))
                 VALUES (\(inserts.joined(separator: ", ")))
                 ON CONFLICT (\(SQLIdentifier.quote(key))) DO UPDATE SET \(updates.joined(separator: ", "))
-                RETURNING id
+                RETURNING \(returning)
                 """
-            let id = try connection.run(sql, builder.values).rows.first?["id"] ?? .null
-            return (id, existing == nil ? .inserted : .updated)
+            let row = try connection.run(sql, builder.values).rows.first ?? [:]
+            return (row, existing == nil ? .inserted : .updated)
         }
     }
 }

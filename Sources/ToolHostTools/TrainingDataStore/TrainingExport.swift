@@ -49,19 +49,24 @@ public struct TrainingExport: Sendable {
     /// far and, when `countFirst`, the total.
     public func run(_ request: Request, countFirst: Bool = false,
                     progress: ((_ rows: Int, _ total: Int?) -> Void)? = nil) throws(ToolHostError) -> Summary {
-        guard let format = ExportFormat(rawValue: request.format.lowercased()) else {
-            throw ToolHostError(.invalidInput, "Unknown export format '\(request.format)'; use jsonl or csv.")
-        }
         var selection = TrainingSelection(type: try TrainingSelection.dataType(request.dataType))
         selection.filters = request.filters
         selection.since = try Self.time(request.since, name: "since")
         selection.until = try Self.time(request.until, name: "until")
         selection.columns = request.columns
         selection.limit = request.limit
-        selection.newestFirst = false  // training data reads in the order it happened
+        return try run(selection, format: try Self.format(request.format), output: request.output, countFirst: countFirst,
+                       progress: progress)
+    }
+
+    /// Exports `selection` oldest first (training data reads in the order it happened).
+    func run(_ selection: TrainingSelection, format: ExportFormat, output: String, countFirst: Bool = false,
+             progress: ((_ rows: Int, _ total: Int?) -> Void)? = nil) throws(ToolHostError) -> Summary {
+        var selection = selection
+        selection.newestFirst = false
         try selection.check()
-        let columns = request.columns ?? selection.type.columns
-        let writer = try ExportWriter(path: request.output)
+        let columns = selection.columns ?? selection.type.columns
+        let writer = try ExportWriter(path: output)
         let started = MonotonicClock.now()
         do throws(ToolHostError) {
             let rows = try Database.shared(for: config.database).withConnection { (connection) throws(ToolHostError) -> Int in
@@ -91,11 +96,18 @@ public struct TrainingExport: Sendable {
                 return written
             }
             try writer.finish()
-            return Summary(rows: rows, bytes: writer.bytesWritten, seconds: MonotonicClock.now() - started, path: request.output)
+            return Summary(rows: rows, bytes: writer.bytesWritten, seconds: MonotonicClock.now() - started, path: output)
         } catch {
             writer.abandon()
             throw error
         }
+    }
+
+    static func format(_ name: String) throws(ToolHostError) -> ExportFormat {
+        guard let format = ExportFormat(rawValue: name.lowercased()) else {
+            throw ToolHostError(.invalidInput, "Unknown export format '\(name)'; use jsonl or csv.")
+        }
+        return format
     }
 
     /// `2024-01-31`, ISO-8601, or `7d` / `12h` / `30m` / `2w` before now.

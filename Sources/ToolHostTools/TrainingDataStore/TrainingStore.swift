@@ -10,12 +10,12 @@ struct TrainingStore {
 
     var outbox: StreamOutbox { StreamOutbox(settings: config.streaming) }
 
-    /// What a store did: the ids of the stored rows (nil for bulk ingest, which returns none)
-    /// and the count.
+    /// What a store did: per stored row its id, its key (`execution_id`, `task_id`,
+    /// `workflow_id`) and for upserts whether it was inserted or updated — nil for bulk
+    /// ingest, which returns no ids — and the count.
     struct Stored {
-        var ids: [JSONValue]?
+        var rows: [JSONValue]?
         var count: Int
-        var actions: [String] = []
     }
 
     func store(_ records: [JSONValue], as type: TrainingDataType, field: String, on connection: any DatabaseConnection,
@@ -31,42 +31,40 @@ struct TrainingStore {
             return try bulk(prepared, spec: spec, field: field, on: connection, tool: tool)
         }
         let stream = spec.stream(prepared, field: field, dialect: connection.dialect)
-        var stored = Stored(ids: [], count: 0)
+        var stored = Stored(rows: [], count: 0)
         do throws(DatabaseError) {
             try connection.transaction { () throws(DatabaseError) in
-                var streamed: [(JSONObject, TrainingDataType)] = []
+                var streamed: [(row: JSONObject, dataType: TrainingDataType)] = []
                 var position = 0
                 for values in stream {
                     let record = prepared[position].objectValue ?? [:]
                     position += 1
                     if let upsert = TrainingRecords.upsertKey(type) {
-                        let (id, action) = try self.upsert(values, spec: spec, key: upsert.key, on: connection)
-                        stored.ids?.append(id)
-                        stored.actions.append(action.rawValue)
+                        let (row, action) = try self.upsert(values, spec: spec, key: upsert.key, on: connection)
+                        stored.rows?.append(["id": row["id"] ?? .null, upsert.key: row[upsert.key] ?? .null, "action": .string(action.rawValue)])
                         var history = JSONObject()
                         for name in upsert.historyFields { if let value = record[name] { history[name] = value } }
                         history["action"] = .string(action.rawValue)
-                        let event: JSONObject = ["event_type": .string(upsert.historyEvent), "agent_id": record["agent_id"] ?? .null,
+                        // The history belongs to the record's agent, also when an update leaves it out.
+                        let event: JSONObject = ["event_type": .string(upsert.historyEvent), "agent_id": row["agent_id"] ?? .null,
                                                  "payload": .object(history)]
                         let eventRow = try insert(TrainingRecords.event, values: TrainingRecords.event.values(of: event, path: "", dialect: connection.dialect).values,
                                                   on: connection)
                         if outbox.settings.isEnabled {
-                            var builder = SQLStatementBuilder(dialect: connection.dialect)
-                            let sql = "SELECT * FROM \(builder.table(spec.table)) WHERE id = \(builder.bind(SQLValue(id)))"
-                            if let row = try connection.run(sql, builder.values).rows.first { streamed.append((row, type)) }
+                            streamed.append((row, type))
                             streamed.append((eventRow, .events))
                         }
                     } else {
                         let row = try insert(spec, values: values, on: connection)
-                        stored.ids?.append(row["id"] ?? .null)
+                        var summary: JSONObject = ["id": row["id"] ?? .null]
+                        if type == .toolExecutions { summary["execution_id"] = row["execution_id"] ?? .null }
+                        stored.rows?.append(.object(summary))
                         if outbox.settings.isEnabled { streamed.append((row, type)) }
                     }
                     stored.count += 1
                 }
                 guard stream.violations.isEmpty else { throw DatabaseError(.statement, "The batch has invalid records") }
-                for dataType in TrainingDataType.allCases {
-                    try outbox.enqueue(streamed.filter { $0.1 == dataType }.map(\.0), as: dataType, on: connection)
-                }
+                try outbox.enqueue(streamed, on: connection)
             }
         } catch {
             if !stream.violations.isEmpty { throw ToolHostError.invalidInput(stream.violations, tool: tool) }
@@ -92,7 +90,7 @@ struct TrainingStore {
                 guard rows.violations.isEmpty else { throw DatabaseError(.statement, "The batch has invalid records") }
                 return count
             }
-            return Stored(ids: nil, count: count)
+            return Stored(rows: nil, count: count)
         } catch {
             if !rows.violations.isEmpty { throw ToolHostError.invalidInput(rows.violations, tool: tool) }
             throw error.toolHostError
@@ -108,11 +106,11 @@ struct TrainingStore {
 
     /// Upserts by `key`: given fields replace stored ones, absent fields keep theirs.
     private func upsert(_ values: [SQLValue], spec: RecordSpec, key: String,
-                        on connection: any DatabaseConnection) throws(DatabaseError) -> (id: JSONValue, action: Upsert.Action) {
+                        on connection: any DatabaseConnection) throws(DatabaseError) -> (row: JSONObject, action: Upsert.Action) {
         let columns: [(name: String, policy: Upsert.Policy, insertDefault: String?)] = spec.columns.map { column in
             (column, column == key || column == "created_at" ? .keep : .preferNew, nil)
         } + [("updated_at", .replace, nil)]
         let now = values.last ?? .null  // created_at: the record's time, also its update time
-        return try Upsert(table: spec.table, key: key, columns: columns).run(values + [now], on: connection)
+        return try Upsert(table: spec.table, key: key, columns: columns).run(values + [now], returning: "*", on: connection)
     }
 }

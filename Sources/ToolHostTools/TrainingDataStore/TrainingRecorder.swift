@@ -1,0 +1,46 @@
+import ToolHostCore
+import ToolHostStorage
+
+/// Records each `toolhost run` as a tool-execution row of the training data
+/// (`training.record_invocations`). Inputs and outputs larger than
+/// `training.max_recorded_bytes` are stored as a marked, cut preview. It never fails the call:
+/// any problem comes back as a warning.
+public struct TrainingRecorder: InvocationRecorder {
+    public let config: HostConfig
+
+    public init(config: HostConfig) { self.config = config }
+
+    public func record(_ record: InvocationRecord) -> String? {
+        var row: JSONObject = [
+            "tool_name": .string(record.toolID),
+            "agent_id": record.agentID.map { .string($0) } ?? .null,
+            "input_params": capped(.object(record.input)),
+            "output_result": capped(record.output),
+            "success": .bool(record.success),
+            "exit_code": .int(Int(record.exitCode)),
+            "duration_ms": .double((record.durationSeconds * 1_000_000).rounded() / 1000),
+        ]
+        if let code = record.errorCode { row["error_code"] = .string(code) }
+        if let error = record.error { row["error"] = .string(error) }
+        let store = TrainingStore(config: config)
+        do throws(ToolHostError) {
+            return try Database.shared(for: config.database).withConnection { (connection) throws(ToolHostError) -> String? in
+                _ = try store.store([.object(row)], as: .toolExecutions, field: "", on: connection, tool: "training_data_store")
+                return store.publish(on: connection)
+            }
+        } catch {
+            return "this call was not recorded in the training data: \(error.message)"
+        }
+    }
+
+    /// The value itself, or `{"truncated": true, "bytes": n, "preview": "..."}` with the first
+    /// `max_recorded_bytes` of its JSON text (cut at a character boundary).
+    private func capped(_ value: JSONValue) -> JSONValue {
+        let limit = config.training.maxRecordedBytes
+        let bytes = JSONWriter.bytes(value)
+        guard bytes.count > limit else { return value }
+        var end = max(limit, 0)
+        while end > 0, bytes[end] & 0xC0 == 0x80 { end -= 1 }  // not inside a UTF-8 sequence
+        return ["truncated": true, "bytes": .int(bytes.count), "preview": .string(String(decoding: bytes[..<end], as: UTF8.self))]
+    }
+}

@@ -1,0 +1,144 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import ArgumentParser
+import ToolHostCore
+import ToolHostStorage
+import ToolHostTools
+
+struct ExportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Export training data as JSONL or CSV, streamed row by row.",
+        discussion: """
+            DATA_TYPE is one of \(TrainingDataType.names.joined(separator: ", ")). Rows come oldest \
+            first, straight from the database cursor, so memory stays flat however many rows there \
+            are. A file is written under a temporary name and renamed into place only when \
+            complete. CSV follows RFC 4180 (header row, CRLF, quoted fields) with JSON columns as \
+            JSON text; JSONL nests them.
+
+            Dates: 2024-01-31, an ISO-8601 time (2024-01-31T08:00:00Z), or a span before now: \
+            30m, 12h, 7d, 2w. --filter COLUMN=VALUE compares a column for equality (repeat it: \
+            the same column twice means either value; `null` means the column is empty); values \
+            of number and boolean columns are read as such.
+
+            On a terminal, stderr shows a progress bar; a one-line summary ends every export.
+
+            Examples:
+              toolhost export tool_executions --out executions.jsonl --since 7d
+              toolhost export events --format csv --out - --filter agent_id=planner-1 --columns event_type,payload,created_at
+            """
+    )
+
+    @Argument(help: ArgumentHelp("What to export.", valueName: "data-type"))
+    var dataType: String
+
+    @Option(name: .long, help: "jsonl or csv (default: from the --out extension, else jsonl).")
+    var format: String?
+
+    @Option(name: .long, help: ArgumentHelp("The file to write, or - for stdout.", valueName: "file"))
+    var out: String = "-"
+
+    @Option(name: .long, help: ArgumentHelp("Only rows at or after this time.", valueName: "date"))
+    var since: String?
+
+    @Option(name: .long, help: ArgumentHelp("Only rows before this time.", valueName: "date"))
+    var until: String?
+
+    @Option(name: .long, help: ArgumentHelp("Only rows whose COLUMN equals VALUE (repeatable).", valueName: "column=value"))
+    var filter: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("The columns to write, in order (default: all).", valueName: "a,b,c"))
+    var columns: String?
+
+    @Option(name: .long, help: "Write at most this many rows.")
+    var limit: Int?
+
+    @OptionGroup var global: GlobalOptions
+
+    func validate() throws {
+        if let limit, limit < 0 { throw ValidationError("--limit must not be negative.") }
+    }
+
+    func run() throws {
+        do throws(ToolHostError) {
+            let config = try global.loadConfig()
+            guard let type = TrainingDataType(name: dataType) else {
+                throw ToolHostError(.invalidInput, "Unknown data type '\(dataType)'; use one of \(TrainingDataType.names.joined(separator: ", ")).")
+            }
+            let request = TrainingExport.Request(
+                dataType: type.rawValue, format: format ?? Self.format(forPath: out), output: out == "-" ? "-" : FilePath.absolute(out),
+                since: since, until: until, filters: try ExportFilters.parse(filter, for: type),
+                columns: columns.map { $0.split(separator: ",").map { String($0).trimmingSpaces }.filter { !$0.isEmpty } },
+                limit: limit)
+            let progress = ProgressLine(enabled: isatty(STDERR_FILENO) == 1)
+            let summary = try TrainingExport(config: config).run(request, countFirst: progress.enabled) { rows, total in
+                progress.update(rows: rows, total: total)
+            }
+            progress.finish()
+            let rate = summary.seconds > 0 ? Int(Double(summary.rows) / summary.seconds) : summary.rows
+            let destination = out == "-" ? "stdout" : out
+            Console.print("exported \(Count.grouped(summary.rows)) \(type.rawValue) row\(summary.rows == 1 ? "" : "s") to \(destination) "
+                + "(\(Count.bytes(summary.bytes))) in \(Count.seconds(summary.seconds)), \(Count.grouped(rate)) rows/s", to: STDERR_FILENO)
+        } catch {
+            throw Console.fail(error)
+        }
+    }
+
+    /// `.csv` files get CSV; everything else JSONL.
+    static func format(forPath path: String) -> String {
+        path.lowercased().hasSuffix(".csv") ? "csv" : "jsonl"
+    }
+}
+
+/// `--filter column=value` arguments, typed by the column: text columns take the value as
+/// written, number and boolean columns parse it, `null` means the column is empty, and a
+/// column named twice matches either value.
+enum ExportFilters {
+    static func parse(_ arguments: [String], for type: TrainingDataType) throws(ToolHostError) -> [(column: String, value: JSONValue)] {
+        var filters: [(column: String, value: JSONValue)] = []
+        for argument in arguments {
+            guard let equals = argument.firstIndex(of: "="), equals != argument.startIndex else {
+                throw ToolHostError(.invalidInput, "--filter \(argument) is not COLUMN=VALUE.")
+            }
+            let column = String(argument[..<equals]).trimmingSpaces
+            let text = String(argument[argument.index(after: equals)...])
+            guard let columnType = type.columnType(column) else {
+                throw ToolHostError(.invalidFilter,
+                                    "\(type.rawValue) has no column '\(column)'; its columns are \(type.columns.joined(separator: ", ")).")
+            }
+            let value = try self.value(text, column: column, type: columnType)
+            if let index = filters.firstIndex(where: { $0.column == column }) {
+                let previous = filters[index].value
+                filters[index].value = .array((previous.arrayValue ?? [previous]) + [value])
+            } else {
+                filters.append((column, value))
+            }
+        }
+        return filters
+    }
+
+    private static func value(_ text: String, column: String, type: TableSpec.ColumnType) throws(ToolHostError) -> JSONValue {
+        if text == "null" { return .null }
+        switch type {
+        case .boolean:
+            switch text.lowercased() {
+            case "true", "1", "yes": return true
+            case "false", "0", "no": return false
+            default: throw ToolHostError(.invalidInput, "--filter \(column)=\(text): \(column) is true or false.")
+            }
+        case .id, .integer, .bigint:
+            guard let number = Int64(text) else { throw ToolHostError(.invalidInput, "--filter \(column)=\(text): \(column) is a whole number.") }
+            return .integer(number)
+        case .double, .numeric:
+            guard let number = Double(text), number.isFinite else {
+                throw ToolHostError(.invalidInput, "--filter \(column)=\(text): \(column) is a number.")
+            }
+            return .double(number)
+        case .json:
+            return (try? JSONParser.parse(Array(text.utf8))) ?? .string(text)
+        default:
+            return .string(text)
+        }
+    }
+}
