@@ -52,8 +52,8 @@ struct TrainingRetention {
     private func archiveBatch(_ type: TrainingDataType, before cutoff: Timestamp, limit: Int, file: String,
                               on connection: any DatabaseConnection) throws(ToolHostError) -> Int {
         var archiveFailure: ToolHostError?
-        let moved = try withDatabaseErrors { () throws(DatabaseError) -> Int in
-            try connection.transaction { () throws(DatabaseError) -> Int in
+        do throws(DatabaseError) {
+            return try connection.transaction { () throws(DatabaseError) -> Int in
                 var builder = SQLStatementBuilder(dialect: connection.dialect)
                 let lock = connection.dialect == .postgres ? " FOR UPDATE" : ""
                 let select = "SELECT * FROM \(builder.table(type.table)) WHERE created_at < \(builder.bind(builder.timestampValue(cutoff))) ORDER BY id LIMIT \(builder.bind(.integer(Int64(limit))))\(lock)"
@@ -69,9 +69,9 @@ struct TrainingRetention {
                 let ids = rows.compactMap { $0["id"] }.map { delete.bind(SQLValue($0)) }
                 return try connection.run("DELETE FROM \(delete.table(type.table)) WHERE id IN (\(ids.joined(separator: ", ")))", delete.values).rowsAffected
             }
+        } catch {
+            throw archiveFailure ?? error.toolHostError
         }
-        if let archiveFailure { throw archiveFailure }
-        return moved
     }
 
     /// Appends rows as JSON lines and syncs the file before returning.

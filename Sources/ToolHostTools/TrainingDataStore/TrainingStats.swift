@@ -32,7 +32,11 @@ enum TrainingStats {
         let table = builder.table(type.table)
         let totals = try connection.run("SELECT count(*) AS n, min(created_at) AS oldest, max(created_at) AS newest FROM \(table)", [])
             .rows.first ?? [:]
-        var summary: JSONObject = ["count": totals["n"] ?? 0, "oldest": totals["oldest"] ?? .null, "newest": totals["newest"] ?? .null]
+        // An aggregate has no declared type on SQLite: its times come back in storage form.
+        func time(_ value: JSONValue?) -> JSONValue {
+            value?.stringValue.flatMap { Timestamp(parsing: $0) }.map { .string($0.iso8601) } ?? .null
+        }
+        var summary: JSONObject = ["count": totals["n"] ?? 0, "oldest": time(totals["oldest"]), "newest": time(totals["newest"])]
 
         let day = connection.dialect == .postgres
             ? "to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD')"
