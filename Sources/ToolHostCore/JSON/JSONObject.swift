@@ -10,12 +10,28 @@ public struct JSONObject: Sendable {
     private var members: [(key: String, value: JSONValue)] = []
     private var index: [String: Int]?
 
-    private static let indexThreshold = 12
+    private static let indexThreshold = 16
 
     public init() {}
 
     public init(_ pairs: some Sequence<(String, JSONValue)>) {
         for (key, value) in pairs { self[key] = value }
+    }
+
+    /// An empty object with room for `capacity` members (a database row's columns).
+    public init(capacity: Int) {
+        members.reserveCapacity(capacity)
+    }
+
+    /// Appends a member whose key the caller knows is not there yet (result columns whose
+    /// names were checked distinct once per query), skipping the lookup a subscript makes.
+    public mutating func appendNew(_ key: String, _ value: JSONValue) {
+        members.append((key, value))
+        if index != nil {
+            index?[key] = members.count - 1
+        } else if members.count > Self.indexThreshold {
+            rebuildIndex()
+        }
     }
 
     public var count: Int { members.count }

@@ -13,6 +13,15 @@ public struct JSONWriter {
         return writer.output
     }
 
+    /// Appends `value` to `buffer` without an intermediate array (exports write row after
+    /// row into one buffer).
+    public static func append(_ value: JSONValue, to buffer: inout [UInt8], style: Style = .compact) {
+        var writer = JSONWriter(style: style)
+        swap(&writer.output, &buffer)
+        writer.write(value, indent: 0)
+        swap(&writer.output, &buffer)
+    }
+
     public static func string(_ value: JSONValue, style: Style = .compact) -> String {
         String(decoding: bytes(value, style: style), as: UTF8.self)
     }
@@ -24,13 +33,13 @@ public struct JSONWriter {
 
     private mutating func write(_ value: JSONValue, indent: Int) {
         switch value {
-        case .null: append("null")
-        case .bool(let flag): append(flag ? "true" : "false")
-        case .integer(let integer): append(String(integer))
+        case .null: appendLiteral("null")
+        case .bool(let flag): appendLiteral(flag ? "true" : "false")
+        case .integer(let integer): writeInteger(integer)
         case .double(let double): writeDouble(double)
         case .string(let text): writeString(text)
         case .array(let elements):
-            guard !elements.isEmpty else { return append("[]") }
+            guard !elements.isEmpty else { return appendLiteral("[]") }
             output.append(UInt8(ascii: "["))
             for (position, element) in elements.enumerated() {
                 if position > 0 { output.append(UInt8(ascii: ",")) }
@@ -40,7 +49,7 @@ public struct JSONWriter {
             newline(indent)
             output.append(UInt8(ascii: "]"))
         case .object(let object):
-            guard !object.isEmpty else { return append("{}") }
+            guard !object.isEmpty else { return appendLiteral("{}") }
             output.append(UInt8(ascii: "{"))
             var first = true
             for (key, member) in object {
@@ -48,7 +57,7 @@ public struct JSONWriter {
                 first = false
                 newline(indent + 1)
                 writeString(key)
-                append(style == .pretty ? ": " : ":")
+                appendLiteral(style == .pretty ? ": " : ":")
                 write(member, indent: indent + 1)
             }
             newline(indent)
@@ -57,35 +66,49 @@ public struct JSONWriter {
     }
 
     private mutating func writeDouble(_ double: Double) {
-        guard double.isFinite else { return append("null") }
+        guard double.isFinite else { return appendLiteral("null") }
         if double.rounded() == double, abs(double) < 1e15 {
             // Integral values print without exponent or ".0" noise but stay recognisably real.
-            append(String(Int64(double)))
-            append(".0")
+            writeInteger(Int64(double))
+            appendLiteral(".0")
         } else {
             append(double.description)
         }
     }
 
+    /// Copies runs of bytes that need no escape in one go: most strings are one run, and
+    /// exports write millions of them.
     private mutating func writeString(_ text: String) {
         output.append(UInt8(ascii: "\""))
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): append("\\\"")
-            case UInt8(ascii: "\\"): append("\\\\")
-            case 0x0A: append("\\n")
-            case 0x0D: append("\\r")
-            case 0x09: append("\\t")
-            case 0x08: append("\\b")
-            case 0x0C: append("\\f")
-            case 0..<0x20:
-                append("\\u00")
-                output.append(hexDigit(byte >> 4))
-                output.append(hexDigit(byte & 0xF))
-            default: output.append(byte)
+        var text = text
+        text.withUTF8 { bytes in
+            var runStart = 0
+            for index in bytes.indices {
+                let byte = bytes[index]
+                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
+                if runStart < index { output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index])) }
+                writeEscape(byte)
+                runStart = index + 1
             }
+            if runStart < bytes.count { output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...])) }
         }
         output.append(UInt8(ascii: "\""))
+    }
+
+    private mutating func writeEscape(_ byte: UInt8) {
+        switch byte {
+        case UInt8(ascii: "\""): appendLiteral("\\\"")
+        case UInt8(ascii: "\\"): appendLiteral("\\\\")
+        case 0x0A: appendLiteral("\\n")
+        case 0x0D: appendLiteral("\\r")
+        case 0x09: appendLiteral("\\t")
+        case 0x08: appendLiteral("\\b")
+        case 0x0C: appendLiteral("\\f")
+        default:
+            appendLiteral("\\u00")
+            output.append(hexDigit(byte >> 4))
+            output.append(hexDigit(byte & 0xF))
+        }
     }
 
     private func hexDigit(_ nibble: UInt8) -> UInt8 {
@@ -99,6 +122,28 @@ public struct JSONWriter {
     }
 
     private mutating func append(_ text: String) { output.append(contentsOf: text.utf8) }
+
+    /// Literal punctuation and keywords, copied from their static bytes.
+    private mutating func appendLiteral(_ text: StaticString) {
+        output.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
+
+    /// Decimal digits straight into the output, no intermediate String.
+    private mutating func writeInteger(_ integer: Int64) {
+        if integer < 0 { output.append(UInt8(ascii: "-")) }
+        var magnitude = integer.magnitude
+        guard magnitude >= 10 else { return output.append(UInt8(ascii: "0") + UInt8(magnitude)) }
+        var digits: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)  // 32 bytes: room for 20 digits
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            var position = buffer.count
+            while magnitude > 0 {
+                position -= 1
+                buffer[position] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+            }
+            output.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[position...]))
+        }
+    }
 }
 
 extension JSONValue: CustomStringConvertible {

@@ -159,6 +159,7 @@ public final class PostgresConnection: DatabaseConnection, @unchecked Sendable {
 
         var names: [String] = []
         var types: [UInt32] = []
+        var distinct = true
         var failure: DatabaseError?
         var stopped = false
         var affected: Int?
@@ -168,10 +169,11 @@ public final class PostgresConnection: DatabaseConnection, @unchecked Sendable {
             case PGRES_SINGLE_TUPLE:
                 if names.isEmpty {
                     (names, types) = Self.describe(result)
+                    distinct = Set(names).count == names.count
                     columns(names)
                 }
                 guard failure == nil, !stopped else { continue }
-                let (object, size) = Self.row(result, names: names, types: types)
+                let (object, size) = Self.row(result, names: names, types: types, distinct: distinct)
                 do {
                     if try !row(object, size) {
                         stopped = true
@@ -329,13 +331,18 @@ public final class PostgresConnection: DatabaseConnection, @unchecked Sendable {
         return (names, types)
     }
 
-    private static func row(_ result: OpaquePointer, names: [String], types: [UInt32]) -> (JSONObject, Int) {
-        var object = JSONObject()
+    /// One row; with `distinct` names (the usual case) members are appended without a lookup
+    /// per cell, otherwise a later column of the same name wins.
+    private static func row(_ result: OpaquePointer, names: [String], types: [UInt32], distinct: Bool) -> (JSONObject, Int) {
+        var object = JSONObject(capacity: names.count)
+        func set(_ column: Int, _ value: JSONValue) {
+            if distinct { object.appendNew(names[column], value) } else { object[names[column]] = value }
+        }
         var size = 0
         for column in 0..<names.count {
             let index = Int32(column)
             if PQgetisnull(result, 0, index) == 1 {
-                object[names[column]] = .null
+                set(column, .null)
                 continue
             }
             let length = Int(PQgetlength(result, 0, index))
@@ -345,7 +352,7 @@ public final class PostgresConnection: DatabaseConnection, @unchecked Sendable {
                     String(decoding: UnsafeBufferPointer(start: $0, count: length), as: UTF8.self)
                 }
             } ?? ""
-            object[names[column]] = PostgresValueDecoder.decode(text, type: types[column])
+            set(column, PostgresValueDecoder.decode(text, type: types[column]))
         }
         return (object, size)
     }

@@ -8,8 +8,29 @@ final class SQLiteStatement {
     /// Lower-cased declared types of the result columns (empty for expressions). SQLite
     /// re-prepares a statement after a schema change (`SELECT *` gains a column), so these are
     /// read again before each execution (`refreshColumns`).
-    private(set) var declaredTypes: [String] = []
+    private(set) var declaredKinds: [DeclaredKind] = []
     private(set) var columnNames: [String] = []
+    /// Whether no two result columns share a name (`SELECT a.id, b.id` does): rows are then
+    /// built without per-cell key lookups.
+    private(set) var columnNamesAreDistinct = true
+
+    /// What a column's declared type says about its values beyond SQLite's storage class,
+    /// classified once per statement rather than per cell (an export reads millions).
+    enum DeclaredKind {
+        case plain, json, timestamp, boolean
+
+        init(declared: String) {
+            if declared.hasPrefix("json") {
+                self = .json
+            } else if declared.containsBytes("timestamp") || declared.containsBytes("datetime") {
+                self = .timestamp
+            } else if declared.containsBytes("bool") {
+                self = .boolean
+            } else {
+                self = .plain
+            }
+        }
+    }
 
     init(database: OpaquePointer, sql: String) throws(DatabaseError) {
         if SQLScanner(bytes: Array(sql.utf8), dialect: .sqlite).holdsSeveralStatements() {
@@ -29,12 +50,13 @@ final class SQLiteStatement {
     /// any re-preparation).
     func refreshColumns() {
         let columns = Int(sqlite3_column_count(handle))
-        declaredTypes = (0..<columns).map { index in
-            sqlite3_column_decltype(handle, Int32(index)).map { String(cString: $0).lowercased() } ?? ""
+        declaredKinds = (0..<columns).map { index in
+            DeclaredKind(declared: sqlite3_column_decltype(handle, Int32(index)).map { String(cString: $0).lowercased() } ?? "")
         }
         columnNames = (0..<columns).map { index in
             sqlite3_column_name(handle, Int32(index)).map { String(cString: $0) } ?? "column\(index + 1)"
         }
+        columnNamesAreDistinct = Set(columnNames).count == columnNames.count
     }
 
     deinit {
@@ -71,27 +93,25 @@ final class SQLiteStatement {
     /// The current row as JSON, typed by the column's declared type where the storage class
     /// alone is ambiguous (booleans, JSON, timestamps).
     func row() -> (object: JSONObject, bytes: Int) {
-        var object = JSONObject()
+        var object = JSONObject(capacity: columnNames.count)
         var bytes = 0
         for index in 0..<columnNames.count {
             let column = Int32(index)
-            let declared = declaredTypes[index]
+            let declared = declaredKinds[index]
             let value: JSONValue
             switch sqlite3_column_type(handle, column) {
             case SQLITE_INTEGER:
                 let integer = sqlite3_column_int64(handle, column)
-                value = declared.contains("bool") ? .bool(integer != 0) : .integer(integer)
+                value = declared == .boolean ? .bool(integer != 0) : .integer(integer)
                 bytes += 8
             case SQLITE_FLOAT:
                 value = .double(sqlite3_column_double(handle, column))
                 bytes += 8
             case SQLITE_TEXT:
                 let count = Int(sqlite3_column_bytes(handle, column))
-                let text = sqlite3_column_text(handle, column).map {
-                    String(decoding: UnsafeBufferPointer(start: $0, count: count), as: UTF8.self)
-                } ?? ""
+                let buffer = UnsafeBufferPointer(start: sqlite3_column_text(handle, column), count: count)
                 bytes += count
-                value = Self.typedText(text, declared: declared)
+                value = Self.typedText(buffer, declared: declared)
             case SQLITE_BLOB:
                 let count = Int(sqlite3_column_bytes(handle, column))
                 let pointer = sqlite3_column_blob(handle, column)?.assumingMemoryBound(to: UInt8.self)
@@ -100,25 +120,32 @@ final class SQLiteStatement {
             default:
                 value = .null
             }
-            object[columnNames[index]] = value
+            if columnNamesAreDistinct {
+                object.appendNew(columnNames[index], value)
+            } else {
+                object[columnNames[index]] = value  // a later column of the same name wins
+            }
         }
         return (object, bytes)
     }
 
-    static func typedText(_ text: String, declared: String) -> JSONValue {
-        if declared.hasPrefix("json") {
-            return (try? JSONParser.parse(text)) ?? .string(text)
-        }
-        if declared.contains("timestamp") || declared.contains("datetime") {
-            return Timestamp(parsing: text).map { .string($0.iso8601) } ?? .string(text)
-        }
-        if declared.contains("bool") {
-            switch text.lowercased() {
+    static func typedText(_ text: UnsafeBufferPointer<UInt8>, declared: DeclaredKind) -> JSONValue {
+        switch declared {
+        case .json:
+            // Parsed from the bytes: no intermediate String.
+            if let value = try? JSONParser.parse(Array(text)) { return value }
+        case .timestamp:
+            let string = String(decoding: text, as: UTF8.self)
+            return Timestamp(parsing: string).map { .string($0.iso8601) } ?? .string(string)
+        case .boolean:
+            switch String(decoding: text, as: UTF8.self).lowercased() {
             case "true", "t", "1": return .bool(true)
             case "false", "f", "0": return .bool(false)
             default: break
             }
+        case .plain:
+            break
         }
-        return .string(text)
+        return .string(String(decoding: text, as: UTF8.self))
     }
 }

@@ -38,6 +38,12 @@ final class ExportWriter {
 
     func write(_ text: String) throws(ToolHostError) { try write(text.utf8) }
 
+    /// Lets `encode` append straight into the buffer.
+    func write(_ encode: (inout [UInt8]) -> Void) throws(ToolHostError) {
+        encode(&buffer)
+        if buffer.count >= 1 << 18 { try flush() }
+    }
+
     private func flush() throws(ToolHostError) {
         var offset = 0
         while offset < buffer.count {
@@ -84,12 +90,11 @@ enum ExportFormat: String, CaseIterable {
         }
     }
 
-    func encode(_ row: JSONObject, columns: [String]) -> [UInt8] {
+    func encode(_ row: JSONObject, columns: [String], into bytes: inout [UInt8]) {
         switch self {
         case .jsonl:
-            var bytes = JSONWriter.bytes(.object(row))
+            JSONWriter.append(.object(row), to: &bytes)
             bytes.append(0x0A)
-            return bytes
         case .csv:
             let fields = columns.map { column -> String in
                 switch row[column] ?? .null {
@@ -99,7 +104,7 @@ enum ExportFormat: String, CaseIterable {
                 case let value: Self.csvField(value.description)  // numbers; JSON columns as JSON text
                 }
             }
-            return Array((fields.joined(separator: ",") + "\r\n").utf8)
+            bytes.append(contentsOf: (fields.joined(separator: ",") + "\r\n").utf8)
         }
     }
 

@@ -83,7 +83,7 @@ public struct TrainingExport: Sendable {
                     try connection.forEachRow(query.sql, query.values) { (row: JSONObject) throws(DatabaseError) in
                         guard failure == nil else { return }
                         do throws(ToolHostError) {
-                            try writer.write(format.encode(row, columns: columns))
+                            try writer.write { format.encode(row, columns: columns, into: &$0) }
                         } catch {
                             failure = error
                         }
