@@ -3,6 +3,7 @@ import Glibc
 #endif
 import ArgumentParser
 import ToolHostCore
+import ToolHostStorage
 
 /// Writing to the process's stdout and stderr: answers to stdout, everything else to stderr.
 enum Console {
@@ -37,12 +38,21 @@ enum Console {
     /// straight to exit(3) skips ArgumentParser's error reporting, which `throw ExitCode`
     /// would run even for success (a measurable share of every tool call's overhead).
     static func exit(_ code: Int32) -> Never {
+        Database.closeAllShared()
         Glibc.exit(code)
     }
 
-    /// Closes stdout once the answer is written, so that a reader sees its end at once.
+    /// Ends stdout once the answer is written, so that a reader sees its end at once. The
+    /// descriptor is pointed at /dev/null rather than closed: a file opened later (the
+    /// database) must not become descriptor 1.
     static func closeStandardOutput() {
-        close(STDOUT_FILENO)
+        let null = open("/dev/null", O_WRONLY | O_CLOEXEC)
+        guard null >= 0 else {
+            close(STDOUT_FILENO)
+            return
+        }
+        dup2(null, STDOUT_FILENO)
+        close(null)
     }
 
     static func warn(_ message: String) {

@@ -24,7 +24,7 @@ public struct EnvironmentExpansion {
     }
 
     public mutating func expand(_ text: String) throws(Failure) -> String {
-        guard text.contains("$") else { return text }
+        guard text.utf8.contains(UInt8(ascii: "$")) else { return text }
         var output = ""
         var index = text.startIndex
         while index < text.endIndex {

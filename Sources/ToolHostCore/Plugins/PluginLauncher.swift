@@ -92,7 +92,7 @@ public struct PluginLauncher: Sendable {
     /// relative to the tool's folder.
     private func resolveCommand(_ command: String, tool: ToolDefinition, spec: ExecutableSpec,
                                 path: String) throws(ToolHostError) -> (path: String, displayed: String) {
-        if command.contains("/") {
+        if command.utf8.contains(UInt8(ascii: "/")) {
             let absolute = FilePath.absolute(command, relativeTo: tool.directory)
             guard FileIO.exists(absolute) else {
                 throw notFound(tool: tool, spec: spec, what: "its command \(absolute) does not exist")

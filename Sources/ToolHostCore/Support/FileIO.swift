@@ -99,6 +99,12 @@ public enum FileIO {
         isFile(path) && access(path, X_OK) == 0
     }
 
+    /// The size in bytes of the file at `path`, nil when there is none.
+    public static func size(of path: String) -> Int? {
+        var info = stat()
+        return stat(path, &info) == 0 ? Int(info.st_size) : nil
+    }
+
     public static func exists(_ path: String) -> Bool {
         var info = stat()
         return stat(path, &info) == 0

@@ -20,3 +20,22 @@ extension StringProtocol {
         return String(self[start...end])
     }
 }
+
+extension String {
+    /// Whether `needle` occurs in the text, compared byte by byte. The standard
+    /// `contains(_: StringProtocol)` goes through the string-processing library, whose first
+    /// call in a process costs a measurable share of a `toolhost run` (see NOTES.md).
+    public func containsBytes(_ needle: String) -> Bool {
+        let haystack = Array(utf8)
+        let pattern = Array(needle.utf8)
+        guard !pattern.isEmpty else { return true }
+        guard pattern.count <= haystack.count else { return false }
+        let first = pattern[0]
+        var index = 0
+        while index <= haystack.count - pattern.count {
+            if haystack[index] == first, haystack[index..<(index + pattern.count)].elementsEqual(pattern) { return true }
+            index += 1
+        }
+        return false
+    }
+}

@@ -56,7 +56,7 @@ public enum YAMLWriter {
             case .integer, .double: return scalar(value.description, plain: true)
             case .string(let text):
                 // Plain only when reading it back gives the same string.
-                return scalar(text, plain: YAMLScalarResolver.resolve(plain: text) == .string(text), literal: text.contains("\n"))
+                return scalar(text, plain: YAMLScalarResolver.resolve(plain: text) == .string(text), literal: text.utf8.contains(0x0A))
             case .array(let elements):
                 let style = elements.isEmpty ? YAML_FLOW_SEQUENCE_STYLE : YAML_BLOCK_SEQUENCE_STYLE
                 guard yaml_sequence_start_event_initialize(&event, nil, nil, 1, style) == 1, emit(&event) else { return false }

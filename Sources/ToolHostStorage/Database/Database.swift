@@ -34,12 +34,27 @@ public final class Database: Sendable {
 
     /// The one `Database` of this process for these settings.
     public static func shared(for settings: DatabaseSettings) -> Database {
-        let key = "\(settings.kind):\(settings.displayName):\(settings.user):\(settings.path)"
+        let key = "\(settings.kind.rawValue):\(settings.displayName):\(settings.user):\(settings.path)"
         return registry.withLock { databases in
             if let existing = databases[key] { return existing }
             let database = Database(settings: settings)
             databases[key] = database
             return database
+        }
+    }
+
+    /// Closes the idle connections of every shared database, for a process about to exit.
+    /// SQLite's last close checkpoints the write-ahead log and removes it; a process that
+    /// just exits leaves the log for the next one to read back in full before its first
+    /// query (the log grows to megabytes, and every `toolhost run` paid for it).
+    public static func closeAllShared() {
+        let databases = registry.withLock { Array($0.values) }
+        for database in databases {
+            let idle = database.state.withLock { state in
+                defer { state.idle.removeAll() }
+                return state.idle
+            }
+            _ = idle  // released here: each connection closes in its deinit
         }
     }
 

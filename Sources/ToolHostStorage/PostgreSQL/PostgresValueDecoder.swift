@@ -23,9 +23,9 @@ enum PostgresValueDecoder {
 
     /// numeric: exact as an integer when it is one that fits, else the nearest double.
     static func numeric(_ text: String) -> JSONValue {
-        if !text.contains("."), !text.contains("e"), !text.contains("E"), let integer = Int64(text) { return .integer(integer) }
+        if !text.utf8.contains(UInt8(ascii: ".")), !text.utf8.contains(UInt8(ascii: "e")), !text.utf8.contains(UInt8(ascii: "E")), let integer = Int64(text) { return .integer(integer) }
         if let double = Double(text), double.isFinite {
-            if double.rounded() == double, let integer = Int64(exactly: double), !text.contains("e") { return .integer(integer) }
+            if double.rounded() == double, let integer = Int64(exactly: double), !text.utf8.contains(UInt8(ascii: "e")) { return .integer(integer) }
             return .double(double)
         }
         return text == "NaN" ? .null : .string(text)

@@ -10,6 +10,19 @@ import Glibc
 /// the same query in a loop) is compiled once.
 public final class SQLiteConnection: DatabaseConnection, @unchecked Sendable {
     public let dialect = SQLDialect.sqlite
+    /// Page cache for ordinary work: bulk ingest builds its indexes in it.
+    static let pageCacheKiB = 262_144
+    /// Page cache while rows are streamed out (`forEachRow`).
+    static let streamingPageCacheKiB = 8192
+    /// Write-ahead log policy for many short processes. SQLite's default close checkpoints
+    /// the log into the database and deletes it (several fsyncs: a millisecond or more per
+    /// `toolhost run`), and a process that does not close leaves a log the next process must
+    /// read back in full before its first query (up to 4 MB). Instead: no checkpoint on close,
+    /// automatic checkpoints every `walCheckpointPages` pages (1 MB), and a truncating
+    /// checkpoint on close only when the log is larger than that (after a bulk ingest) — so
+    /// the log a process finds stays small, and syncing happens once per megabyte written.
+    static let walCheckpointPages = 256
+    static let walTruncateBytes = 1 << 20
     public let path: String
     private let handle: OpaquePointer
     private var statements: [String: SQLiteStatement] = [:]
@@ -36,6 +49,7 @@ public final class SQLiteConnection: DatabaseConnection, @unchecked Sendable {
             throw DatabaseError(.connection, "Cannot open the SQLite database \(path): \(message)")
         }
         handle = database
+        toolhost_sqlite_skip_checkpoint_on_close(database)
         sqlite3_busy_timeout(database, busyTimeoutMilliseconds)
         sqlite3_extended_result_codes(database, 1)
         sqlite3_progress_handler(database, 4096, { context in
@@ -43,7 +57,7 @@ public final class SQLiteConnection: DatabaseConnection, @unchecked Sendable {
             return Unmanaged<Deadline>.fromOpaque(context).takeUnretainedValue().hasPassed ? 1 : 0
         }, Unmanaged.passUnretained(deadline).toOpaque())
         do {
-            try executeScript("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -262144; PRAGMA temp_store = MEMORY;")
+            try executeScript("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -\(Self.pageCacheKiB); PRAGMA temp_store = MEMORY; PRAGMA wal_autocheckpoint = \(Self.walCheckpointPages);")
         } catch {
             statements.removeAll()
             sqlite3_close_v2(database)
@@ -53,6 +67,9 @@ public final class SQLiteConnection: DatabaseConnection, @unchecked Sendable {
 
     deinit {
         statements.removeAll()
+        if path != ":memory:", let size = FileIO.size(of: path + "-wal"), size > Self.walTruncateBytes {
+            try? executeScript("PRAGMA wal_checkpoint(TRUNCATE)")
+        }
         sqlite3_close_v2(handle)
     }
 
@@ -127,6 +144,10 @@ public final class SQLiteConnection: DatabaseConnection, @unchecked Sendable {
                            _ body: (JSONObject) throws(DatabaseError) -> Void) throws(DatabaseError) -> Int {
         let statement = try prepared(sql)
         try statement.bind(parameters)
+        // A streamed read passes over each page once: a small page cache keeps memory flat
+        // (the large one would fill with pages never read again).
+        try executeScript("PRAGMA cache_size = -\(Self.streamingPageCacheKiB)")
+        defer { try? executeScript("PRAGMA cache_size = -\(Self.pageCacheKiB)") }
         var count = 0
         try stepRows(statement, timeoutSeconds: defaultTimeoutSeconds) { (row) throws(DatabaseError) in
             try body(row.object)

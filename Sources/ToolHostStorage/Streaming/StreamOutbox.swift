@@ -111,7 +111,7 @@ public struct StreamOutbox: Sendable {
         ]
         do {
             try redis.command(arguments)
-        } catch .server(let message) where message.contains("equal or smaller") {
+        } catch .server(let message) where message.containsBytes("equal or smaller") {
             // Either a previous drain published this entry but could not record that (the
             // stream holds it under this very id: nothing to do), or the stream is ahead of this
             // database's outbox — a recreated database — where skipping would lose rows.

@@ -37,7 +37,7 @@ struct LiveTable {
         let type = columns.first { $0.name == column }?.type ?? ""
         if type.hasPrefix("json") { return value.isNull ? .null : .json(value) }
         // SQLite compares timestamps as text: only the one fixed-width spelling orders right.
-        if dialect == .sqlite, type.contains("timestamp") || type.contains("datetime"),
+        if dialect == .sqlite, type.containsBytes("timestamp") || type.containsBytes("datetime"),
            case .string(let text) = value, let timestamp = Timestamp(parsing: text) {
             return .text(timestamp.storageText)
         }

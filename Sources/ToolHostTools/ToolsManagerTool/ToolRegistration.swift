@@ -185,7 +185,7 @@ public struct ToolRegistration: Sendable {
 
     /// A code file name stays inside the tool's folder and never replaces its YAML.
     static func isPlainFileName(_ name: String, for id: String) -> Bool {
-        !name.isEmpty && !name.contains("/") && !name.hasPrefix(".") && name != "\(id).yaml"
+        !name.isEmpty && !name.utf8.contains(UInt8(ascii: "/")) && !name.hasPrefix(".") && name != "\(id).yaml"
     }
 
     static func isValidID(_ id: String) -> Bool {
