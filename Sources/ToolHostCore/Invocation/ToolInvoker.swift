@@ -105,10 +105,12 @@ public struct ToolInvoker: Sendable {
             case .success(let value)?: value
             default: ["stdout": .string(String(decoding: run.outcome.stdout, as: UTF8.self))]
             }
+            // A failed plugin's own words (its JSON `error`) say more than the host's summary.
             let envelope: JSONValue? = run.succeeded ? nil : run.envelope
             return InvocationRecord(
                 toolID: tool.id, agentID: agentID, input: input, output: output, success: run.succeeded, exitCode: run.exitCode,
-                errorCode: envelope?["error_code"]?.stringValue, error: envelope?["error"]?.stringValue, durationSeconds: duration)
+                errorCode: run.succeeded ? nil : output["error_code"]?.stringValue ?? envelope?["error_code"]?.stringValue,
+                error: run.succeeded ? nil : output["error"]?.stringValue ?? envelope?["error"]?.stringValue, durationSeconds: duration)
         }
     }
 

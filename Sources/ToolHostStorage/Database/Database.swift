@@ -18,7 +18,12 @@ public final class Database: Sendable {
     private struct State: ~Copyable {
         var idle: [PooledConnection] = []
         var migrated = false
+        var connectionFailure: DatabaseError?
     }
+
+    /// Why the last attempt to connect failed, if it did: lets a caller that must not wait
+    /// (the invocation recorder) give up at once instead of timing out a second time.
+    public var lastConnectionFailure: DatabaseError? { state.withLock { $0.connectionFailure } }
 
     /// A connection parked in the pool; only one borrower uses it at a time.
     private struct PooledConnection: @unchecked Sendable {
@@ -91,7 +96,14 @@ public final class Database: Sendable {
         while let pooled = state.withLock({ $0.idle.popLast() }) {
             if pooled.connection.isHealthy { return pooled.connection }
         }
-        let connection = try DatabaseConnector.connect(settings)
+        let connection: any DatabaseConnection
+        do {
+            connection = try DatabaseConnector.connect(settings)
+            state.withLock { $0.connectionFailure = nil }
+        } catch {
+            state.withLock { $0.connectionFailure = error }
+            throw error
+        }
         if !state.withLock({ $0.migrated }) {
             try Migrator.migrate(connection, migrations)
             state.withLock { $0.migrated = true }

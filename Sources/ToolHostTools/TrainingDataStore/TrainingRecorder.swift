@@ -10,6 +10,8 @@ public struct TrainingRecorder: InvocationRecorder {
 
     public init(config: HostConfig) { self.config = config }
 
+    static let connectTimeoutSeconds: Double = 3
+
     public func record(_ record: InvocationRecord) -> String? {
         var row: JSONObject = [
             "tool_name": .string(record.toolID),
@@ -23,8 +25,17 @@ public struct TrainingRecorder: InvocationRecorder {
         if let code = record.errorCode { row["error_code"] = .string(code) }
         if let error = record.error { row["error"] = .string(error) }
         let store = TrainingStore(config: config)
+        // The answer is out, but the caller still waits for the process to end: a database
+        // that could not be reached during the call is not tried again, and a first attempt
+        // waits at most a few seconds.
+        var settings = config.database
+        settings.connectTimeoutSeconds = min(settings.connectTimeoutSeconds, Self.connectTimeoutSeconds)
+        let database = Database.shared(for: settings)
+        if let failure = database.lastConnectionFailure {
+            return "this call was not recorded in the training data: \(failure.message)"
+        }
         do throws(ToolHostError) {
-            return try Database.shared(for: config.database).withConnection { (connection) throws(ToolHostError) -> String? in
+            return try database.withConnection { (connection) throws(ToolHostError) -> String? in
                 _ = try store.store([.object(row)], as: .toolExecutions, field: "", on: connection, tool: "training_data_store")
                 return store.publish(on: connection)
             }
