@@ -27,6 +27,12 @@ echo '{"operation": "store_log", "tool_id": "word_stats", "log_level": "info", "
 step "echo '{\"operation\": \"query_logs\", ...}' | toolhost run bulk_data_store"
 echo '{"operation": "query_logs", "filters": {"tool_id": "word_stats"}, "search": "finished", "limit": 3}' | $toolhost run bulk_data_store
 
+step "echo '{\"operation\": \"store_agent_task\", ...}' | toolhost run training_data_store   # training data"
+echo '{"operation": "store_agent_task", "task_id": "demo-1", "agent_id": "demo", "task_type": "count_words", "status": "completed"}' | $toolhost run training_data_store
+
+step "toolhost export tool_executions --since 1h --columns tool_name,success,duration_ms --format csv   # every run above was recorded"
+$toolhost export tool_executions --since 1h --columns tool_name,success,duration_ms --format csv
+
 step "toolhost db status"
 $toolhost db status
 

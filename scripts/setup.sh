@@ -16,9 +16,11 @@ command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
 command -v python3 >/dev/null 2>&1 || missing+=(python3)        # example plugins and test plugins
 python3 -c "import yaml" >/dev/null 2>&1 || missing+=(python3-yaml)   # tests compare YAML reading with PyYAML
 
-# The PostgreSQL server is needed by the tests only (scripts/test.sh starts a throwaway one).
-if [ "${TOOLHOST_SETUP_POSTGRES_SERVER:-0}" = 1 ] && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
-    missing+=(postgresql)
+# Servers the tests need only: scripts/test.sh starts a throwaway PostgreSQL, the stream tests
+# their own private redis-server.
+if [ "${TOOLHOST_SETUP_TEST_SERVERS:-0}" = 1 ]; then
+    ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+    command -v redis-server >/dev/null 2>&1 || [ -x /usr/bin/redis-server ] || missing+=(redis-server)
 fi
 
 if ((${#missing[@]})); then

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Sets up a fresh Debian machine if needed, starts a throwaway PostgreSQL server (unix socket
 # only, removed afterwards), then runs the whole test suite (Swift Testing) against it and the
-# embedded SQLite. Extra arguments go to `swift test`, e.g. scripts/test.sh --filter Storage
+# embedded SQLite. The stream tests start their own redis-server processes (installed here).
+# Extra arguments go to `swift test`, e.g. scripts/test.sh --filter Storage
 set -euo pipefail
 cd "$(dirname "$0")/.."
-TOOLHOST_SETUP_POSTGRES_SERVER=1 scripts/setup.sh
+TOOLHOST_SETUP_TEST_SERVERS=1 scripts/setup.sh
+export TOOLHOST_TEST_REDIS_SERVER="$(command -v redis-server || echo /usr/bin/redis-server)"
 
 swift build --build-tests
 
