@@ -87,7 +87,8 @@ struct DatabaseCommand: ParsableCommand {
             }
             Console.print("published \(report.published) row\(report.published == 1 ? "" : "s") to \(config.streaming.url)")
             if let problem = report.problem {
-                throw Console.fail(ToolHostError(.streamUnavailable, "\(report.pending) rows still wait in the outbox: \(problem)."))
+                let rows = report.pending == 1 ? "1 row still waits" : "\(report.pending) rows still wait"
+                throw Console.fail(ToolHostError(.streamUnavailable, "\(rows) in the outbox: \(problem)."))
             }
         }
     }

@@ -63,11 +63,10 @@ struct ExportCommand: ParsableCommand {
     func run() throws {
         do throws(ToolHostError) {
             let config = try global.loadConfig()
-            guard let type = TrainingDataType(name: dataType) else {
-                throw ToolHostError(.invalidInput, "Unknown data type '\(dataType)'; use one of \(TrainingDataType.names.joined(separator: ", ")).")
-            }
+            let type = try TrainingDataType.named(dataType)
             let request = TrainingExport.Request(
-                dataType: type.rawValue, format: format ?? Self.format(forPath: out), output: out == "-" ? "-" : FilePath.absolute(out),
+                dataType: type, format: try ExportFormat.named(format ?? Self.format(forPath: out)),
+                output: out == "-" ? "-" : FilePath.absolute(out),
                 since: since, until: until, filters: try ExportFilters.parse(filter, for: type),
                 columns: columns.map { $0.split(separator: ",").map { String($0).trimmingSpaces }.filter { !$0.isEmpty } },
                 limit: limit)

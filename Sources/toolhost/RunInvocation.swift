@@ -65,15 +65,24 @@ struct RunInvocation: Equatable {
 
     func execute() -> Never {
         var invoker: ToolInvoker
+        do {
+            invoker = try host.invoker()
+        } catch {
+            answer(error.answer, exitCode: error.exitCode)  // no configuration: nowhere to record
+        }
+        if invoker.config.training.recordInvocations { invoker.recorder = TrainingRecorder(config: invoker.config) }
         let definition: ToolDefinition
         let input: JSONObject
         do {
-            invoker = try host.invoker()
-            if invoker.config.training.recordInvocations { invoker.recorder = TrainingRecorder(config: invoker.config) }
             definition = try invoker.resolve(tool)
             input = try InvocationInput.parse(try readInput(), source: inputPath.map { $0 == "-" ? "stdin" : $0 } ?? "stdin")
         } catch {
-            answer(error.answer, exitCode: error.exitCode)
+            // An unknown tool or unreadable input is a call too (an agent asking for a tool
+            // that does not exist is worth knowing about): answered, then recorded.
+            Console.printJSON(error.answer, pretty: pretty)
+            Console.closeStandardOutput()
+            invoker.recordRejected(toolID: tool, error: error, options: ToolInvoker.Options(warn: { Console.warn($0) }))
+            Console.exit(error.exitCode)
         }
         // Plugin stderr goes to the terminal as it comes, except in the envelope, which carries it.
         let forwardStderr: (@Sendable (ArraySlice<UInt8>) -> Void)? = envelope ? nil : Console.writeToStandardError

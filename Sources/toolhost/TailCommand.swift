@@ -47,9 +47,7 @@ struct TailCommand: ParsableCommand {
         do throws(ToolHostError) {
             config = try global.loadConfig()
             for name in dataTypes {
-                guard let type = TrainingDataType(name: name) else {
-                    throw ToolHostError(.invalidInput, "Unknown data type '\(name)'; use one of \(TrainingDataType.names.joined(separator: ", ")).")
-                }
+                let type = try TrainingDataType.named(name)
                 if !types.contains(type) { types.append(type) }
             }
         } catch {
@@ -63,20 +61,25 @@ struct TailCommand: ParsableCommand {
         let keys = types.map(outbox.key(for:))
         var printed = 0
         var follower: StreamFollower?
+        var positions: [(key: String, lastID: String)]?  // kept across reconnects
         var outage: String?
         var idleSince = MonotonicClock.now()
         while count.map({ printed < $0 }) ?? true {
             do throws(RedisError) {
                 if follower == nil {
-                    // After an outage, go on from the start of what the streams keep would repeat
-                    // rows; resume from their current ends unless --from-start was asked and
-                    // nothing was printed yet.
-                    follower = try StreamFollower(redis: try outbox.connectRedis(), keys: keys, fromStart: fromStart && printed == 0)
+                    let redis = try outbox.connectRedis()
+                    follower = if let positions {
+                        StreamFollower(redis: redis, resumingFrom: positions)
+                    } else {
+                        try StreamFollower(redis: redis, keys: keys, fromStart: fromStart)
+                    }
+                    positions = follower?.positions
                     if outage != nil { Console.warn("reconnected to Redis") }
                     outage = nil
                 }
                 let wait = idleTimeout.map { max($0 - (MonotonicClock.now() - idleSince), 0.001) } ?? 0
-                let entries = try follower?.next(blockSeconds: wait, count: count.map { min($0 - printed, 500) } ?? 500) ?? []
+                let entries = try follower?.next(blockSeconds: wait, count: count.map { min($0 - printed, 100) } ?? 100) ?? []
+                positions = follower?.positions
                 for entry in entries {
                     Console.printJSON(entry.json)
                     printed += 1

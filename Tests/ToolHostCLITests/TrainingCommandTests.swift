@@ -44,6 +44,14 @@ struct TrainingCommandTests {
         #expect(rows[1]["success"] == false && rows[1]["exit_code"] == 3 && rows[1]["error"] == "boom")
         #expect(rows[1]["agent_id"] == .null)
         #expect(rows[2]["error_code"] == "invalid_input" && rows[2]["exit_code"] == 2)
+
+        // Calls refused before anything ran are calls too.
+        #expect(try run(["run", "no_such_tool"], "{}", database: database).status == 127)
+        #expect(try run(["run", "echo"], "not json", database: database).status == 2)
+        let refused = try executions(database).suffix(2)
+        #expect(refused.map { $0["tool_name"] } == ["no_such_tool", "echo"])
+        #expect(refused.map { $0["error_code"] } == ["unknown_tool", "invalid_json"])
+        #expect(refused.allSatisfy { $0["success"] == false })
     }
 
     @Test func recordingCanBeTurnedOffAndNeverFailsTheCall() throws {
@@ -121,6 +129,8 @@ struct TrainingCommandTests {
         let value = try run(["export", "tool_executions", "--filter", "exit_code=zero"], database: database)
         #expect(value.status == 2 && value.stderr.contains("exit_code is a whole number"))
         #expect(!fixture.directory.exists("missing"))
+        let empty = try run(["export", "events", "--columns", ","], database: database)
+        #expect(empty.status == 2 && empty.stderr.contains("columns is empty"))
     }
 
     @Test func tailFollowsTheStreamAndPublishCatchesUpAfterAnOutage() throws {
@@ -142,9 +152,9 @@ struct TrainingCommandTests {
         let offline = try run(["run", "training_data_store"], #"{"operation": "store_agent_event", "event_type": "three"}"#,
                               database: database, environment: env)
         #expect(offline.status == 0)
-        #expect(offline.stderr.contains("the live stream is unavailable") && offline.stderr.contains("1 row wait in the outbox"))
+        #expect(offline.stderr.contains("the live stream is unavailable") && offline.stderr.contains("1 row waits in the outbox"))
         let failing = try run(["db", "publish"], database: database, environment: env)
-        #expect(failing.status != 0 && failing.stderr.contains("1 rows still wait in the outbox"))
+        #expect(failing.status != 0 && failing.stderr.contains("1 row still waits in the outbox"))
         try redis.start()
         let published = try run(["db", "publish"], database: database, environment: env)
         #expect(published.status == 0, "\(published.stderr)")

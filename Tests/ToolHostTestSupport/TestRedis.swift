@@ -15,6 +15,8 @@ public final class TestRedis: @unchecked Sendable {
     }
 
     public var socketPath: String { directory.url("redis.sock") }
+    /// The server's pid (to SIGSTOP it, say); 0 while stopped.
+    public var processIdentifier: Int32 { process?.processIdentifier ?? 0 }
     public var url: String { "unix://\(socketPath)" }
 
     public init() throws {

@@ -47,6 +47,20 @@ struct TrainingExportTests {
     }
 
     @Test(arguments: Engine.allCases)
+    func csvKeepsJSONStringsApartFromTextAndNull(engine: Engine) throws {
+        let harness = try HandlerHarness(engine)
+        try harness.succeed("training_data_store", ["operation": "store_agent_task", "task_id": "t", "status": "done",
+                                                    "input": "x,y", "output": "null"])
+        let path = harness.directory.url("tasks.csv")
+        try harness.succeed("training_data_store", ["operation": "export_to_csv", "data_type": "tasks", "output_path": .string(path),
+                                                    "columns": ["task_id", "input", "output", "error"]])
+        // JSON text of the strings "x,y" and "null", each quoted as a CSV field; SQL NULL empty.
+        #expect(harness.directory.read("tasks.csv") == "task_id,input,output,error\r\n" + #"t,"""x,y""","""null""","# + "\r\n")
+        let empty = try harness.call("training_data_store", ["operation": "query", "data_type": "tasks", "columns": []])
+        #expect(empty["error_code"] == "invalid_input")
+    }
+
+    @Test(arguments: Engine.allCases)
     func aFailedExportLeavesTheExistingFileAlone(engine: Engine) throws {
         let harness = try HandlerHarness(engine)
         try harness.succeed("training_data_store", ["operation": "store_agent_event", "event_type": "x"])
@@ -72,17 +86,22 @@ struct TrainingExportTests {
         events.append(["event_type": "recent"])
         try harness.succeed("training_data_store", ["operation": "store_agent_events", "events": .array(events)])
         try harness.succeed("training_data_store", ["operation": "store_tool_execution", "tool_name": "t", "created_at": .string(old)])
+        // A task created long ago but updated today is still moving: kept.
+        try harness.succeed("training_data_store", ["operation": "store_agent_task", "task_id": "slow", "status": "running", "created_at": .string(old)])
+        try harness.succeed("training_data_store", ["operation": "store_agent_task", "task_id": "slow", "status": "still running"])
         let archive = harness.directory.url("archive")
         let answer = try harness.succeed("training_data_store", ["operation": "apply_retention", "retention_days": 30,
                                                                   "archive_dir": .string(archive), "batch_size": 3])
         #expect(answer["count"] == 8)
         #expect(answer["data"]?["archived"] == ["events": 7, "tasks": 0, "tool_executions": 1, "workflows": 0])
+        let tasks = try harness.succeed("training_data_store", ["operation": "query", "data_type": "tasks"])
+        #expect(tasks["data"]?[0]?["status"] == "still running")
         let day = String(Timestamp.now().iso8601.prefix(10))
         let lines = try #require(harness.directory.read("archive/training_events-\(day).jsonl")).split(separator: "\n")
         #expect(lines.compactMap { try? JSONParser.parse(String($0)) }.compactMap { $0["payload"]?["n"]?.integerValue } == Array(0..<7))
         #expect(harness.directory.exists("archive/training_tool_executions-\(day).jsonl"))
         let left = try harness.succeed("training_data_store", ["operation": "query", "data_type": "events"])
-        #expect(left["data"]?.arrayValue?.map { $0["event_type"] } == ["recent"])
+        #expect(left["data"]?.arrayValue?.map { $0["event_type"] } == ["task_status", "task_status", "recent"])
     }
 
     @Test(arguments: Engine.allCases)

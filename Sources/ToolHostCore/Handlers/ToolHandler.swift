@@ -18,14 +18,17 @@ public struct HandlerContext: Sendable {
     public let handlers: HandlerRegistry
     /// Tells the caller something worth knowing that does not fail the call (stderr in the CLI).
     public let warn: @Sendable (String) -> Void
+    /// Work to do once the answer is delivered (its warnings go to `warn`).
+    public let afterAnswer: AfterAnswer
 
     public init(tool: ToolDefinition, config: HostConfig, tools: ToolsManager, handlers: HandlerRegistry,
-                warn: @escaping @Sendable (String) -> Void = { _ in }) {
+                warn: @escaping @Sendable (String) -> Void = { _ in }, afterAnswer: AfterAnswer = AfterAnswer()) {
         self.tool = tool
         self.config = config
         self.tools = tools
         self.handlers = handlers
         self.warn = warn
+        self.afterAnswer = afterAnswer
     }
 }
 

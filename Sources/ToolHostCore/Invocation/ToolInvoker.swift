@@ -69,9 +69,11 @@ public struct ToolInvoker: Sendable {
     /// and a slow or unavailable store costs it a warning, never the answer.
     public func invoke(_ tool: ToolDefinition, input: JSONObject, options: Options = Options(), deliver: (Result) -> Void) {
         let started = MonotonicClock.now()
-        let result = dispatch(tool, input: input, options: options)
+        let afterAnswer = AfterAnswer()
+        let result = dispatch(tool, input: input, options: options, afterAnswer: afterAnswer)
         let duration = MonotonicClock.now() - started
         deliver(result)
+        for warning in afterAnswer.run() { options.warn(warning) }
         if let recorder {
             let record = Self.record(of: result, tool: tool, input: input, agentID: hostEnvironment["TOOLHOST_AGENT_ID"],
                                      duration: duration)
@@ -79,13 +81,23 @@ public struct ToolInvoker: Sendable {
         }
     }
 
-    private func dispatch(_ tool: ToolDefinition, input: JSONObject, options: Options) -> Result {
+    /// Records a call refused before it could run (unknown tool, unreadable input); the
+    /// caller has already answered it.
+    public func recordRejected(toolID: String, error: ToolHostError, options: Options) {
+        guard let recorder else { return }
+        let record = InvocationRecord(toolID: toolID, agentID: hostEnvironment["TOOLHOST_AGENT_ID"], input: [:], output: error.answer,
+                                      success: false, exitCode: error.exitCode, errorCode: error.code.rawValue, error: error.message,
+                                      durationSeconds: 0)
+        if let warning = recorder.record(record) { options.warn(warning) }
+    }
+
+    private func dispatch(_ tool: ToolDefinition, input: JSONObject, options: Options, afterAnswer: AfterAnswer) -> Result {
         let validation = SchemaValidator.validate(.object(input), against: tool.inputSchema)
         guard validation.isValid else { return .failure(.invalidInput(validation.violations, tool: tool.id)) }
         let validated = validation.value.objectValue ?? input
         switch tool.runner {
         case .handler(let name):
-            return runHandler(name, tool: tool, input: validated, options: options)
+            return runHandler(name, tool: tool, input: validated, options: options, afterAnswer: afterAnswer)
         case .plugin:
             return runPlugin(tool, input: validated, options: options)
         case .unsupported(let reason):
@@ -114,11 +126,12 @@ public struct ToolInvoker: Sendable {
         }
     }
 
-    private func runHandler(_ name: String, tool: ToolDefinition, input: JSONObject, options: Options) -> Result {
+    private func runHandler(_ name: String, tool: ToolDefinition, input: JSONObject, options: Options, afterAnswer: AfterAnswer) -> Result {
         guard let handler = handlers.handler(named: name) else {
             return .failure(ToolHostError(.unknownHandler, "Tool '\(tool.id)' names the handler '\(name)', which this ToolHost does not have."))
         }
-        let context = HandlerContext(tool: tool, config: config, tools: tools, handlers: handlers, warn: options.warn)
+        let context = HandlerContext(tool: tool, config: config, tools: tools, handlers: handlers, warn: options.warn,
+                                     afterAnswer: afterAnswer)
         do {
             let answer = try handler.handle(input, context: context)
             return .answer(answer, exitCode: answer["success"]?.boolValue == false ? 1 : 0)

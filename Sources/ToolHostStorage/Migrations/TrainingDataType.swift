@@ -1,3 +1,5 @@
+import ToolHostCore
+
 /// The kinds of training data, by the names callers use (`data_type`).
 public enum TrainingDataType: String, CaseIterable, Sendable {
     case events
@@ -18,6 +20,15 @@ public enum TrainingDataType: String, CaseIterable, Sendable {
     }
 
     public static var names: [String] { allCases.map(\.rawValue) }
+
+    /// The type called `name`, or an invalid_input error listing the valid names.
+    public static func named(_ name: String) throws(ToolHostError) -> TrainingDataType {
+        guard let type = TrainingDataType(name: name) else {
+            throw ToolHostError(.invalidInput, "Unknown data type '\(name)'; use one of \(names.joined(separator: ", ")).",
+                                details: ["data_types": .array(names.map { .string($0) })])
+        }
+        return type
+    }
 
     public var table: TableName {
         switch self {

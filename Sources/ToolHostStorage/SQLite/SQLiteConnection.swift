@@ -19,10 +19,11 @@ public final class SQLiteConnection: DatabaseConnection, @unchecked Sendable {
     /// `toolhost run`), and a process that does not close leaves a log the next process must
     /// read back in full before its first query (up to 4 MB). Instead: no checkpoint on close,
     /// automatic checkpoints every `walCheckpointPages` pages (1 MB), and a truncating
-    /// checkpoint on close only when the log is larger than that (after a bulk ingest) — so
-    /// the log a process finds stays small, and syncing happens once per megabyte written.
+    /// checkpoint on close only when the log is well past that (after a bulk ingest) — so the
+    /// log a process finds stays small, and syncing happens once per megabyte written. The
+    /// closing checkpoint never waits: with a reader in the way (a long export) it is skipped.
     static let walCheckpointPages = 256
-    static let walTruncateBytes = 1 << 20
+    static let walTruncateBytes = 4 << 20
     public let path: String
     private let handle: OpaquePointer
     private var statements: [String: SQLiteStatement] = [:]
@@ -68,6 +69,7 @@ public final class SQLiteConnection: DatabaseConnection, @unchecked Sendable {
     deinit {
         statements.removeAll()
         if path != ":memory:", let size = FileIO.size(of: path + "-wal"), size > Self.walTruncateBytes {
+            sqlite3_busy_timeout(handle, 0)
             try? executeScript("PRAGMA wal_checkpoint(TRUNCATE)")
         }
         sqlite3_close_v2(handle)

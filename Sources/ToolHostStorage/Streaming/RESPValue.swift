@@ -24,6 +24,10 @@ public enum RESPValue: Sendable, Equatable {
 struct RESPParser {
     private(set) var buffer: [UInt8] = []
     private var start = 0
+    /// The buffer size the last incomplete reply needs at least (a bulk string's announced
+    /// end): no reparse before that many bytes are in, so a large reply arriving in many reads
+    /// is not rescanned from its start on each one.
+    private var needed = 0
 
     mutating func append(_ bytes: ArraySlice<UInt8>) {
         if start > 0, start == buffer.count {
@@ -35,8 +39,10 @@ struct RESPParser {
 
     /// The next complete reply, or nil if more bytes are needed. Throws on malformed input.
     mutating func next() throws(RedisError) -> RESPValue? {
+        guard buffer.count >= needed else { return nil }
         var index = start
         guard let value = try parse(at: &index) else { return nil }
+        needed = 0
         start = index
         if start > 65536 {
             buffer.removeSubrange(0..<start)
@@ -45,7 +51,7 @@ struct RESPParser {
         return value
     }
 
-    private func parse(at index: inout Int) throws(RedisError) -> RESPValue? {
+    private mutating func parse(at index: inout Int) throws(RedisError) -> RESPValue? {
         guard index < buffer.count else { return nil }
         let kind = buffer[index]
         guard let lineEnd = lineEnd(from: index + 1) else { return nil }
@@ -68,7 +74,10 @@ struct RESPParser {
                 index = next
                 return .bulk(nil)
             }
-            guard next + length + 2 <= buffer.count else { return nil }
+            guard next + length + 2 <= buffer.count else {
+                needed = next + length + 2
+                return nil
+            }
             let bytes = Array(buffer[next..<(next + length)])
             index = next + length + 2
             return .bulk(bytes)

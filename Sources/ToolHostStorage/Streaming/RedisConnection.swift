@@ -12,6 +12,8 @@ public final class RedisConnection: @unchecked Sendable {
         /// A unix socket path instead of host and port.
         public var socketPath: String?
         public var database = 0
+        /// An ACL user (Redis 6+); nil authenticates as `default`.
+        public var user: String?
         public var password: String?
 
         /// Reads `redis://[:password@]host[:port][/db]` or `unix:///path/to.sock[?db=N]`.
@@ -33,7 +35,13 @@ public final class RedisConnection: @unchecked Sendable {
             var rest = Substring(url.dropFirst("redis://".count))
             if let at = rest.lastIndex(of: "@") {
                 let credentials = rest[..<at]
-                password = credentials.split(separator: ":", maxSplits: 1).last.map(String.init)
+                if let colon = credentials.firstIndex(of: ":") {
+                    user = String(credentials[..<colon])
+                    password = String(credentials[credentials.index(after: colon)...])
+                } else {
+                    password = String(credentials)  // redis://secret@host: a password alone
+                }
+                if user?.isEmpty == true { user = nil }
                 if password?.isEmpty == true { password = nil }
                 rest = rest[rest.index(after: at)...]
             }
@@ -60,12 +68,18 @@ public final class RedisConnection: @unchecked Sendable {
     private var parser = RESPParser()
     public let endpoint: Endpoint
 
-    /// Connects, authenticates and selects the database, within `timeoutSeconds`.
-    public init(endpoint: Endpoint, timeoutSeconds: Double = 1) throws(RedisError) {
+    /// Connects, authenticates and selects the database, within `timeoutSeconds`. A write
+    /// that cannot proceed for `commandTimeoutSeconds` (a stalled server) fails rather than
+    /// blocking.
+    public init(endpoint: Endpoint, timeoutSeconds: Double = 1, commandTimeoutSeconds: Double = 5) throws(RedisError) {
         self.endpoint = endpoint
         descriptor = try Self.connect(endpoint, timeoutSeconds: timeoutSeconds)
+        var sendTimeout = timeval(tv_sec: Int(commandTimeoutSeconds), tv_usec: Int((commandTimeoutSeconds.truncatingRemainder(dividingBy: 1)) * 1_000_000))
+        setsockopt(descriptor, SOL_SOCKET, SO_SNDTIMEO, &sendTimeout, socklen_t(MemoryLayout<timeval>.size))
         do {
-            if let password = endpoint.password { _ = try command(["AUTH", password], timeoutSeconds: timeoutSeconds) }
+            if let password = endpoint.password {
+                _ = try command(endpoint.user.map { ["AUTH", $0, password] } ?? ["AUTH", password], timeoutSeconds: timeoutSeconds)
+            }
             if endpoint.database != 0 { _ = try command(["SELECT", String(endpoint.database)], timeoutSeconds: timeoutSeconds) }
         } catch {
             close(descriptor)
@@ -96,7 +110,8 @@ public final class RedisConnection: @unchecked Sendable {
         while offset < bytes.count {
             let written = bytes.withUnsafeBytes { Glibc.send(descriptor, $0.baseAddress! + offset, $0.count - offset, Int32(MSG_NOSIGNAL)) }
             if written < 0 {
-                if errno == EINTR || errno == EAGAIN { continue }
+                if errno == EINTR { continue }
+                if errno == EAGAIN || errno == EWOULDBLOCK { throw .unavailable("Redis at \(endpoint.displayName) is not accepting data (stalled?)") }
                 throw .unavailable("Redis at \(endpoint.displayName): write failed: \(String(cString: strerror(errno)))")
             }
             offset += written

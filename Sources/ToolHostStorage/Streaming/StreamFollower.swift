@@ -19,7 +19,9 @@ public struct StreamFollower {
     }
 
     private let redis: RedisConnection
-    private var positions: [(key: String, lastID: String)]
+    /// Per stream, the last id seen: hand them to a new follower after a reconnect, so that
+    /// nothing published in between is skipped.
+    public private(set) var positions: [(key: String, lastID: String)]
 
     /// Starts after the streams' current ends, or at their beginning with `fromStart`.
     public init(redis: RedisConnection, keys: [String], fromStart: Bool) throws(RedisError) {
@@ -34,8 +36,14 @@ public struct StreamFollower {
         }
     }
 
+    /// Goes on from `positions` (a previous follower's).
+    public init(redis: RedisConnection, resumingFrom positions: [(key: String, lastID: String)]) {
+        self.redis = redis
+        self.positions = positions
+    }
+
     /// The next entries, waiting up to `blockSeconds` (0: for ever); empty when none came.
-    public mutating func next(blockSeconds: Double, count: Int = 500) throws(RedisError) -> [Entry] {
+    public mutating func next(blockSeconds: Double, count: Int = 100) throws(RedisError) -> [Entry] {
         let block = blockSeconds > 0 ? max(Int(blockSeconds * 1000), 1) : 0
         let arguments = ["XREAD", "COUNT", String(count), "BLOCK", String(block), "STREAMS"] + positions.map(\.key) + positions.map(\.lastID)
         // The socket waits a little longer than Redis blocks, or for ever when Redis does.

@@ -1,11 +1,12 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Synchronization
 import ToolHostCore
 
 /// Writes an export: buffered, to a temporary file beside the target that is renamed into
-/// place only when complete (a crash never leaves half a file under the final name), or
-/// straight to stdout for `-`.
+/// place only when complete and synced (a crash or an interrupt never leaves half a file under
+/// the final name), or straight to stdout for `-`.
 final class ExportWriter {
     let path: String
     private let temporaryPath: String?
@@ -19,14 +20,18 @@ final class ExportWriter {
             descriptor = STDOUT_FILENO
             temporaryPath = nil
         } else {
+            // Found now, not at the rename after the whole export.
+            if FileIO.isDirectory(path) {
+                throw ToolHostError(.ioError, "Cannot write the export to \(path): it is a folder; name a file.", details: ["path": .string(path)])
+            }
             let temporary = "\(path).partial-\(getpid())"
             let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
             guard fd >= 0 else {
-                throw ToolHostError(.ioError, "Cannot write the export to \(path): \(String(cString: strerror(errno)).lowercased()).",
-                                    details: ["path": .string(path)])
+                throw ToolHostError(.ioError, "Cannot write the export to \(path): \(Self.reason()).", details: ["path": .string(path)])
             }
             descriptor = fd
             temporaryPath = temporary
+            PartialFiles.track(temporary)
         }
         buffer.reserveCapacity(1 << 18)
     }
@@ -35,8 +40,6 @@ final class ExportWriter {
         buffer.append(contentsOf: bytes)
         if buffer.count >= 1 << 18 { try flush() }
     }
-
-    func write(_ text: String) throws(ToolHostError) { try write(text.utf8) }
 
     /// Lets `encode` append straight into the buffer.
     func write(_ encode: (inout [UInt8]) -> Void) throws(ToolHostError) {
@@ -50,7 +53,7 @@ final class ExportWriter {
             let written = buffer.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress! + offset, $0.count - offset) }
             if written < 0 {
                 if errno == EINTR { continue }
-                throw ToolHostError(.ioError, "Writing the export to \(path) failed: \(String(cString: strerror(errno)).lowercased()).")
+                throw ToolHostError(.ioError, "Writing the export to \(path) failed: \(Self.reason()).")
             }
             offset += written
         }
@@ -58,17 +61,24 @@ final class ExportWriter {
         buffer.removeAll(keepingCapacity: true)
     }
 
-    /// Flushes, syncs and renames the file into place.
+    /// Flushes, syncs and renames the file into place; any failure on the way keeps the
+    /// final name untouched.
     func finish() throws(ToolHostError) {
         try flush()
         guard let temporaryPath else { return }
-        fsync(descriptor)
-        close(descriptor)
+        guard fsync(descriptor) == 0 else {
+            throw ToolHostError(.ioError, "Cannot sync the export to disk at \(path): \(Self.reason()).")
+        }
+        guard close(descriptor) == 0 else {
+            throw ToolHostError(.ioError, "Cannot finish the export at \(path): \(Self.reason()).")
+        }
         guard rename(temporaryPath, path) == 0 else {
-            let reason = String(cString: strerror(errno)).lowercased()
+            let reason = Self.reason()
             unlink(temporaryPath)
+            PartialFiles.untrack(temporaryPath)
             throw ToolHostError(.ioError, "Cannot move the export into place at \(path): \(reason).")
         }
+        PartialFiles.untrack(temporaryPath)
     }
 
     /// Removes the partial file after a failure.
@@ -76,41 +86,41 @@ final class ExportWriter {
         guard let temporaryPath else { return }
         close(descriptor)
         unlink(temporaryPath)
+        PartialFiles.untrack(temporaryPath)
     }
+
+    private static func reason() -> String { String(cString: strerror(errno)).lowercased() }
 }
 
-/// Row encodings of an export.
-enum ExportFormat: String, CaseIterable {
-    case jsonl, csv
+/// Temporary export files of this process, removed if it is interrupted (Ctrl-C, SIGTERM)
+/// before they are complete.
+enum PartialFiles {
+    private static let paths = Mutex<[String]>([])
+    private static let installed = Mutex(false)
 
-    func header(_ columns: [String]) -> [UInt8] {
-        switch self {
-        case .jsonl: []
-        case .csv: Array((columns.map(Self.csvField).joined(separator: ",") + "\r\n").utf8)
-        }
+    static func track(_ path: String) {
+        paths.withLock { $0.append(path) }
+        installHandlers()
     }
 
-    func encode(_ row: JSONObject, columns: [String], into bytes: inout [UInt8]) {
-        switch self {
-        case .jsonl:
-            JSONWriter.append(.object(row), to: &bytes)
-            bytes.append(0x0A)
-        case .csv:
-            let fields = columns.map { column -> String in
-                switch row[column] ?? .null {
-                case .null: ""
-                case .string(let text): Self.csvField(text)
-                case .bool(let flag): flag ? "true" : "false"
-                case let value: Self.csvField(value.description)  // numbers; JSON columns as JSON text
-                }
+    static func untrack(_ path: String) {
+        paths.withLock { $0.removeAll { $0 == path } }
+    }
+
+    private static func installHandlers() {
+        let first = installed.withLock { installed in
+            defer { installed = true }
+            return !installed
+        }
+        guard first else { return }
+        for signalNumber in [SIGINT, SIGTERM, SIGHUP] {
+            signal(signalNumber) { received in
+                // Not strictly async-signal-safe (the lock), but the process is ending anyway
+                // and the lock is only ever held for an append.
+                for path in PartialFiles.paths.withLock({ $0 }) { unlink(path) }
+                signal(received, SIG_DFL)
+                raise(received)
             }
-            bytes.append(contentsOf: (fields.joined(separator: ",") + "\r\n").utf8)
         }
-    }
-
-    /// RFC 4180: a field with a comma, a quote or a line break is quoted, quotes doubled.
-    static func csvField(_ text: String) -> String {
-        guard text.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) else { return text }
-        return "\"" + text.replacing("\"", with: "\"\"") + "\""
     }
 }

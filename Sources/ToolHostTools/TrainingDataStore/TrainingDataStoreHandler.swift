@@ -33,13 +33,14 @@ struct TrainingDataStoreHandler: OperationHandler {
         { input, context throws(ToolHostError) in
             let records = try field.map { name throws(ToolHostError) in try input.array(name) } ?? [.object(input.fields)]
             let store = TrainingStore(config: context.config)
-            let (stored, warning) = try context.withConnection { (connection) throws(ToolHostError) in
-                let stored = try store.store(records, as: type, field: field ?? "", on: connection, tool: context.tool.id)
-                return (stored, store.publish(on: connection))
+            let stored = try context.withConnection { (connection) throws(ToolHostError) in
+                try store.store(records, as: type, field: field ?? "", on: connection, tool: context.tool.id)
             }
-            if let warning { context.warn(warning) }
+            store.publishAfterAnswer(context)
             var answer: JSONObject = ["success": true, "count": .int(stored.count)]
-            if let rows = stored.rows {
+            // Ids for single records and for upserts (with what each did); a batch of plain
+            // records answers with its count, whichever path stored it.
+            if let rows = stored.rows, field == nil || TrainingRecords.upsertKey(type) != nil {
                 if field == nil, let action = rows.first?.objectValue?["action"] { answer["action"] = action }
                 answer["data"] = .array(rows)
             }

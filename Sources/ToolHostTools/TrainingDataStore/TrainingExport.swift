@@ -9,8 +9,8 @@ public struct TrainingExport: Sendable {
     public init(config: HostConfig) { self.config = config }
 
     public struct Request: Sendable {
-        public var dataType: String
-        public var format: String
+        public var dataType: TrainingDataType
+        public var format: ExportFormat
         /// A file path, or `-` for stdout.
         public var output: String
         public var since: String?
@@ -20,7 +20,7 @@ public struct TrainingExport: Sendable {
         public var columns: [String]?
         public var limit: Int?
 
-        public init(dataType: String, format: String, output: String, since: String? = nil, until: String? = nil,
+        public init(dataType: TrainingDataType, format: ExportFormat, output: String, since: String? = nil, until: String? = nil,
                     filters: [(column: String, value: JSONValue)] = [], columns: [String]? = nil, limit: Int? = nil) {
             self.dataType = dataType
             self.format = format
@@ -49,14 +49,13 @@ public struct TrainingExport: Sendable {
     /// far and, when `countFirst`, the total.
     public func run(_ request: Request, countFirst: Bool = false,
                     progress: ((_ rows: Int, _ total: Int?) -> Void)? = nil) throws(ToolHostError) -> Summary {
-        var selection = TrainingSelection(type: try TrainingSelection.dataType(request.dataType))
+        var selection = TrainingSelection(type: request.dataType)
         selection.filters = request.filters
         selection.since = try Self.time(request.since, name: "since")
         selection.until = try Self.time(request.until, name: "until")
         selection.columns = request.columns
         selection.limit = request.limit
-        return try run(selection, format: try Self.format(request.format), output: request.output, countFirst: countFirst,
-                       progress: progress)
+        return try run(selection, format: request.format, output: request.output, countFirst: countFirst, progress: progress)
     }
 
     /// Exports `selection` oldest first (training data reads in the order it happened).
@@ -66,6 +65,7 @@ public struct TrainingExport: Sendable {
         selection.newestFirst = false
         try selection.check()
         let columns = selection.columns ?? selection.type.columns
+        let jsonColumns = selection.type.jsonColumns
         let writer = try ExportWriter(path: output)
         let started = MonotonicClock.now()
         do throws(ToolHostError) {
@@ -78,20 +78,21 @@ public struct TrainingExport: Sendable {
                 }
                 try writer.write(format.header(columns))
                 var written = 0
-                var failure: ToolHostError?
-                try withDatabaseErrors { () throws(DatabaseError) in
+                var writeFailure: ToolHostError?
+                do throws(DatabaseError) {
                     try connection.forEachRow(query.sql, query.values) { (row: JSONObject) throws(DatabaseError) in
-                        guard failure == nil else { return }
                         do throws(ToolHostError) {
-                            try writer.write { format.encode(row, columns: columns, into: &$0) }
+                            try writer.write { format.encode(row, columns: columns, jsonColumns: jsonColumns, into: &$0) }
                         } catch {
-                            failure = error
+                            writeFailure = error
+                            throw DatabaseError(.statement, "The export could not be written")  // stops reading
                         }
                         written += 1
                         if written & 0x3FFF == 0 { progress?(written, total) }
                     }
+                } catch {
+                    throw writeFailure ?? error.toolHostError
                 }
-                if let failure { throw failure }
                 progress?(written, total)
                 return written
             }
@@ -101,13 +102,6 @@ public struct TrainingExport: Sendable {
             writer.abandon()
             throw error
         }
-    }
-
-    static func format(_ name: String) throws(ToolHostError) -> ExportFormat {
-        guard let format = ExportFormat(rawValue: name.lowercased()) else {
-            throw ToolHostError(.invalidInput, "Unknown export format '\(name)'; use jsonl or csv.")
-        }
-        return format
     }
 
     /// `2024-01-31`, ISO-8601, or `7d` / `12h` / `30m` / `2w` before now.

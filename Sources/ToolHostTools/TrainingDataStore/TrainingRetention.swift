@@ -16,7 +16,7 @@ struct TrainingRetention {
         guard days > 0 else {
             throw input.invalid("retention_days", "is needed: retention is off (training.retention_days is 0); give the age in days")
         }
-        let types = try input.optionalString("data_type").map { name throws(ToolHostError) in [try TrainingSelection.dataType(name)] }
+        let types = try input.optionalString("data_type").map { name throws(ToolHostError) in [try TrainingDataType.named(name)] }
             ?? TrainingDataType.allCases
         let directory = try input.optionalString("archive_dir").map { FilePath.absolute($0) } ?? config.training.archiveDirectory
         let batchSize = min(max(try input.optionalInt("batch_size") ?? 1000, 1), 10_000)
@@ -55,8 +55,11 @@ struct TrainingRetention {
         do throws(DatabaseError) {
             return try connection.transaction { () throws(DatabaseError) -> Int in
                 var builder = SQLStatementBuilder(dialect: connection.dialect)
-                let lock = connection.dialect == .postgres ? " FOR UPDATE" : ""
-                let select = "SELECT * FROM \(builder.table(type.table)) WHERE created_at < \(builder.bind(builder.timestampValue(cutoff))) ORDER BY id LIMIT \(builder.bind(.integer(Int64(limit))))\(lock)"
+                // Another retention run holds some rows: take the others rather than wait.
+                let lock = connection.dialect == .postgres ? " FOR UPDATE SKIP LOCKED" : ""
+                // A task or workflow counts from its last update: one still moving is kept.
+                let age = type.columns.contains("updated_at") ? "COALESCE(updated_at, created_at)" : "created_at"
+                let select = "SELECT * FROM \(builder.table(type.table)) WHERE \(age) < \(builder.bind(builder.timestampValue(cutoff))) ORDER BY id LIMIT \(builder.bind(.integer(Int64(limit))))\(lock)"
                 let rows = try connection.run(select, builder.values).rows
                 guard !rows.isEmpty else { return 0 }
                 do throws(ToolHostError) {
@@ -74,11 +77,22 @@ struct TrainingRetention {
         }
     }
 
-    /// Appends rows as JSON lines and syncs the file before returning.
+    /// Appends rows as JSON lines and syncs the file before returning. A failed append is cut
+    /// off again, so the archive never holds half a line for the next batch to continue.
     private func append(_ rows: [JSONObject], to file: String) throws(ToolHostError) {
         let fd = open(file, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw ToolHostError(.ioError, "Cannot open the archive \(file): \(String(cString: strerror(errno)).lowercased()).") }
         defer { close(fd) }
+        let originalSize = lseek(fd, 0, SEEK_END)
+        do throws(ToolHostError) {
+            try writeLines(rows, to: fd, file: file)
+        } catch {
+            if originalSize >= 0 { ftruncate(fd, originalSize) }
+            throw error
+        }
+    }
+
+    private func writeLines(_ rows: [JSONObject], to fd: Int32, file: String) throws(ToolHostError) {
         var bytes: [UInt8] = []
         for row in rows {
             bytes += JSONWriter.bytes(.object(row))

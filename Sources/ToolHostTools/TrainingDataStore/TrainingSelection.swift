@@ -21,7 +21,7 @@ struct TrainingSelection {
     /// `payload_filters`, `order`, `limit`, `offset`, `columns`).
     static func read(_ input: OperationInput, defaultLimit: Int?) throws(ToolHostError) -> TrainingSelection {
         let name = try input.string("data_type")
-        var selection = TrainingSelection(type: try dataType(name, input: input))
+        var selection = TrainingSelection(type: try TrainingDataType.named(name))
         selection.filters = (try input.optionalObject("filters") ?? [:]).map { ($0.key, $0.value) }
         // `start_date` / `end_date` are the export operations' names for the same range.
         let since = try input.optionalTimestamp("since")
@@ -52,17 +52,12 @@ struct TrainingSelection {
         return selection
     }
 
-    static func dataType(_ name: String, input: OperationInput? = nil) throws(ToolHostError) -> TrainingDataType {
-        guard let type = TrainingDataType(name: name) else {
-            throw ToolHostError(.invalidInput, "Unknown data type '\(name)'; use one of \(TrainingDataType.names.joined(separator: ", ")).",
-                                details: ["data_types": .array(TrainingDataType.names.map { .string($0) })])
-        }
-        return type
-    }
-
     /// Every filter and output column must be a column of the type.
     func check() throws(ToolHostError) {
         let known = type.columns
+        if let columns, columns.isEmpty {
+            throw ToolHostError(.invalidInput, "columns is empty; name at least one of \(known.joined(separator: ", ")), or leave it out for all.")
+        }
         let named = filters.map(\.column) + (columns ?? [])
         let unknown = named.filter { !known.contains($0) }
         guard unknown.isEmpty else {

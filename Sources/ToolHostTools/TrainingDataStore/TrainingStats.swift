@@ -6,7 +6,7 @@ import ToolHostStorage
 /// export or retain asks first.
 enum TrainingStats {
     static func run(_ input: OperationInput, _ context: HandlerContext) throws(ToolHostError) -> JSONValue {
-        let types = try input.optionalString("data_type").map { name throws(ToolHostError) in [try TrainingSelection.dataType(name)] }
+        let types = try input.optionalString("data_type").map { name throws(ToolHostError) in [try TrainingDataType.named(name)] }
             ?? TrainingDataType.allCases
         let days = min(max(try input.optionalInt("days") ?? 30, 1), 3660)
         let topAgents = min(max(try input.optionalInt("limit") ?? 20, 1), 1000)

@@ -73,12 +73,28 @@ struct TrainingStore {
         return stored
     }
 
-    /// Publishes what waits in the outbox; returns a warning when the stream is unavailable.
+    /// Publishes what waits in the outbox, within a budget (a call's process should not be
+    /// kept by a backlog: `toolhost db publish` sends the rest); returns a warning when the
+    /// stream is unavailable.
     func publish(on connection: any DatabaseConnection) -> String? {
         guard outbox.settings.isEnabled else { return nil }
-        let report = outbox.drain(on: connection)
+        let report = outbox.drain(on: connection, maxRows: 5000, budgetSeconds: 2)
         guard let problem = report.problem else { return nil }
-        return "the live stream is unavailable (\(problem)); \(report.pending) row\(report.pending == 1 ? "" : "s") wait in the outbox and will be sent later"
+        let rows = report.pending == 1 ? "1 row waits" : "\(report.pending) rows wait"
+        return "the live stream is unavailable (\(problem)); \(rows) in the outbox and will be sent later"
+    }
+
+    /// Publishes after the answer is delivered, on a connection of its own.
+    func publishAfterAnswer(_ context: HandlerContext) {
+        guard outbox.settings.isEnabled else { return }
+        let database = context.database
+        context.afterAnswer.add {
+            do throws(ToolHostError) {
+                return try database.withConnection { connection in publish(on: connection) }
+            } catch {
+                return "the live stream is unavailable (\(error.message))"
+            }
+        }
     }
 
     private func bulk(_ records: [JSONValue], spec: RecordSpec, field: String, on connection: any DatabaseConnection,
