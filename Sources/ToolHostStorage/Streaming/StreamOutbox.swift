@@ -1,3 +1,4 @@
+import Synchronization
 import ToolHostCore
 
 /// Publishes stored training rows to Redis Streams without ever losing one.
@@ -18,6 +19,15 @@ public struct StreamOutbox: Sendable {
     public let settings: StreamingSettings
 
     public init(settings: StreamingSettings) { self.settings = settings }
+
+    /// When a drain of this process last found Redis unavailable: a second drain moments
+    /// later (the invocation recorder's, after the handler's) would only wait and warn again.
+    private static let lastUnavailable = Mutex<Double?>(nil)
+
+    /// Whether a drain of this process found Redis unavailable in the last few seconds.
+    public static var failedRecently: Bool {
+        lastUnavailable.withLock { $0.map { MonotonicClock.now() - $0 < 5 } ?? false }
+    }
 
     /// Serialises PostgreSQL writers' outbox inserts until their commit.
     static let writerLock = 7_263_831
@@ -107,6 +117,7 @@ public struct StreamOutbox: Sendable {
                 }
             }
             if let problem {
+                Self.lastUnavailable.withLock { $0 = MonotonicClock.now() }
                 report.problem = problem
                 report.pending = countPending()
                 return report

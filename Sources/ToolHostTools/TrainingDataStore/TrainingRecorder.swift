@@ -37,7 +37,8 @@ public struct TrainingRecorder: InvocationRecorder {
         do throws(ToolHostError) {
             return try database.withConnection { (connection) throws(ToolHostError) -> String? in
                 _ = try store.store([.object(row)], as: .toolExecutions, field: "", on: connection, tool: "training_data_store")
-                return store.publish(on: connection)
+                // Redis just failed this process (a warning said so): the row waits in the outbox.
+                return StreamOutbox.failedRecently ? nil : store.publish(on: connection)
             }
         } catch {
             return "this call was not recorded in the training data: \(error.message)"
