@@ -79,7 +79,6 @@ struct TrainingCommandTests {
         let row = try #require(try executions(database).first)
         let input = try #require(row["input_params"])
         #expect(input["truncated"] == true)
-        #expect((input["bytes"]?.integerValue ?? 0) > 400)
         let preview = input["preview"]?.stringValue ?? ""
         #expect(preview.utf8.count <= 100 && preview.hasPrefix(#"{"message":"éé"#))
         #expect(row["output_result"]?["truncated"] == true)

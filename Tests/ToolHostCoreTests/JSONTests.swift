@@ -3,6 +3,17 @@ import Testing
 
 @Suite("JSON parsing and writing")
 struct JSONTests {
+    @Test func aPrefixStopsSoonAfterItsLimitAndSaysWhetherItIsWhole() {
+        let small: JSONValue = ["a": [1, 2, "x\"y"]]
+        let whole = JSONWriter.prefix(small, limit: 100)
+        #expect(whole.complete && whole.bytes == JSONWriter.bytes(small))
+        let big = JSONValue.array((0..<100_000).map { .object(["n": .int($0), "text": "some words"]) })
+        let cut = JSONWriter.prefix(big, limit: 64)
+        #expect(!cut.complete)
+        #expect(cut.bytes.count < 200)  // one element past the limit at most, not the whole array
+        #expect(Array(cut.bytes.prefix(64)) == Array(JSONWriter.bytes(big).prefix(64)))
+    }
+
     @Test func parsesNestedValuesKeepingKeyOrderAndNumberKinds() throws {
         let value = try JSONParser.parse(#"{"z": 1, "a": [true, null, 2.5, -0.5e1, "x"], "m": {}}"#)
         #expect(value.objectValue?.keys == ["z", "a", "m"])

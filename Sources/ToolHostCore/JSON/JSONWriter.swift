@@ -22,16 +22,29 @@ public struct JSONWriter {
         swap(&writer.output, &buffer)
     }
 
+    /// At most about `limit` bytes of the compact text of `value`, and whether that is all of
+    /// it: the work stops soon after the limit, however large the value (the invocation
+    /// recorder keeps a preview of a 200 MB input without writing it all out first).
+    public static func prefix(_ value: JSONValue, limit: Int) -> (bytes: [UInt8], complete: Bool) {
+        var writer = JSONWriter(style: .compact)
+        writer.limit = limit
+        writer.write(value, indent: 0)
+        return (writer.output, writer.output.count <= limit)
+    }
+
     public static func string(_ value: JSONValue, style: Style = .compact) -> String {
         String(decoding: bytes(value, style: style), as: UTF8.self)
     }
 
     private let style: Style
     private var output: [UInt8] = []
+    /// Past this many bytes the writer stops adding (see `prefix`).
+    private var limit = Int.max
 
     private init(style: Style) { self.style = style }
 
     private mutating func write(_ value: JSONValue, indent: Int) {
+        guard output.count <= limit else { return }
         switch value {
         case .null: appendLiteral("null")
         case .bool(let flag): appendLiteral(flag ? "true" : "false")
@@ -42,6 +55,7 @@ public struct JSONWriter {
             guard !elements.isEmpty else { return appendLiteral("[]") }
             output.append(UInt8(ascii: "["))
             for (position, element) in elements.enumerated() {
+                if output.count > limit { return }
                 if position > 0 { output.append(UInt8(ascii: ",")) }
                 newline(indent + 1)
                 write(element, indent: indent + 1)
@@ -53,6 +67,7 @@ public struct JSONWriter {
             output.append(UInt8(ascii: "{"))
             var first = true
             for (key, member) in object {
+                if output.count > limit { return }
                 if !first { output.append(UInt8(ascii: ",")) }
                 first = false
                 newline(indent + 1)

@@ -45,14 +45,15 @@ public struct TrainingRecorder: InvocationRecorder {
         }
     }
 
-    /// The value itself, or `{"truncated": true, "bytes": n, "preview": "..."}` with the first
-    /// `max_recorded_bytes` of its JSON text (cut at a character boundary).
+    /// The value itself, or `{"truncated": true, "preview": "..."}` with the first
+    /// `max_recorded_bytes` of its JSON text (cut at a character boundary). Only about that
+    /// much is ever written out, whatever the size of the value.
     private func capped(_ value: JSONValue) -> JSONValue {
-        let limit = config.training.maxRecordedBytes
-        let bytes = JSONWriter.bytes(value)
-        guard bytes.count > limit else { return value }
-        var end = max(limit, 0)
-        while end > 0, bytes[end] & 0xC0 == 0x80 { end -= 1 }  // not inside a UTF-8 sequence
-        return ["truncated": true, "bytes": .int(bytes.count), "preview": .string(String(decoding: bytes[..<end], as: UTF8.self))]
+        let limit = max(config.training.maxRecordedBytes, 0)
+        let (bytes, complete) = JSONWriter.prefix(value, limit: limit)
+        guard !complete else { return value }
+        var end = min(limit, bytes.count)
+        while end > 0, end < bytes.count, bytes[end] & 0xC0 == 0x80 { end -= 1 }  // not inside a UTF-8 sequence
+        return ["truncated": true, "preview": .string(String(decoding: bytes[..<end], as: UTF8.self))]
     }
 }
