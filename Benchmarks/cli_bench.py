@@ -3,7 +3,8 @@
 
 Measures, side by side and interleaved (so machine noise hits both sides alike):
   1. host overhead of `toolhost run` on a trivial plugin (`cat`) over running `cat` directly,
-     with a 250-file catalogue present (run must not parse it);
+     with a 250-file catalogue present (run must not parse it), with and without recording the
+     call in the training data (issue 4, on by default);
   2. `toolhost list` over that catalogue: cold (no cache) and warm (cache, nothing changed);
   3. start-up (`toolhost --version`) of the release binary, dynamic vs static Swift stdlib.
 
@@ -155,7 +156,12 @@ def main():
         files = sum(len(names) for _, _, names in os.walk(tools))
         size = sum(os.path.getsize(os.path.join(d, n)) for d, _, names in os.walk(tools) for n in names)
         print(f"catalogue: {files} files, {size / 1024:.0f} KiB in {tools}")
-        env = {"PATH": os.environ["PATH"], "HOME": work, "XDG_CACHE_HOME": os.path.join(work, "cache")}
+        # Every run records itself in the training data (training.record_invocations, on by
+        # default) — into a database of the benchmark's own; the "recording off" row shows the
+        # host without it.
+        env = {"PATH": os.environ["PATH"], "HOME": work, "XDG_CACHE_HOME": os.path.join(work, "cache"),
+               "TOOLHOST_DATABASE_TYPE": "sqlite", "TOOLHOST_DATABASE_PATH": os.path.join(work, "data", "toolhost.db")}
+        env_unrecorded = dict(env, TOOLHOST_RECORD_INVOCATIONS="false")
         cache = os.path.join(work, "cache")
         payload = b'{"message": "hello", "n": 1}'
 
@@ -166,9 +172,12 @@ def main():
             ("cat directly", lambda: timed(["cat"], payload, env)[0]),
             ("toolhost run (dynamic stdlib)", lambda: timed([DYNAMIC, "run", "cat_tool", "--tools-dir", tools], payload, env)[0]),
             ("toolhost run (static stdlib)", lambda: timed([STATIC, "run", "cat_tool", "--tools-dir", tools], payload, env)[0]),
+            ("toolhost run (static, recording off)",
+             lambda: timed([STATIC, "run", "cat_tool", "--tools-dir", tools], payload, env_unrecorded)[0]),
         ], args.runs)
         print(f"  host overhead: dynamic {run['toolhost run (dynamic stdlib)'] - run['cat directly']:.2f} ms, "
-              f"static {run['toolhost run (static stdlib)'] - run['cat directly']:.2f} ms")
+              f"static {run['toolhost run (static stdlib)'] - run['cat directly']:.2f} ms, "
+              f"static without recording {run['toolhost run (static, recording off)'] - run['cat directly']:.2f} ms")
 
         def cold(binary):
             return lambda: timed([binary, "list", "--no-cache", "--tools-dir", tools], None, env)[0]

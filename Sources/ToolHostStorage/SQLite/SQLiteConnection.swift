@@ -16,14 +16,14 @@ public final class SQLiteConnection: DatabaseConnection, @unchecked Sendable {
     static let streamingPageCacheKiB = 8192
     /// Write-ahead log policy for many short processes. SQLite's default close checkpoints
     /// the log into the database and deletes it (several fsyncs: a millisecond or more per
-    /// `toolhost run`), and a process that does not close leaves a log the next process must
-    /// read back in full before its first query (up to 4 MB). Instead: no checkpoint on close,
-    /// automatic checkpoints every `walCheckpointPages` pages (1 MB), and a truncating
-    /// checkpoint on close only when the log is well past that (after a bulk ingest) — so the
-    /// log a process finds stays small, and syncing happens once per megabyte written. The
-    /// closing checkpoint never waits: with a reader in the way (a long export) it is skipped.
-    static let walCheckpointPages = 256
-    static let walTruncateBytes = 4 << 20
+    /// `toolhost run`). A process that leaves the log instead makes the next one read it back
+    /// in full before its first query (recovery), and recovery forgets what was already
+    /// checkpointed, so the log would only grow. So: no checkpoint on close while the log is
+    /// small, and a truncating checkpoint at close once it passes `walTruncateBytes` — one
+    /// process in every few dozen pays the fsyncs, and no process reads back more than that.
+    /// The closing checkpoint never waits: with a reader in the way (a long export) it is
+    /// skipped, and a later close does it.
+    static let walTruncateBytes = 256 << 10
     public let path: String
     private let handle: OpaquePointer
     private var statements: [String: SQLiteStatement] = [:]
@@ -58,7 +58,7 @@ public final class SQLiteConnection: DatabaseConnection, @unchecked Sendable {
             return Unmanaged<Deadline>.fromOpaque(context).takeUnretainedValue().hasPassed ? 1 : 0
         }, Unmanaged.passUnretained(deadline).toOpaque())
         do {
-            try executeScript("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -\(Self.pageCacheKiB); PRAGMA temp_store = MEMORY; PRAGMA wal_autocheckpoint = \(Self.walCheckpointPages);")
+            try executeScript("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -\(Self.pageCacheKiB); PRAGMA temp_store = MEMORY;")
         } catch {
             statements.removeAll()
             sqlite3_close_v2(database)
