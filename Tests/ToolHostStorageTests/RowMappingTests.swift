@@ -81,3 +81,55 @@ struct RowMappingTests {
         #expect(Timestamp(seconds: 0).storageText == "1970-01-01T00:00:00.000000Z")
     }
 }
+
+@Suite("SQLite rows written straight to JSON match the rows built as objects")
+struct SQLiteRowJSONTests {
+    /// Each row both ways: the direct text, and `JSONWriter` of the row `forEachRow` builds.
+    private func bothWays(_ connection: any DatabaseConnection, _ sql: String) throws -> [(direct: String, built: String)] {
+        var direct: [String] = []
+        var built: [String] = []
+        try connection.forEachRowAsJSON(sql, []) { row in
+            var bytes: [UInt8] = []
+            row.appendJSON(to: &bytes)
+            direct.append(String(decoding: bytes, as: UTF8.self))
+        }
+        try connection.forEachRow(sql, []) { row in built.append(JSONWriter.string(.object(row))) }
+        #expect(direct.count == built.count)
+        return Array(zip(direct, built))
+    }
+
+    @Test func everyKindOfCellReadsTheSame() throws {
+        let test = try TestDatabase(.sqlite)
+        let connection = try test.connect()
+        try connection.executeScript("""
+            CREATE TABLE cells (id INTEGER PRIMARY KEY, flag BOOLEAN, doc JSON, at TIMESTAMP, raw BLOB, r REAL, t TEXT);
+            INSERT INTO cells VALUES
+              (1, 1, '{"a":[1,2.5,"x"],"b":null}', '2026-11-22T08:20:11.000000Z', x'00ff10', 0.5, 'plain'),
+              (2, 0, '{ "pretty" : [ 1 ,
+                 2 ] }', '2026-11-22 08:20:11.5+02:00', NULL, 3.0, 'tab	"quote" \\ caf' || char(233)),
+              (3, 'yes', 'not json at all', 'last tuesday', x'', -1e300, ''),
+              (4, 'true', '{"big":1e400,"huge":123456789012345678901234}', '2026-02-31', NULL, NULL, NULL),
+              (5, NULL, '"\\ud83d\\ude00 and \\u00e9"', NULL, NULL, NULL, CAST(x'c328' AS TEXT)),
+              (6, 1, '[1,]', '2026-11-22T08:20:11Z', NULL, 1e-7, 'line
+            break');
+            """)
+        let rows = try bothWays(connection, "SELECT * FROM cells ORDER BY id")
+        #expect(rows.count == 6)
+        for (direct, built) in rows {
+            #expect(try JSONParser.parse(direct) == JSONParser.parse(built), "\(direct)\n\(built)")
+        }
+        // Cells the compactor copies as they are stored keep their text; the rest is the parser's.
+        #expect(rows[0].direct == rows[0].built)
+        #expect(rows[1].direct.contains(#""doc":{"pretty":[1,2]}"#))
+        #expect(rows[2].direct.contains(#""doc":"not json at all""#))
+        #expect(rows[4].direct.contains(#""t":"\#u{FFFD}("#))  // invalid UTF-8 repaired as String(decoding:) does
+    }
+
+    @Test func repeatedColumnNamesKeepTheLastValueAsBefore() throws {
+        let test = try TestDatabase(.sqlite)
+        let connection = try test.connect()
+        let rows = try bothWays(connection, "SELECT 1 AS a, 2 AS b, 3 AS a")
+        #expect(rows.first?.direct == rows.first?.built)
+        #expect(rows.first?.direct == #"{"a":3,"b":2}"#)
+    }
+}

@@ -294,33 +294,15 @@ public struct JSONParser {
 
     /// Rejects malformed UTF-8 up front, so that strings can be decoded without loss later.
     private mutating func validateUTF8() throws(JSONParseError) {
-        var position = 0
-        while position < bytes.count {
-            let lead = bytes[position]
-            if lead < 0x80 { position += 1; continue }
-            let length: Int
-            let minimum: UInt32
-            switch lead {
-            case 0xC2...0xDF: length = 2; minimum = 0x80
-            case 0xE0...0xEF: length = 3; minimum = 0x800
-            case 0xF0...0xF4: length = 4; minimum = 0x10000
-            default:
-                index = position
-                throw error("the text is not valid UTF-8 (byte 0x\(String(lead, radix: 16, uppercase: true)))")
-            }
-            var scalar = UInt32(lead) & (0xFF >> (length + 1))
-            for offset in 1..<length {
-                guard position + offset < bytes.count, bytes[position + offset] & 0xC0 == 0x80 else {
-                    index = position
-                    throw error("the text is not valid UTF-8 (truncated sequence)")
-                }
-                scalar = scalar << 6 | UInt32(bytes[position + offset] & 0x3F)
-            }
-            if scalar < minimum || scalar > 0x10FFFF || (0xD800..<0xE000).contains(scalar) {
-                index = position
-                throw error("the text is not valid UTF-8 (invalid sequence)")
-            }
-            position += length
+        guard let (offset, problem) = UTF8Validation.firstProblem(in: bytes) else { return }
+        index = offset
+        switch problem {
+        case .invalidLead(let lead):
+            throw error("the text is not valid UTF-8 (byte 0x\(String(lead, radix: 16, uppercase: true)))")
+        case .truncatedSequence:
+            throw error("the text is not valid UTF-8 (truncated sequence)")
+        case .invalidSequence:
+            throw error("the text is not valid UTF-8 (invalid sequence)")
         }
     }
 

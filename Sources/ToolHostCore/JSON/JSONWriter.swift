@@ -32,6 +32,15 @@ public struct JSONWriter {
         return (writer.output, writer.output.count <= limit)
     }
 
+    /// Appends `text`, which must be valid UTF-8, as a JSON string without making a `String`
+    /// of it first (an export writes each text cell of millions of rows).
+    public static func appendString(utf8 text: UnsafeBufferPointer<UInt8>, to buffer: inout [UInt8]) {
+        var writer = JSONWriter(style: .compact)
+        swap(&writer.output, &buffer)
+        writer.writeString(utf8: text)
+        swap(&writer.output, &buffer)
+    }
+
     public static func string(_ value: JSONValue, style: Style = .compact) -> String {
         String(decoding: bytes(value, style: style), as: UTF8.self)
     }
@@ -91,22 +100,24 @@ public struct JSONWriter {
         }
     }
 
+    private mutating func writeString(_ text: String) {
+        var text = text
+        text.withUTF8 { writeString(utf8: $0) }
+    }
+
     /// Copies runs of bytes that need no escape in one go: most strings are one run, and
     /// exports write millions of them.
-    private mutating func writeString(_ text: String) {
+    private mutating func writeString(utf8 bytes: UnsafeBufferPointer<UInt8>) {
         output.append(UInt8(ascii: "\""))
-        var text = text
-        text.withUTF8 { bytes in
-            var runStart = 0
-            for index in bytes.indices {
-                let byte = bytes[index]
-                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
-                if runStart < index { output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index])) }
-                writeEscape(byte)
-                runStart = index + 1
-            }
-            if runStart < bytes.count { output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...])) }
+        var runStart = 0
+        for index in bytes.indices {
+            let byte = bytes[index]
+            guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
+            if runStart < index { output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index])) }
+            writeEscape(byte)
+            runStart = index + 1
         }
+        if runStart < bytes.count { output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...])) }
         output.append(UInt8(ascii: "\""))
     }
 

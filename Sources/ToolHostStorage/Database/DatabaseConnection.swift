@@ -87,6 +87,12 @@ public protocol DatabaseConnection: AnyObject {
     @discardableResult
     func forEachRow(_ sql: String, _ parameters: [SQLValue], _ body: (JSONObject) throws(DatabaseError) -> Void) throws(DatabaseError) -> Int
 
+    /// `forEachRow` for a caller that only writes each row out as JSON (an export): the row
+    /// is handed over as something that appends its compact JSON object, which a driver may
+    /// write without building the `JSONObject` (SQLite does).
+    @discardableResult
+    func forEachRowAsJSON(_ sql: String, _ parameters: [SQLValue], _ body: (any JSONRowWriter) throws(DatabaseError) -> Void) throws(DatabaseError) -> Int
+
     /// Inserts many rows through the engine's fastest path (COPY on PostgreSQL, one prepared
     /// statement on SQLite). Call inside a transaction on SQLite for speed.
     @discardableResult
@@ -109,7 +115,26 @@ public protocol DatabaseConnection: AnyObject {
     func resetSession()
 }
 
+/// A row that writes itself as one compact JSON object: the same keys, in the same order, and
+/// the same values as `JSONWriter` makes of the row's `JSONObject` (JSON cells may keep their
+/// stored escapes and number spellings).
+public protocol JSONRowWriter {
+    func appendJSON(to bytes: inout [UInt8])
+}
+
+/// A row already built as an object.
+struct JSONObjectRow: JSONRowWriter {
+    let object: JSONObject
+    func appendJSON(to bytes: inout [UInt8]) { JSONWriter.append(.object(object), to: &bytes) }
+}
+
 extension DatabaseConnection {
+    @discardableResult
+    public func forEachRowAsJSON(_ sql: String, _ parameters: [SQLValue],
+                                 _ body: (any JSONRowWriter) throws(DatabaseError) -> Void) throws(DatabaseError) -> Int {
+        try forEachRow(sql, parameters) { (object) throws(DatabaseError) in try body(JSONObjectRow(object: object)) }
+    }
+
     public func run(_ sql: String, _ parameters: [SQLValue] = []) throws(DatabaseError) -> QueryResult {
         try run(sql, parameters, options: QueryOptions())
     }

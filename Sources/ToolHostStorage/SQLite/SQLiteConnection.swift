@@ -98,7 +98,8 @@ public final class SQLiteConnection: DatabaseConnection, @unchecked Sendable {
     private func collect(_ statement: SQLiteStatement, options: QueryOptions) throws(DatabaseError) -> QueryResult {
         var result = QueryResult()
         var bytes = 0
-        try stepRows(statement, timeoutSeconds: options.timeoutSeconds ?? defaultTimeoutSeconds) { (row) throws(DatabaseError) in
+        try stepRows(statement, timeoutSeconds: options.timeoutSeconds ?? defaultTimeoutSeconds) { (statement) throws(DatabaseError) in
+            let row = statement.row()
             bytes += row.bytes
             if let limit = options.maxResultBytes, bytes > limit {
                 throw DatabaseError(.resultTooLarge, "The result is larger than \(limit) bytes")
@@ -111,10 +112,10 @@ public final class SQLiteConnection: DatabaseConnection, @unchecked Sendable {
         return result
     }
 
-    /// Steps a bound statement to its end under the time limit, handing each row to `onRow`,
-    /// then resets it for reuse.
+    /// Steps a bound statement to its end under the time limit, calling `onRow` on each row
+    /// it stands on, then resets it for reuse.
     private func stepRows(_ statement: SQLiteStatement, timeoutSeconds: Double,
-                          _ onRow: ((object: JSONObject, bytes: Int)) throws(DatabaseError) -> Void) throws(DatabaseError) {
+                          _ onRow: (SQLiteStatement) throws(DatabaseError) -> Void) throws(DatabaseError) {
         defer { sqlite3_reset(statement.handle) }
         deadline.arm(seconds: timeoutSeconds)
         defer { deadline.disarm() }
@@ -127,7 +128,7 @@ public final class SQLiteConnection: DatabaseConnection, @unchecked Sendable {
             }
             if step == SQLITE_DONE { return }
             guard step == SQLITE_ROW else { throw failure(step) }
-            try onRow(statement.row())
+            try onRow(statement)
         }
     }
 
@@ -144,6 +145,18 @@ public final class SQLiteConnection: DatabaseConnection, @unchecked Sendable {
     @discardableResult
     public func forEachRow(_ sql: String, _ parameters: [SQLValue],
                            _ body: (JSONObject) throws(DatabaseError) -> Void) throws(DatabaseError) -> Int {
+        try stream(sql, parameters) { (statement) throws(DatabaseError) in try body(statement.row().object) }
+    }
+
+    /// Rows written straight from SQLite's column buffers (`SQLiteStatement.appendRowJSON`).
+    @discardableResult
+    public func forEachRowAsJSON(_ sql: String, _ parameters: [SQLValue],
+                                 _ body: (any JSONRowWriter) throws(DatabaseError) -> Void) throws(DatabaseError) -> Int {
+        try stream(sql, parameters) { (statement) throws(DatabaseError) in try body(statement) }
+    }
+
+    private func stream(_ sql: String, _ parameters: [SQLValue],
+                        _ onRow: (SQLiteStatement) throws(DatabaseError) -> Void) throws(DatabaseError) -> Int {
         let statement = try prepared(sql)
         try statement.bind(parameters)
         // A streamed read passes over each page once: a small page cache keeps memory flat
@@ -151,8 +164,8 @@ public final class SQLiteConnection: DatabaseConnection, @unchecked Sendable {
         try executeScript("PRAGMA cache_size = -\(Self.streamingPageCacheKiB)")
         defer { try? executeScript("PRAGMA cache_size = -\(Self.pageCacheKiB)") }
         var count = 0
-        try stepRows(statement, timeoutSeconds: defaultTimeoutSeconds) { (row) throws(DatabaseError) in
-            try body(row.object)
+        try stepRows(statement, timeoutSeconds: defaultTimeoutSeconds) { (statement) throws(DatabaseError) in
+            try onRow(statement)
             count += 1
         }
         return count

@@ -13,6 +13,8 @@ final class SQLiteStatement {
     /// Whether no two result columns share a name (`SELECT a.id, b.id` does): rows are then
     /// built without per-cell key lookups.
     private(set) var columnNamesAreDistinct = true
+    /// `"name":` (after a comma for all but the first) per column, for `appendRowJSON`.
+    private var jsonKeyPrefixes: [[UInt8]] = []
 
     /// What a column's declared type says about its values beyond SQLite's storage class,
     /// classified once per statement rather than per cell (an export reads millions).
@@ -57,6 +59,12 @@ final class SQLiteStatement {
             sqlite3_column_name(handle, Int32(index)).map { String(cString: $0) } ?? "column\(index + 1)"
         }
         columnNamesAreDistinct = Set(columnNames).count == columnNames.count
+        jsonKeyPrefixes = columnNames.enumerated().map { index, name in
+            var prefix: [UInt8] = index == 0 ? [] : [UInt8(ascii: ",")]
+            JSONWriter.append(.string(name), to: &prefix)
+            prefix.append(UInt8(ascii: ":"))
+            return prefix
+        }
     }
 
     deinit {
@@ -147,5 +155,62 @@ final class SQLiteStatement {
             break
         }
         return .string(String(decoding: text, as: UTF8.self))
+    }
+}
+
+extension SQLiteStatement: JSONRowWriter {
+    /// The current row as `JSONWriter` writes `row().object`, from SQLite's column buffers:
+    /// text is escaped from its bytes, JSON cells are checked and copied (`JSONCompactor`),
+    /// timestamps reformatted without strings. Anything unusual — invalid UTF-8, JSON outside
+    /// the compactor's subset, duplicate column names — takes the `row()` path for that cell
+    /// or row, so the result never differs in meaning.
+    func appendJSON(to bytes: inout [UInt8]) {
+        guard columnNamesAreDistinct else {
+            return JSONWriter.append(.object(row().object), to: &bytes)
+        }
+        bytes.append(UInt8(ascii: "{"))
+        for index in 0..<jsonKeyPrefixes.count {
+            bytes.append(contentsOf: jsonKeyPrefixes[index])
+            let column = Int32(index)
+            let declared = declaredKinds[index]
+            switch sqlite3_column_type(handle, column) {
+            case SQLITE_INTEGER:
+                let integer = sqlite3_column_int64(handle, column)
+                JSONWriter.append(declared == .boolean ? .bool(integer != 0) : .integer(integer), to: &bytes)
+            case SQLITE_FLOAT:
+                JSONWriter.append(.double(sqlite3_column_double(handle, column)), to: &bytes)
+            case SQLITE_TEXT:
+                let count = Int(sqlite3_column_bytes(handle, column))
+                let text = UnsafeBufferPointer(start: sqlite3_column_text(handle, column), count: count)
+                appendText(text, declared: declared, to: &bytes)
+            case SQLITE_BLOB:
+                let count = Int(sqlite3_column_bytes(handle, column))
+                let pointer = sqlite3_column_blob(handle, column)?.assumingMemoryBound(to: UInt8.self)
+                JSONWriter.append(.string(Base64.encode(UnsafeBufferPointer(start: pointer, count: pointer == nil ? 0 : count))), to: &bytes)
+            default:
+                JSONWriter.append(.null, to: &bytes)
+            }
+        }
+        bytes.append(UInt8(ascii: "}"))
+    }
+
+    private func appendText(_ text: UnsafeBufferPointer<UInt8>, declared: DeclaredKind, to bytes: inout [UInt8]) {
+        switch declared {
+        case .json:
+            if JSONCompactor.append(text, to: &bytes) { return }
+        case .timestamp:
+            if let timestamp = Timestamp(parsingUTF8: text) {
+                bytes.append(UInt8(ascii: "\""))
+                timestamp.appendISO8601(to: &bytes)
+                bytes.append(UInt8(ascii: "\""))
+                return
+            }
+            if UTF8Validation.isValid(text) { return JSONWriter.appendString(utf8: text, to: &bytes) }
+        case .plain:
+            if UTF8Validation.isValid(text) { return JSONWriter.appendString(utf8: text, to: &bytes) }
+        case .boolean:
+            break
+        }
+        JSONWriter.append(Self.typedText(text, declared: declared), to: &bytes)
     }
 }

@@ -31,13 +31,21 @@ public struct Timestamp: Sendable, Equatable, Comparable {
     /// comparison is time comparison.
     public var storageText: String { format(alwaysFraction: true) }
 
-    /// Written digit by digit: bulk ingest formats one per row.
+    /// Appends the `iso8601` spelling to `bytes` (exports write one per row).
+    public func appendISO8601(to bytes: inout [UInt8]) { append(alwaysFraction: false, to: &bytes) }
+
     private func format(alwaysFraction: Bool) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(28)
+        append(alwaysFraction: alwaysFraction, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Written digit by digit: bulk ingest formats one per row.
+    private func append(alwaysFraction: Bool, to bytes: inout [UInt8]) {
         var time = time_t(seconds)
         var parts = tm()
         gmtime_r(&time, &parts)
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(28)
         func digits(_ value: Int, _ count: Int) {
             var divisor = 1
             for _ in 1..<count { divisor *= 10 }
@@ -64,13 +72,18 @@ public struct Timestamp: Sendable, Equatable, Comparable {
             digits(Int(microseconds), 6)
         }
         bytes.append(90)
-        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Reads ISO-8601 and the PostgreSQL/SQLite text forms: `2026-11-22`, `2026-11-22T08:20`,
     /// `2026-11-22 08:20:11.5`, `...Z`, `...+02:00`, `...+02`. Without an offset the time is UTC.
     public init?(parsing text: String) {
-        let bytes = Array(text.utf8)
+        var text = text
+        guard let timestamp = text.withUTF8({ Timestamp(parsingUTF8: $0) }) else { return nil }
+        self = timestamp
+    }
+
+    /// `init(parsing:)` on UTF-8 bytes, without making a `String` of them.
+    public init?(parsingUTF8 bytes: UnsafeBufferPointer<UInt8>) {
         var index = 0
         func number(_ count: Int) -> Int? {
             guard index + count <= bytes.count else { return nil }
