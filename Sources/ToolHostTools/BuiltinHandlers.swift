@@ -9,6 +9,7 @@ public enum BuiltinHandlers {
             PostgresClientHandler(),
             BulkDataStoreHandler(),
             TrainingDataStoreHandler(),
+            ConversationStoreHandler(),
         ])
     }
 }

@@ -8,5 +8,9 @@ public enum SchemaMigrations {
         Migration(2, "training data (schema training_data on PostgreSQL) and the stream outbox") { connection throws(DatabaseError) in
             try TrainingSchema.create(on: connection)
         },
+        Migration(3, "conversation training data (adopts and upgrades older conversations, messages, memories, agent_logs)") {
+            connection throws(DatabaseError) in
+            try ConversationSchema.create(on: connection)
+        },
     ]
 }

@@ -1,0 +1,106 @@
+/// Conversation training data: conversations, their messages, the user's memories and the
+/// agents' logs, stored with what training a conversational model later needs (scores,
+/// feedback, voice features). The tables keep the names an older deployment already uses;
+/// the migration adds the new columns to them (all nullable) and keeps every row.
+public enum ConversationSchema {
+    public static let conversations = TableName("conversations")
+    public static let messages = TableName("messages")
+    public static let memories = TableName("memories")
+    public static let agentLogs = TableName("agent_logs")
+
+    typealias Column = TableSpec.Column
+    typealias Index = TableSpec.Index
+
+    static let tables: [TableSpec] = [
+        TableSpec(conversations, columns: [
+            Column("id", .id),
+            Column("session_id", .string(255)),
+            Column("user_id", .string(255)),
+            Column("platform", .string(50)),
+            Column("model_used", .string(100)),
+            Column("is_active", .boolean, defaultSQL: "TRUE"),
+            Column("started_at", .timestamp, defaultNow: true),
+            Column("ended_at", .timestamp),
+            Column("total_messages", .integer),
+            Column("avg_response_time", .double),
+            Column("avg_emotion_score", .double),
+            Column("conversation_quality", .double),
+            Column("user_satisfaction", .double),
+            Column("topics_discussed", .json),
+            Column("training_data_exported", .boolean, defaultSQL: "FALSE"),
+        ], indexes: [
+            Index("idx_conversations_platform", "platform"),
+            Index("idx_conversations_is_active", "is_active"),
+            Index("idx_conversations_started_at", "started_at, id"),
+            Index("idx_conversations_user", "user_id, started_at"),
+            Index("idx_conversations_session", "session_id"),
+        ]),
+        TableSpec(messages, columns: [
+            Column("id", .id),
+            Column("conversation_id", .bigint, notNull: true),
+            Column("role", .string(20), notNull: true),
+            Column("content", .text),
+            Column("emotion", .string(50)),
+            Column("emotion_confidence", .double),
+            Column("processing_time", .double),
+            Column("created_at", .timestamp, defaultNow: true),
+            Column("context_embedding", .json),
+            Column("agent_outputs", .json),
+            Column("memory_context", .json),
+            Column("user_feedback", .integer),
+            Column("quality_score", .double),
+            Column("training_flag", .boolean, defaultSQL: "TRUE"),
+            Column("voice_pitch", .double),
+            Column("voice_emotion", .string(50)),
+            Column("audio_quality", .double),
+        ], indexes: [
+            // (conversation_id, id): a conversation's messages in order, and its statistics.
+            Index("idx_messages_conversation_id", "conversation_id, id"),
+            Index("idx_messages_emotion", "emotion"),
+            Index("idx_messages_role", "role"),
+        ]),
+        TableSpec(memories, columns: [
+            Column("id", .id),
+            Column("user_id", .string(255)),
+            Column("tier", .string(50)),
+            Column("content", .text),
+            Column("importance", .double),
+            Column("context", .text),
+            Column("tags", .json),
+            Column("emotion_at_creation", .string(50)),
+            Column("related_memories", .json),
+            Column("access_count", .integer, defaultSQL: "0"),
+            Column("last_accessed", .timestamp),
+            Column("training_relevance", .double),
+            Column("verified", .boolean, defaultSQL: "FALSE"),
+            Column("created_at", .timestamp, defaultNow: true),
+        ], indexes: [
+            Index("idx_memories_tier", "tier"),
+            Index("idx_memories_importance", "importance"),
+            Index("idx_memories_access_count", "access_count"),
+            // recall_memories: a user's memories per tier, most important and newest first.
+            Index("idx_memories_recall", "user_id, tier, importance DESC, created_at DESC"),
+            Index("idx_memories_user_created", "user_id, created_at"),
+        ]),
+        TableSpec(agentLogs, columns: [
+            Column("id", .id),
+            Column("agent_name", .string(100)),
+            Column("action", .string(255)),
+            Column("output", .json),
+            Column("conversation_id", .bigint),
+            Column("message_id", .bigint),
+            Column("confidence_score", .double),
+            Column("accuracy_score", .double),
+            Column("training_quality", .double),
+            Column("created_at", .timestamp, defaultNow: true),
+        ], indexes: [
+            Index("idx_agent_logs_conversation_id", "conversation_id, id"),
+            Index("idx_agent_logs_agent_name", "agent_name, created_at"),
+        ]),
+    ]
+
+    /// Creates the tables, or upgrades an older deployment's: safe to run any number of times.
+    public static func create(on connection: any DatabaseConnection) throws(DatabaseError) {
+        for table in tables { try table.create(on: connection) }
+    }
+}

@@ -1,0 +1,151 @@
+import ToolHostCore
+import ToolHostStorage
+
+/// Which conversations an export takes: by id, or by time, quality and export state.
+struct ConversationSelection: Sendable {
+    var ids: [Int64]?
+    /// At most this many conversations (nil: all).
+    var limit: Int?
+    /// conversation_quality at least this.
+    var minQuality: Double?
+    /// Only conversations not yet marked training_data_exported.
+    var onlyUnexported = false
+    /// started_at at or after / before.
+    var since: Timestamp?
+    var until: Timestamp?
+
+    static func read(_ input: OperationInput, defaultLimit: Int?) throws(ToolHostError) -> ConversationSelection {
+        var selection = ConversationSelection()
+        selection.limit = try input.optionalInt("limit") ?? defaultLimit
+        if let limit = selection.limit, limit < 0 { throw input.invalid("limit", "must not be negative") }
+        selection.minQuality = try input.optionalNumber("min_quality")
+        if let quality = selection.minQuality, !(0...1).contains(quality) { throw input.invalid("min_quality", "must be between 0 and 1") }
+        selection.onlyUnexported = try input.optionalBool("only_unexported") ?? false
+        selection.since = try input.optionalTimestamp("since")
+        selection.until = try input.optionalTimestamp("until")
+        return selection
+    }
+}
+
+/// Reads conversations as training documents —
+/// `{conversation_id, session_id, user_id, metadata: {...}, messages, memories, agent_logs}` —
+/// oldest first, a page of conversations at a time with one query each for their messages,
+/// memories and logs: memory stays flat however many are exported, and PostgreSQL's
+/// one-result-at-a-time connections are never asked for two.
+///
+/// A conversation's memories are those its user created while it was open (from started_at
+/// to ended_at, or to now while it is active): what the conversation taught the agent.
+struct ConversationDocuments {
+    let connection: any DatabaseConnection
+    static let pageSize = 500
+
+    /// The conversation rows' fields that go under `metadata`.
+    static let metadataFields = ["model_used", "platform", "started_at", "ended_at", "is_active", "total_messages", "avg_response_time",
+                                 "avg_emotion_score", "conversation_quality", "user_satisfaction", "topics_discussed", "training_data_exported"]
+
+    private var dialect: SQLDialect { connection.dialect }
+
+    /// How many conversations `selection` takes (for a progress bar).
+    func count(_ selection: ConversationSelection) throws(ToolHostError) -> Int {
+        var builder = SQLStatementBuilder(dialect: dialect)
+        let conditions = self.conditions(selection, builder: &builder)
+        let sql = "SELECT count(*) AS n FROM \(builder.table(ConversationSchema.conversations))"
+            + (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND "))
+        let total = try run(sql, builder.values).first?["n"]?.integerValue ?? 0
+        return selection.limit.map { min($0, total) } ?? total
+    }
+
+    /// Calls `body` with each selected conversation's document, in the order they were stored
+    /// (id order: unlike started_at, which older rows may lack, it pages without gaps).
+    func forEach(_ selection: ConversationSelection, _ body: (_ id: Int64, _ document: JSONObject) throws(ToolHostError) -> Void) throws(ToolHostError) {
+        var remaining = selection.limit ?? Int.max
+        var afterID: Int64?
+        while remaining > 0 {
+            let requested = min(Self.pageSize, remaining)
+            let page = try conversations(selection, afterID: afterID, limit: requested)
+            let ids = page.compactMap { $0["id"]?.integerValue.map(Int64.init) }
+            guard let lastID = ids.last else { return }
+            let messages = try grouped(ConversationSchema.messages, by: "conversation_id", ids: ids)
+            let logs = try grouped(ConversationSchema.agentLogs, by: "conversation_id", ids: ids)
+            let memories = try self.memories(for: page)
+            for (row, id) in zip(page, ids) {
+                try body(id, Self.document(row, messages: messages[id] ?? [], memories: memories[id] ?? [], agentLogs: logs[id] ?? []))
+            }
+            remaining -= page.count
+            guard page.count == requested else { return }
+            afterID = lastID
+        }
+    }
+
+    static func document(_ row: JSONObject, messages: [JSONValue], memories: [JSONValue], agentLogs: [JSONValue]) -> JSONObject {
+        var metadata = JSONObject()
+        for field in metadataFields { metadata[field] = row[field] ?? .null }
+        return ["conversation_id": row["id"] ?? .null, "session_id": row["session_id"] ?? .null, "user_id": row["user_id"] ?? .null,
+                "metadata": .object(metadata), "messages": .array(messages), "memories": .array(memories), "agent_logs": .array(agentLogs)]
+    }
+
+    private func conversations(_ selection: ConversationSelection, afterID: Int64?, limit: Int) throws(ToolHostError) -> [JSONObject] {
+        var builder = SQLStatementBuilder(dialect: dialect)
+        var conditions = self.conditions(selection, builder: &builder)
+        if let afterID { conditions.append("id > \(builder.bind(.integer(afterID)))") }
+        let sql = "SELECT * FROM \(builder.table(ConversationSchema.conversations))"
+            + (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND "))
+            + " ORDER BY id LIMIT \(limit)"
+        return try run(sql, builder.values)
+    }
+
+    private func conditions(_ selection: ConversationSelection, builder: inout SQLStatementBuilder) -> [String] {
+        var conditions: [String] = []
+        if let ids = selection.ids {
+            conditions.append(ids.isEmpty ? "1 = 0" : "id IN (\(ids.map { builder.bind(.integer($0)) }.joined(separator: ", ")))")
+        }
+        if let quality = selection.minQuality { conditions.append("conversation_quality >= \(builder.bind(.double(quality)))") }
+        if selection.onlyUnexported { conditions.append("training_data_exported IS NOT TRUE") }
+        if let since = selection.since { conditions.append("started_at >= \(builder.bind(builder.timestampValue(since)))") }
+        if let until = selection.until { conditions.append("started_at < \(builder.bind(builder.timestampValue(until)))") }
+        return conditions
+    }
+
+    /// Rows of `table` whose `column` is one of `ids`, grouped by it, in id order.
+    private func grouped(_ table: TableName, by column: String, ids: [Int64]) throws(ToolHostError) -> [Int64: [JSONValue]] {
+        var builder = SQLStatementBuilder(dialect: dialect)
+        let list = ids.map { builder.bind(.integer($0)) }.joined(separator: ", ")
+        let sql = "SELECT * FROM \(builder.table(table)) WHERE \(SQLIdentifier.quote(column)) IN (\(list)) ORDER BY \(SQLIdentifier.quote(column)), id"
+        var groups: [Int64: [JSONValue]] = [:]
+        for row in try run(sql, builder.values) {
+            guard let key = row[column]?.integerValue else { continue }
+            groups[Int64(key), default: []].append(.object(row))
+        }
+        return groups
+    }
+
+    /// Each conversation's memories: its user's, created while it was open.
+    private func memories(for page: [JSONObject]) throws(ToolHostError) -> [Int64: [JSONValue]] {
+        let users = Set(page.compactMap { $0["user_id"]?.stringValue })
+        guard !users.isEmpty, let earliest = page.compactMap({ $0["started_at"]?.stringValue.flatMap(Timestamp.init(parsing:)) }).min() else {
+            return [:]
+        }
+        var builder = SQLStatementBuilder(dialect: dialect)
+        let list = users.sorted().map { builder.bind(.text($0)) }.joined(separator: ", ")
+        let sql = "SELECT * FROM \(builder.table(ConversationSchema.memories)) WHERE user_id IN (\(list)) "
+            + "AND created_at >= \(builder.bind(builder.timestampValue(earliest))) ORDER BY created_at, id"
+        var byUser: [String: [(time: Timestamp, row: JSONObject)]] = [:]
+        for row in try run(sql, builder.values) {
+            guard let user = row["user_id"]?.stringValue, let time = row["created_at"]?.stringValue.flatMap(Timestamp.init(parsing:)) else { continue }
+            byUser[user, default: []].append((time, row))
+        }
+        let now = Timestamp.now()
+        var result: [Int64: [JSONValue]] = [:]
+        for row in page {
+            guard let id = row["id"]?.integerValue, let user = row["user_id"]?.stringValue, let candidates = byUser[user],
+                  let start = row["started_at"]?.stringValue.flatMap(Timestamp.init(parsing:)) else { continue }
+            let end = row["ended_at"]?.stringValue.flatMap(Timestamp.init(parsing:)) ?? now
+            result[Int64(id)] = candidates.filter { $0.time >= start && $0.time <= end }.map { .object($0.row) }
+        }
+        return result
+    }
+
+    private func run(_ sql: String, _ values: [SQLValue]) throws(ToolHostError) -> [JSONObject] {
+        try withDatabaseErrors { () throws(DatabaseError) in try connection.run(sql, values).rows }
+    }
+}
