@@ -9,9 +9,9 @@ import ToolHostTools
 struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
-        abstract: "Export training data as JSONL or CSV, streamed row by row.",
+        abstract: "Export training data (JSONL or CSV) or conversations (json, jsonl, openai-chat), streamed.",
         discussion: """
-            DATA_TYPE is one of \(TrainingDataType.names.joined(separator: ", ")). Rows come oldest \
+            DATA_TYPE is one of \(TrainingDataType.names.joined(separator: ", ")), or conversations. Rows come oldest \
             first, straight from the database cursor, so memory stays flat however many rows there \
             are. A file is written under a temporary name and renamed into place only when \
             complete. CSV follows RFC 4180 (header row, CRLF, quoted fields) with JSON columns as \
@@ -22,18 +22,29 @@ struct ExportCommand: ParsableCommand {
             the same column twice means either value; `null` means the column is empty); values \
             of number and boolean columns are read as such.
 
+            conversations (conversation_store) are written a conversation at a time, in the order \
+            they were stored, as training documents {conversation_id, session_id, user_id, \
+            metadata, messages, memories, agent_logs}: --format json (one array), jsonl (one per \
+            line), or openai-chat (one {"messages": [{"role", "content"}...]} line per \
+            conversation with its training-flagged messages, opened by --system-prompt; \
+            conversations without an assistant message are skipped, and fewer than 10 examples \
+            get a warning, as fine-tuning jobs refuse them). --since/--until compare started_at; \
+            --min-quality compares conversation_quality; --only-unexported and --mark-exported \
+            make repeated exports take each conversation once.
+
             On a terminal, stderr shows a progress bar; a one-line summary ends every export.
 
             Examples:
               toolhost export tool_executions --out executions.jsonl --since 7d
               toolhost export events --format csv --out - --filter agent_id=planner-1 --columns event_type,payload,created_at
+              toolhost export conversations --format openai-chat --min-quality 0.7 --only-unexported --mark-exported --out chats.jsonl
             """
     )
 
     @Argument(help: ArgumentHelp("What to export.", valueName: "data-type"))
     var dataType: String
 
-    @Option(name: .long, help: "jsonl or csv (default: from the --out extension, else jsonl).")
+    @Option(name: .long, help: "jsonl or csv; for conversations json, jsonl or openai-chat (default: from the --out extension, else jsonl).")
     var format: String?
 
     @Option(name: .long, help: ArgumentHelp("The file to write, or - for stdout.", valueName: "file"))
@@ -51,8 +62,20 @@ struct ExportCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The columns to write, in order (default: all).", valueName: "a,b,c"))
     var columns: String?
 
-    @Option(name: .long, help: "Write at most this many rows.")
+    @Option(name: .long, help: "Write at most this many rows (conversations).")
     var limit: Int?
+
+    @Option(name: .long, help: ArgumentHelp("conversations: only those whose conversation_quality is at least this (0 to 1).", valueName: "score"))
+    var minQuality: Double?
+
+    @Flag(name: .long, help: "conversations: only those not yet marked exported.")
+    var onlyUnexported = false
+
+    @Flag(name: .long, help: "conversations: mark what was written as exported once the file is complete.")
+    var markExported = false
+
+    @Option(name: .long, help: ArgumentHelp("conversations, openai-chat: a system message opening every example.", valueName: "text"))
+    var systemPrompt: String?
 
     @OptionGroup var global: GlobalOptions
 
@@ -61,9 +84,19 @@ struct ExportCommand: ParsableCommand {
     }
 
     func run() throws {
+        if dataType.lowercased() == "conversations" { return try exportConversations() }
         do throws(ToolHostError) {
             let config = try global.loadConfig()
-            let type = try TrainingDataType.named(dataType)
+            let conversationOptions = [(minQuality != nil, "--min-quality"), (onlyUnexported, "--only-unexported"),
+                                       (markExported, "--mark-exported"), (systemPrompt != nil, "--system-prompt")]
+            if let option = conversationOptions.first(where: { $0.0 })?.1 {
+                throw ToolHostError(.invalidInput, "\(option) applies to conversations only, not to \(dataType).")
+            }
+            guard let type = TrainingDataType(name: dataType) else {
+                let names = TrainingDataType.names + ["conversations"]
+                throw ToolHostError(.invalidInput, "Unknown data type '\(dataType)'; use one of \(names.joined(separator: ", ")).",
+                                    details: ["data_types": .array(names.map { .string($0) })])
+            }
             let request = TrainingExport.Request(
                 dataType: type, format: try ExportFormat.named(format ?? Self.format(forPath: out)),
                 output: out == "-" ? "-" : FilePath.absolute(out),
@@ -79,6 +112,41 @@ struct ExportCommand: ParsableCommand {
             let destination = out == "-" ? "stdout" : out
             Console.print("exported \(Count.grouped(summary.rows)) \(type.rawValue) row\(summary.rows == 1 ? "" : "s") to \(destination) "
                 + "(\(Count.bytes(summary.bytes))) in \(Count.seconds(summary.seconds)), \(Count.grouped(rate)) rows/s", to: STDERR_FILENO)
+        } catch {
+            throw Console.fail(error)
+        }
+    }
+
+    private func exportConversations() throws {
+        do throws(ToolHostError) {
+            let config = try global.loadConfig()
+            if !filter.isEmpty || columns != nil {
+                throw ToolHostError(.invalidInput, "\(filter.isEmpty ? "--columns" : "--filter") applies to training data types, not to conversations.")
+            }
+            let path = out.lowercased()
+            var request = ConversationExport.Request(
+                format: try ConversationExportFormat.named(format ?? (path.hasSuffix(".json") ? "json" : "jsonl")),
+                output: out == "-" ? "-" : FilePath.absolute(out))
+            request.limit = limit
+            request.minQuality = minQuality
+            request.onlyUnexported = onlyUnexported
+            request.since = since
+            request.until = until
+            request.systemPrompt = systemPrompt
+            request.markExported = markExported
+            let progress = ProgressLine(enabled: isatty(STDERR_FILENO) == 1, unit: "conversations")
+            let summary = try ConversationExport(config: config).run(request, countFirst: progress.enabled) { written, total in
+                progress.update(rows: written, total: total)
+            }
+            progress.finish()
+            let rate = summary.seconds > 0 ? Int(Double(summary.conversations) / summary.seconds) : summary.conversations
+            var line = "exported \(Count.grouped(summary.conversations)) conversation\(summary.conversations == 1 ? "" : "s") "
+                + "(\(request.format.rawValue)) to \(out == "-" ? "stdout" : out) (\(Count.bytes(summary.bytes))) in \(Count.seconds(summary.seconds)), "
+                + "\(Count.grouped(rate)) conversations/s"
+            if summary.skipped > 0 { line += "; \(Count.grouped(summary.skipped)) without an assistant message skipped" }
+            if markExported { line += "; \(Count.grouped(summary.marked)) marked exported" }
+            Console.print(line, to: STDERR_FILENO)
+            for warning in summary.warnings { Console.print("warning: \(warning)", to: STDERR_FILENO) }
         } catch {
             throw Console.fail(error)
         }

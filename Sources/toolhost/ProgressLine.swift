@@ -8,11 +8,16 @@ import ToolHostCore
 /// second; silent when disabled (stderr is not a terminal).
 final class ProgressLine {
     let enabled: Bool
+    /// What is counted: "rows", "conversations".
+    let unit: String
     private let started = MonotonicClock.now()
     private var lastDrawn = -1.0
     private var drawn = false
 
-    init(enabled: Bool) { self.enabled = enabled }
+    init(enabled: Bool, unit: String = "rows") {
+        self.enabled = enabled
+        self.unit = unit
+    }
 
     func update(rows: Int, total: Int?) {
         guard enabled else { return }
@@ -21,14 +26,14 @@ final class ProgressLine {
         lastDrawn = now
         let elapsed = now - started
         let rate = elapsed > 0 ? Double(rows) / elapsed : 0
-        var line = "\(Count.grouped(rows)) rows  \(Count.grouped(Int(rate))) rows/s"
+        var line = "\(Count.grouped(rows)) \(unit)  \(Count.grouped(Int(rate))) \(unit)/s"
         if let total, total > 0 {
             let fraction = min(Double(rows) / Double(total), 1)
             let width = 24
             let filled = Int(fraction * Double(width))
             let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
             let remaining = rate > 0 ? Double(total - rows) / rate : 0
-            line = "\(Int(fraction * 100))% [\(bar)] \(Count.grouped(rows)) / \(Count.grouped(total)) rows  \(Count.grouped(Int(rate))) rows/s  ETA \(Count.seconds(remaining))"
+            line = "\(Int(fraction * 100))% [\(bar)] \(Count.grouped(rows)) / \(Count.grouped(total)) \(unit)  \(Count.grouped(Int(rate))) \(unit)/s  ETA \(Count.seconds(remaining))"
         }
         Console.write(Array(("\r\u{1B}[K" + line).utf8), to: STDERR_FILENO)
         drawn = true

@@ -99,8 +99,36 @@ public enum ConversationSchema {
         ]),
     ]
 
+    /// The columns `statistics(of:)` computes, in its order.
+    public static let statisticsColumns = ["total_messages", "avg_response_time", "avg_emotion_score", "conversation_quality", "user_satisfaction"]
+
+    /// The statistics of the conversation whose id is the SQL expression `conversation`, from
+    /// its messages: total_messages; avg_response_time and conversation_quality over assistant
+    /// messages (processing_time, quality_score); avg_emotion_score over emotion_confidence;
+    /// user_satisfaction, the mean user_feedback (1–5). One subquery, for an UPDATE's SET.
+    public static func statistics(of conversation: String, messagesTable: String) -> String {
+        """
+        SELECT count(*),
+               avg(CASE WHEN role = 'assistant' THEN processing_time END),
+               avg(emotion_confidence),
+               avg(CASE WHEN role = 'assistant' THEN quality_score END),
+               avg(user_feedback)
+        FROM \(messagesTable) WHERE conversation_id = \(conversation)
+        """
+    }
+
     /// Creates the tables, or upgrades an older deployment's: safe to run any number of times.
+    /// Adopted conversations (the ones without statistics yet) get their statistics from their
+    /// messages, and those with an end time are marked inactive.
     public static func create(on connection: any DatabaseConnection) throws(DatabaseError) {
         for table in tables { try table.create(on: connection) }
+        let builder = SQLStatementBuilder(dialect: connection.dialect)
+        let conversations = builder.table(Self.conversations)
+        try connection.executeScript("""
+            UPDATE \(conversations) SET is_active = FALSE WHERE total_messages IS NULL AND ended_at IS NOT NULL;
+            UPDATE \(conversations) SET (\(statisticsColumns.joined(separator: ", "))) = (
+              \(statistics(of: "\(conversations).id", messagesTable: builder.table(messages)))
+            ) WHERE total_messages IS NULL
+            """)
     }
 }

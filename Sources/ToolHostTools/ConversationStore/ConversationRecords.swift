@@ -13,7 +13,6 @@ enum ConversationRecords {
         optional: ["emotion", "emotion_confidence", "processing_time", "context_embedding", "agent_outputs", "memory_context",
                    "user_feedback", "quality_score", "training_flag", "voice_pitch", "voice_emotion", "audio_quality"],
         json: ["context_embedding", "agent_outputs", "memory_context"],
-        lowercased: ["role"],
         numbers: ["conversation_id", "emotion_confidence", "processing_time", "user_feedback", "quality_score", "voice_pitch", "audio_quality"],
         booleans: ["training_flag"])
 
@@ -55,7 +54,7 @@ enum ConversationRecords {
                 violations.append(Violation(path: "\(path)/\(name)", message: "must be a positive frequency in Hz, not \(number)"))
             }
         }
-        if case .string(let role)? = record["role"], !roles.contains(role.lowercased()) {
+        if case .string(let role)? = record["role"], !roles.contains(role) {
             violations.append(Violation(path: "\(path)/role", message: "must be one of \(roles.joined(separator: ", ")), not \"\(role)\""))
         }
         return violations

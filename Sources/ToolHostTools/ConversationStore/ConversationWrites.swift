@@ -9,9 +9,6 @@ struct ConversationWrites {
 
     private var dialect: SQLDialect { connection.dialect }
 
-    /// The statistics columns `refreshStatistics` keeps current.
-    static let statisticsColumns = ["total_messages", "avg_response_time", "avg_emotion_score", "conversation_quality", "user_satisfaction"]
-
     func startConversation(_ input: OperationInput) throws(ToolHostError) -> JSONObject {
         let startedAt = try input.optionalTimestamp("started_at") ?? Timestamp.now()
         var builder = SQLStatementBuilder(dialect: dialect)
@@ -58,8 +55,7 @@ struct ConversationWrites {
         record["operation"] = nil
         record["reopen"] = nil
         if record["training_flag"] == nil || record["training_flag"] == .null { record["training_flag"] = true }
-        let role = record["role"]?.stringValue?.lowercased()
-        if role == "assistant", record["quality_score"] == nil || record["quality_score"] == .null,
+        if record["role"] == "assistant", record["quality_score"] == nil || record["quality_score"] == .null,
            case .string(let content)? = record["content"] {
             // Only computed from inputs that passed their checks (ranges are checked below).
             let confidence = record["emotion_confidence"]?.numberValue.flatMap { (0...1).contains($0) ? $0 : nil }
@@ -161,32 +157,24 @@ struct ConversationWrites {
 
     // MARK: Shared steps
 
-    /// Recomputes the conversation's statistics from its messages, in the caller's transaction:
-    /// total_messages; avg_response_time and conversation_quality over assistant messages
-    /// (processing_time, quality_score); avg_emotion_score over emotion_confidence;
-    /// user_satisfaction, the mean user_feedback (1–5).
+    /// Recomputes the conversation's statistics from its messages (`ConversationSchema.statistics`)
+    /// in the caller's transaction: always exact, and cheap with the (conversation_id, id) index.
     func refreshStatistics(_ id: Int64) throws(ToolHostError) -> JSONObject {
         var builder = SQLStatementBuilder(dialect: dialect)
         let conversationID = builder.bind(.integer(id))
-        let messages = builder.table(ConversationSchema.messages)
+        let columns = ConversationSchema.statisticsColumns.joined(separator: ", ")
         let sql = """
-            UPDATE \(builder.table(ConversationSchema.conversations)) SET
-              (\(Self.statisticsColumns.joined(separator: ", "))) = (
-                SELECT count(*),
-                       avg(CASE WHEN role = 'assistant' THEN processing_time END),
-                       avg(emotion_confidence),
-                       avg(CASE WHEN role = 'assistant' THEN quality_score END),
-                       avg(user_feedback)
-                FROM \(messages) WHERE conversation_id = \(conversationID))
+            UPDATE \(builder.table(ConversationSchema.conversations)) SET (\(columns)) = (
+              \(ConversationSchema.statistics(of: conversationID, messagesTable: builder.table(ConversationSchema.messages))))
             WHERE id = \(conversationID)
-            RETURNING \(Self.statisticsColumns.joined(separator: ", "))
+            RETURNING \(columns)
             """
         return Self.statistics(of: try run(sql, builder.values).first ?? [:])
     }
 
     static func statistics(of row: JSONObject) -> JSONObject {
         var statistics = JSONObject()
-        for column in statisticsColumns { statistics[column] = row[column] ?? .null }
+        for column in ConversationSchema.statisticsColumns { statistics[column] = row[column] ?? .null }
         return statistics
     }
 
