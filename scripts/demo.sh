@@ -33,6 +33,16 @@ echo '{"operation": "store_agent_task", "task_id": "demo-1", "agent_id": "demo",
 step "toolhost export tool_executions --since 1h --columns tool_name,success,duration_ms --format csv   # every run above was recorded"
 $toolhost export tool_executions --since 1h --columns tool_name,success,duration_ms --format csv
 
+step "echo '{\"operation\": \"start_conversation\", ...}' | toolhost run conversation_store   # a conversation, scored"
+conversation=$(echo '{"operation": "start_conversation", "user_id": "demo-user", "platform": "cli"}' | $toolhost run conversation_store)
+echo "$conversation"
+conversation_id=$(printf '%s' "$conversation" | sed -e 's/.*"conversation_id":\([0-9]*\).*/\1/')
+echo "{\"operation\": \"add_message\", \"conversation_id\": $conversation_id, \"role\": \"user\", \"content\": \"How many words are in Hamlet's question?\"}" | $toolhost run conversation_store
+echo "{\"operation\": \"add_message\", \"conversation_id\": $conversation_id, \"role\": \"assistant\", \"content\": \"Ten words: to be, or not to be, that is the question.\", \"processing_time\": 0.8, \"emotion_confidence\": 0.9}" | $toolhost run conversation_store
+
+step "toolhost export conversations --format openai-chat --since 1h   # fine-tuning lines"
+$toolhost export conversations --format openai-chat --since 1h --system-prompt "You count words."
+
 step "toolhost db status"
 $toolhost db status
 

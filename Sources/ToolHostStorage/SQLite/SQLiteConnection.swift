@@ -159,10 +159,8 @@ public final class SQLiteConnection: DatabaseConnection, @unchecked Sendable {
                         _ onRow: (SQLiteStatement) throws(DatabaseError) -> Void) throws(DatabaseError) -> Int {
         let statement = try prepared(sql)
         try statement.bind(parameters)
-        // A streamed read passes over each page once: a small page cache keeps memory flat
-        // (the large one would fill with pages never read again).
-        try executeScript("PRAGMA cache_size = -\(Self.streamingPageCacheKiB)")
-        defer { try? executeScript("PRAGMA cache_size = -\(Self.pageCacheKiB)") }
+        try useStreamingCache(true)
+        defer { try? useStreamingCache(false) }
         var count = 0
         try stepRows(statement, timeoutSeconds: defaultTimeoutSeconds) { (statement) throws(DatabaseError) in
             try onRow(statement)
@@ -200,6 +198,12 @@ public final class SQLiteConnection: DatabaseConnection, @unchecked Sendable {
 
     /// BEGIN IMMEDIATE takes the write lock up front, so two writers wait (busy timeout)
     /// instead of deadlocking on a lock upgrade.
+    /// A streamed read passes over each page once: a small page cache keeps memory flat (the
+    /// large one would fill with pages never read again). `false` restores the large one.
+    public func useStreamingCache(_ streaming: Bool) throws(DatabaseError) {
+        try executeScript("PRAGMA cache_size = -\(streaming ? Self.streamingPageCacheKiB : Self.pageCacheKiB)")
+    }
+
     public func begin() throws(DatabaseError) { try executeScript("BEGIN IMMEDIATE") }
 
     public func commit() throws(DatabaseError) { try executeScript("COMMIT") }

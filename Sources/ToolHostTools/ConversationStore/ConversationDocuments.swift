@@ -67,7 +67,7 @@ struct ConversationDocuments {
             guard let lastID = ids.last else { return }
             let messages = try grouped(ConversationSchema.messages, by: "conversation_id", ids: ids)
             let logs = try grouped(ConversationSchema.agentLogs, by: "conversation_id", ids: ids)
-            let memories = try self.memories(for: page)
+            let memories = try self.memories(for: ids)
             for (row, id) in zip(page, ids) {
                 try body(id, Self.document(row, messages: messages[id] ?? [], memories: memories[id] ?? [], agentLogs: logs[id] ?? []))
             }
@@ -119,30 +119,25 @@ struct ConversationDocuments {
         return groups
     }
 
-    /// Each conversation's memories: its user's, created while it was open.
-    private func memories(for page: [JSONObject]) throws(ToolHostError) -> [Int64: [JSONValue]] {
-        let users = Set(page.compactMap { $0["user_id"]?.stringValue })
-        guard !users.isEmpty, let earliest = page.compactMap({ $0["started_at"]?.stringValue.flatMap(Timestamp.init(parsing:)) }).min() else {
-            return [:]
-        }
+    /// Each conversation's memories: its user's, created while it was open — matched in SQL,
+    /// so that a user's memories from other times are never read.
+    private func memories(for ids: [Int64]) throws(ToolHostError) -> [Int64: [JSONValue]] {
         var builder = SQLStatementBuilder(dialect: dialect)
-        let list = users.sorted().map { builder.bind(.text($0)) }.joined(separator: ", ")
-        let sql = "SELECT * FROM \(builder.table(ConversationSchema.memories)) WHERE user_id IN (\(list)) "
-            + "AND created_at >= \(builder.bind(builder.timestampValue(earliest))) ORDER BY created_at, id"
-        var byUser: [String: [(time: Timestamp, row: JSONObject)]] = [:]
-        for row in try run(sql, builder.values) {
-            guard let user = row["user_id"]?.stringValue, let time = row["created_at"]?.stringValue.flatMap(Timestamp.init(parsing:)) else { continue }
-            byUser[user, default: []].append((time, row))
+        let list = ids.map { builder.bind(.integer($0)) }.joined(separator: ", ")
+        let now = builder.bind(builder.timestampValue(Timestamp.now()))
+        let sql = """
+            SELECT c.id AS toolhost_conversation, m.* FROM \(builder.table(ConversationSchema.conversations)) c
+            JOIN \(builder.table(ConversationSchema.memories)) m ON m.user_id = c.user_id
+              AND m.created_at >= c.started_at AND m.created_at <= coalesce(c.ended_at, \(now))
+            WHERE c.id IN (\(list)) ORDER BY c.id, m.created_at, m.id
+            """
+        var groups: [Int64: [JSONValue]] = [:]
+        for var row in try run(sql, builder.values) {
+            guard let id = row["toolhost_conversation"]?.integerValue else { continue }
+            row["toolhost_conversation"] = nil
+            groups[Int64(id), default: []].append(.object(row))
         }
-        let now = Timestamp.now()
-        var result: [Int64: [JSONValue]] = [:]
-        for row in page {
-            guard let id = row["id"]?.integerValue, let user = row["user_id"]?.stringValue, let candidates = byUser[user],
-                  let start = row["started_at"]?.stringValue.flatMap(Timestamp.init(parsing:)) else { continue }
-            let end = row["ended_at"]?.stringValue.flatMap(Timestamp.init(parsing:)) ?? now
-            result[Int64(id)] = candidates.filter { $0.time >= start && $0.time <= end }.map { .object($0.row) }
-        }
-        return result
+        return groups
     }
 
     private func run(_ sql: String, _ values: [SQLValue]) throws(ToolHostError) -> [JSONObject] {

@@ -94,7 +94,7 @@ public struct ConversationExport: Sendable {
                 let documents = ConversationDocuments(connection: connection)
                 let total = countFirst ? try documents.count(selection) : nil
                 if request.format == .json { try writer.write(Array("[".utf8)) }
-                try documents.forEach(selection) { (id, document) throws(ToolHostError) in
+                func write(_ id: Int64, _ document: JSONObject) throws(ToolHostError) {
                     guard let line = Self.encode(document, format: request.format, systemPrompt: request.systemPrompt,
                                                  first: written.isEmpty) else {
                         skipped += 1
@@ -104,6 +104,7 @@ public struct ConversationExport: Sendable {
                     written.append(id)
                     if written.count & 0xFF == 0 { progress?(written.count, total) }
                 }
+                try connection.readingOnce { () throws(ToolHostError) in try documents.forEach(selection, write) }
                 if request.format == .json { try writer.write(Array((written.isEmpty ? "]\n" : "\n]\n").utf8)) }
                 progress?(written.count, total)
             }

@@ -34,7 +34,7 @@ struct ConversationWrites {
     /// Ends a conversation; ending it again changes nothing and says so.
     func endConversation(_ input: OperationInput) throws(ToolHostError) -> JSONObject {
         let id = try conversationID(input)
-        return try transaction { () throws(ToolHostError) -> JSONObject in
+        return try connection.atomically { () throws(ToolHostError) -> JSONObject in
             let current = try conversation(id, lock: true)
             if current["is_active"] == false {
                 return ["success": true, "conversation_id": .integer(id), "already_ended": true, "ended_at": current["ended_at"] ?? .null]
@@ -66,7 +66,7 @@ struct ConversationWrites {
         let values = try ConversationRecords.values(ConversationRecords.message, of: record, dialect: dialect, tool: tool)
         let id = try conversationID(input)
         let reopen = try input.optionalBool("reopen") ?? false
-        return try transaction { () throws(ToolHostError) -> JSONObject in
+        return try connection.atomically { () throws(ToolHostError) -> JSONObject in
             let current = try conversation(id, lock: true)
             if current["is_active"] == false {
                 guard reopen else {
@@ -94,7 +94,7 @@ struct ConversationWrites {
             throw ToolHostError.invalidInput(violations.isEmpty ? [Violation(path: "/user_feedback", message: "must be 1, 2, 3, 4 or 5")] : violations,
                                              tool: tool)
         }
-        return try transaction { () throws(ToolHostError) -> JSONObject in
+        return try connection.atomically { () throws(ToolHostError) -> JSONObject in
             var builder = SQLStatementBuilder(dialect: dialect)
             let sql = "UPDATE \(builder.table(ConversationSchema.messages)) SET user_feedback = \(builder.bind(.integer(Int64(score)))) "
                 + "WHERE id = \(builder.bind(.integer(Int64(messageID)))) RETURNING conversation_id"
@@ -111,7 +111,7 @@ struct ConversationWrites {
         var record = input.fields
         if record["verified"] == nil || record["verified"] == .null { record["verified"] = false }
         let values = try ConversationRecords.values(ConversationRecords.memory, of: record, dialect: dialect, tool: tool)
-        let row = try transaction { () throws(ToolHostError) -> JSONObject in
+        let row = try connection.atomically { () throws(ToolHostError) -> JSONObject in
             try insert(ConversationRecords.memory, values, returning: "id, created_at")
         }
         return ["success": true, "memory_id": row["id"] ?? .null, "created_at": row["created_at"] ?? .null]
@@ -120,7 +120,7 @@ struct ConversationWrites {
     /// A log may point at a conversation and a message; both must exist.
     func logAgent(_ input: OperationInput) throws(ToolHostError) -> JSONObject {
         let values = try ConversationRecords.values(ConversationRecords.agentLog, of: input.fields, dialect: dialect, tool: tool)
-        let row = try transaction { () throws(ToolHostError) -> JSONObject in
+        let row = try connection.atomically { () throws(ToolHostError) -> JSONObject in
             if let id = try input.optionalInt("conversation_id") { _ = try conversation(Int64(id), lock: false) }
             if let id = try input.optionalInt("message_id") {
                 var builder = SQLStatementBuilder(dialect: dialect)
@@ -136,7 +136,7 @@ struct ConversationWrites {
     /// Marks conversations as exported for training; every id must exist, or nothing changes.
     func markExported(_ ids: [Int64]) throws(ToolHostError) -> Int {
         guard !ids.isEmpty else { return 0 }
-        return try transaction { () throws(ToolHostError) -> Int in
+        return try connection.atomically { () throws(ToolHostError) -> Int in
             var marked = 0
             for chunk in stride(from: 0, to: ids.count, by: 1000).map({ Array(ids[$0..<min($0 + 1000, ids.count)]) }) {
                 var builder = SQLStatementBuilder(dialect: dialect)
@@ -196,30 +196,10 @@ struct ConversationWrites {
     }
 
     private func insert(_ spec: RecordSpec, _ values: [SQLValue], returning: String) throws(ToolHostError) -> JSONObject {
-        var builder = SQLStatementBuilder(dialect: dialect)
-        let placeholders = values.map { builder.bind($0) }
-        let sql = "INSERT INTO \(builder.table(spec.table)) (\(spec.columns.map(SQLIdentifier.quote).joined(separator: ", "))) "
-            + "VALUES (\(placeholders.joined(separator: ", "))) RETURNING \(returning)"
-        return try run(sql, builder.values).first ?? [:]
+        try withDatabaseErrors { () throws(DatabaseError) in try spec.insert(values, returning: returning, on: connection) }
     }
 
     private func run(_ sql: String, _ values: [SQLValue]) throws(ToolHostError) -> [JSONObject] {
         try withDatabaseErrors { () throws(DatabaseError) in try connection.run(sql, values).rows }
-    }
-
-    private func transaction<T>(_ body: () throws(ToolHostError) -> T) throws(ToolHostError) -> T {
-        var failure: ToolHostError?
-        do {
-            return try connection.transaction { () throws(DatabaseError) -> T in
-                do throws(ToolHostError) {
-                    return try body()
-                } catch {
-                    failure = error
-                    throw DatabaseError(.statement, error.message)  // rolls back
-                }
-            }
-        } catch {
-            throw failure ?? error.toolHostError
-        }
     }
 }

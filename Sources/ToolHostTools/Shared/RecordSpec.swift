@@ -96,10 +96,16 @@ extension RecordSpec {
     }
     /// Inserts one record and returns its id.
     func insert(_ values: [SQLValue], on connection: any DatabaseConnection) throws(DatabaseError) -> JSONValue {
+        try insert(values, returning: "id", on: connection)["id"] ?? .null
+    }
+
+    /// Inserts one record and returns the `returning` columns of its row.
+    func insert(_ values: [SQLValue], returning: String, on connection: any DatabaseConnection) throws(DatabaseError) -> JSONObject {
         var builder = SQLStatementBuilder(dialect: connection.dialect)
         let placeholders = values.map { builder.bind($0) }
-        let sql = "INSERT INTO \(builder.table(table)) (\(columns.map(SQLIdentifier.quote).joined(separator: ", "))) VALUES (\(placeholders.joined(separator: ", "))) RETURNING id"
-        return try connection.run(sql, builder.values).rows.first?["id"] ?? .null
+        let sql = "INSERT INTO \(builder.table(table)) (\(columns.map(SQLIdentifier.quote).joined(separator: ", "))) "
+            + "VALUES (\(placeholders.joined(separator: ", "))) RETURNING \(returning)"
+        return try connection.run(sql, builder.values).rows.first ?? [:]
     }
 }
 

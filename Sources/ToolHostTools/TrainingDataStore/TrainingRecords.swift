@@ -40,26 +40,3 @@ enum TrainingRecords {
         }
     }
 }
-
-/// A random RFC 4122 version 4 UUID, for execution ids the caller did not give. Written
-/// byte by byte: it runs once per recorded `toolhost run`, where every fraction of a
-/// millisecond shows.
-enum RandomUUID {
-    static func make() -> String {
-        var generator = SystemRandomNumberGenerator()
-        var bytes = (generator.next() as UInt64, generator.next() as UInt64)
-        return withUnsafeMutableBytes(of: &bytes) { raw -> String in
-            raw[6] = raw[6] & 0x0F | 0x40  // version 4
-            raw[8] = raw[8] & 0x3F | 0x80  // RFC 4122 variant
-            let digits: StaticString = "0123456789abcdef"
-            var text = [UInt8]()
-            text.reserveCapacity(36)
-            for index in 0..<16 {
-                if index == 4 || index == 6 || index == 8 || index == 10 { text.append(UInt8(ascii: "-")) }
-                text.append(digits.utf8Start[Int(raw[index] >> 4)])
-                text.append(digits.utf8Start[Int(raw[index] & 0x0F)])
-            }
-            return String(decoding: text, as: UTF8.self)
-        }
-    }
-}
