@@ -10,6 +10,7 @@ public enum BuiltinHandlers {
             BulkDataStoreHandler(),
             TrainingDataStoreHandler(),
             ConversationStoreHandler(),
+            PromptEvolutionStoreHandler(),
         ])
     }
 }

@@ -12,5 +12,8 @@ public enum SchemaMigrations {
             connection throws(DatabaseError) in
             try ConversationSchema.create(on: connection)
         },
+        Migration(4, "prompt evolution: profiles, training steps (full-text), populations, daily reward view") { connection throws(DatabaseError) in
+            try PromptEvolutionSchema.create(on: connection)
+        },
     ]
 }

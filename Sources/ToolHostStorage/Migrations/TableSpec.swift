@@ -31,15 +31,21 @@ public struct TableSpec: Sendable {
         /// A default in SQL, per dialect; `now` is spelled for both by `.timestamp` defaults.
         public var defaultNow = false
         public var defaultSQL: String?
+        /// The primary key when it is not an auto-numbered `.id` (a UUID chosen by the caller).
+        public var primaryKey = false
+        /// A foreign key to this table's `id` (new tables only; adopted ones keep theirs).
+        public var references: TableName?
 
         public init(_ name: String, _ type: ColumnType, notNull: Bool = false, unique: Bool = false,
-                    defaultNow: Bool = false, defaultSQL: String? = nil) {
+                    defaultNow: Bool = false, defaultSQL: String? = nil, primaryKey: Bool = false, references: TableName? = nil) {
             self.name = name
             self.type = type
             self.notNull = notNull
             self.unique = unique
             self.defaultNow = defaultNow
             self.defaultSQL = defaultSQL
+            self.primaryKey = primaryKey
+            self.references = references
         }
     }
 
@@ -90,8 +96,12 @@ public struct TableSpec: Sendable {
     private func definition(_ column: Column, dialect: SQLDialect, forNewTable: Bool) -> String {
         var parts = [SQLIdentifier.quote(column.name), Self.sqlType(column.type, dialect)]
         if forNewTable {
+            if column.primaryKey { parts.append("PRIMARY KEY") }
             if column.notNull && column.type != .id { parts.append("NOT NULL") }
             if column.unique { parts.append("UNIQUE") }
+            if let target = column.references {
+                parts.append("REFERENCES \(dialect == .postgres ? target.quoted : SQLIdentifier.quote(target.name)) (id)")
+            }
         }
         if column.defaultNow {
             // SQLite refuses ADD COLUMN with a non-constant default; such a column starts empty.

@@ -9,14 +9,15 @@
 public struct SearchIndex: Sendable {
     public let table: TableName
     public let columns: [String]
+    /// The FTS5 table (SQLite) or GIN index (PostgreSQL): `<table>_fts` unless a table has
+    /// several indexes.
+    public let name: String
 
-    public init(table: TableName, columns: [String]) {
+    public init(table: TableName, columns: [String], name: String? = nil) {
         self.table = table
         self.columns = columns
+        self.name = name ?? "\(table.name)_fts"
     }
-
-    /// The FTS5 table (SQLite) or GIN index (PostgreSQL).
-    public var name: String { "\(table.name)_fts" }
 
     /// The indexed document on PostgreSQL; searches must use the same expression.
     public var postgresDocument: String {
@@ -85,7 +86,7 @@ public struct SearchIndex: Sendable {
     }
 
     /// FTS5 syntax for "all these words": each word quoted, so user text is never FTS syntax.
-    static func ftsQuery(_ text: String) -> String {
+    public static func ftsQuery(_ text: String) -> String {
         let words = text.split(whereSeparator: { !$0.isLetter && !$0.isNumber && $0 != "_" }).map { "\"" + $0 + "\"" }
         return words.isEmpty ? "\"\"" : words.joined(separator: " ")
     }

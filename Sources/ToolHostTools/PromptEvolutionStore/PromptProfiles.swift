@@ -1,0 +1,163 @@
+import ToolHostCore
+import ToolHostStorage
+
+/// Prompt profiles: saved as versions of a corpus and task, each linked to the profile it was
+/// evolved from.
+struct PromptProfiles {
+    let connection: any DatabaseConnection
+
+    private var dialect: SQLDialect { connection.dialect }
+    private var table: String { SQLStatementBuilder(dialect: dialect).table(PromptEvolutionSchema.profiles) }
+
+    /// Saves a profile and answers its id and version. Without a `version`, it is one past
+    /// the corpus and task's highest (saves of one corpus and task are serialised for that).
+    func save(_ input: OperationInput) throws(ToolHostError) -> JSONValue {
+        let (corpus, task) = try input.corpusAndTask()
+        let profile = try input.object("profile")
+        let parent = try input.optionalProfileID("parent_profile_id")
+        let version = try input.optionalInt("version")
+        if let version, version < 1 { throw input.invalid("version", "must be 1 or more") }
+        let metadata = try input.optionalObject("metadata")
+        let createdAt = try input.optionalTimestamp("created_at") ?? Timestamp.now()
+        let id = RandomUUID.make()
+        let row = try connection.atomically { () throws(ToolHostError) -> JSONObject in
+            if let parent, try find(parent) == nil {
+                throw ToolHostError(.notFound, "The parent profile \(parent) does not exist; nothing was saved.",
+                                    details: ["parent_profile_id": .string(parent)])
+            }
+            var builder = SQLStatementBuilder(dialect: dialect)
+            if dialect == .postgres {
+                _ = try ExplainableQuery(sql: "SELECT pg_advisory_xact_lock(hashtext(\(builder.bind(.text(corpus + "\u{1}" + task)))))",
+                                         values: builder.values).rows(on: connection)
+                builder = SQLStatementBuilder(dialect: dialect)
+            }
+            let versionValue: String
+            if let version {
+                versionValue = builder.bind(.integer(Int64(version)))
+            } else {
+                versionValue = "(SELECT coalesce(max(version), 0) + 1 FROM \(table) WHERE corpus_id = \(builder.bind(.text(corpus))) "
+                    + "AND task_type = \(builder.bind(.text(task))))"
+            }
+            let sql = """
+                INSERT INTO \(table) (id, corpus_id, task_type, profile, parent_profile_id, version, metadata, created_at)
+                VALUES (\(builder.bind(.text(id))), \(builder.bind(.text(corpus))), \(builder.bind(.text(task))), \(builder.bind(.json(.object(profile)))),
+                        \(builder.bind(parent.map(SQLValue.text) ?? .null)), \(versionValue), \(builder.bind(metadata.map { .json(.object($0)) } ?? .null)),
+                        \(builder.bind(builder.timestampValue(createdAt))))
+                RETURNING id, version, created_at
+                """
+            return try ExplainableQuery(sql: sql, values: builder.values).rows(on: connection).first ?? [:]
+        }
+        return ["success": true, "profile_id": row["id"] ?? .string(id), "version": row["version"] ?? .null, "created_at": row["created_at"] ?? .null]
+    }
+
+    /// The newest profile of a corpus and task (`profile: null` when it has none yet).
+    func latest(_ input: OperationInput) throws(ToolHostError) -> JSONValue {
+        let (corpus, task) = try input.corpusAndTask()
+        var builder = SQLStatementBuilder(dialect: dialect)
+        let query = ExplainableQuery(sql: "SELECT * FROM \(table) WHERE corpus_id = \(builder.bind(.text(corpus))) AND task_type = \(builder.bind(.text(task))) "
+                                     + "ORDER BY created_at DESC, version DESC LIMIT 1", values: builder.values)
+        if try input.optionalBool("explain") == true { return try query.answer(input, on: connection, key: "profiles") }
+        let row = try query.rows(on: connection).first
+        return ["success": true, "found": .bool(row != nil), "profile": row.map(JSONValue.object) ?? .null]
+    }
+
+    /// Profiles of a corpus and task, newest first, a page at a time.
+    func history(_ input: OperationInput) throws(ToolHostError) -> JSONValue {
+        let (corpus, task) = try input.corpusAndTask()
+        let limit = try input.limit(default: 20, maximum: 1000)
+        let offset = try input.optionalInt("offset") ?? 0
+        guard offset >= 0 else { throw input.invalid("offset", "must not be negative") }
+        var builder = SQLStatementBuilder(dialect: dialect)
+        let query = ExplainableQuery(sql: "SELECT * FROM \(table) WHERE corpus_id = \(builder.bind(.text(corpus))) AND task_type = \(builder.bind(.text(task))) "
+                                     + "ORDER BY created_at DESC, version DESC LIMIT \(limit) OFFSET \(offset)", values: builder.values)
+        return try query.answer(input, on: connection, key: "profiles") { rows in
+            ["limit": .int(limit), "offset": .int(offset), "has_more": .bool(rows.count == limit)]
+        }
+    }
+
+    /// The ancestors of a profile, its parent first, up to `max_depth` (1,000). A cycle (which
+    /// only hand-edited rows can make) ends the walk and is reported, never followed.
+    func lineage(_ input: OperationInput) throws(ToolHostError) -> JSONValue {
+        let id = try input.profileID("profile_id")
+        let maxDepth = try input.optionalInt("max_depth") ?? 1000
+        guard (1...100_000).contains(maxDepth) else { throw input.invalid("max_depth", "must be 1 to 100000") }
+        guard let start = try find(id) else {
+            throw ToolHostError(.notFound, "No profile with id \(id).", details: ["profile_id": .string(id)])
+        }
+        var builder = SQLStatementBuilder(dialect: dialect)
+        let text = dialect == .postgres ? "::text" : ""
+        let contains = dialect == .postgres ? "strpos(l.path, ',' || p.id::text || ',') = 0" : "instr(l.path, ',' || p.id || ',') = 0"
+        let sql = """
+            WITH RECURSIVE lineage (id, parent_profile_id, depth, path) AS (
+              SELECT id, parent_profile_id, 0, ',' || id\(text) || ',' FROM \(table) WHERE id = \(builder.bind(.text(id)))
+              UNION ALL
+              SELECT p.id, p.parent_profile_id, l.depth + 1, l.path || p.id\(text) || ','
+              FROM \(table) p JOIN lineage l ON p.id = l.parent_profile_id
+              WHERE l.depth < \(builder.bind(.integer(Int64(maxDepth)))) AND \(contains)
+            )
+            SELECT p.*, l.depth FROM lineage l JOIN \(table) p ON p.id = l.id WHERE l.depth > 0 ORDER BY l.depth
+            """
+        let ancestors = try ExplainableQuery(sql: sql, values: builder.values).rows(on: connection)
+        let seen = Set([id] + ancestors.compactMap { $0["id"]?.stringValue })
+        let last = ancestors.last ?? start
+        let nextParent = last["parent_profile_id"]?.stringValue
+        let cycle = nextParent.map { seen.contains($0) } ?? false
+        return ["success": true, "profile_id": .string(id), "count": .int(ancestors.count), "ancestors": .array(ancestors.map { .object($0) }),
+                "cycle": .bool(cycle), "truncated": .bool(nextParent != nil && !cycle)]
+    }
+
+    /// Profiles whose text at `path` contains `text`, ignoring case, newest first.
+    func search(_ input: OperationInput) throws(ToolHostError) -> JSONValue {
+        let text = try input.string("text")
+        guard !text.isEmpty else { throw input.invalid("text", "must not be empty") }
+        let path = try ProfilePath(try input.optionalString("path") ?? "worker.system_prompt", input: input, key: "path")
+        let limit = try input.limit(default: 20, maximum: 1000)
+        var builder = SQLStatementBuilder(dialect: dialect)
+        let expression = path.textExpression(dialect)
+        var conditions: [String]
+        switch dialect {
+        case .postgres:
+            // ILIKE on the indexed expression: a trigram index answers it.
+            conditions = ["\(expression) ILIKE \(builder.bind(.text("%" + Self.escapeLike(text) + "%"))) ESCAPE '\\'"]
+        case .sqlite:
+            conditions = ["instr(lower(\(expression)), lower(\(builder.bind(.text(text))))) > 0"]
+        }
+        if let corpus = try input.optionalString("corpus_id") { conditions.append("corpus_id = \(builder.bind(.text(corpus)))") }
+        if let task = try input.optionalString("task_type") { conditions.append("task_type = \(builder.bind(.text(task)))") }
+        let sql = "SELECT *, \(expression) AS matched_text FROM \(table) WHERE \(conditions.joined(separator: " AND ")) "
+            + "ORDER BY created_at DESC LIMIT \(limit)"
+        return try ExplainableQuery(sql: sql, values: builder.values).answer(input, on: connection, key: "profiles") { _ in
+            ["path": .string(path.dotted)]
+        }
+    }
+
+    /// The profile's row, or nil.
+    func find(_ id: String) throws(ToolHostError) -> JSONObject? {
+        var builder = SQLStatementBuilder(dialect: dialect)
+        return try ExplainableQuery(sql: "SELECT * FROM \(table) WHERE id = \(builder.bind(.text(id)))", values: builder.values)
+            .rows(on: connection).first
+    }
+
+    /// Which of `ids` name no profile.
+    func missing(_ ids: Set<String>) throws(ToolHostError) -> [String] {
+        var found = Set<String>()
+        let sorted = ids.sorted()
+        for start in stride(from: 0, to: sorted.count, by: 1000) {
+            var builder = SQLStatementBuilder(dialect: dialect)
+            let list = sorted[start..<min(start + 1000, sorted.count)].map { builder.bind(.text($0)) }.joined(separator: ", ")
+            let rows = try ExplainableQuery(sql: "SELECT id FROM \(table) WHERE id IN (\(list))", values: builder.values).rows(on: connection)
+            for row in rows { if let id = row["id"]?.stringValue { found.insert(id) } }
+        }
+        return sorted.filter { !found.contains($0) }
+    }
+
+    /// `%`, `_` and `\` taken literally in a LIKE pattern.
+    static func escapeLike(_ text: String) -> String {
+        var escaped = ""
+        for character in text {
+            if character == "%" || character == "_" || character == "\\" { escaped.append("\\") }
+            escaped.append(character)
+        }
+        return escaped
+    }
+}
