@@ -69,6 +69,12 @@ struct TrainingStepLog {
                 try connection.bulkInsert(into: Self.spec.table, columns: Self.spec.columns, rows: stream)
             }
             guard stream.violations.isEmpty else { throw ToolHostError.invalidInput(stream.violations, tool: tool) }
+            // A batch is searchable when it is stored (SQLite indexes it in bulk, in the same
+            // transaction); single steps are indexed by the next search.
+            try withDatabaseErrors { () throws(DatabaseError) in
+                try PromptEvolutionSchema.querySearch.catchUp(on: connection)
+                try PromptEvolutionSchema.answerSearch.catchUp(on: connection)
+            }
             return ["success": true, "count": .int(count)]
         }
     }
