@@ -124,6 +124,8 @@ struct PromptEvolutionStoreTests {
         #expect(try found("paris") == ["capital of France"])
         #expect(try found("shakespeare hamlet") == ["Did Shakespeare write Hamlet?"])
         #expect(try found("shakespeare", corpus: "c2") == [])
+        let hit = try harness.succeed(tool, ["operation": "search_steps", "text": "paris"])["steps"]?[0]
+        #expect(hit?.objectValue.map { Array($0.keys) } == PromptEvolutionSchema.stepColumns + ["score"])  // no search internals
         try refused(harness, ["operation": "search_steps", "text": "  ?! "], "invalid_input")
     }
 
@@ -208,6 +210,8 @@ struct PromptEvolutionStoreTests {
             #expect(names.isSuperset(of: ["idx_hegel_profiles_profile", "idx_hegel_profiles_worker_system_prompt", "idx_hegel_profiles_reviewer_system_prompt",
                                           "hegel_training_steps_query_fts", "hegel_training_steps_answers_fts", "idx_hegel_steps_time"]), "\(names)")
         }
+        let lineagePlan = try harness.succeed(tool, ["operation": "profile_lineage", "profile_id": .string(profile), "explain": true])
+        #expect(lineagePlan["plan"]?.arrayValue?.isEmpty == false && lineagePlan["ancestors"] == nil)
         let daily = try harness.sql("SELECT * FROM hegel_reward_daily")
         #expect(daily.count == 1 && daily.first?["steps"] == 1 && daily.first?["avg_reward"]?.numberValue == 0.5)
     }

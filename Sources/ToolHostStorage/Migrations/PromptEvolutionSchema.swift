@@ -9,9 +9,17 @@ public enum PromptEvolutionSchema {
     /// Reward per day, corpus and task.
     public static let rewardView = TableName("hegel_reward_daily")
 
-    /// Full-text search over the step's query, and over its predicted and gold answers.
+    /// Full-text search over the step's query, and over its predicted and gold answers: FTS5
+    /// tables on SQLite (`SearchIndex`). PostgreSQL keeps each document as a stored tsvector
+    /// column with a GIN index (`queryVector`, `answerVector`): ranking then reads the vector
+    /// instead of parsing the text of every match again, which cost 4/5 of a search.
     public static let querySearch = SearchIndex(table: steps, columns: ["query"], name: "hegel_training_steps_query_fts")
     public static let answerSearch = SearchIndex(table: steps, columns: ["predicted_answer", "gold_answer"], name: "hegel_training_steps_answers_fts")
+    public static let queryVector = "query_tsv"
+    public static let answerVector = "answers_tsv"
+
+    /// A step's columns as callers see them (on PostgreSQL the table also holds the vectors).
+    public static var stepColumns: [String] { tables.first { $0.table.name == steps.name }?.columns.map(\.name) ?? [] }
 
     /// The JSON paths of the system prompts that get an index of their own on PostgreSQL (the
     /// ones agents search by); any other path is searched by scanning.
@@ -79,8 +87,6 @@ public enum PromptEvolutionSchema {
 
     public static func create(on connection: any DatabaseConnection) throws(DatabaseError) {
         for table in tables { try table.create(on: connection) }
-        try querySearch.create(on: connection)
-        try answerSearch.create(on: connection)
         let builder = SQLStatementBuilder(dialect: connection.dialect)
         let steps = builder.table(Self.steps)
         let view = builder.table(rewardView)
@@ -90,6 +96,12 @@ public enum PromptEvolutionSchema {
             // lookup. pg_trgm ships with PostgreSQL but creating it needs the CREATE privilege:
             // without it, plain expression indexes are made and searches scan (profiles are few).
             var script = """
+                ALTER TABLE \(steps) ADD COLUMN IF NOT EXISTS \(queryVector) tsvector
+                  GENERATED ALWAYS AS (to_tsvector('english', coalesce(query, ''))) STORED;
+                ALTER TABLE \(steps) ADD COLUMN IF NOT EXISTS \(answerVector) tsvector
+                  GENERATED ALWAYS AS (to_tsvector('english', coalesce(predicted_answer, '') || ' ' || coalesce(gold_answer, ''))) STORED;
+                CREATE INDEX IF NOT EXISTS \(SQLIdentifier.quote(querySearch.name)) ON \(steps) USING GIN (\(queryVector));
+                CREATE INDEX IF NOT EXISTS \(SQLIdentifier.quote(answerSearch.name)) ON \(steps) USING GIN (\(answerVector));
                 DO $$ BEGIN CREATE EXTENSION IF NOT EXISTS pg_trgm; EXCEPTION WHEN OTHERS THEN RAISE NOTICE 'pg_trgm unavailable'; END $$;
                 CREATE OR REPLACE VIEW \(view) AS
                   SELECT date_trunc('day', created_at) AS day, corpus_id, task_type, count(*) AS steps,
@@ -113,6 +125,8 @@ public enum PromptEvolutionSchema {
             }
             try connection.executeScript(script)
         case .sqlite:
+            try querySearch.create(on: connection)
+            try answerSearch.create(on: connection)
             try connection.executeScript("""
                 CREATE VIEW IF NOT EXISTS \(view) AS
                   SELECT substr(created_at, 1, 10) AS day, corpus_id, task_type, count(*) AS steps,

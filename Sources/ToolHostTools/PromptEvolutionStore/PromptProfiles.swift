@@ -97,7 +97,9 @@ struct PromptProfiles {
             )
             SELECT p.*, l.depth FROM lineage l JOIN \(table) p ON p.id = l.id WHERE l.depth > 0 ORDER BY l.depth
             """
-        let ancestors = try ExplainableQuery(sql: sql, values: builder.values).rows(on: connection)
+        let query = ExplainableQuery(sql: sql, values: builder.values)
+        if try input.optionalBool("explain") == true { return try query.answer(input, on: connection, key: "ancestors") }
+        let ancestors = try query.rows(on: connection)
         let seen = Set([id] + ancestors.compactMap { $0["id"]?.stringValue })
         let last = ancestors.last ?? start
         let nextParent = last["parent_profile_id"]?.stringValue

@@ -112,7 +112,7 @@ struct TrainingStepLog {
     }
 
     /// Steps whose query or answers hold all the words of `text`, best first: PostgreSQL's
-    /// ts_rank, SQLite's bm25, summed over the two indexes.
+    /// ts_rank over the stored vectors, SQLite's bm25, summed over the two indexes.
     func search(_ input: OperationInput) throws(ToolHostError) -> JSONValue {
         let text = try input.string("text")
         guard text.contains(where: { $0.isLetter || $0.isNumber }) else { throw input.invalid("text", "must hold at least one word") }
@@ -122,16 +122,19 @@ struct TrainingStepLog {
         let query = PromptEvolutionSchema.querySearch
         let answers = PromptEvolutionSchema.answerSearch
         var filters: [String] = []
+        let columns = PromptEvolutionSchema.stepColumns.map { "s." + SQLIdentifier.quote($0) }.joined(separator: ", ")
         let sql: String
         switch dialect {
         case .postgres:
             let words = builder.bind(.text(text))
             if let corpus = try input.optionalString("corpus_id") { filters.append("s.corpus_id = \(builder.bind(.text(corpus)))") }
             if let task = try input.optionalString("task_type") { filters.append("s.task_type = \(builder.bind(.text(task)))") }
+            let queryVector = "s." + PromptEvolutionSchema.queryVector
+            let answerVector = "s." + PromptEvolutionSchema.answerVector
             sql = """
-                SELECT s.*, ts_rank(\(query.postgresDocument), q) + ts_rank(\(answers.postgresDocument), q) AS score
+                SELECT \(columns), ts_rank(\(queryVector), q) + ts_rank(\(answerVector), q) AS score
                 FROM \(steps) s, plainto_tsquery('english', \(words)) q
-                WHERE (\(query.postgresDocument) @@ q OR \(answers.postgresDocument) @@ q)\(filters.map { " AND " + $0 }.joined())
+                WHERE (\(queryVector) @@ q OR \(answerVector) @@ q)\(filters.map { " AND " + $0 }.joined())
                 ORDER BY score DESC, s.id DESC LIMIT \(limit)
                 """
         case .sqlite:
@@ -145,7 +148,7 @@ struct TrainingStepLog {
             let queryFTS = SQLIdentifier.quote(query.name)
             let answerFTS = SQLIdentifier.quote(answers.name)
             sql = """
-                SELECT s.*, m.score AS score FROM (
+                SELECT \(columns), m.score AS score FROM (
                   SELECT id, sum(score) AS score FROM (
                     SELECT rowid AS id, -bm25(\(queryFTS)) AS score FROM \(queryFTS) WHERE \(queryFTS) MATCH \(words)
                     UNION ALL
