@@ -51,12 +51,13 @@ import os
 import random
 import shutil
 import sqlite3
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
 import uuid
+
+from benchlib import Failure, count_lines, measured, median, psql_scalar, sh, timestamp
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TOOLHOST = os.path.join(ROOT, ".build-static/release/toolhost")
@@ -112,65 +113,6 @@ AGENTS = [("intent_classifier", "classify"), ("memory_retriever", "retrieve"), (
 INTENTS = ["question", "request", "small_talk", "complaint", "reminder", "booking", "feedback"]
 
 
-class Failure(Exception):
-    """A toolhost (or loader) command that failed or answered wrongly: reported, not worked around."""
-
-
-def sh(command, **kwargs):
-    done = subprocess.run(command, capture_output=True, text=True, **kwargs)
-    if done.returncode != 0:
-        raise Failure(f"{' '.join(command)[:300]} exited {done.returncode}\n  stdout: {done.stdout[:600]}\n  stderr: {done.stderr[:600]}")
-    return done
-
-
-def measured(command, env, stdout_path=os.devnull, cwd=None, rss=False, stdin_path=None):
-    """Runs a command to completion; returns (seconds, peak RSS in MB or None, exit status, stdout, stderr).
-
-    Peak RSS is the command's own ru_maxrss, taken by /usr/bin/time (rss=True): wait4 from this
-    process would not do, because Linux carries the high-water mark of the forking process
-    over exec into the child's ru_maxrss."""
-    stderr_file = tempfile.TemporaryFile()
-    rss_path = os.path.join(tempfile.gettempdir(), "toolhost-conversation-bench-rss-%d" % os.getpid())
-    if rss:
-        command = ["/usr/bin/time", "-f", "%M", "-o", rss_path] + command
-    stdin_file = open(stdin_path, "rb") if stdin_path else subprocess.DEVNULL
-    try:
-        with open(stdout_path, "wb") as stdout_file:
-            started = time.perf_counter()
-            process = subprocess.Popen(command, stdin=stdin_file, stdout=stdout_file, stderr=stderr_file, env=env, cwd=cwd)
-            _, status, _ = os.wait4(process.pid, 0)
-            elapsed = time.perf_counter() - started
-    finally:
-        if stdin_path:
-            stdin_file.close()
-    process.returncode = os.waitstatus_to_exitcode(status)
-    peak = None
-    if rss:
-        with open(rss_path) as handle:
-            peak = int(handle.read().split()[-1]) / 1024  # KB
-        os.remove(rss_path)
-    stderr_file.seek(0)
-    stderr = stderr_file.read().decode(errors="replace")
-    stderr_file.close()
-    stdout = ""
-    if stdout_path != os.devnull and os.path.getsize(stdout_path) < 1_000_000:
-        with open(stdout_path, errors="replace") as handle:
-            stdout = handle.read()
-    return elapsed, peak, process.returncode, stdout, stderr
-
-
-def median(values):
-    return statistics.median(values) if values else float("nan")
-
-
-def count_lines(path):
-    lines = 0
-    with open(path, "rb") as handle:
-        while block := handle.read(1 << 24):
-            lines += block.count(b"\n")
-    return lines
-
-
 def sample_lines(path):
     """The first, a middle and the last line of a (large) JSON-lines file, without reading it all."""
     size = os.path.getsize(path)
@@ -187,12 +129,6 @@ def sample_lines(path):
         tail = handle.read(back).rstrip(b"\n")
         samples.append(("last", tail[tail.rfind(b"\n") + 1:]))
     return samples
-
-
-def timestamp(seconds):
-    """SQLite's stored form (PostgreSQL reads it too): YYYY-MM-DDTHH:MM:SS.ffffffZ."""
-    whole = int(seconds)
-    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(whole)) + ".%06dZ" % int((seconds - whole) * 1e6)
 
 
 def message_quality(words, processing_time, emotion_confidence, memories_used):
@@ -489,10 +425,6 @@ class PostgresLoader:
         started = time.perf_counter()
         sh(["psql", "-X", self.url, "-q", "-v", "ON_ERROR_STOP=1", "-c", f"VACUUM ANALYZE {', '.join(TABLES)}"])
         return copied, indexed, time.perf_counter() - started
-
-
-def psql_scalar(url, sql):
-    return sh(["psql", "-X", url, "-qAtc", sql]).stdout.strip()
 
 
 def main():

@@ -66,11 +66,12 @@ import os
 import random
 import shutil
 import sqlite3
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
+
+from benchlib import Failure, measured, median, psql_scalar, sh, timestamp
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TOOLHOST = os.path.join(ROOT, ".build-static/release/toolhost")
@@ -157,50 +158,6 @@ EXPECTED_INDEXES = {
     "search_steps": {"postgres": [QUERY_FTS, ANSWERS_FTS], "sqlite": [QUERY_FTS, ANSWERS_FTS]},
     "profile_lineage": {"postgres": [f"{PROFILES_TABLE}_pkey"], "sqlite": ["sqlite_autoindex_" + PROFILES_TABLE]},
 }
-
-
-class Failure(Exception):
-    """A toolhost (or loader) command that failed or answered wrongly: reported, not worked around."""
-
-
-def sh(command, **kwargs):
-    done = subprocess.run(command, capture_output=True, text=True, **kwargs)
-    if done.returncode != 0:
-        raise Failure(f"{' '.join(command)[:300]} exited {done.returncode}\n  stdout: {done.stdout[:600]}\n  stderr: {done.stderr[:600]}")
-    return done
-
-
-def measured(command, env, stdout_path, cwd=None, stdin_path=None):
-    """Runs a command to completion; returns (seconds, exit status, stdout, stderr)."""
-    stderr_file = tempfile.TemporaryFile()
-    stdin_file = open(stdin_path, "rb") if stdin_path else subprocess.DEVNULL
-    try:
-        with open(stdout_path, "wb") as stdout_file:
-            started = time.perf_counter()
-            process = subprocess.Popen(command, stdin=stdin_file, stdout=stdout_file, stderr=stderr_file, env=env, cwd=cwd)
-            process.wait()
-            elapsed = time.perf_counter() - started
-    finally:
-        if stdin_path:
-            stdin_file.close()
-    stderr_file.seek(0)
-    stderr = stderr_file.read().decode(errors="replace")
-    stderr_file.close()
-    stdout = ""
-    if os.path.getsize(stdout_path) < 20_000_000:
-        with open(stdout_path, errors="replace") as handle:
-            stdout = handle.read()
-    return elapsed, process.returncode, stdout, stderr
-
-
-def median(values):
-    return statistics.median(values) if values else float("nan")
-
-
-def timestamp(seconds):
-    """SQLite's stored form (PostgreSQL reads it too): YYYY-MM-DDTHH:MM:SS.ffffffZ."""
-    whole = int(seconds)
-    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(whole)) + ".%06dZ" % int((seconds - whole) * 1e6)
 
 
 def corpus_list(count):
@@ -320,10 +277,6 @@ class History:
 
 
 
-def psql_scalar(url, sql):
-    return sh(["psql", "-X", url, "-qAtc", sql]).stdout.strip()
-
-
 def sql_literal(text):
     return "'" + text.replace("'", "''") + "'"
 
@@ -378,7 +331,7 @@ def main():
         def toolhost(arguments, env, allow_failure=False):
             """One toolhost process; (seconds, stdout, stderr). Fails on a non-zero status."""
             command = [TOOLHOST] + arguments
-            seconds, status, stdout, stderr = measured(command, env, stdout_path, cwd=work)
+            seconds, _, status, stdout, stderr = measured(command, env, stdout_path, cwd=work, stdout_limit=20_000_000)
             if status != 0 and not allow_failure:
                 raise Failure(f"{' '.join(command)} exited {status}\n  stdout: {stdout[:800]}\n  stderr: {stderr[:800]}")
             return seconds, stdout, stderr

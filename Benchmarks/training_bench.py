@@ -38,6 +38,8 @@ import sys
 import tempfile
 import time
 
+from benchlib import Failure, count_lines, measured, median, sh
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TOOLHOST = os.path.join(ROOT, ".build-static/release/toolhost")
 TOOLS = os.path.join(ROOT, "tools")
@@ -52,53 +54,6 @@ TOOL_NAMES = ["web_search", "read_file", "write_file", "run_tests", "git_diff", 
               "classify", "extract_entities", "spell_check"] + ["tool_%02d" % i for i in range(30)]
 AGENTS = ["agent-%02d" % i for i in range(20)]
 WORDS = "alpha beta gamma delta parser timeout cache index query vector planner retry budget schema".split()
-
-
-class Failure(Exception):
-    """A toolhost (or reference) command that failed or answered wrongly: reported, not worked around."""
-
-
-def sh(command, **kwargs):
-    return subprocess.run(command, check=True, capture_output=True, text=True, **kwargs)
-
-
-def measured(command, env, stdout_path=os.devnull, cwd=None, rss=False):
-    """Runs a command to completion; returns (seconds, peak RSS in MB or None, exit status, stdout, stderr).
-
-    Peak RSS is the command's own ru_maxrss, taken by /usr/bin/time (rss=True): wait4 from this
-    process would not do, because Linux carries the high-water mark of the forking process (this
-    Python, with the generated rows in memory) over exec into the child's ru_maxrss."""
-    stderr_file = tempfile.TemporaryFile()
-    rss_path = os.path.join(tempfile.gettempdir(), "toolhost-bench-rss-%d" % os.getpid())
-    if rss:
-        command = ["/usr/bin/time", "-f", "%M", "-o", rss_path] + command
-    with open(stdout_path, "wb") as stdout_file:
-        started = time.perf_counter()
-        process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=stdout_file, stderr=stderr_file, env=env, cwd=cwd)
-        _, status, _ = os.wait4(process.pid, 0)
-        elapsed = time.perf_counter() - started
-    process.returncode = os.waitstatus_to_exitcode(status)
-    peak = None
-    if rss:
-        with open(rss_path) as handle:
-            peak = int(handle.read().split()[-1]) / 1024  # KB
-        os.remove(rss_path)
-    stderr_file.seek(0)
-    stderr = stderr_file.read().decode(errors="replace")
-    stderr_file.close()
-    stdout = ""
-    if stdout_path != os.devnull and os.path.getsize(stdout_path) < 1_000_000:
-        with open(stdout_path, errors="replace") as handle:
-            stdout = handle.read()
-    return elapsed, peak, process.returncode, stdout, stderr
-
-
-def count_lines(path):
-    lines = 0
-    with open(path, "rb") as handle:
-        while block := handle.read(1 << 24):
-            lines += block.count(b"\n")
-    return lines
 
 
 def generate_executions(start_index, count, rng):
@@ -142,10 +97,6 @@ def generate_events(path, count):
               for index in range(count)]
     with open(path, "w") as out:
         json.dump({"operation": "store_agent_events", "events": events}, out)
-
-
-def median(values):
-    return statistics.median(values) if values else float("nan")
 
 
 def main():

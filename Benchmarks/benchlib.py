@@ -1,0 +1,78 @@
+"""What the benchmark scripts share: running a command with its time, peak memory and output,
+failing loudly, medians, and a few formats. Imported by the scripts beside it."""
+import os
+import statistics
+import subprocess
+import tempfile
+import time
+
+
+class Failure(Exception):
+    """A toolhost (or reference) command that failed or answered wrongly: reported, not worked around."""
+
+
+def sh(command, **kwargs):
+    """Runs a command to completion; a non-zero exit is a Failure with its output."""
+    done = subprocess.run(command, capture_output=True, text=True, **kwargs)
+    if done.returncode != 0:
+        raise Failure(f"{' '.join(command)[:300]} exited {done.returncode}\n  stdout: {done.stdout[:600]}\n  stderr: {done.stderr[:600]}")
+    return done
+
+
+def measured(command, env, stdout_path=os.devnull, cwd=None, rss=False, stdin_path=None, stdout_limit=1_000_000):
+    """Runs a command to completion; returns (seconds, peak RSS in MB or None, exit status, stdout, stderr).
+
+    stdout goes to stdout_path and is read back when it is smaller than stdout_limit bytes.
+    Peak RSS is the command's own ru_maxrss, taken by /usr/bin/time (rss=True): wait4 from this
+    process would not do, because Linux carries the high-water mark of the forking process (this
+    Python, with generated rows in memory) over exec into the child's ru_maxrss."""
+    stderr_file = tempfile.TemporaryFile()
+    rss_path = os.path.join(tempfile.gettempdir(), "toolhost-bench-rss-%d" % os.getpid())
+    if rss:
+        command = ["/usr/bin/time", "-f", "%M", "-o", rss_path] + command
+    stdin_file = open(stdin_path, "rb") if stdin_path else subprocess.DEVNULL
+    try:
+        with open(stdout_path, "wb") as stdout_file:
+            started = time.perf_counter()
+            process = subprocess.Popen(command, stdin=stdin_file, stdout=stdout_file, stderr=stderr_file, env=env, cwd=cwd)
+            _, status, _ = os.wait4(process.pid, 0)
+            elapsed = time.perf_counter() - started
+    finally:
+        if stdin_path:
+            stdin_file.close()
+    process.returncode = os.waitstatus_to_exitcode(status)
+    peak = None
+    if rss:
+        with open(rss_path) as handle:
+            peak = int(handle.read().split()[-1]) / 1024  # KB
+        os.remove(rss_path)
+    stderr_file.seek(0)
+    stderr = stderr_file.read().decode(errors="replace")
+    stderr_file.close()
+    stdout = ""
+    if stdout_path != os.devnull and os.path.getsize(stdout_path) < stdout_limit:
+        with open(stdout_path, errors="replace") as handle:
+            stdout = handle.read()
+    return elapsed, peak, process.returncode, stdout, stderr
+
+
+def median(values):
+    return statistics.median(values) if values else float("nan")
+
+
+def count_lines(path):
+    lines = 0
+    with open(path, "rb") as handle:
+        while block := handle.read(1 << 24):
+            lines += block.count(b"\n")
+    return lines
+
+
+def timestamp(seconds):
+    """SQLite's stored form (PostgreSQL reads it too): YYYY-MM-DDTHH:MM:SS.ffffffZ."""
+    whole = int(seconds)
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(whole)) + ".%06dZ" % int((seconds - whole) * 1e6)
+
+
+def psql_scalar(url, sql):
+    return sh(["psql", "-X", url, "-qAtc", sql]).stdout.strip()
