@@ -145,6 +145,7 @@ struct ExportCommand: ParsableCommand {
                 + "\(Count.grouped(rate)) conversations/s"
             if summary.skipped > 0 { line += "; \(Count.grouped(summary.skipped)) without an assistant message skipped" }
             if markExported { line += "; \(Count.grouped(summary.marked)) marked exported" }
+            if summary.changed > 0 { line += ", \(Count.grouped(summary.changed)) left unmarked" }
             Console.print(line, to: STDERR_FILENO)
             for warning in summary.warnings { Console.print("warning: \(warning)", to: STDERR_FILENO) }
         } catch {

@@ -43,6 +43,7 @@ struct JSONCompactorTests {
     /// Valid JSON whose meaning a verbatim copy could change somewhere is left to the parser.
     @Test(arguments: [
         "1e5", "2.5E-3", "1234567890123456789", "-9999999999999999999", "\"\\ud83d\\ude00\"", "\u{FEFF}{}",
+        "{\"a\":1,\"b\":0,\"a\":2}", "{\"a\":1,\"\\u0061\":2}", "[{\"k\":1},{\"x\":{\"k\":1,\"k\":2}}]",
     ])
     func textOutsideTheSubsetIsDeclined(text: String) throws {
         #expect(compacted(text) == nil)
@@ -60,5 +61,15 @@ struct JSONCompactorTests {
         let depth = JSONCompactor.maximumDepth
         #expect(compacted(String(repeating: "[", count: depth) + String(repeating: "]", count: depth)) != nil)
         #expect(compacted(String(repeating: "[", count: depth + 1) + String(repeating: "]", count: depth + 1)) == nil)
+        // A scalar inside the deepest container counts too, as it does for the parser.
+        let deepScalar = String(repeating: "[", count: depth) + "1" + String(repeating: "]", count: depth)
+        #expect(compacted(deepScalar) == nil)
+        #expect((try? JSONParser.parse(deepScalar)) == nil)
+        let keptScalar = String(repeating: "[", count: depth - 1) + "1" + String(repeating: "]", count: depth - 1)
+        #expect(compacted(keptScalar) != nil && (try? JSONParser.parse(keptScalar)) != nil)
+    }
+
+    @Test func sameKeysInDifferentObjectsAreFine() {
+        #expect(compacted(#"[{"k":1},{"k":2,"j":{"k":3}}]"#) == #"[{"k":1},{"k":2,"j":{"k":3}}]"#)
     }
 }

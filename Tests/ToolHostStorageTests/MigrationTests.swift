@@ -120,6 +120,14 @@ struct MigrationTests {
         #expect(conversations.map { $0["is_active"] } == [false, true])
         #expect(conversations.map { $0["training_data_exported"] } == [false, false])
         #expect(after["messages"]?.map { $0["training_flag"] } == [true, true])
+        // Adopted times compare as times: on SQLite they now have ToolHost's one spelling.
+        let since = SQLStatementBuilder(dialect: connection.dialect).timestampValue(try #require(Timestamp(parsing: "2024-05-01")))
+        let placeholder = engine == .postgres ? "$1" : "?1"
+        #expect(try connection.run("SELECT count(*) AS n FROM conversations WHERE started_at >= \(placeholder)", [since]).rows.first?["n"] == 2)
+        if engine == .sqlite {
+            let raw = try connection.run("SELECT CAST(started_at AS TEXT) AS t FROM conversations ORDER BY id").rows
+            #expect(raw.map { $0["t"] } == ["2024-05-01T10:00:00.000000Z", "2024-05-02T09:00:00.000000Z"])
+        }
         let indexes = engine == .postgres
             ? try connection.run("SELECT indexname AS name FROM pg_indexes WHERE tablename = 'messages'").rows
             : try connection.run("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'messages'").rows

@@ -70,7 +70,7 @@ struct RowMappingTests {
         #expect(try connection.run("SELECT doc, raw FROM r").rows == [["doc": ["x": [true, 1.5, "é"]], "raw": "AP8Q"]])
     }
 
-    @Test func timestampsParseTheFormsDatabasesAndPeopleWrite() {
+    @Test func timestampsParseTheFormsDatabasesAndPeopleWrite() throws {
         #expect(Timestamp(parsing: "2026-11-22")?.iso8601 == "2026-11-22T00:00:00Z")
         #expect(Timestamp(parsing: "2026-11-22T08:20")?.iso8601 == "2026-11-22T08:20:00Z")
         #expect(Timestamp(parsing: "2026-11-22 08:20:11.123456789+00")?.iso8601 == "2026-11-22T08:20:11.123456Z")
@@ -79,6 +79,16 @@ struct RowMappingTests {
         #expect(Timestamp(parsing: "2026-13-01") == nil)
         #expect(Timestamp(parsing: "yesterday") == nil)
         #expect(Timestamp(seconds: 0).storageText == "1970-01-01T00:00:00.000000Z")
+        // Dates that do not exist, and spans reaching before year 1, are not understood.
+        #expect(Timestamp(parsing: "2024-02-30") == nil)
+        #expect(Timestamp(parsing: "2024-02-29")?.iso8601 == "2024-02-29T00:00:00Z")
+        #expect(Timestamp(parsing: "0000-01-01") == nil)
+        let now = Timestamp(seconds: 1_763_800_000)
+        let week = try #require(Timestamp(expression: "7d", now: now))
+        #expect(week.seconds == 1_763_195_200)
+        #expect(Timestamp(expression: "999999999999999999d", now: now) == nil)
+        #expect(Timestamp(expression: "2000000000d", now: now) == nil)
+        #expect(Timestamp(expression: "700000d", now: now)?.iso8601.hasPrefix("01") == true)
     }
 }
 

@@ -126,6 +126,8 @@ struct ConversationStoreTests {
         try refused(["operation": "end_conversation", "conversation_id": 999_999], "not_found")
         try refused(["operation": "mark_exported", "conversation_ids": [.int(id), 999_999]], "not_found")
         try refused(["operation": "recall_memories", "user_id": "u1", "limit": 6], "invalid_input")
+        try refused(["operation": "export_conversations", "limit": 1001], "invalid_input")
+        try refused(["operation": "export_conversations", "format": "openai-chat"], "invalid_input")
         #expect(try harness.sql("SELECT count(*) AS n FROM messages").first?["n"] == 1)
         #expect(try harness.sql("SELECT count(*) AS n FROM agent_logs").first?["n"] == 0)
         #expect(try harness.sql("SELECT * FROM conversations") == before)  // not marked exported either
@@ -141,6 +143,23 @@ struct ConversationStoreTests {
         #expect(reopened["reopened"] == true)
         let row = try #require(try harness.sql("SELECT is_active, ended_at, total_messages FROM conversations").first)
         #expect(row["is_active"] == true && row["ended_at"] == .null && row["total_messages"] == 2)
+    }
+
+    /// An export marks a conversation only if it took no message after it was read.
+    @Test(arguments: Engine.allCases)
+    func anExportLeavesConversationsThatChangedSinceUnmarked(engine: Engine) throws {
+        let harness = try HandlerHarness(engine)
+        let quiet = try start(harness)
+        let busy = try start(harness, user: "u2")
+        try message(harness, quiet, ["role": "user", "content": "one"])
+        try message(harness, busy, ["role": "user", "content": "one"])
+        // As read by an export: one message each; then `busy` takes another.
+        try message(harness, busy, ["role": "user", "content": "two"])
+        let writes = ConversationWrites(connection: try harness.connection(), tool: "conversation_store")
+        let result = try writes.markExported(unchanged: [(Int64(quiet), .int(1)), (Int64(busy), .int(1))])
+        #expect(result.marked == 1 && result.changed == [Int64(busy)])
+        let flags = try harness.sql("SELECT id, training_data_exported FROM conversations ORDER BY id")
+        #expect(flags.map { $0["training_data_exported"] } == [true, false])
     }
 
     @Test(arguments: Engine.allCases)
@@ -219,6 +238,17 @@ struct ConversationStoreTests {
         #expect(try exported(["since": "2026-03-01", "until": "2026-03-02"]) == [first])
         #expect(try exported(["only_unexported": true, "limit": 1, "mark_exported": true]) == [first])
         #expect(try exported(["only_unexported": true]) == [second, third])
+
+        // A file export writes messages from the driver's buffers: the same documents, byte for byte.
+        let jsonl = harness.directory.url("all.jsonl")
+        try harness.succeed("conversation_store", ["operation": "export_conversations", "output_path": .string(jsonl), "format": "jsonl"])
+        let written = try String(contentsOfFile: jsonl, encoding: .utf8).split(separator: "\n").map(String.init)
+        var expected: [String] = []
+        for id in [first, second, third] {
+            let document = try #require(try harness.succeed("conversation_store", ["operation": "export_conversation", "conversation_id": .int(id)])["conversation"])
+            expected.append(JSONWriter.string(document))
+        }
+        #expect(written == expected)
 
         // openai-chat to a file: training-flagged system/user/assistant messages, a system
         // prompt first, conversations without an assistant message skipped, and a warning.

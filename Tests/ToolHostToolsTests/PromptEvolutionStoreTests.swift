@@ -69,6 +69,8 @@ struct PromptEvolutionStoreTests {
         try refused(harness, ["operation": "save_profile", "corpus_id": "c1", "task_type": "qa", "profile": [:], "parent_profile_id": "v1"], "invalid_input")
         try refused(harness, ["operation": "profile_lineage", "profile_id": "00000000-0000-4000-8000-000000000000"], "not_found")
         try refused(harness, ["operation": "profile_lineage", "profile_id": "not-a-uuid"], "invalid_input")
+        try refused(harness, ["operation": "profile_lineage", "profile_id": .string(third), "max_depth": 100_000], "invalid_input")
+        try refused(harness, ["operation": "save_profile", "corpus_id": "c1", "task_type": "qa", "profile": [:], "version": 3_000_000_000], "invalid_input")
         #expect(try count(harness, "hegel_prompt_profiles") == before)
     }
 
@@ -181,6 +183,8 @@ struct PromptEvolutionStoreTests {
         try refused(harness, ["operation": "advance_generation", "corpus_id": "c1", "task_type": "qa", "members": [
             ["profile_id": .string(profiles[0]), "fitness_score": "high"]]], "invalid_input")
         try refused(harness, ["operation": "add_to_population", "corpus_id": "c1", "task_type": "qa", "profile_id": .string(profiles[0])], "invalid_input")
+        try refused(harness, ["operation": "add_to_population", "corpus_id": "c1", "task_type": "qa", "profile_id": .string(profiles[0]),
+                              "fitness_score": 0.5, "generation": .integer(Int64.max)], "invalid_input")
         #expect(try count(harness, "hegel_profile_populations") == before)
 
         let replaced = try harness.succeed(tool, ["operation": "advance_generation", "corpus_id": "c1", "task_type": "qa", "keep_previous": false,

@@ -4,9 +4,10 @@
 /// Exports read millions of JSON cells that ToolHost itself wrote: parsing each into a tree only
 /// to write it out again cost more than the rest of the export together. The compactor accepts
 /// a strict, common subset of JSON and declines everything else — exponents, integers of 19 or
-/// more digits, `\u` surrogate escapes, a byte-order mark, nesting past `maximumDepth` — so a
-/// caller falls back to `JSONParser` for those and the meaning of what it writes never differs
-/// from parsing and re-writing.
+/// more digits, `\u` surrogate escapes, a byte-order mark, nesting past `maximumDepth`, objects
+/// that repeat a key (the parser keeps the last value) or escape one — so a caller falls back
+/// to `JSONParser` for those and the meaning of what it writes never differs from parsing and
+/// re-writing. (`-0` is kept where the parser writes `0`: the same number.)
 public enum JSONCompactor {
     /// The nesting `JSONParser` accepts by default.
     public static let maximumDepth = 512
@@ -26,6 +27,8 @@ public enum JSONCompactor {
         let input: UnsafeBufferPointer<UInt8>
         var index = 0
         var sawNonASCII = false
+        /// The keys of the objects being copied, innermost last (byte ranges of the input).
+        var keys: [Range<Int>] = []
 
         init(input: UnsafeBufferPointer<UInt8>) { self.input = input }
 
@@ -37,7 +40,8 @@ public enum JSONCompactor {
         }
 
         private mutating func copyValue(to output: inout [UInt8], depth: Int) -> Bool {
-            guard index < input.count else { return false }
+            // The parser counts every value's depth, scalars included.
+            guard index < input.count, depth < JSONCompactor.maximumDepth else { return false }
             switch input[index] {
             case UInt8(ascii: "{"): return copyContainer(to: &output, depth: depth, close: UInt8(ascii: "}"), keyed: true)
             case UInt8(ascii: "["): return copyContainer(to: &output, depth: depth, close: UInt8(ascii: "]"), keyed: false)
@@ -50,7 +54,6 @@ public enum JSONCompactor {
         }
 
         private mutating func copyContainer(to output: inout [UInt8], depth: Int, close: UInt8, keyed: Bool) -> Bool {
-            guard depth < JSONCompactor.maximumDepth else { return false }
             output.append(input[index])
             index += 1
             skipWhitespace()
@@ -59,9 +62,14 @@ public enum JSONCompactor {
                 index += 1
                 return true
             }
+            let keysStart = keys.count
+            defer { keys.removeSubrange(keysStart...) }
             while true {
                 if keyed {
-                    guard index < input.count, input[index] == UInt8(ascii: "\""), copyString(to: &output) else { return false }
+                    let keyStart = index
+                    guard index < input.count, input[index] == UInt8(ascii: "\""), copyString(to: &output),
+                          isNewKey(keyStart..<index, since: keysStart) else { return false }
+                    keys.append(keyStart..<index)
                     skipWhitespace()
                     guard index < input.count, input[index] == UInt8(ascii: ":") else { return false }
                     output.append(UInt8(ascii: ":"))
@@ -81,6 +89,18 @@ public enum JSONCompactor {
                 output.append(byte)
                 skipWhitespace()
             }
+        }
+
+        /// Whether the key at `range` differs from the object's earlier keys (`keys[since...]`).
+        /// The parser keeps the last of repeated keys, so an object that repeats one is left to
+        /// it; so is any key with an escape, which could spell an earlier key differently.
+        private func isNewKey(_ range: Range<Int>, since start: Int) -> Bool {
+            let key = UnsafeBufferPointer(rebasing: input[range])
+            guard !key.contains(UInt8(ascii: "\\")) else { return false }
+            for earlier in keys[start...] where earlier.count == range.count {
+                if UnsafeBufferPointer(rebasing: input[earlier]).elementsEqual(key) { return false }
+            }
+            return true
         }
 
         /// A string copied verbatim, escapes included, in runs.

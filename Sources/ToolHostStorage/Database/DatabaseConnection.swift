@@ -120,12 +120,15 @@ public protocol DatabaseConnection: AnyObject {
 /// stored escapes and number spellings).
 public protocol JSONRowWriter {
     func appendJSON(to bytes: inout [UInt8])
+    /// The integer in the column named `column` (a key to group rows by), if it holds one.
+    func integer(named column: String) -> Int64?
 }
 
 /// A row already built as an object.
 struct JSONObjectRow: JSONRowWriter {
     let object: JSONObject
     func appendJSON(to bytes: inout [UInt8]) { JSONWriter.append(.object(object), to: &bytes) }
+    func integer(named column: String) -> Int64? { object[column]?.integerValue.map(Int64.init) }
 }
 
 extension DatabaseConnection {

@@ -118,10 +118,14 @@ public enum ConversationSchema {
     }
 
     /// Creates the tables, or upgrades an older deployment's: safe to run any number of times.
-    /// Adopted conversations (the ones without statistics yet) get their statistics from their
+    /// Adopted timestamps get ToolHost's spelling on SQLite (`TimestampNormalizer`); adopted
+    /// conversations (the ones without statistics yet) get their statistics from their
     /// messages, and those with an end time are marked inactive.
     public static func create(on connection: any DatabaseConnection) throws(DatabaseError) {
-        for table in tables { try table.create(on: connection) }
+        for table in tables {
+            try table.create(on: connection)
+            try TimestampNormalizer.normalize(table.table, columns: table.columns.filter { $0.type == .timestamp }.map(\.name), on: connection)
+        }
         let builder = SQLStatementBuilder(dialect: connection.dialect)
         let conversations = builder.table(Self.conversations)
         try connection.executeScript("""

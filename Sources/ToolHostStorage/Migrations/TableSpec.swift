@@ -80,9 +80,17 @@ public struct TableSpec: Sendable {
         let target = dialect == .postgres ? table.quoted : SQLIdentifier.quote(table.name)
         let definitions = columns.map { definition($0, dialect: dialect, forNewTable: true) }
         try connection.executeScript("CREATE TABLE IF NOT EXISTS \(target) (\n    \(definitions.joined(separator: ",\n    "))\n)")
-        for column in columns where column.type != .id {
-            try connection.addColumnIfMissing(table, column.name, definition: definition(column, dialect: dialect, forNewTable: false)
-                .dropFirst(SQLIdentifier.quote(column.name).count + 1).description)
+        let existing = Set(try connection.columns(of: table).map(\.name))
+        for column in columns where column.type != .id && !existing.contains(column.name) {
+            // `DEFAULT now()` in ADD COLUMN would give every existing row the migration's time
+            // on PostgreSQL: the column is added empty and gets its default afterwards.
+            var added = column
+            added.defaultNow = false
+            let name = SQLIdentifier.quote(column.name)
+            try connection.executeScript("ALTER TABLE \(target) ADD COLUMN \(definition(added, dialect: dialect, forNewTable: false))")
+            if column.defaultNow, dialect == .postgres {
+                try connection.executeScript("ALTER TABLE \(target) ALTER COLUMN \(name) SET DEFAULT now()")
+            }
         }
         for index in indexes where index.postgresMethod == nil || dialect == .postgres {
             let name = SQLIdentifier.quote(index.name)

@@ -24,6 +24,8 @@ public final class SQLiteConnection: DatabaseConnection, @unchecked Sendable {
     /// The closing checkpoint never waits: with a reader in the way (a long export) it is
     /// skipped, and a later close does it.
     static let walTruncateBytes = 256 << 10
+    /// How many streamed reads are under way (see `useStreamingCache`).
+    private var streamingDepth = 0
     public let path: String
     private let handle: OpaquePointer
     private var statements: [String: SQLiteStatement] = [:]
@@ -200,7 +202,11 @@ public final class SQLiteConnection: DatabaseConnection, @unchecked Sendable {
     /// instead of deadlocking on a lock upgrade.
     /// A streamed read passes over each page once: a small page cache keeps memory flat (the
     /// large one would fill with pages never read again). `false` restores the large one.
+    /// Nested uses (an export's queries inside `readingOnce`) count: the large cache comes back
+    /// when the outermost one ends.
     public func useStreamingCache(_ streaming: Bool) throws(DatabaseError) {
+        streamingDepth += streaming ? 1 : -1
+        guard streamingDepth == (streaming ? 1 : 0) else { return }
         try executeScript("PRAGMA cache_size = -\(streaming ? Self.streamingPageCacheKiB : Self.pageCacheKiB)")
     }
 

@@ -194,6 +194,17 @@ extension SQLiteStatement: JSONRowWriter {
         bytes.append(UInt8(ascii: "}"))
     }
 
+    /// Read as `row()` would read it then `integerValue`: integers, and whole REALs (adopted
+    /// tables may hold either).
+    func integer(named column: String) -> Int64? {
+        guard let index = columnNames.lastIndex(of: column) else { return nil }
+        switch sqlite3_column_type(handle, Int32(index)) {
+        case SQLITE_INTEGER: return sqlite3_column_int64(handle, Int32(index))
+        case SQLITE_FLOAT: return row().object[column]?.integerValue.map(Int64.init)
+        default: return nil
+        }
+    }
+
     private func appendText(_ text: UnsafeBufferPointer<UInt8>, declared: DeclaredKind, to bytes: inout [UInt8]) {
         switch declared {
         case .json:

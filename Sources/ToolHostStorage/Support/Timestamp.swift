@@ -14,6 +14,9 @@ public struct Timestamp: Sendable, Equatable, Comparable {
         self.microseconds = microseconds
     }
 
+    /// 0001-01-01T00:00:00Z, the earliest time ISO-8601 (and PostgreSQL) spells plainly.
+    static let earliestSeconds: Int64 = -62_135_596_800
+
     public static func now() -> Timestamp {
         var time = timespec()
         clock_gettime(CLOCK_REALTIME, &time)
@@ -150,6 +153,12 @@ public struct Timestamp: Sendable, Equatable, Comparable {
         parts.tm_min = Int32(minute)
         parts.tm_sec = Int32(second)
         let utc = Int64(timegm(&parts))
+        // timegm rolls 2024-02-30 over into March; a date that does not exist is refused, as
+        // PostgreSQL refuses it.
+        var time = time_t(utc)
+        var check = tm()
+        gmtime_r(&time, &check)
+        guard year >= 1, check.tm_mday == Int32(day), check.tm_mon == Int32(month - 1) else { return nil }
         self.init(seconds: utc - Int64(offsetSeconds), microseconds: Int32(micro))
     }
 }
@@ -163,15 +172,19 @@ extension Timestamp {
             return
         }
         guard let unit = text.last, let amount = Int64(text.dropLast()), amount >= 0 else { return nil }
-        let seconds: Int64
+        let unitSeconds: Int64
         switch unit {
-        case "s": seconds = amount
-        case "m": seconds = amount * 60
-        case "h": seconds = amount * 3600
-        case "d": seconds = amount * 86_400
-        case "w": seconds = amount * 604_800
+        case "s": unitSeconds = 1
+        case "m": unitSeconds = 60
+        case "h": unitSeconds = 3600
+        case "d": unitSeconds = 86_400
+        case "w": unitSeconds = 604_800
         default: return nil
         }
+        // A span reaching before year 1 has no ISO-8601 spelling (and `9999999999999d` must
+        // not overflow): such a span is not understood.
+        let (seconds, overflow) = amount.multipliedReportingOverflow(by: unitSeconds)
+        guard !overflow, seconds <= now.seconds - Self.earliestSeconds else { return nil }
         self.init(seconds: now.seconds - seconds, microseconds: now.microseconds)
     }
 }

@@ -39,10 +39,6 @@ struct ConversationDocuments {
     let connection: any DatabaseConnection
     static let pageSize = 500
 
-    /// The conversation rows' fields that go under `metadata`.
-    static let metadataFields = ["model_used", "platform", "started_at", "ended_at", "is_active", "total_messages", "avg_response_time",
-                                 "avg_emotion_score", "conversation_quality", "user_satisfaction", "topics_discussed", "training_data_exported"]
-
     private var dialect: SQLDialect { connection.dialect }
 
     /// How many conversations `selection` takes (for a progress bar).
@@ -55,9 +51,12 @@ struct ConversationDocuments {
         return selection.limit.map { min($0, total) } ?? total
     }
 
-    /// Calls `body` with each selected conversation's document, in the order they were stored
-    /// (id order: unlike started_at, which older rows may lack, it pages without gaps).
-    func forEach(_ selection: ConversationSelection, _ body: (_ id: Int64, _ document: JSONObject) throws(ToolHostError) -> Void) throws(ToolHostError) {
+    /// Calls `body` with each selected conversation, in the order they were stored (id order:
+    /// unlike started_at, which older rows may lack, it pages without gaps). With
+    /// `encodeMessages`, messages are read as JSON text straight from the driver (an export
+    /// that only writes them: the bulk of its bytes) instead of as objects.
+    func forEach(_ selection: ConversationSelection, encodeMessages: Bool = false,
+                 _ body: (ConversationParts) throws(ToolHostError) -> Void) throws(ToolHostError) {
         var remaining = selection.limit ?? Int.max
         var afterID: Int64?
         while remaining > 0 {
@@ -65,23 +64,18 @@ struct ConversationDocuments {
             let page = try conversations(selection, afterID: afterID, limit: requested)
             let ids = page.compactMap { $0["id"]?.integerValue.map(Int64.init) }
             guard let lastID = ids.last else { return }
-            let messages = try grouped(ConversationSchema.messages, by: "conversation_id", ids: ids)
+            let messages = encodeMessages ? [:] : try grouped(ConversationSchema.messages, by: "conversation_id", ids: ids)
+            let encoded = encodeMessages ? try encodedMessages(ids) : [:]
             let logs = try grouped(ConversationSchema.agentLogs, by: "conversation_id", ids: ids)
             let memories = try self.memories(for: ids)
             for (row, id) in zip(page, ids) {
-                try body(id, Self.document(row, messages: messages[id] ?? [], memories: memories[id] ?? [], agentLogs: logs[id] ?? []))
+                try body(ConversationParts(id: id, row: row, messages: messages[id] ?? [], encodedMessages: encodeMessages ? encoded[id] ?? [] : nil,
+                                           memories: memories[id] ?? [], agentLogs: logs[id] ?? []))
             }
             remaining -= page.count
             guard page.count == requested else { return }
             afterID = lastID
         }
-    }
-
-    static func document(_ row: JSONObject, messages: [JSONValue], memories: [JSONValue], agentLogs: [JSONValue]) -> JSONObject {
-        var metadata = JSONObject()
-        for field in metadataFields { metadata[field] = row[field] ?? .null }
-        return ["conversation_id": row["id"] ?? .null, "session_id": row["session_id"] ?? .null, "user_id": row["user_id"] ?? .null,
-                "metadata": .object(metadata), "messages": .array(messages), "memories": .array(memories), "agent_logs": .array(agentLogs)]
     }
 
     private func conversations(_ selection: ConversationSelection, afterID: Int64?, limit: Int) throws(ToolHostError) -> [JSONObject] {
@@ -119,6 +113,22 @@ struct ConversationDocuments {
         return groups
     }
 
+    /// Each conversation's messages as comma-separated JSON objects, in id order.
+    private func encodedMessages(_ ids: [Int64]) throws(ToolHostError) -> [Int64: [UInt8]] {
+        var builder = SQLStatementBuilder(dialect: dialect)
+        let list = ids.map { builder.bind(.integer($0)) }.joined(separator: ", ")
+        let sql = "SELECT * FROM \(builder.table(ConversationSchema.messages)) WHERE conversation_id IN (\(list)) ORDER BY conversation_id, id"
+        var groups: [Int64: [UInt8]] = [:]
+        try withDatabaseErrors { () throws(DatabaseError) in
+            try connection.forEachRowAsJSON(sql, builder.values) { row in
+                guard let key = row.integer(named: "conversation_id") else { return }
+                if groups[key]?.isEmpty == false { groups[key]?.append(UInt8(ascii: ",")) }
+                row.appendJSON(to: &groups[key, default: []])
+            }
+        }
+        return groups
+    }
+
     /// Each conversation's memories: its user's, created while it was open — matched in SQL,
     /// so that a user's memories from other times are never read.
     private func memories(for ids: [Int64]) throws(ToolHostError) -> [Int64: [JSONValue]] {
@@ -142,5 +152,57 @@ struct ConversationDocuments {
 
     private func run(_ sql: String, _ values: [SQLValue]) throws(ToolHostError) -> [JSONObject] {
         try withDatabaseErrors { () throws(DatabaseError) in try connection.run(sql, values).rows }
+    }
+}
+
+/// One conversation as an export reads it: its row and what belongs to it. Its training
+/// document is `{conversation_id, session_id, user_id, metadata: {...}, messages, memories,
+/// agent_logs}`; the fields are listed once (`fields`), for the object and for the bytes.
+struct ConversationParts {
+    let id: Int64
+    let row: JSONObject
+    /// The messages as objects, unless they were read as JSON text (`encodedMessages`).
+    let messages: [JSONValue]
+    /// The messages as comma-separated JSON objects, when read that way.
+    let encodedMessages: [UInt8]?
+    let memories: [JSONValue]
+    let agentLogs: [JSONValue]
+
+    /// The conversation row's fields that go under `metadata`.
+    static let metadataFields = ["model_used", "platform", "started_at", "ended_at", "is_active", "total_messages", "avg_response_time",
+                                 "avg_emotion_score", "conversation_quality", "user_satisfaction", "topics_discussed", "training_data_exported"]
+
+    /// The document's fields in order; `messages` stands for wherever the messages go.
+    private func fields(messages: JSONValue) -> [(String, JSONValue)] {
+        var metadata = JSONObject()
+        for field in Self.metadataFields { metadata[field] = row[field] ?? .null }
+        return [("conversation_id", row["id"] ?? .null), ("session_id", row["session_id"] ?? .null), ("user_id", row["user_id"] ?? .null),
+                ("metadata", .object(metadata)), ("messages", messages), ("memories", .array(memories)), ("agent_logs", .array(agentLogs))]
+    }
+
+    /// The document as an object (messages read as objects).
+    var document: JSONObject {
+        var document = JSONObject()
+        for (key, value) in fields(messages: .array(messages)) { document.appendNew(key, value) }
+        return document
+    }
+
+    /// The document's compact JSON, the same as `JSONWriter` makes of `document`.
+    func appendJSON(to bytes: inout [UInt8]) {
+        guard let encodedMessages else { return JSONWriter.append(.object(document), to: &bytes) }
+        bytes.append(UInt8(ascii: "{"))
+        for (index, (key, value)) in fields(messages: .null).enumerated() {
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            JSONWriter.append(.string(key), to: &bytes)
+            bytes.append(UInt8(ascii: ":"))
+            if key == "messages" {
+                bytes.append(UInt8(ascii: "["))
+                bytes.append(contentsOf: encodedMessages)
+                bytes.append(UInt8(ascii: "]"))
+            } else {
+                JSONWriter.append(value, to: &bytes)
+            }
+        }
+        bytes.append(UInt8(ascii: "}"))
     }
 }

@@ -55,6 +55,8 @@ public struct ConversationExport: Sendable {
         /// openai-chat: conversations left out for having no assistant message to learn from.
         public var skipped: Int
         public var marked: Int
+        /// Conversations that took messages while being exported, left unmarked.
+        public var changed: Int
         public var bytes: Int
         public var seconds: Double
         public var path: String
@@ -62,7 +64,7 @@ public struct ConversationExport: Sendable {
 
         public var json: JSONValue {
             var answer: JSONObject = ["success": true, "path": .string(path), "count": .int(conversations), "skipped": .int(skipped),
-                                      "marked_exported": .int(marked), "bytes": .int(bytes), "seconds": .double((seconds * 1000).rounded() / 1000)]
+                                      "marked_exported": .int(marked), "left_unmarked": .int(changed), "bytes": .int(bytes), "seconds": .double((seconds * 1000).rounded() / 1000)]
             if !warnings.isEmpty { answer["warnings"] = .array(warnings.map { .string($0) }) }
             return .object(answer)
         }
@@ -87,59 +89,73 @@ public struct ConversationExport: Sendable {
         let writer = try ExportWriter(path: request.output)
         let started = MonotonicClock.now()
         let database = Database.shared(for: config.database)
+        var written: [(id: Int64, totalMessages: JSONValue)] = []
+        var skipped = 0
         do throws(ToolHostError) {
-            var written: [Int64] = []
-            var skipped = 0
             try database.withConnection { (connection) throws(ToolHostError) in
                 let documents = ConversationDocuments(connection: connection)
                 let total = countFirst ? try documents.count(selection) : nil
                 if request.format == .json { try writer.write(Array("[".utf8)) }
-                func write(_ id: Int64, _ document: JSONObject) throws(ToolHostError) {
-                    guard let line = Self.encode(document, format: request.format, systemPrompt: request.systemPrompt,
+                func write(_ conversation: ConversationParts) throws(ToolHostError) {
+                    guard let line = Self.encode(conversation, format: request.format, systemPrompt: request.systemPrompt,
                                                  first: written.isEmpty) else {
                         skipped += 1
                         return
                     }
                     try writer.write(line)
-                    written.append(id)
+                    written.append((conversation.id, conversation.row["total_messages"] ?? .null))
                     if written.count & 0xFF == 0 { progress?(written.count, total) }
                 }
-                try connection.readingOnce { () throws(ToolHostError) in try documents.forEach(selection, write) }
+                // json and jsonl write messages as they come from the database; openai-chat reads them.
+                let encodeMessages = request.format != .openaiChat
+                try connection.readingOnce { () throws(ToolHostError) in try documents.forEach(selection, encodeMessages: encodeMessages, write) }
                 if request.format == .json { try writer.write(Array((written.isEmpty ? "]\n" : "\n]\n").utf8)) }
                 progress?(written.count, total)
             }
             try writer.finish()
-            var summary = Summary(conversations: written.count, skipped: skipped, marked: 0, bytes: writer.bytesWritten,
-                                  seconds: MonotonicClock.now() - started, path: request.output, warnings: [])
-            if request.markExported {
-                summary.marked = try database.withConnection { (connection) throws(ToolHostError) in
-                    try ConversationWrites(connection: connection, tool: "conversation_store").markExported(written)
-                }
-            }
-            if request.format == .openaiChat, written.count < Self.minimumTrainingExamples {
-                summary.warnings.append("only \(written.count) example\(written.count == 1 ? "" : "s") written; "
-                    + "fine-tuning jobs need at least \(Self.minimumTrainingExamples)")
-            }
-            return summary
         } catch {
             writer.abandon()
             throw error
         }
+        var summary = Summary(conversations: written.count, skipped: skipped, marked: 0, changed: 0, bytes: writer.bytesWritten,
+                              seconds: MonotonicClock.now() - started, path: request.output, warnings: [])
+        if request.markExported {
+            // The file is in place whatever happens here: a failure says so.
+            do throws(ToolHostError) {
+                let result = try database.withConnection { (connection) throws(ToolHostError) in
+                    try ConversationWrites(connection: connection, tool: "conversation_store").markExported(unchanged: written)
+                }
+                summary.marked = result.marked
+                summary.changed = result.changed.count
+            } catch {
+                throw ToolHostError(error.code, "The export was written to \(request.output), but marking it exported failed: \(error.message)",
+                                    details: error.details)
+            }
+            if summary.changed > 0 {
+                summary.warnings.append("\(summary.changed) conversation\(summary.changed == 1 ? "" : "s") took messages during the export "
+                    + "and \(summary.changed == 1 ? "was" : "were") left unmarked, to be exported again")
+            }
+        }
+        if request.format == .openaiChat, written.count < Self.minimumTrainingExamples {
+            summary.warnings.append("only \(written.count) example\(written.count == 1 ? "" : "s") written; "
+                + "fine-tuning jobs need at least \(Self.minimumTrainingExamples)")
+        }
+        return summary
     }
 
     /// The bytes of one conversation in `format`, or nil when openai-chat has nothing to
     /// learn from in it (no training-flagged assistant message with content).
-    static func encode(_ document: JSONObject, format: ConversationExportFormat, systemPrompt: String?, first: Bool) -> [UInt8]? {
+    static func encode(_ conversation: ConversationParts, format: ConversationExportFormat, systemPrompt: String?, first: Bool) -> [UInt8]? {
         var bytes: [UInt8] = []
         switch format {
         case .json:
             bytes.append(contentsOf: Array((first ? "\n" : ",\n").utf8))
-            JSONWriter.append(.object(document), to: &bytes)
+            conversation.appendJSON(to: &bytes)
         case .jsonl:
-            JSONWriter.append(.object(document), to: &bytes)
+            conversation.appendJSON(to: &bytes)
             bytes.append(0x0A)
         case .openaiChat:
-            guard let example = chatExample(document, systemPrompt: systemPrompt) else { return nil }
+            guard let example = chatExample(conversation.document, systemPrompt: systemPrompt) else { return nil }
             JSONWriter.append(.object(example), to: &bytes)
             bytes.append(0x0A)
         }

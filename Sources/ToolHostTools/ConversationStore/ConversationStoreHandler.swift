@@ -66,7 +66,7 @@ struct ConversationStoreHandler: OperationHandler {
         selection.ids = [Int64(id)]
         var found: JSONObject?
         try context.withConnection { (connection) throws(ToolHostError) in
-            try ConversationDocuments(connection: connection).forEach(selection) { _, document in found = document }
+            try ConversationDocuments(connection: connection).forEach(selection) { conversation in found = conversation.document }
         }
         guard let found else { throw ToolHostError(.notFound, "No conversation with id \(id).", details: ["conversation_id": .int(id)]) }
         return ["success": true, "conversation": .object(found)]
@@ -86,17 +86,25 @@ struct ConversationStoreHandler: OperationHandler {
             request.markExported = markExported
             return try ConversationExport(config: context.config).run(selection, request: request).json
         }
-        let selection = try ConversationSelection.read(input, defaultLimit: 100)
-        var documents: [JSONValue] = []
-        var ids: [Int64] = []
-        let marked = try context.withConnection { (connection) throws(ToolHostError) -> Int in
-            try ConversationDocuments(connection: connection).forEach(selection) { id, document in
-                documents.append(.object(document))
-                ids.append(id)
-            }
-            return markExported ? try ConversationWrites(connection: connection, tool: context.tool.id).markExported(ids) : 0
+        for key in ["format", "system_prompt"] where input[key] != nil {
+            throw input.invalid(key, "applies to exports written to a file: give output_path too")
         }
-        return ["success": true, "count": .int(documents.count), "marked_exported": .int(marked), "conversations": .array(documents)]
+        let selection = try ConversationSelection.read(input, defaultLimit: 100)
+        guard (selection.limit ?? 0) <= 1000 else {
+            throw input.invalid("limit", "is at most 1000 for an answer; write more to a file with output_path")
+        }
+        var documents: [JSONValue] = []
+        var exported: [(id: Int64, totalMessages: JSONValue)] = []
+        let result = try context.withConnection { (connection) throws(ToolHostError) -> (marked: Int, changed: [Int64]) in
+            try ConversationDocuments(connection: connection).forEach(selection) { conversation in
+                documents.append(.object(conversation.document))
+                exported.append((conversation.id, conversation.row["total_messages"] ?? .null))
+            }
+            guard markExported else { return (0, []) }
+            return try ConversationWrites(connection: connection, tool: context.tool.id).markExported(unchanged: exported)
+        }
+        return ["success": true, "count": .int(documents.count), "marked_exported": .int(result.marked), "left_unmarked": .int(result.changed.count),
+                "conversations": .array(documents)]
     }
 
     private static func markExported(_ input: OperationInput, _ context: HandlerContext) throws(ToolHostError) -> JSONValue {

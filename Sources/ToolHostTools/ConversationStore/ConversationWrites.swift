@@ -98,9 +98,16 @@ struct ConversationWrites {
             var builder = SQLStatementBuilder(dialect: dialect)
             let sql = "UPDATE \(builder.table(ConversationSchema.messages)) SET user_feedback = \(builder.bind(.integer(Int64(score)))) "
                 + "WHERE id = \(builder.bind(.integer(Int64(messageID)))) RETURNING conversation_id"
-            guard let conversationID = try run(sql, builder.values).first?["conversation_id"]?.integerValue else {
+            guard let row = try run(sql, builder.values).first else {
                 throw ToolHostError(.notFound, "No message with id \(messageID).", details: ["message_id": .int(messageID)])
             }
+            guard let conversationID = row["conversation_id"]?.integerValue else {
+                throw ToolHostError(.invalidInput, "Message \(messageID) belongs to no conversation; nothing was recorded.",
+                                    details: ["message_id": .int(messageID)])
+            }
+            // Locked first, so that the statistics are read after any message being added to
+            // the same conversation has committed (PostgreSQL reads at the statement's start).
+            _ = try conversation(Int64(conversationID), lock: true)
             let statistics = try refreshStatistics(Int64(conversationID))
             return ["success": true, "message_id": .int(messageID), "user_feedback": .int(score), "conversation_id": .int(conversationID),
                     "conversation": .object(statistics)]
@@ -135,23 +142,44 @@ struct ConversationWrites {
 
     /// Marks conversations as exported for training; every id must exist, or nothing changes.
     func markExported(_ ids: [Int64]) throws(ToolHostError) -> Int {
-        guard !ids.isEmpty else { return 0 }
-        return try connection.atomically { () throws(ToolHostError) -> Int in
+        try mark(ids.map { ($0, nil) }).marked
+    }
+
+    /// An export's own marking: each conversation is marked only if its `total_messages` is
+    /// still what the export read — one that took a message since is left unmarked (that
+    /// message was not exported) and returned in `changed`.
+    func markExported(unchanged exported: [(id: Int64, totalMessages: JSONValue)]) throws(ToolHostError) -> (marked: Int, changed: [Int64]) {
+        try mark(exported.map { ($0.id, $0.totalMessages) })
+    }
+
+    /// `expected` nil: the id must exist; otherwise total_messages must still equal it.
+    private func mark(_ conversations: [(id: Int64, expected: JSONValue?)]) throws(ToolHostError) -> (marked: Int, changed: [Int64]) {
+        guard !conversations.isEmpty else { return (0, []) }
+        let same = dialect == .postgres ? "IS NOT DISTINCT FROM" : "IS"
+        return try connection.atomically { () throws(ToolHostError) -> (marked: Int, changed: [Int64]) in
             var marked = 0
-            for chunk in stride(from: 0, to: ids.count, by: 1000).map({ Array(ids[$0..<min($0 + 1000, ids.count)]) }) {
+            var changed: [Int64] = []
+            for start in stride(from: 0, to: conversations.count, by: 1000) {
+                let chunk = conversations[start..<min(start + 1000, conversations.count)]
                 var builder = SQLStatementBuilder(dialect: dialect)
-                let list = chunk.map { builder.bind(.integer($0)) }.joined(separator: ", ")
-                let sql = "UPDATE \(builder.table(ConversationSchema.conversations)) SET training_data_exported = \(builder.bind(.bool(true))) "
-                    + "WHERE id IN (\(list)) RETURNING id"
-                let found = Set(try run(sql, builder.values).compactMap { $0["id"]?.integerValue.map(Int64.init) })
-                let missing = chunk.filter { !found.contains($0) }
-                guard missing.isEmpty else {
-                    throw ToolHostError(.notFound, "No conversation with id \(missing.map(String.init).joined(separator: ", ")); none was marked.",
-                                        details: ["missing": .array(missing.map { .integer($0) })])
+                let matches = chunk.map { conversation -> String in
+                    let id = "id = \(builder.bind(.integer(conversation.id)))"
+                    guard let expected = conversation.expected else { return id }
+                    let total: SQLValue = expected.integerValue.map { .integer(Int64($0)) } ?? .null
+                    return "(\(id) AND total_messages \(same) \(builder.bind(total)))"
                 }
+                let sql = "UPDATE \(builder.table(ConversationSchema.conversations)) SET training_data_exported = \(builder.bind(.bool(true))) "
+                    + "WHERE \(matches.joined(separator: " OR ")) RETURNING id"
+                let found = Set(try run(sql, builder.values).compactMap { $0["id"]?.integerValue.map(Int64.init) })
+                let unmatched = chunk.map(\.id).filter { !found.contains($0) }
+                if chunk.first?.expected == nil, !unmatched.isEmpty {
+                    throw ToolHostError(.notFound, "No conversation with id \(unmatched.map(String.init).joined(separator: ", ")); none was marked.",
+                                        details: ["missing": .array(unmatched.map { .integer($0) })])
+                }
+                changed += unmatched
                 marked += found.count
             }
-            return marked
+            return (marked, changed)
         }
     }
 

@@ -16,8 +16,9 @@ struct ProfilePopulations {
         let profile = try input.profileID("profile_id")
         let fitness = try input.finiteNumber("fitness_score")
         let generation = try input.optionalInt("generation")
-        if let generation, generation < 0 { throw input.invalid("generation", "must not be negative") }
+        if let generation, !(0...Self.lastGeneration).contains(generation) { throw input.invalid("generation", "must be 0 to \(Self.lastGeneration)") }
         return try connection.atomically { () throws(ToolHostError) -> JSONValue in
+            try connection.lockCorpusTask(corpus, task)
             try requireProfiles([profile])
             var target = generation ?? 0
             if generation == nil, let newest = try newestGeneration(corpus: corpus, task: task) { target = newest }
@@ -75,13 +76,12 @@ struct ProfilePopulations {
         guard violations.isEmpty else { throw ToolHostError.invalidInput(violations, tool: tool) }
         guard !members.isEmpty else { throw input.invalid("members", "must hold at least one {profile_id, fitness_score}") }
         return try connection.atomically { () throws(ToolHostError) -> JSONValue in
-            if dialect == .postgres {
-                var lock = SQLStatementBuilder(dialect: dialect)
-                _ = try ExplainableQuery(sql: "SELECT pg_advisory_xact_lock(hashtext(\(lock.bind(.text(corpus + "\u{1}" + task)))))",
-                                         values: lock.values).rows(on: connection)
-            }
+            try connection.lockCorpusTask(corpus, task)
             try requireProfiles(Set(members.map(\.profile)))
             let previous = try newestGeneration(corpus: corpus, task: task)
+            if let previous, previous >= Self.lastGeneration {
+                throw ToolHostError(.invalidInput, "Generation \(previous) is the last one this store can number; nothing was written.")
+            }
             let generation = previous.map { $0 + 1 } ?? 0
             let ranked = members.sorted { $0.fitness > $1.fitness }
             let ids = try insert(corpus: corpus, task: task, members: ranked, generation: generation)
@@ -97,10 +97,13 @@ struct ProfilePopulations {
         }
     }
 
+    /// Generations are INTEGER columns: 32 bits on PostgreSQL.
+    static let lastGeneration = Int(Int32.max)
+
     private func newestGeneration(corpus: String, task: String) throws(ToolHostError) -> Int? {
         var builder = SQLStatementBuilder(dialect: dialect)
         let sql = "SELECT max(generation) AS g FROM \(table) WHERE corpus_id = \(builder.bind(.text(corpus))) AND task_type = \(builder.bind(.text(task)))"
-        return try ExplainableQuery(sql: sql, values: builder.values).rows(on: connection).first?["g"]?.integerValue
+        return try connection.rows(sql, builder.values).first?["g"]?.integerValue
     }
 
     private func requireProfiles(_ ids: Set<String>) throws(ToolHostError) {
@@ -122,7 +125,7 @@ struct ProfilePopulations {
             }
             let sql = "INSERT INTO \(table) (corpus_id, task_type, profile_id, fitness_score, generation, created_at) VALUES "
                 + rows.joined(separator: ", ") + " RETURNING id"
-            ids += try ExplainableQuery(sql: sql, values: builder.values).rows(on: connection).map { $0["id"] ?? .null }
+            ids += try connection.rows(sql, builder.values).map { $0["id"] ?? .null }
         }
         return ids
     }

@@ -16,7 +16,7 @@ struct PromptProfiles {
         let profile = try input.object("profile")
         let parent = try input.optionalProfileID("parent_profile_id")
         let version = try input.optionalInt("version")
-        if let version, version < 1 { throw input.invalid("version", "must be 1 or more") }
+        if let version, !(1...Int(Int32.max)).contains(version) { throw input.invalid("version", "must be 1 to \(Int32.max)") }
         let metadata = try input.optionalObject("metadata")
         let createdAt = try input.optionalTimestamp("created_at") ?? Timestamp.now()
         let id = RandomUUID.make()
@@ -25,12 +25,8 @@ struct PromptProfiles {
                 throw ToolHostError(.notFound, "The parent profile \(parent) does not exist; nothing was saved.",
                                     details: ["parent_profile_id": .string(parent)])
             }
+            try connection.lockCorpusTask(corpus, task)
             var builder = SQLStatementBuilder(dialect: dialect)
-            if dialect == .postgres {
-                _ = try ExplainableQuery(sql: "SELECT pg_advisory_xact_lock(hashtext(\(builder.bind(.text(corpus + "\u{1}" + task)))))",
-                                         values: builder.values).rows(on: connection)
-                builder = SQLStatementBuilder(dialect: dialect)
-            }
             let versionValue: String
             if let version {
                 versionValue = builder.bind(.integer(Int64(version)))
@@ -45,7 +41,7 @@ struct PromptProfiles {
                         \(builder.bind(builder.timestampValue(createdAt))))
                 RETURNING id, version, created_at
                 """
-            return try ExplainableQuery(sql: sql, values: builder.values).rows(on: connection).first ?? [:]
+            return try connection.rows(sql, builder.values).first ?? [:]
         }
         return ["success": true, "profile_id": row["id"] ?? .string(id), "version": row["version"] ?? .null, "created_at": row["created_at"] ?? .null]
     }
@@ -75,37 +71,49 @@ struct PromptProfiles {
         }
     }
 
-    /// The ancestors of a profile, its parent first, up to `max_depth` (1,000). A cycle (which
-    /// only hand-edited rows can make) ends the walk and is reported, never followed.
+    /// The ancestors of a profile, its parent first, up to `max_depth` (1,000; at most
+    /// 10,000). A cycle (which only hand-edited rows can make) ends the walk where an id comes
+    /// round again, and is reported, never followed further; so is a parent id that names no
+    /// profile (adopted rows have no foreign key).
     func lineage(_ input: OperationInput) throws(ToolHostError) -> JSONValue {
         let id = try input.profileID("profile_id")
         let maxDepth = try input.optionalInt("max_depth") ?? 1000
-        guard (1...100_000).contains(maxDepth) else { throw input.invalid("max_depth", "must be 1 to 100000") }
+        guard (1...10_000).contains(maxDepth) else { throw input.invalid("max_depth", "must be 1 to 10000") }
         guard let start = try find(id) else {
             throw ToolHostError(.notFound, "No profile with id \(id).", details: ["profile_id": .string(id)])
         }
         var builder = SQLStatementBuilder(dialect: dialect)
-        let text = dialect == .postgres ? "::text" : ""
-        let contains = dialect == .postgres ? "strpos(l.path, ',' || p.id::text || ',') = 0" : "instr(l.path, ',' || p.id || ',') = 0"
+        // Bounded by depth alone (a path of visited ids would make each step copy the whole
+        // path: quadratic in the depth); repeats are found below.
         let sql = """
-            WITH RECURSIVE lineage (id, parent_profile_id, depth, path) AS (
-              SELECT id, parent_profile_id, 0, ',' || id\(text) || ',' FROM \(table) WHERE id = \(builder.bind(.text(id)))
+            WITH RECURSIVE lineage (id, parent_profile_id, depth) AS (
+              SELECT id, parent_profile_id, 0 FROM \(table) WHERE id = \(builder.bind(.text(id)))
               UNION ALL
-              SELECT p.id, p.parent_profile_id, l.depth + 1, l.path || p.id\(text) || ','
+              SELECT p.id, p.parent_profile_id, l.depth + 1
               FROM \(table) p JOIN lineage l ON p.id = l.parent_profile_id
-              WHERE l.depth < \(builder.bind(.integer(Int64(maxDepth)))) AND \(contains)
+              WHERE l.depth < \(builder.bind(.integer(Int64(maxDepth))))
             )
             SELECT p.*, l.depth FROM lineage l JOIN \(table) p ON p.id = l.id WHERE l.depth > 0 ORDER BY l.depth
             """
         let query = ExplainableQuery(sql: sql, values: builder.values)
         if try input.optionalBool("explain") == true { return try query.answer(input, on: connection, key: "ancestors") }
-        let ancestors = try query.rows(on: connection)
-        let seen = Set([id] + ancestors.compactMap { $0["id"]?.stringValue })
-        let last = ancestors.last ?? start
-        let nextParent = last["parent_profile_id"]?.stringValue
-        let cycle = nextParent.map { seen.contains($0) } ?? false
-        return ["success": true, "profile_id": .string(id), "count": .int(ancestors.count), "ancestors": .array(ancestors.map { .object($0) }),
-                "cycle": .bool(cycle), "truncated": .bool(nextParent != nil && !cycle)]
+        var seen: Set<String> = [id]
+        var ancestors: [JSONObject] = []
+        var cycle = false
+        for row in try query.rows(on: connection) {
+            guard let ancestor = row["id"]?.stringValue, seen.insert(ancestor).inserted else {
+                cycle = true
+                break
+            }
+            ancestors.append(row)
+        }
+        let nextParent = (ancestors.last ?? start)["parent_profile_id"]?.stringValue
+        let missingParent = !cycle && ancestors.count < maxDepth ? nextParent : nil
+        var answer: JSONObject = ["success": true, "profile_id": .string(id), "count": .int(ancestors.count),
+                                  "ancestors": .array(ancestors.map { .object($0) }), "cycle": .bool(cycle),
+                                  "truncated": .bool(!cycle && nextParent != nil && ancestors.count == maxDepth)]
+        if let missingParent { answer["missing_parent_profile_id"] = .string(missingParent) }
+        return .object(answer)
     }
 
     /// Profiles whose text at `path` contains `text`, ignoring case, newest first.
@@ -136,8 +144,7 @@ struct PromptProfiles {
     /// The profile's row, or nil.
     func find(_ id: String) throws(ToolHostError) -> JSONObject? {
         var builder = SQLStatementBuilder(dialect: dialect)
-        return try ExplainableQuery(sql: "SELECT * FROM \(table) WHERE id = \(builder.bind(.text(id)))", values: builder.values)
-            .rows(on: connection).first
+        return try connection.rows("SELECT * FROM \(table) WHERE id = \(builder.bind(.text(id)))", builder.values).first
     }
 
     /// Which of `ids` name no profile.
@@ -147,7 +154,7 @@ struct PromptProfiles {
         for start in stride(from: 0, to: sorted.count, by: 1000) {
             var builder = SQLStatementBuilder(dialect: dialect)
             let list = sorted[start..<min(start + 1000, sorted.count)].map { builder.bind(.text($0)) }.joined(separator: ", ")
-            let rows = try ExplainableQuery(sql: "SELECT id FROM \(table) WHERE id IN (\(list))", values: builder.values).rows(on: connection)
+            let rows = try connection.rows("SELECT id FROM \(table) WHERE id IN (\(list))", builder.values)
             for row in rows { if let id = row["id"]?.stringValue { found.insert(id) } }
         }
         return sorted.filter { !found.contains($0) }

@@ -67,8 +67,8 @@ struct RecordSpec {
             values.append(builder.timestampValue(Timestamp.now()))
         case .string(let text)?:
             if let timestamp = Timestamp(parsing: text) {
-                // PostgreSQL reads ISO-8601 itself; SQLite needs its one fixed-width spelling.
-                values.append(dialect == .postgres ? .text(text) : builder.timestampValue(timestamp))
+                // Both engines get the time as ToolHost read it, so they agree on what it means.
+                values.append(builder.timestampValue(timestamp))
             } else {
                 violations.append(Violation(path: "\(path)/created_at", message: "must be an ISO-8601 timestamp, not \"\(text)\""))
             }

@@ -13,6 +13,9 @@ final class ExportWriter {
     private let descriptor: Int32
     private var buffer: [UInt8] = []
     private(set) var bytesWritten = 0
+    /// Set once the descriptor is closed: it must never be closed twice (the number may
+    /// already belong to a database file).
+    private var closed = false
 
     init(path: String) throws(ToolHostError) {
         self.path = path
@@ -69,7 +72,10 @@ final class ExportWriter {
         guard fsync(descriptor) == 0 else {
             throw ToolHostError(.ioError, "Cannot sync the export to disk at \(path): \(Self.reason()).")
         }
+        closed = true
         guard close(descriptor) == 0 else {
+            unlink(temporaryPath)
+            PartialFiles.untrack(temporaryPath)
             throw ToolHostError(.ioError, "Cannot finish the export at \(path): \(Self.reason()).")
         }
         guard rename(temporaryPath, path) == 0 else {
@@ -81,9 +87,10 @@ final class ExportWriter {
         PartialFiles.untrack(temporaryPath)
     }
 
-    /// Removes the partial file after a failure.
+    /// Removes the partial file after a failure (nothing once `finish` has closed it).
     func abandon() {
-        guard let temporaryPath else { return }
+        guard let temporaryPath, !closed else { return }
+        closed = true
         close(descriptor)
         unlink(temporaryPath)
         PartialFiles.untrack(temporaryPath)

@@ -20,4 +20,16 @@ extension DatabaseConnection {
             throw failure ?? error.toolHostError
         }
     }
+
+    /// The rows of one statement, failing with `ToolHostError`.
+    func rows(_ sql: String, _ values: [SQLValue] = []) throws(ToolHostError) -> [JSONObject] {
+        try withDatabaseErrors { () throws(DatabaseError) in try run(sql, values).rows }
+    }
+
+    /// Serialises writers of one corpus and task until the transaction ends (PostgreSQL: a
+    /// transaction-level advisory lock; SQLite's write lock already does it).
+    func lockCorpusTask(_ corpus: String, _ task: String) throws(ToolHostError) {
+        guard dialect == .postgres else { return }
+        _ = try rows("SELECT pg_advisory_xact_lock(hashtext($1))", [.text(corpus + "\u{1}" + task)])
+    }
 }
