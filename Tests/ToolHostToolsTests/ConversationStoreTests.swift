@@ -94,7 +94,8 @@ struct ConversationStoreTests {
         let id = try start(harness)
         let first = try message(harness, id, ["role": "user", "content": "hi"])
         let messageID = try #require(first["message_id"]?.integerValue)
-        let before = try harness.sql("SELECT * FROM conversations")
+        let other = try start(harness, user: "u2")
+        let before = try harness.sql("SELECT * FROM conversations ORDER BY id")
 
         func refused(_ input: JSONObject, _ code: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
             let answer = try harness.call("conversation_store", input)
@@ -122,6 +123,9 @@ struct ConversationStoreTests {
         try refused(["operation": "log_agent", "agent_name": "critic", "action": "score", "conversation_id": 999_999], "not_found")
         try refused(["operation": "log_agent", "agent_name": "critic", "action": "score", "message_id": 999_999], "not_found")
         try refused(["operation": "log_agent", "agent_name": "critic", "action": "score", "confidence_score": 1.2], "invalid_input")
+        try refused(["operation": "log_agent", "agent_name": "critic", "action": "score", "conversation_id": .int(other),
+                     "message_id": .int(messageID)], "invalid_input")
+        try refused(["operation": "recall_memories", "user_id": "u1", "tiers": .array((0..<101).map { .string("t\($0)") })], "invalid_input")
         try refused(["operation": "export_conversation", "conversation_id": 999_999], "not_found")
         try refused(["operation": "end_conversation", "conversation_id": 999_999], "not_found")
         try refused(["operation": "mark_exported", "conversation_ids": [.int(id), 999_999]], "not_found")
@@ -130,7 +134,7 @@ struct ConversationStoreTests {
         try refused(["operation": "export_conversations", "format": "openai-chat"], "invalid_input")
         #expect(try harness.sql("SELECT count(*) AS n FROM messages").first?["n"] == 1)
         #expect(try harness.sql("SELECT count(*) AS n FROM agent_logs").first?["n"] == 0)
-        #expect(try harness.sql("SELECT * FROM conversations") == before)  // not marked exported either
+        #expect(try harness.sql("SELECT * FROM conversations ORDER BY id") == before)  // not marked exported either
 
         // An ended conversation takes messages only when reopened.
         let ended = try harness.succeed("conversation_store", ["operation": "end_conversation", "conversation_id": .int(id)])
@@ -141,7 +145,7 @@ struct ConversationStoreTests {
         #expect(try harness.sql("SELECT count(*) AS n FROM messages").first?["n"] == 1)
         let reopened = try message(harness, id, ["role": "user", "content": "one more thing", "reopen": true])
         #expect(reopened["reopened"] == true)
-        let row = try #require(try harness.sql("SELECT is_active, ended_at, total_messages FROM conversations").first)
+        let row = try #require(try harness.sql("SELECT is_active, ended_at, total_messages FROM conversations WHERE id = \(id)").first)
         #expect(row["is_active"] == true && row["ended_at"] == .null && row["total_messages"] == 2)
     }
 

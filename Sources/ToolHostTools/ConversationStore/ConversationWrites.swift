@@ -131,9 +131,14 @@ struct ConversationWrites {
             if let id = try input.optionalInt("conversation_id") { _ = try conversation(Int64(id), lock: false) }
             if let id = try input.optionalInt("message_id") {
                 var builder = SQLStatementBuilder(dialect: dialect)
-                let found = try run("SELECT id FROM \(builder.table(ConversationSchema.messages)) WHERE id = \(builder.bind(.integer(Int64(id))))",
+                let found = try run("SELECT conversation_id FROM \(builder.table(ConversationSchema.messages)) WHERE id = \(builder.bind(.integer(Int64(id))))",
                                     builder.values)
-                guard !found.isEmpty else { throw ToolHostError(.notFound, "No message with id \(id).", details: ["message_id": .int(id)]) }
+                guard let message = found.first else { throw ToolHostError(.notFound, "No message with id \(id).", details: ["message_id": .int(id)]) }
+                if let conversationID = try input.optionalInt("conversation_id"), message["conversation_id"]?.integerValue != conversationID {
+                    throw ToolHostError(.invalidInput, "Message \(id) belongs to conversation \(message["conversation_id"]?.description ?? "none"), "
+                                        + "not to conversation \(conversationID); nothing was logged.",
+                                        details: ["message_id": .int(id), "conversation_id": .int(conversationID)])
+                }
             }
             return try insert(ConversationRecords.agentLog, values, returning: "id, created_at")
         }
