@@ -1,6 +1,8 @@
 """What the benchmark scripts share: running a command with its time, peak memory and output,
 failing loudly, medians, and a few formats. Imported by the scripts beside it."""
+import json
 import os
+import shutil
 import statistics
 import subprocess
 import tempfile
@@ -76,3 +78,23 @@ def timestamp(seconds):
 
 def psql_scalar(url, sql):
     return sh(["psql", "-X", url, "-qAtc", sql]).stdout.strip()
+
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def clean_up(socket_dir, work):
+    """Stops the throwaway PostgreSQL server (scripts/test-postgres.sh) and removes the work folder."""
+    subprocess.run([os.path.join(ROOT, "scripts/test-postgres.sh"), "stop", socket_dir])
+    shutil.rmtree(work, ignore_errors=True)
+
+
+def finish(results, failures, json_path):
+    """Prints the results as one JSON line, the last of stdout (and writes them to json_path);
+    returns the exit status: 1 when anything failed."""
+    results["failures"] = failures
+    if json_path:
+        with open(json_path, "w") as out:
+            json.dump(results, out, indent=2)
+    print(json.dumps(results))
+    return 1 if failures else 0

@@ -71,7 +71,7 @@ import sys
 import tempfile
 import time
 
-from benchlib import Failure, measured, median, psql_scalar, sh, timestamp
+from benchlib import Failure, clean_up, finish, measured, median, psql_scalar, sh, timestamp
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TOOLHOST = os.path.join(ROOT, ".build-static/release/toolhost")
@@ -741,13 +741,8 @@ def main():
         results["failures"] = failures
         print(f"FAILED {failure}")
     finally:
-        subprocess.run([os.path.join(ROOT, "scripts/test-postgres.sh"), "stop", socket_dir])
-        shutil.rmtree(work, ignore_errors=True)
-    if args.json:
-        with open(args.json, "w") as out:
-            json.dump(results, out, indent=2)
-    print(json.dumps(results))
-    return 1 if failures else 0
+        clean_up(socket_dir, work)
+    return finish(results, failures, args.json)
 
 
 if __name__ == "__main__":
