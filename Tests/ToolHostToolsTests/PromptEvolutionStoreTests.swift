@@ -42,7 +42,10 @@ struct PromptEvolutionStoreTests {
 
         let page = try harness.succeed(tool, ["operation": "profile_history", "corpus_id": "c1", "task_type": "qa", "limit": 2, "offset": 1])
         #expect(page["profiles"]?.arrayValue?.compactMap { $0["id"]?.stringValue } == [second, first])
-        #expect(page["has_more"] == true)
+        #expect(page["has_more"] == false)  // the first profile is the last one
+        let firstPage = try harness.succeed(tool, ["operation": "profile_history", "corpus_id": "c1", "task_type": "qa", "limit": 2])
+        #expect(firstPage["profiles"]?.arrayValue?.compactMap { $0["id"]?.stringValue } == [third, second])
+        #expect(firstPage["has_more"] == true && firstPage["count"] == 2)
 
         let lineage = try harness.succeed(tool, ["operation": "profile_lineage", "profile_id": .string(third.uppercased())])
         #expect(lineage["ancestors"]?.arrayValue?.compactMap { $0["id"]?.stringValue } == [second, first])
@@ -124,6 +127,7 @@ struct PromptEvolutionStoreTests {
         // In the query and both answers ranks above in the gold answer only.
         #expect(try found("shakespeare") == ["Did Shakespeare write Hamlet?", "author of Macbeth"])
         #expect(try found("paris") == ["capital of France"])
+        #expect(try found("writes") == ["Did Shakespeare write Hamlet?"])  // stemmed on both engines
         #expect(try found("shakespeare hamlet") == ["Did Shakespeare write Hamlet?"])
         #expect(try found("shakespeare", corpus: "c2") == [])
         let hit = try harness.succeed(tool, ["operation": "search_steps", "text": "paris"])["steps"]?[0]
@@ -218,5 +222,6 @@ struct PromptEvolutionStoreTests {
         #expect(lineagePlan["plan"]?.arrayValue?.isEmpty == false && lineagePlan["ancestors"] == nil)
         let daily = try harness.sql("SELECT * FROM hegel_reward_daily")
         #expect(daily.count == 1 && daily.first?["steps"] == 1 && daily.first?["avg_reward"]?.numberValue == 0.5)
+        #expect(daily.first?["day"] == "2026-11-20")  // a date on both engines
     }
 }

@@ -13,8 +13,12 @@ public enum PromptEvolutionSchema {
     /// tables on SQLite (`SearchIndex`). PostgreSQL keeps each document as a stored tsvector
     /// column with a GIN index (`queryVector`, `answerVector`): ranking then reads the vector
     /// instead of parsing the text of every match again, which cost 4/5 of a search.
-    public static let querySearch = SearchIndex(table: steps, columns: ["query"], name: "hegel_training_steps_query_fts")
-    public static let answerSearch = SearchIndex(table: steps, columns: ["predicted_answer", "gold_answer"], name: "hegel_training_steps_answers_fts")
+    /// On SQLite the Porter stemmer, as PostgreSQL's english configuration stems: `plays`
+    /// finds `play` on both (PostgreSQL also drops stop words; SQLite does not).
+    public static let querySearch = SearchIndex(table: steps, columns: ["query"], name: "hegel_training_steps_query_fts",
+                                                sqliteTokenizer: "porter unicode61")
+    public static let answerSearch = SearchIndex(table: steps, columns: ["predicted_answer", "gold_answer"], name: "hegel_training_steps_answers_fts",
+                                                 sqliteTokenizer: "porter unicode61")
     public static let queryVector = "query_tsv"
     public static let answerVector = "answers_tsv"
 
@@ -104,7 +108,7 @@ public enum PromptEvolutionSchema {
                 CREATE INDEX IF NOT EXISTS \(SQLIdentifier.quote(answerSearch.name)) ON \(steps) USING GIN (\(answerVector));
                 DO $$ BEGIN CREATE EXTENSION IF NOT EXISTS pg_trgm; EXCEPTION WHEN OTHERS THEN RAISE NOTICE 'pg_trgm unavailable'; END $$;
                 CREATE OR REPLACE VIEW \(view) AS
-                  SELECT date_trunc('day', created_at) AS day, corpus_id, task_type, count(*) AS steps,
+                  SELECT (created_at AT TIME ZONE 'UTC')::date AS day, corpus_id, task_type, count(*) AS steps,
                          avg(reward) AS avg_reward, min(reward) AS min_reward, max(reward) AS max_reward
                   FROM \(steps) GROUP BY 1, 2, 3;
                 """

@@ -12,11 +12,14 @@ public struct SearchIndex: Sendable {
     /// The FTS5 table (SQLite) or GIN index (PostgreSQL): `<table>_fts` unless a table has
     /// several indexes.
     public let name: String
+    /// The FTS5 tokenizer (default: FTS5's own, unicode61).
+    public let sqliteTokenizer: String?
 
-    public init(table: TableName, columns: [String], name: String? = nil) {
+    public init(table: TableName, columns: [String], name: String? = nil, sqliteTokenizer: String? = nil) {
         self.table = table
         self.columns = columns
         self.name = name ?? "\(table.name)_fts"
+        self.sqliteTokenizer = sqliteTokenizer
     }
 
     /// The indexed document on PostgreSQL; searches must use the same expression.
@@ -39,7 +42,7 @@ public struct SearchIndex: Sendable {
             try connection.executeScript("""
                 CREATE TABLE IF NOT EXISTS toolhost_search_sync (name TEXT PRIMARY KEY, last_id INTEGER NOT NULL);
                 INSERT OR IGNORE INTO toolhost_search_sync (name, last_id) VALUES ('\(name)', 0);
-                CREATE VIRTUAL TABLE IF NOT EXISTS \(fts) USING fts5(\(columnList), content=\(source), content_rowid='id');
+                CREATE VIRTUAL TABLE IF NOT EXISTS \(fts) USING fts5(\(columnList), content=\(source), content_rowid='id'\(tokenizeOption));
                 CREATE TRIGGER IF NOT EXISTS \(SQLIdentifier.quote(name + "_delete")) AFTER DELETE ON \(source) WHEN \(indexed) BEGIN
                     INSERT INTO \(fts)(\(fts), rowid, \(columnList)) VALUES ('delete', old.id, \(oldValues));
                 END;
@@ -50,6 +53,10 @@ public struct SearchIndex: Sendable {
                 """)
             try catchUp(on: connection)
         }
+    }
+
+    private var tokenizeOption: String {
+        sqliteTokenizer.map { ", tokenize='\($0)'" } ?? ""
     }
 
     /// SQLite: indexes the rows added since the last catch-up (in bulk). PostgreSQL: nothing.

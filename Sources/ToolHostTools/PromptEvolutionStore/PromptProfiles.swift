@@ -65,10 +65,12 @@ struct PromptProfiles {
         guard offset >= 0 else { throw input.invalid("offset", "must not be negative") }
         var builder = SQLStatementBuilder(dialect: dialect)
         let query = ExplainableQuery(sql: "SELECT * FROM \(table) WHERE corpus_id = \(builder.bind(.text(corpus))) AND task_type = \(builder.bind(.text(task))) "
-                                     + "ORDER BY created_at DESC, version DESC LIMIT \(limit) OFFSET \(offset)", values: builder.values)
-        return try query.answer(input, on: connection, key: "profiles") { rows in
-            ["limit": .int(limit), "offset": .int(offset), "has_more": .bool(rows.count == limit)]
-        }
+                                     + "ORDER BY created_at DESC, version DESC LIMIT \(limit + 1) OFFSET \(offset)", values: builder.values)
+        if try input.optionalBool("explain") == true { return try query.answer(input, on: connection, key: "profiles") }
+        // One row more than the page says whether there is another page.
+        let rows = try query.rows(on: connection)
+        return ["success": true, "count": .int(min(rows.count, limit)), "profiles": .array(rows.prefix(limit).map { .object($0) }),
+                "limit": .int(limit), "offset": .int(offset), "has_more": .bool(rows.count > limit)]
     }
 
     /// The ancestors of a profile, its parent first, up to `max_depth` (1,000; at most
