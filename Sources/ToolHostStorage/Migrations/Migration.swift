@@ -11,12 +11,3 @@ public struct Migration: Sendable {
         self.apply = apply
     }
 }
-
-extension DatabaseConnection {
-    /// Adds a column unless the table has it (SQLite has no ADD COLUMN IF NOT EXISTS).
-    public func addColumnIfMissing(_ table: TableName, _ column: String, definition: String) throws(DatabaseError) {
-        guard try !columns(of: table).contains(where: { $0.name == column }) else { return }
-        let target = dialect == .postgres ? table.quoted : SQLIdentifier.quote(table.name)
-        try executeScript("ALTER TABLE \(target) ADD COLUMN \(SQLIdentifier.quote(column)) \(definition)")
-    }
-}

@@ -47,7 +47,7 @@ struct ConversationDocuments {
         let conditions = self.conditions(selection, builder: &builder)
         let sql = "SELECT count(*) AS n FROM \(builder.table(ConversationSchema.conversations))"
             + (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND "))
-        let total = try run(sql, builder.values).first?["n"]?.integerValue ?? 0
+        let total = try connection.rows(sql, builder.values).first?["n"]?.integerValue ?? 0
         return selection.limit.map { min($0, total) } ?? total
     }
 
@@ -85,7 +85,7 @@ struct ConversationDocuments {
         let sql = "SELECT * FROM \(builder.table(ConversationSchema.conversations))"
             + (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND "))
             + " ORDER BY id LIMIT \(limit)"
-        return try run(sql, builder.values)
+        return try connection.rows(sql, builder.values)
     }
 
     private func conditions(_ selection: ConversationSelection, builder: inout SQLStatementBuilder) -> [String] {
@@ -106,7 +106,7 @@ struct ConversationDocuments {
         let list = ids.map { builder.bind(.integer($0)) }.joined(separator: ", ")
         let sql = "SELECT * FROM \(builder.table(table)) WHERE \(SQLIdentifier.quote(column)) IN (\(list)) ORDER BY \(SQLIdentifier.quote(column)), id"
         var groups: [Int64: [JSONValue]] = [:]
-        for row in try run(sql, builder.values) {
+        for row in try connection.rows(sql, builder.values) {
             guard let key = row[column]?.integerValue else { continue }
             groups[Int64(key), default: []].append(.object(row))
         }
@@ -142,16 +142,12 @@ struct ConversationDocuments {
             WHERE c.id IN (\(list)) ORDER BY c.id, m.created_at, m.id
             """
         var groups: [Int64: [JSONValue]] = [:]
-        for var row in try run(sql, builder.values) {
+        for var row in try connection.rows(sql, builder.values) {
             guard let id = row["toolhost_conversation"]?.integerValue else { continue }
             row["toolhost_conversation"] = nil
             groups[Int64(id), default: []].append(.object(row))
         }
         return groups
-    }
-
-    private func run(_ sql: String, _ values: [SQLValue]) throws(ToolHostError) -> [JSONObject] {
-        try withDatabaseErrors { () throws(DatabaseError) in try connection.run(sql, values).rows }
     }
 }
 

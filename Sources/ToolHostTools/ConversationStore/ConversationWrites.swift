@@ -44,7 +44,7 @@ struct ConversationWrites {
             if let topics = input["topics_discussed"] { assignments.append("topics_discussed = \(builder.bind(.json(topics)))") }
             let sql = "UPDATE \(builder.table(ConversationSchema.conversations)) SET \(assignments.joined(separator: ", ")) "
                 + "WHERE id = \(builder.bind(.integer(id))) RETURNING *"
-            let row = try run(sql, builder.values).first ?? [:]
+            let row = try connection.rows(sql, builder.values).first ?? [:]
             return ["success": true, "conversation_id": .integer(id), "already_ended": false, "ended_at": row["ended_at"] ?? .null,
                     "conversation": .object(Self.statistics(of: row))]
         }
@@ -75,7 +75,7 @@ struct ConversationWrites {
                                         details: ["conversation_id": .integer(id), "ended_at": current["ended_at"] ?? .null])
                 }
                 var builder = SQLStatementBuilder(dialect: dialect)
-                _ = try run("UPDATE \(builder.table(ConversationSchema.conversations)) SET is_active = \(builder.bind(.bool(true))), ended_at = NULL "
+                _ = try connection.rows("UPDATE \(builder.table(ConversationSchema.conversations)) SET is_active = \(builder.bind(.bool(true))), ended_at = NULL "
                     + "WHERE id = \(builder.bind(.integer(id)))", builder.values)
             }
             let message = try insert(ConversationRecords.message, values, returning: "id, quality_score, created_at")
@@ -98,7 +98,7 @@ struct ConversationWrites {
             var builder = SQLStatementBuilder(dialect: dialect)
             let sql = "UPDATE \(builder.table(ConversationSchema.messages)) SET user_feedback = \(builder.bind(.integer(Int64(score)))) "
                 + "WHERE id = \(builder.bind(.integer(Int64(messageID)))) RETURNING conversation_id"
-            guard let row = try run(sql, builder.values).first else {
+            guard let row = try connection.rows(sql, builder.values).first else {
                 throw ToolHostError(.notFound, "No message with id \(messageID).", details: ["message_id": .int(messageID)])
             }
             guard let conversationID = row["conversation_id"]?.integerValue else {
@@ -131,7 +131,7 @@ struct ConversationWrites {
             if let id = try input.optionalInt("conversation_id") { _ = try conversation(Int64(id), lock: false) }
             if let id = try input.optionalInt("message_id") {
                 var builder = SQLStatementBuilder(dialect: dialect)
-                let found = try run("SELECT conversation_id FROM \(builder.table(ConversationSchema.messages)) WHERE id = \(builder.bind(.integer(Int64(id))))",
+                let found = try connection.rows("SELECT conversation_id FROM \(builder.table(ConversationSchema.messages)) WHERE id = \(builder.bind(.integer(Int64(id))))",
                                     builder.values)
                 guard let message = found.first else { throw ToolHostError(.notFound, "No message with id \(id).", details: ["message_id": .int(id)]) }
                 if let conversationID = try input.optionalInt("conversation_id"), message["conversation_id"]?.integerValue != conversationID {
@@ -175,7 +175,7 @@ struct ConversationWrites {
                 }
                 let sql = "UPDATE \(builder.table(ConversationSchema.conversations)) SET training_data_exported = \(builder.bind(.bool(true))) "
                     + "WHERE \(matches.joined(separator: " OR ")) RETURNING id"
-                let found = Set(try run(sql, builder.values).compactMap { $0["id"]?.integerValue.map(Int64.init) })
+                let found = Set(try connection.rows(sql, builder.values).compactMap { $0["id"]?.integerValue.map(Int64.init) })
                 let unmatched = chunk.map(\.id).filter { !found.contains($0) }
                 if chunk.first?.expected == nil, !unmatched.isEmpty {
                     throw ToolHostError(.notFound, "No conversation with id \(unmatched.map(String.init).joined(separator: ", ")); none was marked.",
@@ -202,7 +202,7 @@ struct ConversationWrites {
             WHERE id = \(conversationID)
             RETURNING \(columns)
             """
-        return Self.statistics(of: try run(sql, builder.values).first ?? [:])
+        return Self.statistics(of: try connection.rows(sql, builder.values).first ?? [:])
     }
 
     static func statistics(of row: JSONObject) -> JSONObject {
@@ -216,7 +216,7 @@ struct ConversationWrites {
         var builder = SQLStatementBuilder(dialect: dialect)
         let sql = "SELECT id, is_active, ended_at FROM \(builder.table(ConversationSchema.conversations)) WHERE id = \(builder.bind(.integer(id)))"
             + (lock && dialect == .postgres ? " FOR UPDATE" : "")
-        guard let row = try run(sql, builder.values).first else {
+        guard let row = try connection.rows(sql, builder.values).first else {
             throw ToolHostError(.notFound, "No conversation with id \(id).", details: ["conversation_id": .integer(id)])
         }
         return row
@@ -230,9 +230,5 @@ struct ConversationWrites {
 
     private func insert(_ spec: RecordSpec, _ values: [SQLValue], returning: String) throws(ToolHostError) -> JSONObject {
         try withDatabaseErrors { () throws(DatabaseError) in try spec.insert(values, returning: returning, on: connection) }
-    }
-
-    private func run(_ sql: String, _ values: [SQLValue]) throws(ToolHostError) -> [JSONObject] {
-        try withDatabaseErrors { () throws(DatabaseError) in try connection.run(sql, values).rows }
     }
 }

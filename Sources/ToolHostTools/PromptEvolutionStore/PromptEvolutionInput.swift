@@ -69,7 +69,7 @@ struct ExplainableQuery {
     let values: [SQLValue]
 
     func rows(on connection: any DatabaseConnection) throws(ToolHostError) -> [JSONObject] {
-        try withDatabaseErrors { () throws(DatabaseError) in try connection.run(sql, values).rows }
+        try connection.rows(sql, values)
     }
 
     func plan(on connection: any DatabaseConnection) throws(ToolHostError) -> [String] {
