@@ -31,13 +31,15 @@ let package = Package(
         ),
         // One Database protocol, SQLite and PostgreSQL drivers, migrations, row <-> JSON, bulk copy.
         .target(name: "ToolHostStorage", dependencies: ["ToolHostCore", "CSQLite", "CLibPQ", "CLibPQLoader"]),
+        // Semantic memory: embedders, vector index backends, the artifact router.
+        .target(name: "ToolHostMemory", dependencies: ["ToolHostCore", "ToolHostStorage"]),
         // Built-in in-process handlers, one folder per tool.
-        .target(name: "ToolHostTools", dependencies: ["ToolHostCore", "ToolHostStorage"]),
+        .target(name: "ToolHostTools", dependencies: ["ToolHostCore", "ToolHostStorage", "ToolHostMemory"]),
         // The command-line front end: parses, formats, delegates.
         .executableTarget(
             name: "toolhost",
             dependencies: [
-                "ToolHostCore", "ToolHostStorage", "ToolHostTools",
+                "ToolHostCore", "ToolHostStorage", "ToolHostMemory", "ToolHostTools",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -45,7 +47,8 @@ let package = Package(
         .target(name: "ToolHostTestSupport", dependencies: ["ToolHostCore", "ToolHostStorage"], path: "Tests/ToolHostTestSupport"),
         .testTarget(name: "ToolHostCoreTests", dependencies: ["ToolHostCore", "ToolHostTestSupport"]),
         .testTarget(name: "ToolHostStorageTests", dependencies: ["ToolHostStorage", "ToolHostCore", "ToolHostTestSupport"]),
-        .testTarget(name: "ToolHostToolsTests", dependencies: ["ToolHostTools", "ToolHostStorage", "ToolHostCore", "ToolHostTestSupport"]),
+        .testTarget(name: "ToolHostMemoryTests", dependencies: ["ToolHostMemory", "ToolHostStorage", "ToolHostCore", "ToolHostTestSupport"]),
+        .testTarget(name: "ToolHostToolsTests", dependencies: ["ToolHostTools", "ToolHostMemory", "ToolHostStorage", "ToolHostCore", "ToolHostTestSupport"]),
         .testTarget(
             name: "ToolHostCLITests",
             dependencies: ["ToolHostCore", "ToolHostTestSupport", "toolhost"]

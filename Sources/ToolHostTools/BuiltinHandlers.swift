@@ -11,6 +11,7 @@ public enum BuiltinHandlers {
             TrainingDataStoreHandler(),
             ConversationStoreHandler(),
             PromptEvolutionStoreHandler(),
+            ArtifactStoreHandler(),
         ])
     }
 }

@@ -33,6 +33,16 @@
 /// | `streaming.backend` (none, redis)  | `TOOLHOST_STREAMING_BACKEND`      | none               |
 /// | `streaming.url`                    | `TOOLHOST_REDIS_URL`              | `redis://127.0.0.1:6379/0` |
 /// | `streaming.stream_prefix` / `maxlen` |                                 | toolhost / 1000000 |
+/// | `memory.embedder` (hashing, ollama, openai) | `TOOLHOST_EMBEDDER`       | hashing            |
+/// | `memory.embedding_dimension` (hashing) | `TOOLHOST_EMBEDDING_DIMENSION` | 384                |
+/// | `memory.embedder_url`              | `TOOLHOST_EMBEDDER_URL`           | Ollama `http://127.0.0.1:11434`, OpenAI `https://api.openai.com/v1` |
+/// | `memory.embedder_model`            | `TOOLHOST_EMBEDDER_MODEL`         | `all-minilm` / `text-embedding-3-small` |
+/// | `memory.api_key_env`               |                                   | `OPENAI_API_KEY`   |
+/// | `memory.embedder_timeout_seconds` / `embed_batch_size` |               | 30 / 64            |
+/// | `memory.index` (sql, pgvector)     | `TOOLHOST_VECTOR_INDEX`           | sql                |
+/// | `memory.hnsw_m` / `hnsw_ef_construction` / `hnsw_ef_search` |          | 16 / 64 / 100      |
+/// | `database.storage_strategy.bulk_storage_types` / `rag_storage_types` / `hybrid_storage_types` (lists) | | `ArtifactRouting` |
+/// | `database.storage_strategy.default_route` (bulk, vector, hybrid) |      | bulk               |
 public enum ConfigLoader {
     public static func load(
         explicitPath: String? = nil,
@@ -131,6 +141,8 @@ public enum ConfigLoader {
         streaming.maxLength = reader.integer("streaming.maxlen", default: streaming.maxLength)
         streaming.connectTimeoutSeconds = reader.number("streaming.connect_timeout_seconds", default: streaming.connectTimeoutSeconds)
 
+        let memory = readMemory(&reader, environment: environment)
+
         if !reader.errors.isEmpty {
             let location = file ?? "configuration"
             throw ToolHostError(
@@ -157,6 +169,7 @@ public enum ConfigLoader {
             restoreGeneratedTools: restoreGenerated,
             training: training,
             streaming: streaming,
+            memory: memory,
             warnings: warnings
         )
     }
@@ -197,6 +210,42 @@ public enum ConfigLoader {
             reader.report("database.pool_max (\(settings.poolMax)) must be at least 1 and not below database.pool_min (\(settings.poolMin))")
         }
         return settings
+    }
+
+    /// The `memory:` section and the routing lists of `database.storage_strategy`.
+    private static func readMemory(_ reader: inout ConfigReader, environment: [String: String]) -> MemorySettings {
+        var memory = MemorySettings()
+        func choice<T: RawRepresentable & CaseIterable>(_ path: String, env: String?, _ fallback: T) -> T where T.RawValue == String {
+            guard let text = reader.string(path, env: env)?.lowercased(), !text.isEmpty else { return fallback }
+            guard let value = T(rawValue: text) else {
+                reader.report("\(path) must be one of \(T.allCases.map(\.rawValue).joined(separator: ", ")), not \"\(text)\"")
+                return fallback
+            }
+            return value
+        }
+        memory.embedder = choice("memory.embedder", env: "TOOLHOST_EMBEDDER", memory.embedder)
+        memory.dimension = reader.integer("memory.embedding_dimension", env: "TOOLHOST_EMBEDDING_DIMENSION", default: memory.dimension)
+        if !(8...16384).contains(memory.dimension) {
+            reader.report("memory.embedding_dimension must be between 8 and 16384, not \(memory.dimension)")
+        }
+        memory.embedderURL = reader.string("memory.embedder_url", env: "TOOLHOST_EMBEDDER_URL").flatMap { $0.isEmpty ? nil : $0 }
+        memory.embedderModel = reader.string("memory.embedder_model", env: "TOOLHOST_EMBEDDER_MODEL").flatMap { $0.isEmpty ? nil : $0 }
+        memory.apiKeyVariable = reader.string("memory.api_key_env") ?? memory.apiKeyVariable
+        memory.apiKey = environment[memory.apiKeyVariable].flatMap { $0.isEmpty ? nil : $0 }
+        memory.embedderTimeoutSeconds = reader.number("memory.embedder_timeout_seconds", default: memory.embedderTimeoutSeconds)
+        memory.embedBatchSize = reader.integer("memory.embed_batch_size", default: memory.embedBatchSize)
+        if memory.embedBatchSize < 1 { reader.report("memory.embed_batch_size must be at least 1, not \(memory.embedBatchSize)") }
+        memory.index = choice("memory.index", env: "TOOLHOST_VECTOR_INDEX", memory.index)
+        memory.hnswM = reader.integer("memory.hnsw_m", default: memory.hnswM)
+        memory.hnswEfConstruction = reader.integer("memory.hnsw_ef_construction", default: memory.hnswEfConstruction)
+        memory.hnswEfSearch = reader.integer("memory.hnsw_ef_search", default: memory.hnswEfSearch)
+
+        let strategy = "database.storage_strategy."
+        if let types = reader.stringList(strategy + "bulk_storage_types") { memory.routing.bulkTypes = Set(types) }
+        if let types = reader.stringList(strategy + "rag_storage_types") { memory.routing.vectorTypes = Set(types) }
+        if let types = reader.stringList(strategy + "hybrid_storage_types") { memory.routing.hybridTypes = Set(types) }
+        memory.routing.defaultRoute = choice(strategy + "default_route", env: nil, memory.routing.defaultRoute)
+        return memory
     }
 
     private static func expand(_ object: JSONObject, with expansion: inout EnvironmentExpansion,

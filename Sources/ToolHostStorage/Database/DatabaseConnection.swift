@@ -93,6 +93,12 @@ public protocol DatabaseConnection: AnyObject {
     @discardableResult
     func forEachRowAsJSON(_ sql: String, _ parameters: [SQLValue], _ body: (any JSONRowWriter) throws(DatabaseError) -> Void) throws(DatabaseError) -> Int
 
+    /// Streams rows as the bytes of their cells, building no JSON: for bulk binary reads such
+    /// as vectors. Text cells are UTF-8, blob/bytea cells their bytes. PostgreSQL sends the
+    /// result in binary format, so select only text and bytea columns (cast others to text).
+    @discardableResult
+    func forEachRawRow(_ sql: String, _ parameters: [SQLValue], _ body: (any RawRow) throws(DatabaseError) -> Void) throws(DatabaseError) -> Int
+
     /// Inserts many rows through the engine's fastest path (COPY on PostgreSQL, one prepared
     /// statement on SQLite). Call inside a transaction on SQLite for speed.
     @discardableResult
@@ -122,6 +128,19 @@ public protocol JSONRowWriter {
     func appendJSON(to bytes: inout [UInt8])
     /// The integer in the column named `column` (a key to group rows by), if it holds one.
     func integer(named column: String) -> Int64?
+}
+
+/// One row of `forEachRawRow`: its cells' bytes, valid only while the row is being handled.
+public protocol RawRow {
+    /// The cell's bytes, nil for NULL.
+    func bytes(_ column: Int) -> UnsafeRawBufferPointer?
+}
+
+extension RawRow {
+    /// The cell as text (UTF-8, invalid sequences repaired), nil for NULL.
+    public func text(_ column: Int) -> String? {
+        bytes(column).map { String(decoding: $0, as: UTF8.self) }
+    }
 }
 
 /// A row already built as an object.

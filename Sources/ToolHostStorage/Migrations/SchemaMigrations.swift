@@ -15,5 +15,8 @@ public enum SchemaMigrations {
         Migration(4, "prompt evolution: profiles, training steps (full-text), populations, daily reward view") { connection throws(DatabaseError) in
             try PromptEvolutionSchema.create(on: connection)
         },
+        Migration(5, "semantic memory: bulk artifacts, the sql vector index, collection generations") { connection throws(DatabaseError) in
+            try MemorySchema.create(on: connection)
+        },
     ]
 }

@@ -144,22 +144,54 @@ public final class PostgresConnection: DatabaseConnection, @unchecked Sendable {
         return count
     }
 
+    /// Rows in libpq's binary format, cell bytes handed over as they are (`forEachRawRow`).
+    @discardableResult
+    public func forEachRawRow(_ sql: String, _ parameters: [SQLValue],
+                              _ body: (any RawRow) throws(DatabaseError) -> Void) throws(DatabaseError) -> Int {
+        var count = 0
+        try streamResults(sql, parameters, timeoutSeconds: nil, binary: true) { _ in } row: { (result: OpaquePointer) throws(DatabaseError) -> Bool in
+            try body(PostgresRawRow(result: result))
+            count += 1
+            return true
+        } done: { _ in }
+        return count
+    }
+
     /// Sends one statement and feeds its rows to `row` as they arrive. `row` returns false to
     /// stop (the rest of the result is cancelled and discarded) or throws to abort.
     private func stream(_ sql: String, _ parameters: [SQLValue], timeoutSeconds: Double?,
                         columns: ([String]) -> Void,
                         row: (JSONObject, Int) throws(DatabaseError) -> Bool,
                         done: (Int?) -> Void) throws(DatabaseError) {
+        var names: [String] = []
+        var types: [UInt32] = []
+        var distinct = true
+        try streamResults(sql, parameters, timeoutSeconds: timeoutSeconds, binary: false) { result in
+            (names, types) = Self.describe(result)
+            distinct = Set(names).count == names.count
+            columns(names)
+        } row: { (result: OpaquePointer) throws(DatabaseError) -> Bool in
+            let (object, size) = Self.row(result, names: names, types: types, distinct: distinct)
+            return try row(object, size)
+        } done: { affected in
+            done(affected)
+        }
+    }
+
+    /// The one loop over a statement's results in single-row mode: `described` gets the first
+    /// result (for its columns), `row` each row's result, `done` the affected-row count.
+    private func streamResults(_ sql: String, _ parameters: [SQLValue], timeoutSeconds: Double?, binary: Bool,
+                               described: (OpaquePointer) -> Void,
+                               row: (OpaquePointer) throws(DatabaseError) -> Bool,
+                               done: (Int?) -> Void) throws(DatabaseError) {
         try applyTimeout(timeoutSeconds)
         let sent = PostgresParameters(parameters).withPointers { types, values, lengths, formats in
-            PQsendQueryParams(handle, sql, Int32(parameters.count), types, values, lengths, formats, 0)
+            PQsendQueryParams(handle, sql, Int32(parameters.count), types, values, lengths, formats, binary ? 1 : 0)
         }
         guard sent == 1 else { throw connectionLost() }
         PQsetSingleRowMode(handle)
 
-        var names: [String] = []
-        var types: [UInt32] = []
-        var distinct = true
+        var isDescribed = false
         var failure: DatabaseError?
         var stopped = false
         var affected: Int?
@@ -167,15 +199,13 @@ public final class PostgresConnection: DatabaseConnection, @unchecked Sendable {
             defer { PQclear(result) }
             switch PQresultStatus(result) {
             case PGRES_SINGLE_TUPLE:
-                if names.isEmpty {
-                    (names, types) = Self.describe(result)
-                    distinct = Set(names).count == names.count
-                    columns(names)
+                if !isDescribed {
+                    isDescribed = true
+                    described(result)
                 }
                 guard failure == nil, !stopped else { continue }
-                let (object, size) = Self.row(result, names: names, types: types, distinct: distinct)
                 do {
-                    if try !row(object, size) {
+                    if try !row(result) {
                         stopped = true
                         cancel()
                     }
@@ -184,9 +214,9 @@ public final class PostgresConnection: DatabaseConnection, @unchecked Sendable {
                     cancel()
                 }
             case PGRES_TUPLES_OK:
-                if names.isEmpty {
-                    (names, types) = Self.describe(result)
-                    columns(names)
+                if !isDescribed {
+                    isDescribed = true
+                    described(result)
                 }
             case PGRES_COMMAND_OK:
                 affected = Int(String(cString: PQcmdTuples(result))) ?? 0
@@ -406,5 +436,16 @@ extension String {
         while let first = text.first, first == " " || first == "\t" { text = text.dropFirst() }
         while let last = text.last, last == " " || last == "\t" || last == "." { text = text.dropLast() }
         return String(text)
+    }
+}
+
+/// A single-row-mode result in binary format, read without copying.
+private struct PostgresRawRow: RawRow {
+    let result: OpaquePointer
+
+    func bytes(_ column: Int) -> UnsafeRawBufferPointer? {
+        let index = Int32(column)
+        guard PQgetisnull(result, 0, index) == 0 else { return nil }
+        return UnsafeRawBufferPointer(start: PQgetvalue(result, 0, index), count: Int(PQgetlength(result, 0, index)))
     }
 }

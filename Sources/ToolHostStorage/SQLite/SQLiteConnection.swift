@@ -157,6 +157,13 @@ public final class SQLiteConnection: DatabaseConnection, @unchecked Sendable {
         try stream(sql, parameters) { (statement) throws(DatabaseError) in try body(statement) }
     }
 
+    /// Cells straight from SQLite's column buffers.
+    @discardableResult
+    public func forEachRawRow(_ sql: String, _ parameters: [SQLValue],
+                              _ body: (any RawRow) throws(DatabaseError) -> Void) throws(DatabaseError) -> Int {
+        try stream(sql, parameters) { (statement) throws(DatabaseError) in try body(SQLiteRawRow(handle: statement.handle)) }
+    }
+
     private func stream(_ sql: String, _ parameters: [SQLValue],
                         _ onRow: (SQLiteStatement) throws(DatabaseError) -> Void) throws(DatabaseError) -> Int {
         let statement = try prepared(sql)
@@ -258,4 +265,19 @@ final class Deadline: @unchecked Sendable {
     func arm(seconds: Double) { until = seconds > 0 ? MonotonicClock.now() + seconds : .infinity }
     func disarm() { until = .infinity }
     var hasPassed: Bool { until != .infinity && MonotonicClock.now() > until }
+}
+
+/// A row of a stepped statement, read without copying.
+private struct SQLiteRawRow: RawRow {
+    let handle: OpaquePointer
+
+    func bytes(_ column: Int) -> UnsafeRawBufferPointer? {
+        let index = Int32(column)
+        guard sqlite3_column_type(handle, index) != SQLITE_NULL else { return nil }
+        // blob first, then bytes: the order SQLite documents for a stable pointer.
+        let pointer = sqlite3_column_blob(handle, index)
+        let count = Int(sqlite3_column_bytes(handle, index))
+        guard let pointer, count > 0 else { return UnsafeRawBufferPointer(start: nil, count: 0) }
+        return UnsafeRawBufferPointer(start: pointer, count: count)
+    }
 }

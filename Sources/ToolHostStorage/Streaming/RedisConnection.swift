@@ -64,7 +64,7 @@ public final class RedisConnection: @unchecked Sendable {
         public var displayName: String { socketPath ?? "\(host):\(port)" }
     }
 
-    private let descriptor: Int32
+    private let socket: SocketStream
     private var parser = RESPParser()
     public let endpoint: Endpoint
 
@@ -73,22 +73,16 @@ public final class RedisConnection: @unchecked Sendable {
     /// blocking.
     public init(endpoint: Endpoint, timeoutSeconds: Double = 1, commandTimeoutSeconds: Double = 5) throws(RedisError) {
         self.endpoint = endpoint
-        descriptor = try Self.connect(endpoint, timeoutSeconds: timeoutSeconds)
-        var sendTimeout = timeval(tv_sec: Int(commandTimeoutSeconds), tv_usec: Int((commandTimeoutSeconds.truncatingRemainder(dividingBy: 1)) * 1_000_000))
-        setsockopt(descriptor, SOL_SOCKET, SO_SNDTIMEO, &sendTimeout, socklen_t(MemoryLayout<timeval>.size))
+        let address: SocketStream.Address = endpoint.socketPath.map { .unix(path: $0) } ?? .tcp(host: endpoint.host, port: endpoint.port)
         do {
-            if let password = endpoint.password {
-                _ = try command(endpoint.user.map { ["AUTH", $0, password] } ?? ["AUTH", password], timeoutSeconds: timeoutSeconds)
-            }
-            if endpoint.database != 0 { _ = try command(["SELECT", String(endpoint.database)], timeoutSeconds: timeoutSeconds) }
+            socket = try SocketStream(address, timeoutSeconds: timeoutSeconds, sendTimeoutSeconds: commandTimeoutSeconds)
         } catch {
-            close(descriptor)
-            throw error
+            throw .unavailable("Cannot reach Redis: \(error.message)")
         }
-    }
-
-    deinit {
-        close(descriptor)
+        if let password = endpoint.password {
+            _ = try command(endpoint.user.map { ["AUTH", $0, password] } ?? ["AUTH", password], timeoutSeconds: timeoutSeconds)
+        }
+        if endpoint.database != 0 { _ = try command(["SELECT", String(endpoint.database)], timeoutSeconds: timeoutSeconds) }
     }
 
     /// Sends one command and waits for its reply; an error reply throws `.server`.
@@ -99,23 +93,14 @@ public final class RedisConnection: @unchecked Sendable {
 
     @discardableResult
     public func command(_ arguments: [[UInt8]], timeoutSeconds: Double = 5) throws(RedisError) -> RESPValue {
-        try send(RESPParser.encode(arguments))
+        do {
+            try socket.send(RESPParser.encode(arguments))
+        } catch {
+            throw .unavailable("Redis at \(error.message)")
+        }
         let reply = try readReply(timeoutSeconds: timeoutSeconds)
         if case .error(let message) = reply { throw .server(message) }
         return reply
-    }
-
-    private func send(_ bytes: [UInt8]) throws(RedisError) {
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes.withUnsafeBytes { Glibc.send(descriptor, $0.baseAddress! + offset, $0.count - offset, Int32(MSG_NOSIGNAL)) }
-            if written < 0 {
-                if errno == EINTR { continue }
-                if errno == EAGAIN || errno == EWOULDBLOCK { throw .unavailable("Redis at \(endpoint.displayName) is not accepting data (stalled?)") }
-                throw .unavailable("Redis at \(endpoint.displayName): write failed: \(String(cString: strerror(errno)))")
-            }
-            offset += written
-        }
     }
 
     /// A timeout of 0 or less waits for ever (XREAD BLOCK 0).
@@ -123,81 +108,14 @@ public final class RedisConnection: @unchecked Sendable {
         var chunk = [UInt8](repeating: 0, count: 65536)
         while true {
             if let reply = try parser.next() { return reply }
-            var poller = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
-            let ready = poll(&poller, 1, timeoutSeconds > 0 ? Int32(timeoutSeconds * 1000) : -1)
-            if ready < 0, errno == EINTR { continue }
-            guard ready > 0 else { throw .unavailable("Redis at \(endpoint.displayName) did not answer within \(timeoutSeconds) s") }
-            let count = chunk.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
-            if count < 0, errno == EINTR { continue }
-            guard count > 0 else { throw .unavailable("Redis at \(endpoint.displayName) closed the connection") }
-            parser.append(chunk[0..<count])
+            let received: ArraySlice<UInt8>
+            do {
+                received = try socket.receive(into: &chunk, timeoutSeconds: timeoutSeconds)
+            } catch {
+                throw .unavailable("Redis at \(error.message)")
+            }
+            guard !received.isEmpty else { throw .unavailable("Redis at \(endpoint.displayName) closed the connection") }
+            parser.append(received)
         }
-    }
-
-    private static func connect(_ endpoint: Endpoint, timeoutSeconds: Double) throws(RedisError) -> Int32 {
-        let target = endpoint.displayName
-        if let path = endpoint.socketPath {
-            let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-            guard fd >= 0 else { throw .unavailable("Cannot open a socket for Redis at \(target)") }
-            var address = sockaddr_un()
-            address.sun_family = sa_family_t(AF_UNIX)
-            let bytes = Array(path.utf8)
-            guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else {
-                close(fd)
-                throw .unavailable("The Redis socket path \(path) is too long")
-            }
-            withUnsafeMutableBytes(of: &address.sun_path) { buffer in
-                for (index, byte) in bytes.enumerated() { buffer[index] = byte }
-            }
-            let result = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-            }
-            guard result == 0 else {
-                let reason = String(cString: strerror(errno))
-                close(fd)
-                throw .unavailable("Cannot connect to Redis at \(target): \(reason)")
-            }
-            return fd
-        }
-        var hints = addrinfo()
-        hints.ai_family = AF_UNSPEC
-        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
-        var results: UnsafeMutablePointer<addrinfo>?
-        guard getaddrinfo(endpoint.host, String(endpoint.port), &hints, &results) == 0, let first = results else {
-            throw .unavailable("Cannot resolve the Redis host \(endpoint.host)")
-        }
-        defer { freeaddrinfo(results) }
-        var lastError = "no address"
-        var entry: UnsafeMutablePointer<addrinfo>? = first
-        while let info = entry {
-            entry = info.pointee.ai_next
-            let fd = socket(info.pointee.ai_family, info.pointee.ai_socktype | Int32(SOCK_CLOEXEC.rawValue), info.pointee.ai_protocol)
-            guard fd >= 0 else { continue }
-            // Non-blocking connect, so an unreachable host fails within the timeout.
-            let flags = fcntl(fd, F_GETFL)
-            _ = fcntl(fd, F_SETFL, flags | O_NONBLOCK)
-            var result = Glibc.connect(fd, info.pointee.ai_addr, info.pointee.ai_addrlen)
-            if result != 0, errno == EINPROGRESS {
-                var poller = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
-                if poll(&poller, 1, Int32(max(timeoutSeconds, 0.001) * 1000)) == 1 {
-                    var error: Int32 = 0
-                    var length = socklen_t(MemoryLayout<Int32>.size)
-                    getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length)
-                    result = error == 0 ? 0 : -1
-                    errno = error
-                } else {
-                    errno = ETIMEDOUT
-                }
-            }
-            if result == 0 {
-                _ = fcntl(fd, F_SETFL, flags)
-                var noDelay: Int32 = 1
-                setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &noDelay, socklen_t(MemoryLayout<Int32>.size))
-                return fd
-            }
-            lastError = String(cString: strerror(errno))
-            close(fd)
-        }
-        throw .unavailable("Cannot connect to Redis at \(target): \(lastError)")
     }
 }

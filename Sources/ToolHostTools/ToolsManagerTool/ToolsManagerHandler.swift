@@ -15,6 +15,7 @@ struct ToolsManagerHandler: OperationHandler {
     var operations: [Operation] {
         [
             Operation("list", summary: "Tools of the catalogue, optionally filtered by type and tag", body: list),
+            Operation("search", summary: "Tools that best match a described need, with scores (semantic search over the catalogue)", body: search),
             Operation("describe", summary: "One tool in full, or as an MCP or OpenAI tool entry", body: describe),
             Operation("validate", summary: "Check an input against a tool's schema, or lint YAML", body: validate),
             Operation("register_tool", summary: "Install a tool from YAML (and code) so it runs at once", body: registerTool),
@@ -27,6 +28,11 @@ struct ToolsManagerHandler: OperationHandler {
         let type = try input.optionalString("type")
         let tag = try input.optionalString("tag")
         return ToolDescription.listing(context.tools.loadCatalogue(), type: type, tag: tag, handlers: context.handlers)
+    }
+
+    private func search(_ input: OperationInput, _ context: HandlerContext) throws(ToolHostError) -> JSONValue {
+        try ToolDiscovery.search(try input.string("query"), type: try input.optionalString("type"), limit: try input.optionalInt("limit") ?? 5,
+                                 catalogue: context.tools.loadCatalogue(), config: context.config)
     }
 
     private func describe(_ input: OperationInput, _ context: HandlerContext) throws(ToolHostError) -> JSONValue {

@@ -1,0 +1,99 @@
+/// Semantic memory: which embedder turns text into vectors, which index keeps them, and where
+/// the router sends each artifact type.
+public struct MemorySettings: Sendable, Equatable {
+    public enum EmbedderKind: String, Sendable, Equatable, CaseIterable {
+        /// Deterministic feature hashing: no model, no network (the embedded default).
+        case hashing
+        /// An Ollama server: `POST {base_url}/api/embed`.
+        case ollama
+        /// Any OpenAI-compatible server: `POST {base_url}/embeddings`.
+        case openai
+    }
+
+    public enum IndexKind: String, Sendable, Equatable, CaseIterable {
+        /// Vectors in the configured database, exact cosine search in Swift (the default).
+        case sql
+        /// PostgreSQL's `vector` extension with an HNSW index.
+        case pgvector
+    }
+
+    public var embedder = EmbedderKind.hashing
+    /// The hashing embedder's dimension. HTTP embedders report theirs.
+    public var dimension = 384
+    /// Base URL of an HTTP embedder; nil means the kind's usual local address.
+    public var embedderURL: String?
+    /// The model an HTTP embedder is asked for; nil means the kind's default.
+    public var embedderModel: String?
+    /// The environment variable holding the API key of an OpenAI-compatible server.
+    public var apiKeyVariable = "OPENAI_API_KEY"
+    /// The API key read from `apiKeyVariable` when the config was loaded.
+    public var apiKey: String?
+    public var embedderTimeoutSeconds: Double = 30
+    /// Texts per request to an HTTP embedder.
+    public var embedBatchSize = 64
+    public var index = IndexKind.sql
+    /// HNSW parameters of the pgvector index (build: m, ef_construction; query: ef_search).
+    public var hnswM = 16
+    public var hnswEfConstruction = 64
+    public var hnswEfSearch = 100
+    public var routing = ArtifactRouting()
+
+    public init() {}
+
+    /// The base URL the embedder is reached at.
+    public var resolvedEmbedderURL: String {
+        embedderURL ?? (embedder == .openai ? "https://api.openai.com/v1" : "http://127.0.0.1:11434")
+    }
+
+    /// The model the embedder is asked for.
+    public var resolvedEmbedderModel: String {
+        embedderModel ?? (embedder == .openai ? "text-embedding-3-small" : "all-minilm")
+    }
+}
+
+/// Where each artifact type is stored (`database.storage_strategy`): bulk storage, the vector
+/// index, or both.
+public struct ArtifactRouting: Sendable, Equatable {
+    public enum Route: String, Sendable, Equatable, CaseIterable {
+        case bulk, vector, hybrid
+
+        /// The stores a record of this route goes to, as answers name them.
+        public var destinations: [String] {
+            switch self {
+            case .bulk: ["bulk"]
+            case .vector: ["vector"]
+            case .hybrid: ["bulk", "vector"]
+            }
+        }
+    }
+
+    /// code-evolver's artifact types and where they go unless the config says otherwise:
+    /// raw measurements to bulk storage, reusable text to the index, and what an agent both
+    /// looks up by meaning and reads back in full (plans, code, fixes, failures) to both.
+    public static let knownTypes = [
+        "plan", "function", "sub_workflow", "workflow", "tool", "prompt", "pattern", "performance", "evaluation",
+        "failure", "bug_report", "code_fix", "debug_data", "perf_data", "conversation",
+    ]
+
+    public var bulkTypes: Set<String> = ["performance", "evaluation", "debug_data", "perf_data"]
+    public var vectorTypes: Set<String> = ["prompt", "pattern"]
+    public var hybridTypes: Set<String> = ["plan", "function", "sub_workflow", "workflow", "tool", "failure", "bug_report",
+                                           "code_fix", "conversation"]
+    /// Types in none of the lists.
+    public var defaultRoute = Route.bulk
+
+    public init() {}
+
+    /// Hybrid wins over the single lists, so a type listed twice is never half-stored.
+    public func route(for type: String) -> Route {
+        if hybridTypes.contains(type) || (bulkTypes.contains(type) && vectorTypes.contains(type)) { return .hybrid }
+        if vectorTypes.contains(type) { return .vector }
+        if bulkTypes.contains(type) { return .bulk }
+        return defaultRoute
+    }
+
+    /// Whether the type is named in the configuration (else it follows `defaultRoute`).
+    public func isConfigured(_ type: String) -> Bool {
+        hybridTypes.contains(type) || vectorTypes.contains(type) || bulkTypes.contains(type)
+    }
+}

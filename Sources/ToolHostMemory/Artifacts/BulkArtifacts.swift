@@ -1,0 +1,55 @@
+import ToolHostCore
+import ToolHostStorage
+
+/// Artifacts in bulk storage (table `memory_artifacts`): the full record, kept and read back
+/// by id, filtered by type; no vectors.
+struct BulkArtifacts {
+    let connection: any DatabaseConnection
+
+    private var table: String { SQLStatementBuilder(dialect: connection.dialect).table(MemorySchema.artifacts) }
+
+    /// Inserts or updates by id; an update keeps the first `created_at`.
+    func upsert(_ artifacts: [Artifact]) throws(DatabaseError) {
+        let builder = SQLStatementBuilder(dialect: connection.dialect)
+        let marks = (1...10).map { connection.dialect == .postgres ? "$\($0)" : "?\($0)" }.joined(separator: ", ")
+        let sql = """
+            INSERT INTO \(table) (artifact_id, artifact_type, name, description, content, tags, metadata, quality_score, content_hash, created_at)
+            VALUES (\(marks))
+            ON CONFLICT (artifact_id) DO UPDATE SET artifact_type = excluded.artifact_type, name = excluded.name,
+                description = excluded.description, content = excluded.content, tags = excluded.tags, metadata = excluded.metadata,
+                quality_score = excluded.quality_score, content_hash = excluded.content_hash, updated_at = \(connection.dialect == .postgres ? "now()" : "excluded.created_at")
+            """
+        for artifact in artifacts {
+            _ = try connection.run(sql, [
+                .text(artifact.id), .text(artifact.type), .text(artifact.name), .text(artifact.description), .text(artifact.content),
+                .json(.array(artifact.tags.map { .string($0) })), .json(.object(artifact.metadata)),
+                artifact.qualityScore.map { .double($0) } ?? .null, .text(artifact.contentHash), builder.timestampValue(artifact.createdAt),
+            ])
+        }
+    }
+
+    func artifact(_ id: String) throws(DatabaseError) -> Artifact? {
+        let rows = try connection.run("""
+            SELECT artifact_id, artifact_type, name, description, content, tags, metadata, quality_score, created_at
+            FROM \(table) WHERE artifact_id = \(connection.dialect == .postgres ? "$1" : "?1")
+            """, [.text(id)]).rows
+        return rows.first.flatMap(Artifact.init(document:))
+    }
+
+    @discardableResult
+    func delete(_ ids: [String]) throws(DatabaseError) -> Int {
+        guard !ids.isEmpty else { return 0 }
+        var builder = SQLStatementBuilder(dialect: connection.dialect)
+        let list = ids.map { builder.bind(.text($0)) }.joined(separator: ", ")
+        return try connection.run("DELETE FROM \(table) WHERE artifact_id IN (\(list))", builder.values).rowsAffected
+    }
+
+    /// Count per artifact type.
+    func countsByType() throws(DatabaseError) -> [String: Int] {
+        var counts: [String: Int] = [:]
+        for row in try connection.run("SELECT artifact_type, count(*) AS n FROM \(table) GROUP BY artifact_type").rows {
+            counts[row["artifact_type"]?.stringValue ?? ""] = row["n"]?.integerValue ?? 0
+        }
+        return counts
+    }
+}

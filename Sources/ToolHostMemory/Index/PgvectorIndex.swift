@@ -1,0 +1,210 @@
+import ToolHostCore
+import ToolHostStorage
+
+/// PostgreSQL's `vector` extension: a `vector(n)` column with an HNSW index (cosine), ordered
+/// by `<=>` in SQL, type and tag filters in the WHERE clause.
+///
+/// A `vector(n)` column has one dimension, so each dimension gets its own table
+/// (`memory_pgvector_384`), made on first use: after an embedder change `reindex` moves the
+/// entries to the new dimension's table, and a search never meets vectors of another size.
+public struct PgvectorIndex: VectorIndex {
+    let connection: any DatabaseConnection
+    let settings: MemorySettings
+    static let tablePrefix = "memory_pgvector_"
+
+    public init(connection: any DatabaseConnection, settings: MemorySettings) {
+        self.connection = connection
+        self.settings = settings
+    }
+
+    private static func table(_ dimension: Int) -> String { SQLIdentifier.quote("\(tablePrefix)\(dimension)") }
+
+    public func upsert(_ records: [VectorRecord]) throws(ToolHostError) {
+        guard !records.isEmpty else { return }
+        try connection.atomically { () throws(ToolHostError) in
+            for (dimension, group) in Dictionary(grouping: records, by: \.vector.count).sorted(by: { $0.key < $1.key }) {
+                try prepareTable(dimension)
+                // An entry moves between tables when its dimension changes: never two copies.
+                for other in try existingDimensions() where other != dimension {
+                    for record in group { try delete(table: Self.table(other), collection: record.collection, ids: [record.artifactID]) }
+                }
+                let sql = """
+                    INSERT INTO \(Self.table(dimension)) (collection, artifact_id, artifact_type, tags, document, content_hash, embedder, embedding, updated_at)
+                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8::vector, now())
+                    ON CONFLICT (collection, artifact_id) DO UPDATE SET artifact_type = excluded.artifact_type, tags = excluded.tags,
+                        document = excluded.document, content_hash = excluded.content_hash, embedder = excluded.embedder,
+                        embedding = excluded.embedding, updated_at = excluded.updated_at
+                    """
+                for record in group {
+                    _ = try connection.rows(sql, [
+                        .text(record.collection), .text(record.artifactID), .text(record.artifactType),
+                        .json(.array(record.tags.map { .string($0) })), .json(.object(record.document)), .text(record.contentHash),
+                        .text(record.embedder), .text(Self.literal(record.vector)),
+                    ])
+                }
+            }
+        }
+    }
+
+    @discardableResult
+    public func remove(collection: String, artifactIDs: [String]) throws(ToolHostError) -> Int {
+        guard !artifactIDs.isEmpty else { return 0 }
+        var removed = 0
+        for dimension in try existingDimensions() {
+            removed += try delete(table: Self.table(dimension), collection: collection, ids: artifactIDs)
+        }
+        return removed
+    }
+
+    public func record(collection: String, artifactID: String) throws(ToolHostError) -> VectorRecord? {
+        for dimension in try existingDimensions() {
+            let rows = try connection.rows("""
+                SELECT collection, artifact_id, artifact_type, tags, document, content_hash, embedder FROM \(Self.table(dimension))
+                WHERE collection = $1 AND artifact_id = $2
+                """, [.text(collection), .text(artifactID)])
+            if let row = rows.first { return SQLVectorIndex.record(from: row) }
+        }
+        return nil
+    }
+
+    public func page(after cursor: VectorCursor?, limit: Int) throws(ToolHostError) -> [VectorRecord] {
+        let dimensions = try existingDimensions()
+        guard !dimensions.isEmpty else { return [] }
+        let union = dimensions.map {
+            "SELECT collection, artifact_id, artifact_type, tags, document, content_hash, embedder FROM \(Self.table($0))"
+        }.joined(separator: " UNION ALL ")
+        var values: [SQLValue] = [.integer(Int64(limit))]
+        var condition = ""
+        if let cursor {
+            values += [.text(cursor.collection), .text(cursor.artifactID)]
+            condition = "WHERE (collection, artifact_id) > ($2, $3)"
+        }
+        let rows = try connection.rows("SELECT * FROM (\(union)) entries \(condition) ORDER BY collection, artifact_id LIMIT $1", values)
+        return rows.map(SQLVectorIndex.record(from:))
+    }
+
+    public func fingerprints(collection: String) throws(ToolHostError) -> [String: (contentHash: String, embedder: String)] {
+        var result: [String: (contentHash: String, embedder: String)] = [:]
+        for dimension in try existingDimensions() {
+            for row in try connection.rows("SELECT artifact_id, content_hash, embedder FROM \(Self.table(dimension)) WHERE collection = $1",
+                                                 [.text(collection)]) {
+                if let id = row["artifact_id"]?.stringValue {
+                    result[id] = (row["content_hash"]?.stringValue ?? "", row["embedder"]?.stringValue ?? "")
+                }
+            }
+        }
+        return result
+    }
+
+    public func search(_ query: VectorQuery) throws(ToolHostError) -> [VectorMatch] {
+        let dimension = query.vector.count
+        guard try existingDimensions().contains(dimension) else { return [] }
+        var values: [SQLValue] = [.text(Self.literal(query.vector)), .text(query.collection), .text(query.embedder)]
+        func bind(_ value: SQLValue) -> String {
+            values.append(value)
+            return "$\(values.count)"
+        }
+        var conditions = ["collection = $2", "embedder = $3"]
+        if !query.types.isEmpty {
+            conditions.append("artifact_type IN (\(query.types.map { bind(.text($0)) }.joined(separator: ", ")))")
+        }
+        if !query.tags.isEmpty {
+            let list = query.tags.map { bind(.text($0)) }.joined(separator: ", ")
+            conditions.append("tags \(query.tagMatch == .any ? "?|" : "?&") ARRAY[\(list)]::text[]")
+        }
+        let limit = bind(.integer(Int64(query.limit)))
+        let sql = """
+            SELECT artifact_id, document, 1 - (embedding <=> $1::vector) AS score FROM \(Self.table(dimension))
+            WHERE \(conditions.joined(separator: " AND ")) ORDER BY embedding <=> $1::vector LIMIT \(limit)
+            """
+        var rows = try connection.atomically { () throws(ToolHostError) in
+            _ = try connection.rows("SELECT set_config('hnsw.ef_search', $1, true)", [.text(String(max(settings.hnswEfSearch, query.limit)))])
+            return try connection.rows(sql, values)
+        }
+        // HNSW with a filter can come back short (it walks ef_search neighbours, then
+        // filters); an exact scan then finds what the filter allows.
+        if rows.count < query.limit {
+            rows = try connection.atomically { () throws(ToolHostError) in
+                _ = try connection.rows("SELECT set_config('enable_indexscan', 'off', true)")
+                return try connection.rows(sql, values)
+            }
+        }
+        return rows.compactMap { row in
+            guard let id = row["artifact_id"]?.stringValue, let score = row["score"]?.numberValue, Float(score) >= query.minSimilarity else { return nil }
+            return VectorMatch(artifactID: id, score: Float(score), document: row["document"]?.objectValue ?? [:])
+        }
+    }
+
+    public func stats() throws(ToolHostError) -> [CollectionStats] {
+        let dimensions = try existingDimensions()
+        guard !dimensions.isEmpty else { return [] }
+        let union = dimensions.map { "SELECT collection, embedder, artifact_type FROM \(Self.table($0))" }.joined(separator: " UNION ALL ")
+        let rows = try connection.rows("""
+            SELECT collection, embedder, artifact_type, count(*) AS n FROM (\(union)) entries
+            GROUP BY collection, embedder, artifact_type ORDER BY collection
+            """)
+        return CollectionStats.grouping(rows)
+    }
+
+    // MARK: Tables
+
+    /// The dimensions that have a table.
+    private func existingDimensions() throws(ToolHostError) -> [Int] {
+        let rows = try connection.rows("""
+            SELECT substr(tablename, \(Self.tablePrefix.count + 1)) AS dimension FROM pg_tables
+            WHERE schemaname = current_schema() AND tablename LIKE 'memory\\_pgvector\\_%'
+            """)
+        return rows.compactMap { $0["dimension"]?.stringValue.flatMap { Int($0) } }.sorted()
+    }
+
+    /// The extension, the dimension's table and its indexes, made once.
+    private func prepareTable(_ dimension: Int) throws(ToolHostError) {
+        guard !(try existingDimensions().contains(dimension)) else { return }
+        guard (1...16000).contains(dimension) else {
+            throw ToolHostError(.dimensionMismatch, "pgvector indexes vectors of up to 16,000 dimensions, not \(dimension).")
+        }
+        do throws(DatabaseError) {
+            try connection.executeScript("CREATE EXTENSION IF NOT EXISTS vector")
+        } catch {
+            throw ToolHostError(.vectorIndexUnavailable, "memory.index is pgvector, but the vector extension cannot be created in this database: \(error.message). Install pgvector on the server (or ask an administrator to run CREATE EXTENSION vector), or use memory.index: sql.")
+        }
+        let table = Self.table(dimension)
+        // HNSW indexes up to 2,000 dimensions; beyond that searches scan exactly.
+        let hnsw = dimension <= 2000
+            ? "CREATE INDEX IF NOT EXISTS \(SQLIdentifier.quote("idx_memory_pgvector_\(dimension)_hnsw")) ON \(table) USING hnsw (embedding vector_cosine_ops) WITH (m = \(max(settings.hnswM, 2)), ef_construction = \(max(settings.hnswEfConstruction, 4)));"
+            : ""
+        try withDatabaseErrors { () throws(DatabaseError) in
+            try connection.executeScript("""
+                CREATE TABLE IF NOT EXISTS \(table) (
+                    id BIGSERIAL PRIMARY KEY,
+                    collection VARCHAR(100) NOT NULL,
+                    artifact_id VARCHAR(255) NOT NULL,
+                    artifact_type VARCHAR(100) NOT NULL,
+                    tags JSONB,
+                    document JSONB NOT NULL,
+                    content_hash VARCHAR(64),
+                    embedder VARCHAR(255) NOT NULL,
+                    embedding vector(\(dimension)) NOT NULL,
+                    updated_at TIMESTAMPTZ DEFAULT now(),
+                    UNIQUE (collection, artifact_id)
+                );
+                CREATE INDEX IF NOT EXISTS \(SQLIdentifier.quote("idx_memory_pgvector_\(dimension)_scan")) ON \(table) (collection, embedder, artifact_type);
+                \(hnsw)
+                """)
+        }
+    }
+
+    @discardableResult
+    private func delete(table: String, collection: String, ids: [String]) throws(ToolHostError) -> Int {
+        let list = ids.indices.map { "$\($0 + 2)" }.joined(separator: ", ")
+        return try withDatabaseErrors { () throws(DatabaseError) in
+            try connection.run("DELETE FROM \(table) WHERE collection = $1 AND artifact_id IN (\(list))",
+                               [.text(collection)] + ids.map { .text($0) }).rowsAffected
+        }
+    }
+
+    /// pgvector's text form, `[0.1,-0.2,...]`.
+    static func literal(_ vector: [Float]) -> String {
+        "[" + vector.map { $0.isFinite ? "\($0)" : "0" }.joined(separator: ",") + "]"
+    }
+}

@@ -1,0 +1,76 @@
+import Synchronization
+import ToolHostCore
+
+/// The vectors of one collection and embedder, read from the database once and kept in memory
+/// for the searches that follow in the same process (a long-lived host answers most searches
+/// without reading a vector again). `generation` is the collection's write counter when they
+/// were read: any write since makes the copy stale.
+final class ResidentVectors: Sendable {
+    let generation: Int64
+    let dimension: Int
+    let ids: [String]
+    let types: [String]
+    let tags: [[String]]
+    /// Row after row, `dimension` floats each.
+    let matrix: [Float]
+
+    init(generation: Int64, dimension: Int, ids: [String], types: [String], tags: [[String]], matrix: [Float]) {
+        self.generation = generation
+        self.dimension = dimension
+        self.ids = ids
+        self.types = types
+        self.tags = tags
+        self.matrix = matrix
+    }
+
+    var count: Int { ids.count }
+
+    /// Rows whose type and tags the query admits, or nil when it admits every row.
+    func candidates(for query: VectorQuery) -> [Int]? {
+        guard !query.types.isEmpty || !query.tags.isEmpty else { return nil }
+        return ids.indices.filter { query.admits(type: types[$0], tags: tags[$0]) }
+    }
+
+    /// Copies held by this process, by database, collection and embedder. One copy per key:
+    /// a newer generation replaces the older.
+    private static let held = Mutex<[String: ResidentVectors]>([:])
+
+    static func cached(_ key: String, generation: Int64) -> ResidentVectors? {
+        held.withLock { $0[key] }.flatMap { $0.generation == generation ? $0 : nil }
+    }
+
+    static func keep(_ vectors: ResidentVectors, as key: String) {
+        held.withLock { $0[key] = vectors }
+    }
+
+    /// Forgets every copy (tests and benchmarks measuring a cold search).
+    public static func forgetAll() {
+        held.withLock { $0.removeAll() }
+    }
+}
+
+/// Little-endian float32, the layout vectors are stored in (every platform Swift on Linux
+/// targets is little-endian).
+enum VectorBytes {
+    static func encode(_ vector: [Float]) -> [UInt8] {
+        vector.withUnsafeBytes { Array($0) }
+    }
+
+    /// Appends the floats in `bytes` to `matrix`; false when the length is not `dimension` floats.
+    static func append(_ bytes: UnsafeRawBufferPointer, dimension: Int, to matrix: inout [Float]) -> Bool {
+        guard bytes.count == dimension * 4 else { return false }
+        guard let source = bytes.baseAddress else { return true }  // zero floats
+        let start = matrix.count
+        matrix.append(contentsOf: repeatElement(0, count: dimension))
+        matrix.withUnsafeMutableBytes { target in
+            target.baseAddress.map { ($0 + start * 4).copyMemory(from: source, byteCount: bytes.count) }
+        }
+        return true
+    }
+
+    static func decode(_ bytes: UnsafeRawBufferPointer) -> [Float] {
+        var vector: [Float] = []
+        _ = append(bytes, dimension: bytes.count / 4, to: &vector)
+        return vector
+    }
+}

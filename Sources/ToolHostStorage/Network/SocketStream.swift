@@ -1,0 +1,159 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A connected stream socket (TCP or a unix socket) with the timeouts a client of a local
+/// service needs: connecting, writing to a stalled peer and waiting for a reply all fail
+/// within a bound instead of blocking. Shared by the Redis and HTTP clients, which differ
+/// only in what they put on the wire.
+public final class SocketStream {
+    /// Why a socket operation failed, as one sentence naming the peer.
+    public struct Failure: Error, Sendable {
+        public let message: String
+        /// True when the peer did not answer in time (rather than refusing or closing).
+        public let timedOut: Bool
+    }
+
+    /// Where to connect: a host and port, or a unix socket path.
+    public enum Address: Sendable, Equatable, CustomStringConvertible {
+        case tcp(host: String, port: Int)
+        case unix(path: String)
+
+        public var description: String {
+            switch self {
+            case .tcp(let host, let port): host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
+            case .unix(let path): path
+            }
+        }
+    }
+
+    public let address: Address
+    private let descriptor: Int32
+
+    /// Connects within `timeoutSeconds`; writes that cannot proceed for `sendTimeoutSeconds`
+    /// (a peer that stopped reading) fail.
+    public init(_ address: Address, timeoutSeconds: Double, sendTimeoutSeconds: Double = 5) throws(Failure) {
+        self.address = address
+        switch address {
+        case .unix(let path): descriptor = try Self.connectUnix(path)
+        case .tcp(let host, let port): descriptor = try Self.connectTCP(host: host, port: port, timeoutSeconds: timeoutSeconds)
+        }
+        var sendTimeout = timeval(tv_sec: Int(sendTimeoutSeconds),
+                                  tv_usec: Int(sendTimeoutSeconds.truncatingRemainder(dividingBy: 1) * 1_000_000))
+        setsockopt(descriptor, SOL_SOCKET, SO_SNDTIMEO, &sendTimeout, socklen_t(MemoryLayout<timeval>.size))
+    }
+
+    deinit {
+        close(descriptor)
+    }
+
+    /// Writes all of `bytes`.
+    public func send(_ bytes: [UInt8]) throws(Failure) {
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes.withUnsafeBytes { buffer in
+                Glibc.send(descriptor, buffer.baseAddress.map { $0 + offset }, buffer.count - offset, Int32(MSG_NOSIGNAL))
+            }
+            if written < 0 {
+                if errno == EINTR { continue }
+                if errno == EAGAIN || errno == EWOULDBLOCK {
+                    throw Failure(message: "\(address) is not accepting data (stalled?)", timedOut: true)
+                }
+                throw Failure(message: "\(address): write failed: \(Self.reason())", timedOut: false)
+            }
+            offset += written
+        }
+    }
+
+    /// Reads what is available, waiting at most `timeoutSeconds` (0 or less: for ever) for the
+    /// first byte. Returns an empty array when the peer closed the connection.
+    public func receive(into chunk: inout [UInt8], timeoutSeconds: Double) throws(Failure) -> ArraySlice<UInt8> {
+        while true {
+            var poller = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+            let milliseconds = timeoutSeconds > 0 ? Int32(min(timeoutSeconds * 1000, Double(Int32.max)).rounded(.up)) : -1
+            let ready = poll(&poller, 1, milliseconds)
+            if ready < 0, errno == EINTR { continue }
+            guard ready > 0 else {
+                throw Failure(message: "\(address) did not answer within \(timeoutSeconds) s", timedOut: true)
+            }
+            let count = chunk.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw Failure(message: "\(address): read failed: \(Self.reason())", timedOut: false)
+            }
+            return chunk[0..<count]
+        }
+    }
+
+    private static func reason() -> String { String(cString: strerror(errno)) }
+
+    private static func connectUnix(_ path: String) throws(Failure) -> Int32 {
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { throw Failure(message: "Cannot open a socket for \(path): \(reason())", timedOut: false) }
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        let bytes = Array(path.utf8)
+        guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else {
+            close(fd)
+            throw Failure(message: "The socket path \(path) is too long", timedOut: false)
+        }
+        withUnsafeMutableBytes(of: &address.sun_path) { buffer in
+            for (index, byte) in bytes.enumerated() { buffer[index] = byte }
+        }
+        let result = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        guard result == 0 else {
+            let failure = Failure(message: "Cannot connect to \(path): \(reason())", timedOut: false)
+            close(fd)
+            throw failure
+        }
+        return fd
+    }
+
+    private static func connectTCP(host: String, port: Int, timeoutSeconds: Double) throws(Failure) -> Int32 {
+        let target = Address.tcp(host: host, port: port)
+        var hints = addrinfo()
+        hints.ai_family = AF_UNSPEC
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        var results: UnsafeMutablePointer<addrinfo>?
+        guard getaddrinfo(host, String(port), &hints, &results) == 0, let first = results else {
+            throw Failure(message: "Cannot resolve the host \(host)", timedOut: false)
+        }
+        defer { freeaddrinfo(results) }
+        var lastError = "no address"
+        var timedOut = false
+        var entry: UnsafeMutablePointer<addrinfo>? = first
+        while let info = entry {
+            entry = info.pointee.ai_next
+            let fd = socket(info.pointee.ai_family, info.pointee.ai_socktype | Int32(SOCK_CLOEXEC.rawValue), info.pointee.ai_protocol)
+            guard fd >= 0 else { continue }
+            // Non-blocking connect, so an unreachable host fails within the timeout.
+            let flags = fcntl(fd, F_GETFL)
+            _ = fcntl(fd, F_SETFL, flags | O_NONBLOCK)
+            var result = Glibc.connect(fd, info.pointee.ai_addr, info.pointee.ai_addrlen)
+            if result != 0, errno == EINPROGRESS {
+                var poller = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
+                if poll(&poller, 1, Int32(max(timeoutSeconds, 0.001) * 1000)) == 1 {
+                    var error: Int32 = 0
+                    var length = socklen_t(MemoryLayout<Int32>.size)
+                    getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length)
+                    result = error == 0 ? 0 : -1
+                    errno = error
+                } else {
+                    errno = ETIMEDOUT
+                    timedOut = true
+                }
+            }
+            if result == 0 {
+                _ = fcntl(fd, F_SETFL, flags)
+                var noDelay: Int32 = 1
+                setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &noDelay, socklen_t(MemoryLayout<Int32>.size))
+                return fd
+            }
+            lastError = reason()
+            close(fd)
+        }
+        throw Failure(message: "Cannot connect to \(target): \(lastError)", timedOut: timedOut)
+    }
+}

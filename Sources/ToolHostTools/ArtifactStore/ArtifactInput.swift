@@ -1,0 +1,75 @@
+import ToolHostCore
+import ToolHostMemory
+import ToolHostStorage
+
+/// Reading artifacts and search parameters out of a call's input, with every violation named
+/// by its JSON path, shared by the single and batch operations.
+enum ArtifactInput {
+    /// The artifact of `record`; `path` prefixes violation paths ("" or "/artifacts/3").
+    static func artifact(_ record: JSONObject, path: String, tool: String) throws(ToolHostError) -> Artifact {
+        var violations: [Violation] = []
+        func text(_ key: String) -> String {
+            guard let value = record[key], !value.isNull else { return "" }
+            guard let text = value.stringValue else {
+                violations.append(Violation(path: "\(path)/\(key)", message: "must be a string, not \(value.kindPhrase)"))
+                return ""
+            }
+            return text
+        }
+        let type = text("artifact_type")
+        if type.isEmpty, violations.isEmpty { violations.append(Violation(path: "\(path)/artifact_type", message: "is required")) }
+        let name = text("name"), description = text("description"), content = text("content")
+        if name.isEmpty, description.isEmpty, content.isEmpty {
+            violations.append(Violation(path: "\(path)/content", message: "is required when name and description are empty: an artifact needs some text"))
+        }
+        var id = text("artifact_id")
+        if id.count > 255 { violations.append(Violation(path: "\(path)/artifact_id", message: "must be at most 255 characters")) }
+        var tags: [String] = []
+        if let value = record["tags"], !value.isNull {
+            if let items = value.arrayValue, items.allSatisfy({ $0.stringValue != nil }) {
+                tags = items.compactMap(\.stringValue)
+            } else {
+                violations.append(Violation(path: "\(path)/tags", message: "must be an array of strings"))
+            }
+        }
+        var metadata: JSONObject = [:]
+        if let value = record["metadata"], !value.isNull {
+            if let object = value.objectValue { metadata = object } else {
+                violations.append(Violation(path: "\(path)/metadata", message: "must be an object, not \(value.kindPhrase)"))
+            }
+        }
+        var quality: Double?
+        if let value = record["quality_score"], !value.isNull {
+            if let number = value.numberValue, number.isFinite { quality = number } else {
+                violations.append(Violation(path: "\(path)/quality_score", message: "must be a number, not \(value.kindPhrase)"))
+            }
+        }
+        var createdAt = Timestamp.now()
+        if let value = record["created_at"], !value.isNull {
+            if let parsed = value.stringValue.flatMap({ Timestamp(expression: $0) }) { createdAt = parsed } else {
+                violations.append(Violation(path: "\(path)/created_at", message: "must be an ISO-8601 timestamp"))
+            }
+        }
+        guard violations.isEmpty else { throw .invalidInput(violations, tool: tool) }
+        if id.isEmpty { id = Artifact.derivedID(type: type, name: name, content: content) }
+        return Artifact(id: id, type: type, name: name, description: description, content: content, tags: tags,
+                        metadata: metadata, qualityScore: quality, createdAt: createdAt)
+    }
+
+    /// A string or an array of strings (`artifact_type: "plan"` or `["plan", "workflow"]`).
+    static func strings(_ input: OperationInput, _ key: String) throws(ToolHostError) -> [String] {
+        guard let value = input[key] else { return [] }
+        if let text = value.stringValue { return [text] }
+        guard let items = value.arrayValue, items.allSatisfy({ $0.stringValue != nil }) else {
+            throw input.invalid(key, "must be a string or an array of strings")
+        }
+        return items.compactMap(\.stringValue)
+    }
+
+    /// The collection named in the input, checked (names are stored and shown).
+    static func collection(_ input: OperationInput, default fallback: String = ArtifactMemory.defaultCollection) throws(ToolHostError) -> String {
+        guard let name = try input.optionalString("collection") else { return fallback }
+        guard !name.isEmpty, name.count <= 100 else { throw input.invalid("collection", "must be 1 to 100 characters") }
+        return name
+    }
+}
