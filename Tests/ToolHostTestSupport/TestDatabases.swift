@@ -25,27 +25,56 @@ public final class TestDatabase: @unchecked Sendable {
         public let description: String
     }
 
+    /// The throwaway PostgreSQL server with the `vector` extension that `scripts/test.sh`
+    /// starts (scripts/test-pgvector.sh; its URL is in TOOLHOST_TEST_PGVECTOR_URL).
+    public static var pgvectorURL: String? {
+        ProcessInfo.processInfo.environment["TOOLHOST_TEST_PGVECTOR_URL"].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    /// The server URL this database was made on, to drop it again.
+    private let serverURL: String?
+
     public init(_ engine: Engine) throws {
         self.engine = engine
         switch engine {
         case .sqlite:
             settings = DatabaseSettings(path: directory.url("data/test.db"))
             postgresName = nil
+            serverURL = nil
         case .postgres:
             guard let url = Self.postgresURL else {
                 throw Unavailable(description: "TOOLHOST_TEST_POSTGRES_URL is not set: run the tests with scripts/test.sh, which starts a throwaway PostgreSQL server")
             }
-            let name = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
-            let admin = try PostgresConnection(settings: Self.settings(url: url))
-            try admin.executeScript("CREATE DATABASE \(name)")
-            postgresName = name
-            settings = Self.settings(url: url.replacingOccurrences(of: "/toolhost_test?", with: "/\(name)?"))
+            (postgresName, settings) = try Self.createDatabase(on: url)
+            serverURL = url
         }
     }
 
+    /// A fresh database on the PostgreSQL server that has pgvector. Without that server the
+    /// test fails; it never skips.
+    public static func withPgvector() throws -> TestDatabase {
+        guard let url = pgvectorURL else {
+            throw Unavailable(description: "TOOLHOST_TEST_PGVECTOR_URL is not set: run the tests with scripts/test.sh, which starts a PostgreSQL server with pgvector (scripts/test-pgvector.sh)")
+        }
+        return try TestDatabase(postgresServer: url)
+    }
+
+    private init(postgresServer url: String) throws {
+        engine = .postgres
+        (postgresName, settings) = try Self.createDatabase(on: url)
+        serverURL = url
+    }
+
+    private static func createDatabase(on url: String) throws -> (String, DatabaseSettings) {
+        let name = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
+        let admin = try PostgresConnection(settings: settings(url: url))
+        try admin.executeScript("CREATE DATABASE \(name)")
+        return (name, settings(url: url.replacingOccurrences(of: "/toolhost_test?", with: "/\(name)?")))
+    }
+
     deinit {
-        guard let postgresName, let url = Self.postgresURL,
-              let admin = try? PostgresConnection(settings: Self.settings(url: url)) else { return }
+        guard let postgresName, let serverURL,
+              let admin = try? PostgresConnection(settings: Self.settings(url: serverURL)) else { return }
         try? admin.executeScript("DROP DATABASE IF EXISTS \(postgresName) WITH (FORCE)")
     }
 

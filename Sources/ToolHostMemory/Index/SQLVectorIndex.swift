@@ -177,11 +177,13 @@ public struct SQLVectorIndex: VectorIndex {
         return documents
     }
 
+    /// A collection's first generation is random, so a database made again at the same place
+    /// (a deleted file) never passes for the one a process still holds vectors of.
     private func bumpGeneration(_ collection: String) throws(DatabaseError) {
         _ = try connection.run("""
-            INSERT INTO \(generations) (collection, generation) VALUES (\(placeholder(1)), 1)
+            INSERT INTO \(generations) (collection, generation) VALUES (\(placeholder(1)), \(placeholder(2)))
             ON CONFLICT (collection) DO UPDATE SET generation = \(generations).generation + 1
-            """, [.text(collection)])
+            """, [.text(collection), .integer(Int64.random(in: 1...(Int64.max / 2)))])
     }
 
     private func placeholder(_ index: Int) -> String { connection.dialect == .postgres ? "$\(index)" : "?\(index)" }

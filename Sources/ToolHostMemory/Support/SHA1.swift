@@ -14,12 +14,12 @@ public struct SHA1 {
         return hasher.finish()
     }
 
-    /// The digest as 40 lowercase hexadecimal digits.
-    public static func hex(_ text: String) -> String {
-        digest(text.utf8).map { byte in
-            let digits = Array("0123456789abcdef".utf8)
-            return String(decoding: [digits[Int(byte >> 4)], digits[Int(byte & 15)]], as: UTF8.self)
-        }.joined()
+    /// The digest of the text's UTF-8 as 40 lowercase hexadecimal digits.
+    public static func hex(_ text: String) -> String { hex(bytes: text.utf8) }
+
+    public static func hex(bytes: some Sequence<UInt8>) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        return String(decoding: digest(bytes).flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 15)]] }, as: UTF8.self)
     }
 
     public mutating func update(_ bytes: some Sequence<UInt8>) {

@@ -1,0 +1,159 @@
+import Synchronization
+import Testing
+import ToolHostCore
+import ToolHostStorage
+import ToolHostTestSupport
+@testable import ToolHostMemory
+
+@Suite struct ArtifactMemoryTests {
+    static func artifact(_ id: String, _ type: String, _ name: String, _ content: String, tags: [String] = []) -> Artifact {
+        Artifact(id: id, type: type, name: name, content: content, tags: tags)
+    }
+
+    static let corpus = [
+        artifact("fix-deadlock", "code_fix", "Retry on deadlock", "Wrap the PostgreSQL transaction in a retry loop when it fails with a deadlock", tags: ["postgres", "retry"]),
+        artifact("bug-timeout", "bug_report", "Plugin timeout", "The plugin was killed after its timeout while writing a large file", tags: ["plugins"]),
+        artifact("prompt-summary", "prompt", "Summarise logs", "You summarise tool logs into three bullet points", tags: ["logs"]),
+        artifact("perf-latency", "performance", "Latency", "p95 12 ms for store_log", tags: ["logs"]),
+        artifact("plan-cake", "plan", "Bake a cake", "Mix flour, eggs and sugar, then bake for forty minutes", tags: ["kitchen"]),
+    ]
+
+    @Test(arguments: MemoryBackend.allCases)
+    func eachTypeGoesWhereTheStrategyRoutesIt(backend: MemoryBackend) throws {
+        let fixture = try MemoryFixture(backend)
+        let stored = try fixture.with { memory throws(ToolHostError) in try memory.store(Self.corpus) }
+        #expect(stored.map(\.route) == [.hybrid, .hybrid, .vector, .bulk, .hybrid])
+        #expect(try fixture.count("SELECT count(*) FROM memory_artifacts") == 4)  // all but the prompt
+        #expect(try fixture.indexEntries() == 4)  // all but the performance record
+
+        // Read back from wherever it lives; a vector-only artifact comes from the index.
+        let prompt = try fixture.with { memory throws(ToolHostError) in try memory.artifact("prompt-summary") }
+        #expect(prompt?.1 == ["vector"])
+        #expect(prompt?.0.content == "You summarise tool logs into three bullet points")
+        let fix = try fixture.with { memory throws(ToolHostError) in try memory.artifact("fix-deadlock") }
+        #expect(fix?.1 == ["bulk", "vector"])
+        #expect(fix?.0.tags == ["postgres", "retry"])
+        let perf = try fixture.with { memory throws(ToolHostError) in try memory.artifact("perf-latency") }
+        #expect(perf?.1 == ["bulk"])
+        let none = try fixture.with { memory throws(ToolHostError) in try memory.artifact("nothing") }
+        #expect(none == nil)
+    }
+
+    @Test(arguments: MemoryBackend.allCases)
+    func storingAgainUpdatesInPlaceAndFollowsARouteChange(backend: MemoryBackend) throws {
+        let fixture = try MemoryFixture(backend)
+        _ = try fixture.with { memory throws(ToolHostError) in try memory.store(Self.corpus) }
+        var changed = Self.corpus[0]
+        changed.content = "Retry the transaction up to three times on SQLSTATE 40P01"
+        _ = try fixture.with { memory throws(ToolHostError) in try memory.store([changed, changed]) }
+        #expect(try fixture.count("SELECT count(*) FROM memory_artifacts") == 4)
+        #expect(try fixture.indexEntries() == 4)
+        let read = try fixture.with { memory throws(ToolHostError) in try memory.artifact("fix-deadlock") }
+        #expect(read?.0.content == changed.content)
+
+        // The same id as another type: the copy in the place it is no longer routed to goes.
+        var nowBulk = changed
+        nowBulk.type = "evaluation"
+        _ = try fixture.with { memory throws(ToolHostError) in try memory.store([nowBulk]) }
+        #expect(try fixture.indexEntries() == 3)
+        var nowVector = nowBulk
+        nowVector.type = "pattern"
+        _ = try fixture.with { memory throws(ToolHostError) in try memory.store([nowVector]) }
+        #expect(try fixture.count("SELECT count(*) FROM memory_artifacts WHERE artifact_id = 'fix-deadlock'") == 0)
+        #expect(try fixture.indexEntries() == 4)
+
+        let removed = try fixture.with { memory throws(ToolHostError) in try memory.delete("bug-timeout") }
+        #expect(removed == ["bulk", "vector"])
+        let again = try fixture.with { memory throws(ToolHostError) in try memory.delete("bug-timeout") }
+        #expect(again.isEmpty)
+    }
+
+    @Test(arguments: MemoryBackend.allCases)
+    func similarArtifactsComeFirstWithinTheFilters(backend: MemoryBackend) throws {
+        let fixture = try MemoryFixture(backend)
+        _ = try fixture.with { memory throws(ToolHostError) in try memory.store(Self.corpus) }
+        let best = try fixture.with { memory throws(ToolHostError) in try memory.findSimilar("postgres transaction deadlock", limit: 3) }
+        #expect(best.first?.artifactID == "fix-deadlock")
+        #expect(best.count == 3)
+        #expect(zip(best, best.dropFirst()).allSatisfy { $0.score >= $1.score })
+        #expect(best.first?.document["name"]?.stringValue == "Retry on deadlock")
+
+        let onlyBugs = try fixture.with { memory throws(ToolHostError) in
+            try memory.findSimilar("postgres transaction deadlock", types: ["bug_report", "plan"], limit: 10)
+        }
+        #expect(Set(onlyBugs.map(\.artifactID)) == ["bug-timeout", "plan-cake"])
+        let anyTag = try fixture.with { memory throws(ToolHostError) in
+            try memory.findSimilar("logs", tags: ["logs", "kitchen"], tagMatch: .any, limit: 10)
+        }
+        #expect(Set(anyTag.map(\.artifactID)) == ["prompt-summary", "plan-cake"])  // the performance record is bulk-only
+        let allTags = try fixture.with { memory throws(ToolHostError) in
+            try memory.findSimilar("retry", tags: ["postgres", "retry"], tagMatch: .all, limit: 10)
+        }
+        #expect(allTags.map(\.artifactID) == ["fix-deadlock"])
+        let strict = try fixture.with { memory throws(ToolHostError) in
+            try memory.findSimilar("postgres transaction deadlock", limit: 10, minSimilarity: 0.3)
+        }
+        #expect(strict.map(\.artifactID) == ["fix-deadlock"])
+        let otherCollection = try fixture.with { memory throws(ToolHostError) in try memory.findSimilar("deadlock", collection: "elsewhere") }
+        #expect(otherCollection.isEmpty)
+    }
+
+    @Test(arguments: MemoryBackend.allCases)
+    func aSearchSeesWritesMadeSinceTheLastSearch(backend: MemoryBackend) throws {
+        let fixture = try MemoryFixture(backend)
+        _ = try fixture.with { memory throws(ToolHostError) in try memory.store(Array(Self.corpus.prefix(2))) }
+        let before = try fixture.with { memory throws(ToolHostError) in try memory.findSimilar("bake a cake", limit: 1) }
+        #expect(before.first?.artifactID != "plan-cake")
+        _ = try fixture.with { memory throws(ToolHostError) in try memory.store([Self.corpus[4]]) }
+        let after = try fixture.with { memory throws(ToolHostError) in try memory.findSimilar("bake a cake", limit: 1) }
+        #expect(after.first?.artifactID == "plan-cake")
+        _ = try fixture.with { memory throws(ToolHostError) in try memory.delete("plan-cake") }
+        let gone = try fixture.with { memory throws(ToolHostError) in try memory.findSimilar("bake a cake", limit: 5) }
+        #expect(!gone.contains { $0.artifactID == "plan-cake" })
+    }
+
+    @Test(arguments: MemoryBackend.allCases)
+    func anEmbedderChangeIsStaleUntilReindexed(backend: MemoryBackend) throws {
+        let fixture = try MemoryFixture(backend)
+        _ = try fixture.with { memory throws(ToolHostError) in try memory.store(Self.corpus) }
+        var smaller = backend.settings
+        smaller.dimension = 128
+        let stats = try fixture.with(smaller) { memory throws(ToolHostError) in try memory.stats() }
+        #expect(stats["collections"]?[0]?["stale"] == 4)
+        let unseen = try fixture.with(smaller) { memory throws(ToolHostError) in try memory.findSimilar("deadlock") }
+        #expect(unseen.isEmpty)
+        let result = try fixture.with(smaller) { memory throws(ToolHostError) in try memory.reindex() }
+        #expect(result.reembedded == 4 && result.unchanged == 0)
+        #expect(try fixture.indexEntries() == 4)
+        let found = try fixture.with(smaller) { memory throws(ToolHostError) in try memory.findSimilar("postgres transaction deadlock", limit: 1) }
+        #expect(found.first?.artifactID == "fix-deadlock")
+        let second = try fixture.with(smaller) { memory throws(ToolHostError) in try memory.reindex() }
+        #expect(second.reembedded == 0 && second.unchanged == 4)
+        let all = try fixture.with(smaller) { memory throws(ToolHostError) in try memory.reindex(all: true) }
+        #expect(all.reembedded == 4)
+    }
+
+    @Test(arguments: MemoryBackend.allCases)
+    func synchronizeEmbedsOnlyWhatChanged(backend: MemoryBackend) throws {
+        let fixture = try MemoryFixture(backend)
+        let counting = CountingEmbedder()
+        let tools = (0..<5).map { Self.artifact("tool-\($0)", "tool", "tool \($0)", "does thing number \($0)") }
+        let first = try fixture.with(embedder: counting) { memory throws(ToolHostError) in try memory.synchronize(collection: "tools", with: tools) }
+        #expect(first.embedded == 5 && first.unchanged == 0 && first.removed == 0)
+        var edited = Array(tools.dropLast())
+        edited[1].description = "now with a description"
+        let second = try fixture.with(embedder: counting) { memory throws(ToolHostError) in try memory.synchronize(collection: "tools", with: edited) }
+        #expect(second.embedded == 1 && second.unchanged == 3 && second.removed == 1)
+        #expect(counting.texts.withLock { $0 } == 6)
+    }
+}
+
+/// The hashing embedder, counting the texts it is given.
+final class CountingEmbedder: Embedder {
+    let texts = Mutex(0)
+    var fingerprint: String { "counting:64" }
+    func embed(_ texts: [String]) -> [[Float]] {
+        self.texts.withLock { $0 += texts.count }
+        return HashingEmbedder(dimension: 64).embed(texts)
+    }
+}

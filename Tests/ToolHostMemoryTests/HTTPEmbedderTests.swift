@@ -1,0 +1,122 @@
+import Foundation
+import Testing
+import ToolHostCore
+import ToolHostTestSupport
+@testable import ToolHostMemory
+
+/// Both HTTP embedders against a real model server (all-MiniLM-L6-v2), and their failures.
+@Suite struct HTTPEmbedderTests {
+    static func settings(_ kind: MemorySettings.EmbedderKind, url: String, model: String = "all-minilm", key: String? = nil) -> MemorySettings {
+        var settings = MemorySettings()
+        settings.embedder = kind
+        settings.embedderURL = url
+        settings.embedderModel = model
+        settings.apiKey = key
+        settings.embedBatchSize = 2
+        settings.embedderTimeoutSeconds = 30
+        return settings
+    }
+
+    static func cosine(_ a: [Float], _ b: [Float]) -> Float { zip(a, b).reduce(0) { $0 + $1.0 * $1.1 } }
+
+    @Test(arguments: [HTTPEmbedder.API.ollama, .openAI])
+    func aRealModelEmbedsInBatchesAndUnderstandsMeaning(api: HTTPEmbedder.API) throws {
+        let server = try TestEmbeddingServer.shared.get()
+        let settings = api == .ollama
+            ? Self.settings(.ollama, url: server.baseURL)
+            : Self.settings(.openai, url: server.baseURL + "/v1", key: server.apiKey)
+        let embedder = Embedders.make(settings)
+        #expect(embedder.fingerprint == "\(api.rawValue):all-minilm")
+        // Five texts in batches of two: three requests, answers in order.
+        let texts = ["how do I store logs", "write log lines to the database", "bake a chocolate cake",
+                     "persist application log messages", "a recipe for sponge cake"]
+        let vectors = try embedder.embed(texts)
+        #expect(vectors.count == 5)
+        #expect(vectors.allSatisfy { $0.count == 384 })
+        #expect(vectors.allSatisfy { abs($0.reduce(0) { $0 + $1 * $1 } - 1) < 1e-3 })
+        // Meaning, not shared words: "persist application log messages" has no word in common
+        // with "how do I store logs" but "log", and the cakes share none with the logs.
+        #expect(Self.cosine(vectors[0], vectors[1]) > Self.cosine(vectors[0], vectors[2]) + 0.3)
+        #expect(Self.cosine(vectors[2], vectors[4]) > Self.cosine(vectors[2], vectors[3]))
+        // The same text gives the same vector as alone (batching changes nothing).
+        let alone = try embedder.embed([texts[3]])[0]
+        #expect(Self.cosine(alone, vectors[3]) > 0.9999)
+    }
+
+    @Test func anUnknownModelIsNamedWithWhatToDo() throws {
+        let server = try TestEmbeddingServer.shared.get()
+        let ollama = Embedders.make(Self.settings(.ollama, url: server.baseURL, model: "no-such-model"))
+        let error = #expect(throws: ToolHostError.self) { try ollama.embed(["x"]) }
+        #expect(error?.code == .embedderUnavailable)
+        #expect(error?.message.contains("no-such-model") == true)
+        #expect(error?.message.contains("ollama pull no-such-model") == true)
+
+        let openAI = Embedders.make(Self.settings(.openai, url: server.baseURL + "/v1", model: "no-such-model", key: server.apiKey))
+        let other = #expect(throws: ToolHostError.self) { try openAI.embed(["x"]) }
+        #expect(other?.code == .embedderUnavailable)
+        #expect(other?.message.contains("does not exist") == true)
+    }
+
+    @Test func aRefusedKeySaysWhichVariableToSet() throws {
+        let server = try TestEmbeddingServer.shared.get()
+        let missing = Embedders.make(Self.settings(.openai, url: server.baseURL + "/v1"))
+        let error = #expect(throws: ToolHostError.self) { try missing.embed(["x"]) }
+        #expect(error?.code == .embedderUnavailable)
+        #expect(error?.message.contains("OPENAI_API_KEY is not set") == true)
+        let wrong = Embedders.make(Self.settings(.openai, url: server.baseURL + "/v1", key: "sk-wrong"))
+        let refused = #expect(throws: ToolHostError.self) { try wrong.embed(["x"]) }
+        #expect(refused?.message.contains("HTTP 401") == true)
+    }
+
+    @Test func noServerFailsAtOnceWithAHint() throws {
+        let port = try Self.closedPort()
+        let embedder = Embedders.make(Self.settings(.ollama, url: "http://127.0.0.1:\(port)"))
+        let error = #expect(throws: ToolHostError.self) { try embedder.embed(["x"]) }
+        #expect(error?.code == .embedderUnavailable)
+        #expect(error?.message.contains("ollama serve") == true)
+    }
+
+    @Test func aServerThatNeverAnswersFailsWithinTheTimeout() throws {
+        // A listening socket that accepts connections (the kernel does) but never answers.
+        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(listener) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, length) } }
+        listen(listener, 4)
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listener, $0, &length) } }
+        var settings = Self.settings(.ollama, url: "http://127.0.0.1:\(UInt16(bigEndian: address.sin_port))")
+        settings.embedderTimeoutSeconds = 0.3
+        let started = Date()
+        let error = #expect(throws: ToolHostError.self) { try Embedders.make(settings).embed(["x"]) }
+        #expect(error?.code == .embedderUnavailable)
+        #expect(error?.message.contains("did not answer") == true)
+        #expect(Date().timeIntervalSince(started) < 5)
+    }
+
+    @Test func httpsAndMalformedURLsAreRefusedClearly() {
+        let https = Embedders.make(Self.settings(.openai, url: "https://api.openai.com/v1"))
+        let error = #expect(throws: ToolHostError.self) { try https.embed(["x"]) }
+        #expect(error?.code == .invalidConfig)
+        #expect(error?.message.contains("gateway") == true)
+        #expect(HTTPClient.Endpoint("http://[::1]:8080/v1")?.host == "::1")
+        #expect(HTTPClient.Endpoint("http://[::1]:8080/v1")?.port == 8080)
+        #expect(HTTPClient.Endpoint("http://host:notaport") == nil)
+        #expect(HTTPClient.Endpoint("http://localhost:11434/")?.basePath == "")
+    }
+
+    /// A port nothing listens on (bound, then released).
+    static func closedPort() throws -> Int {
+        let probe = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(probe) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(probe, $0, length) } }
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(probe, $0, &length) } }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}

@@ -1,0 +1,48 @@
+import Testing
+@testable import ToolHostMemory
+
+@Suite struct VectorScoringTests {
+    /// The SIMD top-k agrees with a plain loop, on the serial and the parallel path, with and
+    /// without a candidate list and a minimum.
+    @Test(arguments: [(200, 37), (6000, 384)])
+    func topKAgreesWithBruteForce(rows: Int, dimension: Int) {
+        var generator = SplitMix(seed: UInt64(rows))
+        func unit() -> [Float] {
+            var vector = (0..<dimension).map { _ in Float(generator.next() % 2001) / 1000 - 1 }
+            vector.normalize()
+            return vector
+        }
+        let matrix = (0..<rows).flatMap { _ in unit() }
+        let query = unit()
+        let candidates = Array(stride(from: 0, to: rows, by: 3))
+        for (subset, minimum) in [(nil, Float(-1)), (candidates, Float(0.05))] as [([Int]?, Float)] {
+            let got = VectorScoring.topK(query: query, matrix: matrix, dimension: dimension, rowCount: rows, candidates: subset,
+                                         limit: 10, minimum: minimum)
+            let expected = (subset ?? Array(0..<rows)).map { row in
+                (row, (0..<dimension).reduce(Float(0)) { $0 + query[$1] * matrix[row * dimension + $1] })
+            }.filter { $0.1 >= minimum }.sorted { $0.1 > $1.1 }.prefix(10)
+            #expect(got.map(\.row) == expected.map(\.0))
+            for (a, b) in zip(got, expected) { #expect(abs(a.score - b.1) < 1e-4) }
+        }
+        #expect(rows * dimension < VectorScoring.parallelThreshold || dimension == 384)
+    }
+
+    @Test func emptyAndMismatchedInputsGiveNothing() {
+        #expect(VectorScoring.topK(query: [1, 0], matrix: [], dimension: 2, rowCount: 0, candidates: nil, limit: 5, minimum: -1).isEmpty)
+        #expect(VectorScoring.topK(query: [1, 0, 0], matrix: [1, 0], dimension: 2, rowCount: 1, candidates: nil, limit: 5, minimum: -1).isEmpty)
+        #expect(VectorScoring.topK(query: [1, 0], matrix: [1, 0], dimension: 2, rowCount: 1, candidates: [], limit: 5, minimum: -1).isEmpty)
+    }
+}
+
+/// A small deterministic generator, so a failure can be reproduced.
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
