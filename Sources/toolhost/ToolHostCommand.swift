@@ -17,7 +17,7 @@ struct ToolHostCommand: ParsableCommand {
             """,
         version: ToolHostVersion.current,
         subcommands: [RunCommand.self, ListCommand.self, DescribeCommand.self, ValidateCommand.self, RegisterCommand.self,
-                      DatabaseCommand.self, ExportCommand.self, TailCommand.self, SearchCommand.self, BenchCommand.self]
+                      DatabaseCommand.self, ExportCommand.self, TailCommand.self, SearchCommand.self, EmbedCommand.self, BenchCommand.self]
     )
 
     /// `toolhost run` with plain arguments starts the tool without building the command tree

@@ -23,6 +23,8 @@ struct TrainingDataStoreHandler: OperationHandler {
             Operation("stats", summary: "Rows per type, per day and per agent; oldest and newest", body: TrainingStats.run),
             Operation("export_for_training", summary: "Write rows of one data type to a JSONL file", body: Self.export(.jsonl)),
             Operation("export_to_csv", summary: "Write rows of one data type to a CSV file (RFC 4180)", body: Self.export(.csv)),
+            Operation("index_to_rag", summary: "Put selected rows into the vector index (collection training_data_examples) as few-shot examples",
+                      body: TrainingExamplesIndex.run),
             Operation("apply_retention", summary: "Archive rows older than retention_days to dated JSONL files, then delete them",
                       body: { input, context throws(ToolHostError) in try TrainingRetention(config: context.config).apply(input, context: context) }),
         ]

@@ -1,0 +1,54 @@
+import ToolHostCore
+import ToolHostMemory
+import ToolHostStorage
+
+/// `index_to_rag`: training rows put into the vector index, so an agent can retrieve the
+/// examples most like its task as few-shot examples (`artifact_store find_similar` with
+/// `collection: training_data_examples`). Opt-in and incremental: a row already indexed with
+/// the same text and embedder is not embedded again.
+enum TrainingExamplesIndex {
+    static let defaultCollection = "training_data_examples"
+    /// Rows per call unless `limit` says otherwise, and at most.
+    static let defaultLimit = 1000
+    static let maximumLimit = 100_000
+    /// Text of one example given to the embedder; the full row stays in the entry's metadata.
+    static let maxTextCharacters = 8000
+    /// Columns that say nothing about what the example is (ids, times, bookkeeping).
+    static let unembeddedColumns: Set<String> = ["id", "execution_id", "created_at", "updated_at", "metadata", "duration_ms"]
+
+    static func run(_ input: OperationInput, _ context: HandlerContext) throws(ToolHostError) -> JSONValue {
+        var selection = try TrainingSelection.read(input, defaultLimit: defaultLimit)
+        guard let limit = selection.limit, (1...maximumLimit).contains(limit) else {
+            throw input.invalid("limit", "must be between 1 and \(maximumLimit)")
+        }
+        selection.limit = limit
+        let collection = try ArtifactInput.collection(input, default: defaultCollection)
+        return try context.withConnection { (connection) throws(ToolHostError) -> JSONValue in
+            let query = selection.sql(dialect: connection.dialect)
+            let rows = try connection.rows(query.sql, query.values)
+            let examples = rows.map { example(from: $0, type: selection.type) }
+            let memory = try context.artifactMemory(on: connection)
+            let result = try memory.synchronize(collection: collection, with: examples, removingOthers: false)
+            return [
+                "success": true, "collection": .string(collection), "data_type": .string(selection.type.rawValue),
+                "selected": .int(rows.count), "embedded": .int(result.embedded), "unchanged": .int(result.unchanged),
+                "embedder": .string(memory.embedder.fingerprint),
+            ]
+        }
+    }
+
+    /// A row as an artifact: id `<data_type>:<row id>`, named by what the row is about (the
+    /// tool, event, task or workflow type), its fields as `name: value` lines.
+    static func example(from row: JSONObject, type: TrainingDataType) -> Artifact {
+        let rowID = row["id"].map { $0.stringValue ?? JSONWriter.string($0) } ?? SHA1.hex(JSONWriter.string(.object(row)))
+        let label = ["tool_name", "event_type", "task_type", "workflow_type", "phase", "status"].compactMap { row[$0]?.stringValue }
+        var lines: [String] = []
+        for (key, value) in row where !Self.unembeddedColumns.contains(key) && !value.isNull {
+            lines.append("\(key): \(value.stringValue ?? JSONWriter.string(value))")
+        }
+        var text = lines.joined(separator: "\n")
+        if text.count > maxTextCharacters { text = String(text.prefix(maxTextCharacters)) }
+        return Artifact(id: "\(type.rawValue):\(rowID)", type: type.rawValue, name: label.joined(separator: " "), content: text,
+                        tags: [type.rawValue] + label.prefix(1), metadata: ["row": .object(row)])
+    }
+}
