@@ -43,6 +43,13 @@ echo "{\"operation\": \"add_message\", \"conversation_id\": $conversation_id, \"
 step "toolhost export conversations --format openai-chat --since 1h   # fine-tuning lines"
 $toolhost export conversations --format openai-chat --since 1h --system-prompt "You count words."
 
+step "echo '{\"operation\": \"store_artifact\", ...}' | toolhost run artifact_store   # semantic memory, routed by type"
+echo '{"operation": "store_artifact", "artifact_type": "code_fix", "name": "Retry on deadlock", "content": "Retry the transaction when PostgreSQL reports a deadlock (SQLSTATE 40P01)", "tags": ["postgres"]}' | $toolhost run artifact_store
+echo '{"operation": "find_similar", "query": "my postgres transaction keeps failing with a deadlock", "top_k": 1}' | $toolhost run artifact_store
+
+step "toolhost search \"count the words of a text\"   # tool discovery"
+$toolhost search "count the words of a text" --limit 3
+
 step "toolhost db status"
 $toolhost db status
 
