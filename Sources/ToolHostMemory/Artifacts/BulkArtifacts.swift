@@ -11,19 +11,19 @@ struct BulkArtifacts {
     /// Inserts or updates by id; an update keeps the first `created_at`.
     func upsert(_ artifacts: [Artifact]) throws(DatabaseError) {
         let builder = SQLStatementBuilder(dialect: connection.dialect)
-        let marks = (1...10).map { connection.dialect == .postgres ? "$\($0)" : "?\($0)" }.joined(separator: ", ")
+        let now = builder.timestampValue(.now())
         let sql = """
-            INSERT INTO \(table) (artifact_id, artifact_type, name, description, content, tags, metadata, quality_score, content_hash, created_at)
-            VALUES (\(marks))
+            INSERT INTO \(table) (artifact_id, artifact_type, name, description, content, tags, metadata, quality_score, content_hash, created_at, updated_at)
+            VALUES (\(connection.dialect.placeholders(1...11)))
             ON CONFLICT (artifact_id) DO UPDATE SET artifact_type = excluded.artifact_type, name = excluded.name,
                 description = excluded.description, content = excluded.content, tags = excluded.tags, metadata = excluded.metadata,
-                quality_score = excluded.quality_score, content_hash = excluded.content_hash, updated_at = \(connection.dialect == .postgres ? "now()" : "excluded.created_at")
+                quality_score = excluded.quality_score, content_hash = excluded.content_hash, updated_at = excluded.updated_at
             """
         for artifact in artifacts {
             _ = try connection.run(sql, [
                 .text(artifact.id), .text(artifact.type), .text(artifact.name), .text(artifact.description), .text(artifact.content),
                 .json(.array(artifact.tags.map { .string($0) })), .json(.object(artifact.metadata)),
-                artifact.qualityScore.map { .double($0) } ?? .null, .text(artifact.contentHash), builder.timestampValue(artifact.createdAt),
+                artifact.qualityScore.map { .double($0) } ?? .null, .text(artifact.contentHash), builder.timestampValue(artifact.createdAt), now,
             ])
         }
     }
@@ -31,7 +31,7 @@ struct BulkArtifacts {
     func artifact(_ id: String) throws(DatabaseError) -> Artifact? {
         let rows = try connection.run("""
             SELECT artifact_id, artifact_type, name, description, content, tags, metadata, quality_score, created_at
-            FROM \(table) WHERE artifact_id = \(connection.dialect == .postgres ? "$1" : "?1")
+            FROM \(table) WHERE artifact_id = \(connection.dialect.placeholder(1))
             """, [.text(id)]).rows
         return rows.first.flatMap(Artifact.init(document:))
     }

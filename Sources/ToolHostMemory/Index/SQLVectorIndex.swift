@@ -27,7 +27,7 @@ public struct SQLVectorIndex: VectorIndex {
                 let now = SQLStatementBuilder(dialect: connection.dialect).timestampValue(.now())
                 let sql = """
                     INSERT INTO \(table) (collection, artifact_id, artifact_type, tags, document, content_hash, embedder, dimension, embedding, updated_at)
-                    VALUES (\(placeholders(1...10)))
+                    VALUES (\(connection.dialect.placeholders(1...10)))
                     ON CONFLICT (collection, artifact_id) DO UPDATE SET artifact_type = excluded.artifact_type, tags = excluded.tags,
                         document = excluded.document, content_hash = excluded.content_hash, embedder = excluded.embedder,
                         dimension = excluded.dimension, embedding = excluded.embedding, updated_at = excluded.updated_at
@@ -186,8 +186,7 @@ public struct SQLVectorIndex: VectorIndex {
             """, [.text(collection), .integer(Int64.random(in: 1...(Int64.max / 2)))])
     }
 
-    private func placeholder(_ index: Int) -> String { connection.dialect == .postgres ? "$\(index)" : "?\(index)" }
-    private func placeholders(_ range: ClosedRange<Int>) -> String { range.map(placeholder).joined(separator: ", ") }
+    private func placeholder(_ index: Int) -> String { connection.dialect.placeholder(index) }
 
     static func tagList(_ bytes: UnsafeRawBufferPointer) -> [String] {
         guard let value = try? JSONParser.parse(Array(bytes)), case .array(let items) = value else { return [] }

@@ -3,6 +3,12 @@ import ToolHostCore
 /// The SQL flavour of a connection, for the few statements that must differ.
 public enum SQLDialect: String, Sendable {
     case sqlite, postgres
+
+    /// The placeholder of the `index`th bound parameter (1-based): `$3` or `?3`.
+    public func placeholder(_ index: Int) -> String { self == .postgres ? "$\(index)" : "?\(index)" }
+
+    /// Placeholders `first` through `last`, comma-separated.
+    public func placeholders(_ range: ClosedRange<Int>) -> String { range.map(placeholder).joined(separator: ", ") }
 }
 
 /// Limits and choices for one query.

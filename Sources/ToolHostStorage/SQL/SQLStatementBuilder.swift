@@ -12,7 +12,7 @@ public struct SQLStatementBuilder {
     /// Binds `value` and returns its placeholder (`$3` / `?3`).
     public mutating func bind(_ value: SQLValue) -> String {
         values.append(value)
-        return dialect == .postgres ? "$\(values.count)" : "?\(values.count)"
+        return dialect.placeholder(values.count)
     }
 
     /// The table as this dialect names it (SQLite has no schemas: the bare name).
