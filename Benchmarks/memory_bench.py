@@ -57,6 +57,7 @@ import json
 import math
 import os
 import random
+import re
 import shutil
 import subprocess
 import sys
@@ -433,6 +434,39 @@ def main():
             recall_queries = corpus.queries(args.recall_queries, args.seed + 30, kept)
             exact_env = destinations["pgvector_db_sql"][0]
             hnsw_env = destinations["pgvector_db_hnsw"][0]
+
+            # Does PostgreSQL's plan for the tool's search use the HNSW index? Right after a
+            # load the table may have no statistics (autovacuum analyzes it later): then the
+            # planner can pick the (collection, embedder, artifact_type) index and sort every
+            # row, an exact scan. The statement as PgvectorIndex.search spells it (copied here).
+            embedder = call(hnsw_env, {"operation": "stats"})[0].get("embedder")
+            _, stdout, _, _ = toolhost(["embed", recall_queries[0]["text"]], hnsw_env)
+            literal = "[" + ",".join(repr(float(x)) for x in json.loads(stdout.splitlines()[0])["embedding"]) + "]"
+            statement = (f"SELECT artifact_id, document, 1 - (embedding <=> '{literal}'::vector) AS score FROM memory_pgvector_384"
+                         f" WHERE collection = 'artifacts' AND embedder = '{embedder}' ORDER BY embedding <=> '{literal}'::vector LIMIT {TOP_K}")
+
+            def explain():
+                output = sh(["psql", "-X", vector_url, "-qAt", "-v", "ON_ERROR_STOP=1", "-c", f"SET hnsw.ef_search = {EF_SEARCH_DEFAULT}",
+                             "-c", "EXPLAIN (ANALYZE, BUFFERS) " + statement]).stdout
+                plan = [re.sub(r"'\[[^']*\]'", "$1", line) for line in output.splitlines() if line.strip()]
+                milliseconds = next((float(line.split(":")[1].split()[0]) for line in plan if line.startswith("Execution Time")), None)
+                return {"uses_hnsw": "idx_memory_pgvector_384_hnsw" in output, "execution_ms": milliseconds, "plan": plan}
+
+            analyzed = psql_scalar(vector_url, "SELECT coalesce(last_autoanalyze::text, 'never') FROM pg_stat_user_tables WHERE relname = 'memory_pgvector_384'")
+            before = explain()
+            started = time.perf_counter()
+            sh(["psql", "-X", vector_url, "-q", "-v", "ON_ERROR_STOP=1", "-c", "ANALYZE memory_pgvector_384"])
+            analyze_seconds = time.perf_counter() - started
+            after = explain()
+            results["hnsw_plan"] = {"last_autoanalyze_after_load": analyzed, "before_analyze": before, "after_analyze": after,
+                                    "analyze_seconds": analyze_seconds}
+            print(f"   plan of the tool's statement after loading (autovacuum last analyzed it: {analyzed}):"
+                  f" {'HNSW index' if before['uses_hnsw'] else 'NO HNSW (exact scan and sort)'}, {before['execution_ms']} ms;"
+                  f" after ANALYZE ({analyze_seconds:.1f} s): {'HNSW index' if after['uses_hnsw'] else 'NO HNSW'}, {after['execution_ms']} ms."
+                  f" The measurements below run after this ANALYZE.")
+            if not after["uses_hnsw"]:
+                failures.append("hnsw: even after ANALYZE the plan of the tool's search does not use the HNSW index:\n    "
+                                + "\n    ".join(after["plan"]))
             _, exact = cold(exact_env, recall_queries, "pgvector database, sql index")
 
             def recall_at(extra, label):
@@ -564,6 +598,12 @@ def main():
                       f" {kinds.get('near', float('nan')):8.4f} {row['warm']['p50_ms']:9.2f} {row['warm']['p95_ms']:9.2f} {row['cold_p50_ms']:9,.0f}")
             exact_warm = results["hnsw"]["exact_warm_same_database"]
             print(f"  {'exact sql':<10} {1.0:10.4f} {'':>10} {'':>9} {'':>8} {exact_warm['p50_ms']:9.2f} {exact_warm['p95_ms']:9.2f}")
+            if "hnsw_plan" in results:
+                plan = results["hnsw_plan"]
+                print(f"  plan right after loading (autovacuum analyzed: {plan['last_autoanalyze_after_load']}):"
+                      f" {'HNSW' if plan['before_analyze']['uses_hnsw'] else 'exact scan + sort, no HNSW'} {plan['before_analyze']['execution_ms']} ms;"
+                      f" after ANALYZE: {'HNSW' if plan['after_analyze']['uses_hnsw'] else 'no HNSW'} {plan['after_analyze']['execution_ms']} ms"
+                      f" (EXPLAIN ANALYZE in psql; the figures above are after ANALYZE)")
             if "reindex_seconds" in results["hnsw"]:
                 store = results["store"]["pgvector_db_hnsw"]
                 print(f"  HNSW built row by row by store_artifacts: {store['seconds']:.0f} s ({store['artifacts_per_s']:,.0f} artifacts/s);"

@@ -9,7 +9,7 @@ struct EmbedCommand: ParsableCommand {
         discussion: """
             Checks an embedder configuration (memory.embedder, memory.embedder_url, \
             memory.embedder_model) and shows what the vector index stores. Texts are the \
-            arguments, or the lines of --file (- for stdin). Each vector is printed as one JSON \
+            arguments, or the lines of --file (- for stdin; line N is index N-1). Each vector is printed as one JSON \
             line {"index", "dimension", "embedding"}; --summary prints only {"embedder", "texts", \
             "dimension", "seconds", "texts_per_second"}, the embedder's throughput.
 
@@ -46,7 +46,10 @@ struct EmbedCommand: ParsableCommand {
                 } catch {
                     throw ToolHostError(.ioError, "Cannot read \(file): \(error.reason).")
                 }
-                inputs = bytes.split(separator: 0x0A).map { String(decoding: $0, as: UTF8.self) }
+                // One text per line, blank lines included, so `index` is the line number (from 0).
+                var lines = bytes.split(separator: 0x0A, omittingEmptySubsequences: false)
+                if lines.last?.isEmpty == true { lines.removeLast() }
+                inputs = lines.map { String(decoding: $0.last == 0x0D ? $0.dropLast() : $0, as: UTF8.self) }
             }
             let embedder = Embedders.make(config.memory)
             let started = MonotonicClock.now()

@@ -187,14 +187,15 @@ struct ConfigLoaderTests {
 
     @Test func badMemorySettingsAreErrorsNamingTheKey() throws {
         let directory = TemporaryDirectory()
-        directory.write("config.yaml", "memory:\n  embedder: word2vec\n  index: faiss\n  embedding_dimension: 3\n")
+        directory.write("config.yaml", "memory:\n  embedder: word2vec\n  index: faiss\n  embedding_dimension: 3\n  hnsw_ef_search: 5000\n")
         do {
             _ = try ConfigLoader.load(environment: [:], currentDirectory: directory.path)
             Issue.record("bad memory settings were accepted")
         } catch {
             #expect(error.code == .invalidConfig)
             #expect(error.message.contains("memory.embedder must be one of hashing, ollama, openai"))
-            #expect(error.details["problems"]?.arrayValue?.count == 3)
+            #expect(error.details["problems"]?.arrayValue?.count == 4)
+            #expect(error.details["problems"]?.arrayValue?.contains { $0.stringValue?.contains("hnsw_ef_search must be between 1 and 1000") == true } == true)
         }
     }
 }

@@ -110,6 +110,38 @@ import ToolHostTestSupport
         _ = try fixture.with { memory throws(ToolHostError) in try memory.delete("plan-cake") }
         let gone = try fixture.with { memory throws(ToolHostError) in try memory.findSimilar("bake a cake", limit: 5) }
         #expect(!gone.contains { $0.artifactID == "plan-cake" })
+
+        // Writes through plain SQL, from another connection, are seen too (triggers).
+        guard backend != .pgvector else { return }
+        _ = try fixture.with { memory throws(ToolHostError) in try memory.store([Self.corpus[4]]) }
+        _ = try fixture.with { memory throws(ToolHostError) in try memory.findSimilar("bake a cake", limit: 1) }  // held in memory now
+        _ = try fixture.database.connect().run("DELETE FROM memory_vectors WHERE artifact_id = 'plan-cake'")
+        // A stale copy would still rank the cake first and then drop it for want of a document,
+        // leaving one of two.
+        let afterSQL = try fixture.with { memory throws(ToolHostError) in try memory.findSimilar("bake a cake", limit: 2) }
+        #expect(afterSQL.count == 2)
+        #expect(!afterSQL.contains { $0.artifactID == "plan-cake" })
+    }
+
+    @Test(arguments: MemoryBackend.allCases)
+    func anIdGivenTwiceInABatchIsStoredOnceAsItsLastOccurrence(backend: MemoryBackend) throws {
+        let fixture = try MemoryFixture(backend)
+        let first = Self.artifact("x", "performance", "first", "bulk only")
+        let last = Self.artifact("x", "prompt", "last", "vector only")
+        let stored = try fixture.with { memory throws(ToolHostError) in try memory.store([first, last]) }
+        #expect(stored.map(\.route) == [.vector])
+        let read = try fixture.with { memory throws(ToolHostError) in try memory.artifact("x") }
+        #expect(read?.0.name == "last" && read?.1 == ["vector"])
+        #expect(try fixture.count("SELECT count(*) FROM memory_artifacts") == 0)
+    }
+
+    @Test func aQueryOfOnlyCommonWordsIsRefused() throws {
+        let fixture = try MemoryFixture(.sqliteSQL)
+        _ = try fixture.with { memory throws(ToolHostError) in try memory.store(Self.corpus) }
+        let error = #expect(throws: ToolHostError.self) {
+            try fixture.with { memory throws(ToolHostError) in try memory.findSimilar("the, and; of!") }
+        }
+        #expect(error?.code == .invalidInput)
     }
 
     @Test(arguments: MemoryBackend.allCases)

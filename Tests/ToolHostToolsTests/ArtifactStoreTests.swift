@@ -69,6 +69,9 @@ import ToolHostTestSupport
             (["operation": "find_similar"], "invalid_input", "/query"),
             (["operation": "find_similar", "query": "x", "top_k": 0], "invalid_input", "/top_k"),
             (["operation": "find_similar", "query": "x", "tag_match": "some"], "invalid_input", "/tag_match"),
+            (["operation": "find_similar", "query": "the of and"], "invalid_input", "/query"),
+            (["operation": "store_artifact", "artifact_type": "plan", "content": "x", "collection": "tools"], "invalid_input", "/collection"),
+            (["operation": "store_artifact", "artifact_type": .string(String(repeating: "t", count: 101)), "content": "x"], "invalid_input", "/artifact_type"),
             (["operation": "get_artifact", "artifact_id": "missing"], "not_found", ""),
             (["operation": "delete_artifact", "artifact_id": "missing"], "not_found", ""),
         ]
@@ -137,6 +140,14 @@ import ToolHostTestSupport
                                                            "query": "size of the file /etc/hostname", "top_k": 1])
         #expect(examples["data"]?[0]?["name"] == "file_info")
         #expect(examples["data"]?[0]?["metadata"]?["row"]?["input_params"]?["path"] == "/etc/hostname")
+        // A row that is gone (deleted, archived by retention) leaves the index at the next call.
+        let fileInfoRow = try #require(try host.sql("SELECT id FROM \(engine == .postgres ? "training_data." : "")training_tool_executions WHERE tool_name = 'file_info'").first?["id"]?.integerValue)
+        _ = try host.sql("DELETE FROM \(engine == .postgres ? "training_data." : "")training_tool_executions WHERE id = \(fileInfoRow)")
+        let pruned = try host.succeed("training_data_store", ["operation": "index_to_rag", "data_type": "tool_executions", "filters": ["success": true]])
+        #expect(pruned["removed"] == 1)
+        let after = try host.succeed("artifact_store", ["operation": "find_similar", "collection": "training_data_examples",
+                                                        "query": "size of the file /etc/hostname", "top_k": 5])
+        #expect(after["data"]?.arrayValue?.contains { $0["name"] == "file_info" } == false)
         let refused = try host.call("training_data_store", ["operation": "index_to_rag", "data_type": "tool_executions", "limit": 0])
         #expect(refused["error_code"] == "invalid_input")
     }

@@ -152,6 +152,9 @@ public enum ConfigLoader {
             )
         }
         var warnings = reader.unknownKeys().map { "\(file ?? "config"): \($0)" }
+        if memory.embedder != .hashing, memory.resolvedEmbedderURL.hasPrefix("https://") {
+            warnings.append("memory.embedder_url is \(memory.resolvedEmbedderURL), but this build speaks plain http:// only; set memory.embedder_url (TOOLHOST_EMBEDDER_URL) to a local http:// gateway")
+        }
         for name in Set(expansion.unsetVariables).sorted() {
             warnings.append("\(file ?? "config"): ${\(name)} is used but \(name) is not set; it expands to an empty value")
         }
@@ -239,6 +242,12 @@ public enum ConfigLoader {
         memory.hnswM = reader.integer("memory.hnsw_m", default: memory.hnswM)
         memory.hnswEfConstruction = reader.integer("memory.hnsw_ef_construction", default: memory.hnswEfConstruction)
         memory.hnswEfSearch = reader.integer("memory.hnsw_ef_search", default: memory.hnswEfSearch)
+        // pgvector's own limits, checked here so a bad value is a config error, not a failing search.
+        if !(2...100).contains(memory.hnswM) { reader.report("memory.hnsw_m must be between 2 and 100, not \(memory.hnswM)") }
+        if !(2 * memory.hnswM...1000).contains(memory.hnswEfConstruction) {
+            reader.report("memory.hnsw_ef_construction must be between 2 × hnsw_m (\(2 * memory.hnswM)) and 1000, not \(memory.hnswEfConstruction)")
+        }
+        if !(1...1000).contains(memory.hnswEfSearch) { reader.report("memory.hnsw_ef_search must be between 1 and 1000, not \(memory.hnswEfSearch)") }
 
         let strategy = "database.storage_strategy."
         if let types = reader.stringList(strategy + "bulk_storage_types") { memory.routing.bulkTypes = Set(types) }

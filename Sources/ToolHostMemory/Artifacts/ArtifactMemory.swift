@@ -39,8 +39,12 @@ public struct ArtifactMemory {
 
     /// Stores (inserts or updates) artifacts where their types are routed, and removes each
     /// from the place it is no longer routed to, all in one transaction when both stores are
-    /// in this database. Texts are embedded first, outside any transaction.
-    public func store(_ artifacts: [Artifact], collection: String = defaultCollection) throws(ToolHostError) -> [Stored] {
+    /// in this database. Texts are embedded first, outside any transaction. An id given twice
+    /// is stored once, as its last occurrence says (as two calls in a row would leave it).
+    public func store(_ given: [Artifact], collection: String = defaultCollection) throws(ToolHostError) -> [Stored] {
+        var lastOccurrence: [String: Int] = [:]
+        for (position, artifact) in given.enumerated() { lastOccurrence[artifact.id] = position }
+        let artifacts = given.enumerated().filter { lastOccurrence[$0.element.id] == $0.offset }.map(\.element)
         let routes = artifacts.map { settings.routing.route(for: $0.type) }
         let indexed = zip(artifacts, routes).filter { $0.1 != .bulk }.map(\.0)
         let vectors = indexed.isEmpty ? [] : try embedder.embed(indexed.map(\.embeddingText))
@@ -68,6 +72,17 @@ public struct ArtifactMemory {
         return (artifact, locations)
     }
 
+    /// Removes entries of a collection by id (entries whose source is gone).
+    @discardableResult
+    public func removeFromIndex(collection: String, ids: [String]) throws(ToolHostError) -> Int {
+        try index.remove(collection: collection, artifactIDs: ids)
+    }
+
+    /// The ids a collection holds.
+    public func indexedIDs(collection: String) throws(ToolHostError) -> [String] {
+        try index.fingerprints(collection: collection).keys.sorted()
+    }
+
     /// Deletes the artifact from every place; answers the places it was removed from.
     public func delete(_ id: String, collection: String = defaultCollection) throws(ToolHostError) -> [String] {
         try connection.atomically { () throws(ToolHostError) in
@@ -81,6 +96,10 @@ public struct ArtifactMemory {
     public func findSimilar(_ text: String, collection: String = defaultCollection, types: [String] = [], tags: [String] = [],
                             tagMatch: VectorQuery.TagMatch = .any, limit: Int = 10, minSimilarity: Float = -1) throws(ToolHostError) -> [VectorMatch] {
         guard let vector = try embedder.embed([text]).first else { return [] }
+        // Only stop words or punctuation: a zero vector is equally (un)like everything.
+        guard vector.contains(where: { $0 != 0 }) else {
+            throw .invalidInput([Violation(path: "/query", message: "has no words to match (only common words or punctuation)")])
+        }
         var query = VectorQuery(collection: collection, embedder: embedder.fingerprint, vector: vector)
         query.types = types
         query.tags = tags
@@ -136,6 +155,10 @@ public struct ArtifactMemory {
         return (reembedded, unchanged)
     }
 
+    /// Entries embedded and written together by `synchronize`: a failure late in a large run
+    /// keeps what was done before it, and memory holds one page of vectors.
+    static let synchronizePage = 512
+
     /// Makes `collection` hold exactly `artifacts`, embedding only those whose text or embedder
     /// changed since they were indexed (by content hash) and removing entries no longer given.
     public func synchronize(collection: String, with artifacts: [Artifact],
@@ -145,8 +168,13 @@ public struct ArtifactMemory {
             guard let entry = known[artifact.id] else { return true }
             return entry.contentHash != artifact.contentHash || entry.embedder != embedder.fingerprint
         }
-        let vectors = changed.isEmpty ? [] : try embedder.embed(changed.map(\.embeddingText))
-        try index.upsert(zip(changed, vectors).map { vectorRecord($0, collection: collection, vector: $1) })
+        var start = 0
+        while start < changed.count {
+            let page = Array(changed[start..<min(start + Self.synchronizePage, changed.count)])
+            let vectors = try embedder.embed(page.map(\.embeddingText))
+            try index.upsert(zip(page, vectors).map { vectorRecord($0, collection: collection, vector: $1) })
+            start += page.count
+        }
         var removed = 0
         if removingOthers {
             let given = Set(artifacts.map(\.id))

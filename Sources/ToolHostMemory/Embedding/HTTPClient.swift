@@ -100,7 +100,7 @@ struct HTTPClient {
 }
 
 /// Reads one HTTP/1.1 response as its bytes arrive.
-private struct ResponseParser {
+struct ResponseParser {
     private var buffer: [UInt8] = []
     private var status: Int?
     private var bodyStart = 0
@@ -147,7 +147,12 @@ private struct ResponseParser {
             guard let colon = line.firstIndex(of: ":") else { continue }
             let name = line[..<colon].lowercased()
             let value = line[line.index(after: colon)...].trimmingSpaces
-            if name == "content-length" { contentLength = Int(value) }
+            if name == "content-length" {
+                guard !value.isEmpty, value.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let length = Int(value), length <= Self.maxBytes else {
+                    throw HTTPClient.Failure(message: "the server sent a malformed Content-Length (\(value))", unreachable: false)
+                }
+                contentLength = length
+            }
             if name == "transfer-encoding", value.lowercased().contains("chunked") { chunked = true }
         }
         if chunked { contentLength = nil }
@@ -161,8 +166,9 @@ private struct ResponseParser {
         var index = bodyStart
         while true {
             guard let lineEnd = lineEnd(from: index) else { return nil }
-            let sizeText = String(decoding: buffer[index..<lineEnd], as: UTF8.self).split(separator: ";").first ?? ""
-            guard let size = Int(sizeText.trimmingSpaces, radix: 16) else {
+            let sizeText = (String(decoding: buffer[index..<lineEnd], as: UTF8.self).split(separator: ";").first ?? "").trimmingSpaces
+            let isHex = !sizeText.isEmpty && sizeText.count <= 8 && sizeText.allSatisfy(\.isHexDigit)
+            guard isHex, let size = Int(sizeText, radix: 16), size <= Self.maxBytes else {
                 throw HTTPClient.Failure(message: "the server sent a malformed chunked answer", unreachable: false)
             }
             let dataStart = lineEnd + 2

@@ -105,9 +105,12 @@ public struct HTTPEmbedder: Embedder {
         let message = answer?["error"]?["message"]?.stringValue ?? answer?["error"]?.stringValue ?? Self.preview(body)
         let details: JSONObject = ["embedder": .string(fingerprint), "http_status": .int(status)]
         switch status {
-        case 404:
+        case 404 where message.lowercased().contains("model"):
             let hint = api == .ollama ? " Pull it with `ollama pull \(model)`, or set memory.embedder_model." : " Set memory.embedder_model to a model the server has."
             return ToolHostError(.embedderUnavailable, "\(serverName) does not serve the model \"\(model)\" (\(message)).\(hint)", details: details)
+        case 404:
+            let path = api == .ollama ? "/api/embed (Ollama 0.3.4 or later has it)" : "/embeddings under memory.embedder_url (include the /v1 part if the server has one)"
+            return ToolHostError(.embedderUnavailable, "\(serverName) has no \(path): HTTP 404 \(message).", details: details)
         case 401, 403:
             let hint = apiKey == nil ? " \(apiKeyVariable) is not set." : " Check the key in \(apiKeyVariable)."
             return ToolHostError(.embedderUnavailable, "\(serverName) refused the credentials (HTTP \(status)).\(hint)", details: details)

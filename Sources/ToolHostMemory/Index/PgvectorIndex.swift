@@ -26,7 +26,9 @@ public struct PgvectorIndex: VectorIndex {
                 try prepareTable(dimension)
                 // An entry moves between tables when its dimension changes: never two copies.
                 for other in try existingDimensions() where other != dimension {
-                    for record in group { try delete(table: Self.table(other), collection: record.collection, ids: [record.artifactID]) }
+                    for (collection, members) in Dictionary(grouping: group, by: \.collection) {
+                        try delete(table: Self.table(other), collection: collection, ids: members.map(\.artifactID))
+                    }
                 }
                 let sql = """
                     INSERT INTO \(Self.table(dimension)) (collection, artifact_id, artifact_type, tags, document, content_hash, embedder, embedding, updated_at)
@@ -160,6 +162,8 @@ public struct PgvectorIndex: VectorIndex {
     /// The extension, the dimension's table and its indexes, made once.
     private func prepareTable(_ dimension: Int) throws(ToolHostError) {
         guard !(try existingDimensions().contains(dimension)) else { return }
+        // Two processes making the same table at once would collide in the catalogue.
+        _ = try connection.rows("SELECT pg_advisory_xact_lock(hashtext($1))", [.text("toolhost.memory_pgvector.\(dimension)")])
         guard (1...16000).contains(dimension) else {
             throw ToolHostError(.dimensionMismatch, "pgvector indexes vectors of up to 16,000 dimensions, not \(dimension).")
         }

@@ -5,7 +5,7 @@ import ToolHostStorage
 /// or PostgreSQL, table `memory_vectors`), exact cosine search in Swift.
 ///
 /// A search reads the collection's vectors for the query's embedder once per process and keeps
-/// them (`ResidentVectors`) until a write bumps the collection's generation; type and tag
+/// them (`ResidentVectors`) until a write changes the collection's generation; type and tag
 /// filters pick the candidate rows before any is scored.
 public struct SQLVectorIndex: VectorIndex {
     let connection: any DatabaseConnection
@@ -39,7 +39,6 @@ public struct SQLVectorIndex: VectorIndex {
                         .text(record.embedder), .integer(Int64(record.vector.count)), .blob(VectorBytes.encode(record.vector)), now,
                     ])
                 }
-                for collection in Set(records.map(\.collection)) { try bumpGeneration(collection) }
             }
         }
     }
@@ -52,10 +51,8 @@ public struct SQLVectorIndex: VectorIndex {
                 var builder = SQLStatementBuilder(dialect: connection.dialect)
                 let collectionValue = builder.bind(.text(collection))
                 let ids = artifactIDs.map { builder.bind(.text($0)) }.joined(separator: ", ")
-                let removed = try connection.run("DELETE FROM \(table) WHERE collection = \(collectionValue) AND artifact_id IN (\(ids))",
-                                                 builder.values).rowsAffected
-                if removed > 0 { try bumpGeneration(collection) }
-                return removed
+                return try connection.run("DELETE FROM \(table) WHERE collection = \(collectionValue) AND artifact_id IN (\(ids))",
+                                          builder.values).rowsAffected
             }
         }
     }
@@ -102,7 +99,7 @@ public struct SQLVectorIndex: VectorIndex {
         let vectors = try resident(collection: query.collection, embedder: query.embedder)
         guard vectors.count > 0 else { return [] }
         guard vectors.dimension == query.vector.count else {
-            throw ToolHostError(.dimensionMismatch, "The collection '\(query.collection)' holds vectors of \(vectors.dimension) dimensions, but the query has \(query.vector.count); run the reindex operation after changing the embedder.")
+            throw ToolHostError(.dimensionMismatch, "The collection '\(query.collection)' holds vectors of \(vectors.dimension) dimensions, but the query has \(query.vector.count); run the reindex operation with \"all\": true after changing the embedder.")
         }
         let best = VectorScoring.topK(query: query.vector, matrix: vectors.matrix, dimension: vectors.dimension, rowCount: vectors.count,
                                       candidates: vectors.candidates(for: query), limit: query.limit, minimum: query.minSimilarity)
@@ -175,15 +172,6 @@ public struct SQLVectorIndex: VectorIndex {
             if let id = row["artifact_id"]?.stringValue { documents[id] = row["document"]?.objectValue ?? [:] }
         }
         return documents
-    }
-
-    /// A collection's first generation is random, so a database made again at the same place
-    /// (a deleted file) never passes for the one a process still holds vectors of.
-    private func bumpGeneration(_ collection: String) throws(DatabaseError) {
-        _ = try connection.run("""
-            INSERT INTO \(generations) (collection, generation) VALUES (\(placeholder(1)), \(placeholder(2)))
-            ON CONFLICT (collection) DO UPDATE SET generation = \(generations).generation + 1
-            """, [.text(collection), .integer(Int64.random(in: 1...(Int64.max / 2)))])
     }
 
     private func placeholder(_ index: Int) -> String { connection.dialect.placeholder(index) }

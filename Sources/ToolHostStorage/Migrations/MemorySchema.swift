@@ -7,8 +7,11 @@ public enum MemorySchema {
     /// The `sql` vector index: one row per collection and artifact id, the vector a float32
     /// blob, the artifact itself in `document` so a vector-only artifact can be read back.
     public static let vectors = TableName("memory_vectors")
-    /// A counter per collection, bumped by every write in the same transaction, so a process
-    /// holding a collection's vectors in memory knows when to read them again.
+    /// A value per collection that every write to its vectors changes, in the same transaction
+    /// (triggers, so writes through plain SQL count too): a process holding a collection's
+    /// vectors in memory reads them again when it differs. Each change draws a random value
+    /// rather than adding one, so a rolled-back change or a database made again at the same
+    /// path never repeats a value a process has seen.
     public static let generations = TableName("memory_generations")
 
     typealias Column = TableSpec.Column
@@ -29,7 +32,6 @@ public enum MemorySchema {
             Column("updated_at", .timestamp, defaultNow: true),
         ], indexes: [
             Index("idx_memory_artifacts_type", "artifact_type, created_at"),
-            Index("idx_memory_artifacts_tags", "tags jsonb_path_ops", postgresMethod: "GIN"),
         ]),
         TableSpec(vectors, columns: [
             Column("id", .id),
@@ -55,5 +57,34 @@ public enum MemorySchema {
 
     public static func create(on connection: any DatabaseConnection) throws(DatabaseError) {
         for table in tables { try table.create(on: connection) }
+        try connection.executeScript(connection.dialect == .postgres ? postgresGenerationTriggers : sqliteGenerationTriggers)
     }
+
+    private static let sqliteGenerationTriggers = ["INSERT": ["NEW"], "UPDATE": ["OLD", "NEW"], "DELETE": ["OLD"]]
+        .sorted { $0.key < $1.key }
+        .map { event, rows in
+            let bumps = rows.map { row in
+                "INSERT INTO memory_generations (collection, generation) VALUES (\(row).collection, abs(random() % 4611686018427387903) + 1) "
+                    + "ON CONFLICT (collection) DO UPDATE SET generation = excluded.generation;"
+            }.joined(separator: "\n    ")
+            return "CREATE TRIGGER IF NOT EXISTS memory_vectors_generation_\(event.lowercased()) AFTER \(event) ON memory_vectors BEGIN\n    \(bumps)\nEND;"
+        }.joined(separator: "\n")
+
+    private static let postgresGenerationTriggers = """
+        CREATE OR REPLACE FUNCTION memory_bump_generation() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            IF TG_OP <> 'INSERT' THEN
+                INSERT INTO memory_generations (collection, generation) VALUES (OLD.collection, (random() * 4e18)::bigint + 1)
+                ON CONFLICT (collection) DO UPDATE SET generation = excluded.generation;
+            END IF;
+            IF TG_OP <> 'DELETE' THEN
+                INSERT INTO memory_generations (collection, generation) VALUES (NEW.collection, (random() * 4e18)::bigint + 1)
+                ON CONFLICT (collection) DO UPDATE SET generation = excluded.generation;
+            END IF;
+            RETURN NULL;
+        END $$;
+        DROP TRIGGER IF EXISTS memory_vectors_generation ON memory_vectors;
+        CREATE TRIGGER memory_vectors_generation AFTER INSERT OR UPDATE OR DELETE ON memory_vectors
+            FOR EACH ROW EXECUTE FUNCTION memory_bump_generation();
+        """
 }

@@ -134,7 +134,7 @@ public final class SocketStream {
             var result = Glibc.connect(fd, info.pointee.ai_addr, info.pointee.ai_addrlen)
             if result != 0, errno == EINPROGRESS {
                 var poller = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
-                if poll(&poller, 1, Int32(max(timeoutSeconds, 0.001) * 1000)) == 1 {
+                if poll(&poller, 1, Int32(min(max(timeoutSeconds, 0.001), 86_400) * 1000)) == 1 {
                     var error: Int32 = 0
                     var length = socklen_t(MemoryLayout<Int32>.size)
                     getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length)

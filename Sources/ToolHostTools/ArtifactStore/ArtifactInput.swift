@@ -18,6 +18,7 @@ enum ArtifactInput {
         }
         let type = text("artifact_type")
         if type.isEmpty, violations.isEmpty { violations.append(Violation(path: "\(path)/artifact_type", message: "is required")) }
+        if type.count > 100 { violations.append(Violation(path: "\(path)/artifact_type", message: "must be at most 100 characters")) }
         let name = text("name"), description = text("description"), content = text("content")
         if name.isEmpty, description.isEmpty, content.isEmpty {
             violations.append(Violation(path: "\(path)/content", message: "is required when name and description are empty: an artifact needs some text"))
@@ -66,10 +67,16 @@ enum ArtifactInput {
         return items.compactMap(\.stringValue)
     }
 
-    /// The collection named in the input, checked (names are stored and shown).
-    static func collection(_ input: OperationInput, default fallback: String = ArtifactMemory.defaultCollection) throws(ToolHostError) -> String {
+    /// The collection named in the input, checked (names are stored and shown). `forWriting`
+    /// refuses the collection the catalogue is kept in: every search makes it hold exactly the
+    /// catalogue, so anything stored there would vanish.
+    static func collection(_ input: OperationInput, default fallback: String = ArtifactMemory.defaultCollection,
+                           forWriting: Bool = false) throws(ToolHostError) -> String {
         guard let name = try input.optionalString("collection") else { return fallback }
         guard !name.isEmpty, name.count <= 100 else { throw input.invalid("collection", "must be 1 to 100 characters") }
+        if forWriting, name == ToolDiscovery.collection {
+            throw input.invalid("collection", "'\(name)' holds the tool catalogue (toolhost search keeps it in step with the tool files); store artifacts in another collection")
+        }
         return name
     }
 }

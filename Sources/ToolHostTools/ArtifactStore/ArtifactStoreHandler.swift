@@ -12,7 +12,7 @@ struct ArtifactStoreHandler: OperationHandler {
             Operation("store_artifact", summary: "Store (insert or update by id) one artifact where its type is routed",
                       body: Self.memory { memory, input, tool throws(ToolHostError) in
                           let artifact = try ArtifactInput.artifact(input.fields, path: "", tool: tool)
-                          let stored = try memory.store([artifact], collection: try ArtifactInput.collection(input))
+                          let stored = try memory.store([artifact], collection: try ArtifactInput.collection(input, forWriting: true))
                           return ["success": true, "artifact_id": .string(artifact.id), "artifact_type": .string(artifact.type),
                                   "routed_to": Self.destinations(stored[0].route)]
                       }),
@@ -24,7 +24,7 @@ struct ArtifactStoreHandler: OperationHandler {
                               guard let object = record.objectValue else { throw input.invalid("artifacts/\(position)", "must be an object") }
                               artifacts.append(try ArtifactInput.artifact(object, path: "/artifacts/\(position)", tool: tool))
                           }
-                          let stored = try memory.store(artifacts, collection: try ArtifactInput.collection(input))
+                          let stored = try memory.store(artifacts, collection: try ArtifactInput.collection(input, forWriting: true))
                           return ["success": true, "count": .int(stored.count),
                                   "stored": .array(stored.map { ["artifact_id": .string($0.artifactID), "routed_to": Self.destinations($0.route)] })]
                       }),
@@ -41,7 +41,7 @@ struct ArtifactStoreHandler: OperationHandler {
             Operation("delete_artifact", summary: "Delete an artifact from bulk storage and the index",
                       body: Self.memory { memory, input, _ throws(ToolHostError) in
                           let id = try input.string("artifact_id")
-                          let removed = try memory.delete(id, collection: try ArtifactInput.collection(input))
+                          let removed = try memory.delete(id, collection: try ArtifactInput.collection(input, forWriting: true))
                           guard !removed.isEmpty else {
                               throw ToolHostError(.notFound, "No artifact has the id '\(id)'.", details: ["artifact_id": .string(id)])
                           }
@@ -104,6 +104,12 @@ struct ArtifactStoreHandler: OperationHandler {
 extension HandlerContext {
     /// Semantic memory as configured, on `connection`.
     func artifactMemory(on connection: any DatabaseConnection) throws(ToolHostError) -> ArtifactMemory {
-        try ArtifactMemory(connection: connection, settings: config.memory, scope: config.database.displayName + "|" + config.database.path)
+        try ArtifactMemory(connection: connection, settings: config.memory, scope: config.memoryScope)
     }
+}
+
+extension HostConfig {
+    /// Names the database for the vectors a process keeps in memory: two databases' vectors
+    /// never mix.
+    var memoryScope: String { database.displayName + "|" + database.path }
 }

@@ -21,8 +21,7 @@ public enum ToolDiscovery {
             throw .invalidInput([Violation(path: "/limit", message: "must be between 1 and 100")], tool: "tools_manager")
         }
         return try Database.shared(for: config.database).withConnection { (connection) throws(ToolHostError) -> JSONValue in
-            let memory = try ArtifactMemory(connection: connection, settings: config.memory,
-                                            scope: config.database.displayName + "|" + config.database.path)
+            let memory = try ArtifactMemory(connection: connection, settings: config.memory, scope: config.memoryScope)
             let refreshed = try memory.synchronize(collection: collection, with: catalogue.sortedTools.map(artifact(for:)))
             let matches = try memory.findSimilar(need, collection: collection, tags: type.map { [typeTagPrefix + $0.lowercased()] } ?? [],
                                                  tagMatch: .all, limit: limit, minSimilarity: 0.0001)
@@ -58,6 +57,6 @@ public enum ToolDiscovery {
         }
         return Artifact(id: tool.id, type: "tool", name: tool.id == tool.name ? tool.id : "\(tool.id) \(tool.name)",
                         description: tool.description, content: lines.joined(separator: "\n"),
-                        tags: tool.tags + [typeTagPrefix + tool.type.name])
+                        tags: tool.tags + [typeTagPrefix + tool.type.name.lowercased()])
     }
 }

@@ -29,12 +29,35 @@ enum TrainingExamplesIndex {
             let examples = rows.map { example(from: $0, type: selection.type) }
             let memory = try context.artifactMemory(on: connection)
             let result = try memory.synchronize(collection: collection, with: examples, removingOthers: false)
+            let removed = try pruneDeletedRows(of: selection.type, collection: collection, memory: memory, connection: connection)
             return [
                 "success": true, "collection": .string(collection), "data_type": .string(selection.type.rawValue),
                 "selected": .int(rows.count), "embedded": .int(result.embedded), "unchanged": .int(result.unchanged),
-                "embedder": .string(memory.embedder.fingerprint),
+                "removed": .int(removed), "embedder": .string(memory.embedder.fingerprint),
             ]
         }
+    }
+
+    /// Takes out of the index the examples whose rows are gone (deleted, or archived by
+    /// `apply_retention`), so what retention removes stops being retrievable too.
+    static func pruneDeletedRows(of type: TrainingDataType, collection: String, memory: ArtifactMemory,
+                                 connection: any DatabaseConnection) throws(ToolHostError) -> Int {
+        let prefix = type.rawValue + ":"
+        let indexed = try memory.indexedIDs(collection: collection).filter { $0.hasPrefix(prefix) }
+        let table = SQLStatementBuilder(dialect: connection.dialect).table(type.table)
+        var gone: [String] = []
+        var start = 0
+        while start < indexed.count {
+            let page = Array(indexed[start..<min(start + 500, indexed.count)])
+            start += page.count
+            let rowIDs = page.compactMap { Int64($0.dropFirst(prefix.count)) }
+            guard !rowIDs.isEmpty else { continue }
+            let list = rowIDs.indices.map { connection.dialect.placeholder($0 + 1) }.joined(separator: ", ")
+            let present = Set(try connection.rows("SELECT id FROM \(table) WHERE id IN (\(list))", rowIDs.map { .integer($0) })
+                .compactMap { $0["id"]?.integerValue.map(Int64.init) })
+            gone += page.filter { Int64($0.dropFirst(prefix.count)).map { !present.contains($0) } ?? false }
+        }
+        return try memory.removeFromIndex(collection: collection, ids: gone)
     }
 
     /// A row as an artifact: id `<data_type>:<row id>`, named by what the row is about (the
