@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Tool discovery quality: hit@1 and hit@5 of `toolhost search` over the labelled needs of
-Benchmarks/data/tool_needs.json (36 needs → the shipped tool that serves each), for the built-in
+Benchmarks/fixtures/tool_needs.json (36 needs → the shipped tool that serves each), for the built-in
 hashing embedder and for a real model (all-MiniLM-L6-v2 served by scripts/embedding-server.py,
 reached as an Ollama server; installed by scripts/setup-embedding-model.sh).
 
@@ -43,7 +43,7 @@ def main():
     if not args.skip_build:
         subprocess.run(["swift", "build", "-c", "release", "--product", "toolhost", "--static-swift-stdlib",
                         "--scratch-path", ".build-static"], cwd=ROOT, check=True)
-    with open(os.path.join(ROOT, "Benchmarks/data/tool_needs.json")) as handle:
+    with open(os.path.join(ROOT, "Benchmarks/fixtures/tool_needs.json")) as handle:
         needs = json.load(handle)["needs"]
     results = {}
     server = None

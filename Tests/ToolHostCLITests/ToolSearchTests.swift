@@ -4,7 +4,7 @@ import ToolHostTestSupport
 @testable import ToolHostCore
 
 /// `toolhost search` and `toolhost embed` through the real binary, and the labelled needs of
-/// Benchmarks/data/tool_needs.json as a floor under discovery quality.
+/// Benchmarks/fixtures/tool_needs.json as a floor under discovery quality.
 @Suite("Tool discovery through the real binary")
 struct ToolSearchTests {
     let fixture = CLIFixture()
@@ -16,7 +16,7 @@ struct ToolSearchTests {
 
     /// The labelled needs, read from the file the benchmark uses too.
     static func needs() throws -> [(need: String, tool: String)] {
-        let path = FilePath.join(FilePath.directory(of: ToolHostPaths.shippedTools), "Benchmarks/data/tool_needs.json")
+        let path = FilePath.join(FilePath.directory(of: ToolHostPaths.shippedTools), "Benchmarks/fixtures/tool_needs.json")
         let document = try JSONParser.parse(try FileIO.read(path))
         return (document["needs"]?.arrayValue ?? []).compactMap { item in
             guard let need = item["need"]?.stringValue, let tool = item["tool"]?.stringValue else { return nil }
