@@ -35,8 +35,11 @@ plus a few random words). The embedder is the built-in `hashing` one (384 dimens
      --recall-queries queries, each through `toolhost run` with TOOLHOST_VECTOR_INDEX=sql and
      =pgvector; strict recall (id sets) and tie-aware recall (an HNSW hit scoring at least the
      exact 10th score, within the answers' rounding of 1e-4, counts). Warm p50 via `toolhost
-     bench`. Target: recall@10 >= 0.95; below it, also ef_search 200 and 400 (a config file
-     given with --config).
+     bench`. Target: recall@10 >= 0.95; below it (or with --all-ef-search), also ef_search
+     200 and 400 (a config file given with --config). Before measuring, the plan of the tool's
+     statement is checked with EXPLAIN ANALYZE in psql right after the load and after an
+     explicit ANALYZE (without statistics the planner may sort every row instead of using
+     HNSW); then, for comparison with the row-by-row build, the index is rebuilt by REINDEX.
 
 Servers run with fsync=off and synchronous_commit=off (the scripts' flags); toolhost's SQLite
 runs WAL with synchronous=NORMAL. The machine may be shared: medians are reported.
@@ -46,7 +49,7 @@ Prints a table, then the results as one JSON line (the last line of stdout; also
 
 Usage: python3 Benchmarks/memory_bench.py [--vectors N] [--vectors-large N] [--skip-large]
            [--batch N] [--embed-texts N] [--runs N] [--iterations N] [--queries N]
-           [--cold-queries N] [--recall-queries N] [--skip-build] [--json FILE]
+           [--cold-queries N] [--recall-queries N] [--all-ef-search] [--skip-build] [--json FILE]
 Needs PostgreSQL 15 server binaries and psql (scripts/test-postgres.sh) and pgserver from PyPI
 (scripts/test-pgvector.sh installs it); both scripts start and remove their servers.
 """
