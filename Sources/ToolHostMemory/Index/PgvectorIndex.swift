@@ -2,7 +2,8 @@ import ToolHostCore
 import ToolHostStorage
 
 /// PostgreSQL's `vector` extension: a `vector(n)` column with an HNSW index (cosine), ordered
-/// by `<=>` in SQL, type and tag filters in the WHERE clause.
+/// by `<=>` in SQL, type and tag filters in the WHERE clause. The table has no other index a
+/// search could use (only the unique key), so the planner has one way to order by distance.
 ///
 /// A `vector(n)` column has one dimension, so each dimension gets its own table
 /// (`memory_pgvector_384`), made on first use: after an embedder change `reindex` moves the
@@ -11,6 +12,10 @@ public struct PgvectorIndex: VectorIndex {
     let connection: any DatabaseConnection
     let settings: MemorySettings
     static let tablePrefix = "memory_pgvector_"
+    /// A write of this many entries refreshes the table's statistics at once: without them
+    /// the planner may think a collection holds one row and sort the whole table instead of
+    /// walking the HNSW index (autovacuum would get there, minutes later).
+    static let analyzeAfterRows = 1000
 
     public init(connection: any DatabaseConnection, settings: MemorySettings) {
         self.connection = connection
@@ -37,6 +42,7 @@ public struct PgvectorIndex: VectorIndex {
                         document = excluded.document, content_hash = excluded.content_hash, embedder = excluded.embedder,
                         embedding = excluded.embedding, updated_at = excluded.updated_at
                     """
+                defer { if group.count >= Self.analyzeAfterRows { _ = try? connection.rows("ANALYZE \(Self.table(dimension))") } }
                 for record in group {
                     _ = try connection.rows(sql, [
                         .text(record.collection), .text(record.artifactID), .text(record.artifactType),
@@ -192,7 +198,6 @@ public struct PgvectorIndex: VectorIndex {
                     updated_at TIMESTAMPTZ DEFAULT now(),
                     UNIQUE (collection, artifact_id)
                 );
-                CREATE INDEX IF NOT EXISTS \(SQLIdentifier.quote("idx_memory_pgvector_\(dimension)_scan")) ON \(table) (collection, embedder, artifact_type);
                 \(hnsw)
                 """)
         }

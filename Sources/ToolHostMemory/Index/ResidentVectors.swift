@@ -60,10 +60,10 @@ enum VectorBytes {
     static func append(_ bytes: UnsafeRawBufferPointer, dimension: Int, to matrix: inout [Float]) -> Bool {
         guard bytes.count == dimension * 4 else { return false }
         guard let source = bytes.baseAddress else { return true }  // zero floats
-        let start = matrix.count
-        matrix.append(contentsOf: repeatElement(0, count: dimension))
-        matrix.withUnsafeMutableBytes { target in
-            target.baseAddress.map { ($0 + start * 4).copyMemory(from: source, byteCount: bytes.count) }
+        if Int(bitPattern: source) % MemoryLayout<Float>.alignment == 0 {
+            matrix.append(contentsOf: UnsafeBufferPointer(start: source.assumingMemoryBound(to: Float.self), count: dimension))
+        } else {  // a blob that happens to sit at an odd address: copied float by float
+            for index in 0..<dimension { matrix.append(bytes.loadUnaligned(fromByteOffset: index * 4, as: Float.self)) }
         }
         return true
     }
