@@ -78,16 +78,9 @@ import ToolHostTestSupport
 
     @Test func aServerThatNeverAnswersFailsWithinTheTimeout() throws {
         // A listening socket that accepts connections (the kernel does) but never answers.
-        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let (listener, port) = Self.loopbackSocket(listening: true)
         defer { close(listener) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, length) } }
-        listen(listener, 4)
-        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listener, $0, &length) } }
-        var settings = Self.settings(.ollama, url: "http://127.0.0.1:\(UInt16(bigEndian: address.sin_port))")
+        var settings = Self.settings(.ollama, url: "http://127.0.0.1:\(port)")
         settings.embedderTimeoutSeconds = 0.3
         let started = Date()
         let error = #expect(throws: ToolHostError.self) { try Embedders.make(settings).embed(["x"]) }
@@ -109,15 +102,22 @@ import ToolHostTestSupport
 
     /// A port nothing listens on (bound, then released).
     static func closedPort() throws -> Int {
-        let probe = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(probe) }
+        let (probe, port) = loopbackSocket(listening: false)
+        close(probe)
+        return port
+    }
+
+    /// A TCP socket bound to a free loopback port (listening, or only bound), and the port.
+    static func loopbackSocket(listening: Bool) -> (descriptor: Int32, port: Int) {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(probe, $0, length) } }
-        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(probe, $0, &length) } }
-        return Int(UInt16(bigEndian: address.sin_port))
+        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) } }
+        if listening { listen(descriptor, 4) }
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) } }
+        return (descriptor, Int(UInt16(bigEndian: address.sin_port)))
     }
 
     @Test func responsesAreReadByLengthChunksOrClose() throws {
