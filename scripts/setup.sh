@@ -18,7 +18,11 @@ python3 -c "import yaml" >/dev/null 2>&1 || missing+=(python3-yaml)   # tests co
 
 # Servers the tests need only: scripts/test.sh starts a throwaway PostgreSQL, the stream tests
 # their own private redis-server.
+# HTTPS to embedding servers: libcurl, loaded only when an https:// embedder is used.
+dpkg -s libcurl4 >/dev/null 2>&1 || missing+=(libcurl4)
+
 if [ "${TOOLHOST_SETUP_TEST_SERVERS:-0}" = 1 ]; then
+    command -v openssl >/dev/null 2>&1 || missing+=(openssl)     # the HTTPS embedder test's certificate
     ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
     command -v redis-server >/dev/null 2>&1 || [ -x /usr/bin/redis-server ] || missing+=(redis-server)
 fi

@@ -89,11 +89,42 @@ import ToolHostTestSupport
         #expect(Date().timeIntervalSince(started) < 5)
     }
 
-    @Test func httpsAndMalformedURLsAreRefusedClearly() {
-        let https = Embedders.make(Self.settings(.openai, url: "https://api.openai.com/v1"))
-        let error = #expect(throws: ToolHostError.self) { try https.embed(["x"]) }
+    /// https:// goes through libcurl: the server's certificate must be trusted (here through
+    /// memory.embedder_ca_file), and one that is not is refused with a clear error.
+    @Test func httpsServersAreReachedWithTheirCertificateTrusted() throws {
+        let server = try TestEmbeddingServer.shared.get()
+        var trusted = Self.settings(.openai, url: server.tlsBaseURL + "/v1", key: server.apiKey)
+        trusted.embedderCAFile = server.certificateFile
+        let vectors = try Embedders.make(trusted).embed(["how do I store logs", "write log lines to the database", "bake a cake"])
+        #expect(vectors.count == 3 && vectors[0].count == 384)
+        #expect(Self.cosine(vectors[0], vectors[1]) > Self.cosine(vectors[0], vectors[2]) + 0.3)
+        var ollama = Self.settings(.ollama, url: server.tlsBaseURL + "/")
+        ollama.embedderCAFile = server.certificateFile
+        #expect(try Embedders.make(ollama).embed(["x"]).first?.count == 384)
+        let wrongKey = #expect(throws: ToolHostError.self) {
+            var settings = trusted
+            settings.apiKey = "sk-wrong"
+            return try Embedders.make(settings).embed(["x"])
+        }
+        #expect(wrongKey?.message.contains("HTTP 401") == true)
+
+        let untrusted = #expect(throws: ToolHostError.self) {
+            try Embedders.make(Self.settings(.openai, url: server.tlsBaseURL + "/v1", key: server.apiKey)).embed(["x"])
+        }
+        #expect(untrusted?.code == .embedderUnavailable)
+        #expect(untrusted?.message.lowercased().contains("certificate") == true)
+        #expect(untrusted?.message.contains("memory.embedder_ca_file") == true)
+        let nobody = #expect(throws: ToolHostError.self) {
+            try Embedders.make(Self.settings(.openai, url: "https://127.0.0.1:\(try Self.closedPort())/v1")).embed(["x"])
+        }
+        #expect(nobody?.code == .embedderUnavailable)
+    }
+
+    @Test func malformedURLsAreRefusedClearly() {
+        let ftp = Embedders.make(Self.settings(.openai, url: "ftp://example.com"))
+        let error = #expect(throws: ToolHostError.self) { try ftp.embed(["x"]) }
         #expect(error?.code == .invalidConfig)
-        #expect(error?.message.contains("gateway") == true)
+        #expect(error?.message.contains("http:// or https://") == true)
         #expect(HTTPClient.Endpoint("http://[::1]:8080/v1")?.host == "::1")
         #expect(HTTPClient.Endpoint("http://[::1]:8080/v1")?.port == 8080)
         #expect(HTTPClient.Endpoint("http://host:notaport") == nil)

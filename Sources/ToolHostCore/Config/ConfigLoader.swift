@@ -38,6 +38,7 @@
 /// | `memory.embedder_url`              | `TOOLHOST_EMBEDDER_URL`           | Ollama `http://127.0.0.1:11434`, OpenAI `https://api.openai.com/v1` |
 /// | `memory.embedder_model`            | `TOOLHOST_EMBEDDER_MODEL`         | `all-minilm` / `text-embedding-3-small` |
 /// | `memory.api_key_env`               |                                   | `OPENAI_API_KEY`   |
+/// | `memory.embedder_ca_file` (PEM, for https) | `TOOLHOST_EMBEDDER_CA_FILE` | the system's certificates |
 /// | `memory.embedder_timeout_seconds` / `embed_batch_size` |               | 30 / 64            |
 /// | `memory.index` (sql, pgvector)     | `TOOLHOST_VECTOR_INDEX`           | sql                |
 /// | `memory.hnsw_m` / `hnsw_ef_construction` / `hnsw_ef_search` |          | 16 / 64 / 100      |
@@ -141,7 +142,7 @@ public enum ConfigLoader {
         streaming.maxLength = reader.integer("streaming.maxlen", default: streaming.maxLength)
         streaming.connectTimeoutSeconds = reader.number("streaming.connect_timeout_seconds", default: streaming.connectTimeoutSeconds)
 
-        let memory = readMemory(&reader, environment: environment)
+        let memory = readMemory(&reader, environment: environment, base: base(overriddenBy: "TOOLHOST_EMBEDDER_CA_FILE"))
 
         if !reader.errors.isEmpty {
             let location = file ?? "configuration"
@@ -152,9 +153,6 @@ public enum ConfigLoader {
             )
         }
         var warnings = reader.unknownKeys().map { "\(file ?? "config"): \($0)" }
-        if memory.embedder != .hashing, memory.resolvedEmbedderURL.hasPrefix("https://") {
-            warnings.append("memory.embedder_url is \(memory.resolvedEmbedderURL), but this build speaks plain http:// only; set memory.embedder_url (TOOLHOST_EMBEDDER_URL) to a local http:// gateway")
-        }
         for name in Set(expansion.unsetVariables).sorted() {
             warnings.append("\(file ?? "config"): ${\(name)} is used but \(name) is not set; it expands to an empty value")
         }
@@ -216,7 +214,7 @@ public enum ConfigLoader {
     }
 
     /// The `memory:` section and the routing lists of `database.storage_strategy`.
-    private static func readMemory(_ reader: inout ConfigReader, environment: [String: String]) -> MemorySettings {
+    private static func readMemory(_ reader: inout ConfigReader, environment: [String: String], base: String) -> MemorySettings {
         var memory = MemorySettings()
         func choice<T: RawRepresentable & CaseIterable>(_ path: String, env: String?, _ fallback: T) -> T where T.RawValue == String {
             guard let text = reader.string(path, env: env)?.lowercased(), !text.isEmpty else { return fallback }
@@ -236,6 +234,8 @@ public enum ConfigLoader {
         memory.apiKeyVariable = reader.string("memory.api_key_env") ?? memory.apiKeyVariable
         memory.apiKey = environment[memory.apiKeyVariable].flatMap { $0.isEmpty ? nil : $0 }
         memory.embedderTimeoutSeconds = reader.number("memory.embedder_timeout_seconds", default: memory.embedderTimeoutSeconds)
+        memory.embedderCAFile = reader.string("memory.embedder_ca_file", env: "TOOLHOST_EMBEDDER_CA_FILE")
+            .flatMap { $0.isEmpty ? nil : FilePath.absolute($0, relativeTo: base) }
         memory.embedBatchSize = reader.integer("memory.embed_batch_size", default: memory.embedBatchSize)
         if memory.embedBatchSize < 1 { reader.report("memory.embed_batch_size must be at least 1, not \(memory.embedBatchSize)") }
         memory.index = choice("memory.index", env: "TOOLHOST_VECTOR_INDEX", memory.index)

@@ -29,6 +29,8 @@ public struct MemorySettings: Sendable, Equatable {
     /// The API key read from `apiKeyVariable` when the config was loaded.
     public var apiKey: String?
     public var embedderTimeoutSeconds: Double = 30
+    /// Certificates (PEM) to trust besides the system's, for an https:// embedder.
+    public var embedderCAFile: String?
     /// Texts per request to an HTTP embedder.
     public var embedBatchSize = 64
     public var index = IndexKind.sql

@@ -3,9 +3,9 @@ import ToolHostStorage
 
 /// Just enough HTTP/1.1 to POST JSON to an embedding server on the local network: one request
 /// per connection, `Content-Length` or chunked answers, and one deadline for the whole
-/// exchange. Plain `http://` only: this build has no TLS, so a hosted API is reached through a
-/// local gateway (the error says so). Foundation's URLSession would bring TLS but links
-/// libcurl into every `toolhost` process, which costs start-up time on every call.
+/// exchange. Plain `http://` only; https:// goes through `CurlTransport`. Foundation's
+/// URLSession would do both but links libcurl into every `toolhost` process, which costs
+/// start-up time on every call.
 struct HTTPClient {
     struct Response {
         let status: Int

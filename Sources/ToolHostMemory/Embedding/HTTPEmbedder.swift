@@ -3,7 +3,8 @@ import ToolHostCore
 /// An embedding server over HTTP: Ollama (`POST /api/embed`, `{"model", "input": [texts]}` →
 /// `embeddings`) or any OpenAI-compatible server (`POST /embeddings` under the base URL, →
 /// `data[].embedding`). Texts go in batches of `embed_batch_size`; each request has the
-/// configured timeout; every failure names the server and what to do about it.
+/// configured timeout; every failure names the server and what to do about it. Plain http://
+/// goes through ToolHost's own client; https:// through libcurl, loaded only then.
 public struct HTTPEmbedder: Embedder {
     public enum API: String, Sendable {
         case ollama
@@ -17,6 +18,8 @@ public struct HTTPEmbedder: Embedder {
     let apiKeyVariable: String
     let timeoutSeconds: Double
     let batchSize: Int
+    /// Extra trusted certificates (PEM) for an https:// server.
+    let caFile: String?
 
     public init(api: API, settings: MemorySettings) {
         self.api = api
@@ -26,23 +29,19 @@ public struct HTTPEmbedder: Embedder {
         apiKeyVariable = settings.apiKeyVariable
         timeoutSeconds = settings.embedderTimeoutSeconds
         batchSize = max(settings.embedBatchSize, 1)
+        caFile = settings.embedderCAFile
     }
 
     public var fingerprint: String { "\(api.rawValue):\(model)" }
 
     public func embed(_ texts: [String]) throws(ToolHostError) -> [[Float]] {
-        guard let endpoint = HTTPClient.Endpoint(baseURL) else {
-            let hint = baseURL.hasPrefix("https://")
-                ? " This build speaks plain HTTP only: reach a hosted API through a local gateway (for example LiteLLM) at an http:// address."
-                : " Give an http://host[:port][/path] address."
-            throw ToolHostError(.invalidConfig, "memory.embedder_url \"\(baseURL)\" cannot be used.\(hint)")
-        }
+        let transport = try self.transport()
         var vectors: [[Float]] = []
         vectors.reserveCapacity(texts.count)
         var start = 0
         while start < texts.count {
             let batch = Array(texts[start..<min(start + batchSize, texts.count)])
-            vectors += try embedBatch(batch, endpoint)
+            vectors += try embedBatch(batch, transport)
             start += batch.count
         }
         if let first = vectors.first, let odd = vectors.first(where: { $0.count != first.count }) {
@@ -53,16 +52,42 @@ public struct HTTPEmbedder: Embedder {
 
     private var serverName: String { "The \(api == .ollama ? "Ollama" : "OpenAI-compatible") embedding server at \(baseURL)" }
 
-    private func embedBatch(_ texts: [String], _ endpoint: HTTPClient.Endpoint) throws(ToolHostError) -> [[Float]] {
+    /// How requests reach the server: ToolHost's own client for http://, libcurl for https://.
+    private enum Transport {
+        case plain(HTTPClient.Endpoint)
+        case tls(String)
+    }
+
+    private func transport() throws(ToolHostError) -> Transport {
+        if baseURL.hasPrefix("https://") {
+            var url = baseURL
+            while url.hasSuffix("/") { url.removeLast() }
+            return .tls(url)
+        }
+        guard let endpoint = HTTPClient.Endpoint(baseURL) else {
+            throw ToolHostError(.invalidConfig, "memory.embedder_url \"\(baseURL)\" cannot be used: give an http:// or https:// address such as http://127.0.0.1:11434.")
+        }
+        return .plain(endpoint)
+    }
+
+    private func embedBatch(_ texts: [String], _ transport: Transport) throws(ToolHostError) -> [[Float]] {
         let body = JSONWriter.bytes(["model": .string(model), "input": .array(texts.map { .string($0) })])
         var headers: [(String, String)] = []
         if api == .openAI, let apiKey { headers.append(("Authorization", "Bearer \(apiKey)")) }
         let response: HTTPClient.Response
         do {
-            response = try HTTPClient.postJSON(endpoint, path: api == .ollama ? "/api/embed" : "/embeddings", body: body,
-                                               headers: headers, timeoutSeconds: timeoutSeconds)
+            let path = api == .ollama ? "/api/embed" : "/embeddings"
+            switch transport {
+            case .plain(let endpoint):
+                response = try HTTPClient.postJSON(endpoint, path: path, body: body, headers: headers, timeoutSeconds: timeoutSeconds)
+            case .tls(let url):
+                response = try CurlTransport.postJSON(url: url + path, body: body, headers: headers, timeoutSeconds: timeoutSeconds, caFile: caFile)
+            }
         } catch {
-            let hint = error.unreachable ? (api == .ollama ? " Is Ollama running (`ollama serve`)?" : " Is the server running?") : ""
+            let lowered = error.message.lowercased()
+            let hint = lowered.contains("certificate") || lowered.contains("ssl")
+                ? " Trust the server's certificate with memory.embedder_ca_file (TOOLHOST_EMBEDDER_CA_FILE), a PEM file."
+                : error.unreachable ? (api == .ollama ? " Is Ollama running (`ollama serve`)?" : " Is the server running?") : ""
             throw ToolHostError(.embedderUnavailable, "\(serverName) cannot be used: \(error.message).\(hint)",
                                 details: ["embedder": .string(fingerprint)])
         }

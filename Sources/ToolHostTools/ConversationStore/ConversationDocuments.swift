@@ -119,7 +119,7 @@ struct ConversationDocuments {
         let list = ids.map { builder.bind(.integer($0)) }.joined(separator: ", ")
         let sql = "SELECT * FROM \(builder.table(ConversationSchema.messages)) WHERE conversation_id IN (\(list)) ORDER BY conversation_id, id"
         var groups: [Int64: [UInt8]] = [:]
-        try withDatabaseErrors { () throws(DatabaseError) in
+        _ = try withDatabaseErrors { () throws(DatabaseError) in
             try connection.forEachRowAsJSON(sql, builder.values) { row in
                 guard let key = row.integer(named: "conversation_id") else { return }
                 if groups[key]?.isEmpty == false { groups[key]?.append(UInt8(ascii: ",")) }
