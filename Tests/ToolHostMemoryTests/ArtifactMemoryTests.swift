@@ -159,6 +159,27 @@ import ToolHostTestSupport
         #expect(cake.first?.artifactID == "plan-cake")
     }
 
+    /// An HNSW index is built once; changed m or ef_construction take effect through reindex.
+    @Test func reindexRebuildsAnHNSWIndexWhoseSettingsChanged() throws {
+        let fixture = try MemoryFixture(.pgvector)
+        _ = try fixture.with { memory throws(ToolHostError) in try memory.store(Self.corpus) }
+        var changed = MemoryBackend.pgvector.settings
+        changed.hnswM = 8
+        changed.hnswEfConstruction = 32
+        let first = try fixture.with(changed) { memory throws(ToolHostError) in try memory.reindex() }
+        #expect(first.structuresRebuilt == 1 && first.reembedded == 0)
+        let definition = try fixture.database.connect().run("SELECT indexdef FROM pg_indexes WHERE indexname = 'idx_memory_pgvector_384_hnsw'")
+            .rows.first?["indexdef"]?.stringValue ?? ""
+        #expect(definition.contains("m='8'") && definition.contains("ef_construction='32'"), "\(definition)")
+        let second = try fixture.with(changed) { memory throws(ToolHostError) in try memory.reindex() }
+        #expect(second.structuresRebuilt == 0)
+        let found = try fixture.with(changed) { memory throws(ToolHostError) in try memory.findSimilar("postgres transaction deadlock", limit: 1) }
+        #expect(found.first?.artifactID == "fix-deadlock")
+        let sqlIndex = try MemoryFixture(.sqliteSQL)
+        let none = try sqlIndex.with { memory throws(ToolHostError) in try memory.reindex() }
+        #expect(none.structuresRebuilt == 0)
+    }
+
     @Test func aQueryOfOnlyCommonWordsIsRefused() throws {
         let fixture = try MemoryFixture(.sqliteSQL)
         _ = try fixture.with { memory throws(ToolHostError) in try memory.store(Self.corpus) }

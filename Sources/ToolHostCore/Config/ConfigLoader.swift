@@ -41,7 +41,7 @@
 /// | `memory.embedder_ca_file` (PEM, for https) | `TOOLHOST_EMBEDDER_CA_FILE` | the system's certificates |
 /// | `memory.embedder_timeout_seconds` / `embed_batch_size` |               | 30 / 64            |
 /// | `memory.index` (sql, pgvector)     | `TOOLHOST_VECTOR_INDEX`           | sql                |
-/// | `memory.hnsw_m` / `hnsw_ef_construction` / `hnsw_ef_search` |          | 16 / 64 / 100      |
+/// | `memory.hnsw_m` / `hnsw_ef_construction` / `hnsw_ef_search` |          | 16 / 128 / 400     |
 /// | `database.storage_strategy.bulk_storage_types` / `rag_storage_types` / `hybrid_storage_types` (lists) | | `ArtifactRouting` |
 /// | `database.storage_strategy.default_route` (bulk, vector, hybrid) |      | bulk               |
 public enum ConfigLoader {
@@ -245,7 +245,7 @@ public enum ConfigLoader {
         // pgvector's own limits, checked here so a bad value is a config error, not a failing search.
         if !(2...100).contains(memory.hnswM) { reader.report("memory.hnsw_m must be between 2 and 100, not \(memory.hnswM)") }
         if !(2 * memory.hnswM...1000).contains(memory.hnswEfConstruction) {
-            reader.report("memory.hnsw_ef_construction must be between 2 × hnsw_m (\(2 * memory.hnswM)) and 1000, not \(memory.hnswEfConstruction)")
+            reader.report("memory.hnsw_ef_construction must be between 2 × hnsw_m (\(2 * memory.hnswM)) and 1000, not \(memory.hnswEfConstruction) (pgvector needs ef_construction ≥ 2 × m: raise both together)")
         }
         if !(1...1000).contains(memory.hnswEfSearch) { reader.report("memory.hnsw_ef_search must be between 1 and 1000, not \(memory.hnswEfSearch)") }
 

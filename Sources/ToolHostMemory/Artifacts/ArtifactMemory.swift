@@ -131,8 +131,9 @@ public struct ArtifactMemory {
     }
 
     /// Embeds again every entry whose vector another embedder made (every entry when `all`),
-    /// from the text kept with it, a page at a time.
-    public func reindex(all: Bool = false) throws(ToolHostError) -> (reembedded: Int, unchanged: Int) {
+    /// from the text kept with it, a page at a time; then rebuilds what the index backend built
+    /// with other settings (pgvector's HNSW parameters).
+    public func reindex(all: Bool = false) throws(ToolHostError) -> (reembedded: Int, unchanged: Int, structuresRebuilt: Int) {
         var cursor: VectorCursor?
         var reembedded = 0, unchanged = 0
         while true {
@@ -152,7 +153,7 @@ public struct ArtifactMemory {
             try index.upsert(records)
             reembedded += records.count
         }
-        return (reembedded, unchanged)
+        return (reembedded, unchanged, try index.rebuildStructures())
     }
 
     /// Entries embedded and written together by `synchronize`: a failure late in a large run

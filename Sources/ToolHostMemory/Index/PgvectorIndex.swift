@@ -182,6 +182,25 @@ public struct PgvectorIndex: VectorIndex {
         return CollectionStats.grouping(rows)
     }
 
+    /// Rebuilds each HNSW index whose m or ef_construction differ from the settings (an index
+    /// is made once, so a changed setting takes effect here).
+    public func rebuildStructures() throws(ToolHostError) -> Int {
+        var rebuilt = 0
+        for dimension in try existingDimensions() where dimension <= Self.hnswMaximumDimension {
+            let definition = try connection.rows("SELECT indexdef FROM pg_indexes WHERE schemaname = current_schema() AND indexname = $1",
+                                                 [.text("idx_memory_pgvector_\(dimension)_hnsw")]).first?["indexdef"]?.stringValue ?? ""
+            let wanted = "m='\(settings.hnswM)', ef_construction='\(settings.hnswEfConstruction)'"
+            guard !definition.contains(wanted) else { continue }
+            try connection.atomically { () throws(ToolHostError) in
+                _ = try connection.rows("DROP INDEX IF EXISTS \(Self.hnswIndexName(dimension))")
+                _ = try connection.rows("SELECT set_config('maintenance_work_mem', '256MB', true)")
+                _ = try connection.rows(hnswIndexSQL(dimension))
+            }
+            rebuilt += 1
+        }
+        return rebuilt
+    }
+
     // MARK: Tables
 
     /// The dimensions that have a table.

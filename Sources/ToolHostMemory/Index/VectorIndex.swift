@@ -104,4 +104,12 @@ public protocol VectorIndex {
     /// empty: how `reindex` walks the index while it rewrites it.
     func page(after cursor: VectorCursor?, limit: Int) throws(ToolHostError) -> [VectorRecord]
     func stats() throws(ToolHostError) -> [CollectionStats]
+    /// Brings the backend's own structures in line with the settings (an approximate index
+    /// built with other parameters); answers how many it rebuilt. Part of `reindex`.
+    func rebuildStructures() throws(ToolHostError) -> Int
+}
+
+extension VectorIndex {
+    /// Nothing to rebuild: the exact index has no structure of its own.
+    public func rebuildStructures() throws(ToolHostError) -> Int { 0 }
 }

@@ -53,11 +53,11 @@ struct ArtifactStoreHandler: OperationHandler {
                           for (key, value) in try memory.stats() { answer[key] = value }
                           return .object(answer)
                       }),
-            Operation("reindex", summary: "Embed again every entry another embedder made (all: true for every entry)",
+            Operation("reindex", summary: "Embed again every entry another embedder made (all: true for every entry); rebuild HNSW indexes whose settings changed",
                       body: Self.memory { memory, input, _ throws(ToolHostError) in
-                          let (reembedded, unchanged) = try memory.reindex(all: try input.optionalBool("all") ?? false)
-                          return ["success": true, "reembedded": .int(reembedded), "unchanged": .int(unchanged),
-                                  "embedder": .string(memory.embedder.fingerprint)]
+                          let result = try memory.reindex(all: try input.optionalBool("all") ?? false)
+                          return ["success": true, "reembedded": .int(result.reembedded), "unchanged": .int(result.unchanged),
+                                  "indexes_rebuilt": .int(result.structuresRebuilt), "embedder": .string(memory.embedder.fingerprint)]
                       }),
         ]
     }
