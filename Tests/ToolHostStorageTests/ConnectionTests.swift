@@ -139,4 +139,17 @@ struct ConnectionTests {
         url.url = "postgresql://me:hunter2-secret@127.0.0.1:1/nowhere"
         #expect(!url.displayName.contains("hunter2"))
     }
+
+    /// Engines cap a statement's parameters (PostgreSQL 65,535, SQLite 32,766): a delete by
+    /// 70,000 keys is split, and deletes exactly what it names.
+    @Test(arguments: Engine.allCases)
+    func deletingByManyKeysStaysUnderTheParameterLimits(engine: Engine) throws {
+        let database = try TestDatabase(engine)
+        let connection = try database.connect()
+        try connection.executeScript("CREATE TABLE keyed (k TEXT, scope TEXT)")
+        _ = try connection.run("INSERT INTO keyed VALUES ('k5', 'a'), ('k69999', 'a'), ('k7', 'b'), ('other', 'a')")
+        let keys = (0..<70_000).map { "k\($0)" }
+        #expect(try connection.deleteRows(from: "keyed", where: "k", in: keys, scope: ("scope", .text("a"))) == 2)
+        #expect(try connection.run("SELECT k FROM keyed ORDER BY k").rows.compactMap { $0["k"]?.stringValue } == ["k7", "other"])
+    }
 }

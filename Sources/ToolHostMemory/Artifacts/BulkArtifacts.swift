@@ -38,10 +38,7 @@ struct BulkArtifacts {
 
     @discardableResult
     func delete(_ ids: [String]) throws(DatabaseError) -> Int {
-        guard !ids.isEmpty else { return 0 }
-        var builder = SQLStatementBuilder(dialect: connection.dialect)
-        let list = ids.map { builder.bind(.text($0)) }.joined(separator: ", ")
-        return try connection.run("DELETE FROM \(table) WHERE artifact_id IN (\(list))", builder.values).rowsAffected
+        try connection.deleteRows(from: table, where: "artifact_id", in: ids)
     }
 
     /// Count per artifact type.

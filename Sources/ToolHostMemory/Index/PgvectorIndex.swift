@@ -249,10 +249,8 @@ public struct PgvectorIndex: VectorIndex {
 
     @discardableResult
     private func delete(table: String, collection: String, ids: [String]) throws(ToolHostError) -> Int {
-        let list = ids.indices.map { "$\($0 + 2)" }.joined(separator: ", ")
-        return try withDatabaseErrors { () throws(DatabaseError) in
-            try connection.run("DELETE FROM \(table) WHERE collection = $1 AND artifact_id IN (\(list))",
-                               [.text(collection)] + ids.map { .text($0) }).rowsAffected
+        try withDatabaseErrors { () throws(DatabaseError) in
+            try connection.deleteRows(from: table, where: "artifact_id", in: ids, scope: ("collection", .text(collection)))
         }
     }
 

@@ -48,11 +48,7 @@ public struct SQLVectorIndex: VectorIndex {
         guard !artifactIDs.isEmpty else { return 0 }
         return try withDatabaseErrors { () throws(DatabaseError) in
             try connection.transaction { () throws(DatabaseError) in
-                var builder = SQLStatementBuilder(dialect: connection.dialect)
-                let collectionValue = builder.bind(.text(collection))
-                let ids = artifactIDs.map { builder.bind(.text($0)) }.joined(separator: ", ")
-                return try connection.run("DELETE FROM \(table) WHERE collection = \(collectionValue) AND artifact_id IN (\(ids))",
-                                          builder.values).rowsAffected
+                try connection.deleteRows(from: table, where: "artifact_id", in: artifactIDs, scope: ("collection", .text(collection)))
             }
         }
     }

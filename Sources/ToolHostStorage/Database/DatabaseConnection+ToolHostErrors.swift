@@ -24,4 +24,27 @@ extension DatabaseConnection {
     public func rows(_ sql: String, _ values: [SQLValue] = []) throws(ToolHostError) -> [JSONObject] {
         try withDatabaseErrors { () throws(DatabaseError) in try run(sql, values).rows }
     }
+
+    /// Keys bound in one statement at most: engines cap a statement's parameters (PostgreSQL
+    /// 65,535; SQLite 32,766), and a long IN list plans no better.
+    public static var keysPerStatement: Int { 1000 }
+
+    /// Deletes the rows of `table` (as the dialect names it) whose `column` is one of `keys`,
+    /// and whose `scope` column has its value when given, a statement per 1,000 keys.
+    @discardableResult
+    public func deleteRows(from table: String, where column: String, in keys: [String],
+                           scope: (column: String, value: SQLValue)? = nil) throws(DatabaseError) -> Int {
+        var deleted = 0
+        var start = 0
+        while start < keys.count {
+            let page = keys[start..<min(start + Self.keysPerStatement, keys.count)]
+            start += page.count
+            var builder = SQLStatementBuilder(dialect: dialect)
+            var conditions: [String] = []
+            if let scope { conditions.append("\(SQLIdentifier.quote(scope.column)) = \(builder.bind(scope.value))") }
+            conditions.append("\(SQLIdentifier.quote(column)) IN (\(page.map { builder.bind(.text($0)) }.joined(separator: ", ")))")
+            deleted += try run("DELETE FROM \(table) WHERE \(conditions.joined(separator: " AND "))", builder.values).rowsAffected
+        }
+        return deleted
+    }
 }

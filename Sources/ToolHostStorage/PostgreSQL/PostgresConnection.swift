@@ -350,8 +350,14 @@ public final class PostgresConnection: DatabaseConnection, @unchecked Sendable {
         PQfreeCancel(cancel)
     }
 
+    /// A call that libpq refused: the connection is gone, or (while it is still up) libpq
+    /// refused the statement itself before sending it (too many parameters, say).
     private func connectionLost() -> DatabaseError {
-        DatabaseError(.connection, "The connection to PostgreSQL failed: \(Self.firstLine(PQerrorMessage(handle)))")
+        let reason = Self.firstLine(PQerrorMessage(handle))
+        if PQstatus(handle) == CONNECTION_OK {
+            return DatabaseError(.statement, "PostgreSQL could not be sent the statement: \(reason)")
+        }
+        return DatabaseError(.connection, "The connection to PostgreSQL failed: \(reason)")
     }
 
     private static func describe(_ result: OpaquePointer) -> ([String], [UInt32]) {
