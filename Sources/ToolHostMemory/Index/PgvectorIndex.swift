@@ -23,6 +23,14 @@ public struct PgvectorIndex: VectorIndex {
 
     private static func hnswIndexName(_ dimension: Int) -> String { SQLIdentifier.quote("idx_memory_pgvector_\(dimension)_hnsw") }
 
+    /// Builds the dimension's HNSW index with no statement time limit: a build over many rows
+    /// takes minutes, and stopping it would throw the whole load away.
+    private func buildIndex(_ dimension: Int) throws(ToolHostError) {
+        _ = try withDatabaseErrors { () throws(DatabaseError) in
+            try connection.run(hnswIndexSQL(dimension), [], options: QueryOptions(timeoutSeconds: 0))
+        }
+    }
+
     private func hnswIndexSQL(_ dimension: Int) -> String {
         "CREATE INDEX IF NOT EXISTS \(Self.hnswIndexName(dimension)) ON \(Self.table(dimension)) USING hnsw (embedding vector_cosine_ops) "
             + "WITH (m = \(settings.hnswM), ef_construction = \(settings.hnswEfConstruction))"
@@ -73,7 +81,7 @@ public struct PgvectorIndex: VectorIndex {
                 }
                 if rebuild {
                     _ = try connection.rows("SELECT set_config('maintenance_work_mem', '256MB', true)")
-                    _ = try connection.rows(hnswIndexSQL(dimension))
+                    try buildIndex(dimension)
                 }
                 // Fresh statistics at once after a large write: without them the planner may
                 // think a collection holds one row and sort the table instead of walking HNSW.
@@ -194,7 +202,7 @@ public struct PgvectorIndex: VectorIndex {
             try connection.atomically { () throws(ToolHostError) in
                 _ = try connection.rows("DROP INDEX IF EXISTS \(Self.hnswIndexName(dimension))")
                 _ = try connection.rows("SELECT set_config('maintenance_work_mem', '256MB', true)")
-                _ = try connection.rows(hnswIndexSQL(dimension))
+                try buildIndex(dimension)
             }
             rebuilt += 1
         }

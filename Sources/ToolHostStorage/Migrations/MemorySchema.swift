@@ -11,7 +11,9 @@ public enum MemorySchema {
     /// (triggers, so writes through plain SQL count too): a process holding a collection's
     /// vectors in memory reads them again when it differs. Each change draws a random value
     /// rather than adding one, so a rolled-back change or a database made again at the same
-    /// path never repeats a value a process has seen.
+    /// path never repeats a value a process has seen. On PostgreSQL a transaction changes it
+    /// once, at its first write (others see the change when it commits); a search inside a
+    /// writing transaction may therefore miss that transaction's later writes.
     public static let generations = TableName("memory_generations")
 
     typealias Column = TableSpec.Column
@@ -52,6 +54,10 @@ public enum MemorySchema {
         TableSpec(generations, columns: [
             Column("collection", .string(100), primaryKey: true),
             Column("generation", .bigint, notNull: true, defaultSQL: "0"),
+            // PostgreSQL: the transaction that last changed the generation, so a transaction
+            // writing many rows changes it once (updating one row 100,000 times in a transaction
+            // leaves a chain of 100,000 row versions to walk, and a large store slowed to a crawl).
+            Column("changed_by", .bigint),
         ]),
     ]
 
@@ -71,16 +77,20 @@ public enum MemorySchema {
         }.joined(separator: "\n")
 
     private static let postgresGenerationTriggers = """
+        CREATE OR REPLACE FUNCTION memory_change_generation(name text) RETURNS void LANGUAGE plpgsql AS $$
+        BEGIN
+            UPDATE memory_generations SET generation = (random() * 4e18)::bigint + 1, changed_by = txid_current()
+            WHERE collection = name AND changed_by IS DISTINCT FROM txid_current();
+            IF NOT FOUND THEN
+                INSERT INTO memory_generations (collection, generation, changed_by)
+                VALUES (name, (random() * 4e18)::bigint + 1, txid_current())
+                ON CONFLICT (collection) DO NOTHING;
+            END IF;
+        END $$;
         CREATE OR REPLACE FUNCTION memory_bump_generation() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
-            IF TG_OP <> 'INSERT' THEN
-                INSERT INTO memory_generations (collection, generation) VALUES (OLD.collection, (random() * 4e18)::bigint + 1)
-                ON CONFLICT (collection) DO UPDATE SET generation = excluded.generation;
-            END IF;
-            IF TG_OP <> 'DELETE' THEN
-                INSERT INTO memory_generations (collection, generation) VALUES (NEW.collection, (random() * 4e18)::bigint + 1)
-                ON CONFLICT (collection) DO UPDATE SET generation = excluded.generation;
-            END IF;
+            IF TG_OP <> 'INSERT' THEN PERFORM memory_change_generation(OLD.collection); END IF;
+            IF TG_OP <> 'DELETE' THEN PERFORM memory_change_generation(NEW.collection); END IF;
             RETURN NULL;
         END $$;
         DROP TRIGGER IF EXISTS memory_vectors_generation ON memory_vectors;
