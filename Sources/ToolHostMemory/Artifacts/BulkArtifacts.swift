@@ -12,20 +12,20 @@ struct BulkArtifacts {
     func upsert(_ artifacts: [Artifact]) throws(DatabaseError) {
         let builder = SQLStatementBuilder(dialect: connection.dialect)
         let now = builder.timestampValue(.now())
-        let sql = """
-            INSERT INTO \(table) (artifact_id, artifact_type, name, description, content, tags, metadata, quality_score, content_hash, created_at, updated_at)
-            VALUES (\(connection.dialect.placeholders(1...11)))
-            ON CONFLICT (artifact_id) DO UPDATE SET artifact_type = excluded.artifact_type, name = excluded.name,
-                description = excluded.description, content = excluded.content, tags = excluded.tags, metadata = excluded.metadata,
-                quality_score = excluded.quality_score, content_hash = excluded.content_hash, updated_at = excluded.updated_at
-            """
-        for artifact in artifacts {
-            _ = try connection.run(sql, [
-                .text(artifact.id), .text(artifact.type), .text(artifact.name), .text(artifact.description), .text(artifact.content),
-                .json(.array(artifact.tags.map { .string($0) })), .json(.object(artifact.metadata)),
-                artifact.qualityScore.map { .double($0) } ?? .null, .text(artifact.contentHash), builder.timestampValue(artifact.createdAt), now,
-            ])
-        }
+        try connection.insertRows(
+            into: table,
+            columns: ["artifact_id", "artifact_type", "name", "description", "content", "tags", "metadata", "quality_score", "content_hash",
+                      "created_at", "updated_at"],
+            rows: artifacts.map { artifact in
+                [.text(artifact.id), .text(artifact.type), .text(artifact.name), .text(artifact.description), .text(artifact.content),
+                 .json(.array(artifact.tags.map { .string($0) })), .json(.object(artifact.metadata)),
+                 artifact.qualityScore.map { .double($0) } ?? .null, .text(artifact.contentHash), builder.timestampValue(artifact.createdAt), now]
+            },
+            suffix: """
+                ON CONFLICT (artifact_id) DO UPDATE SET artifact_type = excluded.artifact_type, name = excluded.name,
+                    description = excluded.description, content = excluded.content, tags = excluded.tags, metadata = excluded.metadata,
+                    quality_score = excluded.quality_score, content_hash = excluded.content_hash, updated_at = excluded.updated_at
+                """)
     }
 
     func artifact(_ id: String) throws(DatabaseError) -> Artifact? {

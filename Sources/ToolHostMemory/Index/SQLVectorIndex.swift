@@ -25,20 +25,19 @@ public struct SQLVectorIndex: VectorIndex {
         try withDatabaseErrors { () throws(DatabaseError) in
             try connection.transaction { () throws(DatabaseError) in
                 let now = SQLStatementBuilder(dialect: connection.dialect).timestampValue(.now())
-                let sql = """
-                    INSERT INTO \(table) (collection, artifact_id, artifact_type, tags, document, content_hash, embedder, dimension, embedding, updated_at)
-                    VALUES (\(connection.dialect.placeholders(1...10)))
-                    ON CONFLICT (collection, artifact_id) DO UPDATE SET artifact_type = excluded.artifact_type, tags = excluded.tags,
-                        document = excluded.document, content_hash = excluded.content_hash, embedder = excluded.embedder,
-                        dimension = excluded.dimension, embedding = excluded.embedding, updated_at = excluded.updated_at
-                    """
-                for record in records {
-                    _ = try connection.run(sql, [
-                        .text(record.collection), .text(record.artifactID), .text(record.artifactType),
-                        .json(.array(record.tags.map { .string($0) })), .json(.object(record.document)), .text(record.contentHash),
-                        .text(record.embedder), .integer(Int64(record.vector.count)), .blob(VectorBytes.encode(record.vector)), now,
-                    ])
-                }
+                try connection.insertRows(
+                    into: table,
+                    columns: ["collection", "artifact_id", "artifact_type", "tags", "document", "content_hash", "embedder", "dimension", "embedding", "updated_at"],
+                    rows: records.map { record in
+                        [.text(record.collection), .text(record.artifactID), .text(record.artifactType),
+                         .json(.array(record.tags.map { .string($0) })), .json(.object(record.document)), .text(record.contentHash),
+                         .text(record.embedder), .integer(Int64(record.vector.count)), .blob(VectorBytes.encode(record.vector)), now]
+                    },
+                    suffix: """
+                        ON CONFLICT (collection, artifact_id) DO UPDATE SET artifact_type = excluded.artifact_type, tags = excluded.tags,
+                            document = excluded.document, content_hash = excluded.content_hash, embedder = excluded.embedder,
+                            dimension = excluded.dimension, embedding = excluded.embedding, updated_at = excluded.updated_at
+                        """)
             }
         }
     }

@@ -47,4 +47,25 @@ extension DatabaseConnection {
         }
         return deleted
     }
+
+    /// Rows a multi-row INSERT carries: one round trip per hundred rows instead of per row.
+    public static var rowsPerInsert: Int { 100 }
+
+    /// `INSERT INTO table (columns) VALUES (…), (…) suffix`, a hundred rows a statement.
+    /// `wrap` turns a column's placeholder into its value expression (`$3::vector`). The rows
+    /// must not repeat a conflict key: PostgreSQL refuses to update one row twice in a statement.
+    public func insertRows(into table: String, columns: [String], rows: [[SQLValue]], suffix: String = "",
+                           wrap: (_ column: Int, _ placeholder: String) -> String = { $1 }) throws(DatabaseError) {
+        let names = columns.map(SQLIdentifier.quote).joined(separator: ", ")
+        var start = 0
+        while start < rows.count {
+            let page = rows[start..<min(start + Self.rowsPerInsert, rows.count)]
+            start += page.count
+            var builder = SQLStatementBuilder(dialect: dialect)
+            let tuples = page.map { row in
+                "(" + row.enumerated().map { wrap($0.offset, builder.bind($0.element)) }.joined(separator: ", ") + ")"
+            }
+            _ = try run("INSERT INTO \(table) (\(names)) VALUES \(tuples.joined(separator: ", ")) \(suffix)", builder.values)
+        }
+    }
 }
