@@ -46,16 +46,20 @@ public struct PgvectorIndex: VectorIndex {
     public func upsert(_ records: [VectorRecord]) throws(ToolHostError) {
         guard !records.isEmpty else { return }
         try connection.atomically { () throws(ToolHostError) in
+            var tables = Set(try existingDimensions())
             for (dimension, group) in Dictionary(grouping: records, by: \.vector.count).sorted(by: { $0.key < $1.key }) {
-                try prepareTable(dimension)
+                if !tables.contains(dimension) {
+                    try createTable(dimension)
+                    tables.insert(dimension)
+                }
                 // An entry moves between tables when its dimension changes: never two copies.
-                for other in try existingDimensions() where other != dimension {
+                for other in tables where other != dimension {
                     for (collection, members) in Dictionary(grouping: group, by: \.collection) {
                         try delete(table: Self.table(other), collection: collection, ids: members.map(\.artifactID))
                     }
                 }
                 // Building an HNSW graph in one pass is several times faster than inserting into
-                // it row by row (measured: 66 s against 580 s for 100,000 vectors), so a batch at
+                // it row by row (measured: 47 s against 558 s for 100,000 vectors), so a batch at
                 // least as large as the table already is (a first load) drops the index and builds
                 // it again once the rows are in, inside this transaction: searches of the table
                 // wait for the load instead of seeing it half-indexed.
@@ -224,8 +228,7 @@ public struct PgvectorIndex: VectorIndex {
     }
 
     /// The extension, the dimension's table and its indexes, made once.
-    private func prepareTable(_ dimension: Int) throws(ToolHostError) {
-        guard !(try existingDimensions().contains(dimension)) else { return }
+    private func createTable(_ dimension: Int) throws(ToolHostError) {
         // Two processes making the same table at once would collide in the catalogue.
         _ = try connection.rows("SELECT pg_advisory_xact_lock(hashtext($1))", [.text("toolhost.memory_pgvector.\(dimension)")])
         guard (1...16000).contains(dimension) else {

@@ -44,7 +44,7 @@ final class ResidentVectors: Sendable {
     }
 
     /// Forgets every copy (tests and benchmarks measuring a cold search).
-    public static func forgetAll() {
+    static func forgetAll() {
         held.withLock { $0.removeAll() }
     }
 }

@@ -62,6 +62,9 @@ public struct VectorMatch: Sendable {
     public let artifactID: String
     public let score: Float
     public let document: JSONObject
+
+    /// The score as answers show it: four decimals (a Float's tail digits say nothing).
+    public var displayedScore: Double { (Double(score) * 10000).rounded() / 10000 }
 }
 
 /// A position in (collection, artifact id) order.

@@ -82,7 +82,7 @@ struct ArtifactStoreHandler: OperationHandler {
 
     /// A match as answers show it: the artifact with its score first.
     static func describe(_ match: VectorMatch) -> JSONValue {
-        var object: JSONObject = ["artifact_id": .string(match.artifactID), "score": .double((Double(match.score) * 10000).rounded() / 10000)]
+        var object: JSONObject = ["artifact_id": .string(match.artifactID), "score": .double(match.displayedScore)]
         for (key, value) in match.document where key != "artifact_id" { object[key] = value }
         return .object(object)
     }

@@ -29,7 +29,7 @@ public enum ToolDiscovery {
                 guard let tool = catalogue.tools[match.artifactID] else { return nil }
                 return [
                     "tool": .string(tool.id), "name": .string(tool.name), "type": .string(tool.type.name),
-                    "score": .double((Double(match.score) * 10000).rounded() / 10000),
+                    "score": .double(match.displayedScore),
                     "description": .string(tool.description), "tags": .array(tool.tags.map { .string($0) }),
                 ]
             }
