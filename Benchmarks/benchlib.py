@@ -1,5 +1,6 @@
 """What the benchmark scripts share: running a command with its time, peak memory and output,
 failing loudly, medians, and a few formats. Imported by the scripts beside it."""
+import contextlib
 import json
 import os
 import shutil
@@ -19,6 +20,17 @@ def sh(command, **kwargs):
     if done.returncode != 0:
         raise Failure(f"{' '.join(command)[:300]} exited {done.returncode}\n  stdout: {done.stdout[:600]}\n  stderr: {done.stderr[:600]}")
     return done
+
+
+@contextlib.contextmanager
+def recording_failure(failures, part):
+    """Runs one part of a benchmark: a Failure in it is recorded under `part` and printed, and
+    the benchmark goes on with its other parts (`finish` then exits 1)."""
+    try:
+        yield
+    except Failure as failure:
+        failures.append(f"{part}: {failure}")
+        print(f"   FAILED: {failure}", flush=True)
 
 
 def measured(command, env, stdout_path=os.devnull, cwd=None, rss=False, stdin_path=None, stdout_limit=1_000_000):

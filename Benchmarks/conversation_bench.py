@@ -57,7 +57,7 @@ import tempfile
 import time
 import uuid
 
-from benchlib import Failure, clean_up, count_lines, finish, measured, median, psql_scalar, sh, timestamp
+from benchlib import Failure, recording_failure, clean_up, count_lines, finish, measured, median, psql_scalar, sh, timestamp
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TOOLHOST = os.path.join(ROOT, ".build-static/release/toolhost")
@@ -531,7 +531,7 @@ def main():
               f" {len(history.active_ids):,} open conversations; SQLite file {sizes['sqlite']:,.0f} MB, PostgreSQL database {sizes['postgres']:,.0f} MB")
 
         # 1. add_message, in-process.
-        try:
+        with recording_failure(failures, "add_message"):
             print(f"\n1. add_message in-process: {args.iterations:,} calls (+{WARMUP} warm-up) to random open conversations, {args.runs} rounds")
             calls = args.iterations + WARMUP
 
@@ -594,12 +594,9 @@ def main():
                     "p50_ms": median([r["p50_ms"] for r in reports]), "p95_ms": p95, "p99_ms": median([r["p99_ms"] for r in reports]),
                     "mean_ms": median([r["mean_ms"] for r in reports]), "max_ms": max(r["max_ms"] for r in reports),
                     "rounds_p95_ms": [r["p95_ms"] for r in reports], "target_p95_ms": P95_TARGET_MS, "target_met": p95 <= P95_TARGET_MS}
-        except Failure as failure:
-            failures.append(f"add_message: {failure}")
-            print(f"   FAILED: {failure}")
 
         # 2. Export.
-        try:
+        with recording_failure(failures, "export"):
             print(f"\n2. toolhost export conversations of {args.conversations:,} conversations, whole process, {args.runs} rounds of jsonl + one openai-chat")
             out_path = os.path.join(work, "export.jsonl")
 
@@ -671,9 +668,6 @@ def main():
                     "openai_chat_conversations_per_s": chat[engine]["conversations_per_s"], "openai_chat_seconds": chat[engine]["seconds"],
                     "openai_chat_peak_rss_mb": chat[engine]["peak_rss_mb"], "openai_chat_bytes": chat[engine]["bytes"],
                     "openai_chat_summary_line": chat[engine]["summary"]}
-        except Failure as failure:
-            failures.append(f"export: {failure}")
-            print(f"   FAILED: {failure}")
 
         # The table.
         results["total_seconds"] = time.perf_counter() - bench_started

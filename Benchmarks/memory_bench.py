@@ -74,7 +74,7 @@ import sys
 import tempfile
 import time
 
-from benchlib import Failure, clean_up, finish, measured, median, psql_scalar, sh
+from benchlib import Failure, recording_failure, clean_up, finish, measured, median, psql_scalar, sh
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TOOLHOST = os.path.join(ROOT, ".build-static/release/toolhost")  # --toolhost overrides
@@ -356,7 +356,7 @@ def main():
         if not args.only_large:  # parts 1-4 (--only-large: the large SQLite part alone)
             # 1. Embedder throughput.
             print(f"1. hashing embedder: `toolhost embed --file --summary` over {args.embed_texts:,} texts of 8-30 words, {args.runs} runs")
-            try:
+            with recording_failure(failures, "embedder"):
                 texts_path = os.path.join(work, "texts.txt")
                 rng = random.Random(args.seed + 1)
                 with open(texts_path, "w") as out:
@@ -384,9 +384,6 @@ def main():
                     "rounds_texts_per_second": [r["texts_per_second"] for r in rounds],
                     "peak_rss_mb": median([r["peak_rss_mb"] for r in rounds])}
                 os.remove(texts_path)
-            except Failure as failure:
-                failures.append(f"embedder: {failure}")
-                print(f"   FAILED: {failure}")
 
             # The servers.
             url = sh([os.path.join(ROOT, "scripts/test-postgres.sh"), "start"]).stdout.strip()
@@ -429,7 +426,7 @@ def main():
             results["search"] = {}
             cold_answers = {}
             for name in ("sqlite", "postgres"):
-                try:
+                with recording_failure(failures, f"search {name}"):
                     env = destinations[name][0]
                     row = {"warm": warm(env, queries_path, name)}
                     cold_seconds, cold_answers[name] = cold(env, queries[:args.cold_queries], name)
@@ -441,9 +438,6 @@ def main():
                           f"  (rounds p50 {', '.join(f'{v:.2f}' for v in row['warm']['rounds_p50_ms'])}; bench process"
                           f" {row['warm']['process_seconds']:.1f} s, peak RSS {row['warm']['peak_rss_mb']:,.0f} MB)"
                           f"   cold p50 {row['cold']['p50_ms']:,.0f} ms  p95 {row['cold']['p95_ms']:,.0f} ms", flush=True)
-                except Failure as failure:
-                    failures.append(f"search {name}: {failure}")
-                    print(f"   FAILED: {failure}")
             if len(cold_answers) == 2:
                 differing = []
                 for query, a, b in zip(queries, cold_answers["sqlite"], cold_answers["postgres"]):
@@ -467,7 +461,7 @@ def main():
             # 4. pgvector HNSW: recall@10 against exact over the same artifacts, warm latency.
             print(f"\n4. pgvector HNSW on {args.vectors:,} vectors: recall@{TOP_K} against the exact sql index of the same database,"
                   f" {args.recall_queries} queries (toolhost run each)")
-            try:
+            with recording_failure(failures, "hnsw"):
                 recall_queries = corpus.queries(args.recall_queries, args.seed + 30, kept)
                 exact_env = destinations["pgvector_db_sql"][0]
                 hnsw_env = destinations["pgvector_db_hnsw"][0]
@@ -609,9 +603,6 @@ def main():
                       f" {results['hnsw']['max_parallel_maintenance_workers']}): {build['seconds']:.1f} s, {build['index_mb']:.0f} MB"
                       f" (row by row through store_artifacts: {results['store']['pgvector_db_hnsw']['seconds']:.0f} s,"
                       f" {results['store']['pgvector_db_hnsw']['hnsw_index_mb']:.0f} MB)")
-            except Failure as failure:
-                failures.append(f"hnsw: {failure}")
-                print(f"   FAILED: {failure}")
 
             # Done with PostgreSQL: stop the servers before the large SQLite part.
             subprocess.run([os.path.join(ROOT, "scripts/test-pgvector.sh"), "stop", pgvector_dir])
@@ -626,7 +617,7 @@ def main():
         # 3b. Large: SQLite only.
         if not args.skip_large:
             print(f"\n3b. exact search on SQLite with {args.vectors_large:,} vectors (loaded in batches of {args.batch:,})")
-            try:
+            with recording_failure(failures, "large"):
                 destinations["sqlite_large"] = (sqlite_env("memory-large.db"), "pattern")
                 large_seconds, large_kept = load(args.vectors_large, ["sqlite_large"], args.seed + 40, "large")
                 env = destinations["sqlite_large"][0]
@@ -648,9 +639,6 @@ def main():
                       f" {', '.join(f'{v:.2f}' for v in row['warm']['rounds_p50_ms'])}; bench process {row['warm']['process_seconds']:.1f} s,"
                       f" peak RSS {row['warm']['peak_rss_mb']:,.0f} MB)   cold p50 {row['cold']['p50_ms']:,.0f} ms  p95 {row['cold']['p95_ms']:,.0f} ms",
                       flush=True)
-            except Failure as failure:
-                failures.append(f"large: {failure}")
-                print(f"   FAILED: {failure}")
 
         # The table.
         results["total_seconds"] = time.perf_counter() - bench_started
@@ -710,7 +698,7 @@ def main():
         print(f"\n(whole benchmark {results['total_seconds'] / 60:.1f} min)")
     except Failure as failure:
         failures.append(f"setup: {failure}")
-        print(f"FAILED {failure}")
+        print(f"   FAILED: {failure}")
     finally:
         if pgvector_dir:
             subprocess.run([os.path.join(ROOT, "scripts/test-pgvector.sh"), "stop", pgvector_dir])

@@ -71,7 +71,7 @@ import sys
 import tempfile
 import time
 
-from benchlib import Failure, clean_up, finish, measured, median, psql_scalar, sh, timestamp
+from benchlib import Failure, recording_failure, clean_up, finish, measured, median, psql_scalar, sh, timestamp
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TOOLHOST = os.path.join(ROOT, ".build-static/release/toolhost")
@@ -583,7 +583,7 @@ def main():
         rounds = {}
         print(f"\n1. latency in-process (toolhost bench), {args.iterations:,} calls (heavy: {args.heavy_iterations:,}) + {WARMUP} warm-up,"
               f" {args.runs} rounds, engines interleaved")
-        try:
+        with recording_failure(failures, "latency"):
             for round_index in range(args.runs):
                 for engine in (("sqlite", "postgres") if round_index % 2 == 0 else ("postgres", "sqlite")):
                     for name, (_, heavy) in operations.items():
@@ -614,9 +614,6 @@ def main():
             results["sqlite_search_after_single_steps"] = {"steps_to_index": pending, "first_seconds": first, "second_seconds": second}
             print(f"   SQLite: the first search_steps after the log_training_step rounds indexes their {pending:,} steps:"
                   f" {first * 1000:,.0f} ms whole process (the next one {second * 1000:,.0f} ms)")
-        except Failure as failure:
-            failures.append(f"latency: {failure}")
-            print(f"   FAILED: {failure}")
         results["latency"] = {}
         for name, by_engine in rounds.items():
             results["latency"][name] = {}
@@ -633,7 +630,7 @@ def main():
         # Where PostgreSQL's search_steps spends its time: EXPLAIN ANALYZE of the statement
         # spelled as TrainingStepLog.search spells it (a copy made by this script), and of the
         # same matching without the ranking (count only).
-        try:
+        with recording_failure(failures, "search_steps diagnostics"):
             text = sql_literal(SEARCH_STEP_TEXTS[0])
             where = f"({PG_QUERY_DOCUMENT} @@ q OR {PG_ANSWERS_DOCUMENT} @@ q)"
             ranked = (f"SELECT s.*, ts_rank({PG_QUERY_DOCUMENT}, q) + ts_rank({PG_ANSWERS_DOCUMENT}, q) AS score"
@@ -645,12 +642,9 @@ def main():
                 analyzed = sh(["psql", "-X", postgres_url, "-qAt", "-c", "EXPLAIN (ANALYZE, BUFFERS) " + statement]).stdout
                 diagnostics[label] = {"statement": statement, "plan": [line for line in analyzed.splitlines() if line.strip()]}
             results["postgres_search_steps_analyzed"] = diagnostics
-        except Failure as failure:
-            failures.append(f"search_steps diagnostics: {failure}")
-            print(f"   FAILED: {failure}")
 
         # 3. Batch log of 100,000 steps, one call, on the loaded database.
-        try:
+        with recording_failure(failures, "batch"):
             print(f"\n3. log_training_steps of {BATCH:,} steps in one call (created now), whole process, on the loaded database, {args.runs} rounds")
             batch_paths = {}
             steps = history.live_steps(BATCH, seed=7)
@@ -673,9 +667,6 @@ def main():
                     print(f"   round {round_index + 1} {engine:<9} {BATCH / seconds:10,.0f} rows/s  ({seconds:.2f} s)", flush=True)
             results["batch"] = {engine: {"rows_per_s": median(rates), "rounds_rows_per_s": rates} for engine, rates in batch_rounds.items()}
             results["batch_input_mb"] = os.path.getsize(batch_paths["postgres"]) / 1e6
-        except Failure as failure:
-            failures.append(f"batch: {failure}")
-            print(f"   FAILED: {failure}")
 
         # The table and the plans.
         results["total_seconds"] = time.perf_counter() - bench_started

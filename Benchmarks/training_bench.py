@@ -38,7 +38,7 @@ import sys
 import tempfile
 import time
 
-from benchlib import Failure, clean_up, count_lines, finish, measured, median, sh
+from benchlib import Failure, recording_failure, clean_up, count_lines, finish, measured, median, sh
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TOOLHOST = os.path.join(ROOT, ".build-static/release/toolhost")
@@ -156,7 +156,7 @@ def main():
             return sh(["psql", database_url, "-qAtc", sql]).stdout.strip()
 
         # 1. Export.
-        try:
+        with recording_failure(failures, "export"):
             print(f"1. export of {args.rows:,} tool-execution rows to JSONL")
             export_url = database("export")
             engines = {"sqlite": sqlite_env("export"), "postgres": postgres_env(export_url)}
@@ -273,12 +273,9 @@ def main():
                 if engine == "postgres":
                     results["export"][engine]["psql_peak_rss_mb_median"] = median(values["psql_rss"])
             results["export_file_bytes"] = sizes
-        except Failure as failure:
-            failures.append(f"export: {failure}")
-            print(f"   FAILED: {failure}")
 
         # 2. Recording overhead.
-        try:
+        with recording_failure(failures, "recording"):
             print(f"\n2. recording overhead, {args.calls} calls per setting, interleaved (SQLite)")
             env = sqlite_env("calls")
             toolhost(["db", "migrate"], env)
@@ -311,12 +308,9 @@ def main():
                                                "on_p10_p90_ms": [statistics.quantiles(times["on"], n=10)[0], statistics.quantiles(times["on"], n=10)[-1]],
                                                "off_p10_p90_ms": [statistics.quantiles(times["off"], n=10)[0], statistics.quantiles(times["off"], n=10)[-1]]}
             connection.close()
-        except Failure as failure:
-            failures.append(f"recording: {failure}")
-            print(f"   FAILED: {failure}")
 
         # 3. store_agent_events, one call of 100,000 events, fresh database each run.
-        try:
+        with recording_failure(failures, "events"):
             print(f"\n3. store_agent_events of {EVENTS:,} events, one call, fresh database each run")
             events_path = os.path.join(work, "events.json")
             generate_events(events_path, EVENTS)
@@ -339,9 +333,6 @@ def main():
                         sh(["psql", url, "-qc", f"DROP DATABASE events_{round_index}"])
             results["events"] = {engine: {"rows_per_s": median(values), "rounds": values} for engine, values in rates.items()}
             results["events_input_bytes"] = os.path.getsize(events_path)
-        except Failure as failure:
-            failures.append(f"events: {failure}")
-            print(f"   FAILED: {failure}")
 
         # The table.
         print("\n" + "=" * 100)
