@@ -1,4 +1,4 @@
-// swift-tools-version: 6.0
+// swift-tools-version: 6.1
 import PackageDescription
 
 let package = Package(
@@ -10,6 +10,10 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // Only `toolhost-serve` links these two: they bring full Foundation, which would slow the
+        // start-up of every `toolhost run`.
+        .package(url: "https://github.com/modelcontextprotocol/swift-sdk", from: "0.12.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
     ],
     targets: [
         // Process-spawning primitives that Swift cannot reach directly: posix_spawn with a new
@@ -38,12 +42,32 @@ let package = Package(
         .target(name: "ToolHostMemory", dependencies: ["ToolHostCore", "ToolHostStorage", "CCurlTransport"]),
         // Built-in in-process handlers, one folder per tool.
         .target(name: "ToolHostTools", dependencies: ["ToolHostCore", "ToolHostStorage", "ToolHostMemory"]),
-        // The command-line front end: parses, formats, delegates.
+        // The long-lived host behind `toolhost serve`: in-memory catalogue, worker threads,
+        // metrics, and the JSON-lines front end (no dependency beyond our own modules).
+        .target(name: "ToolHostService", dependencies: ["ToolHostCore", "ToolHostStorage", "ToolHostTools"]),
+        // What both executables share: global options, host selection, console output.
+        .target(
+            name: "ToolHostCommandLine",
+            dependencies: ["ToolHostCore", "ToolHostStorage", "ToolHostTools",
+                           .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        // The command-line front end: parses, formats, delegates. `toolhost serve` hands over
+        // to `toolhost-serve`, installed next to it.
         .executableTarget(
             name: "toolhost",
             dependencies: [
-                "ToolHostCore", "ToolHostStorage", "ToolHostMemory", "ToolHostTools",
+                "ToolHostCore", "ToolHostStorage", "ToolHostMemory", "ToolHostTools", "ToolHostCommandLine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // `toolhost serve --jsonl | --mcp | --http`: the same dispatch behind three front ends.
+        .executableTarget(
+            name: "toolhost-serve",
+            dependencies: [
+                "ToolHostCore", "ToolHostStorage", "ToolHostTools", "ToolHostService", "ToolHostCommandLine",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "MCP", package: "swift-sdk"),
+                .product(name: "Hummingbird", package: "hummingbird"),
             ]
         ),
         // Temporary directories and a runner for the real binary, shared by the test targets.
@@ -54,7 +78,7 @@ let package = Package(
         .testTarget(name: "ToolHostToolsTests", dependencies: ["ToolHostTools", "ToolHostMemory", "ToolHostStorage", "ToolHostCore", "ToolHostTestSupport"]),
         .testTarget(
             name: "ToolHostCLITests",
-            dependencies: ["ToolHostCore", "ToolHostTestSupport", "toolhost"]
+            dependencies: ["ToolHostCore", "ToolHostTestSupport", "toolhost", "toolhost-serve"]
         ),
     ]
 )

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ToolHostCommandLine
 import ToolHostCore
 import ToolHostStorage
 import ToolHostTools

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import ToolHostCommandLine
 import ToolHostCore
 
 /// A one-line progress bar on stderr for long commands (`toolhost export`): rows, rows per

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import ArgumentParser
+import ToolHostCommandLine
 import ToolHostCore
 
 struct RunCommand: ParsableCommand {

@@ -17,7 +17,7 @@ struct ToolHostCommand: ParsableCommand {
             """,
         version: ToolHostVersion.current,
         subcommands: [RunCommand.self, ListCommand.self, DescribeCommand.self, ValidateCommand.self, RegisterCommand.self,
-                      DatabaseCommand.self, ExportCommand.self, TailCommand.self, SearchCommand.self, EmbedCommand.self, BenchCommand.self]
+                      DatabaseCommand.self, ExportCommand.self, TailCommand.self, SearchCommand.self, EmbedCommand.self, BenchCommand.self, ServeCommand.self]
     )
 
     /// `toolhost run` with plain arguments starts the tool without building the command tree
@@ -27,6 +27,7 @@ struct ToolHostCommand: ParsableCommand {
         if arguments.first == "run", let invocation = RunInvocation.fastParse(Array(arguments.dropFirst())) {
             invocation.execute()
         }
+        if arguments.first == "serve" { ServeHandOff.exec(Array(arguments.dropFirst())) }
         main(arguments)
     }
 }

@@ -44,6 +44,12 @@
 /// | `memory.hnsw_m` / `hnsw_ef_construction` / `hnsw_ef_search` |          | 16 / 128 / 400     |
 /// | `database.storage_strategy.bulk_storage_types` / `rag_storage_types` / `hybrid_storage_types` (lists) | | `ArtifactRouting` |
 /// | `database.storage_strategy.default_route` (bulk, vector, hybrid) |      | bulk               |
+/// | `service.max_concurrent_calls`     | `TOOLHOST_MAX_CONCURRENT_CALLS`   | 8                  |
+/// | `service.catalogue_poll_seconds`   |                                   | 1                  |
+/// | `service.http.listen` (host:port)  | `TOOLHOST_HTTP_LISTEN`            | `127.0.0.1:8080`   |
+/// | `service.http.auth_token`          | `TOOLHOST_HTTP_TOKEN`             | none (required off loopback) |
+/// | `service.max_request_bytes`   |                                   | 10485760           |
+/// | `service.shutdown_grace_seconds`   |                                   | 30                 |
 public enum ConfigLoader {
     public static func load(
         explicitPath: String? = nil,
@@ -143,6 +149,7 @@ public enum ConfigLoader {
         streaming.connectTimeoutSeconds = reader.number("streaming.connect_timeout_seconds", default: streaming.connectTimeoutSeconds)
 
         let memory = readMemory(&reader, environment: environment, base: base(overriddenBy: "TOOLHOST_EMBEDDER_CA_FILE"))
+        let service = readService(&reader)
 
         if !reader.errors.isEmpty {
             let location = file ?? "configuration"
@@ -171,8 +178,28 @@ public enum ConfigLoader {
             training: training,
             streaming: streaming,
             memory: memory,
+            service: service,
             warnings: warnings
         )
+    }
+
+    /// The `service:` section (see the table above).
+    private static func readService(_ reader: inout ConfigReader) -> ServiceSettings {
+        var service = ServiceSettings()
+        service.maxConcurrentCalls = reader.integer("service.max_concurrent_calls", env: "TOOLHOST_MAX_CONCURRENT_CALLS",
+                                                    default: service.maxConcurrentCalls)
+        if !(1...1024).contains(service.maxConcurrentCalls) {
+            reader.report("service.max_concurrent_calls must be 1 to 1024, not \(service.maxConcurrentCalls)")
+        }
+        service.cataloguePollSeconds = reader.number("service.catalogue_poll_seconds", default: service.cataloguePollSeconds)
+        service.httpListen = reader.string("service.http.listen", env: "TOOLHOST_HTTP_LISTEN") ?? service.httpListen
+        service.authToken = reader.string("service.http.auth_token", env: "TOOLHOST_HTTP_TOKEN").flatMap { $0.isEmpty ? nil : $0 }
+        service.maxRequestBytes = reader.integer("service.max_request_bytes", default: service.maxRequestBytes)
+        if service.maxRequestBytes < 1024 {
+            reader.report("service.max_request_bytes must be at least 1024, not \(service.maxRequestBytes)")
+        }
+        service.shutdownGraceSeconds = reader.number("service.shutdown_grace_seconds", default: service.shutdownGraceSeconds)
+        return service
     }
 
     /// The `database:` section with its environment overrides (see the table above).

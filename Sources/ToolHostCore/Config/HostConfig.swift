@@ -17,13 +17,14 @@ public struct HostConfig: Sendable {
     public var training: TrainingSettings
     public var streaming: StreamingSettings
     public var memory: MemorySettings
+    public var service: ServiceSettings
     /// Things worth telling the user that do not stop anything (unknown keys, unset variables).
     public var warnings: [String]
 
     public init(file: String? = nil, toolsPaths: [String], catalogueCache: CatalogueCacheSettings = .init(),
                 plugins: PluginSettings = .init(), database: DatabaseSettings? = nil, generatedToolsPath: String? = nil,
                 restoreGeneratedTools: Bool = false, training: TrainingSettings? = nil, streaming: StreamingSettings = .init(),
-                memory: MemorySettings = .init(), warnings: [String] = []) {
+                memory: MemorySettings = .init(), service: ServiceSettings = .init(), warnings: [String] = []) {
         self.file = file
         self.toolsPaths = toolsPaths
         self.catalogueCache = catalogueCache
@@ -35,6 +36,7 @@ public struct HostConfig: Sendable {
         self.training = training ?? TrainingSettings(archiveDirectory: FilePath.join(base, "data/archive"))
         self.streaming = streaming
         self.memory = memory
+        self.service = service
         self.warnings = warnings
     }
 

@@ -10,10 +10,14 @@ public struct ErrorCode: RawRepresentable, Hashable, Sendable, CustomStringConve
 
     /// The input is not JSON (syntax, encoding, empty).
     public static let invalidJSON = ErrorCode("invalid_json")
+    /// A front end's request is not of the form it takes (a JSON line without a tool, say).
+    public static let invalidRequest = ErrorCode("invalid_request")
     /// The input is JSON but breaks the tool's schema or an operation's rules.
     public static let invalidInput = ErrorCode("invalid_input")
     /// No tool has the requested id.
     public static let unknownTool = ErrorCode("unknown_tool")
+    /// The record the input names does not exist.
+    public static let notFound = ErrorCode("not_found")
     /// Two files of one tools directory define the same id differently.
     public static let conflictingDefinitions = ErrorCode("conflicting_tool_definitions")
     /// The tool's YAML cannot be read or makes no sense for running it.

@@ -24,13 +24,14 @@ public struct ToolHostError: Error, Sendable, CustomStringConvertible {
         return .object(object)
     }
 
-    /// The process exit status for this failure: 127 for "not found", 124 for timeouts, 2 for
-    /// input the caller must fix, 1 otherwise.
+    /// The process exit status for this failure: 127 for "not found", 124 for timeouts, 130 for
+    /// a cancelled call (as for Ctrl-C), 2 for input the caller must fix, 1 otherwise.
     public var exitCode: Int32 {
         switch code {
         case .unknownTool, .commandNotFound: 127
         case .timeout: 124
-        case .invalidJSON, .invalidInput, .unknownOperation: 2
+        case .cancelled: 130
+        case .invalidJSON, .invalidInput, .invalidRequest, .unknownOperation: 2
         default: 1
         }
     }

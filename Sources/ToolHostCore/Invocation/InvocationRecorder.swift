@@ -3,6 +3,15 @@
 public protocol InvocationRecorder: Sendable {
     /// Stores `record`. Never fails the call: a problem comes back as a warning sentence.
     func record(_ record: InvocationRecord) -> String?
+    /// Stores several records, in one transaction where the store can.
+    func record(_ records: [InvocationRecord]) -> String?
+}
+
+extension InvocationRecorder {
+    public func record(_ records: [InvocationRecord]) -> String? {
+        let warnings = records.compactMap { record($0) }
+        return warnings.isEmpty ? nil : Set(warnings).sorted().joined(separator: "; ")
+    }
 }
 
 /// What one tool call did.

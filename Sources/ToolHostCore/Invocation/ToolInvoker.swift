@@ -25,12 +25,15 @@ public struct ToolInvoker: Sendable {
         public var stderrObserver: (@Sendable (ArraySlice<UInt8>) -> Void)?
         /// Receives warnings (e.g. an environment variable a tool wants but may not have).
         public var warn: @Sendable (String) -> Void
+        /// Stops a plugin's process group when cancelled (a long-lived front end's caller went away).
+        public var cancellation: CallCancellation?
 
         public init(timeoutSeconds: Double? = nil, stderrObserver: (@Sendable (ArraySlice<UInt8>) -> Void)? = nil,
-                    warn: @escaping @Sendable (String) -> Void = { _ in }) {
+                    warn: @escaping @Sendable (String) -> Void = { _ in }, cancellation: CallCancellation? = nil) {
             self.timeoutSeconds = timeoutSeconds
             self.stderrObserver = stderrObserver
             self.warn = warn
+            self.cancellation = cancellation
         }
     }
 
@@ -45,7 +48,13 @@ public struct ToolInvoker: Sendable {
 
     /// Resolves the tool first, so an unknown id is reported before any input is read.
     public func resolve(_ id: String) throws(ToolHostError) -> ToolDefinition {
-        let tool = try tools.definition(for: id)
+        try runnable(try tools.definition(for: id))
+    }
+
+    /// `tool` itself when this host can run it; else why not (a handler it lacks, a type it
+    /// keeps in the catalogue but cannot run).
+    public func runnable(_ tool: ToolDefinition) throws(ToolHostError) -> ToolDefinition {
+        let id = tool.id
         switch tool.runner {
         case .handler(let name) where handlers.handler(named: name) == nil:
             throw ToolHostError(.unknownHandler,
@@ -92,6 +101,9 @@ public struct ToolInvoker: Sendable {
     }
 
     private func dispatch(_ tool: ToolDefinition, input: JSONObject, options: Options, afterAnswer: AfterAnswer) -> Result {
+        if options.cancellation?.isCancelled == true {
+            return .failure(ToolHostError(.cancelled, "The call of '\(tool.id)' was cancelled before it started."))
+        }
         let validation = SchemaValidator.validate(.object(input), against: tool.inputSchema)
         guard validation.isValid else { return .failure(.invalidInput(validation.violations, tool: tool.id)) }
         let validated = validation.value.objectValue ?? input
@@ -146,6 +158,7 @@ public struct ToolInvoker: Sendable {
             var launch = try launcher.launch(tool, input: input, timeoutOverride: options.timeoutSeconds)
             launch.warnings.forEach(options.warn)
             launch.request.stderrObserver = options.stderrObserver
+            launch.request.cancellation = options.cancellation
             let outcome = try ProcessRunner.run(launch.request)
             return .plugin(PluginRun(toolID: tool.id, commandLine: launch.commandLine, outcome: outcome,
                                      timeoutSeconds: launch.request.timeoutSeconds, maxOutputBytes: launch.request.maxOutputBytes))

@@ -11,6 +11,10 @@ public struct PluginRun: Sendable {
     /// The failure the host itself detected (timeout, runaway output), if any. A plugin that
     /// merely exits non-zero is not a host failure: its own output says what went wrong.
     public var hostError: ToolHostError? {
+        if outcome.cancelled {
+            return ToolHostError(.cancelled, "The call of '\(toolID)' was cancelled and its process group was stopped.",
+                                 details: ["exit_code": .int(Int(exitCode))])
+        }
         if outcome.timedOut {
             return ToolHostError(.timeout, "Tool '\(toolID)' did not finish within \(timeoutSeconds.compactText) s and was stopped.",
                                  details: ["exit_code": 124])
@@ -24,8 +28,9 @@ public struct PluginRun: Sendable {
         return nil
     }
 
-    /// 124 after a timeout (what `timeout(1)` and code-evolver use), else the plugin's status.
-    public var exitCode: Int32 { outcome.timedOut ? 124 : outcome.exitStatus }
+    /// 124 after a timeout (what `timeout(1)` and code-evolver use), 130 after a cancellation
+    /// (as for Ctrl-C), else the plugin's status.
+    public var exitCode: Int32 { outcome.cancelled ? 130 : outcome.timedOut ? 124 : outcome.exitStatus }
 
     public var succeeded: Bool { hostError == nil && exitCode == 0 }
 

@@ -17,6 +17,8 @@ public struct ProcessRequest: Sendable {
     public var memoryLimitBytes: UInt64?
     /// Sees each chunk of stderr as it arrives (within the cap), e.g. to forward it live.
     public var stderrObserver: (@Sendable (ArraySlice<UInt8>) -> Void)?
+    /// Stops the process group as soon as it is cancelled (nil: only the timeout stops it).
+    public var cancellation: CallCancellation?
 
     public init(executablePath: String, arguments: [String], environment: [String], workingDirectory: String,
                 input: [UInt8]?, timeoutSeconds: Double, killGraceSeconds: Double = 2,
@@ -45,6 +47,8 @@ public struct ProcessOutcome: Sendable {
     public var termination: Termination
     /// The timeout passed and the process group was stopped.
     public var timedOut = false
+    /// The call was cancelled and the process group was stopped.
+    public var cancelled = false
     /// Stdout passed the cap; the process group was stopped and `stdout` holds the first part.
     public var stdoutOverflowed = false
     public var stdout: [UInt8] = []

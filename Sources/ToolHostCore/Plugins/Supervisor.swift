@@ -69,6 +69,9 @@ struct Supervisor {
             if termination == nil, now >= deadline {
                 outcome.timedOut = true
                 beginStop(now: now)
+            } else if termination == nil, request.cancellation?.isCancelled == true {
+                outcome.cancelled = true
+                beginStop(now: now)
             } else if termination != nil {
                 if groupHasMembers() {
                     // The plugin exited but left children behind: they go too.
@@ -122,6 +125,10 @@ struct Supervisor {
         if let fd = stdoutFD { descriptors.append(pollfd(fd: fd, events: Int16(POLLIN), revents: 0)) }
         if let fd = stderrFD { descriptors.append(pollfd(fd: fd, events: Int16(POLLIN), revents: 0)) }
         if let fd = pidFD, termination == nil { descriptors.append(pollfd(fd: fd, events: Int16(POLLIN), revents: 0)) }
+        // Only watched until the stop begins: once readable it stays readable.
+        if case .none = stop, termination == nil, let fd = request.cancellation?.wakeDescriptor {
+            descriptors.append(pollfd(fd: fd, events: Int16(POLLIN), revents: 0))
+        }
         guard !descriptors.isEmpty else {
             usleep(useconds_t(max(timeout, 1)) * 1000)
             return

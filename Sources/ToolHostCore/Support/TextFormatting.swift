@@ -1,6 +1,6 @@
 extension Double {
     /// The number as people write it in a sentence: `5` rather than `5.0`, `0.25` as is.
-    var compactText: String {
+    public var compactText: String {
         rounded() == self && magnitude < 1e15 ? String(Int64(self)) : String(self)
     }
 }

@@ -18,21 +18,32 @@ public final class Database: Sendable {
     private struct State: ~Copyable {
         var idle: [PooledConnection] = []
         var migrated = false
-        var connectionFailure: DatabaseError?
+        var connectionFailure: (error: DatabaseError, at: Double)?
     }
 
-    /// Why the last attempt to connect failed, if it did: lets a caller that must not wait
-    /// (the invocation recorder) give up at once instead of timing out a second time.
-    public var lastConnectionFailure: DatabaseError? { state.withLock { $0.connectionFailure } }
+    /// Why the last attempt to connect failed, if it did in the last few seconds: lets a caller
+    /// that must not wait (the invocation recorder) give up at once instead of timing out a
+    /// second time. It expires, so a long-lived process tries again once the server is back.
+    public var lastConnectionFailure: DatabaseError? {
+        state.withLock { state in
+            state.connectionFailure.flatMap { MonotonicClock.now() - $0.at < Self.failureMemorySeconds ? $0.error : nil }
+        }
+    }
+
+    static let failureMemorySeconds = 5.0
 
     /// A connection parked in the pool; only one borrower uses it at a time.
     private struct PooledConnection: @unchecked Sendable {
         let connection: any DatabaseConnection
     }
 
+    /// SQLite only: the threads of this process take turns with the database (see the gate).
+    private let sqliteTurns: ThreadExclusiveGate?
+
     public init(settings: DatabaseSettings, migrations: [Migration] = SchemaMigrations.all) {
         self.settings = settings
         self.migrations = migrations
+        sqliteTurns = settings.kind == .sqlite ? ThreadExclusiveGate() : nil
     }
 
     private static let registry = Mutex<[String: Database]>([:])
@@ -68,6 +79,12 @@ public final class Database: Sendable {
     /// (which may SET search_path, ROLE or timeouts) on a connection others will reuse.
     public func withConnection<T>(resetSession: Bool = false,
                                   _ body: (any DatabaseConnection) throws(ToolHostError) -> T) throws(ToolHostError) -> T {
+        guard let sqliteTurns else { return try withPooledConnection(resetSession: resetSession, body) }
+        return try sqliteTurns.withTurn { () throws(ToolHostError) -> T in try withPooledConnection(resetSession: resetSession, body) }
+    }
+
+    private func withPooledConnection<T>(resetSession: Bool,
+                                         _ body: (any DatabaseConnection) throws(ToolHostError) -> T) throws(ToolHostError) -> T {
         let connection: any DatabaseConnection
         do {
             connection = try checkOut()
@@ -101,7 +118,7 @@ public final class Database: Sendable {
             connection = try DatabaseConnector.connect(settings)
             state.withLock { $0.connectionFailure = nil }
         } catch {
-            state.withLock { $0.connectionFailure = error }
+            state.withLock { $0.connectionFailure = (error, MonotonicClock.now()) }
             throw error
         }
         if !state.withLock({ $0.migrated }) {

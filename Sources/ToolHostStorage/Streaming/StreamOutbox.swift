@@ -60,6 +60,12 @@ public struct StreamOutbox: Sendable {
 
     /// Publishes what the outbox holds, in order, in batches — at most `maxRows` rows and for
     /// about `budgetSeconds` (nil: until empty), leaving the rest for a later drain.
+    /// Rows stored and not yet published (the backlog a Redis outage leaves behind).
+    public static func pendingCount(on connection: any DatabaseConnection) throws(DatabaseError) -> Int {
+        let table = SQLStatementBuilder(dialect: connection.dialect).table(TrainingSchema.outbox)
+        return try connection.run("SELECT count(*) AS n FROM \(table)").rows.first?["n"]?.integerValue ?? 0
+    }
+
     public func drain(on connection: any DatabaseConnection, batchSize: Int = 500, maxRows: Int? = nil,
                       budgetSeconds: Double? = nil) -> Report {
         var report = Report()
@@ -67,9 +73,7 @@ public struct StreamOutbox: Sendable {
         let started = MonotonicClock.now()
         let table = SQLStatementBuilder(dialect: connection.dialect).table(TrainingSchema.outbox)
         var redis: RedisConnection?
-        func countPending() -> Int {
-            (try? connection.run("SELECT count(*) AS n FROM \(table)").rows.first?["n"]?.integerValue) ?? 0
-        }
+        func countPending() -> Int { (try? Self.pendingCount(on: connection)) ?? 0 }
         while true {
             if let maxRows, report.published >= maxRows { break }
             if let budgetSeconds, MonotonicClock.now() - started >= budgetSeconds { break }

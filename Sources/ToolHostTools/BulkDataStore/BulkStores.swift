@@ -90,8 +90,3 @@ enum BulkStores {
         return ["success": true, "count": 1, "action": .string(action.rawValue)]
     }
 }
-
-extension ErrorCode {
-    /// The record the input names does not exist.
-    public static let notFound = ErrorCode("not_found")
-}

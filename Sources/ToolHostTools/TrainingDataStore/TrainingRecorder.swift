@@ -13,6 +13,37 @@ public struct TrainingRecorder: InvocationRecorder {
     static let connectTimeoutSeconds: Double = 3
 
     public func record(_ record: InvocationRecord) -> String? {
+        self.record([record])
+    }
+
+    /// Stores several calls in one transaction (what a long-lived server does with the calls
+    /// that finished while the previous batch was being written).
+    public func record(_ records: [InvocationRecord]) -> String? {
+        guard !records.isEmpty else { return nil }
+        let rows = records.map { JSONValue.object(row(for: $0)) }
+        let store = TrainingStore(config: config)
+        // The answer is out, but the caller still waits for the process to end: a database
+        // that could not be reached during the call is not tried again, and a first attempt
+        // waits at most a few seconds.
+        var settings = config.database
+        settings.connectTimeoutSeconds = min(settings.connectTimeoutSeconds, Self.connectTimeoutSeconds)
+        let database = Database.shared(for: settings)
+        let what = records.count == 1 ? "this call was" : "\(records.count) calls were"
+        if let failure = database.lastConnectionFailure {
+            return "\(what) not recorded in the training data: \(failure.message)"
+        }
+        do throws(ToolHostError) {
+            return try database.withConnection { (connection) throws(ToolHostError) -> String? in
+                _ = try store.store(rows, as: .toolExecutions, field: "", on: connection, tool: "training_data_store")
+                // Redis just failed this process (a warning said so): the rows wait in the outbox.
+                return StreamOutbox.failedRecently ? nil : store.publish(on: connection)
+            }
+        } catch {
+            return "\(what) not recorded in the training data: \(error.message)"
+        }
+    }
+
+    private func row(for record: InvocationRecord) -> JSONObject {
         var row: JSONObject = [
             "tool_name": .string(record.toolID),
             "agent_id": record.agentID.map { .string($0) } ?? .null,
@@ -24,25 +55,7 @@ public struct TrainingRecorder: InvocationRecorder {
         ]
         if let code = record.errorCode { row["error_code"] = .string(code) }
         if let error = record.error { row["error"] = .string(error) }
-        let store = TrainingStore(config: config)
-        // The answer is out, but the caller still waits for the process to end: a database
-        // that could not be reached during the call is not tried again, and a first attempt
-        // waits at most a few seconds.
-        var settings = config.database
-        settings.connectTimeoutSeconds = min(settings.connectTimeoutSeconds, Self.connectTimeoutSeconds)
-        let database = Database.shared(for: settings)
-        if let failure = database.lastConnectionFailure {
-            return "this call was not recorded in the training data: \(failure.message)"
-        }
-        do throws(ToolHostError) {
-            return try database.withConnection { (connection) throws(ToolHostError) -> String? in
-                _ = try store.store([.object(row)], as: .toolExecutions, field: "", on: connection, tool: "training_data_store")
-                // Redis just failed this process (a warning said so): the row waits in the outbox.
-                return StreamOutbox.failedRecently ? nil : store.publish(on: connection)
-            }
-        } catch {
-            return "this call was not recorded in the training data: \(error.message)"
-        }
+        return row
     }
 
     /// The value itself, or `{"truncated": true, "preview": "..."}` with the first

@@ -3,35 +3,43 @@ import ToolHostCore
 import ToolHostTools
 
 /// Options every subcommand accepts: where the configuration and the tools are.
-struct GlobalOptions: ParsableArguments {
+public struct GlobalOptions: ParsableArguments {
+    public init() {}
+
     @Option(name: .long, help: ArgumentHelp("Configuration file (default: $TOOLHOST_CONFIG, else ./config.yaml if present).", valueName: "file"))
-    var config: String?
+    public var config: String?
 
     @Option(name: .customLong("tools-dir"),
             help: ArgumentHelp("A tools directory; repeat for several (later ones override earlier ones). Replaces tools.paths.", valueName: "dir"))
-    var toolsDirectories: [String] = []
+    public var toolsDirectories: [String] = []
 
     @Flag(name: .customLong("no-cache"), help: "Parse every tool file instead of reusing the catalogue cache.")
-    var noCache = false
+    public var noCache = false
 
     /// The same choices as plain values.
-    var selection: HostSelection {
+    public var selection: HostSelection {
         HostSelection(configPath: config, toolsDirectories: toolsDirectories, noCache: noCache)
     }
 
-    func loadConfig() throws(ToolHostError) -> HostConfig { try selection.loadConfig() }
+    public func loadConfig() throws(ToolHostError) -> HostConfig { try selection.loadConfig() }
 
-    func invoker() throws(ToolHostError) -> ToolInvoker { try selection.invoker() }
+    public func invoker() throws(ToolHostError) -> ToolInvoker { try selection.invoker() }
 }
 
 /// Which configuration and tools a command works with, however the command line was read.
-struct HostSelection: Equatable {
-    var configPath: String?
-    var toolsDirectories: [String] = []
-    var noCache = false
+public struct HostSelection: Equatable {
+    public var configPath: String?
+    public var toolsDirectories: [String] = []
+    public var noCache = false
+
+    public init(configPath: String? = nil, toolsDirectories: [String] = [], noCache: Bool = false) {
+        self.configPath = configPath
+        self.toolsDirectories = toolsDirectories
+        self.noCache = noCache
+    }
 
     /// The settings for this invocation, warnings printed to stderr.
-    func loadConfig() throws(ToolHostError) -> HostConfig {
+    public func loadConfig() throws(ToolHostError) -> HostConfig {
         var config = try ConfigLoader.load(explicitPath: configPath)
         if !toolsDirectories.isEmpty {
             config.toolsPaths = toolsDirectories.map { FilePath.absolute($0) }
@@ -41,7 +49,7 @@ struct HostSelection: Equatable {
         return config
     }
 
-    func invoker() throws(ToolHostError) -> ToolInvoker {
+    public func invoker() throws(ToolHostError) -> ToolInvoker {
         let config = try loadConfig()
         if config.restoreGeneratedTools { restoreGeneratedTools(config) }
         return ToolInvoker(config: config, handlers: BuiltinHandlers.registry)

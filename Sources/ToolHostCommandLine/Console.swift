@@ -6,8 +6,8 @@ import ToolHostCore
 import ToolHostStorage
 
 /// Writing to the process's stdout and stderr: answers to stdout, everything else to stderr.
-enum Console {
-    static func write(_ bytes: some Collection<UInt8>, to descriptor: Int32 = STDOUT_FILENO) {
+public enum Console {
+    public static func write(_ bytes: some Collection<UInt8>, to descriptor: Int32 = STDOUT_FILENO) {
         var remaining = Array(bytes)[...]
         while !remaining.isEmpty {
             let written = remaining.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
@@ -19,16 +19,16 @@ enum Console {
         }
     }
 
-    @Sendable static func writeToStandardError(_ bytes: ArraySlice<UInt8>) {
+    @Sendable public static func writeToStandardError(_ bytes: ArraySlice<UInt8>) {
         write(bytes, to: STDERR_FILENO)
     }
 
-    static func print(_ text: String, to descriptor: Int32 = STDOUT_FILENO) {
+    public static func print(_ text: String, to descriptor: Int32 = STDOUT_FILENO) {
         write(Array((text + "\n").utf8), to: descriptor)
     }
 
     /// Prints a JSON answer as one line (or indented with `pretty`).
-    static func printJSON(_ value: JSONValue, pretty: Bool = false) {
+    public static func printJSON(_ value: JSONValue, pretty: Bool = false) {
         var bytes = JSONWriter.bytes(value, style: pretty ? .pretty : .compact)
         bytes.append(0x0A)
         write(bytes)
@@ -37,7 +37,7 @@ enum Console {
     /// Ends the process with `code`. Output is written unbuffered, so nothing is lost; going
     /// straight to exit(3) skips ArgumentParser's error reporting, which `throw ExitCode`
     /// would run even for success (a measurable share of every tool call's overhead).
-    static func exit(_ code: Int32) -> Never {
+    public static func exit(_ code: Int32) -> Never {
         Database.closeAllShared()
         Glibc.exit(code)
     }
@@ -45,7 +45,7 @@ enum Console {
     /// Ends stdout once the answer is written, so that a reader sees its end at once. The
     /// descriptor is pointed at /dev/null rather than closed: a file opened later (the
     /// database) must not become descriptor 1.
-    static func closeStandardOutput() {
+    public static func closeStandardOutput() {
         let null = open("/dev/null", O_WRONLY | O_CLOEXEC)
         guard null >= 0 else {
             close(STDOUT_FILENO)
@@ -55,19 +55,19 @@ enum Console {
         close(null)
     }
 
-    static func warn(_ message: String) {
+    public static func warn(_ message: String) {
         print("toolhost: warning: \(message)", to: STDERR_FILENO)
     }
 
     /// Reports `error` for a command whose output is for people, and exits with its status.
-    static func fail(_ error: ToolHostError) -> ExitCode {
+    public static func fail(_ error: ToolHostError) -> ExitCode {
         print("toolhost: error: \(error.message)", to: STDERR_FILENO)
         return ExitCode(error.exitCode)
     }
 
-    static var isStandardInputATerminal: Bool { isatty(STDIN_FILENO) == 1 }
+    public static var isStandardInputATerminal: Bool { isatty(STDIN_FILENO) == 1 }
 
-    static var terminalWidth: Int {
+    public static var terminalWidth: Int {
         var size = winsize()
         if isatty(STDOUT_FILENO) == 1, ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 {
             return Int(size.ws_col)

@@ -1,0 +1,20 @@
+/// The long-lived front ends (`toolhost serve`): how many calls run at once, how the catalogue
+/// is watched, and what the HTTP server listens on and accepts.
+public struct ServiceSettings: Sendable, Equatable {
+    /// Calls that run at the same time; more wait their turn (a JSON-lines caller is not read
+    /// further, HTTP and MCP requests queue).
+    public var maxConcurrentCalls = 8
+    /// How often the tools directories are checked for changed files (MCP's list_changed, and
+    /// every front end's view of the catalogue).
+    public var cataloguePollSeconds: Double = 1
+    /// `host:port` of `serve --http`. Anything but a loopback address needs `authToken`.
+    public var httpListen = "127.0.0.1:8080"
+    /// The bearer token HTTP requests must carry (required off loopback, optional on it).
+    public var authToken: String?
+    /// Largest HTTP request body or JSON line accepted; larger ones are refused (HTTP 413).
+    public var maxRequestBytes = 10 * 1024 * 1024
+    /// How long SIGTERM waits for in-flight calls before the server exits anyway.
+    public var shutdownGraceSeconds: Double = 30
+
+    public init() {}
+}

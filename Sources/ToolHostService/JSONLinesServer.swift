@@ -1,0 +1,182 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Dispatch
+import ToolHostCore
+
+/// `toolhost serve --jsonl`: one request per line on stdin, one answer per line on stdout.
+///
+/// Request: `{"id": ..., "tool": "...", "input": {...}}`, optionally `"timeout"` (seconds) and
+/// `"envelope": true`. Answer: `{"id": ..., "exit_code": n, "result": {...}}`, where `result`
+/// is exactly what `toolhost run` would print and `exit_code` the status it would exit with.
+///
+/// Requests run concurrently (up to `service.max_concurrent_calls`), so answers may come out
+/// of order: match them by id. A line that is not a request object is answered with
+/// `"id": null` (or its id, when it has one) and the stream goes on. At end of input the calls
+/// still running are finished and answered, then the server returns.
+public struct JSONLinesServer: Sendable {
+    public let host: ServiceHost
+    public let input: Int32
+    public let output: LineWriter
+
+    public init(host: ServiceHost, input: Int32 = STDIN_FILENO, output: Int32 = STDOUT_FILENO) {
+        self.host = host
+        self.input = input
+        self.output = LineWriter(descriptor: output)
+    }
+
+    /// Serves until end of input and every answer is written.
+    public func run() {
+        // Read ahead at most this many requests: a caller far ahead of the workers waits in
+        // its pipe rather than in our memory.
+        let window = DispatchSemaphore(value: host.config.service.maxConcurrentCalls * 2)
+        let inFlight = DispatchGroup()
+        var reader = LineReader(descriptor: input, maxLineBytes: host.config.service.maxRequestBytes)
+        while let line = reader.nextLine() {
+            switch line {
+            case .tooLong(let bytes):
+                answer(id: .null, InvocationAnswer(ToolHostError(
+                    .invalidRequest, "A request line was \(bytes) bytes or more, over the limit of \(host.config.service.maxRequestBytes) (service.max_request_bytes); it was skipped.")))
+            case .line(let bytes):
+                guard !bytes.isBlankJSONText else { continue }
+                let request: CallRequest
+                let id: JSONValue
+                switch Self.parse(bytes) {
+                case .failure(let failure):
+                    answer(id: failure.id, InvocationAnswer(failure.error))
+                    continue
+                case .success(let parsed):
+                    (id, request) = parsed
+                }
+                window.wait()
+                inFlight.enter()
+                host.submit(request) { result in
+                    answer(id: id, result)
+                    window.signal()
+                    inFlight.leave()
+                }
+            }
+        }
+        inFlight.wait()
+    }
+
+    private func answer(id: JSONValue, _ answer: InvocationAnswer) {
+        output.write(JSONWriter.bytes(["id": id, "exit_code": .int(Int(answer.exitCode)), "result": answer.value]))
+    }
+
+    struct RequestFailure: Error {
+        var id: JSONValue
+        var error: ToolHostError
+    }
+
+    /// Reads one request line; a failure keeps the request's id when it has a usable one.
+    static func parse(_ line: [UInt8]) -> Result<(id: JSONValue, request: CallRequest), RequestFailure> {
+        let value: JSONValue
+        do {
+            value = try JSONParser.parse(line)
+        } catch {
+            return .failure(RequestFailure(id: .null, error: ToolHostError(
+                .invalidJSON, "The request line is not valid JSON: \(error).", details: ["column": .int(error.column)])))
+        }
+        guard case .object(let object) = value else {
+            return .failure(RequestFailure(id: .null, error: invalid("The request must be a JSON object {\"id\", \"tool\", \"input\"}, not \(value.kindPhrase).")))
+        }
+        let id = object["id"] ?? .null
+        switch id {
+        case .array, .object:
+            return .failure(RequestFailure(id: .null, error: invalid("The request's id must be a string, a number or null, not \(id.kindPhrase).")))
+        default: break
+        }
+        func fail(_ message: String) -> Result<(id: JSONValue, request: CallRequest), RequestFailure> {
+            .failure(RequestFailure(id: id, error: invalid(message)))
+        }
+        guard let tool = object["tool"]?.stringValue, !tool.isEmpty else {
+            return fail("The request needs \"tool\": the id of the tool to run, as a string.")
+        }
+        let unknown = object.keys.filter { !["id", "tool", "input", "timeout", "envelope"].contains($0) }
+        if let key = unknown.first {
+            return fail("The request has an unknown member \"\(key)\"; a request has id, tool, input, and optionally timeout and envelope.")
+        }
+        var request = CallRequest(toolID: tool, input: object["input"] ?? .object([:]))
+        if let timeout = object["timeout"], !timeout.isNull {
+            guard let seconds = timeout.numberValue, seconds > 0, seconds.isFinite else {
+                return fail("The request's timeout must be a positive number of seconds.")
+            }
+            request.timeoutSeconds = seconds
+        }
+        if let envelope = object["envelope"], !envelope.isNull {
+            guard let flag = envelope.boolValue else { return fail("The request's envelope must be true or false.") }
+            request.envelope = flag
+        }
+        return .success((id, request))
+    }
+
+    private static func invalid(_ message: String) -> ToolHostError { ToolHostError(.invalidRequest, message) }
+}
+
+/// Splits a descriptor's bytes into lines without holding more than one line (plus one read).
+public struct LineReader: Sendable {
+    public enum Line: Sendable {
+        case line([UInt8])
+        /// A line longer than the limit: its length so far; the rest of it is skipped.
+        case tooLong(Int)
+    }
+
+    let descriptor: Int32
+    let maxLineBytes: Int
+    private var buffer: [UInt8] = []
+    /// Where the next line starts, and how far the buffer is known to hold no newline.
+    private var start = 0
+    private var searched = 0
+    private var atEnd = false
+    /// Inside a line that was too long: drop bytes until its newline.
+    private var skipping = false
+
+    public init(descriptor: Int32, maxLineBytes: Int) {
+        self.descriptor = descriptor
+        self.maxLineBytes = maxLineBytes
+    }
+
+    /// The next line without its newline; nil at end of input.
+    public mutating func nextLine() -> Line? {
+        while true {
+            if let newline = buffer[max(start, searched)...].firstIndex(of: 0x0A) {
+                let length = newline - start
+                let line = skipping || length > maxLineBytes ? [] : Array(buffer[start..<newline])
+                start = newline + 1
+                searched = start
+                if skipping {
+                    skipping = false
+                    continue
+                }
+                return length > maxLineBytes ? .tooLong(length) : .line(line)
+            }
+            searched = buffer.count
+            if !skipping, buffer.count - start > maxLineBytes {
+                skipping = true
+                let length = buffer.count - start
+                start = buffer.count
+                return .tooLong(length)
+            }
+            if skipping { start = buffer.count }
+            if atEnd {
+                guard start < buffer.count else { return nil }
+                let line = Array(buffer[start...])
+                start = buffer.count
+                return .line(line)
+            }
+            if start > 0 {
+                buffer.removeFirst(start)
+                searched -= start
+                start = 0
+            }
+            var chunk = [UInt8](repeating: 0, count: 65536)
+            let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+            if count > 0 {
+                buffer.append(contentsOf: chunk[0..<count])
+            } else if count == 0 || errno != EINTR {
+                atEnd = true
+            }
+        }
+    }
+}

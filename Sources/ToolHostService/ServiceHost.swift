@@ -1,0 +1,152 @@
+import ToolHostCore
+import ToolHostStorage
+
+/// One long-lived ToolHost behind every `toolhost serve` front end: the same dispatch as
+/// `toolhost run` (catalogue, schema validation, handlers, plugin runner, recording), with the
+/// catalogue kept in memory, database connections pooled across calls, calls run on
+/// `service.max_concurrent_calls` threads, and every call counted.
+///
+/// The front ends differ only in how a request arrives and how the answer leaves.
+public final class ServiceHost: Sendable {
+    public let invoker: ToolInvoker
+    public let catalogue: LiveCatalogue
+    public let metrics = ServiceMetrics()
+    private let workers: WorkerThreads
+    /// Where warnings go (stderr in `toolhost serve`).
+    public let warn: @Sendable (String) -> Void
+
+    public var config: HostConfig { invoker.config }
+
+    /// Writes the recordings of calls in batches (nil when recording is off).
+    private let recorder: BatchingRecorder?
+
+    /// Loads the catalogue and starts the worker threads and the catalogue watcher. Calls are
+    /// recorded through `recorder` in batches, after their answers.
+    public init(invoker: ToolInvoker, recorder: (any InvocationRecorder)?, warn: @escaping @Sendable (String) -> Void) {
+        var invoker = invoker
+        self.recorder = recorder.map { BatchingRecorder(store: $0, warn: warn) }
+        invoker.recorder = self.recorder
+        self.invoker = invoker
+        self.warn = warn
+        catalogue = LiveCatalogue(tools: invoker.tools)
+        workers = WorkerThreads(count: invoker.config.service.maxConcurrentCalls)
+        catalogue.watch(every: invoker.config.service.cataloguePollSeconds)
+    }
+
+    /// Runs `request` on this thread. `deliver` gets the answer as soon as there is one; the
+    /// call is recorded after that (a slow store never delays an answer).
+    public func perform(_ request: CallRequest, deliver: (InvocationAnswer) -> Void) {
+        let started = MonotonicClock.now()
+        metrics.started()
+        let options = ToolInvoker.Options(timeoutSeconds: request.timeoutSeconds, stderrObserver: request.stderrObserver,
+                                          warn: warn, cancellation: request.cancellation)
+        func finish(_ answer: InvocationAnswer) {
+            metrics.finished(tool: request.toolID, answer: answer, seconds: MonotonicClock.now() - started)
+            deliver(answer)
+        }
+        let tool: ToolDefinition
+        let input: JSONObject
+        do throws(ToolHostError) {
+            tool = try invoker.runnable(try catalogue.definition(for: request.toolID))
+            input = try request.inputObject()
+        } catch {
+            finish(InvocationAnswer(error))
+            invoker.recordRejected(toolID: request.toolID, error: error, options: options)
+            return
+        }
+        invoker.invoke(tool, input: input, options: options) { result in
+            finish(InvocationAnswer(result, envelope: request.envelope))
+        }
+    }
+
+    /// Runs `request` on a worker thread when one is free; `completion` is called there.
+    public func submit(_ request: CallRequest, completion: @escaping @Sendable (InvocationAnswer) -> Void) {
+        workers.submit { [self] in perform(request, deliver: completion) }
+    }
+
+    /// Runs `request` on a worker thread and waits for its answer. Cancelling the task cancels
+    /// the call (a plugin's process group is stopped).
+    public func call(_ request: CallRequest) async -> InvocationAnswer {
+        var request = request
+        let cancellation = request.cancellation ?? CallCancellation()
+        request.cancellation = cancellation
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                submit(request) { continuation.resume(returning: $0) }
+            }
+        } onCancel: {
+            cancellation.cancel()
+        }
+    }
+
+    /// Writes the recordings still queued; for a server about to exit.
+    public func flushRecordings() {
+        recorder?.flush()
+    }
+
+    /// Calls waiting for a worker, and calls running.
+    public var load: (queued: Int, running: Int) { workers.load }
+
+    /// Whether the configured database answers; the failure's sentence when it does not.
+    public func checkDatabase() -> String? {
+        do throws(ToolHostError) {
+            try Database.shared(for: config.database).withConnection { (connection) throws(ToolHostError) in
+                do throws(DatabaseError) {
+                    _ = try connection.run("SELECT 1 AS ok")
+                } catch {
+                    throw error.toolHostError
+                }
+            }
+            return nil
+        } catch {
+            return error.message
+        }
+    }
+
+    /// Training rows stored and not yet published to the live stream; nil when unknown.
+    public func outboxBacklog() -> Int? {
+        try? Database.shared(for: config.database).withDatabaseConnection { (connection) throws(DatabaseError) in
+            try StreamOutbox.pendingCount(on: connection)
+        }
+    }
+
+    /// The metrics text of `GET /metrics`, with the gauges measured now.
+    public func prometheusText() -> String {
+        metrics.prometheusText(gauges: [
+            ("toolhost_outbox_backlog", "Stored training rows not yet published to the live stream.", outboxBacklog().map(Double.init)),
+            ("toolhost_calls_queued", "Calls waiting for a free worker.", Double(load.queued)),
+            ("toolhost_catalogue_tools", "Tools in the catalogue.", Double(catalogue.current.tools.count)),
+        ])
+    }
+}
+
+/// One call as a front end received it.
+public struct CallRequest: Sendable {
+    public var toolID: String
+    /// Should be a JSON object; anything else is answered with `invalid_input`.
+    public var input: JSONValue
+    /// Overrides the tool's and the config's timeout (seconds).
+    public var timeoutSeconds: Double?
+    /// Answer with the plugin envelope (`toolhost run --envelope`) instead of its output.
+    public var envelope: Bool
+    public var cancellation: CallCancellation?
+    /// Sees plugin stderr as it arrives.
+    public var stderrObserver: (@Sendable (ArraySlice<UInt8>) -> Void)?
+
+    public init(toolID: String, input: JSONValue, timeoutSeconds: Double? = nil, envelope: Bool = false,
+                cancellation: CallCancellation? = nil, stderrObserver: (@Sendable (ArraySlice<UInt8>) -> Void)? = nil) {
+        self.toolID = toolID
+        self.input = input
+        self.timeoutSeconds = timeoutSeconds
+        self.envelope = envelope
+        self.cancellation = cancellation
+        self.stderrObserver = stderrObserver
+    }
+
+    func inputObject() throws(ToolHostError) -> JSONObject {
+        guard case .object(let object) = input else {
+            throw ToolHostError.invalidInput([Violation(path: "", message: "must be a JSON object, not \(input.kindPhrase)")], tool: toolID)
+        }
+        return object
+    }
+}

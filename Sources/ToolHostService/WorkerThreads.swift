@@ -1,0 +1,84 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Dispatch
+import Synchronization
+
+/// A fixed set of threads that run submitted jobs in order of arrival, at most `count` at once.
+///
+/// Tool calls block (libpq round trips, child processes that run for seconds), so they get
+/// threads of their own: Swift's cooperative pool and libdispatch's global queues size
+/// themselves to the cores and would run only two plugins at a time on two cores, or starve
+/// the async front ends' event loops.
+public final class WorkerThreads: Sendable {
+    public typealias Job = @Sendable () -> Void
+
+    public let count: Int
+    private let queue = Mutex<Queue>(Queue())
+    private let available = DispatchSemaphore(value: 0)
+
+    private struct Queue: ~Copyable {
+        var jobs: [Job] = []
+        var head = 0
+        var running = 0
+    }
+
+    /// Starts `count` threads.
+    public init(count: Int) {
+        self.count = max(count, 1)
+        for _ in 0..<self.count { Self.startThread { [self] in work() } }
+    }
+
+    /// Queues `job`; it runs as soon as a thread is free.
+    public func submit(_ job: @escaping Job) {
+        queue.withLock { $0.jobs.append(job) }
+        available.signal()
+    }
+
+    /// Jobs queued and not yet started, plus those running.
+    public var load: (queued: Int, running: Int) {
+        queue.withLock { ($0.jobs.count - $0.head, $0.running) }
+    }
+
+    private func work() {
+        while true {
+            available.wait()
+            let job: Job? = queue.withLock { queue in
+                guard queue.head < queue.jobs.count else { return nil }
+                let job = queue.jobs[queue.head]
+                queue.head += 1
+                if queue.head > 1024, queue.head * 2 > queue.jobs.count {
+                    queue.jobs.removeFirst(queue.head)
+                    queue.head = 0
+                }
+                queue.running += 1
+                return job
+            }
+            guard let job else { continue }
+            job()
+            queue.withLock { $0.running -= 1 }
+        }
+    }
+
+    /// A detached pthread running `body` (threads of a server live as long as the process).
+    public static func startThread( _ body: @escaping @Sendable () -> Void) {
+        final class Box { let body: @Sendable () -> Void; init(_ body: @escaping @Sendable () -> Void) { self.body = body } }
+        let box = Unmanaged.passRetained(Box(body)).toOpaque()
+        var thread = pthread_t()
+        var attributes = pthread_attr_t()
+        pthread_attr_init(&attributes)
+        pthread_attr_setdetachstate(&attributes, Int32(PTHREAD_CREATE_DETACHED))
+        pthread_attr_setstacksize(&attributes, 8 * 1024 * 1024)  // handlers recurse through JSON
+        let result = pthread_create(&thread, &attributes, { argument in
+            let box = Unmanaged<Box>.fromOpaque(argument!).takeRetainedValue()
+            box.body()
+            return nil
+        }, box)
+        pthread_attr_destroy(&attributes)
+        if result != 0 {
+            // No thread: run the work on a dispatch thread rather than lose it.
+            let body = Unmanaged<Box>.fromOpaque(box).takeRetainedValue().body
+            DispatchQueue.global().async { body() }
+        }
+    }
+}

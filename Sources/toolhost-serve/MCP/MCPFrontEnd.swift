@@ -1,0 +1,87 @@
+import Foundation
+import Logging
+import MCP
+import ToolHostCore
+import ToolHostService
+
+/// `toolhost serve --mcp`: the catalogue as MCP tools over stdio.
+///
+/// - `tools/list`: name = tool id, the description, `inputSchema` = the normalised JSON Schema,
+///   `pageSize` tools per page (cursor = the offset of the next page).
+/// - `tools/call`: the same dispatch as `toolhost run`. Invalid arguments and failed calls are
+///   results with `isError: true` whose text is the error sentence; an unknown tool is a
+///   JSON-RPC error (invalid params).
+/// - `notifications/cancelled`: the SDK cancels the handler's task, which cancels the call
+///   (a plugin's process group is stopped) and sends no answer.
+/// - `notifications/tools/list_changed` when the catalogue changes on disk.
+struct MCPFrontEnd {
+    let host: ServiceHost
+    static let pageSize = 100
+
+    func run() async throws {
+        var logger = Logger(label: "toolhost.mcp") { _ in StreamLogHandler.standardError(label: "toolhost.mcp") }
+        logger.logLevel = .warning
+        let server = Server(name: "toolhost", version: ToolHostVersion.current,
+                            capabilities: .init(tools: .init(listChanged: true)))
+        let host = host
+        await server.withMethodHandler(ListTools.self) { parameters in
+            try Self.listTools(host.catalogue.current, cursor: parameters.cursor)
+        }
+        await server.withMethodHandler(CallTool.self) { parameters in
+            try await Self.callTool(host, name: parameters.name, arguments: parameters.arguments)
+        }
+        host.catalogue.onChange { _ in
+            Task { try? await server.notify(ToolListChangedNotification.message()) }
+        }
+        let transport = StdioLineTransport(maxLineBytes: host.config.service.maxRequestBytes,
+                                           drainTimeoutSeconds: host.config.service.shutdownGraceSeconds, logger: logger)
+        try await server.start(transport: transport)
+        await server.waitUntilCompleted()
+    }
+
+    static func listTools(_ catalogue: Catalogue, cursor: String?) throws -> ListTools.Result {
+        let tools = catalogue.sortedTools
+        var offset = 0
+        if let cursor {
+            guard let value = Int(cursor), (0...tools.count).contains(value) else {
+                throw MCPError.invalidParams("Invalid cursor \"\(cursor)\": pass back the nextCursor of the previous page.")
+            }
+            offset = value
+        }
+        let end = min(offset + pageSize, tools.count)
+        let page = tools[offset..<end].map { tool in
+            let entry = ToolDescription.mcp(tool)
+            return Tool(name: tool.id, title: entry["title"]?.stringValue, description: tool.description,
+                        inputSchema: Value(tool.inputSchema))
+        }
+        return ListTools.Result(tools: page, nextCursor: end < tools.count ? String(end) : nil)
+    }
+
+    static func callTool(_ host: ServiceHost, name: String, arguments: [String: Value]?) async throws -> CallTool.Result {
+        do {
+            _ = try host.catalogue.definition(for: name)
+        } catch where error.code == .unknownTool {
+            throw MCPError.invalidParams(error.message)
+        } catch {
+            // Known but not runnable (conflicting files, a bad definition): the call reports it.
+        }
+        var input = JSONObject(capacity: arguments?.count ?? 0)
+        for (key, value) in (arguments ?? [:]).sorted(by: { $0.key < $1.key }) { input[key] = JSONValue(value) }
+        let answer = await host.call(CallRequest(toolID: name, input: .object(input)))
+        if Task.isCancelled { throw CancellationError() }  // a cancelled request gets no answer
+        return result(of: answer)
+    }
+
+    /// The answer as MCP content: for a success, the JSON text (and the object itself as
+    /// structured content); for a failure, the error sentence first, then the JSON.
+    static func result(of answer: InvocationAnswer) -> CallTool.Result {
+        let json = JSONWriter.string(answer.value)
+        let structured: Value? = if case .object = answer.value { Value(answer.value) } else { nil }
+        guard !answer.succeeded else {
+            return CallTool.Result(content: [.text(text: json, annotations: nil, _meta: nil)], structuredContent: structured, isError: false)
+        }
+        let sentence = answer.value["error"]?.stringValue ?? "The call failed (\(answer.errorCode?.rawValue ?? "error"))."
+        return CallTool.Result(content: [.text(text: sentence, annotations: nil, _meta: nil), .text(text: json, annotations: nil, _meta: nil)],
+                               structuredContent: structured, isError: true)
+    }
+}

@@ -1,0 +1,85 @@
+import ArgumentParser
+import ToolHostCommandLine
+import ToolHostCore
+import ToolHostService
+import ToolHostTools
+
+/// `toolhost serve`: one long-lived ToolHost answering many calls, behind one of three front
+/// ends. All three go through `ServiceHost`: the dispatch of `toolhost run`, never a copy.
+@main
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "toolhost serve",
+        abstract: "Run ToolHost as a long-lived service: JSON lines, MCP or HTTP.",
+        discussion: """
+            --jsonl  One request per line on stdin, {"id": ..., "tool": "...", "input": {...}} \
+            (optionally "timeout" in seconds and "envelope": true); one answer per line on stdout, \
+            {"id": ..., "exit_code": n, "result": {...}}, where result is what `toolhost run` prints. \
+            Calls run concurrently, so answers may come out of order; a malformed line is answered \
+            with "id": null. At end of input the running calls finish, then the server exits 0.
+
+            --mcp    A Model Context Protocol server on stdio: every tool of the catalogue is an MCP \
+            tool (tools/list, tools/call); notifications/cancelled stops a call; the server sends \
+            notifications/tools/list_changed when the tools directories change.
+
+            --http   An HTTP server (default 127.0.0.1:8080, service.http.listen): GET /api/tools, \
+            GET /api/tools/{id}, POST /api/tools/{id}/invoke, POST /api/training/export, \
+            GET /api/training/stats, POST /api/training/mark-exported/{conversation_id}, \
+            GET /healthz, GET /metrics. A bearer token (service.http.auth_token or \
+            $TOOLHOST_HTTP_TOKEN) is required when listening off loopback. SIGTERM finishes the \
+            requests in flight (up to service.shutdown_grace_seconds), then exits.
+
+            Calls run on service.max_concurrent_calls threads ($TOOLHOST_MAX_CONCURRENT_CALLS, \
+            default 8) and reuse pooled database connections.
+            """
+    )
+
+    @Flag(help: "Serve newline-delimited JSON requests on stdin/stdout.")
+    var jsonl = false
+
+    @Flag(help: "Serve the Model Context Protocol on stdin/stdout.")
+    var mcp = false
+
+    @Flag(help: "Serve HTTP (see --listen).")
+    var http = false
+
+    @Option(help: ArgumentHelp("Address to listen on with --http (default: service.http.listen, else 127.0.0.1:8080); port 0 picks a free port.",
+                               valueName: "host:port"))
+    var listen: String?
+
+    @OptionGroup var global: GlobalOptions
+
+    mutating func validate() throws {
+        let chosen = [jsonl, mcp, http].filter { $0 }.count
+        guard chosen == 1 else {
+            throw ValidationError(chosen == 0 ? "Choose a front end: --jsonl, --mcp or --http." : "Choose one front end: --jsonl, --mcp or --http.")
+        }
+        if listen != nil, !http { throw ValidationError("--listen applies to --http only.") }
+    }
+
+    func run() async throws {
+        let host: ServiceHost
+        do {
+            let invoker = try global.invoker()
+            let recorder = invoker.config.training.recordInvocations ? TrainingRecorder(config: invoker.config) : nil
+            host = ServiceHost(invoker: invoker, recorder: recorder, warn: { Console.warn($0) })
+        } catch {
+            throw Console.fail(error)
+        }
+        if jsonl {
+            JSONLinesServer(host: host).run()
+            host.flushRecordings()
+            Console.exit(0)
+        }
+        if mcp {
+            do {
+                try await MCPFrontEnd(host: host).run()
+                host.flushRecordings()
+            } catch {
+                throw Console.fail(ToolHostError(.internalError, "The MCP server stopped: \(error)."))
+            }
+            Console.exit(0)
+        }
+        throw Console.fail(ToolHostError(.invalidRequest, "This front end is not built yet."))
+    }
+}
