@@ -79,6 +79,13 @@ public final class ServiceHost: Sendable {
         }
     }
 
+    /// Runs blocking work that is not a tool call (a health check) on a worker thread.
+    public func runBlocking<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { continuation in
+            workers.submit { continuation.resume(returning: work()) }
+        }
+    }
+
     /// Writes the recordings still queued; for a server about to exit.
     public func flushRecordings() {
         recorder?.flush()

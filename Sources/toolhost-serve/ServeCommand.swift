@@ -80,6 +80,18 @@ struct ServeCommand: AsyncParsableCommand {
             }
             Console.exit(0)
         }
-        throw Console.fail(ToolHostError(.invalidRequest, "This front end is not built yet."))
+        let server: HTTPFrontEnd
+        do {
+            server = try HTTPFrontEnd(host: host, listen: listen)
+        } catch {
+            throw Console.fail(error)
+        }
+        do {
+            try await server.run()
+        } catch {
+            throw Console.fail(ToolHostError(.internalError, "The HTTP server stopped: \(error)."))
+        }
+        host.flushRecordings()
+        Console.exit(0)
     }
 }

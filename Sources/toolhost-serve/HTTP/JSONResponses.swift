@@ -1,0 +1,57 @@
+import HTTPTypes
+import Hummingbird
+import ToolHostCore
+import ToolHostService
+
+/// Every HTTP answer is JSON written by ToolHost's own writer: tool answers as `toolhost run`
+/// prints them, and errors as `{"success": false, "error", "error_code"}` (never HTML, never a
+/// trace).
+enum JSONResponses {
+    static func json(_ value: JSONValue, status: HTTPResponse.Status = .ok, headers extra: HTTPFields = [:]) -> Response {
+        var headers: HTTPFields = [.contentType: "application/json"]
+        headers.append(contentsOf: extra)
+        var bytes = JSONWriter.bytes(value)
+        bytes.append(0x0A)
+        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
+    static func error(_ error: ToolHostError, status: HTTPResponse.Status, headers: HTTPFields = [:]) -> Response {
+        json(error.answer, status: status, headers: headers)
+    }
+
+    /// A tool's answer, with the status its outcome maps to and the exit status `toolhost run`
+    /// would end with in `X-ToolHost-Exit-Code`.
+    static func answer(_ answer: InvocationAnswer) -> Response {
+        var headers = HTTPFields()
+        headers[exitCodeField] = String(answer.exitCode)
+        return json(answer.value, status: status(of: CallOutcome(answer.errorCode)), headers: headers)
+    }
+
+    /// 200 success, 400 invalid input, 404 no such tool or record, 504 timeout, 500 otherwise.
+    static func status(of outcome: CallOutcome) -> HTTPResponse.Status {
+        switch outcome {
+        case .success: .ok
+        case .invalidInput: .badRequest
+        case .notFound: .notFound
+        case .timeout: .gatewayTimeout
+        case .cancelled: .serviceUnavailable
+        case .error: .internalServerError
+        }
+    }
+
+    static let exitCodeField = HTTPField.Name("X-ToolHost-Exit-Code")!
+}
+
+/// A failure of the HTTP layer itself (no such route, body too large, bad token), thrown from
+/// routes and middleware and rendered by `JSONErrorMiddleware`.
+struct HTTPFailure: Error {
+    let status: HTTPResponse.Status
+    let error: ToolHostError
+    var headers: HTTPFields = [:]
+
+    init(_ status: HTTPResponse.Status, _ code: ErrorCode, _ message: String, headers: HTTPFields = [:]) {
+        self.status = status
+        self.error = ToolHostError(code, message)
+        self.headers = headers
+    }
+}

@@ -1,0 +1,63 @@
+import Hummingbird
+import Logging
+import NIOCore
+import ToolHostCore
+
+/// Outermost: turns every failure into a JSON error answer with a stable code. Unexpected
+/// errors are logged on stderr and answered with a sentence that reveals nothing internal.
+struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    let maxRequestBytes: Int
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let failure as HTTPFailure {
+            return JSONResponses.error(failure.error, status: failure.status, headers: failure.headers)
+        } catch is NIOTooManyBytesError {
+            return JSONResponses.error(ToolHostError(.requestTooLarge, "The request body is larger than \(maxRequestBytes) bytes (service.max_request_bytes)."),
+                                       status: .contentTooLarge)
+        } catch let error as any HTTPResponseError where error.status == .notFound {
+            return JSONResponses.error(ToolHostError(.notFound, "No route \(request.method) \(request.uri.path); see GET /api/tools."), status: .notFound)
+        } catch let error as any HTTPResponseError {
+            return JSONResponses.error(ToolHostError(.invalidRequest, "\(error.status.code) \(error.status.reasonPhrase)."), status: error.status)
+        } catch {
+            context.logger.error("\(request.method) \(request.uri.path) failed: \(error)")
+            return JSONResponses.error(ToolHostError(.internalError, "The request could not be served (the server's log says why)."),
+                                       status: .internalServerError)
+        }
+    }
+}
+
+/// Requires `Authorization: Bearer <token>` on everything but `/healthz`. A refused request
+/// learns only that it was refused: the same answer whether the header was missing, malformed
+/// or wrong, and the comparison takes the same time whatever the token's first difference.
+struct BearerAuthMiddleware<Context: RequestContext>: RouterMiddleware {
+    let token: [UInt8]
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        if request.uri.path == "/healthz" { return try await next(request, context) }
+        let header = request.headers[.authorization] ?? ""
+        let presented = header.hasPrefix("Bearer ") ? Array(header.utf8.dropFirst(7)) : []
+        guard Self.constantTimeEquals(presented, token) else {
+            throw HTTPFailure(.unauthorized, .unauthorized, "A valid bearer token is required (Authorization: Bearer <token>).",
+                              headers: [.wwwAuthenticate: "Bearer"])
+        }
+        return try await next(request, context)
+    }
+
+    @inline(never)
+    static func constantTimeEquals(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        var difference = UInt8(truncatingIfNeeded: a.count ^ b.count)
+        for index in 0..<max(a.count, b.count) {
+            difference |= (index < a.count ? a[index] : 0) ^ (index < b.count ? b[index] : 0)
+        }
+        return difference == 0
+    }
+}
+
+extension ErrorCode {
+    /// The HTTP request body is over `service.max_request_bytes`.
+    static let requestTooLarge = ErrorCode("request_too_large")
+    /// The request carried no valid bearer token.
+    static let unauthorized = ErrorCode("unauthorized")
+}

@@ -1,0 +1,71 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import HTTPTypes
+import Hummingbird
+import ToolHostCore
+import ToolHostService
+
+/// `/api/training/...`: the conversation training data, served by calls of the
+/// `conversation_store` tool (so they are validated and recorded like any call).
+///
+/// - `POST /api/training/export` with `{"conversation_id": n}`: one conversation as a document;
+///   with `{limit, min_quality, only_unexported, mark_exported}`: the matching conversations as
+///   one JSON answer, or, with `format` (json, jsonl, openai-chat), the export file itself.
+/// - `GET /api/training/stats`, `POST /api/training/mark-exported/{conversation_id}`.
+struct TrainingRoutes {
+    let host: ServiceHost
+    static let tool = "conversation_store"
+
+    func add(to router: Router<BasicRequestContext>) {
+        router.post("/api/training/export") { request, _ in
+            var input = try await RequestBody.object(of: request, limit: host.config.service.maxRequestBytes)
+            if input["conversation_id"] != nil {
+                input["operation"] = "export_conversation"
+                return JSONResponses.answer(await host.call(CallRequest(toolID: Self.tool, input: .object(input))))
+            }
+            input["operation"] = "export_conversations"
+            guard let format = input["format"]?.stringValue else {
+                return JSONResponses.answer(await host.call(CallRequest(toolID: Self.tool, input: .object(input))))
+            }
+            return try await exportFile(input, format: format)
+        }
+        router.get("/api/training/stats") { _, _ in
+            JSONResponses.answer(await host.call(CallRequest(toolID: Self.tool, input: ["operation": "training_stats"])))
+        }
+        router.post("/api/training/mark-exported/:conversation_id") { _, context in
+            let text = try context.parameters.require("conversation_id")
+            guard let id = Int(text) else {
+                throw HTTPFailure(.badRequest, .invalidRequest, "The conversation id must be a whole number, not \"\(text)\".")
+            }
+            return JSONResponses.answer(await host.call(CallRequest(toolID: Self.tool, input: ["operation": "mark_exported", "conversation_id": .int(id)])))
+        }
+    }
+
+    /// Runs the export into a file of a private temporary folder and answers with the file.
+    private func exportFile(_ input: JSONObject, format: String) async throws -> Response {
+        var template = Array("/tmp/toolhost-export-XXXXXX".utf8CString)
+        guard let directory = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }).map({ String(cString: $0) }) else {
+            throw HTTPFailure(.internalServerError, .ioError, "Cannot create a temporary folder for the export: \(String(cString: strerror(errno))).")
+        }
+        let file = FilePath.join(directory, "export")
+        defer {
+            unlink(file)
+            rmdir(directory)
+        }
+        var input = input
+        input["output_path"] = .string(file)
+        let answer = await host.call(CallRequest(toolID: Self.tool, input: .object(input)))
+        guard answer.succeeded else { return JSONResponses.answer(answer) }
+        let bytes: [UInt8]
+        do {
+            bytes = try FileIO.read(file)
+        } catch {
+            throw HTTPFailure(.internalServerError, .ioError, "The export was written but cannot be read back: \(error.reason).")
+        }
+        var headers: HTTPFields = [.contentType: format == "json" ? "application/json" : "application/x-ndjson"]
+        headers[JSONResponses.exitCodeField] = "0"
+        if let count = answer.value["count"]?.integerValue { headers[HTTPField.Name("X-ToolHost-Conversations")!] = String(count) }
+        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+}
