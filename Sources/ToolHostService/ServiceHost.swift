@@ -1,3 +1,4 @@
+import Dispatch
 import ToolHostCore
 import ToolHostStorage
 
@@ -17,6 +18,8 @@ public final class ServiceHost: Sendable {
 
     public var config: HostConfig { invoker.config }
 
+    /// Calls between the start of `perform` and the end of their recording.
+    private let running = DispatchGroup()
     /// Writes the recordings of calls in batches (nil when recording is off).
     private let recorder: BatchingRecorder?
 
@@ -36,6 +39,8 @@ public final class ServiceHost: Sendable {
     /// Runs `request` on this thread. `deliver` gets the answer as soon as there is one; the
     /// call is recorded after that (a slow store never delays an answer).
     public func perform(_ request: CallRequest, deliver: (InvocationAnswer) -> Void) {
+        running.enter()
+        defer { running.leave() }
         let started = MonotonicClock.now()
         metrics.started()
         let options = ToolInvoker.Options(timeoutSeconds: request.timeoutSeconds, stderrObserver: request.stderrObserver,
@@ -86,8 +91,10 @@ public final class ServiceHost: Sendable {
         }
     }
 
-    /// Writes the recordings still queued; for a server about to exit.
-    public func flushRecordings() {
+    /// Waits for the calls in progress (their answers may be out, their recordings not yet
+    /// queued), then writes the queued recordings: for a server about to exit.
+    public func finishCalls() {
+        running.wait()
         recorder?.flush()
     }
 

@@ -68,13 +68,13 @@ struct ServeCommand: AsyncParsableCommand {
         }
         if jsonl {
             JSONLinesServer(host: host).run()
-            host.flushRecordings()
+            host.finishCalls()
             Console.exit(0)
         }
         if mcp {
             do {
                 try await MCPFrontEnd(host: host).run()
-                host.flushRecordings()
+                host.finishCalls()
             } catch {
                 throw Console.fail(ToolHostError(.internalError, "The MCP server stopped: \(error)."))
             }
@@ -91,7 +91,7 @@ struct ServeCommand: AsyncParsableCommand {
         } catch {
             throw Console.fail(ToolHostError(.internalError, "The HTTP server stopped: \(error)."))
         }
-        host.flushRecordings()
+        host.finishCalls()
         Console.exit(0)
     }
 }

@@ -19,6 +19,9 @@ public struct ToolHostBinary: Sendable {
 
     public let path: String
 
+    /// `toolhost-serve`, built next to `toolhost` (what `toolhost serve` runs).
+    public var servePath: String { FilePath.join(FilePath.directory(of: path), "toolhost-serve") }
+
     public init() {
         let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         path = FilePath.join(FilePath.directory(of: executable), "toolhost")
