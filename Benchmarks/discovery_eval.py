@@ -2,7 +2,7 @@
 """Tool discovery quality: hit@1 and hit@5 of `toolhost search` over the labelled needs of
 Benchmarks/fixtures/tool_needs.json (36 needs → the shipped tool that serves each), for the built-in
 hashing embedder and for a real model (all-MiniLM-L6-v2 served by scripts/embedding-server.py,
-reached as an Ollama server; installed by scripts/setup-embedding-model.sh).
+reached as an Ollama server; installed by scripts/setup-test-python.sh).
 
 Usage: python3 Benchmarks/discovery_eval.py [--skip-build] [--skip-model] [--json FILE]
 """
@@ -52,7 +52,7 @@ def main():
         configurations = [("hashing", dict(base, TOOLHOST_DATABASE_PATH=os.path.join(work, "hashing.db")))]
         try:
             if not args.skip_model:
-                sh([os.path.join(ROOT, "scripts/setup-embedding-model.sh")])
+                sh([os.path.join(ROOT, "scripts/setup-test-python.sh")])
                 server = subprocess.Popen([sys.executable, os.path.join(ROOT, "scripts/embedding-server.py"), "--port", "0"],
                                           stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
                 ready = server.stdout.readline().split()

