@@ -198,4 +198,44 @@ struct ConfigLoaderTests {
             #expect(error.details["problems"]?.arrayValue?.contains { $0.stringValue?.contains("hnsw_ef_search must be between 1 and 1000") == true } == true)
         }
     }
+
+    @Test func serviceSettingsComeFromTheFileAndTheEnvironment() throws {
+        let directory = TemporaryDirectory()
+        directory.write("config.yaml", """
+            service:
+              max_concurrent_calls: 3
+              catalogue_poll_seconds: 0.5
+              max_request_bytes: 4096
+              shutdown_grace_seconds: 5
+              http:
+                listen: 0.0.0.0:9090
+                auth_token: from-file
+            """)
+        let config = try ConfigLoader.load(environment: ["TOOLHOST_HTTP_TOKEN": "from-env"], currentDirectory: directory.path)
+        #expect(config.service.maxConcurrentCalls == 3)
+        #expect(config.service.cataloguePollSeconds == 0.5)
+        #expect(config.service.maxRequestBytes == 4096)
+        #expect(config.service.shutdownGraceSeconds == 5)
+        #expect(config.service.httpListen == "0.0.0.0:9090")
+        #expect(config.service.authToken == "from-env")  // the environment wins
+        #expect(config.warnings.isEmpty)
+
+        let defaults = try ConfigLoader.load(environment: ["TOOLHOST_MAX_CONCURRENT_CALLS": "16"], currentDirectory: TemporaryDirectory().path)
+        #expect(defaults.service.maxConcurrentCalls == 16)
+        #expect(defaults.service.httpListen == "127.0.0.1:8080" && defaults.service.authToken == nil)
+        #expect(defaults.service.maxRequestBytes == 10 * 1024 * 1024)
+    }
+
+    @Test func badServiceSettingsAreErrorsNamingTheKey() throws {
+        let directory = TemporaryDirectory()
+        directory.write("config.yaml", "service:\n  max_concurrent_calls: 5000\n  max_request_bytes: 10\n")
+        do {
+            _ = try ConfigLoader.load(environment: [:], currentDirectory: directory.path)
+            Issue.record("bad service settings were accepted")
+        } catch {
+            #expect(error.code == .invalidConfig)
+            #expect(error.message.contains("service.max_concurrent_calls must be 1 to 1024, not 5000"))
+            #expect(error.details["problems"]?.arrayValue?.count == 2)
+        }
+    }
 }
