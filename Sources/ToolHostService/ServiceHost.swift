@@ -15,6 +15,9 @@ public final class ServiceHost: Sendable {
     private let workers: WorkerThreads
     /// Where warnings go (stderr in `toolhost serve`).
     public let warn: @Sendable (String) -> Void
+    /// Sees plugins' stderr as it arrives, for calls whose request names no observer of its own
+    /// (forwarded to the server's stderr, as `toolhost run` does).
+    private let pluginStderr: (@Sendable (ArraySlice<UInt8>) -> Void)?
 
     public var config: HostConfig { invoker.config }
 
@@ -25,7 +28,9 @@ public final class ServiceHost: Sendable {
 
     /// Loads the catalogue and starts the worker threads and the catalogue watcher. Calls are
     /// recorded through `recorder` in batches, after their answers.
-    public init(invoker: ToolInvoker, recorder: (any InvocationRecorder)?, warn: @escaping @Sendable (String) -> Void) {
+    public init(invoker: ToolInvoker, recorder: (any InvocationRecorder)?, warn: @escaping @Sendable (String) -> Void,
+                pluginStderr: (@Sendable (ArraySlice<UInt8>) -> Void)? = nil) {
+        self.pluginStderr = pluginStderr
         var invoker = invoker
         self.recorder = recorder.map { BatchingRecorder(store: $0, warn: warn) }
         invoker.recorder = self.recorder
@@ -43,10 +48,12 @@ public final class ServiceHost: Sendable {
         defer { running.leave() }
         let started = MonotonicClock.now()
         metrics.started()
-        let options = ToolInvoker.Options(timeoutSeconds: request.timeoutSeconds, stderrObserver: request.stderrObserver,
+        let options = ToolInvoker.Options(timeoutSeconds: request.timeoutSeconds, stderrObserver: request.stderrObserver ?? pluginStderr,
                                           warn: warn, cancellation: request.cancellation)
         func finish(_ answer: InvocationAnswer) {
-            metrics.finished(tool: request.toolID, answer: answer, seconds: MonotonicClock.now() - started)
+            // Ids that name no tool share one label: callers cannot grow the metrics at will.
+            let label = answer.errorCode == .unknownTool ? ServiceMetrics.unknownToolLabel : request.toolID
+            metrics.finished(tool: label, answer: answer, seconds: MonotonicClock.now() - started)
             deliver(answer)
         }
         let tool: ToolDefinition

@@ -6,6 +6,8 @@ import ToolHostCore
 /// and the calls running now. Counting is one short lock per call.
 public final class ServiceMetrics: Sendable {
     /// Upper bounds (seconds) of the duration histogram's buckets: 1 ms to 1 min.
+    /// The tool label of calls whose id names no tool.
+    public static let unknownToolLabel = "(unknown)"
     public static let bucketBounds: [Double] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60]
 
     private struct PerTool {

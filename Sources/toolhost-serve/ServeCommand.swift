@@ -62,7 +62,8 @@ struct ServeCommand: AsyncParsableCommand {
         do {
             let invoker = try global.invoker()
             let recorder = invoker.config.training.recordInvocations ? TrainingRecorder(config: invoker.config) : nil
-            host = ServiceHost(invoker: invoker, recorder: recorder, warn: { Console.warn($0) })
+            host = ServiceHost(invoker: invoker, recorder: recorder, warn: { Console.warn($0) },
+                               pluginStderr: Console.writeToStandardError)
         } catch {
             throw Console.fail(error)
         }
