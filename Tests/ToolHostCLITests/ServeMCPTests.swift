@@ -112,4 +112,29 @@ struct ServeMCPTests {
         let unchanged = try quiet.waitForExit(within: 60)
         #expect((try? JSONParser.parse(unchanged.remaining.joined()))?["list_changed"] == false)
     }
+
+    /// The SDK's own stdio transport ends at end of input and drops the answers of calls still
+    /// running; ours answers every request read before it exits.
+    @Test func endOfInputStillAnswersEveryRequestRead() throws {
+        fixture.directory.write("tools/nap/nap.yaml", """
+            name: Nap
+            type: executable
+            executable: {command: sh, args: ["-c", "sleep 0.5; cat"]}
+            """)
+        let server = try RunningProcess(fixture.binary.path, ["serve", "--mcp"], environment: database.environment,
+                                        directory: fixture.directory.path)
+        let initialize = #"{"jsonrpc": "2.0", "id": 0, "method": "initialize", "params": {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "test", "version": "1"}}}"#
+        server.write(initialize + "\n" + #"{"jsonrpc": "2.0", "method": "notifications/initialized"}"# + "\n")
+        #expect(try JSONParser.parse(server.readLine(within: 30))["id"] == 0)
+        for id in 1...3 {
+            server.write(#"{"jsonrpc": "2.0", "id": \#(id), "method": "tools/call", "params": {"name": "nap", "arguments": {"n": \#(id)}}}"# + "\n")
+        }
+        server.closeInput()
+        let ended = try server.waitForExit(within: 30)
+        #expect(ended.status == 0)
+        let answers = ended.remaining.compactMap { try? JSONParser.parse($0) }
+        #expect(Set(answers.compactMap { $0["id"]?.integerValue }) == [1, 2, 3])
+        #expect(answers.allSatisfy { $0["result"]?["isError"] == false })
+        #expect(answers.contains { $0["result"]?["structuredContent"] == ["n": 2] })
+    }
 }
