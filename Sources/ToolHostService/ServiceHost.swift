@@ -34,9 +34,16 @@ public final class ServiceHost: Sendable {
         var invoker = invoker
         self.recorder = recorder.map { BatchingRecorder(store: $0, warn: warn) }
         invoker.recorder = self.recorder
+        let catalogue = LiveCatalogue(tools: invoker.tools)
+        // Handlers that read the whole catalogue (tools_manager list, search) get the live one,
+        // checked for changed files first, so a tool registered a moment ago is listed.
+        invoker.catalogueSource = { [catalogue] in
+            catalogue.refreshIfChanged()
+            return catalogue.current
+        }
+        self.catalogue = catalogue
         self.invoker = invoker
         self.warn = warn
-        catalogue = LiveCatalogue(tools: invoker.tools)
         workers = WorkerThreads(count: invoker.config.service.maxConcurrentCalls)
         catalogue.watch(every: invoker.config.service.cataloguePollSeconds)
     }

@@ -20,15 +20,20 @@ public struct HandlerContext: Sendable {
     public let warn: @Sendable (String) -> Void
     /// Work to do once the answer is delivered (its warnings go to `warn`).
     public let afterAnswer: AfterAnswer
+    /// The whole catalogue as it is now: loaded from disk in a one-shot process, the live one
+    /// (reloaded only when files changed) in a long-lived server.
+    public let catalogue: @Sendable () -> Catalogue
 
     public init(tool: ToolDefinition, config: HostConfig, tools: ToolsManager, handlers: HandlerRegistry,
-                warn: @escaping @Sendable (String) -> Void = { _ in }, afterAnswer: AfterAnswer = AfterAnswer()) {
+                warn: @escaping @Sendable (String) -> Void = { _ in }, afterAnswer: AfterAnswer = AfterAnswer(),
+                catalogue: (@Sendable () -> Catalogue)? = nil) {
         self.tool = tool
         self.config = config
         self.tools = tools
         self.handlers = handlers
         self.warn = warn
         self.afterAnswer = afterAnswer
+        self.catalogue = catalogue ?? { tools.loadCatalogue() }
     }
 }
 

@@ -7,6 +7,8 @@ public struct ToolInvoker: Sendable {
     public let hostEnvironment: [String: String]
     /// Told about every call `invoke` makes (nil: nothing is recorded).
     public var recorder: (any InvocationRecorder)?
+    /// Where handlers get the whole catalogue (nil: loaded from disk each time they ask).
+    public var catalogueSource: (@Sendable () -> Catalogue)?
 
     public init(config: HostConfig, handlers: HandlerRegistry,
                 hostEnvironment: [String: String] = ProcessEnvironment.current(), recorder: (any InvocationRecorder)? = nil) {
@@ -143,7 +145,7 @@ public struct ToolInvoker: Sendable {
             return .failure(ToolHostError(.unknownHandler, "Tool '\(tool.id)' names the handler '\(name)', which this ToolHost does not have."))
         }
         let context = HandlerContext(tool: tool, config: config, tools: tools, handlers: handlers, warn: options.warn,
-                                     afterAnswer: afterAnswer)
+                                     afterAnswer: afterAnswer, catalogue: catalogueSource)
         do {
             let answer = try handler.handle(input, context: context)
             return .answer(answer, exitCode: answer["success"]?.boolValue == false ? 1 : 0)

@@ -27,18 +27,18 @@ struct ToolsManagerHandler: OperationHandler {
     private func list(_ input: OperationInput, _ context: HandlerContext) throws(ToolHostError) -> JSONValue {
         let type = try input.optionalString("type")
         let tag = try input.optionalString("tag")
-        return ToolDescription.listing(context.tools.loadCatalogue(), type: type, tag: tag, handlers: context.handlers)
+        return ToolDescription.listing(context.catalogue(), type: type, tag: tag, handlers: context.handlers)
     }
 
     private func search(_ input: OperationInput, _ context: HandlerContext) throws(ToolHostError) -> JSONValue {
         try ToolDiscovery.search(try input.string("query"), type: try input.optionalString("type"), limit: try input.optionalInt("limit") ?? 5,
-                                 catalogue: context.tools.loadCatalogue(), config: context.config)
+                                 catalogue: context.catalogue(), config: context.config)
     }
 
     private func describe(_ input: OperationInput, _ context: HandlerContext) throws(ToolHostError) -> JSONValue {
         let id = try input.string("tool")
         let format = try input.optionalString("format") ?? "json"
-        let catalogue = context.tools.loadCatalogue()
+        let catalogue = context.catalogue()
         let tool = try catalogue.definition(for: id)
         let data: JSONValue
         switch format {
