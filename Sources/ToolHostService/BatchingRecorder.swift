@@ -9,7 +9,9 @@ import ToolHostCore
 /// second would spend half its time committing recordings (measured: 145 µs of a 285 µs
 /// `store_log` call on SQLite). Answers never wait for recording in either case. `flush()`
 /// writes what is queued, for a server about to exit; at most `capacity` records wait, after
-/// which callers wait for the writer (a store that cannot keep up slows calls, never loses rows).
+/// which callers wait for the writer (a slow store slows calls rather than piling up). A batch
+/// the store refuses is stored row by row (`TrainingRecorder`); rows that still fail, or a
+/// database that cannot be reached, cost a warning each batch, as in `toolhost run`.
 public final class BatchingRecorder: InvocationRecorder {
     private let store: any InvocationRecorder
     private let warn: @Sendable (String) -> Void

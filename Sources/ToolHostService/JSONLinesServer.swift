@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Dispatch
+import Synchronization
 import ToolHostCore
 
 /// `toolhost serve --jsonl`: one request per line on stdin, one answer per line on stdout.
@@ -14,10 +15,11 @@ import ToolHostCore
 /// of order: match them by id. A line that is not a request object is answered with
 /// `"id": null` (or its id, when it has one) and the stream goes on. At end of input the calls
 /// still running are finished and answered, then the server returns.
-public struct JSONLinesServer: Sendable {
+public final class JSONLinesServer: Sendable {
     public let host: ServiceHost
     public let input: Int32
     public let output: LineWriter
+    private let stopped = Atomic<Bool>(false)
 
     public init(host: ServiceHost, input: Int32 = STDIN_FILENO, output: Int32 = STDOUT_FILENO) {
         self.host = host
@@ -32,7 +34,7 @@ public struct JSONLinesServer: Sendable {
         let window = DispatchSemaphore(value: host.config.service.maxConcurrentCalls * 2)
         let inFlight = DispatchGroup()
         var reader = LineReader(descriptor: input, maxLineBytes: host.config.service.maxRequestBytes)
-        while let line = reader.nextLine() {
+        while let line = reader.nextLine(), !stopped.load(ordering: .acquiring) {
             switch line {
             case .tooLong(let bytes):
                 answer(id: .null, InvocationAnswer(ToolHostError(
@@ -50,7 +52,7 @@ public struct JSONLinesServer: Sendable {
                 }
                 window.wait()
                 inFlight.enter()
-                host.submit(request) { result in
+                host.submit(request) { [self] result in
                     answer(id: id, result)
                     window.signal()
                     inFlight.leave()
@@ -58,6 +60,12 @@ public struct JSONLinesServer: Sendable {
             }
         }
         inFlight.wait()
+    }
+
+    /// Reads no further request (a line read already is dropped unanswered); calls submitted
+    /// before go on. For a server shutting down.
+    public func stop() {
+        stopped.store(true, ordering: .releasing)
     }
 
     private func answer(id: JSONValue, _ answer: InvocationAnswer) {

@@ -13,6 +13,7 @@ public final class LiveCatalogue: Sendable {
     public let tools: ToolsManager
     private let state: Mutex<Snapshot>
     private let listeners = Mutex<[@Sendable (Catalogue) -> Void]>([])
+    private let refreshing = Mutex<Void>(())
 
     private struct Snapshot: Sendable {
         var catalogue: Catalogue
@@ -43,7 +44,7 @@ public final class LiveCatalogue: Sendable {
         return try tools.definition(for: id)
     }
 
-    /// `body` is told of every reload, on the watching thread.
+    /// `body` is told of every reload, on the thread that noticed the change.
     public func onChange(_ body: @escaping @Sendable (Catalogue) -> Void) {
         listeners.withLock { $0.append(body) }
     }
@@ -52,6 +53,12 @@ public final class LiveCatalogue: Sendable {
     /// removed or changed. Returns whether it did.
     @discardableResult
     public func refreshIfChanged() -> Bool {
+        // One refresh at a time (the watcher and handlers both ask): a slower reload must not
+        // store an older catalogue over a newer one, nor announce one change twice.
+        refreshing.withLock { _ in refreshLocked() }
+    }
+
+    private func refreshLocked() -> Bool {
         let scan = Self.scan(tools)
         let unchanged = state.withLock { $0.files == scan.files && $0.missingRoots == scan.missingRoots }
         guard !unchanged else { return false }

@@ -21,8 +21,10 @@ public final class ServiceHost: Sendable {
 
     public var config: HostConfig { invoker.config }
 
-    /// Calls between the start of `perform` and the end of their recording.
+    /// Submitted calls, from the queue to the end of their recording.
     private let running = DispatchGroup()
+    /// For health checks and metrics: never queued behind tool calls.
+    private let operations = WorkerThreads(count: 1)
     /// Writes the recordings of calls in batches (nil when recording is off).
     private let recorder: BatchingRecorder?
 
@@ -51,8 +53,6 @@ public final class ServiceHost: Sendable {
     /// Runs `request` on this thread. `deliver` gets the answer as soon as there is one; the
     /// call is recorded after that (a slow store never delays an answer).
     public func perform(_ request: CallRequest, deliver: (InvocationAnswer) -> Void) {
-        running.enter()
-        defer { running.leave() }
         let started = MonotonicClock.now()
         metrics.started()
         let options = ToolInvoker.Options(timeoutSeconds: request.timeoutSeconds, stderrObserver: request.stderrObserver ?? pluginStderr,
@@ -66,6 +66,10 @@ public final class ServiceHost: Sendable {
         let tool: ToolDefinition
         let input: JSONObject
         do throws(ToolHostError) {
+            // A tool id is a file name: a longer one names no tool, and is not searched for.
+            guard request.toolID.utf8.count <= Self.maxToolIDBytes else {
+                throw ToolHostError(.unknownTool, "No tool named '\(request.toolID.prefix(40))…': tool ids are at most \(Self.maxToolIDBytes) bytes.")
+            }
             tool = try invoker.runnable(try catalogue.definition(for: request.toolID))
             input = try request.inputObject()
         } catch {
@@ -78,9 +82,16 @@ public final class ServiceHost: Sendable {
         }
     }
 
+    /// Longest tool id looked up (a file name's limit).
+    static let maxToolIDBytes = 255
+
     /// Runs `request` on a worker thread when one is free; `completion` is called there.
     public func submit(_ request: CallRequest, completion: @escaping @Sendable (InvocationAnswer) -> Void) {
-        workers.submit { [self] in perform(request, deliver: completion) }
+        running.enter()  // counted from the queue on, so that `finishCalls` waits for it too
+        workers.submit { [self] in
+            perform(request, deliver: completion)
+            running.leave()
+        }
     }
 
     /// Runs `request` on a worker thread and waits for its answer. Cancelling the task cancels
@@ -98,15 +109,16 @@ public final class ServiceHost: Sendable {
         }
     }
 
-    /// Runs blocking work that is not a tool call (a health check) on a worker thread.
+    /// Runs blocking work that is not a tool call (a health check) on a thread of its own, so
+    /// that a probe is not queued behind long calls.
     public func runBlocking<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
         await withCheckedContinuation { continuation in
-            workers.submit { continuation.resume(returning: work()) }
+            operations.submit { continuation.resume(returning: work()) }
         }
     }
 
-    /// Waits for the calls in progress (their answers may be out, their recordings not yet
-    /// queued), then writes the queued recordings: for a server about to exit.
+    /// Waits for the submitted calls (queued or running; their answers may be out and their
+    /// recordings not yet queued), then writes the queued recordings: for a server about to exit.
     public func finishCalls() {
         running.wait()
         recorder?.flush()
@@ -118,12 +130,8 @@ public final class ServiceHost: Sendable {
     /// Whether the configured database answers; the failure's sentence when it does not.
     public func checkDatabase() -> String? {
         do throws(ToolHostError) {
-            try Database.shared(for: config.database).withConnection { (connection) throws(ToolHostError) in
-                do throws(DatabaseError) {
-                    _ = try connection.run("SELECT 1 AS ok")
-                } catch {
-                    throw error.toolHostError
-                }
+            try Database.shared(for: config.database).withDatabaseConnection { (connection) throws(DatabaseError) in
+                _ = try connection.run("SELECT 1 AS ok")
             }
             return nil
         } catch {

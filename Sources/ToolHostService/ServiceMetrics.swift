@@ -5,9 +5,9 @@ import ToolHostCore
 /// `GET /metrics`: calls by tool and outcome, a duration histogram per tool, plugin timeouts,
 /// and the calls running now. Counting is one short lock per call.
 public final class ServiceMetrics: Sendable {
-    /// Upper bounds (seconds) of the duration histogram's buckets: 1 ms to 1 min.
     /// The tool label of calls whose id names no tool.
     public static let unknownToolLabel = "(unknown)"
+    /// Upper bounds (seconds) of the duration histogram's buckets: 1 ms to 1 min.
     public static let bucketBounds: [Double] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60]
 
     private struct PerTool {
@@ -114,7 +114,8 @@ public final class ServiceMetrics: Sendable {
 /// How a call ended, in the few classes a caller acts on differently (metrics label, HTTP status).
 public enum CallOutcome: String, Sendable, CaseIterable {
     case success
-    /// The input was not JSON, broke the schema, or named no operation of the tool.
+    /// The input or request was not JSON, broke the schema or the request's form, or named no
+    /// operation of the tool.
     case invalidInput = "invalid_input"
     /// No tool has that id (or a record the call asked for does not exist).
     case notFound = "not_found"
@@ -126,7 +127,7 @@ public enum CallOutcome: String, Sendable, CaseIterable {
     public init(_ code: ErrorCode?) {
         switch code {
         case nil: self = .success
-        case .invalidJSON?, .invalidInput?, .unknownOperation?: self = .invalidInput
+        case .invalidJSON?, .invalidInput?, .invalidRequest?, .unknownOperation?: self = .invalidInput
         case .unknownTool?, .notFound?: self = .notFound
         case .timeout?: self = .timeout
         case .cancelled?: self = .cancelled

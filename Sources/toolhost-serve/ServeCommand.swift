@@ -67,32 +67,47 @@ struct ServeCommand: AsyncParsableCommand {
         } catch {
             throw Console.fail(error)
         }
+        let outcome = await serve(on: host)
+        // Every way out waits for the calls submitted and writes their recordings first.
+        host.finishCalls()
+        if let outcome { throw Console.fail(outcome) }
+        Console.exit(0)
+    }
+
+    /// Serves until the front end ends (end of input, SIGTERM); the failure that ended it, if any.
+    private func serve(on host: ServiceHost) async -> ToolHostError? {
         if jsonl {
-            JSONLinesServer(host: host).run()
-            host.finishCalls()
-            Console.exit(0)
+            let server = JSONLinesServer(host: host)
+            TerminationSignals.handle {
+                server.stop()
+                host.finishCalls()
+                Console.exit(0)
+            }
+            server.run()
+            return nil
         }
         if mcp {
+            TerminationSignals.handle {
+                host.finishCalls()
+                Console.exit(0)
+            }
             do {
                 try await MCPFrontEnd(host: host).run()
-                host.finishCalls()
+                return nil
             } catch {
-                throw Console.fail(ToolHostError(.internalError, "The MCP server stopped: \(error)."))
+                return ToolHostError(.internalError, "The MCP server stopped: \(error).")
             }
-            Console.exit(0)
         }
-        let server: HTTPFrontEnd
-        do {
-            server = try HTTPFrontEnd(host: host, listen: listen)
+        do throws(ToolHostError) {
+            let server = try HTTPFrontEnd(host: host, listen: listen)
+            do {
+                try await server.run()  // SIGTERM drains the requests in flight, then returns
+                return nil
+            } catch {
+                return ToolHostError(.internalError, "The HTTP server stopped: \(error).")
+            }
         } catch {
-            throw Console.fail(error)
+            return error
         }
-        do {
-            try await server.run()
-        } catch {
-            throw Console.fail(ToolHostError(.internalError, "The HTTP server stopped: \(error)."))
-        }
-        host.finishCalls()
-        Console.exit(0)
     }
 }

@@ -199,6 +199,10 @@ public enum ConfigLoader {
             reader.report("service.max_request_bytes must be at least 1024, not \(service.maxRequestBytes)")
         }
         service.shutdownGraceSeconds = reader.number("service.shutdown_grace_seconds", default: service.shutdownGraceSeconds)
+        for (key, value) in [("catalogue_poll_seconds", service.cataloguePollSeconds), ("shutdown_grace_seconds", service.shutdownGraceSeconds)]
+        where !(value <= 86_400) {
+            reader.report("service.\(key) must be at most 86400 (a day), not \(value)")
+        }
         return service
     }
 

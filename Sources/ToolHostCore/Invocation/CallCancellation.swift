@@ -4,49 +4,65 @@ import Glibc
 import Synchronization
 
 /// Lets a front end stop a call it no longer wants answered: an MCP client's
-/// `notifications/cancelled`, an HTTP client that went away, a server shutting down.
+/// `notifications/cancelled` (an HTTP client that disconnects does not cancel: Hummingbird
+/// 2.28 reports it only by closing every connection after its response).
 ///
 /// A plugin run watches `wakeDescriptor` in its poll loop, so cancelling stops the plugin's
 /// whole process group at once (SIGTERM, SIGKILL after the grace period) rather than at its
 /// timeout. An in-process handler cannot be interrupted: its answer is discarded instead.
 public final class CallCancellation: Sendable {
-    private let cancelled = Atomic<Bool>(false)
-    /// A pipe whose read end becomes readable on cancellation (-1 each when pipe2 failed: the
-    /// flag still works, the poll loop checks it every time it wakes).
-    private let readEnd: Int32
-    private let writeEnd: Int32
+    private struct State: ~Copyable {
+        var cancelled = false
+        /// Made on first use by a poll loop (most calls never run a plugin): read end, write end.
+        var pipe: (read: Int32, write: Int32)?
+    }
 
-    public init() {
-        var ends: [Int32] = [-1, -1]
-        if pipe(&ends) == 0 {
+    private let state = Mutex(State())
+
+    public init() {}
+
+    deinit {
+        state.withLock { state in
+            if let pipe = state.pipe {
+                close(pipe.read)
+                close(pipe.write)
+            }
+        }
+    }
+
+    public var isCancelled: Bool { state.withLock { $0.cancelled } }
+
+    /// Marks the call cancelled and wakes whoever polls `wakeDescriptor`; later calls do nothing.
+    public func cancel() {
+        state.withLock { state in
+            guard !state.cancelled else { return }
+            state.cancelled = true
+            if let pipe = state.pipe {
+                var byte: UInt8 = 1
+                _ = write(pipe.write, &byte, 1)
+            }
+        }
+    }
+
+    /// Readable once `cancel()` ran (already readable if it has); nil when no pipe could be
+    /// made (the poll loop then sees the flag when it next wakes). Valid while this object lives.
+    public var wakeDescriptor: Int32? {
+        state.withLock { state in
+            if let pipe = state.pipe { return pipe.read }
+            var ends: [Int32] = [-1, -1]
+            guard pipe(&ends) == 0 else { return nil }
             for end in ends {
                 _ = fcntl(end, F_SETFD, FD_CLOEXEC)  // never inherited by a plugin
                 _ = fcntl(end, F_SETFL, fcntl(end, F_GETFL) | O_NONBLOCK)
             }
-        } else {
-            ends = [-1, -1]
+            state.pipe = (ends[0], ends[1])
+            if state.cancelled {
+                var byte: UInt8 = 1
+                _ = write(ends[1], &byte, 1)
+            }
+            return ends[0]
         }
-        readEnd = ends[0]
-        writeEnd = ends[1]
     }
-
-    deinit {
-        if readEnd >= 0 { close(readEnd) }
-        if writeEnd >= 0 { close(writeEnd) }
-    }
-
-    public var isCancelled: Bool { cancelled.load(ordering: .acquiring) }
-
-    /// Marks the call cancelled and wakes whoever polls `wakeDescriptor`; later calls do nothing.
-    public func cancel() {
-        guard !cancelled.exchange(true, ordering: .acquiringAndReleasing) else { return }
-        guard writeEnd >= 0 else { return }
-        var byte: UInt8 = 1
-        _ = write(writeEnd, &byte, 1)
-    }
-
-    /// Readable once `cancel()` ran; nil when no pipe could be made.
-    public var wakeDescriptor: Int32? { readEnd >= 0 ? readEnd : nil }
 }
 
 extension ErrorCode {

@@ -53,7 +53,7 @@ public final class SQLiteConnection: DatabaseConnection, @unchecked Sendable {
         }
         handle = database
         toolhost_sqlite_skip_checkpoint_on_close(database)
-        sqlite3_busy_timeout(database, busyTimeoutMilliseconds)
+        toolhost_sqlite_set_busy_retry(database, busyTimeoutMilliseconds)
         sqlite3_extended_result_codes(database, 1)
         sqlite3_progress_handler(database, 4096, { context in
             guard let context else { return 0 }

@@ -121,6 +121,10 @@ enum PartialFiles {
         }
         guard first else { return }
         for signalNumber in [SIGINT, SIGTERM, SIGHUP] {
+            // Only where nothing else handles the signal: a server that drains on SIGTERM (it
+            // ignores the signal and watches for it) keeps its own handling.
+            var current = sigaction()
+            guard sigaction(signalNumber, nil, &current) == 0, current.__sigaction_handler.sa_handler == nil else { continue }
             signal(signalNumber) { received in
                 // Not strictly async-signal-safe (the lock), but the process is ending anyway
                 // and the lock is only ever held for an append.

@@ -38,6 +38,10 @@ public struct TrainingRecorder: InvocationRecorder {
                 // Redis just failed this process (a warning said so): the rows wait in the outbox.
                 return StreamOutbox.failedRecently ? nil : store.publish(on: connection)
             }
+        } catch where records.count > 1 && database.lastConnectionFailure == nil {
+            // One row the store refuses fails the batch's transaction: the others still go in.
+            let warnings = records.compactMap { self.record([$0]) }
+            return warnings.isEmpty ? nil : Set(warnings).sorted().joined(separator: "; ")
         } catch {
             return "\(what) not recorded in the training data: \(error.message)"
         }
@@ -45,7 +49,8 @@ public struct TrainingRecorder: InvocationRecorder {
 
     private func row(for record: InvocationRecord) -> JSONObject {
         var row: JSONObject = [
-            "tool_name": .string(record.toolID),
+            // The id a caller asked for may be anything; the column holds 255 characters.
+            "tool_name": .string(String(record.toolID.prefix(255))),
             "agent_id": record.agentID.map { .string($0) } ?? .null,
             "input_params": capped(.object(record.input)),
             "output_result": capped(record.output),

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import ToolHostCore
 
 /// Where `serve --http` listens: `host:port` (IPv6 as `[::1]:8080`), port 0 for any free one.
@@ -25,9 +28,17 @@ struct ListenAddress: Equatable {
         self.port = port
     }
 
-    /// Only this machine can connect: 127.0.0.0/8, ::1, localhost.
+    /// Only this machine can connect: an address in 127.0.0.0/8, ::1, or the name localhost.
+    /// Other names are not loopback, whatever they look like (127.example.com).
     var isLoopback: Bool {
-        host == "localhost" || host == "::1" || host.hasPrefix("127.")
+        if host == "localhost" { return true }
+        var ipv4 = in_addr()
+        if inet_pton(AF_INET, host, &ipv4) == 1 { return UInt32(bigEndian: ipv4.s_addr) >> 24 == 127 }
+        var ipv6 = in6_addr()
+        if inet_pton(AF_INET6, host, &ipv6) == 1 {
+            return withUnsafeBytes(of: &ipv6) { bytes in bytes.dropLast().allSatisfy { $0 == 0 } && bytes.last == 1 }
+        }
+        return false
     }
 
     var url: String { host.contains(":") ? "http://[\(host)]:\(port)" : "http://\(host):\(port)" }

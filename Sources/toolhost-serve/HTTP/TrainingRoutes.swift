@@ -22,24 +22,27 @@ struct TrainingRoutes {
             var input = try await RequestBody.object(of: request, limit: host.config.service.maxRequestBytes)
             if input["conversation_id"] != nil {
                 input["operation"] = "export_conversation"
-                return JSONResponses.answer(await host.call(CallRequest(toolID: Self.tool, input: .object(input))))
+                return await answer(input)
             }
             input["operation"] = "export_conversations"
-            guard let format = input["format"]?.stringValue else {
-                return JSONResponses.answer(await host.call(CallRequest(toolID: Self.tool, input: .object(input))))
-            }
+            guard let format = input["format"]?.stringValue else { return await answer(input) }
             return try await exportFile(input, format: format)
         }
         router.get("/api/training/stats") { _, _ in
-            JSONResponses.answer(await host.call(CallRequest(toolID: Self.tool, input: ["operation": "training_stats"])))
+            await answer(["operation": "training_stats"])
         }
         router.post("/api/training/mark-exported/:conversation_id") { _, context in
             let text = try context.parameters.require("conversation_id")
             guard let id = Int(text) else {
                 throw HTTPFailure(.badRequest, .invalidRequest, "The conversation id must be a whole number, not \"\(text)\".")
             }
-            return JSONResponses.answer(await host.call(CallRequest(toolID: Self.tool, input: ["operation": "mark_exported", "conversation_id": .int(id)])))
+            return await answer(["operation": "mark_exported", "conversation_id": .int(id)])
         }
+    }
+
+    /// The answer of one `conversation_store` call.
+    private func answer(_ input: JSONObject) async -> Response {
+        JSONResponses.answer(await host.call(CallRequest(toolID: Self.tool, input: .object(input))))
     }
 
     /// Runs the export into a file of a private temporary folder and answers with the file.

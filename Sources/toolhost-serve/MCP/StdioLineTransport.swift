@@ -62,13 +62,14 @@ actor StdioLineTransport: Transport {
 
     func send(_ data: Data) async throws {
         let bytes = [UInt8](data)
-        for message in Self.messages(in: bytes) where message["method"] == nil {
-            if let id = Self.key(message["id"]) { outstanding.remove(id) }
-        }
         let writer = output
         let written = await withCheckedContinuation { continuation in
             // A pipe the client does not read blocks the write: not on the cooperative pool.
             WriteQueue.shared.async { continuation.resume(returning: writer.write(bytes)) }
+        }
+        // Answered only once written: the stream must not end (and the process exit) first.
+        for message in Self.messages(in: bytes) where message["method"] == nil {
+            if let id = Self.key(message["id"]) { outstanding.remove(id) }
         }
         finishIfDrained()
         guard written else { throw MCPError.connectionClosed }
@@ -118,11 +119,13 @@ actor StdioLineTransport: Transport {
         }
     }
 
+    /// The id as the SDK will answer it: strings and whole numbers. Anything else (a fraction,
+    /// a number past 64 bits) the SDK cannot answer by id, so it is not waited for.
     private static func key(_ id: JSONValue?) -> String? {
         switch id {
         case .string(let text)?: "s:" + text
         case .integer(let number)?: "n:\(number)"
-        case .double(let number)?: "n:\(Int64(number))"
+        case .double(let number)?: Int64(exactly: number).map { "n:\($0)" }
         default: nil
         }
     }
