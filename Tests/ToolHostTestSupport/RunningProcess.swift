@@ -30,8 +30,10 @@ public final class RunningProcess: @unchecked Sendable {
         process.standardError = errors
         try process.run()
         let lines = lines, stderrBox = stderrBox
+        // Threads of their own: Dispatch's pool grows slowly when its threads block, and with
+        // many tests at once a server's first line then took up to 20 s to be read.
         finished.enter()
-        DispatchQueue.global().async { [finished] in
+        Thread { [finished] in
             var pending = Data()
             while true {
                 let chunk = output.fileHandleForReading.availableData
@@ -45,12 +47,12 @@ public final class RunningProcess: @unchecked Sendable {
             if !pending.isEmpty { lines.push(String(decoding: pending, as: UTF8.self)) }
             lines.close()
             finished.leave()
-        }
+        }.start()
         finished.enter()
-        DispatchQueue.global().async { [finished] in
+        Thread { [finished] in
             stderrBox.append(errors.fileHandleForReading.readDataToEndOfFile())
             finished.leave()
-        }
+        }.start()
     }
 
     public var pid: Int32 { process.processIdentifier }
