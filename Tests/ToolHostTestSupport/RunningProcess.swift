@@ -20,9 +20,7 @@ public final class RunningProcess: @unchecked Sendable {
     public init(_ executable: String, _ arguments: [String], environment: [String: String] = [:], directory: String? = nil) throws {
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
-        var base = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": NSTemporaryDirectory()]
-        base["XDG_CACHE_HOME"] = FilePath.join(directory ?? NSTemporaryDirectory(), ".cache")
-        process.environment = base.merging(environment) { $1 }
+        process.environment = ToolHostBinary.childEnvironment(environment, directory: directory)
         if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         let output = Pipe(), errors = Pipe()
         process.standardInput = input

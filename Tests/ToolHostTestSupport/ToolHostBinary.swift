@@ -35,9 +35,7 @@ public struct ToolHostBinary: Sendable {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
-        var base = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": NSTemporaryDirectory()]
-        base["XDG_CACHE_HOME"] = FilePath.join(directory ?? NSTemporaryDirectory(), ".cache")
-        process.environment = base.merging(environment) { $1 }
+        process.environment = Self.childEnvironment(environment, directory: directory)
         if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         let input = Pipe()
         let output = Pipe()
@@ -63,6 +61,14 @@ public struct ToolHostBinary: Sendable {
         process.waitUntilExit()
         return Result(status: process.terminationStatus, stdout: Array(stdoutBox.data),
                       stderr: String(decoding: stderrBox.data, as: UTF8.self))
+    }
+
+    /// PATH, HOME and a cache folder inside `directory`, plus `extra`: nothing of the
+    /// developer's own environment (TOOLHOST_* variables) reaches a child of a test.
+    public static func childEnvironment(_ extra: [String: String], directory: String?) -> [String: String] {
+        var base = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": NSTemporaryDirectory()]
+        base["XDG_CACHE_HOME"] = FilePath.join(directory ?? NSTemporaryDirectory(), ".cache")
+        return base.merging(extra) { $1 }
     }
 
     public func run(_ arguments: [String], input: String, environment: [String: String] = [:],
