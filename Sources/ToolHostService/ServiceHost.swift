@@ -82,6 +82,16 @@ public final class ServiceHost: Sendable {
         }
     }
 
+    /// Answers a call refused before it could be submitted (its input was not JSON), counting
+    /// and recording it as `toolhost run` does.
+    public func refuse(toolID: String, _ error: ToolHostError) -> InvocationAnswer {
+        let answer = InvocationAnswer(error)
+        metrics.started()
+        metrics.finished(tool: toolID.utf8.count <= Self.maxToolIDBytes ? toolID : ServiceMetrics.unknownToolLabel, answer: answer, seconds: 0)
+        invoker.recordRejected(toolID: toolID, error: error, options: ToolInvoker.Options(warn: warn))
+        return answer
+    }
+
     /// Longest tool id looked up (a file name's limit).
     static let maxToolIDBytes = 255
 

@@ -233,6 +233,8 @@ struct ServeHTTPTests {
         #expect(try await server.send("POST", "/api/tools/fail/invoke", "{}").status == 500)
         #expect(try await server.send("POST", "/api/tools/no_such_tool/invoke", "{}").status == 404)
         #expect(try await server.send("POST", "/api/tools/another_missing_tool/invoke", "{}").status == 404)
+        // A body that is not JSON is a refused call of that tool, counted like the others.
+        #expect(try await server.send("POST", "/api/tools/fail/invoke", "{not json").status == 400)
 
         let metrics = try await server.send("GET", "/metrics")
         #expect(metrics.status == 200)
@@ -243,6 +245,7 @@ struct ServeHTTPTests {
             "toolhost_invocations_total{tool=\"echo\",outcome=\"invalid_input\"}": "2",
             "toolhost_invocations_total{tool=\"hang\",outcome=\"timeout\"}": "1",
             "toolhost_invocations_total{tool=\"fail\",outcome=\"error\"}": "1",
+            "toolhost_invocations_total{tool=\"fail\",outcome=\"invalid_input\"}": "1",
             // Ids that name no tool share one label (callers cannot grow the metrics at will).
             "toolhost_invocations_total{tool=\"(unknown)\",outcome=\"not_found\"}": "2",
             "toolhost_invocation_duration_seconds_count{tool=\"echo\"}": "5",

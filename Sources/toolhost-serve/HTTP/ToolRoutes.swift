@@ -24,7 +24,13 @@ struct ToolRoutes {
         }
         router.post("/api/tools/:id/invoke") { request, context in
             let id = try context.parameters.require("id")
-            let input = try await RequestBody.json(of: request, limit: host.config.service.maxRequestBytes)
+            let input: JSONValue
+            do {
+                input = try await RequestBody.json(of: request, limit: host.config.service.maxRequestBytes)
+            } catch let failure as HTTPFailure where failure.error.code == .invalidJSON {
+                // A call with unreadable input is a call too, as for `toolhost run`.
+                return JSONResponses.answer(host.refuse(toolID: id, failure.error))
+            }
             var call = CallRequest(toolID: id, input: input)
             let query = request.uri.queryParameters
             if let text = query["timeout"] {
