@@ -82,8 +82,8 @@ public final class ServiceHost: Sendable {
         }
     }
 
-    /// Answers a call refused before it could be submitted (its input was not JSON), counting
-    /// and recording it as `toolhost run` does.
+    /// Answers a call refused before it could be submitted (input that is not JSON, a full
+    /// queue), counting and recording it as `toolhost run` records a refused call.
     public func refuse(toolID: String, _ error: ToolHostError) -> InvocationAnswer {
         let answer = InvocationAnswer(error)
         metrics.started()
@@ -105,8 +105,14 @@ public final class ServiceHost: Sendable {
     }
 
     /// Runs `request` on a worker thread and waits for its answer. Cancelling the task cancels
-    /// the call (a plugin's process group is stopped).
+    /// the call (a plugin's process group is stopped). With `service.max_queued_calls` calls
+    /// waiting already, the call is refused at once (`overloaded`), counted and recorded.
     public func call(_ request: CallRequest) async -> InvocationAnswer {
+        let limit = config.service.maxQueuedCalls
+        if workers.load.queued >= limit {
+            return refuse(toolID: request.toolID, ToolHostError(
+                .overloaded, "The server is busy: \(limit) calls are waiting already (service.max_queued_calls); try again shortly."))
+        }
         var request = request
         let cancellation = request.cancellation ?? CallCancellation()
         request.cancellation = cancellation

@@ -121,6 +121,8 @@ public enum CallOutcome: String, Sendable, CaseIterable {
     case notFound = "not_found"
     case timeout
     case cancelled
+    /// Refused at once: too many calls were waiting (`service.max_queued_calls`).
+    case overloaded
     /// Anything else: a plugin that failed, a database that could not be reached...
     case error
 
@@ -131,6 +133,7 @@ public enum CallOutcome: String, Sendable, CaseIterable {
         case .unknownTool?, .notFound?: self = .notFound
         case .timeout?: self = .timeout
         case .cancelled?: self = .cancelled
+        case .overloaded?: self = .overloaded
         default: self = .error
         }
     }

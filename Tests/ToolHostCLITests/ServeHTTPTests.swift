@@ -395,6 +395,38 @@ struct ServeHTTPTests {
         try await server.stop()
     }
 
+    // MARK: - Overload
+
+    @Test func aFullQueueIsRefusedAtOnceWith503() async throws {
+        writeSlowTool()
+        for marker in ["started", "release"] { try? FileManager.default.removeItem(atPath: fixture.directory.url("tools/slow/\(marker)")) }
+        fixture.directory.write("config.yaml", "tools:\n  paths: [tools]\nservice:\n  max_concurrent_calls: 1\n  max_queued_calls: 1\n")
+        let server = try await HTTPServer.start(fixture)
+        let running = Task { try await server.send("POST", "/api/tools/slow/invoke", "{}") }
+        #expect(try await waitUntil(within: 30) { fixture.directory.exists("tools/slow/started") })
+        let waiting = Task { try await server.send("POST", "/api/tools/echo/invoke", #"{"message": "queued"}"#) }
+        var queued: String?
+        for _ in 0..<1500 where queued != "1" {  // the echo call waits behind the slow one
+            queued = sample(try await server.send("GET", "/metrics").text, "toolhost_calls_queued")
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        #expect(queued == "1")
+
+        let refused = try await server.send("POST", "/api/tools/echo/invoke", #"{"message": "one too many"}"#)
+        #expect(refused.status == 503)
+        #expect(refused.header("Retry-After") == "1")
+        #expect(refused.json["error_code"] == "overloaded")
+        #expect(refused.json["error"]?.stringValue?.contains("max_queued_calls") == true)
+
+        fixture.directory.write("tools/slow/release", "")
+        #expect(try await running.value.status == 200)
+        #expect(try await waiting.value.json == ["message": "queued", "times": 1])
+        let metrics = try await server.send("GET", "/metrics").text
+        #expect(sample(metrics, "toolhost_invocations_total{tool=\"echo\",outcome=\"overloaded\"}") == "1")
+        #expect(sample(metrics, "toolhost_invocations_total{tool=\"echo\",outcome=\"success\"}") == "1")
+        try await server.expectCleanExit()
+    }
+
     // MARK: - SIGTERM
 
     @Test(arguments: Engine.allCases)

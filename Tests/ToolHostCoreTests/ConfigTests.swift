@@ -204,6 +204,7 @@ struct ConfigLoaderTests {
         directory.write("config.yaml", """
             service:
               max_concurrent_calls: 3
+              max_queued_calls: 20
               catalogue_poll_seconds: 0.5
               max_request_bytes: 4096
               shutdown_grace_seconds: 5
@@ -213,6 +214,7 @@ struct ConfigLoaderTests {
             """)
         let config = try ConfigLoader.load(environment: ["TOOLHOST_HTTP_TOKEN": "from-env"], currentDirectory: directory.path)
         #expect(config.service.maxConcurrentCalls == 3)
+        #expect(config.service.maxQueuedCalls == 20)
         #expect(config.service.cataloguePollSeconds == 0.5)
         #expect(config.service.maxRequestBytes == 4096)
         #expect(config.service.shutdownGraceSeconds == 5)

@@ -45,6 +45,7 @@
 /// | `database.storage_strategy.bulk_storage_types` / `rag_storage_types` / `hybrid_storage_types` (lists) | | `ArtifactRouting` |
 /// | `database.storage_strategy.default_route` (bulk, vector, hybrid) |      | bulk               |
 /// | `service.max_concurrent_calls`     | `TOOLHOST_MAX_CONCURRENT_CALLS`   | 8                  |
+/// | `service.max_queued_calls` (HTTP, MCP) |                               | 1024               |
 /// | `service.catalogue_poll_seconds`   |                                   | 1                  |
 /// | `service.http.listen` (host:port)  | `TOOLHOST_HTTP_LISTEN`            | `127.0.0.1:8080`   |
 /// | `service.http.auth_token`          | `TOOLHOST_HTTP_TOKEN`             | none (required off loopback) |
@@ -191,6 +192,7 @@ public enum ConfigLoader {
         if !(1...1024).contains(service.maxConcurrentCalls) {
             reader.report("service.max_concurrent_calls must be 1 to 1024, not \(service.maxConcurrentCalls)")
         }
+        service.maxQueuedCalls = reader.integer("service.max_queued_calls", default: service.maxQueuedCalls)
         service.cataloguePollSeconds = reader.number("service.catalogue_poll_seconds", default: service.cataloguePollSeconds)
         service.httpListen = reader.string("service.http.listen", env: "TOOLHOST_HTTP_LISTEN") ?? service.httpListen
         service.authToken = reader.string("service.http.auth_token", env: "TOOLHOST_HTTP_TOKEN").flatMap { $0.isEmpty ? nil : $0 }

@@ -4,6 +4,10 @@ public struct ServiceSettings: Sendable, Equatable {
     /// Calls that run at the same time; more wait their turn (a JSON-lines caller is not read
     /// further, HTTP and MCP requests queue).
     public var maxConcurrentCalls = 8
+    /// Calls of the HTTP and MCP front ends that may wait for a worker; one more is refused at
+    /// once (HTTP 503 with Retry-After) instead of queueing without bound. JSON lines needs no
+    /// limit: it stops reading instead.
+    public var maxQueuedCalls = 1024
     /// How often the tools directories are checked for changed files (MCP's list_changed, and
     /// every front end's view of the catalogue).
     public var cataloguePollSeconds: Double = 1

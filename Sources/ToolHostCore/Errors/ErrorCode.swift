@@ -32,6 +32,8 @@ public struct ErrorCode: RawRepresentable, Hashable, Sendable, CustomStringConve
     public static let commandNotFound = ErrorCode("command_not_found")
     /// The plugin could not be started for another reason (permissions, working directory...).
     public static let spawnFailed = ErrorCode("spawn_failed")
+    /// A long-lived ToolHost has `service.max_queued_calls` calls waiting already: try later.
+    public static let overloaded = ErrorCode("overloaded")
     /// The plugin ran longer than its timeout and was stopped.
     public static let timeout = ErrorCode("timeout")
     /// The plugin wrote more to stdout than the configured cap and was stopped.

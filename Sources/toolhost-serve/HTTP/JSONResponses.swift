@@ -24,17 +24,19 @@ enum JSONResponses {
     static func answer(_ answer: InvocationAnswer) -> Response {
         var headers = HTTPFields()
         headers[exitCodeField] = String(answer.exitCode)
+        if answer.errorCode == .overloaded { headers[.retryAfter] = "1" }
         return json(answer.value, status: status(of: CallOutcome(answer.errorCode)), headers: headers)
     }
 
-    /// 200 success, 400 invalid input, 404 no such tool or record, 504 timeout, 500 otherwise.
+    /// 200 success, 400 invalid input, 404 no such tool or record, 504 timeout, 503 when the
+    /// queue is full (or the call was cancelled), 500 otherwise.
     static func status(of outcome: CallOutcome) -> HTTPResponse.Status {
         switch outcome {
         case .success: .ok
         case .invalidInput: .badRequest
         case .notFound: .notFound
         case .timeout: .gatewayTimeout
-        case .cancelled: .serviceUnavailable
+        case .cancelled, .overloaded: .serviceUnavailable
         case .error: .internalServerError
         }
     }
