@@ -7,16 +7,9 @@ import ToolHostStorage
 
 /// Writing to the process's stdout and stderr: answers to stdout, everything else to stderr.
 public enum Console {
+    /// A closed pipe is not an error here: nobody is listening any more.
     public static func write(_ bytes: some Collection<UInt8>, to descriptor: Int32 = STDOUT_FILENO) {
-        var remaining = Array(bytes)[...]
-        while !remaining.isEmpty {
-            let written = remaining.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
-            if written < 0 {
-                if errno == EINTR { continue }
-                return  // a closed pipe: nobody is listening any more
-            }
-            remaining = remaining.dropFirst(written)
-        }
+        FileIO.writeAll(bytes, to: descriptor)
     }
 
     @Sendable public static func writeToStandardError(_ bytes: ArraySlice<UInt8>) {

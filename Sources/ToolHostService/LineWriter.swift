@@ -1,7 +1,5 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Synchronization
+import ToolHostCore
 
 /// Writes whole lines to a descriptor from many threads: one lock per line, so answers never
 /// interleave, and each line goes out at once (no buffer to flush before exit).
@@ -18,17 +16,8 @@ public final class LineWriter: Sendable {
         bytes.append(0x0A)
         return lock.withLock { open in
             guard open else { return false }
-            var offset = 0
-            while offset < bytes.count {
-                let written = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress! + offset, $0.count - offset) }
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    open = false  // EPIPE: nobody reads the answers any more
-                    return false
-                }
-                offset += written
-            }
-            return true
+            open = FileIO.writeAll(bytes, to: descriptor)  // false: EPIPE, nobody reads the answers
+            return open
         }
     }
 }

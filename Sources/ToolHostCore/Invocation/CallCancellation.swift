@@ -1,3 +1,4 @@
+import CProcessSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -50,11 +51,8 @@ public final class CallCancellation: Sendable {
         state.withLock { state in
             if let pipe = state.pipe { return pipe.read }
             var ends: [Int32] = [-1, -1]
-            guard pipe(&ends) == 0 else { return nil }
-            for end in ends {
-                _ = fcntl(end, F_SETFD, FD_CLOEXEC)  // never inherited by a plugin
-                _ = fcntl(end, F_SETFL, fcntl(end, F_GETFL) | O_NONBLOCK)
-            }
+            guard toolhost_cloexec_pipe(&ends) == 0 else { return nil }  // never inherited by a plugin
+            for end in ends { _ = toolhost_set_nonblocking(end) }
             state.pipe = (ends[0], ends[1])
             if state.cancelled {
                 var byte: UInt8 = 1

@@ -56,17 +56,11 @@ public enum FileIO {
         let temporary = "\(path).tmp-\(getpid())"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw failure(temporary) }
-        var written = 0
-        while written < bytes.count {
-            let result = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + written, $0.count - written) }
-            if result < 0 {
-                if errno == EINTR { continue }
-                let error = failure(temporary)
-                close(fd)
-                unlink(temporary)
-                throw error
-            }
-            written += result
+        guard writeAll(bytes, to: fd) else {
+            let error = failure(temporary)
+            close(fd)
+            unlink(temporary)
+            throw error
         }
         close(fd)
         guard rename(temporary, path) == 0 else {
@@ -74,6 +68,23 @@ public enum FileIO {
             unlink(temporary)
             throw error
         }
+    }
+
+    /// Writes all of `bytes` to `descriptor`, retrying short and interrupted writes; false on
+    /// any other failure (errno says which; EPIPE: the reader went away).
+    @discardableResult
+    public static func writeAll(_ bytes: some Collection<UInt8>, to descriptor: Int32) -> Bool {
+        let buffer = Array(bytes)
+        var offset = 0
+        while offset < buffer.count {
+            let written = buffer.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress! + offset, $0.count - offset) }
+            if written < 0 {
+                if errno == EINTR { continue }
+                return false
+            }
+            offset += written
+        }
+        return true
     }
 
     /// Creates `path` and its missing parents.
