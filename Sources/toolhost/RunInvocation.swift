@@ -99,24 +99,17 @@ struct RunInvocation: Equatable {
         Console.exit(exitCode)
     }
 
-    /// Writes the result as this command's answer; returns the exit status.
+    /// Writes the result as this command's answer; returns the exit status. A plugin's own
+    /// stdout goes out byte for byte (ToolHost stands in for running the plugin directly);
+    /// anything else is the JSON answer every front end gives (`InvocationAnswer`).
     private func deliver(_ result: ToolInvoker.Result) -> Int32 {
-        switch result {
-        case .answer(let value, let exitCode):
-            Console.printJSON(value, pretty: pretty)
-            return exitCode
-        case .plugin(let run):
-            if envelope {
-                Console.printJSON(run.envelope, pretty: pretty)
-                return run.exitCode
-            }
-            if let hostError = run.hostError {
-                Console.printJSON(hostError.answer, pretty: pretty)
-                return hostError.exitCode
-            }
+        if case .plugin(let run) = result, !envelope, run.hostError == nil {
             Console.write(run.outcome.stdout)
             return run.exitCode
         }
+        let answer = InvocationAnswer(result, envelope: envelope)
+        Console.printJSON(answer.value, pretty: pretty)
+        return answer.exitCode
     }
 
     /// Prints the JSON answer and exits with `exitCode`.

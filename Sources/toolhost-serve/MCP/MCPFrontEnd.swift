@@ -58,17 +58,12 @@ struct MCPFrontEnd {
     }
 
     static func callTool(_ host: ServiceHost, name: String, arguments: [String: Value]?) async throws -> CallTool.Result {
-        do {
-            _ = try host.catalogue.definition(for: name)
-        } catch where error.code == .unknownTool {
-            throw MCPError.invalidParams(error.message)
-        } catch {
-            // Known but not runnable (conflicting files, a bad definition): the call reports it.
-        }
         var input = JSONObject(capacity: arguments?.count ?? 0)
         for (key, value) in (arguments ?? [:]).sorted(by: { $0.key < $1.key }) { input[key] = JSONValue(value) }
         let answer = await host.call(CallRequest(toolID: name, input: .object(input)))
         if Task.isCancelled { throw CancellationError() }  // a cancelled request gets no answer
+        // Counted and recorded like any call, but for MCP a protocol error, not a result.
+        if answer.errorCode == .unknownTool { throw MCPError.invalidParams(answer.value["error"]?.stringValue ?? "No tool named '\(name)'.") }
         return result(of: answer)
     }
 
