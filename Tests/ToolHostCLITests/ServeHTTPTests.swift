@@ -204,12 +204,15 @@ struct ServeHTTPTests {
     }
 
     @Test func listingOffLoopbackNeedsAToken() async throws {
-        let refused = try RunningProcess(fixture.binary.path, ["serve", "--http", "--listen", "0.0.0.0:0"], directory: fixture.directory.path)
-        let exit = try await blocking { try refused.waitForExit(within: 20) }
-        #expect(exit.status != 0)
-        #expect(!exit.remaining.contains { $0.contains("listening") })
-        #expect(refused.stderr.contains("auth_token"))
-        #expect(refused.stderr.contains("TOOLHOST_HTTP_TOKEN"))
+        // A name is not loopback however it looks: only 127/8, ::1 and localhost are.
+        for address in ["0.0.0.0:0", "127.example.invalid:0"] {
+            let refused = try RunningProcess(fixture.binary.path, ["serve", "--http", "--listen", address], directory: fixture.directory.path)
+            let exit = try await blocking { try refused.waitForExit(within: 20) }
+            #expect(exit.status != 0, "\(address)")
+            #expect(!exit.remaining.contains { $0.contains("listening") }, "\(address)")
+            #expect(refused.stderr.contains("auth_token"), "\(address): \(refused.stderr)")
+            #expect(refused.stderr.contains("TOOLHOST_HTTP_TOKEN"), "\(address)")
+        }
 
         let server = try await HTTPServer.start(fixture, listen: "0.0.0.0:0", environment: ["TOOLHOST_HTTP_TOKEN": "secret"])
         #expect(server.listeningLine.hasPrefix("toolhost serve: listening on http://0.0.0.0:"))

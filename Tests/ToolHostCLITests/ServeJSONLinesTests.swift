@@ -99,6 +99,33 @@ struct ServeJSONLinesTests {
         #expect(Set(ended.remaining.compactMap { try? JSONParser.parse($0)["id"] }) == [1, 2])
     }
 
+    @Test func sigtermFinishesTheCallInFlightAndItsRecordingThenExitsZero() throws {
+        let database = try TestDatabase(.sqlite)
+        let server = try RunningProcess(fixture.binary.path, ["serve", "--jsonl"], environment: database.environment,
+                                        directory: fixture.directory.path)
+        server.write(#"{"id": "held", "tool": "probe", "input": {}}"# + "\n")  // stdin stays open
+        let seen = fixture.directory.url("tools/probe/seen")
+        for _ in 0..<1500 where !FileManager.default.fileExists(atPath: seen) { usleep(20_000) }
+        server.signal(SIGTERM)
+        let ended = try server.waitForExit(within: 30)
+        #expect(ended.status == 0, "\(server.stderr)")
+        #expect(ended.remaining.compactMap { try? JSONParser.parse($0) }.map { $0["id"] } == ["held"])
+        let connection = try database.connect()
+        let executions = SQLStatementBuilder(dialect: connection.dialect).table(TrainingSchema.executions)
+        #expect(try connection.run("SELECT tool_name FROM \(executions)").rows.map { $0["tool_name"] } == ["probe"])
+    }
+
+    /// `toolhost serve` hands over to `toolhost-serve` beside it; without it, a clear error.
+    @Test func serveWithoutItsServerProgramSaysWhatIsMissing() throws {
+        let alone = TemporaryDirectory()
+        let copy = alone.url("toolhost")
+        try FileManager.default.copyItem(atPath: fixture.binary.path, toPath: copy)
+        let process = try RunningProcess(copy, ["serve", "--jsonl"])
+        #expect(try process.waitForExit(within: 30).status == 127)
+        #expect(process.stderr.contains("toolhost-serve"))
+        #expect(process.stderr.contains(alone.url("toolhost-serve")))
+    }
+
     @Test(arguments: Engine.allCases)
     func everyCallIsRecordedBeforeTheServerExits(engine: Engine) throws {
         let database = try TestDatabase(engine)
