@@ -87,6 +87,9 @@ find_bindir() {
     bindir=$dest/pgserver/pginstall/bin
 }
 
+# shellcheck source=scripts/throwaway-postgres.sh
+. "$(dirname "$0")/throwaway-postgres.sh"
+
 case "${1:-}" in
 start)
     find_bindir
@@ -94,12 +97,7 @@ start)
     chmod 755 "$dir"
     echo "$bindir" >"$dir/bindir"
     if [ "$(id -u)" -eq 0 ]; then chown "$owner:" "$dir"; fi
-    as_owner "$bindir/initdb" -D "$dir/data" -U postgres --auth=trust --encoding=UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 \
-        || { cat "$dir/initdb.log" >&2; exit 1; }
-    port=$((20000 + RANDOM % 20000))
-    as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-        -o "-c listen_addresses='' -c unix_socket_directories='$dir' -p $port -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
-        start >/dev/null || { cat "$dir/server.log" >&2; exit 1; }
+    start_throwaway_server "$bindir" "$dir" || exit 1
     as_owner "$bindir/psql" -h "$dir" -p "$port" -U postgres -d template1 -X -q -v ON_ERROR_STOP=1 \
         -c 'CREATE EXTENSION vector' >/dev/null
     as_owner "$bindir/createdb" -h "$dir" -p "$port" -U postgres toolhost_test
