@@ -101,6 +101,13 @@ def clean_up(socket_dir, work):
     shutil.rmtree(work, ignore_errors=True)
 
 
+def print_footer(results, failures):
+    """Ends a summary table: each failure, then how long the whole benchmark took."""
+    for failure in failures:
+        print(f"\nFAILED {failure}")
+    print(f"\n(whole benchmark {results['total_seconds'] / 60:.1f} min)")
+
+
 def finish(results, failures, json_path):
     """Prints the results as one JSON line, the last of stdout (and writes them to json_path);
     returns the exit status: 1 when anything failed."""

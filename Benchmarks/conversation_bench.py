@@ -57,7 +57,7 @@ import tempfile
 import time
 import uuid
 
-from benchlib import Failure, recording_failure, clean_up, count_lines, finish, measured, median, psql_scalar, sh, timestamp
+from benchlib import Failure, recording_failure, clean_up, print_footer, count_lines, finish, measured, median, psql_scalar, sh, timestamp
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TOOLHOST = os.path.join(ROOT, ".build-static/release/toolhost")
@@ -693,9 +693,7 @@ def main():
                       f" {row['openai_chat_peak_rss_mb']:12.1f}")
             for engine, row in results["export"].items():
                 print(f"  {engine} summary line: {row['jsonl_summary_line']!r}")
-        for failure in failures:
-            print(f"\nFAILED {failure}")
-        print(f"\n(whole benchmark {results['total_seconds'] / 60:.1f} min)")
+        print_footer(results, failures)
         results["failures"] = failures
     except Failure as failure:
         failures.append(f"setup: {failure}")

@@ -74,7 +74,7 @@ import sys
 import tempfile
 import time
 
-from benchlib import Failure, recording_failure, clean_up, finish, measured, median, psql_scalar, sh
+from benchlib import Failure, recording_failure, clean_up, print_footer, finish, measured, median, psql_scalar, sh
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TOOLHOST = os.path.join(ROOT, ".build-static/release/toolhost")  # --toolhost overrides
@@ -693,9 +693,7 @@ def main():
         if "servers" in results:
             print(f"\n  servers: PostgreSQL {results['servers']['postgres']}; pgvector server PostgreSQL {results['servers']['pgvector_server']}"
                   f" with pgvector {results['servers']['pgvector']}")
-        for failure in failures:
-            print(f"\nFAILED {failure}")
-        print(f"\n(whole benchmark {results['total_seconds'] / 60:.1f} min)")
+        print_footer(results, failures)
     except Failure as failure:
         failures.append(f"setup: {failure}")
         print(f"   FAILED: {failure}")

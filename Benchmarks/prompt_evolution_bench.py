@@ -71,7 +71,7 @@ import sys
 import tempfile
 import time
 
-from benchlib import Failure, recording_failure, clean_up, finish, measured, median, psql_scalar, sh, timestamp
+from benchlib import Failure, recording_failure, clean_up, print_footer, finish, measured, median, psql_scalar, sh, timestamp
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TOOLHOST = os.path.join(ROOT, ".build-static/release/toolhost")
@@ -723,9 +723,7 @@ def main():
                 print(f"\n  [{label}] {entry['statement'][:160]}...")
                 for line in entry["plan"]:
                     print(f"    {line}")
-        for failure in failures:
-            print(f"\nFAILED {failure}")
-        print(f"\n(whole benchmark {results['total_seconds'] / 60:.1f} min)")
+        print_footer(results, failures)
         results["failures"] = failures
     except Failure as failure:
         failures.append(f"setup: {failure}")

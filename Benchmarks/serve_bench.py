@@ -68,7 +68,7 @@ import time
 import urllib.error
 import urllib.request
 
-from benchlib import Failure, recording_failure, clean_up, finish, measured, median, psql_scalar, sh
+from benchlib import Failure, recording_failure, clean_up, print_footer, finish, measured, median, psql_scalar, sh
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN_DIR = os.path.join(ROOT, ".build/release")  # --toolhost overrides
@@ -487,9 +487,7 @@ def main():
                     print(f"  {engine:<10} {label:<20} {report['p50_ms']:8.2f} {report['p90_ms']:8.2f} {report['p99_ms']:8.2f} {report['max_ms']:8.1f}")
         if "postgres_server" in results:
             print(f"\n  PostgreSQL {results['postgres_server']} (fsync=off, synchronous_commit=off); SQLite WAL, synchronous=NORMAL")
-        for failure in failures:
-            print(f"\nFAILED {failure}")
-        print(f"\n(whole benchmark {results['total_seconds'] / 60:.1f} min)")
+        print_footer(results, failures)
     except Failure as failure:
         failures.append(f"setup: {failure}")
         print(f"   FAILED: {failure}")
