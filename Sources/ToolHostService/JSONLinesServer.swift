@@ -27,12 +27,11 @@ public final class JSONLinesServer: Sendable {
         self.output = LineWriter(descriptor: output)
     }
 
-    /// Serves until end of input and every answer is written.
+    /// Serves until end of input, then until every call read is answered and recorded.
     public func run() {
         // Read ahead at most this many requests: a caller far ahead of the workers waits in
         // its pipe rather than in our memory.
         let window = DispatchSemaphore(value: host.config.service.maxConcurrentCalls * 2)
-        let inFlight = DispatchGroup()
         var reader = LineReader(descriptor: input, maxLineBytes: host.config.service.maxRequestBytes)
         while let line = reader.nextLine(), !stopped.load(ordering: .acquiring) {
             switch line {
@@ -51,15 +50,13 @@ public final class JSONLinesServer: Sendable {
                     (id, request) = parsed
                 }
                 window.wait()
-                inFlight.enter()
                 host.submit(request) { [self] result in
                     answer(id: id, result)
                     window.signal()
-                    inFlight.leave()
                 }
             }
         }
-        inFlight.wait()
+        host.finishCalls()
     }
 
     /// Reads no further request (a line read already is dropped unanswered); calls submitted

@@ -50,17 +50,15 @@ public final class ServiceHost: Sendable {
         catalogue.watch(every: invoker.config.service.cataloguePollSeconds)
     }
 
-    /// Runs `request` on this thread. `deliver` gets the answer as soon as there is one; the
+    /// Runs `request` on this (worker) thread. `deliver` gets the answer as soon as there is one; the
     /// call is recorded after that (a slow store never delays an answer).
-    public func perform(_ request: CallRequest, deliver: (InvocationAnswer) -> Void) {
+    private func perform(_ request: CallRequest, deliver: (InvocationAnswer) -> Void) {
         let started = MonotonicClock.now()
         metrics.started()
         let options = ToolInvoker.Options(timeoutSeconds: request.timeoutSeconds, stderrObserver: request.stderrObserver ?? pluginStderr,
                                           warn: warn, cancellation: request.cancellation)
         func finish(_ answer: InvocationAnswer) {
-            // Ids that name no tool share one label: callers cannot grow the metrics at will.
-            let label = answer.errorCode == .unknownTool ? ServiceMetrics.unknownToolLabel : request.toolID
-            metrics.finished(tool: label, answer: answer, seconds: MonotonicClock.now() - started)
+            count(answer, of: request.toolID, seconds: MonotonicClock.now() - started)
             deliver(answer)
         }
         let tool: ToolDefinition
@@ -87,13 +85,19 @@ public final class ServiceHost: Sendable {
     public func refuse(toolID: String, _ error: ToolHostError) -> InvocationAnswer {
         let answer = InvocationAnswer(error)
         metrics.started()
-        metrics.finished(tool: toolID.utf8.count <= Self.maxToolIDBytes ? toolID : ServiceMetrics.unknownToolLabel, answer: answer, seconds: 0)
+        count(answer, of: toolID, seconds: 0)
         invoker.recordRejected(toolID: toolID, error: error, options: ToolInvoker.Options(warn: warn))
         return answer
     }
 
     /// Longest tool id looked up (a file name's limit).
     static let maxToolIDBytes = 255
+
+    /// Ids that name no tool share one label: callers cannot grow the metrics at will.
+    private func count(_ answer: InvocationAnswer, of toolID: String, seconds: Double) {
+        let known = answer.errorCode != .unknownTool && toolID.utf8.count <= Self.maxToolIDBytes
+        metrics.finished(tool: known ? toolID : ServiceMetrics.unknownToolLabel, answer: answer, seconds: seconds)
+    }
 
     /// Runs `request` on a worker thread when one is free; `completion` is called there.
     public func submit(_ request: CallRequest, completion: @escaping @Sendable (InvocationAnswer) -> Void) {
