@@ -74,23 +74,26 @@ struct ServeCommand: AsyncParsableCommand {
         Console.exit(0)
     }
 
+    /// SIGTERM or SIGINT on a stdio front end: read no more, finish the calls submitted and
+    /// their recordings, exit 0. (HTTP drains through its ServiceGroup instead.)
+    private func finishOnTermination(_ host: ServiceHost, stopReading: @escaping @Sendable () -> Void = {}) {
+        TerminationSignals.handle {
+            stopReading()
+            host.finishCalls()
+            Console.exit(0)
+        }
+    }
+
     /// Serves until the front end ends (end of input, SIGTERM); the failure that ended it, if any.
     private func serve(on host: ServiceHost) async -> ToolHostError? {
         if jsonl {
             let server = JSONLinesServer(host: host)
-            TerminationSignals.handle {
-                server.stop()
-                host.finishCalls()
-                Console.exit(0)
-            }
+            finishOnTermination(host, stopReading: server.stop)
             server.run()
             return nil
         }
         if mcp {
-            TerminationSignals.handle {
-                host.finishCalls()
-                Console.exit(0)
-            }
+            finishOnTermination(host)
             do {
                 try await MCPFrontEnd(host: host).run()
                 return nil
