@@ -46,8 +46,21 @@ let package = Package(
         .target(name: "CCurlTransport", linkerSettings: [.linkedLibrary("dl")]),
         // Semantic memory: embedders, vector index backends, the artifact router.
         .target(name: "ToolHostMemory", dependencies: ["ToolHostCore", "ToolHostStorage", "CCurlTransport"]),
-        // Built-in in-process handlers, one folder per tool.
-        .target(name: "ToolHostTools", dependencies: ["ToolHostCore", "ToolHostStorage", "ToolHostMemory"]),
+        // Built-in in-process handlers, one folder per tool, each with the YAML definition that is
+        // compiled into the binary (embedInCode: bytes in the code, no bundle, no Foundation).
+        .target(
+            name: "ToolHostTools",
+            dependencies: ["ToolHostCore", "ToolHostStorage", "ToolHostMemory"],
+            resources: [
+                .embedInCode("ArtifactStore/artifact_store.yaml"),
+                .embedInCode("BulkDataStore/bulk_data_store.yaml"),
+                .embedInCode("ConversationStore/conversation_store.yaml"),
+                .embedInCode("PostgresClient/postgres_client.yaml"),
+                .embedInCode("PromptEvolutionStore/prompt_evolution_store.yaml"),
+                .embedInCode("ToolsManagerTool/tools_manager.yaml"),
+                .embedInCode("TrainingDataStore/training_data_store.yaml"),
+            ]
+        ),
         // The long-lived host behind `toolhost serve`: in-memory catalogue, worker threads,
         // metrics, and the JSON-lines front end (no dependency beyond our own modules).
         .target(name: "ToolHostService", dependencies: ["ToolHostCore", "ToolHostStorage", "ToolHostTools"]),

@@ -22,7 +22,7 @@ step "echo '{\"text\": 42}' | toolhost run word_stats   # invalid input: answere
 echo '{"text": 42}' | $toolhost run word_stats || echo "(exit status $?)" >&2
 
 step "echo '{\"operation\": \"store_log\", ...}' | toolhost run bulk_data_store   # the embedded SQLite file"
-echo '{"operation": "store_log", "tool_id": "word_stats", "log_level": "info", "message": "demo run finished"}' | $toolhost run bulk_data_store
+echo '{"operation": "store_log", "tool_id": "word_stats", "log_level": "info", "message": "demo run finished", "details": null}' | $toolhost run bulk_data_store   # null: not given, as Python callers send it
 
 step "echo '{\"operation\": \"query_logs\", ...}' | toolhost run bulk_data_store"
 echo '{"operation": "query_logs", "filters": {"tool_id": "word_stats"}, "search": "finished", "limit": 3}' | $toolhost run bulk_data_store

@@ -3,6 +3,7 @@ import Glibc
 #endif
 import Dispatch
 import Synchronization
+import ToolHostCore
 
 /// A fixed set of threads that run submitted jobs in order of arrival, at most `count` at once.
 ///
@@ -60,25 +61,9 @@ public final class WorkerThreads: Sendable {
         }
     }
 
-    /// A detached pthread running `body` (threads of a server live as long as the process).
-    public static func startThread( _ body: @escaping @Sendable () -> Void) {
-        final class Box { let body: @Sendable () -> Void; init(_ body: @escaping @Sendable () -> Void) { self.body = body } }
-        let box = Unmanaged.passRetained(Box(body)).toOpaque()
-        var thread = pthread_t()
-        var attributes = pthread_attr_t()
-        pthread_attr_init(&attributes)
-        pthread_attr_setdetachstate(&attributes, Int32(PTHREAD_CREATE_DETACHED))
-        pthread_attr_setstacksize(&attributes, 8 * 1024 * 1024)  // handlers recurse through JSON
-        let result = pthread_create(&thread, &attributes, { argument in
-            let box = Unmanaged<Box>.fromOpaque(argument!).takeRetainedValue()
-            box.body()
-            return nil
-        }, box)
-        pthread_attr_destroy(&attributes)
-        if result != 0 {
-            // No thread: run the work on a dispatch thread rather than lose it.
-            let body = Unmanaged<Box>.fromOpaque(box).takeRetainedValue().body
-            DispatchQueue.global().async { body() }
-        }
+    /// A detached pthread running `body` (threads of a server live as long as the process);
+    /// without one, the work runs on a dispatch thread rather than being lost.
+    public static func startThread(_ body: @escaping @Sendable () -> Void) {
+        if !DetachedThread.start(body) { DispatchQueue.global().async { body() } }
     }
 }

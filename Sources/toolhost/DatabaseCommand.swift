@@ -33,23 +33,39 @@ struct DatabaseCommand: ParsableCommand {
     }
 
     struct Status: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "status", abstract: "Show which migrations are applied and which are pending.")
+        static let configuration = CommandConfiguration(
+            commandName: "status",
+            abstract: "Show where the database is, and which migrations are applied and which are pending.",
+            discussion: """
+                With no config file, the SQLite database lives in the user's data directory \
+                ($XDG_DATA_HOME/toolhost, else ~/.local/share/toolhost), never in the current folder.
+                """)
         @OptionGroup var global: GlobalOptions
         @Flag(name: .long, help: "Print JSON.") var json = false
 
         func run() throws {
-            let settings = try DatabaseCommand.settings(global)
+            let config: HostConfig
+            do {
+                config = try global.loadConfig()
+            } catch {
+                throw Console.fail(error)
+            }
+            let settings = config.database
             let statuses = try DatabaseCommand.onConnection(settings) { connection throws(DatabaseError) in try Migrator.status(connection) }
             if json {
-                Console.printJSON([
+                var answer: JSONObject = [
                     "success": true,
                     "database": .string(settings.displayName),
                     "engine": .string(settings.kind.rawValue),
-                    "migrations": .array(statuses.map { ["version": .int($0.version), "name": .string($0.name), "applied_at": $0.appliedAt.map(JSONValue.string) ?? .null] }),
-                ], pretty: true)
+                ]
+                if settings.kind == .sqlite { answer["path"] = .string(settings.path) }
+                answer["config_file"] = config.file.map(JSONValue.string) ?? .null
+                answer["migrations"] = .array(statuses.map { ["version": .int($0.version), "name": .string($0.name), "applied_at": $0.appliedAt.map(JSONValue.string) ?? .null] })
+                Console.printJSON(.object(answer), pretty: true)
                 return
             }
             Console.print("\(settings.kind.rawValue) \(settings.displayName)")
+            Console.print("config: \(config.file ?? "none (built-in defaults)")")
             for status in statuses {
                 Console.print("  \(status.version)  \(status.appliedAt ?? "pending")  \(status.name)")
             }

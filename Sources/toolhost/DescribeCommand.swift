@@ -30,7 +30,7 @@ struct DescribeCommand: ParsableCommand {
         let catalogue: Catalogue
         let definition: ToolDefinition
         do {
-            catalogue = ToolsManager(config: try global.loadConfig()).loadCatalogue()
+            catalogue = ToolsManager(config: try global.loadConfig(), builtins: BuiltinHandlers.tools).loadCatalogue()
             definition = try catalogue.definition(for: tool)
         } catch {
             throw Console.fail(error)

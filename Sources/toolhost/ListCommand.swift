@@ -23,7 +23,7 @@ struct ListCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Only tools with this tag.", valueName: "tag"))
     var tag: String?
 
-    @Flag(name: .long, help: "Print {\"success\", \"data\": [...], \"count\", \"problems\"} as JSON.")
+    @Flag(name: .long, help: "Print {\"success\", \"data\": [...], \"count\", \"problems\"} as JSON: each tool's summary carries its own \"problems\" (a script that does not exist where it runs...), \"builtin\" and the files it \"overrides\".")
     var json = false
 
     @OptionGroup var global: GlobalOptions
@@ -35,7 +35,7 @@ struct ListCommand: ParsableCommand {
         } catch {
             throw Console.fail(error)
         }
-        let catalogue = ToolsManager(config: config).loadCatalogue()
+        let catalogue = ToolsManager(config: config, builtins: BuiltinHandlers.tools).loadCatalogue()
         let handlers = BuiltinHandlers.registry
         if json {
             Console.printJSON(ToolDescription.listing(catalogue, type: type, tag: tag, handlers: handlers))
@@ -66,7 +66,9 @@ struct ListCommand: ParsableCommand {
         for tool in tools {
             var description = tool.description.split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
             if case .unsupported = tool.runner { description = "[cannot run] " + description }
+            if tool.diagnostics.contains(where: { $0.severity == .error }) { description = "[problems] " + description }
             if catalogue.overrides[tool.id] != nil { description = "[overrides] " + description }
+            if tool.isBuiltin { description = "[built-in] " + description }
             if description.count > descriptionWidth { description = String(description.prefix(descriptionWidth - 1)) + "…" }
             Console.print("\(pad(tool.id, idWidth))  \(pad(tool.type.name, typeWidth))  \(description)")
         }

@@ -87,8 +87,13 @@ struct RunInvocation: Equatable {
         }
         // Plugin stderr goes to the terminal as it comes, except in the envelope, which carries it.
         let forwardStderr: (@Sendable (ArraySlice<UInt8>) -> Void)? = envelope ? nil : Console.writeToStandardError
+        // A plugin is stopped with the host: on Ctrl-C, SIGTERM or SIGHUP, and by its watchdog
+        // if the host is killed outright.
+        let cancellation: CallCancellation? = definition.runner == .plugin ? CallCancellation() : nil
+        let stopSignals = StopSignals(cancelling: cancellation)
         let options = ToolInvoker.Options(timeoutSeconds: timeout, stderrObserver: forwardStderr,
-                                          warn: { message in Console.warn(message) })
+                                          warn: { message in Console.warn(message) }, cancellation: cancellation,
+                                          stopsPluginWithHost: true)
         var exitCode: Int32 = 0
         invoker.invoke(definition, input: input, options: options) { result in
             exitCode = deliver(result)
@@ -96,7 +101,7 @@ struct RunInvocation: Equatable {
             // recording that follows.
             Console.closeStandardOutput()
         }
-        Console.exit(exitCode)
+        Console.exit(stopSignals.signal.map { 128 + $0 } ?? exitCode)
     }
 
     /// Writes the result as this command's answer; returns the exit status. A plugin's own

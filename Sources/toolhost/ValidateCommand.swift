@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import ArgumentParser
 import ToolHostCommandLine
 import ToolHostCore
@@ -9,8 +12,10 @@ struct ValidateCommand: ParsableCommand {
         abstract: "Check tool definitions: every problem with its file and line.",
         discussion: """
             With no PATH, checks the configured tools directories. Each PATH is a YAML file or a \
-            tools directory. Problems print as `file:line:column: severity: message`. Exits 1 when \
-            any error is found (and, with --strict, any warning), 0 otherwise.
+            tools directory (in the layout the config gives it). A script that does not exist \
+            where the tool will run is an error, with the paths tried. Problems print as \
+            `file:line:column: severity: message`. Exits 1 when any error is found (and, with \
+            --strict, any warning), 0 otherwise.
             """
     )
 
@@ -26,18 +31,21 @@ struct ValidateCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func run() throws {
-        let targets: [String]
-        if paths.isEmpty {
-            do {
-                targets = try global.loadConfig().toolsPaths
-            } catch {
-                throw Console.fail(error)
-            }
-        } else {
-            targets = paths.map { FilePath.absolute($0) }
+        // The layouts of the configured directories; files named on the command line are
+        // checked even when the config itself is broken.
+        var configured: [ToolsDirectory] = []
+        do {
+            configured = try global.loadConfig().toolsDirectories
+        } catch {
+            if paths.isEmpty { throw Console.fail(error) }
+        }
+        let targets = paths.isEmpty ? configured.map(\.path) : paths.map { FilePath.absolute($0) }
+        if targets.isEmpty {
+            Console.print("toolhost: no tools directory is configured, so there is nothing to check (name files or directories, or set tools.paths)",
+                          to: STDERR_FILENO)
         }
         let linter = CatalogueLinter(knownHandlers: Set(BuiltinHandlers.registry.names))
-        let diagnostics = linter.lint(paths: targets)
+        let diagnostics = linter.lint(paths: targets, configured: configured)
         let errors = diagnostics.filter { $0.severity == .error }.count
         let warnings = diagnostics.filter { $0.severity == .warning }.count
         let failed = errors > 0 || (strict && warnings > 0)

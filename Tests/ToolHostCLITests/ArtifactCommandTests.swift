@@ -36,7 +36,7 @@ struct ArtifactCommandTests {
 
         let stored = try call(#"{"operation": "store_artifacts", "artifacts": [{"artifact_id": "fix-1", "artifact_type": "code_fix", "name": "Retry on deadlock", "content": "Retry the PostgreSQL transaction when it fails with a deadlock"}, {"artifact_id": "perf-1", "artifact_type": "perf_data", "content": "p95 12 ms"}, {"artifact_id": "plan-1", "artifact_type": "plan", "content": "bake a cake with flour and eggs"}]}"#)
         #expect(stored.status == 0, "\(stored.stderr) \(stored.stdoutText)")
-        #expect(stored.json["stored"]?[0]?["routed_to"] == ["bulk", "vector"])
+        #expect(stored.json["stored"]?[0]?["routed_to"] == ["vector"])
         #expect(stored.json["stored"]?[1]?["routed_to"] == ["bulk"])
 
         let found = try call(#"{"operation": "find_similar", "query": "deadlock in a postgres transaction", "top_k": 1}"#)
@@ -49,7 +49,7 @@ struct ArtifactCommandTests {
         #expect(stats.json["collections"]?[0]?["count"] == 2)
 
         let deleted = try call(#"{"operation": "delete_artifact", "artifact_id": "fix-1"}"#)
-        #expect(deleted.json["deleted_from"] == ["bulk", "vector"])
+        #expect(deleted.json["deleted_from"] == ["vector"])
         let missing = try call(#"{"operation": "delete_artifact", "artifact_id": "fix-1"}"#)
         #expect(missing.status != 0)
         #expect(missing.json["error_code"] == "not_found")

@@ -46,7 +46,7 @@ struct CLIFixture {
             """)
         directory.write("tools/chat/chat.yaml", "name: Chat\ntype: llm\ndescription: Talks\n")
         directory.write("tools/broken/broken.yaml", "name: Broken\ninput_schema: [unclosed\n")
-        directory.write("config.yaml", """
+        directory.write("toolhost.yaml", """
             tools:
               paths: [tools]
             plugins:
@@ -55,7 +55,7 @@ struct CLIFixture {
             """)
     }
 
-    /// Runs toolhost in the fixture's folder (so ./config.yaml applies) with `input` on stdin.
+    /// Runs toolhost in the fixture's folder (so ./toolhost.yaml applies) with `input` on stdin.
     func run(_ arguments: [String], input: String? = nil, environment: [String: String] = [:]) throws -> ToolHostBinary.Result {
         try binary.run(arguments, stdin: input.map { Array($0.utf8) }, environment: environment, directory: directory.path)
     }

@@ -105,11 +105,11 @@ struct ServeHTTPTests {
         #expect(empty.json["error_code"] == "invalid_input")
         #expect(empty.json == emptyRun.json)
 
-        // A plugin that fails: its own answer, 500, and its exit status.
+        // A plugin that fails: its own answer, 502 (it is the server's upstream), and its exit status.
         let failed = try await server.send("POST", "/api/tools/fail/invoke", "{}")
         let failedRun = try await blocking { [fixture] in try fixture.run(["run", "fail"], input: "{}") }
         #expect(failedRun.status == 3)
-        #expect(failed.status == 500)
+        #expect(failed.status == 502)
         #expect(failed.header("X-ToolHost-Exit-Code") == "3")
         #expect(failed.json == failedRun.json)
         #expect(failed.json == ["success": false, "error": "boom"])
@@ -233,7 +233,7 @@ struct ServeHTTPTests {
             #expect(try await server.send("POST", "/api/tools/echo/invoke", #"{"times": 0}"#).status == 400)
         }
         #expect(try await server.send("POST", "/api/tools/hang/invoke", "{}").status == 504)
-        #expect(try await server.send("POST", "/api/tools/fail/invoke", "{}").status == 500)
+        #expect(try await server.send("POST", "/api/tools/fail/invoke", "{}").status == 502)
         #expect(try await server.send("POST", "/api/tools/no_such_tool/invoke", "{}").status == 404)
         #expect(try await server.send("POST", "/api/tools/another_missing_tool/invoke", "{}").status == 404)
         // A body that is not JSON is a refused call of that tool, counted like the others.
@@ -403,7 +403,7 @@ struct ServeHTTPTests {
     @Test func aFullQueueIsRefusedAtOnceWith503() async throws {
         writeSlowTool()
         for marker in ["started", "release"] { try? FileManager.default.removeItem(atPath: fixture.directory.url("tools/slow/\(marker)")) }
-        fixture.directory.write("config.yaml", "tools:\n  paths: [tools]\nservice:\n  max_concurrent_calls: 1\n  max_queued_calls: 1\n")
+        fixture.directory.write("toolhost.yaml", "tools:\n  paths: [tools]\nservice:\n  max_concurrent_calls: 1\n  max_queued_calls: 1\n")
         let server = try await HTTPServer.start(fixture)
         let running = Task { try await server.send("POST", "/api/tools/slow/invoke", "{}") }
         #expect(try await waitUntil(within: 30) { fixture.directory.exists("tools/slow/started") })
@@ -539,7 +539,7 @@ struct ServeHTTPTests {
 }
 
 /// One HTTP answer: status, headers (names lowercased) and body.
-private struct HTTPAnswer: Sendable {
+struct HTTPAnswer: Sendable {
     let status: Int
     let headers: [String: String]
     let body: [UInt8]
@@ -551,7 +551,7 @@ private struct HTTPAnswer: Sendable {
 
 /// A `toolhost serve --http` process started through `toolhost serve` (the hand-off included),
 /// on a free port, and a client session of its own.
-private final class HTTPServer: @unchecked Sendable {
+final class HTTPServer: @unchecked Sendable {
     let process: RunningProcess
     let port: Int
     let listeningLine: String
@@ -566,8 +566,14 @@ private final class HTTPServer: @unchecked Sendable {
     /// Starts the server in the fixture's folder and waits for its "listening on" line.
     static func start(_ fixture: CLIFixture, _ arguments: [String] = [], listen: String = "127.0.0.1:0",
                       environment: [String: String] = [:]) async throws -> HTTPServer {
-        let process = try RunningProcess(fixture.binary.path, ["serve", "--http", "--listen", listen] + arguments,
-                                         environment: environment, directory: fixture.directory.path)
+        try await start(binary: fixture.binary, in: fixture.directory.path, arguments, listen: listen, environment: environment)
+    }
+
+    /// Starts `toolhost serve --http` in `directory` and waits for its "listening on" line.
+    static func start(binary: ToolHostBinary, in directory: String, _ arguments: [String] = [], listen: String = "127.0.0.1:0",
+                      environment: [String: String] = [:]) async throws -> HTTPServer {
+        let process = try RunningProcess(binary.path, ["serve", "--http", "--listen", listen] + arguments,
+                                         environment: environment, directory: directory)
         let line = try await blocking { try process.readLine(within: 60) }
         let prefix = "toolhost serve: listening on http://"
         guard line.hasPrefix(prefix), let colon = line.lastIndex(of: ":"), let port = Int(line[line.index(after: colon)...]), port > 0 else {
@@ -622,7 +628,7 @@ private final class HTTPServer: @unchecked Sendable {
 
 /// Runs blocking work (waiting on a child process) on a thread of its own: off the cooperative
 /// threads, and off Dispatch's global pool, which on Linux grows slowly when its threads block.
-private func blocking<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+func blocking<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
     try await withCheckedThrowingContinuation { continuation in
         Thread { continuation.resume(with: Result { try work() }) }.start()
     }

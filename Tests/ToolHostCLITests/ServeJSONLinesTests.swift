@@ -160,7 +160,7 @@ struct ServeJSONLinesTests {
     }
 
     @Test func aLineOverTheLimitIsRefusedAndSkipped() throws {
-        fixture.directory.write("config.yaml", "tools:\n  paths: [tools]\nservice:\n  max_request_bytes: 1024\n")
+        fixture.directory.write("toolhost.yaml", "tools:\n  paths: [tools]\nservice:\n  max_request_bytes: 1024\n")
         let long = #"{"id": 1, "tool": "echo", "input": {"message": ""# + String(repeating: "x", count: 3000) + #""}}"#
         let served = try serve([long, #"{"id": 2, "tool": "echo", "input": {"message": "short"}}"#])
         #expect(served.answers.count == 2)

@@ -21,27 +21,14 @@ struct ServeMCPTests {
             """)
     }
 
-    struct ClientUnavailable: Error, CustomStringConvertible {
-        let description: String
-    }
+    private var server: [String] { [fixture.binary.path, "serve", "--mcp", "--tools-dir", "tools"] }
 
-    /// Runs `mcp-client.py --scenario arguments... -- toolhost serve --mcp` in the fixture.
     private func client(_ arguments: [String], extra: [String] = []) throws -> RunningProcess {
-        let environment = ProcessInfo.processInfo.environment
-        guard let python = environment["TOOLHOST_TEST_PYTHON"], let script = environment["TOOLHOST_TEST_MCP_CLIENT"] else {
-            throw ClientUnavailable(description: "TOOLHOST_TEST_PYTHON and TOOLHOST_TEST_MCP_CLIENT are not set: run the tests with scripts/test.sh, which installs the MCP Python SDK")
-        }
-        let server = [fixture.binary.path, "serve", "--mcp", "--tools-dir", "tools"]
-        return try RunningProcess(python, [script, "--scenario"] + arguments + extra + ["--"] + server,
-                                  environment: database.environment, directory: fixture.directory.path)
+        try MCPClient.start(arguments, extra: extra, server: server, environment: database.environment, directory: fixture.directory.path)
     }
 
-    /// The scenario's one JSON answer and the client's exit status.
     private func scenario(_ arguments: [String], extra: [String] = []) throws -> (status: Int32, json: JSONValue) {
-        let process = try client(arguments, extra: extra)
-        let ended = try process.waitForExit(within: 90)
-        let text = ended.remaining.joined(separator: "\n")
-        return (ended.status, (try? JSONParser.parse(text)) ?? .string("<not JSON: \(text); stderr: \(process.stderr)>"))
+        try MCPClient.run(arguments, extra: extra, server: server, environment: database.environment, directory: fixture.directory.path)
     }
 
     @Test func everyCatalogueToolIsListedWithItsSchemaAcrossPages() throws {
@@ -99,7 +86,7 @@ struct ServeMCPTests {
     }
 
     @Test func theServerSaysWhenTheCatalogueChangesOnDisk() throws {
-        fixture.directory.write("config.yaml", "tools:\n  paths: [tools]\nservice:\n  catalogue_poll_seconds: 0.2\n")
+        fixture.directory.write("toolhost.yaml", "tools:\n  paths: [tools]\nservice:\n  catalogue_poll_seconds: 0.2\n")
         let watching = try client(["watch-list-changed", "20"])
         #expect(try watching.readLine(within: 60) == "READY")
         fixture.directory.write("tools/newcomer/newcomer.yaml", "name: Newcomer\ntype: executable\nexecutable: {command: cat}\n")

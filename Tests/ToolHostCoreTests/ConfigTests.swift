@@ -41,13 +41,106 @@ struct EnvironmentExpansionTests {
 
 @Suite("Loading config.yaml")
 struct ConfigLoaderTests {
-    @Test func noFileMeansBuiltInDefaultsWithToolsBesideTheCurrentDirectory() throws {
+    @Test func noFileMeansBuiltInDefaultsAndNothingWrittenIntoTheCurrentDirectory() throws {
         let directory = TemporaryDirectory()
-        let config = try ConfigLoader.load(environment: [:], currentDirectory: directory.path)
+        directory.write("tools/x/x.yaml", "name: X\nexecutable: {command: cat}\n")  // not read without a config
+        let config = try ConfigLoader.load(environment: ["HOME": directory.url("home")], currentDirectory: directory.path)
         #expect(config.file == nil)
-        #expect(config.toolsPaths == [directory.url("tools")])
+        #expect(config.toolsPaths == [])
+        #expect(config.dataDirectory == directory.url("home/.local/share/toolhost"))
+        #expect(config.database.path == directory.url("home/.local/share/toolhost/toolhost.db"))
+        #expect(config.training.archiveDirectory == directory.url("home/.local/share/toolhost/archive"))
+        #expect(config.generatedToolsPath == directory.url("home/.local/share/toolhost/generated_tools"))
         #expect(config.plugins.defaultTimeoutSeconds == 60)
         #expect(config.plugins.maxOutputBytes == 16 * 1024 * 1024)
+
+        let xdg = try ConfigLoader.load(environment: ["HOME": "/nonexistent", "XDG_DATA_HOME": directory.url("data")],
+                                        currentDirectory: directory.path)
+        #expect(xdg.database.path == directory.url("data/toolhost/toolhost.db"))
+        // The specification ignores a relative XDG_DATA_HOME.
+        let relative = try ConfigLoader.load(environment: ["HOME": directory.url("home"), "XDG_DATA_HOME": "data"],
+                                             currentDirectory: directory.path)
+        #expect(relative.dataDirectory == directory.url("home/.local/share/toolhost"))
+    }
+
+    @Test func aConfigYAMLIsReadOnlyWithTheToolhostMarker() throws {
+        let directory = TemporaryDirectory()
+        let environment = ["HOME": directory.url("home")]
+        // code-evolver's own config.yaml: keys ToolHost also has, and no marker.
+        directory.write("config.yaml", "llm:\n  models: {}\ndatabase:\n  type: postgres\n  host: db.internal\n")
+        let foreign = try ConfigLoader.load(environment: environment, currentDirectory: directory.path)
+        #expect(foreign.file == nil)
+        #expect(foreign.database.kind == .sqlite)
+        let notes = foreign.warnings
+        #expect(notes.count == 1)
+        #expect(notes.first?.contains("./config.yaml is not a ToolHost config") == true)
+
+        directory.write("config.yaml", "toolhost: 1\ndatabase:\n  type: sqlite\n  path: mine.db\n")
+        let marked = try ConfigLoader.load(environment: environment, currentDirectory: directory.path)
+        #expect(marked.file == directory.url("config.yaml"))
+        #expect(marked.database.path == directory.url("mine.db"))
+        #expect(marked.warnings.isEmpty)
+
+        // toolhost.yaml is ToolHost's by its name, and comes first.
+        directory.write("toolhost.yaml", "database:\n  path: own.db\n")
+        let own = try ConfigLoader.load(environment: environment, currentDirectory: directory.path)
+        #expect(own.file == directory.url("toolhost.yaml"))
+        #expect(own.database.path == directory.url("own.db"))
+        #expect(own.toolsPaths == [directory.url("tools")])
+        #expect(own.dataDirectory == directory.url("data"))
+    }
+
+    @Test func theUsersConfigFolderIsTheLastPlaceLooked() throws {
+        let directory = TemporaryDirectory()
+        directory.write("xdg/toolhost/toolhost.yaml", "plugins:\n  timeout_seconds: 7\n")
+        let config = try ConfigLoader.load(environment: ["HOME": directory.url("home"), "XDG_CONFIG_HOME": directory.url("xdg")],
+                                           currentDirectory: directory.url("work"))
+        #expect(config.file == directory.url("xdg/toolhost/toolhost.yaml"))
+        #expect(config.plugins.defaultTimeoutSeconds == 7)
+        directory.write("home/.config/toolhost/toolhost.yaml", "plugins:\n  timeout_seconds: 9\n")
+        let home = try ConfigLoader.load(environment: ["HOME": directory.url("home")], currentDirectory: directory.url("work"))
+        #expect(home.plugins.defaultTimeoutSeconds == 9)
+    }
+
+    @Test func toolsPathsTakeLayoutsAndRoots() throws {
+        let directory = TemporaryDirectory()
+        directory.write("toolhost.yaml", """
+            tools:
+              paths:
+                - mine
+                - path: projects/code_evolver/tools
+                  layout: code-evolver
+                - {path: /srv/ce/tools, layout: code-evolver, root: /srv}
+            """)
+        let config = try ConfigLoader.load(environment: [:], currentDirectory: directory.path)
+        #expect(config.toolsDirectories == [
+            ToolsDirectory(path: directory.url("mine")),
+            ToolsDirectory(path: directory.url("projects/code_evolver/tools"), layout: .codeEvolver(root: directory.url("projects/code_evolver"))),
+            ToolsDirectory(path: "/srv/ce/tools", layout: .codeEvolver(root: "/srv")),
+        ])
+        // Generated tools go beside ToolHost's own catalogue, never into code-evolver's.
+        #expect(config.generatedToolsPath == directory.url("mine/generated"))
+
+        directory.write("toolhost.yaml", "tools:\n  paths:\n    - {path: x, layuot: code-evolver}\n    - {layout: toolhost}\n    - {path: y, layout: langchain}\n    - 5\n")
+        #expect(throws: ToolHostError.self) { try ConfigLoader.load(environment: [:], currentDirectory: directory.path) }
+        do {
+            _ = try ConfigLoader.load(environment: [:], currentDirectory: directory.path)
+        } catch {
+            let problems = error.details["problems"]?.arrayValue?.compactMap(\.stringValue) ?? []
+            #expect(problems == [
+                "tools.paths[0] has an unknown key 'layuot'; did you mean 'layout'?",
+                "tools.paths[1] needs a 'path' (text)",
+                "tools.paths[2].layout must be one of toolhost, code-evolver, not \"langchain\"",
+                "tools.paths[3] must be a path or a mapping {path, layout, root}, not integer",
+            ])
+        }
+    }
+
+    @Test func theRepositorysConfigRoutesArtifactsAsTheBuiltInDefault() throws {
+        let repository = FilePath.directory(of: FilePath.directory(of: FilePath.directory(of: #filePath)))
+        let config = try ConfigLoader.load(explicitPath: FilePath.join(repository, "config.yaml"), environment: [:], currentDirectory: repository)
+        #expect(config.memory.routing == ArtifactRouting())
+        #expect(config.warnings.isEmpty)
     }
 
     @Test func relativePathsAreTakenFromTheConfigFilesFolder() throws {
@@ -87,7 +180,7 @@ struct ConfigLoaderTests {
 
     @Test func wrongTypesAreErrorsNamingTheKey() throws {
         let directory = TemporaryDirectory()
-        directory.write("config.yaml", "plugins:\n  timeout_seconds: soon\n  environment:\n    inherit_all: maybe\n")
+        directory.write("toolhost.yaml", "plugins:\n  timeout_seconds: soon\n  environment:\n    inherit_all: maybe\n")
         do {
             _ = try ConfigLoader.load(environment: [:], currentDirectory: directory.path)
             Issue.record("a wrong type was accepted")
@@ -100,7 +193,7 @@ struct ConfigLoaderTests {
 
     @Test func unknownKeysAndUnsetVariablesAreWarnings() throws {
         let directory = TemporaryDirectory()
-        directory.write("config.yaml", "plugins:\n  timeout_secnds: 5\ntools:\n  paths: [\"${TOOLS_ROOT}/tools\"]\n")
+        directory.write("toolhost.yaml", "plugins:\n  timeout_secnds: 5\ntools:\n  paths: [\"${TOOLS_ROOT}/tools\"]\n")
         let config = try ConfigLoader.load(environment: [:], currentDirectory: directory.path)
         #expect(config.warnings.contains { $0.contains("plugins.timeout_secnds") && $0.contains("did you mean 'plugins.timeout_seconds'") })
         #expect(config.warnings.contains { $0.contains("TOOLS_ROOT") })
@@ -110,7 +203,7 @@ struct ConfigLoaderTests {
     /// the process environment. Here values are expanded and the environment is left alone.
     @Test func loadingExpandsValuesWithoutTouchingTheEnvironment() throws {
         let directory = TemporaryDirectory()
-        directory.write("config.yaml", "database:\n  type: postgres\n  host: ${TOOLHOST_TEST_UNSET_HOST:-db.internal}\n  port: ${TOOLHOST_TEST_UNSET_PORT:-6543}\n")
+        directory.write("toolhost.yaml", "database:\n  type: postgres\n  host: ${TOOLHOST_TEST_UNSET_HOST:-db.internal}\n  port: ${TOOLHOST_TEST_UNSET_PORT:-6543}\n")
         let before = ProcessEnvironment.current()
         let config = try ConfigLoader.load(environment: before, currentDirectory: directory.path)
         #expect(config.database.host == "db.internal")
@@ -120,7 +213,7 @@ struct ConfigLoaderTests {
 
     @Test func databaseSettingsFollowTheEnvironmentOverrides() throws {
         let directory = TemporaryDirectory()
-        directory.write("config.yaml", "database:\n  type: sqlite\n  path: db/tool.db\n")
+        directory.write("toolhost.yaml", "database:\n  type: sqlite\n  path: db/tool.db\n")
         let embedded = try ConfigLoader.load(environment: [:], currentDirectory: directory.path)
         #expect(embedded.database.kind == .sqlite)
         #expect(embedded.database.path == directory.url("db/tool.db"))
@@ -133,7 +226,7 @@ struct ConfigLoaderTests {
         #expect(fields.database.kind == .postgres)
         #expect(fields.database.displayName == "pg:5433/agents")
         #expect(fields.database.password == "pw")
-        directory.write("config.yaml", "database:\n  type: oracle\n")
+        directory.write("toolhost.yaml", "database:\n  type: oracle\n")
         #expect(throws: ToolHostError.self) { try ConfigLoader.load(environment: [:], currentDirectory: directory.path) }
     }
 
@@ -142,7 +235,7 @@ struct ConfigLoaderTests {
         #expect(throws: ToolHostError.self) {
             try ConfigLoader.load(explicitPath: "nope.yaml", environment: [:], currentDirectory: directory.path)
         }
-        directory.write("config.yaml", "tools: [unclosed\n")
+        directory.write("toolhost.yaml", "tools: [unclosed\n")
         do {
             _ = try ConfigLoader.load(environment: [:], currentDirectory: directory.path)
             Issue.record("broken YAML was accepted")
@@ -154,7 +247,7 @@ struct ConfigLoaderTests {
 
     @Test func memorySettingsAndRoutingComeFromTheFileAndTheEnvironment() throws {
         let directory = TemporaryDirectory()
-        directory.write("config.yaml", """
+        directory.write("toolhost.yaml", """
             database:
               storage_strategy:
                 rag_storage_types: [plan]
@@ -176,7 +269,7 @@ struct ConfigLoaderTests {
         #expect(config.memory.apiKey == "sk-1")
         #expect(config.memory.routing.route(for: "plan") == .hybrid)  // hybrid wins over a single list
         #expect(config.memory.routing.route(for: "bug_report") == .hybrid)
-        #expect(config.memory.routing.route(for: "performance") == .bulk)  // the default bulk list stays
+        #expect(config.memory.routing.route(for: "perf_data") == .bulk)  // the default bulk list stays
         #expect(config.memory.routing.route(for: "unheard_of") == .vector)
         #expect(config.warnings.isEmpty)
 
@@ -187,7 +280,7 @@ struct ConfigLoaderTests {
 
     @Test func badMemorySettingsAreErrorsNamingTheKey() throws {
         let directory = TemporaryDirectory()
-        directory.write("config.yaml", "memory:\n  embedder: word2vec\n  index: faiss\n  embedding_dimension: 3\n  hnsw_ef_search: 5000\n")
+        directory.write("toolhost.yaml", "memory:\n  embedder: word2vec\n  index: faiss\n  embedding_dimension: 3\n  hnsw_ef_search: 5000\n")
         do {
             _ = try ConfigLoader.load(environment: [:], currentDirectory: directory.path)
             Issue.record("bad memory settings were accepted")
@@ -201,7 +294,7 @@ struct ConfigLoaderTests {
 
     @Test func serviceSettingsComeFromTheFileAndTheEnvironment() throws {
         let directory = TemporaryDirectory()
-        directory.write("config.yaml", """
+        directory.write("toolhost.yaml", """
             service:
               max_concurrent_calls: 3
               max_queued_calls: 20
@@ -230,7 +323,7 @@ struct ConfigLoaderTests {
 
     @Test func badServiceSettingsAreErrorsNamingTheKey() throws {
         let directory = TemporaryDirectory()
-        directory.write("config.yaml", "service:\n  max_concurrent_calls: 5000\n  max_request_bytes: 10\n")
+        directory.write("toolhost.yaml", "service:\n  max_concurrent_calls: 5000\n  max_request_bytes: 10\n")
         do {
             _ = try ConfigLoader.load(environment: [:], currentDirectory: directory.path)
             Issue.record("bad service settings were accepted")

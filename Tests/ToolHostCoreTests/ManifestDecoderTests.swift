@@ -1,10 +1,11 @@
 import Testing
+import ToolHostTestSupport
 @testable import ToolHostCore
 
 @Suite("Reading tool definitions")
 struct ManifestDecoderTests {
     private func decode(_ yaml: String, id: String = "tool") throws -> ToolDefinition {
-        try ManifestDecoder.decode(try YAMLDocument.parse(yaml).root, id: id, file: "/tools/x/\(id).yaml", toolsDirectory: "/tools")
+        try ManifestDecoder.decode(try YAMLDocument.parse(yaml).root, id: id, file: "/tools/x/\(id).yaml", directory: ToolsDirectory(path: "/tools"))
     }
 
     @Test func executableBlockIsRead() throws {
@@ -37,7 +38,9 @@ struct ManifestDecoderTests {
         #expect(spec.installCommand == "pip install bulk")
         #expect(spec.memoryLimitMB == 64)
         #expect(tool.runner == .plugin)
-        #expect(tool.diagnostics.isEmpty)
+        // Read from a file, the definition is also checked against the disk: its script is not there.
+        let problems = tool.diagnostics.map(\.message)
+        #expect(problems == ["the script {tool_dir}/bulk.py does not exist where the plugin runs (looked for /tools/x/bulk.py)"])
     }
 
     @Test func topLevelCommandAndArgsAreAccepted() throws {
@@ -124,5 +127,65 @@ struct ManifestDecoderTests {
     @Test func aDocumentThatIsNotAMappingFails() throws {
         #expect(throws: ManifestDecoder.Failure.self) { try decode("- just\n- a list\n") }
         #expect(throws: ManifestDecoder.Failure.self) { try decode("") }
+    }
+}
+
+@Suite("Scripts where the plugin will run")
+struct ScriptPlacementTests {
+    let directory = TemporaryDirectory()
+
+    /// The tool `id` written at `relative` under the tools directory `tools`, read in `layout`.
+    private func tool(_ yaml: String, at relative: String, layout: ToolLayout = .toolhost, tools: String = "tools") throws -> ToolDefinition {
+        let file = directory.write(relative, yaml)
+        return try ManifestDecoder.decode(try YAMLDocument.parse(yaml).root, id: FilePath.stem(of: file), file: file,
+                                          directory: ToolsDirectory(path: directory.url(tools), layout: layout))
+    }
+
+    @Test func toolhostLayoutLooksBesideTheYAML() throws {
+        directory.write("tools/a/a.py", "")
+        let found = try tool("name: A\nexecutable: {command: python3, args: [\"{tool_dir}/a.py\", \"helper.sh\"]}\n", at: "tools/a/a.yaml")
+        #expect(found.diagnostics.map(\.message) == [
+            "the script helper.sh does not exist where the plugin runs (looked for \(directory.url("tools/a/helper.sh")))",
+        ])
+        #expect(found.diagnostics.first?.pointer == "/executable/args/1")
+        // Arguments filled from the input are the caller's business; options are not scripts.
+        let untouched = try tool("name: B\ninput_schema: {path: string}\nexecutable: {command: python3, args: [\"{path}\", \"-c\", \"print(1)\", \"text/plain\"]}\n",
+                                 at: "tools/b/b.yaml")
+        #expect(untouched.diagnostics.isEmpty, "\(untouched.diagnostics)")
+    }
+
+    @Test func codeEvolverLayoutLooksFromTheProjectThenTheFolderAbove() throws {
+        let layout = ToolLayout.codeEvolver(root: directory.url("repo/project"))
+        directory.write("repo/project/tools/executable/x.py", "")
+        directory.write("repo/project/tools/executable/rel.py", "")
+        directory.write("repo/project/tools/executable/up.py", "")
+        let yaml = """
+            name: T
+            executable:
+              command: python3
+              args: ["{tool_dir}/x.py", "tools/executable/rel.py", "project/tools/executable/up.py", "project/nowhere.py"]
+            """
+        let found = try tool(yaml, at: "repo/project/tools/deep/sub/t.yaml", layout: layout, tools: "repo/project/tools")
+        #expect(found.diagnostics.map(\.message) == [
+            "the script project/nowhere.py does not exist where the plugin runs (looked for \(directory.url("repo/project/project/nowhere.py")) and \(directory.url("repo/project/nowhere.py")))",
+        ])
+        #expect(found.diagnostics.first?.pointer == "/executable/args/3")
+        let placement = PluginPlacement(tool: found, spec: try #require(found.executable))
+        #expect(placement.workingDirectory == directory.url("repo/project"))
+        #expect(placement.builtInValue("tool_dir") == directory.url("repo/project/tools/executable"))
+        #expect(placement.builtInValue("tool_path") == directory.url("repo/project/tools/deep/sub"))
+        #expect(placement.locate("project/tools/executable/up.py") == .found(directory.url("repo/project/tools/executable/up.py")))
+        #expect(placement.locate("tools/executable/rel.py") == .found("tools/executable/rel.py"))
+    }
+
+    @Test func aMissingScriptPathIsReportedAtItsKey() throws {
+        let layout = ToolLayout.codeEvolver(root: directory.url("p"))
+        let interpreted = try tool("name: I\nexecutable: {script_path: tools/run.py, interpreter: python3, args: [--fast]}\n",
+                                   at: "p/tools/x/i.yaml", layout: layout, tools: "p/tools")
+        #expect(interpreted.diagnostics.first?.pointer == "/executable/script_path")
+        #expect(interpreted.diagnostics.count == 1)
+        let direct = try tool("name: D\nexecutable: {script_path: tools/run.sh}\n", at: "p/tools/x/d.yaml", layout: layout, tools: "p/tools")
+        #expect(direct.diagnostics.map(\.pointer) == ["/executable/script_path"])
+        #expect(direct.diagnostics.first?.message.hasPrefix("the command tools/run.sh does not exist") == true)
     }
 }

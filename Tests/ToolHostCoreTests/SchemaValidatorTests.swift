@@ -70,8 +70,42 @@ struct SchemaValidatorTests {
         #expect(result.violations.first?.message.contains(phrase) == true, "\(result.violations)")
     }
 
-    @Test func integralDoublesCountAsIntegers() {
-        #expect(SchemaValidator.validate(["name": "ab", "count": 4.0], against: schema).isValid)
+    @Test func integralDoublesCountAsIntegersAndArePassedOnAsIntegers() {
+        let result = SchemaValidator.validate(["name": "ab", "count": 4.0, "ratio": 2.0, "options": ["label": "x", "depth": 2.0]], against: schema)
+        #expect(result.isValid)
+        // Written as JSON, `4.0` would reach a Python plugin as a float.
+        let written = JSONWriter.string(result.value["count"] ?? .null) + JSONWriter.string(result.value["options"]?["depth"] ?? .null)
+        #expect(written == "42")
+        #expect(result.value["ratio"] == .double(2.0))
+        if case .double? = result.value["ratio"] {} else { Issue.record("a number keeps its spelling: \(result.value)") }
+        let huge = SchemaValidator.validate(["name": "ab", "count": 1e19], against: schema)
+        #expect(huge.violations.first?.path == "/count")
+        #expect(huge.violations.first?.message.hasPrefix("is too large") == true, "\(huge.violations)")
+    }
+
+    @Test func aNullForAnOptionalPropertyIsNotGivenAndItsDefaultApplies() {
+        let result = SchemaValidator.validate(["name": "ab", "count": nil, "tags": nil, "options": ["label": "x", "depth": nil]], against: schema)
+        #expect(result.violations.isEmpty, "\(result.violations)")
+        #expect(result.value == ["name": "ab", "count": 3, "mode": "fast", "options": ["label": "x", "depth": 1]])
+        let required = SchemaValidator.validate(["name": nil, "options": ["label": nil]], against: schema)
+        #expect(required.violations == [Violation(path: "/name", message: "is required and cannot be null"),
+                                        Violation(path: "/options/label", message: "is required and cannot be null")])
+    }
+
+    @Test func aNullStaysWhereTheSchemaNamesNullAndInFreeFormObjects() {
+        let schema: JSONValue = [
+            "type": "object",
+            "properties": [
+                "note": ["type": ["string", "null"], "default": "none"],
+                "choice": ["enum": ["a", nil]],
+                "either": ["anyOf": [["type": "string"], ["type": "null"]]],
+                "data": ["type": "object"],
+            ],
+            "required": ["note"],
+        ]
+        let result = SchemaValidator.validate(["note": nil, "choice": nil, "either": nil, "data": ["column": nil]], against: schema)
+        #expect(result.violations.isEmpty, "\(result.violations)")
+        #expect(result.value == ["note": nil, "choice": nil, "either": nil, "data": ["column": nil]])
     }
 
     @Test func nonObjectInputIsReportedAtTheRoot() {

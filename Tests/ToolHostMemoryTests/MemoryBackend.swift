@@ -17,9 +17,15 @@ enum MemoryBackend: String, CaseIterable, CustomStringConvertible {
         }
     }
 
+    /// The backend's index, and a routing strategy that sends the corpus of these tests to all
+    /// three routes (code fixes and bug reports to both stores, performance records to bulk
+    /// storage only, prompts to the index only); the default routing has tests of its own.
     var settings: MemorySettings {
         var settings = MemorySettings()
         settings.index = self == .pgvector ? .pgvector : .sql
+        settings.routing.bulkTypes = ["performance", "evaluation", "debug_data", "perf_data"]
+        settings.routing.vectorTypes = ["prompt", "pattern"]
+        settings.routing.hybridTypes = ["plan", "function", "tool", "failure", "bug_report", "code_fix"]
         return settings
     }
 }

@@ -44,6 +44,15 @@ public func processExists(_ pid: Int32) -> Bool {
     kill(pid, 0) == 0 || errno == EPERM
 }
 
+/// Whether a process with this pid exists and is not a zombie: one whose parent died is
+/// re-parented to init, which may reap it later than a test looks.
+public func processIsRunning(_ pid: Int32) -> Bool {
+    guard processExists(pid) else { return false }
+    guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+          let close = stat.lastIndex(of: ")") else { return true }
+    return stat[stat.index(after: close)...].trimmingCharacters(in: .whitespaces).first != "Z"
+}
+
 /// Polls `condition` until it holds or `seconds` pass; for effects that settle asynchronously.
 public func eventually(within seconds: Double = 5, _ condition: () -> Bool) -> Bool {
     let deadline = Date().addingTimeInterval(seconds)

@@ -63,11 +63,15 @@ public struct ToolHostBinary: Sendable {
                       stderr: String(decoding: stderrBox.data, as: UTF8.self))
     }
 
-    /// PATH, HOME and a cache folder inside `directory`, plus `extra`: nothing of the
-    /// developer's own environment (TOOLHOST_* variables) reaches a child of a test.
+    /// PATH, HOME, and the cache, data and config folders inside `directory`, plus `extra`:
+    /// nothing of the developer's own environment (TOOLHOST_* variables, a user config) reaches a
+    /// child of a test, and what ToolHost keeps in the user's data directory stays the test's.
     public static func childEnvironment(_ extra: [String: String], directory: String?) -> [String: String] {
         var base = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": NSTemporaryDirectory()]
-        base["XDG_CACHE_HOME"] = FilePath.join(directory ?? NSTemporaryDirectory(), ".cache")
+        let folder = directory ?? NSTemporaryDirectory()
+        base["XDG_CACHE_HOME"] = FilePath.join(folder, ".cache")
+        base["XDG_DATA_HOME"] = FilePath.join(folder, ".local/share")
+        base["XDG_CONFIG_HOME"] = FilePath.join(folder, ".config")
         return base.merging(extra) { $1 }
     }
 

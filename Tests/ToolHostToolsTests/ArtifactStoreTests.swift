@@ -13,7 +13,7 @@ import ToolHostTestSupport
         let host = try HandlerHarness(engine)
         let fix = try host.succeed("artifact_store", ["operation": "store_artifact", "artifact_type": "code_fix", "name": "Retry on deadlock",
                                                       "content": "Retry the transaction on SQLSTATE 40P01", "tags": ["postgres"]])
-        #expect(fix["routed_to"] == ["bulk", "vector"])
+        #expect(fix["routed_to"] == ["vector"])  // code fixes are looked up by meaning
         let id = try #require(fix["artifact_id"]?.stringValue)
         #expect(id.hasPrefix("code_fix-"))
         let again = try host.succeed("artifact_store", ["operation": "store_artifact", "artifact_type": "code_fix", "name": "Retry on deadlock",
@@ -37,11 +37,31 @@ import ToolHostTestSupport
         #expect(got["stored_in"] == ["vector"])
         #expect(got["artifact"]?["content"] == "You review pull requests")
         let deleted = try host.succeed("artifact_store", ["operation": "delete_artifact", "artifact_id": .string(id)])
-        #expect(deleted["deleted_from"] == ["bulk", "vector"])
+        #expect(deleted["deleted_from"] == ["vector"])
         let stats = try host.succeed("artifact_store", ["operation": "stats"])
         #expect(stats["bulk"]?["count"] == 2)
         #expect(stats["collections"]?[0]?["count"] == 1)
         #expect(stats["embedder"] == "hashing-v1:384")
+    }
+
+    /// The routing of DiSE's bulk-storage design and code-evolver's config.yaml, with no config.
+    @Test(arguments: Engine.allCases)
+    func theDefaultRoutingIsCodeEvolvers(engine: Engine) throws {
+        let host = try HandlerHarness(engine)
+        let expected: [(types: [String], destinations: JSONValue)] = [
+            (["failure", "bug_report", "debug_data", "perf_data", "conversation"], ["bulk"]),
+            (["plan", "function", "sub_workflow", "workflow", "tool", "prompt", "pattern", "code_fix"], ["vector"]),
+            (["performance", "evaluation"], ["bulk", "vector"]),
+        ]
+        for (types, destinations) in expected {
+            for type in types {
+                let stored = try host.succeed("artifact_store", ["operation": "store_artifact", "artifact_type": .string(type),
+                                                                 "content": .string("an artifact of type \(type)")])
+                #expect(stored["routed_to"] == destinations, "\(type)")
+                let got = try host.succeed("artifact_store", ["operation": "get_artifact", "artifact_id": stored["artifact_id"] ?? .null])
+                #expect(got["stored_in"] == destinations, "\(type)")
+            }
+        }
     }
 
     @Test(arguments: Engine.allCases)

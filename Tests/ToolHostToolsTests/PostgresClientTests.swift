@@ -36,6 +36,39 @@ struct PostgresClientTests {
         #expect(one["data"] == [["name": "50% off"]])
     }
 
+    /// What psycopg2 does with a Python str bound to a json/jsonb column: the text is JSON.
+    @Test(arguments: Engine.allCases)
+    func aStringForAJSONColumnIsJSONText(engine: Engine) throws {
+        let harness = try harness(engine)
+        try harness.succeed("postgres_client", ["operation": "insert", "table": "items", "data": ["name": "a", "doc": #"{"k": 2}"#]])
+        try harness.succeed("postgres_client", ["operation": "insert", "table": "items", "data": ["name": "b", "doc": ["k": 3]]])
+        try harness.succeed("postgres_client", ["operation": "update", "table": "items", "data": ["doc": "[1, 2]"], "where": ["name": "b"]])
+        try harness.succeed("postgres_client", ["operation": "execute", "sql": "INSERT INTO items (name, doc) VALUES (%(n)s, %(d)s)",
+                                                "params": ["n": "c", "d": #"{"k": "text"}"#]])
+        let rows = try harness.succeed("postgres_client", ["operation": "query", "sql": "SELECT name, doc FROM items ORDER BY name"])
+        #expect(rows["data"] == [["name": "a", "doc": ["k": 2]], ["name": "b", "doc": [1, 2]], ["name": "c", "doc": ["k": "text"]]])
+        let refused = try harness.call("postgres_client", ["operation": "insert", "table": "items", "data": ["name": "d", "doc": "not json"]])
+        #expect(refused["error_code"] == "invalid_input")
+        #expect(refused["violations"]?[0]?["path"] == "/data/doc")
+        let none = try harness.succeed("postgres_client", ["operation": "query", "sql": "SELECT count(*) AS n FROM items WHERE name = 'd'"])
+        #expect(none["data"] == [["n": 0]])
+    }
+
+    /// DB-API's rowcount, which code-evolver's own client answers with: -1 for what changes no rows.
+    @Test(arguments: Engine.allCases)
+    func ddlAndScriptsAnswerRowsAffectedMinusOne(engine: Engine) throws {
+        let harness = try harness(engine)
+        try harness.succeed("postgres_client", ["operation": "execute", "sql": "INSERT INTO items (name) VALUES ('a'), ('b')"])
+        let created = try harness.succeed("postgres_client", ["operation": "execute", "sql": "CREATE INDEX IF NOT EXISTS items_name ON items (name)", "params": nil])
+        #expect(created["rows_affected"] == -1)
+        let script = try harness.succeed("postgres_client", ["operation": "execute", "sql": "CREATE TABLE t1 (a integer); CREATE TABLE t2 (b integer)"])
+        #expect(script["rows_affected"] == -1)
+        let deleted = try harness.succeed("postgres_client", ["operation": "execute", "sql": "DELETE FROM items WHERE name = 'nobody'"])
+        #expect(deleted["rows_affected"] == 0)
+        let updated = try harness.succeed("postgres_client", ["operation": "execute", "sql": "UPDATE items SET name = name"])
+        #expect(updated["rows_affected"] == 2)
+    }
+
     @Test(arguments: Engine.allCases)
     func mismatchedParametersAreInvalidInput(engine: Engine) throws {
         let harness = try harness(engine)

@@ -106,7 +106,7 @@ struct OperationHandlerTests {
         }
     }
 
-    let tool = try! ManifestDecoder.decode(["name": "Echo", "handler": "echo"], id: "echo", file: "/t/echo.yaml", toolsDirectory: "/t")
+    let tool = try! ManifestDecoder.decode(["name": "Echo", "handler": "echo"], id: "echo", file: "/t/echo.yaml", directory: ToolsDirectory(path: "/t"))
 
     private func handle(_ input: JSONObject) -> Result<JSONValue, ToolHostError> {
         let context = HandlerContext(tool: tool, config: HostConfig(toolsPaths: []), tools: ToolsManager(roots: []),

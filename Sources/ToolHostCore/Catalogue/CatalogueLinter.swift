@@ -7,8 +7,9 @@ public struct CatalogueLinter: Sendable {
 
     public init(knownHandlers: Set<String>) { self.knownHandlers = knownHandlers }
 
-    /// Lints files and directories; each directory is a tools directory, in the given order.
-    public func lint(paths: [String]) -> [Diagnostic] {
+    /// Lints files and directories; each directory is a tools directory, in the given order,
+    /// in the layout `configured` gives it (ToolHost's own for one it does not list).
+    public func lint(paths: [String], configured: [ToolsDirectory] = []) -> [Diagnostic] {
         var diagnostics: [Diagnostic] = []
         var roots: [String] = []
         var files: [ToolFile] = []
@@ -24,8 +25,9 @@ public struct CatalogueLinter: Sendable {
         let scan = CatalogueScanner.scan(roots: roots)
         diagnostics += scan.diagnostics
         var outcomes: [(file: ToolFile, outcome: ToolFileLoader.Outcome)] = []
+        func layout(of root: String) -> ToolLayout { configured.first { $0.path == root }?.layout ?? .toolhost }
         for file in files + scan.files {
-            let (outcome, fileDiagnostics) = lint(file)
+            let (outcome, fileDiagnostics) = lint(file, layout: layout(of: file.root))
             outcomes.append((file, outcome))
             diagnostics += fileDiagnostics
         }
@@ -38,9 +40,9 @@ public struct CatalogueLinter: Sendable {
         lint(bytes: Array(text.utf8), file: ToolFile(path: file, id: id, rootIndex: -1, root: ".")).diagnostics
     }
 
-    private func lint(_ file: ToolFile) -> (ToolFileLoader.Outcome, [Diagnostic]) {
+    private func lint(_ file: ToolFile, layout: ToolLayout) -> (ToolFileLoader.Outcome, [Diagnostic]) {
         do {
-            let result = lint(bytes: try FileIO.read(file.path), file: file)
+            let result = lint(bytes: try FileIO.read(file.path), file: file, layout: layout)
             return (result.outcome, result.diagnostics)
         } catch {
             let diagnostic = Diagnostic(.error, "cannot read the file: \(error.reason)", file: file.path)
@@ -48,7 +50,7 @@ public struct CatalogueLinter: Sendable {
         }
     }
 
-    private func lint(bytes: [UInt8], file: ToolFile) -> (outcome: ToolFileLoader.Outcome, diagnostics: [Diagnostic]) {
+    private func lint(bytes: [UInt8], file: ToolFile, layout: ToolLayout = .toolhost) -> (outcome: ToolFileLoader.Outcome, diagnostics: [Diagnostic]) {
         let document: YAMLDocument
         do {
             document = try YAMLDocument.parse(bytes, trackingLines: true)
@@ -56,7 +58,7 @@ public struct CatalogueLinter: Sendable {
             let diagnostic = Diagnostic(.error, "not valid YAML: \(error.message)", file: file.path, line: error.line, column: error.column)
             return (.failed(diagnostic), [diagnostic])
         }
-        let outcome = ToolFileLoader.decode(document.root, file: file)
+        let outcome = ToolFileLoader.decode(document.root, file: file, layout: layout)
         var found = document.warnings
         switch outcome {
         case .failed(let diagnostic):

@@ -50,6 +50,7 @@ public struct Diagnostic: Error, Sendable, Equatable, CustomStringConvertible {
         if let file { object["file"] = .string(file) }
         if let line { object["line"] = .int(line) }
         if let column { object["column"] = .int(column) }
+        if let pointer, !pointer.isEmpty { object["at"] = .string(pointer) }
         return .object(object)
     }
 }

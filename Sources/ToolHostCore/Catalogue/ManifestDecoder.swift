@@ -17,21 +17,27 @@ public struct ManifestDecoder {
 
     /// Builds the definition of tool `id` from `document`, or fails when the document is not a
     /// mapping (there is nothing to describe then).
-    public static func decode(_ document: JSONValue, id: String, file: String, toolsDirectory: String) throws(Failure) -> ToolDefinition {
+    ///
+    /// A definition read from a file on disk is also checked for scripts that do not exist
+    /// where its plugin will run (`PluginPlacement`); text that is not a file yet (a tool an
+    /// agent is about to register) cannot be.
+    public static func decode(_ document: JSONValue, id: String, file: String, directory: ToolsDirectory) throws(Failure) -> ToolDefinition {
         guard case .object(let map) = document else {
             let what = document.isNull ? "empty" : "a \(document.typeName), not a mapping"
             throw Failure(diagnostic: .error("the file is \(what); a tool definition is a YAML mapping", at: ""))
         }
         var decoder = ManifestDecoder(map: map)
-        return decoder.definition(id: id, file: file, toolsDirectory: toolsDirectory)
+        return decoder.definition(id: id, file: file, directory: directory)
     }
 
     private let map: JSONObject
     private var diagnostics: [Diagnostic] = []
+    /// Whether `script_path` with an `interpreter` put the script ahead of the YAML's `args`.
+    private var scriptLeadsArguments = false
 
     private init(map: JSONObject) { self.map = map }
 
-    private mutating func definition(id: String, file: String, toolsDirectory: String) -> ToolDefinition {
+    private mutating func definition(id: String, file: String, directory: ToolsDirectory) -> ToolDefinition {
         let name = text("name") ?? id
         if map["name"] == nil { diagnostics.append(.warning("no 'name'; the id '\(id)' is shown instead", at: "")) }
         let type = toolType()
@@ -48,11 +54,15 @@ public struct ManifestDecoder {
         checkRunnability(type: type, handler: handler, executable: executable)
         checkPlaceholders(executable, inputSchema: inputSchema)
         suggestMisspelledKeys()
-        return ToolDefinition(
+        var tool = ToolDefinition(
             id: id, name: name, type: type, description: description, tags: tags(), handler: handler,
             executable: executable, inputSchema: inputSchema, outputSchema: outputSchema, document: map,
-            file: file, toolsDirectory: toolsDirectory, diagnostics: diagnostics
+            file: file, toolsDirectory: directory.path, layout: directory.layout, diagnostics: diagnostics
         )
+        if file.hasPrefix("/"), handler == nil, let executable {
+            tool.diagnostics += missingScripts(PluginPlacement(tool: tool, spec: executable))
+        }
+        return tool
     }
 
     // MARK: Identity
@@ -131,18 +141,25 @@ public struct ManifestDecoder {
         let timeout = timeoutSeconds(in: block, at: base)
         let workingDirectory = text("working_dir", in: block, at: base)
         let environment = environment(block["environment"] ?? block["env"], at: JSONPointer.appending("environment", to: base))
+        let evolvedFile = text("evolved_file", in: block, at: base).flatMap { $0.isEmpty ? nil : $0 }
         let installCommand = text("install_command", in: block, at: base) ?? (base.isEmpty ? nil : text("install_command"))
         let memoryLimit = positiveInteger("memory_limit_mb", in: block, at: base)
             ?? map["execution"]?.objectValue.flatMap { positiveInteger("memory_limit_mb", in: $0, at: "/execution") }
 
-        // `command` is the norm; some files say `script_path` with an optional `interpreter`.
+        // `command` is the norm; some files say `script_path` with an optional `interpreter`
+        // (and an `entry_point`, which is descriptive: the script reads its input on stdin).
         let command: String
         var leadingArgs: [String] = []
         if let explicitCommand, !explicitCommand.isEmpty {
             command = explicitCommand
-        } else if let script {
-            command = interpreter ?? script
-            if interpreter != nil { leadingArgs = [script] }
+        } else if let script, !script.isEmpty {
+            if let interpreter, !interpreter.isEmpty {
+                command = interpreter
+                leadingArgs = [script]
+                scriptLeadsArguments = true
+            } else {
+                command = script.utf8.contains(UInt8(ascii: "/")) ? script : "./" + script  // a path, never a PATH lookup
+            }
         } else {
             diagnostics.append(.error("'executable' has no 'command'", at: base))
             return nil
@@ -150,7 +167,7 @@ public struct ManifestDecoder {
         return ExecutableSpec(
             command: command, args: leadingArgs + args, stdinMode: stdinMode ?? true, timeoutSeconds: timeout,
             workingDirectory: workingDirectory, environment: environment, installCommand: installCommand,
-            memoryLimitMB: memoryLimit)
+            memoryLimitMB: memoryLimit, scriptPath: script.flatMap { $0.isEmpty ? nil : $0 }, evolvedFile: evolvedFile)
     }
 
     private mutating func arguments(_ raw: JSONValue?, at pointer: String) -> [String] {
@@ -273,12 +290,31 @@ public struct ManifestDecoder {
         let declared = Set(inputSchema["properties"]?.objectValue?.keys ?? [])
         for (index, argument) in executable.args.enumerated() {
             for name in Placeholders.names(in: argument)
-            where !Placeholders.builtIn.contains(name) && !declared.contains(name) {
+            where !PluginPlacement.builtInPlaceholders.contains(name) && !declared.contains(name) {
                 diagnostics.append(.warning(
                     "argument \(index + 1) uses {\(name)}, which is not a property of the input schema; calls must pass '\(name)'",
                     at: map["executable"] == nil ? "/args/\(index)" : "/executable/args/\(index)"))
             }
         }
+    }
+
+    /// A script the YAML names that does not exist where the plugin will run: the tool cannot
+    /// run until it does (the message lists every path tried).
+    private func missingScripts(_ placement: PluginPlacement) -> [Diagnostic] {
+        let block = map["executable"] == nil ? "" : "/executable"
+        // With `interpreter`, the `script_path` became argument 0 ahead of the YAML's `args`.
+        let leading = scriptLeadsArguments ? 1 : 0
+        var problems = placement.missingScripts().map { argument, tried in
+            Diagnostic.error(
+                "the script \(placement.spec.args[argument]) does not exist where the plugin runs (looked for \(tried.joined(separator: " and ")))",
+                at: argument < leading ? "\(block)/script_path" : "\(block)/args/\(argument - leading)")
+        }
+        if case .missing(let tried)? = placement.locateCommand(placement.spec.command) {
+            let key = placement.spec.scriptPath != nil && !scriptLeadsArguments ? "script_path" : "command"
+            problems.append(.error("the command \(placement.spec.command) does not exist (looked for \(tried.joined(separator: " and ")))",
+                                   at: "\(block)/\(key)"))
+        }
+        return problems
     }
 
     private mutating func suggestMisspelledKeys() {

@@ -22,12 +22,15 @@ public struct ToolDefinition: Sendable {
     public let file: String
     /// The configured tools directory the file was found under (`{tools_dir}`).
     public let toolsDirectory: String
+    /// The conventions of that directory: where the plugin runs, what `{tool_dir}` means.
+    public let layout: ToolLayout
     /// Problems found while reading the definition (none stop it from loading).
-    public let diagnostics: [Diagnostic]
+    public internal(set) var diagnostics: [Diagnostic]
 
     public init(id: String, name: String, type: ToolType, description: String, tags: [String], handler: String?,
                 executable: ExecutableSpec?, inputSchema: JSONValue, outputSchema: JSONValue?,
-                document: JSONObject, file: String, toolsDirectory: String, diagnostics: [Diagnostic]) {
+                document: JSONObject, file: String, toolsDirectory: String, layout: ToolLayout = .toolhost,
+                diagnostics: [Diagnostic]) {
         self.id = id
         self.name = name
         self.type = type
@@ -40,10 +43,11 @@ public struct ToolDefinition: Sendable {
         self.document = document
         self.file = file
         self.toolsDirectory = toolsDirectory
+        self.layout = layout
         self.diagnostics = diagnostics
     }
 
-    /// The folder of the YAML file (`{tool_dir}`).
+    /// The folder of the YAML file.
     public var directory: String { FilePath.directory(of: file) }
 
     /// How this host would run the tool, or why it cannot.

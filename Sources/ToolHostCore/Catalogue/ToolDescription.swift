@@ -3,7 +3,8 @@
 /// `tools` entry. All are built from the same normalised schema.
 public enum ToolDescription {
     /// The answer of `list` (CLI `--json` and the `tools_manager` tool alike):
-    /// `{"success": true, "data": [summaries], "count": n, "problems": [...]}`.
+    /// `{"success": true, "data": [summaries], "count": n, "problems": [...]}`; the catalogue's
+    /// problems (files that do not load, conflicts) at the top, each tool's in its summary.
     public static func listing(_ catalogue: Catalogue, type: String? = nil, tag: String? = nil,
                                handlers: HandlerRegistry? = nil) -> JSONValue {
         let tools = filtered(catalogue, type: type, tag: tag)
@@ -24,7 +25,8 @@ public enum ToolDescription {
         }
     }
 
-    /// One line of `list`: who the tool is and whether it can run here.
+    /// One line of `list`: who the tool is, where its definition comes from (`builtin`, the
+    /// files it `overrides`), whether it can run here, and its `problems`.
     public static func summary(of tool: ToolDefinition, in catalogue: Catalogue? = nil, handlers: HandlerRegistry? = nil) -> JSONValue {
         var object: JSONObject = [
             "id": .string(tool.id),
@@ -33,10 +35,14 @@ public enum ToolDescription {
             "description": .string(tool.description),
             "tags": .array(tool.tags.map { .string($0) }),
             "file": .string(tool.file),
+            "builtin": .bool(tool.isBuiltin),
             "runner": .string(runnerLabel(tool, handlers: handlers)),
         ]
         if let shadowed = catalogue?.overrides[tool.id] {
             object["overrides"] = .array(shadowed.map { .string($0) })
+        }
+        if !tool.diagnostics.isEmpty {
+            object["problems"] = .array(tool.diagnostics.map(\.json))
         }
         return .object(object)
     }
@@ -46,15 +52,13 @@ public enum ToolDescription {
     public static func full(of tool: ToolDefinition, in catalogue: Catalogue? = nil, handlers: HandlerRegistry? = nil) -> JSONValue {
         guard case .object(var object) = summary(of: tool, in: catalogue, handlers: handlers) else { return .null }
         object["tools_dir"] = .string(tool.toolsDirectory)
+        if !tool.isBuiltin { object["layout"] = .string(tool.layout.name) }
         if let handler = tool.handler { object["handler"] = .string(handler) }
         if let executable = tool.executable { object["executable"] = executable.json }
         object["input_schema"] = tool.inputSchema
         if let output = tool.outputSchema { object["output_schema"] = output }
         for (key, value) in tool.document where !ManifestDecoder.interpretedKeys.contains(key) && object[key] == nil {
             object[key] = value
-        }
-        if !tool.diagnostics.isEmpty {
-            object["problems"] = .array(tool.diagnostics.map { .string("\($0.severity.rawValue): \($0.message)") })
         }
         return .object(object)
     }

@@ -6,9 +6,17 @@ public enum ToolFileLoader {
         case failed(Diagnostic)
     }
 
-    public static func load(_ file: ToolFile) -> Outcome {
+    public static func load(_ file: ToolFile, layout: ToolLayout = .toolhost) -> Outcome {
         switch parse(file) {
-        case .document(let document): decode(document, file: file)
+        case .document(let document): decode(document, file: file, layout: layout)
+        case .invalid(let diagnostic), .unreadable(let diagnostic): .failed(diagnostic)
+        }
+    }
+
+    /// A definition compiled into the binary (read from memory, never from disk).
+    public static func load(_ builtin: BuiltinTool) -> Outcome {
+        switch parse(builtin.yaml, file: builtin.file) {
+        case .document(let document): decode(document, file: builtin.file)
         case .invalid(let diagnostic), .unreadable(let diagnostic): .failed(diagnostic)
         }
     }
@@ -30,6 +38,10 @@ public enum ToolFileLoader {
         } catch {
             return .unreadable(Diagnostic(.error, "cannot read the file: \(error.reason)", file: file.path))
         }
+        return parse(bytes, file: file)
+    }
+
+    private static func parse(_ bytes: [UInt8], file: ToolFile) -> Parsed {
         do {
             return .document(try YAMLDocument.parse(bytes).root)
         } catch {
@@ -38,9 +50,10 @@ public enum ToolFileLoader {
         }
     }
 
-    public static func decode(_ document: JSONValue, file: ToolFile) -> Outcome {
+    public static func decode(_ document: JSONValue, file: ToolFile, layout: ToolLayout = .toolhost) -> Outcome {
         do {
-            return .loaded(try ManifestDecoder.decode(document, id: file.id, file: file.path, toolsDirectory: file.root))
+            return .loaded(try ManifestDecoder.decode(document, id: file.id, file: file.path,
+                                                      directory: ToolsDirectory(path: file.root, layout: layout)))
         } catch {
             var diagnostic = error.diagnostic
             diagnostic.file = file.path

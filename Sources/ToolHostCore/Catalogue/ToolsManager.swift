@@ -1,35 +1,52 @@
-/// The catalogue of tools in the configured directories, loaded whole (for `list`, `validate`,
-/// MCP export...) or one id at a time (for `run`, which must not parse hundreds of files to
-/// start one tool).
+/// The catalogue: the built-in definitions, then the tools in the configured directories,
+/// loaded whole (for `list`, `validate`, MCP export...) or one id at a time (for `run`, which
+/// must not parse hundreds of files to start one tool).
 ///
 /// Both paths apply the same duplicate and override rules, because a targeted lookup loads
 /// every file whose stem is the id, from every tools directory.
 public struct ToolsManager: Sendable {
-    public let roots: [String]
+    public let directories: [ToolsDirectory]
     /// Roots that may be missing without a warning (the generated tools folder).
     public let optionalRoots: Set<String>
     public let cache: CatalogueCacheSettings
+    /// Definitions compiled into the binary, before every tools directory.
+    public let builtins: [BuiltinTool]
     private let environment: [String: String]
 
-    public init(roots: [String], optionalRoots: Set<String> = [], cache: CatalogueCacheSettings = .init(isEnabled: false),
-                environment: [String: String] = ProcessEnvironment.current()) {
-        self.roots = roots
+    public init(directories: [ToolsDirectory], optionalRoots: Set<String> = [], cache: CatalogueCacheSettings = .init(isEnabled: false),
+                builtins: [BuiltinTool] = [], environment: [String: String] = ProcessEnvironment.current()) {
+        self.directories = directories
         self.optionalRoots = optionalRoots
         self.cache = cache
+        self.builtins = builtins
         self.environment = environment
     }
 
-    public init(config: HostConfig, environment: [String: String] = ProcessEnvironment.current()) {
-        self.init(roots: config.catalogueRoots, optionalRoots: [config.generatedToolsPath], cache: config.catalogueCache,
-                  environment: environment)
+    /// Directories in ToolHost's layout and no built-in definitions (tests, `validate` of files).
+    public init(roots: [String], optionalRoots: Set<String> = [], cache: CatalogueCacheSettings = .init(isEnabled: false),
+                environment: [String: String] = ProcessEnvironment.current()) {
+        self.init(directories: roots.map { ToolsDirectory(path: $0) }, optionalRoots: optionalRoots, cache: cache, environment: environment)
+    }
+
+    public init(config: HostConfig, builtins: [BuiltinTool], environment: [String: String] = ProcessEnvironment.current()) {
+        self.init(directories: config.catalogueDirectories, optionalRoots: [config.generatedToolsPath], cache: config.catalogueCache,
+                  builtins: builtins, environment: environment)
+    }
+
+    /// The tools directories' paths, in order.
+    public var roots: [String] { directories.map(\.path) }
+
+    /// The layout of the tools directory `root` (a path of `roots`).
+    func layout(ofRoot root: String) -> ToolLayout {
+        directories.first { $0.path == root }?.layout ?? .toolhost
     }
 
     /// Loads every tool, reusing cached readings of unchanged files when the cache is enabled.
     public func loadCatalogue() -> Catalogue {
         let scan = CatalogueScanner.scan(roots: roots, optionalRoots: optionalRoots)
         var cache = CatalogueCache(directory: cache.isEnabled ? cacheDirectory : nil, roots: roots)
-        var outcomes: [(file: ToolFile, outcome: ToolFileLoader.Outcome)] = []
-        outcomes.reserveCapacity(scan.files.count)
+        var outcomes = builtins.map { (file: $0.file, outcome: ToolFileLoader.load($0)) }
+        outcomes.reserveCapacity(builtins.count + scan.files.count)
         for file in scan.files {
             let parsed: ToolFileLoader.Parsed
             if let cached = cache.lookup(file) {
@@ -39,7 +56,7 @@ public struct ToolsManager: Sendable {
                 cache.store(parsed, for: file)
             }
             switch parsed {
-            case .document(let document): outcomes.append((file, ToolFileLoader.decode(document, file: file)))
+            case .document(let document): outcomes.append((file, ToolFileLoader.decode(document, file: file, layout: layout(ofRoot: file.root))))
             case .invalid(let diagnostic), .unreadable(let diagnostic): outcomes.append((file, .failed(diagnostic)))
             }
         }
@@ -50,26 +67,27 @@ public struct ToolsManager: Sendable {
     /// The definition of one tool, reading only the files named after it.
     public func definition(for id: String) throws(ToolHostError) -> ToolDefinition {
         let scan = CatalogueScanner.scan(roots: roots, onlyID: id, optionalRoots: optionalRoots)
-        let outcomes = scan.files.map { (file: $0, outcome: ToolFileLoader.load($0)) }
+        let outcomes = builtins.filter { $0.id == id }.map { (file: $0.file, outcome: ToolFileLoader.load($0)) }
+            + scan.files.map { (file: $0, outcome: ToolFileLoader.load($0, layout: layout(ofRoot: $0.root))) }
         if !outcomes.isEmpty {
             return try Catalogue(outcomes: outcomes).definition(for: id)
         }
         // Unknown id: suggest close ones from file names alone, still without parsing.
-        var error = Catalogue.unknownTool(id, among: Set(CatalogueScanner.scan(roots: roots).files.map(\.id)))
-        if !roots.contains(where: FileIO.isDirectory) {
-            error = ToolHostError(
-                error.code,
-                error.message + " No tools directory exists (looked in \(roots.joined(separator: ", "))); set tools.paths or --tools-dir.",
-                details: error.details)
+        let known = Set(CatalogueScanner.scan(roots: roots).files.map(\.id)).union(builtins.map(\.id))
+        var error = Catalogue.unknownTool(id, among: known)
+        if !roots.contains(where: { FileIO.isDirectory($0) && !optionalRoots.contains($0) }) {
+            let looked = roots.filter { !optionalRoots.contains($0) }
+            var place = looked.isEmpty
+                ? "No tools directory is configured (only the built-in tools are known): pass --tools-dir DIR, set TOOLHOST_TOOLS_PATH, or list tools.paths in toolhost.yaml."
+                : "No tools directory exists (looked in \(looked.joined(separator: ", "))); set tools.paths or --tools-dir."
+            if looked.isEmpty, FileIO.isDirectory("tools") {
+                place += " (./tools is not read without a ToolHost config.)"
+            }
+            error = ToolHostError(error.code, error.message + " " + place, details: error.details)
         }
         throw error
     }
 
     /// `tools.cache_dir`, else `$XDG_CACHE_HOME/toolhost`, else `~/.cache/toolhost`.
-    var cacheDirectory: String? {
-        if let directory = cache.directory { return directory }
-        if let xdg = environment["XDG_CACHE_HOME"], xdg.hasPrefix("/") { return FilePath.join(xdg, "toolhost") }
-        if let home = environment["HOME"], home.hasPrefix("/") { return FilePath.join(home, ".cache/toolhost") }
-        return nil
-    }
+    var cacheDirectory: String { cache.directory ?? UserDirectories.cache(environment) }
 }

@@ -1,12 +1,18 @@
 /// Finds and reads ToolHost's configuration.
 ///
-/// The file is `--config FILE`, else `$TOOLHOST_CONFIG`, else `./config.yaml` when it exists;
-/// with none, built-in defaults apply. Relative paths in the file are relative to the file's
-/// folder. `${VAR}` and `${VAR:-default}` in values are expanded from the environment first.
+/// The file is, first found: `--config FILE`; `$TOOLHOST_CONFIG`; `./toolhost.yaml`;
+/// `./config.yaml` when it is a ToolHost config (it has a top-level `toolhost:` key — a
+/// project's own config.yaml, code-evolver's say, is ignored with one warning);
+/// `$XDG_CONFIG_HOME/toolhost/toolhost.yaml` (else `~/.config/toolhost/toolhost.yaml`). With
+/// none, built-in defaults apply and ToolHost writes only to the user's data directory
+/// (`$XDG_DATA_HOME/toolhost`, else `~/.local/share/toolhost`), never to the current folder.
+/// Relative paths in the file are relative to the file's folder. `${VAR}` and
+/// `${VAR:-default}` in values are expanded from the environment first.
 ///
 /// | key                                | environment override              | default            |
 /// |------------------------------------|-----------------------------------|--------------------|
-/// | `tools.paths` (list)               | `TOOLHOST_TOOLS_PATH` (`:`-separated) | `[tools]`      |
+/// | `toolhost` (marks a config.yaml as ToolHost's) |                       |                    |
+/// | `tools.paths` (list of paths, or of `{path, layout, root}`) | `TOOLHOST_TOOLS_PATH` (`:`-separated) | `[tools]` beside a config file; none without one |
 /// | `tools.cache` (bool)               | `TOOLHOST_CATALOGUE_CACHE`        | true               |
 /// | `tools.cache_dir`                  | `TOOLHOST_CACHE_DIR`              | `~/.cache/toolhost`|
 /// | `plugins.timeout_seconds`          | `TOOLHOST_PLUGIN_TIMEOUT`         | 60                 |
@@ -14,11 +20,12 @@
 /// | `plugins.max_output_bytes`         | `TOOLHOST_PLUGIN_MAX_OUTPUT_BYTES`| 16777216           |
 /// | `plugins.environment.pass` (list)  | `TOOLHOST_PLUGIN_ENV_PASS` (`,`)  | `[]`               |
 /// | `plugins.environment.inherit_all`  | `TOOLHOST_PLUGIN_ENV_INHERIT_ALL` | false              |
+/// | `plugins.environment.secrets` (list) | `TOOLHOST_PLUGIN_ENV_SECRETS` (`,`) | `[TOOLHOST_HTTP_TOKEN]` |
 /// | `plugins.command_fallbacks` (map)  |                                   | `{python: python3}`|
-/// | `tools.generated_path`             | `TOOLHOST_GENERATED_TOOLS_PATH`   | `<first tools dir>/generated` |
+/// | `tools.generated_path`             | `TOOLHOST_GENERATED_TOOLS_PATH`   | `<first tools dir>/generated`, else `<data dir>/generated_tools` |
 /// | `tools.restore_generated`          | `TOOLHOST_RESTORE_GENERATED`      | false              |
 /// | `database.type` (sqlite, postgres) | `TOOLHOST_DATABASE_TYPE`; `DATABASE_URL` or `POSTGRES_HOST` imply postgres | sqlite |
-/// | `database.path`                    | `TOOLHOST_DATABASE_PATH`          | `data/toolhost.db` |
+/// | `database.path`                    | `TOOLHOST_DATABASE_PATH`          | `<data dir>/toolhost.db`: `data/` beside a config file, else the user's data directory |
 /// | `database.url`                     | `DATABASE_URL`                    |                    |
 /// | `database.host` / `port` / `database` / `user` / `password` | `POSTGRES_HOST` / `POSTGRES_PORT` / `POSTGRES_DB` / `POSTGRES_USER` / `POSTGRES_PASSWORD` | localhost / 5432 / toolhost / postgres / none |
 /// | `database.pool_min` / `pool_max`   |                                   | 1 / 10             |
@@ -29,7 +36,7 @@
 /// | `training.record_invocations`      | `TOOLHOST_RECORD_INVOCATIONS`     | true               |
 /// | `training.max_recorded_bytes`      |                                   | 65536              |
 /// | `training.retention_days`          | `TOOLHOST_RETENTION_DAYS`         | 0 (keep all)       |
-/// | `training.archive_dir`             |                                   | `data/archive`     |
+/// | `training.archive_dir`             |                                   | `<data dir>/archive` |
 /// | `streaming.backend` (none, redis)  | `TOOLHOST_STREAMING_BACKEND`      | none               |
 /// | `streaming.url`                    | `TOOLHOST_REDIS_URL`              | `redis://127.0.0.1:6379/0` |
 /// | `streaming.stream_prefix` / `maxlen` |                                 | toolhost / 1000000 |
@@ -50,6 +57,7 @@
 /// | `service.http.listen` (host:port)  | `TOOLHOST_HTTP_LISTEN`            | `127.0.0.1:8080`   |
 /// | `service.http.auth_token`          | `TOOLHOST_HTTP_TOKEN`             | none (required off loopback) |
 /// | `service.max_request_bytes`   |                                   | 10485760           |
+/// | `service.http.expose_plugin_details` (stderr, command in HTTP answers) |  | false              |
 /// | `service.shutdown_grace_seconds`   |                                   | 30                 |
 public enum ConfigLoader {
     public static func load(
@@ -57,23 +65,41 @@ public enum ConfigLoader {
         environment: [String: String] = ProcessEnvironment.current(),
         currentDirectory: String = FilePath.currentDirectory()
     ) throws(ToolHostError) -> HostConfig {
-        let file: String?
+        var notes: [String] = []
+        let found = try locate(explicitPath: explicitPath, environment: environment, currentDirectory: currentDirectory, notes: &notes)
+        var config = try settings(from: found?.tree ?? [:], file: found?.file, environment: environment, currentDirectory: currentDirectory)
+        config.warnings.insert(contentsOf: notes, at: 0)
+        return config
+    }
+
+    /// The top-level key that marks a `config.yaml` as ToolHost's (`toolhost: 1`).
+    public static let marker = "toolhost"
+
+    /// The config file to read and its parsed tree, by the order in the type's documentation.
+    private static func locate(explicitPath: String?, environment: [String: String], currentDirectory: String,
+                               notes: inout [String]) throws(ToolHostError) -> (file: String, tree: JSONObject)? {
         if let explicit = explicitPath ?? environment["TOOLHOST_CONFIG"].flatMap({ $0.isEmpty ? nil : $0 }) {
             let absolute = FilePath.absolute(explicit, relativeTo: currentDirectory)
             guard FileIO.isFile(absolute) else {
                 throw ToolHostError(.invalidConfig, "The config file \(explicit) does not exist.",
                                     details: ["config_file": .string(absolute)])
             }
-            file = absolute
-        } else {
-            let candidate = FilePath.join(currentDirectory, "config.yaml")
-            file = FileIO.isFile(candidate) ? candidate : nil
+            return (absolute, try parseFile(absolute))
         }
-        var tree = JSONObject()
-        if let file {
-            tree = try parseFile(file)
+        let own = FilePath.join(currentDirectory, "toolhost.yaml")
+        if FileIO.isFile(own) { return (own, try parseFile(own)) }
+        let shared = FilePath.join(currentDirectory, "config.yaml")
+        if FileIO.isFile(shared) {
+            // Another program's config.yaml (the project ToolHost runs in) is not ToolHost's,
+            // however much its keys look alike: only the marker says so.
+            if let tree = try? parseFile(shared), tree[marker] != nil { return (shared, tree) }
+            notes.append("./config.yaml is not a ToolHost config (it has no top-level '\(marker):' key), so it is ignored; name ToolHost's config toolhost.yaml, or add 'toolhost: 1' to it")
         }
-        return try settings(from: tree, file: file, environment: environment, currentDirectory: currentDirectory)
+        if let directory = UserDirectories.config(environment) {
+            let user = FilePath.join(directory, "toolhost/toolhost.yaml")
+            if FileIO.isFile(user) { return (user, try parseFile(user)) }
+        }
+        return nil
     }
 
     private static func parseFile(_ file: String) throws(ToolHostError) -> JSONObject {
@@ -112,8 +138,12 @@ public enum ConfigLoader {
             throw ToolHostError(.invalidConfig, "\(file ?? "config"): \(error.message).")
         }
         var reader = ConfigReader(root: expanded, environment: environment)
+        _ = reader.value(marker)
+        // ToolHost's own files: beside its config file, else in the user's data directory.
+        let dataDirectory = file == nil ? UserDirectories.data(environment) : FilePath.join(fileDirectory, "data")
         var plugins = PluginSettings()
-        let toolsPaths = reader.stringList("tools.paths", env: "TOOLHOST_TOOLS_PATH", separator: ":") ?? ["tools"]
+        let toolsDirectories = readToolsDirectories(&reader, hasFile: file != nil, fileDirectory: fileDirectory,
+                                                    currentDirectory: currentDirectory)
         let cacheEnabled = reader.bool("tools.cache", env: "TOOLHOST_CATALOGUE_CACHE", default: true)
         let cacheDirectory = reader.string("tools.cache_dir", env: "TOOLHOST_CACHE_DIR")
         plugins.defaultTimeoutSeconds = reader.number("plugins.timeout_seconds", env: "TOOLHOST_PLUGIN_TIMEOUT",
@@ -125,15 +155,14 @@ public enum ConfigLoader {
         plugins.passEnvironment = reader.stringList("plugins.environment.pass", env: "TOOLHOST_PLUGIN_ENV_PASS") ?? []
         plugins.inheritEnvironment = reader.bool("plugins.environment.inherit_all", env: "TOOLHOST_PLUGIN_ENV_INHERIT_ALL",
                                                  default: false)
+        if let secrets = reader.stringList("plugins.environment.secrets", env: "TOOLHOST_PLUGIN_ENV_SECRETS") { plugins.secretVariables = secrets }
         if let fallbacks = reader.stringMap("plugins.command_fallbacks") { plugins.commandFallbacks = fallbacks }
         let generatedPath = reader.string("tools.generated_path", env: "TOOLHOST_GENERATED_TOOLS_PATH")
         let restoreGenerated = reader.bool("tools.restore_generated", env: "TOOLHOST_RESTORE_GENERATED", default: false)
-        var database = readDatabase(&reader, environment: environment, base: base(overriddenBy: "TOOLHOST_DATABASE_PATH"))
-        if database.kind == .sqlite, environment["TOOLHOST_DATABASE_PATH"] == nil, reader.string("database.path") == nil {
-            database.path = FilePath.join(fileDirectory, "data/toolhost.db")
-        }
+        let database = readDatabase(&reader, environment: environment, base: base(overriddenBy: "TOOLHOST_DATABASE_PATH"),
+                                    dataDirectory: dataDirectory)
 
-        var training = TrainingSettings(archiveDirectory: FilePath.join(fileDirectory, "data/archive"))
+        var training = TrainingSettings(archiveDirectory: FilePath.join(dataDirectory, "archive"))
         training.recordInvocations = reader.bool("training.record_invocations", env: "TOOLHOST_RECORD_INVOCATIONS", default: true)
         training.maxRecordedBytes = reader.integer("training.max_recorded_bytes", default: training.maxRecordedBytes)
         training.retentionDays = Int(reader.number("training.retention_days", env: "TOOLHOST_RETENTION_DAYS", default: 0, positive: false))
@@ -164,17 +193,20 @@ public enum ConfigLoader {
         for name in Set(expansion.unsetVariables).sorted() {
             warnings.append("\(file ?? "config"): ${\(name)} is used but \(name) is not set; it expands to an empty value")
         }
-        let absoluteToolsPaths = toolsPaths.map { FilePath.absolute($0, relativeTo: base(overriddenBy: "TOOLHOST_TOOLS_PATH")) }
-        return HostConfig(
+        // Generated tools go beside ToolHost's own catalogue, never into a code-evolver one.
+        let ownToolsDirectory = toolsDirectories.first { $0.layout == .toolhost }?.path
+        var config = HostConfig(
             file: file,
-            toolsPaths: absoluteToolsPaths,
+            toolsPaths: [],
+            dataDirectory: dataDirectory,
             catalogueCache: CatalogueCacheSettings(
                 isEnabled: cacheEnabled,
                 directory: cacheDirectory.map { FilePath.absolute($0, relativeTo: base(overriddenBy: "TOOLHOST_CACHE_DIR")) }
             ),
             plugins: plugins,
             database: database,
-            generatedToolsPath: generatedPath.map { FilePath.absolute($0, relativeTo: base(overriddenBy: "TOOLHOST_GENERATED_TOOLS_PATH")) },
+            generatedToolsPath: generatedPath.map { FilePath.absolute($0, relativeTo: base(overriddenBy: "TOOLHOST_GENERATED_TOOLS_PATH")) }
+                ?? ownToolsDirectory.map { FilePath.join($0, "generated") },
             restoreGeneratedTools: restoreGenerated,
             training: training,
             streaming: streaming,
@@ -182,6 +214,53 @@ public enum ConfigLoader {
             service: service,
             warnings: warnings
         )
+        config.toolsDirectories = toolsDirectories
+        return config
+    }
+
+    /// `tools.paths`: each entry a path (ToolHost's layout) or `{path, layout, root}`.
+    /// `TOOLHOST_TOOLS_PATH` (paths only, `:`-separated, from the current directory) replaces it.
+    private static func readToolsDirectories(_ reader: inout ConfigReader, hasFile: Bool, fileDirectory: String,
+                                             currentDirectory: String) -> [ToolsDirectory] {
+        guard let found = reader.value("tools.paths", env: "TOOLHOST_TOOLS_PATH") else {
+            return hasFile ? [ToolsDirectory(path: FilePath.join(fileDirectory, "tools"))] : []
+        }
+        if found.fromEnvironment, case .string(let text) = found.value {
+            return text.split(separator: ":").map { $0.trimmingSpaces }.filter { !$0.isEmpty }
+                .map { ToolsDirectory(path: FilePath.absolute($0, relativeTo: currentDirectory)) }
+        }
+        let entries: [JSONValue] = found.value.arrayValue ?? [found.value]
+        return entries.enumerated().compactMap { index, entry in
+            let key = "tools.paths[\(index)]"
+            switch entry {
+            case .string(let path):
+                return ToolsDirectory(path: FilePath.absolute(path, relativeTo: fileDirectory))
+            case .object(let fields):
+                for name in fields.keys where !["path", "layout", "root"].contains(name) {
+                    let hint = Suggestions.closest(to: name, among: ["path", "layout", "root"], limit: 1).first.map { "; did you mean '\($0)'?" } ?? ""
+                    reader.report("\(key) has an unknown key '\(name)'\(hint)")
+                }
+                guard let path = fields["path"]?.stringValue, !path.isEmpty else {
+                    reader.report("\(key) needs a 'path' (text)")
+                    return nil
+                }
+                let directory = FilePath.absolute(path, relativeTo: fileDirectory)
+                switch fields["layout"]?.stringValue ?? "toolhost" {
+                case "toolhost":
+                    if fields["root"] != nil { reader.report("\(key): 'root' applies to layout: code-evolver only") }
+                    return ToolsDirectory(path: directory)
+                case "code-evolver":
+                    let root = fields["root"]?.stringValue.map { FilePath.absolute($0, relativeTo: fileDirectory) } ?? FilePath.directory(of: directory)
+                    return ToolsDirectory(path: directory, layout: .codeEvolver(root: root))
+                case let other:
+                    reader.report("\(key).layout must be one of \(ToolLayout.names.joined(separator: ", ")), not \"\(other)\"")
+                    return nil
+                }
+            default:
+                reader.report("\(key) must be a path or a mapping {path, layout, root}, not \(entry.typeName)")
+                return nil
+            }
+        }
     }
 
     /// The `service:` section (see the table above).
@@ -200,6 +279,7 @@ public enum ConfigLoader {
         if service.maxRequestBytes < 1024 {
             reader.report("service.max_request_bytes must be at least 1024, not \(service.maxRequestBytes)")
         }
+        service.exposesPluginDetails = reader.bool("service.http.expose_plugin_details", default: false)
         service.shutdownGraceSeconds = reader.number("service.shutdown_grace_seconds", default: service.shutdownGraceSeconds)
         for (key, value) in [("catalogue_poll_seconds", service.cataloguePollSeconds), ("shutdown_grace_seconds", service.shutdownGraceSeconds)]
         where !(value <= 86_400) {
@@ -209,8 +289,9 @@ public enum ConfigLoader {
     }
 
     /// The `database:` section with its environment overrides (see the table above).
-    private static func readDatabase(_ reader: inout ConfigReader, environment: [String: String], base: String) -> DatabaseSettings {
-        var settings = DatabaseSettings(path: FilePath.join(base, "data/toolhost.db"))
+    private static func readDatabase(_ reader: inout ConfigReader, environment: [String: String], base: String,
+                                     dataDirectory: String) -> DatabaseSettings {
+        var settings = DatabaseSettings(path: FilePath.join(dataDirectory, "toolhost.db"))
         let type = reader.string("database.type", env: "TOOLHOST_DATABASE_TYPE")
         if let path = reader.string("database.path", env: "TOOLHOST_DATABASE_PATH") {
             settings.path = FilePath.absolute(path, relativeTo: base)

@@ -29,6 +29,11 @@ struct ConfigReader {
         return current.isNull ? nil : Found(value: current, source: path)
     }
 
+    /// The raw value at `path` (or of `env`), for settings of a shape no typed read covers.
+    mutating func value(_ path: String, env: String? = nil) -> (value: JSONValue, fromEnvironment: Bool)? {
+        find(path, env: env).map { ($0.value, $0.source.hasSuffix("(environment)")) }
+    }
+
     mutating func number(_ path: String, env: String? = nil, default fallback: Double, positive: Bool = true) -> Double {
         guard let found = find(path, env: env) else { return fallback }
         let number: Double? = switch found.value {

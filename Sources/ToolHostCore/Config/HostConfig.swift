@@ -5,8 +5,13 @@
 public struct HostConfig: Sendable {
     /// The config file the settings came from, or nil for built-in defaults.
     public var file: String?
-    /// Absolute tools directories, earliest first; a later one overrides an earlier one's ids.
-    public var toolsPaths: [String]
+    /// The tools directories with their layouts, earliest first; a later one overrides an
+    /// earlier one's ids (and any of them a built-in definition).
+    public var toolsDirectories: [ToolsDirectory]
+    /// Where ToolHost keeps its own files when the config names no other place (the SQLite
+    /// file, archives, generated tools): `data/` beside the config file, else the user's data
+    /// directory. Never the folder ToolHost happens to be started in.
+    public var dataDirectory: String
     public var catalogueCache: CatalogueCacheSettings
     public var plugins: PluginSettings
     public var database: DatabaseSettings
@@ -21,31 +26,42 @@ public struct HostConfig: Sendable {
     /// Things worth telling the user that do not stop anything (unknown keys, unset variables).
     public var warnings: [String]
 
-    public init(file: String? = nil, toolsPaths: [String], catalogueCache: CatalogueCacheSettings = .init(),
+    /// Settings with `toolsPaths` in ToolHost's layout; a default left out is taken from
+    /// `dataDirectory` (default: `data/` beside the config file or the first tools directory).
+    public init(file: String? = nil, toolsPaths: [String], dataDirectory: String? = nil, catalogueCache: CatalogueCacheSettings = .init(),
                 plugins: PluginSettings = .init(), database: DatabaseSettings? = nil, generatedToolsPath: String? = nil,
                 restoreGeneratedTools: Bool = false, training: TrainingSettings? = nil, streaming: StreamingSettings = .init(),
                 memory: MemorySettings = .init(), service: ServiceSettings = .init(), warnings: [String] = []) {
         self.file = file
-        self.toolsPaths = toolsPaths
+        self.toolsDirectories = toolsPaths.map { ToolsDirectory(path: $0) }
+        let base = file.map(FilePath.directory(of:)) ?? toolsPaths.first.map(FilePath.directory(of:)) ?? FilePath.currentDirectory()
+        let dataDirectory = dataDirectory ?? FilePath.join(base, "data")
+        self.dataDirectory = dataDirectory
         self.catalogueCache = catalogueCache
         self.plugins = plugins
-        let base = file.map(FilePath.directory(of:)) ?? toolsPaths.first.map(FilePath.directory(of:)) ?? FilePath.currentDirectory()
-        self.database = database ?? DatabaseSettings(path: FilePath.join(base, "data/toolhost.db"))
-        self.generatedToolsPath = generatedToolsPath ?? FilePath.join(toolsPaths.first ?? FilePath.join(base, "tools"), "generated")
+        self.database = database ?? DatabaseSettings(path: FilePath.join(dataDirectory, "toolhost.db"))
+        self.generatedToolsPath = generatedToolsPath ?? toolsPaths.first.map { FilePath.join($0, "generated") }
+            ?? FilePath.join(dataDirectory, "generated_tools")
         self.restoreGeneratedTools = restoreGeneratedTools
-        self.training = training ?? TrainingSettings(archiveDirectory: FilePath.join(base, "data/archive"))
+        self.training = training ?? TrainingSettings(archiveDirectory: FilePath.join(dataDirectory, "archive"))
         self.streaming = streaming
         self.memory = memory
         self.service = service
         self.warnings = warnings
     }
 
+    /// The paths of `toolsDirectories`; set, they replace them in ToolHost's layout (`--tools-dir`).
+    public var toolsPaths: [String] {
+        get { toolsDirectories.map(\.path) }
+        set { toolsDirectories = newValue.map { ToolsDirectory(path: $0) } }
+    }
+
     /// The tools directories the catalogue reads: the configured ones, then the generated
     /// tools folder unless it already lies inside one of them (it may not exist yet: tools
     /// registered later in a long-lived process must still be found).
-    public var catalogueRoots: [String] {
+    public var catalogueDirectories: [ToolsDirectory] {
         let inside = toolsPaths.contains { generatedToolsPath == $0 || generatedToolsPath.hasPrefix($0.hasSuffix("/") ? $0 : $0 + "/") }
-        return inside ? toolsPaths : toolsPaths + [generatedToolsPath]
+        return inside ? toolsDirectories : toolsDirectories + [ToolsDirectory(path: generatedToolsPath)]
     }
 }
 
@@ -70,8 +86,11 @@ public struct PluginSettings: Sendable {
     public var maxOutputBytes = 16 * 1024 * 1024
     /// Host variables a plugin sees in addition to `PluginSettings.baseEnvironment`.
     public var passEnvironment: [String] = []
-    /// Pass the host's whole environment (secrets included) instead of the allow-list.
+    /// Pass the host's whole environment, except `secretVariables`, instead of the allow-list.
     public var inheritEnvironment = false
+    /// Variables never passed on wholesale (by `inherit_all` or code-evolver's layout), only
+    /// when `passEnvironment` names them. `NAME`, `PREFIX*` or `*SUFFIX`.
+    public var secretVariables = ["TOOLHOST_HTTP_TOKEN"]
     /// Commands to try when a tool's command is not on PATH (`python` → `python3` on Debian).
     public var commandFallbacks: [String: String] = ["python": "python3"]
 
@@ -81,8 +100,18 @@ public struct PluginSettings: Sendable {
 
     public init() {}
 
-    /// Whether the host variable `name` may be passed to plugins.
-    public func allowsVariable(_ name: String) -> Bool {
-        inheritEnvironment || Self.baseEnvironment.contains(name) || name.hasPrefix("LC_") || passEnvironment.contains(name)
+    /// Whether the host variable `name` may be passed to a plugin; `passingAll` for a layout
+    /// that passes the caller's environment through (code-evolver's).
+    public func allowsVariable(_ name: String, passingAll: Bool = false) -> Bool {
+        if passEnvironment.contains(name) || Self.baseEnvironment.contains(name) || name.hasPrefix("LC_") { return true }
+        return (inheritEnvironment || passingAll) && !isSecret(name)
+    }
+
+    public func isSecret(_ name: String) -> Bool {
+        secretVariables.contains { pattern in
+            if pattern.hasSuffix("*") { return name.hasPrefix(pattern.dropLast()) }
+            if pattern.hasPrefix("*") { return name.hasSuffix(pattern.dropFirst()) }
+            return name == pattern
+        }
     }
 }

@@ -71,18 +71,19 @@ public struct ArtifactRouting: Sendable, Equatable {
         }
     }
 
-    /// code-evolver's artifact types and where they go unless the config says otherwise:
-    /// raw measurements to bulk storage, reusable text to the index, and what an agent both
-    /// looks up by meaning and reads back in full (plans, code, fixes, failures) to both.
+    /// code-evolver's artifact types and where they go unless the config says otherwise: the
+    /// routing of DiSE's bulk-storage design and code-evolver's own config.yaml — detailed
+    /// records (failures, bug reports, debug and perf data, conversations) to bulk storage,
+    /// what an agent looks up by meaning (plans, code, tools, prompts, patterns, fixes) to the
+    /// index, and scored results (performance, evaluation) to both.
     public static let knownTypes = [
         "plan", "function", "sub_workflow", "workflow", "tool", "prompt", "pattern", "performance", "evaluation",
         "failure", "bug_report", "code_fix", "debug_data", "perf_data", "conversation",
     ]
 
-    public var bulkTypes: Set<String> = ["performance", "evaluation", "debug_data", "perf_data"]
-    public var vectorTypes: Set<String> = ["prompt", "pattern"]
-    public var hybridTypes: Set<String> = ["plan", "function", "sub_workflow", "workflow", "tool", "failure", "bug_report",
-                                           "code_fix", "conversation"]
+    public var bulkTypes: Set<String> = ["failure", "bug_report", "debug_data", "perf_data", "conversation"]
+    public var vectorTypes: Set<String> = ["plan", "function", "sub_workflow", "workflow", "tool", "prompt", "pattern", "code_fix"]
+    public var hybridTypes: Set<String> = ["performance", "evaluation"]
     /// Types in none of the lists.
     public var defaultRoute = Route.bulk
 

@@ -17,6 +17,9 @@ public struct ServiceSettings: Sendable, Equatable {
     public var authToken: String?
     /// Largest HTTP request body or JSON line accepted; larger ones are refused (HTTP 413).
     public var maxRequestBytes = 10 * 1024 * 1024
+    /// Whether HTTP answers of failed plugins carry their stderr and command line (off: those
+    /// name server paths, and go to the server's stderr only).
+    public var exposesPluginDetails = false
     /// How long SIGTERM waits for in-flight calls before the server exits anyway.
     public var shutdownGraceSeconds: Double = 30
 

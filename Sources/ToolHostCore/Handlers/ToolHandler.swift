@@ -37,11 +37,14 @@ public struct HandlerContext: Sendable {
     }
 }
 
-/// The Swift handlers this host can dispatch to, by name.
+/// The Swift handlers this host can dispatch to, by name, and the tool definitions it ships
+/// for them (always in the catalogue).
 public struct HandlerRegistry: Sendable {
     private var handlers: [String: any ToolHandler] = [:]
+    public let builtinTools: [BuiltinTool]
 
-    public init(_ handlers: [any ToolHandler] = []) {
+    public init(_ handlers: [any ToolHandler] = [], builtinTools: [BuiltinTool] = []) {
+        self.builtinTools = builtinTools
         for handler in handlers { register(handler) }
     }
 

@@ -12,12 +12,16 @@ public struct InvocationAnswer: Sendable {
     /// host's own finding for a plugin (timeout, cancelled...), else `plugin_failed`.
     public var errorCode: ErrorCode?
 
+    /// Whether `value` is a plugin's envelope, which carries its stderr and command line.
+    public var isPluginEnvelope: Bool
+
     public var succeeded: Bool { errorCode == nil }
 
-    public init(value: JSONValue, exitCode: Int32, errorCode: ErrorCode?) {
+    public init(value: JSONValue, exitCode: Int32, errorCode: ErrorCode?, isPluginEnvelope: Bool = false) {
         self.value = value
         self.exitCode = exitCode
         self.errorCode = errorCode
+        self.isPluginEnvelope = isPluginEnvelope
     }
 
     public init(_ error: ToolHostError) {
@@ -37,7 +41,7 @@ public struct InvocationAnswer: Sendable {
             } else if !envelope, case .success(let output)? = run.parsedOutput {
                 self.init(value: output, exitCode: run.exitCode, errorCode: errorCode)
             } else {
-                self.init(value: run.envelope, exitCode: run.exitCode, errorCode: errorCode)
+                self.init(value: run.envelope, exitCode: run.exitCode, errorCode: errorCode, isPluginEnvelope: true)
             }
         }
     }

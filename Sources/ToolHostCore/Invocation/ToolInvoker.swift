@@ -13,7 +13,7 @@ public struct ToolInvoker: Sendable {
     public init(config: HostConfig, handlers: HandlerRegistry,
                 hostEnvironment: [String: String] = ProcessEnvironment.current(), recorder: (any InvocationRecorder)? = nil) {
         self.config = config
-        self.tools = ToolsManager(config: config, environment: hostEnvironment)
+        self.tools = ToolsManager(config: config, builtins: handlers.builtinTools, environment: hostEnvironment)
         self.handlers = handlers
         self.hostEnvironment = hostEnvironment
         self.recorder = recorder
@@ -27,15 +27,20 @@ public struct ToolInvoker: Sendable {
         public var stderrObserver: (@Sendable (ArraySlice<UInt8>) -> Void)?
         /// Receives warnings (e.g. an environment variable a tool wants but may not have).
         public var warn: @Sendable (String) -> Void
-        /// Stops a plugin's process group when cancelled (a long-lived front end's caller went away).
+        /// Stops a plugin's process group when cancelled (a long-lived front end's caller went
+        /// away, Ctrl-C on `toolhost run`).
         public var cancellation: CallCancellation?
+        /// Stops a plugin's process group even if this process is killed (`ProcessRequest.stopsWithHost`).
+        public var stopsPluginWithHost: Bool
 
         public init(timeoutSeconds: Double? = nil, stderrObserver: (@Sendable (ArraySlice<UInt8>) -> Void)? = nil,
-                    warn: @escaping @Sendable (String) -> Void = { _ in }, cancellation: CallCancellation? = nil) {
+                    warn: @escaping @Sendable (String) -> Void = { _ in }, cancellation: CallCancellation? = nil,
+                    stopsPluginWithHost: Bool = false) {
             self.timeoutSeconds = timeoutSeconds
             self.stderrObserver = stderrObserver
             self.warn = warn
             self.cancellation = cancellation
+            self.stopsPluginWithHost = stopsPluginWithHost
         }
     }
 
@@ -161,6 +166,7 @@ public struct ToolInvoker: Sendable {
             launch.warnings.forEach(options.warn)
             launch.request.stderrObserver = options.stderrObserver
             launch.request.cancellation = options.cancellation
+            launch.request.stopsWithHost = options.stopsPluginWithHost
             let outcome = try ProcessRunner.run(launch.request)
             return .plugin(PluginRun(toolID: tool.id, commandLine: launch.commandLine, outcome: outcome,
                                      timeoutSeconds: launch.request.timeoutSeconds, maxOutputBytes: launch.request.maxOutputBytes))

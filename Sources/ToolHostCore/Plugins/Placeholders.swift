@@ -1,12 +1,10 @@
 /// `{name}` placeholders in argument templates.
 ///
-/// `{tool_dir}` is the folder of the tool's YAML file, `{tools_dir}` the configured tools
-/// directory it was found in; any other `{key}` is filled from the input object (strings as
-/// they are, other values as compact JSON). Braces that do not enclose an identifier, such as
-/// a JSON literal `{"a": 1}`, are left alone.
+/// The built-in names (`{tool_dir}`, `{tools_dir}`...) are `PluginPlacement`'s; any other
+/// `{key}` is filled from the input object (strings as they are, other values as compact
+/// JSON). Braces that do not enclose an identifier, such as a JSON literal `{"a": 1}`, are
+/// left alone.
 public enum Placeholders {
-    public static let builtIn: Set<String> = ["tool_dir", "tools_dir"]
-
     /// The placeholder names in `template`, in order.
     public static func names(in template: String) -> [String] {
         var names: [String] = []

@@ -24,13 +24,10 @@ public struct PluginLauncher: Sendable {
             throw ToolHostError(.unsupportedToolType, "Tool '\(tool.id)' has no 'executable' block, so it cannot run as a plugin.")
         }
         var warnings: [String] = []
-        let toolDirectory = tool.directory
+        let placement = PluginPlacement(tool: tool, spec: spec)
+        let evolvedFile = evolvedScript(placement, warnings: &warnings)
         let values: (String) -> String? = { name in
-            switch name {
-            case "tool_dir": toolDirectory
-            case "tools_dir": tool.toolsDirectory
-            default: input[name].map(Placeholders.argumentText)
-            }
+            placement.builtInValue(name, evolvedFile: evolvedFile) ?? input[name].map(Placeholders.argumentText)
         }
 
         // argv and environ are C strings: a NUL inside a value would silently cut it short,
@@ -43,10 +40,14 @@ public struct PluginLauncher: Sendable {
 
         var arguments: [String] = []
         for (index, template) in spec.args.enumerated() {
+            // code-evolver runs a promoted tool's evolved script in place of its own.
+            if let evolvedFile, tool.layout.projectRoot != nil, template.contains("{tool_dir}"), template.hasSuffix(".py") {
+                arguments.append(evolvedFile)
+                continue
+            }
             switch Placeholders.substitute(template, value: values) {
             case .success(let argument):
-                arguments.append(argument)
-                try checkScriptExists(template: template, argument: argument, tool: tool, spec: spec)
+                arguments.append(placement.namesScript(template) ? try script(argument, placement: placement) : argument)
             case .failure(let missing):
                 throw ToolHostError.invalidInput(
                     [Violation(path: "/\(missing.name)", message: "is required: argument \(index + 1) of the command uses {\(missing.name)}")],
@@ -61,9 +62,9 @@ public struct PluginLauncher: Sendable {
         }
 
         let environment = pluginEnvironment(for: tool, spec: spec, warnings: &warnings)
-        let (executablePath, displayedCommand) = try resolveCommand(commandText, tool: tool, spec: spec,
+        let (executablePath, displayedCommand) = try resolveCommand(commandText, placement: placement,
                                                                     path: environment["PATH"] ?? "/usr/bin:/bin")
-        let workingDirectory = FilePath.absolute(spec.workingDirectory ?? ".", relativeTo: toolDirectory)
+        let workingDirectory = placement.workingDirectory
         guard FileIO.isDirectory(workingDirectory) else {
             throw ToolHostError(.spawnFailed, "Tool '\(tool.id)' cannot start: its working directory \(workingDirectory) does not exist.")
         }
@@ -86,24 +87,23 @@ public struct PluginLauncher: Sendable {
         return Launch(request: request, commandLine: argv.joined(separator: " "), warnings: warnings)
     }
 
-    // MARK: Command
+    // MARK: Command and scripts
 
-    /// A name is looked up on the plugin's PATH (then in `command_fallbacks`); a path is taken
-    /// relative to the tool's folder.
-    private func resolveCommand(_ command: String, tool: ToolDefinition, spec: ExecutableSpec,
+    /// A name is looked up on the plugin's PATH (then in `command_fallbacks`); a path is found
+    /// by the layout's rules (`PluginPlacement.locateCommand`).
+    private func resolveCommand(_ command: String, placement: PluginPlacement,
                                 path: String) throws(ToolHostError) -> (path: String, displayed: String) {
-        if command.utf8.contains(UInt8(ascii: "/")) {
-            let absolute = FilePath.absolute(command, relativeTo: tool.directory)
-            guard FileIO.exists(absolute) else {
-                throw notFound(tool: tool, spec: spec, what: "its command \(absolute) does not exist")
-            }
-            return (absolute, command)
+        switch placement.locateCommand(command) {
+        case .found(let absolute)?: return (absolute, command)
+        case .missing(let tried)?:
+            throw notFound(placement, what: "its command \(command) does not exist (looked for \(tried.joined(separator: " and ")))")
+        case nil: break
         }
         if let found = Self.lookUp(command, onPath: path) { return (found, command) }
         if let fallback = settings.commandFallbacks[command], let found = Self.lookUp(fallback, onPath: path) {
             return (found, fallback)
         }
-        throw notFound(tool: tool, spec: spec, what: "the command '\(command)' is not on PATH")
+        throw notFound(placement, what: "the command '\(command)' is not on PATH")
     }
 
     static func lookUp(_ name: String, onPath path: String) -> String? {
@@ -114,27 +114,41 @@ public struct PluginLauncher: Sendable {
         return nil
     }
 
-    /// A script named through `{tool_dir}`/`{tools_dir}` that is missing is a broken install,
+    /// A script the plugin needs, as the argument to pass; a missing one is a broken install,
     /// reported like a missing command rather than as the interpreter's own complaint.
-    private func checkScriptExists(template: String, argument: String, tool: ToolDefinition,
-                                   spec: ExecutableSpec) throws(ToolHostError) {
-        guard template.hasPrefix("{tool_dir}") || template.hasPrefix("{tools_dir}"),
-              !FileIO.exists(argument) else { return }
-        throw notFound(tool: tool, spec: spec, what: "its script \(argument) does not exist")
+    private func script(_ argument: String, placement: PluginPlacement) throws(ToolHostError) -> String {
+        switch placement.locate(argument) {
+        case .found(let located): return located
+        case .missing(let tried):
+            throw notFound(placement, what: "its script \(argument) does not exist (looked for \(tried.joined(separator: " and ")))")
+        }
     }
 
-    private func notFound(tool: ToolDefinition, spec: ExecutableSpec, what: String) -> ToolHostError {
-        let hint = spec.installCommand.map { " Install with: \($0)" } ?? ""
-        return ToolHostError(.commandNotFound, "Tool '\(tool.id)' cannot start: \(what).\(hint)",
+    /// The evolved script of a promoted tool, when it exists; a promotion whose file is gone
+    /// falls back to the original with a warning.
+    private func evolvedScript(_ placement: PluginPlacement, warnings: inout [String]) -> String? {
+        guard let evolved = placement.evolvedFile() else { return nil }
+        guard case .found(let located) = placement.locate(evolved) else {
+            warnings.append("tool '\(placement.tool.id)': its evolved file \(evolved) does not exist; running the original")
+            return nil
+        }
+        return located
+    }
+
+    private func notFound(_ placement: PluginPlacement, what: String) -> ToolHostError {
+        let hint = placement.spec.installCommand.map { " Install with: \($0)" } ?? ""
+        return ToolHostError(.commandNotFound, "Tool '\(placement.tool.id)' cannot start: \(what).\(hint)",
                              details: ["exit_code": 127])
     }
 
     // MARK: Environment
 
-    /// The allowed host variables, then the tool's `environment:` block (expanded from those
-    /// same variables), then TOOLHOST_TOOL_ID / TOOLHOST_TOOL_DIR / TOOLHOST_TOOLS_DIR.
+    /// The host variables the layout lets through (ToolHost's: the allow-list; code-evolver's:
+    /// all but the configured secrets), then the tool's `environment:` block (expanded from
+    /// those same variables), then TOOLHOST_TOOL_ID / TOOLHOST_TOOL_DIR / TOOLHOST_TOOLS_DIR.
     private func pluginEnvironment(for tool: ToolDefinition, spec: ExecutableSpec, warnings: inout [String]) -> [String: String] {
-        var environment = hostEnvironment.filter { settings.allowsVariable($0.key) }
+        let passesAll = tool.layout.projectRoot != nil
+        var environment = hostEnvironment.filter { settings.allowsVariable($0.key, passingAll: passesAll) }
         var expansion = EnvironmentExpansion(environment: environment)
         for entry in spec.environment {
             do {

@@ -19,6 +19,9 @@ public struct ProcessRequest: Sendable {
     public var stderrObserver: (@Sendable (ArraySlice<UInt8>) -> Void)?
     /// Stops the process group as soon as it is cancelled (nil: only the timeout stops it).
     public var cancellation: CallCancellation?
+    /// Stops the process group even when the host itself is killed (SIGKILL from a caller's own
+    /// timeout): a watchdog process outlives the host for that (`toolhost run`).
+    public var stopsWithHost = false
 
     public init(executablePath: String, arguments: [String], environment: [String], workingDirectory: String,
                 input: [UInt8]?, timeoutSeconds: Double, killGraceSeconds: Double = 2,

@@ -12,6 +12,7 @@ import Glibc
 /// - The host is a child subreaper, so the plugin's own children are re-parented to it when the
 ///   plugin exits and are reaped here: no orphan, no zombie.
 /// - Exit is observed through a pidfd (Linux ≥ 5.3), else by polling every 10 ms.
+/// - With `stopsWithHost`, a watchdog process stops the group if the host itself is killed.
 public enum ProcessRunner {
     public static func run(_ request: ProcessRequest) throws(ToolHostError) -> ProcessOutcome {
         prepareHostProcess
@@ -41,8 +42,21 @@ public enum ProcessRunner {
                 throw ToolHostError(.spawnFailed, "Cannot apply the memory limit to \(request.arguments.first ?? request.executablePath): \(String(cString: strerror(result))).")
             }
         }
+        let watchdog = request.stopsWithHost ? startWatchdog(group: pid, request: request) : nil
         var supervisor = Supervisor(pid: pid, request: request, pipes: pipes, started: started)
-        return supervisor.run()
+        let outcome = supervisor.run()
+        if let watchdog { toolhost_release_watchdog(watchdog.releaseFD, watchdog.pid) }
+        return outcome
+    }
+
+    /// The watchdog of `request.stopsWithHost`; nil when the system cannot fork one now, in
+    /// which case the plugin still runs, stopped by the host as always.
+    private static func startWatchdog(group: pid_t, request: ProcessRequest) -> (releaseFD: Int32, pid: pid_t)? {
+        var releaseFD: Int32 = -1
+        var watchdog: pid_t = 0
+        let graceMilliseconds = UInt32(min(max(request.killGraceSeconds, 0), 3600) * 1000)
+        guard toolhost_start_watchdog(group, graceMilliseconds, &releaseFD, &watchdog) == 0 else { return nil }
+        return (releaseFD, watchdog)
     }
 
     /// Once per process: plugins closing their stdin early must not kill the host with SIGPIPE,

@@ -41,9 +41,21 @@ public struct SchemaValidator {
             if schema.boolValue == false { fail(path, "is not allowed here") }
             return false
         }
-        if let type = keywords["type"], !typeMatches(instance, type) {
-            fail(path, "must be \(describeType(type)), not \(describe(instance))")
-            return false  // further keywords would only repeat the same mistake
+        var changed = false
+        if let type = keywords["type"] {
+            guard typeMatches(instance, type) else {
+                fail(path, "must be \(describeType(type)), not \(describe(instance))")
+                return false  // further keywords would only repeat the same mistake
+            }
+            // `2.0` is an integer to JSON Schema but not to a Python plugin: it is passed on as `2`.
+            if case .double(let number) = instance, Self.names(of: type).contains("integer") {
+                guard let integer = Int64(exactly: number) else {
+                    fail(path, "is too large: integers must lie between -2^63 and 2^63-1, not \(instance.description.clipped)")
+                    return false
+                }
+                instance = .integer(integer)
+                changed = true
+            }
         }
         if case .array(let allowed)? = keywords["enum"], !allowed.contains(instance) {
             fail(path, "must be one of \(allowed.map(\.description).joined(separator: ", ")), not \(instance.description.clipped)")
@@ -51,12 +63,11 @@ public struct SchemaValidator {
         if let constant = keywords["const"], constant != instance {
             fail(path, "must be \(constant.description.clipped)")
         }
-        var changed = false
         switch instance {
         case .integer, .double: checkNumber(instance, keywords, path: path)
         case .string(let text): checkString(text, keywords, path: path)
-        case .array: changed = checkArray(&instance, keywords, path: path, applyingDefaults: applyingDefaults)
-        case .object: changed = checkObject(&instance, keywords, path: path, applyingDefaults: applyingDefaults)
+        case .array: changed = checkArray(&instance, keywords, path: path, applyingDefaults: applyingDefaults) || changed
+        case .object: changed = checkObject(&instance, keywords, path: path, applyingDefaults: applyingDefaults) || changed
         default: break
         }
         return checkCombinators(&instance, keywords, path: path, applyingDefaults: applyingDefaults) || changed
@@ -137,12 +148,20 @@ public struct SchemaValidator {
     }
 
     private mutating func checkObject(_ instance: inout JSONValue, _ keywords: JSONObject, path: String, applyingDefaults: Bool) -> Bool {
-        guard case .object(let object) = instance else { return false }
+        guard case .object(var object) = instance else { return false }
         var updated: JSONObject?
         let properties = keywords["properties"]?.objectValue ?? [:]
-        for name in keywords["required"]?.arrayValue?.compactMap(\.stringValue) ?? []
-        where object[name] == nil && properties[name]?["default"] == nil {
-            fail(JSONPointer.appending(name, to: path), "is required")
+        let required = keywords["required"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        // Callers that pass every argument (Python's `None`) send null for what they leave unset:
+        // a null for a declared property is "not given", unless its schema names null itself.
+        var nulled: Set<String> = []
+        for (name, propertySchema) in properties where object[name]?.isNull == true && !Self.acceptsNullExplicitly(propertySchema) {
+            object[name] = nil
+            updated = object
+            nulled.insert(name)
+        }
+        for name in required where object[name] == nil && properties[name]?["default"] == nil {
+            fail(JSONPointer.appending(name, to: path), nulled.contains(name) ? "is required and cannot be null" : "is required")
         }
         if let minimum = keywords["minProperties"]?.integerValue, object.count < minimum {
             fail(path, "must have at least \(minimum) propert\(minimum == 1 ? "y" : "ies")")
@@ -228,6 +247,19 @@ public struct SchemaValidator {
         return changed
     }
 
+    /// Whether a schema lets null through by naming it (`type: [string, "null"]`, an `enum`
+    /// or `const` with null), rather than by constraining nothing.
+    static func acceptsNullExplicitly(_ schema: JSONValue) -> Bool {
+        if let type = schema["type"], names(of: type).contains("null") { return true }
+        if schema["enum"]?.arrayValue?.contains(.null) == true || schema["const"]?.isNull == true { return true }
+        return ["anyOf", "oneOf"].contains { schema[$0]?.arrayValue?.contains(where: acceptsNullExplicitly) == true }
+    }
+
+    /// The type names of a `type` keyword (one name or a list).
+    private static func names(of type: JSONValue) -> [String] {
+        type.arrayValue?.compactMap(\.stringValue) ?? type.stringValue.map { [$0] } ?? []
+    }
+
     private static func validate(_ instance: JSONValue, againstWithoutDefaults schema: JSONValue) -> [Violation] {
         var validator = SchemaValidator()
         var copy = instance
@@ -253,8 +285,8 @@ public struct SchemaValidator {
     }
 
     private func describeType(_ type: JSONValue) -> String {
-        let names = type.arrayValue?.compactMap(\.stringValue) ?? [type.stringValue ?? "?"]
-        return names.map { article($0) }.joined(separator: " or ")
+        let names = Self.names(of: type)
+        return (names.isEmpty ? ["?"] : names).map { article($0) }.joined(separator: " or ")
     }
 
     private func describe(_ instance: JSONValue) -> String {

@@ -32,7 +32,12 @@ public struct QueryOptions: Sendable {
 public struct QueryResult: Sendable {
     public var columns: [String]
     public var rows: [JSONObject]
+    /// Rows changed or returned; `noRowCount` for a statement that has no such count (DDL).
     public var rowsAffected: Int
+
+    /// The `rowsAffected` of a statement that neither changes nor returns rows (CREATE, SET,
+    /// a script): -1, what DB-API's `rowcount` (and so code-evolver's own client) answers.
+    public static let noRowCount = -1
 
     public init(columns: [String] = [], rows: [JSONObject] = [], rowsAffected: Int = 0) {
         self.columns = columns

@@ -219,7 +219,8 @@ public final class PostgresConnection: DatabaseConnection, @unchecked Sendable {
                     described(result)
                 }
             case PGRES_COMMAND_OK:
-                affected = Int(String(cString: PQcmdTuples(result))) ?? 0
+                // No count in the command tag (DDL, SET...): -1, as DB-API's rowcount says.
+                affected = Int(String(cString: PQcmdTuples(result))) ?? QueryResult.noRowCount
             case PGRES_EMPTY_QUERY:
                 break
             case PGRES_COPY_IN, PGRES_COPY_BOTH:

@@ -110,7 +110,14 @@ public final class SQLiteConnection: DatabaseConnection, @unchecked Sendable {
             if !options.fetchOne || result.rows.isEmpty { result.rows.append(row.object) }
         }
         result.columns = statement.columnNames
-        result.rowsAffected = statement.columnNames.isEmpty ? Int(sqlite3_changes(handle)) : result.rows.count
+        if !statement.columnNames.isEmpty {
+            result.rowsAffected = result.rows.count
+        } else if ["INSERT", "UPDATE", "DELETE", "REPLACE", "WITH"].contains(statement.firstKeyword) {
+            result.rowsAffected = Int(sqlite3_changes(handle))
+        } else {
+            // sqlite3_changes() would still hold the count of an earlier INSERT.
+            result.rowsAffected = QueryResult.noRowCount
+        }
         return result
     }
 

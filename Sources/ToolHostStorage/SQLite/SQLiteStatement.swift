@@ -34,10 +34,16 @@ final class SQLiteStatement {
         }
     }
 
+    /// The statement's first keyword, upper-cased (`INSERT`, `CREATE`...): whether
+    /// `sqlite3_changes` means anything for it.
+    let firstKeyword: String
+
     init(database: OpaquePointer, sql: String) throws(DatabaseError) {
-        if SQLScanner(bytes: Array(sql.utf8), dialect: .sqlite).holdsSeveralStatements() {
+        let scanner = SQLScanner(bytes: Array(sql.utf8), dialect: .sqlite)
+        if scanner.holdsSeveralStatements() {
             throw DatabaseError(.statement, "The SQL holds several statements; send one at a time (or as a script without parameters)")
         }
+        firstKeyword = scanner.firstKeyword()
         var statement: OpaquePointer?
         let result = sqlite3_prepare_v3(database, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil)
         guard result == SQLITE_OK, let statement else {

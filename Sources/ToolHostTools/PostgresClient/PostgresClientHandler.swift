@@ -55,7 +55,7 @@ struct PostgresClientHandler: OperationHandler {
 
     /// One statement with its parameters; or, without parameters, a script of several
     /// statements (`CREATE TABLE ...; CREATE INDEX ...`), as psycopg2 runs them. A script
-    /// reports no rows.
+    /// reports no rows and no row count (-1, like DDL).
     private static func run(_ sql: String, _ input: OperationInput, on connection: any DatabaseConnection,
                             options: QueryOptions) throws(ToolHostError) -> QueryResult {
         if SQLParameters.isScript(sql, dialect: connection.dialect) {
@@ -63,7 +63,7 @@ struct PostgresClientHandler: OperationHandler {
                 throw input.invalid("sql", "holds several statements; with params send one statement per call (or use the transaction operation)")
             }
             try withDatabaseErrors { () throws(DatabaseError) in try connection.executeScript(sql) }
-            return QueryResult()
+            return QueryResult(rowsAffected: QueryResult.noRowCount)
         }
         let prepared = try SQLParameters.prepare(sql, params: input["params"], dialect: connection.dialect)
         return try withDatabaseErrors { () throws(DatabaseError) in try connection.run(prepared.sql, prepared.values, options: options) }

@@ -31,10 +31,33 @@ struct LiveTable {
         }
     }
 
+    /// `record` with each string for a json/jsonb column read as the JSON text it holds: what
+    /// psycopg2 sends for a Python `str` (and so what code-evolver stores), on both engines.
+    /// `{"meta": "{\"k\": 2}"}` stores the object `{"k": 2}`; a string that is not JSON text is
+    /// refused, as PostgreSQL refuses it from psycopg2.
+    func readingJSONText(_ record: JSONObject, field: String) throws(ToolHostError) -> JSONObject {
+        var decoded = record
+        for (column, value) in record {
+            guard case .string(let text) = value, isJSON(column) else { continue }
+            do {
+                decoded[column] = try JSONParser.parse(Array(text.utf8))
+            } catch {
+                throw ToolHostError.invalidInput([Violation(
+                    path: "/\(field)/\(column)",
+                    message: "must be JSON text (or a JSON value): column '\(column)' of \(name) is \(type(of: column)) and the string is not JSON (\(error))")])
+            }
+        }
+        return decoded
+    }
+
+    private func type(of column: String) -> String { columns.first { $0.name == column }?.type ?? "" }
+
+    private func isJSON(_ column: String) -> Bool { type(of: column).hasPrefix("json") }
+
     /// A JSON value as the SQL value for `column`: JSON for json/jsonb columns, an array value
     /// for PostgreSQL array columns, the natural value otherwise.
     func value(_ value: JSONValue, for column: String, dialect: SQLDialect) -> SQLValue {
-        let type = columns.first { $0.name == column }?.type ?? ""
+        let type = type(of: column)
         if type.hasPrefix("json") { return value.isNull ? .null : .json(value) }
         // SQLite compares timestamps as text: only the one fixed-width spelling orders right.
         if dialect == .sqlite, type.containsBytes("timestamp") || type.containsBytes("datetime"),

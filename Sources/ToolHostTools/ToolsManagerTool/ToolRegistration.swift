@@ -129,7 +129,7 @@ public struct ToolRegistration: Sendable {
         let records = try Database.shared(for: config.database).withDatabaseConnection { connection throws(DatabaseError) in
             try GeneratedToolRecord.all(on: connection)
         }
-        let known = Set(ToolsManager(config: config).loadCatalogue().allIDs)
+        let known = Set(ToolsManager(config: config, builtins: BuiltinHandlers.tools).loadCatalogue().allIDs)
         var restored: [String] = []
         var skipped: [String] = []
         for record in records where !known.contains(record.toolID) {
@@ -166,8 +166,11 @@ public struct ToolRegistration: Sendable {
 
     /// Registering must not create a conflicting duplicate of a tool that lives elsewhere.
     private func checkNotShadowing(_ id: String) throws(ToolHostError) {
+        if BuiltinHandlers.tools.contains(where: { $0.id == id }) {
+            throw ToolHostError(.conflictingDefinitions, "The id '\(id)' is a built-in tool of ToolHost; register the tool under another id.")
+        }
         let generatedPrefix = config.generatedToolsPath.hasSuffix("/") ? config.generatedToolsPath : config.generatedToolsPath + "/"
-        let others = CatalogueScanner.scan(roots: config.catalogueRoots, onlyID: id).files.filter { !$0.path.hasPrefix(generatedPrefix) }
+        let others = CatalogueScanner.scan(roots: config.catalogueDirectories.map(\.path), onlyID: id).files.filter { !$0.path.hasPrefix(generatedPrefix) }
         if let other = others.first {
             throw ToolHostError(.conflictingDefinitions, "The id '\(id)' is already used by \(other.path); register the tool under another id.",
                                 details: ["file": .string(other.path)])

@@ -19,17 +19,20 @@ enum JSONResponses {
         json(error.answer, status: status, headers: headers)
     }
 
-    /// A tool's answer, with the status its outcome maps to and the exit status `toolhost run`
-    /// would end with in `X-ToolHost-Exit-Code`.
-    static func answer(_ answer: InvocationAnswer) -> Response {
+    /// A tool's answer as a remote caller may see it (`RemoteAnswer`), with the status its
+    /// outcome maps to and the exit status `toolhost run` would end with in `X-ToolHost-Exit-Code`.
+    static func answer(_ answer: InvocationAnswer, of host: ServiceHost) -> Response {
         var headers = HTTPFields()
         headers[exitCodeField] = String(answer.exitCode)
         if answer.errorCode == .overloaded { headers[.retryAfter] = "1" }
-        return json(answer.value, status: status(of: CallOutcome(answer.errorCode)), headers: headers)
+        let shown = RemoteAnswer.shown(answer, exposingPluginDetails: host.config.service.exposesPluginDetails)
+        let status: HTTPResponse.Status = answer.errorCode == .pluginFailed ? .badGateway : status(of: CallOutcome(answer.errorCode))
+        return json(shown.value, status: status, headers: headers)
     }
 
     /// 200 success, 400 invalid input, 404 no such tool or record, 504 timeout, 503 when the
-    /// queue is full (or the call was cancelled), 500 otherwise.
+    /// queue is full (or the call was cancelled), 500 otherwise; a plugin that failed on its
+    /// own (an upstream of the server) is 502 in `answer`.
     static func status(of outcome: CallOutcome) -> HTTPResponse.Status {
         switch outcome {
         case .success: .ok

@@ -29,7 +29,7 @@ struct ToolRoutes {
                 input = try await RequestBody.json(of: request, limit: host.config.service.maxRequestBytes)
             } catch let failure as HTTPFailure where failure.error.code == .invalidJSON {
                 // A call with unreadable input is a call too, as for `toolhost run`.
-                return JSONResponses.answer(host.refuse(toolID: id, failure.error))
+                return JSONResponses.answer(host.refuse(toolID: id, failure.error), of: host)
             }
             var call = CallRequest(toolID: id, input: input)
             let query = request.uri.queryParameters
@@ -40,7 +40,7 @@ struct ToolRoutes {
                 call.timeoutSeconds = seconds
             }
             call.envelope = query["envelope"].map { $0 == "true" || $0 == "1" } ?? false
-            return JSONResponses.answer(await host.call(call))
+            return JSONResponses.answer(await host.call(call), of: host)
         }
     }
 }

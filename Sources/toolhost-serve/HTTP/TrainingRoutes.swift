@@ -42,7 +42,7 @@ struct TrainingRoutes {
 
     /// The answer of one `conversation_store` call.
     private func answer(_ input: JSONObject) async -> Response {
-        JSONResponses.answer(await host.call(CallRequest(toolID: Self.tool, input: .object(input))))
+        JSONResponses.answer(await host.call(CallRequest(toolID: Self.tool, input: .object(input))), of: host)
     }
 
     /// Runs the export into a file of a private temporary folder and answers with the file.
@@ -59,7 +59,7 @@ struct TrainingRoutes {
         var input = input
         input["output_path"] = .string(file)
         let answer = await host.call(CallRequest(toolID: Self.tool, input: .object(input)))
-        guard answer.succeeded else { return JSONResponses.answer(answer) }
+        guard answer.succeeded else { return JSONResponses.answer(answer, of: host) }
         let bytes: [UInt8]
         do {
             bytes = try FileIO.read(file)

@@ -1,0 +1,86 @@
+#define _GNU_SOURCE
+#include "CProcessSupport.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+// The child below runs in a copy of a multi-threaded process: it may only make
+// async-signal-safe calls (no malloc, no locks), which is all it needs.
+static void watch(int release_fd, pid_t group, unsigned int grace_ms) {
+    setsid();  // out of the host's process group: a kill of that group must not take it too
+    struct sigaction ignore = { 0 };
+    ignore.sa_handler = SIG_IGN;
+    const int ignored[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE, SIGTSTP, SIGTTIN, SIGTTOU };
+    for (unsigned i = 0; i < sizeof ignored / sizeof ignored[0]; i++) sigaction(ignored[i], &ignore, NULL);
+
+    // Hold nothing of the host's: a reader waiting for end of file on the host's stdout, or a
+    // plugin waiting for end of file on its stdin, must not wait for this process.
+    if (release_fd < 3) release_fd = fcntl(release_fd, F_DUPFD, 3);  // a host started with 0-2 closed
+    int null_fd = open("/dev/null", O_RDWR);
+    if (null_fd >= 0) {
+        dup2(null_fd, 0);
+        dup2(null_fd, 1);
+        dup2(null_fd, 2);
+    }
+    if (release_fd != 3) {
+        dup2(release_fd, 3);
+        release_fd = 3;
+    }
+#ifdef SYS_close_range
+    syscall(SYS_close_range, 4, ~0U, 0);
+#else
+    for (int fd = 4; fd < 65536; fd++) close(fd);
+#endif
+
+    char byte;
+    ssize_t count;
+    do {
+        count = read(release_fd, &byte, 1);
+    } while (count < 0 && errno == EINTR);
+    if (count == 1) _exit(0);  // released: the host saw the plugin to its end
+
+    // End of file without a release: the host is gone. Stop the plugin's group as the host
+    // would have: SIGTERM, then SIGKILL after the grace period.
+    kill(-group, SIGTERM);
+    kill(-group, SIGCONT);
+    struct timespec step = { 0, 10 * 1000 * 1000 };
+    for (unsigned waited = 0; waited < grace_ms && kill(-group, 0) == 0; waited += 10) nanosleep(&step, NULL);
+    kill(-group, SIGKILL);
+    _exit(0);
+}
+
+int toolhost_start_watchdog(pid_t group, unsigned int grace_ms, int *release_fd_out, pid_t *watchdog_out) {
+    int fds[2];
+    if (pipe2(fds, O_CLOEXEC) != 0) return errno;
+    pid_t pid = fork();
+    if (pid < 0) {
+        int error = errno;
+        close(fds[0]);
+        close(fds[1]);
+        return error;
+    }
+    if (pid == 0) {
+        close(fds[1]);
+        watch(fds[0], group, grace_ms);
+    }
+    close(fds[0]);
+    *release_fd_out = fds[1];
+    *watchdog_out = pid;
+    return 0;
+}
+
+void toolhost_release_watchdog(int release_fd, pid_t watchdog) {
+    char byte = 1;
+    ssize_t written;
+    do {
+        written = write(release_fd, &byte, 1);
+    } while (written < 0 && errno == EINTR);
+    close(release_fd);
+    int status;
+    while (waitpid(watchdog, &status, 0) < 0 && errno == EINTR) {}
+}

@@ -1,0 +1,61 @@
+import ToolHostCore
+import ToolHostService
+
+/// What an HTTP caller, possibly on another machine, is shown of a call's answer.
+///
+/// A plugin's stderr (a Python traceback) and its command line name the server's folders and
+/// sometimes its secrets; they go to the server's own stderr and stay out of the answer unless
+/// `service.http.expose_plugin_details` is on. Absolute paths in the sentences of failed calls
+/// are shortened to their last component (`…/gone.py`): enough to recognise the file, nothing
+/// of the server's layout. Sentences about the caller's own input (which quote JSON pointers
+/// such as `/data/name`) are left as they are.
+enum RemoteAnswer {
+    static func shown(_ answer: InvocationAnswer, exposingPluginDetails: Bool) -> InvocationAnswer {
+        guard !exposingPluginDetails, !answer.succeeded, case .object(var object) = answer.value else { return answer }
+        if answer.isPluginEnvelope {
+            object["stderr"] = nil
+            object["command"] = nil
+        }
+        if CallOutcome(answer.errorCode) != .invalidInput {
+            for key in ["error", "output_error"] {
+                if case .string(let sentence)? = object[key] { object[key] = .string(shorteningAbsolutePaths(in: sentence)) }
+            }
+        }
+        var shown = answer
+        shown.value = .object(object)
+        return shown
+    }
+
+    /// `text` with every absolute path (a word that starts with `/` and has two components or
+    /// more) cut to `…/` and its last component; a sentence's final full stop stays outside.
+    static func shorteningAbsolutePaths(in text: String) -> String {
+        var output = ""
+        var path = ""
+        var previous: Character = " "
+        func flush() {
+            guard !path.isEmpty else { return }
+            var trailing = ""
+            while let last = path.last, last == "." || last == ":" { trailing.insert(path.removeLast(), at: trailing.startIndex) }
+            let components = path.split(separator: "/")
+            output += (components.count < 2 ? path : "…/" + components[components.count - 1]) + trailing
+            path = ""
+        }
+        for character in text {
+            if !path.isEmpty {
+                if character.isWhitespace || "'\"(),;`[]{}<>".contains(character) {
+                    flush()
+                    output.append(character)
+                } else {
+                    path.append(character)
+                }
+            } else if character == "/", previous.isWhitespace || "'\"(=[`".contains(previous) {
+                path.append(character)
+            } else {
+                output.append(character)
+            }
+            previous = character
+        }
+        flush()
+        return output
+    }
+}

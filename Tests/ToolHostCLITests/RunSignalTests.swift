@@ -1,0 +1,88 @@
+import Foundation
+import Testing
+import ToolHostTestSupport
+@testable import ToolHostCore
+@testable import ToolHostStorage
+
+/// A plugin leads a process group of its own, so a signal to `toolhost run` never reaches it by
+/// itself: the host forwards the stop to the whole group, and a watchdog does when the host is
+/// killed outright. Through the real binary, with a plugin that starts children of its own.
+@Suite("Signals on toolhost run")
+struct RunSignalTests {
+    let folder = EmptyFolder()
+
+    init() {
+        // Writes its own pid and its two children's, then waits; `stubborn` ignores SIGTERM.
+        for (id, trap) in [("family", ""), ("stubborn", "trap '' TERM; ")] {
+            folder.root.write("tools/\(id)/\(id).yaml", """
+                name: \(id)
+                executable:
+                  command: sh
+                  args: ["-c", "\(trap)sleep 300 & echo $! >> pids; sleep 301 & echo $! >> pids; echo $$ >> pids; while true; do sleep 0.05; done"]
+                  timeout: 600
+                """)
+        }
+    }
+
+    private var environment: [String: String] { ["TOOLHOST_PLUGIN_KILL_GRACE": "0.5"] }
+
+    /// Starts `toolhost run tool` and waits until the plugin and both its children are running.
+    private func startFamily(_ tool: String, database: TestDatabase) throws -> (host: RunningProcess, pids: [Int32]) {
+        let host = try folder.start(["run", tool, "--tools-dir", folder.root.url("tools")], environment: environment.merging(database.environment) { $1 })
+        host.write("{}")
+        host.closeInput()
+        let file = folder.root.url("tools/\(tool)/pids")
+        var pids: [Int32] = []
+        _ = eventually(within: 20) {
+            pids = ((try? String(contentsOfFile: file, encoding: .utf8)) ?? "").split(separator: "\n").compactMap { Int32($0) }
+            return pids.count == 3
+        }
+        try #require(pids.count == 3, "the plugin did not start: \(host.stderr)")
+        return (host, pids)
+    }
+
+    private func executions(_ database: TestDatabase) throws -> [JSONObject] {
+        let connection = try database.connect()
+        let table = SQLStatementBuilder(dialect: connection.dialect).table(TrainingSchema.executions)
+        return try connection.run("SELECT * FROM \(table) ORDER BY id").rows
+    }
+
+    @Test(arguments: [SIGINT, SIGTERM, SIGHUP])
+    func aSignalStopsThePluginsWholeGroupAndIsRecordedAsCancelled(signal: Int32) throws {
+        let database = try TestDatabase(.sqlite)
+        let (host, pids) = try startFamily("family", database: database)
+        host.signal(signal)
+        let ended = try host.waitForExit(within: 20)
+        #expect(ended.status == 128 + signal, "\(host.stderr)")
+        let answer = try? JSONParser.parse(ended.remaining.joined(separator: "\n"))
+        #expect(answer?["error_code"] == "cancelled", "\(ended.remaining)")
+        let gone = eventually(within: 5) { pids.allSatisfy { !processIsRunning($0) } }
+        #expect(gone, "still running: \(pids.filter(processIsRunning))")
+        let recorded = try executions(database)
+        #expect(recorded.count == 1)
+        #expect(recorded.first?["error_code"] == "cancelled")
+        #expect(recorded.first?["success"] == false)
+    }
+
+    @Test func aPluginThatIgnoresSIGTERMIsKilledAfterTheGracePeriod() throws {
+        let database = try TestDatabase(.sqlite)
+        let (host, pids) = try startFamily("stubborn", database: database)
+        host.signal(SIGINT)
+        let ended = try host.waitForExit(within: 20)
+        #expect(ended.status == 130)
+        let gone = eventually(within: 5) { pids.allSatisfy { !processIsRunning($0) } }
+        #expect(gone, "still running: \(pids.filter(processIsRunning))")
+    }
+
+    @Test(arguments: ["family", "stubborn"])
+    func aCallerThatKillsTheHostOutrightLeaksNothing(tool: String) throws {
+        // What a caller's own timeout does (Python's subprocess.run(timeout=...) sends SIGKILL).
+        let database = try TestDatabase(.sqlite)
+        let (host, pids) = try startFamily(tool, database: database)
+        host.signal(SIGKILL)
+        let ended = try host.waitForExit(within: 20)
+        #expect(ended.status == SIGKILL)
+        let gone = eventually(within: 5) { pids.allSatisfy { !processIsRunning($0) } }
+        #expect(gone, "still running: \(pids.filter(processIsRunning))")
+    }
+}
