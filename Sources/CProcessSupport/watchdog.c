@@ -11,7 +11,7 @@
 
 // The child below runs in a copy of a multi-threaded process: it may only make
 // async-signal-safe calls (no malloc, no locks), which is all it needs.
-static void watch(int release_fd, pid_t group, unsigned int grace_ms) {
+static void watch(int release_fd, unsigned int grace_ms) {
     setsid();  // out of the host's process group: a kill of that group must not take it too
     struct sigaction ignore = { 0 };
     ignore.sa_handler = SIG_IGN;
@@ -21,6 +21,7 @@ static void watch(int release_fd, pid_t group, unsigned int grace_ms) {
     // Hold nothing of the host's: a reader waiting for end of file on the host's stdout, or a
     // plugin waiting for end of file on its stdin, must not wait for this process.
     if (release_fd < 3) release_fd = fcntl(release_fd, F_DUPFD, 3);  // a host started with 0-2 closed
+    if (release_fd < 0) _exit(0);
     int null_fd = open("/dev/null", O_RDWR);
     if (null_fd >= 0) {
         dup2(null_fd, 0);
@@ -37,12 +38,24 @@ static void watch(int release_fd, pid_t group, unsigned int grace_ms) {
     for (int fd = 4; fd < 65536; fd++) close(fd);
 #endif
 
+    // First the group to watch (the plugin is spawned after this fork, so that no moment
+    // passes with a plugin and no watchdog), then the release.
+    pid_t group = 0;
+    size_t received = 0;
+    while (received < sizeof group) {
+        ssize_t count = read(release_fd, (char *)&group + received, sizeof group - received);
+        if (count < 0 && errno == EINTR) continue;
+        if (count <= 0) _exit(0);  // no plugin was started: nothing to watch
+        received += (size_t)count;
+    }
     char byte;
     ssize_t count;
     do {
         count = read(release_fd, &byte, 1);
     } while (count < 0 && errno == EINTR);
-    if (count == 1) _exit(0);  // released: the host saw the plugin to its end
+    // Released (the host saw the plugin to its end), or a read that failed for another reason:
+    // only end of file says the host is gone.
+    if (count != 0 || group <= 0) _exit(0);
 
     // End of file without a release: the host is gone. Stop the plugin's group as the host
     // would have: SIGTERM, then SIGKILL after the grace period.
@@ -54,10 +67,15 @@ static void watch(int release_fd, pid_t group, unsigned int grace_ms) {
     _exit(0);
 }
 
-int toolhost_start_watchdog(pid_t group, unsigned int grace_ms, int *release_fd_out, pid_t *watchdog_out) {
+int toolhost_start_watchdog(unsigned int grace_ms, int *release_fd_out, pid_t *watchdog_out) {
     int fds[2];
     if (pipe2(fds, O_CLOEXEC) != 0) return errno;
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 34))
+    // No atfork handlers (malloc's locks...): the child never allocates, and the host is spared them.
+    pid_t pid = _Fork();
+#else
     pid_t pid = fork();
+#endif
     if (pid < 0) {
         int error = errno;
         close(fds[0]);
@@ -66,11 +84,23 @@ int toolhost_start_watchdog(pid_t group, unsigned int grace_ms, int *release_fd_
     }
     if (pid == 0) {
         close(fds[1]);
-        watch(fds[0], group, grace_ms);
+        watch(fds[0], grace_ms);
     }
     close(fds[0]);
     *release_fd_out = fds[1];
     *watchdog_out = pid;
+    return 0;
+}
+
+int toolhost_arm_watchdog(int release_fd, pid_t group) {
+    const char *bytes = (const char *)&group;
+    size_t written = 0;
+    while (written < sizeof group) {
+        ssize_t count = write(release_fd, bytes + written, sizeof group - written);
+        if (count < 0 && errno == EINTR) continue;
+        if (count <= 0) return errno;
+        written += (size_t)count;
+    }
     return 0;
 }
 

@@ -1,29 +1,23 @@
 import ToolHostCore
 
-/// Every Swift handler this ToolHost ships, by the name YAML files use in `handler:`, with the
-/// definition of each built-in tool. A new built-in tool is one folder beside this file (its
-/// handler and its YAML, listed in Package.swift) plus one line in each list here.
+/// Every Swift handler this ToolHost ships, by the name YAML files use in `handler:`, each with
+/// the definition of its built-in tool (of the same id). A new built-in tool is one folder
+/// beside this file (its handler and its YAML, embedded by Package.swift) plus one line here.
 public enum BuiltinHandlers {
+    private static let shipped: [(handler: any ToolHandler, yaml: [UInt8])] = [
+        (ToolsManagerHandler(), PackageResources.tools_manager_yaml),
+        (PostgresClientHandler(), PackageResources.postgres_client_yaml),
+        (BulkDataStoreHandler(), PackageResources.bulk_data_store_yaml),
+        (TrainingDataStoreHandler(), PackageResources.training_data_store_yaml),
+        (ConversationStoreHandler(), PackageResources.conversation_store_yaml),
+        (PromptEvolutionStoreHandler(), PackageResources.prompt_evolution_store_yaml),
+        (ArtifactStoreHandler(), PackageResources.artifact_store_yaml),
+    ]
+
     public static var registry: HandlerRegistry {
-        HandlerRegistry([
-            ToolsManagerHandler(),
-            PostgresClientHandler(),
-            BulkDataStoreHandler(),
-            TrainingDataStoreHandler(),
-            ConversationStoreHandler(),
-            PromptEvolutionStoreHandler(),
-            ArtifactStoreHandler(),
-        ], builtinTools: tools)
+        HandlerRegistry(shipped.map(\.handler), builtinTools: tools)
     }
 
-    /// The definitions compiled into the binary (`Package.swift` embeds each YAML file).
-    public static let tools: [BuiltinTool] = [
-        BuiltinTool(id: "tools_manager", yaml: PackageResources.tools_manager_yaml),
-        BuiltinTool(id: "postgres_client", yaml: PackageResources.postgres_client_yaml),
-        BuiltinTool(id: "bulk_data_store", yaml: PackageResources.bulk_data_store_yaml),
-        BuiltinTool(id: "training_data_store", yaml: PackageResources.training_data_store_yaml),
-        BuiltinTool(id: "conversation_store", yaml: PackageResources.conversation_store_yaml),
-        BuiltinTool(id: "prompt_evolution_store", yaml: PackageResources.prompt_evolution_store_yaml),
-        BuiltinTool(id: "artifact_store", yaml: PackageResources.artifact_store_yaml),
-    ]
+    /// The definitions compiled into the binary.
+    public static let tools = shipped.map { BuiltinTool(id: $0.handler.name, yaml: $0.yaml) }
 }

@@ -90,18 +90,21 @@ struct RunInvocation: Equatable {
         // A plugin is stopped with the host: on Ctrl-C, SIGTERM or SIGHUP, and by its watchdog
         // if the host is killed outright.
         let cancellation: CallCancellation? = definition.runner == .plugin ? CallCancellation() : nil
-        let stopSignals = StopSignals(cancelling: cancellation)
+        let stopSignals = cancellation.map { StopSignals(cancelling: $0) }
         let options = ToolInvoker.Options(timeoutSeconds: timeout, stderrObserver: forwardStderr,
                                           warn: { message in Console.warn(message) }, cancellation: cancellation,
                                           stopsPluginWithHost: true)
         var exitCode: Int32 = 0
+        var cancelled = false
         invoker.invoke(definition, input: input, options: options) { result in
             exitCode = deliver(result)
+            if case .plugin(let run) = result { cancelled = run.outcome.cancelled }
             // The answer is complete: a reader waiting for end of file need not wait for the
             // recording that follows.
             Console.closeStandardOutput()
         }
-        Console.exit(stopSignals.signal.map { 128 + $0 } ?? exitCode)
+        // 128 + the signal only when it stopped the plugin (not one that came after its end).
+        Console.exit(cancelled ? stopSignals?.signal.map { 128 + $0 } ?? exitCode : exitCode)
     }
 
     /// Writes the result as this command's answer; returns the exit status. A plugin's own

@@ -105,9 +105,11 @@ struct ConfigurationPlacementTests {
         #expect(json.json["path"] == .string(FilePath.join(folder.dataDirectory, "toolhost.db")), "\(json.stdoutText)")
     }
 
-    @Test func withoutXDGDataHomeTheDataGoesUnderHome() throws {
-        let status = try folder.run(["db", "status", "--json"], environment: ["XDG_DATA_HOME": ""])
-        #expect(status.json["path"] == .string(folder.root.url("home/.local/share/toolhost/toolhost.db")), "\(status.stdoutText)")
+    @Test func xdgDataHomeIsHonouredAndWithoutItTheDataGoesUnderHome() throws {
+        let elsewhere = try folder.run(["db", "status", "--json"], environment: ["XDG_DATA_HOME": folder.root.url("elsewhere")])
+        #expect(elsewhere.json["path"] == .string(folder.root.url("elsewhere/toolhost/toolhost.db")), "\(elsewhere.stdoutText)")
+        let home = try folder.run(["db", "status", "--json"], environment: ["XDG_DATA_HOME": ""])
+        #expect(home.json["path"] == .string(folder.root.url("home/.local/share/toolhost/toolhost.db")), "\(home.stdoutText)")
     }
 
     @Test func aConfigYAMLWithTheMarkerOrAToolhostYAMLIsUsed() throws {

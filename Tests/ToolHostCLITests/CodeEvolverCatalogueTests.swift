@@ -140,6 +140,11 @@ struct CodeEvolverCatalogueTests {
         #expect(postgres.json["postgres_host"] == "db.example")
         let evolved = try run("evolving")
         #expect(evolved.json["script"] == .string("\(tools)/executable/evolving_v1_1.py"), "\(evolved.stdoutText) \(evolved.stderr)")
+        // A promotion whose file is gone: the original runs, and a warning says why.
+        try FileManager.default.removeItem(atPath: "\(tools)/executable/evolving_v1_1.py")
+        let original = try run("evolving")
+        #expect(original.json["script"] == .string("\(tools)/executable/reporter.py"), "\(original.stdoutText) \(original.stderr)")
+        #expect(original.stderr.contains("its evolved file tools/executable/evolving_v1_1.py does not exist"), "\(original.stderr)")
         #expect(folder.workContents.isEmpty)
 
         let missing = try run("missing_script")
@@ -205,9 +210,7 @@ struct CodeEvolverStorageTests {
         for tool in ["bulk_data_store", "postgres_client"] {
             folder.root.write("work/tools/executable/\(tool).py", shim)
         }
-        guard let python = ProcessInfo.processInfo.environment["TOOLHOST_TEST_PYTHON"] else {
-            throw MCPClient.Unavailable(description: "TOOLHOST_TEST_PYTHON is not set: run the tests with scripts/test.sh")
-        }
+        let python = try TestPython.path()
         var environment = folder.environment(["PATH": FilePath.directory(of: folder.binary.path) + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")])
         if engine == .postgres { environment.merge(try Self.postgresVariables(database)) { $1 } }
         let scenario = try RunningProcess(python, [FilePath.join(Self.fixtures, "scenario.py"), project], environment: environment, directory: project)

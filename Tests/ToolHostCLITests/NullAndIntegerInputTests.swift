@@ -158,8 +158,8 @@ struct NullAndIntegerInputTests {
         #expect(!missing.text.contains(folder.root.path), "\(missing.text)")
         #expect(missing.json["error"]?.stringValue?.contains("…/gone.py") == true, "\(missing.text)")
         // Input errors keep their JSON pointers as they are.
-        let invalid = try await server.send("POST", "/api/tools/echo/invoke", #"{"times": "x"}"#)
-        #expect(invalid.json["error"]?.stringValue?.contains("/message") == true, "\(invalid.text)")
+        let invalid = try await server.send("POST", "/api/tools/types/invoke", #"{"nested": {"n": "x"}}"#)
+        #expect(invalid.json["error"]?.stringValue?.contains("/nested/n must be") == true, "\(invalid.text)")
         try await server.expectCleanExit()
 
         // The server's operator may choose to show them.

@@ -38,7 +38,18 @@ struct RunSignalTests {
             return pids.count == 3
         }
         try #require(pids.count == 3, "the plugin did not start: \(host.stderr)")
+        started.append(contentsOf: pids)
         return (host, pids)
+    }
+
+    /// Every pid a test saw, killed when it ends whatever happened (a failing test must not
+    /// leave `sleep 300` behind).
+    private let started = PidList()
+
+    final class PidList: @unchecked Sendable {
+        private var pids: [Int32] = []
+        func append(contentsOf more: [Int32]) { pids += more }
+        deinit { for pid in pids where processIsRunning(pid) { kill(pid, SIGKILL) } }
     }
 
     private func executions(_ database: TestDatabase) throws -> [JSONObject] {
@@ -67,9 +78,13 @@ struct RunSignalTests {
     @Test func aPluginThatIgnoresSIGTERMIsKilledAfterTheGracePeriod() throws {
         let database = try TestDatabase(.sqlite)
         let (host, pids) = try startFamily("stubborn", database: database)
+        let signalled = Date()
         host.signal(SIGINT)
         let ended = try host.waitForExit(within: 20)
         #expect(ended.status == 130)
+        // The plugin ignored SIGTERM: it was killed only once the grace period (0.5 s) was over.
+        let waited = Date().timeIntervalSince(signalled)
+        #expect(waited >= 0.5, "\(waited) s")
         let gone = eventually(within: 5) { pids.allSatisfy { !processIsRunning($0) } }
         #expect(gone, "still running: \(pids.filter(processIsRunning))")
     }

@@ -136,6 +136,21 @@ struct ConfigLoaderTests {
         }
     }
 
+    @Test func secretsAreNamesOrPatterns() {
+        var plugins = PluginSettings()
+        plugins.secretVariables = ["EXACT", "AWS_*", "*_TOKEN", "*KEY*"]
+        plugins.passEnvironment = ["GITHUB_TOKEN"]
+        for name in ["EXACT", "AWS_SECRET", "HTTP_TOKEN", "MY_KEY_FILE", "APIKEY"] {
+            #expect(plugins.isSecret(name), "\(name)")
+            #expect(!plugins.allowsVariable(name, passingAll: true), "\(name)")
+        }
+        #expect(!plugins.isSecret("EXACTLY") && !plugins.isSecret("TOKEN_X") && !plugins.isSecret("POSTGRES_HOST"))
+        #expect(plugins.allowsVariable("POSTGRES_HOST", passingAll: true))
+        #expect(!plugins.allowsVariable("POSTGRES_HOST", passingAll: false))
+        // Named in pass, a secret passes: that is the way to give one tool one key.
+        #expect(plugins.allowsVariable("GITHUB_TOKEN", passingAll: true) && plugins.allowsVariable("GITHUB_TOKEN"))
+    }
+
     @Test func theRepositorysConfigRoutesArtifactsAsTheBuiltInDefault() throws {
         let repository = FilePath.directory(of: FilePath.directory(of: FilePath.directory(of: #filePath)))
         let config = try ConfigLoader.load(explicitPath: FilePath.join(repository, "config.yaml"), environment: [:], currentDirectory: repository)

@@ -143,15 +143,31 @@ struct ScriptPlacementTests {
 
     @Test func toolhostLayoutLooksBesideTheYAML() throws {
         directory.write("tools/a/a.py", "")
-        let found = try tool("name: A\nexecutable: {command: python3, args: [\"{tool_dir}/a.py\", \"helper.sh\"]}\n", at: "tools/a/a.yaml")
+        let found = try tool("name: A\nexecutable: {command: python3, args: [\"{tool_dir}/a.py\", \"{tool_dir}/b.py\"]}\n", at: "tools/a/a.yaml")
         #expect(found.diagnostics.map(\.message) == [
-            "the script helper.sh does not exist where the plugin runs (looked for \(directory.url("tools/a/helper.sh")))",
+            "the script {tool_dir}/b.py does not exist where the plugin runs (looked for \(directory.url("tools/a/b.py")))",
         ])
         #expect(found.diagnostics.first?.pointer == "/executable/args/1")
-        // Arguments filled from the input are the caller's business; options are not scripts.
-        let untouched = try tool("name: B\ninput_schema: {path: string}\nexecutable: {command: python3, args: [\"{path}\", \"-c\", \"print(1)\", \"text/plain\"]}\n",
-                                 at: "tools/b/b.yaml")
-        #expect(untouched.diagnostics.isEmpty, "\(untouched.diagnostics)")
+        let interpreted = try tool("name: S\nexecutable: {command: bash, args: [\"-e\", \"helper.sh\"]}\n", at: "tools/s/s.yaml")
+        #expect(interpreted.diagnostics.isEmpty, "bash -e runs code from the option: \(interpreted.diagnostics)")
+        let script = try tool("name: S\nexecutable: {command: bash, args: [\"-x\", \"helper.sh\", \"out.py\"]}\n", at: "tools/s/s.yaml")
+        #expect(script.diagnostics.map(\.pointer) == ["/executable/args/1"], "\(script.diagnostics)")
+    }
+
+    @Test func argumentsThatAreNotTheScriptAreLeftAlone() throws {
+        // A path the caller fills in, code from an option, a file the plugin writes, a path on
+        // another machine, a MIME type.
+        let yamls = [
+            "name: A\ninput_schema: {path: string}\nexecutable: {command: python3, args: [\"{path}\"]}\n",
+            "name: B\nexecutable: {command: python3, args: [\"-c\", \"print(1)\", \"x.py\"]}\n",
+            "name: C\nexecutable: {command: python3, args: [\"-m\", \"tool.main\", \"x.py\"]}\n",
+            "name: D\nexecutable: {command: docker, args: [run, img, job.py]}\n",
+            "name: E\nexecutable: {command: curl, args: [\"-H\", \"text/plain\", \"x.sh\"]}\n",
+        ]
+        for yaml in yamls {
+            let loaded = try tool(yaml, at: "tools/x/x.yaml")
+            #expect(loaded.diagnostics.isEmpty, "\(yaml): \(loaded.diagnostics)")
+        }
     }
 
     @Test func codeEvolverLayoutLooksFromTheProjectThenTheFolderAbove() throws {
@@ -159,18 +175,21 @@ struct ScriptPlacementTests {
         directory.write("repo/project/tools/executable/x.py", "")
         directory.write("repo/project/tools/executable/rel.py", "")
         directory.write("repo/project/tools/executable/up.py", "")
-        let yaml = """
-            name: T
-            executable:
-              command: python3
-              args: ["{tool_dir}/x.py", "tools/executable/rel.py", "project/tools/executable/up.py", "project/nowhere.py"]
-            """
-        let found = try tool(yaml, at: "repo/project/tools/deep/sub/t.yaml", layout: layout, tools: "repo/project/tools")
-        #expect(found.diagnostics.map(\.message) == [
+        func load(_ argument: String) throws -> ToolDefinition {
+            try tool("name: T\nexecutable: {command: python, args: [\"-u\", \"\(argument)\"]}\n", at: "repo/project/tools/deep/sub/t.yaml",
+                     layout: layout, tools: "repo/project/tools")
+        }
+        for argument in ["{tool_dir}/x.py", "tools/executable/rel.py", "project/tools/executable/up.py"] {
+            let found = try load(argument)
+            #expect(found.diagnostics.isEmpty, "\(argument): \(found.diagnostics)")
+        }
+        let missing = try load("project/nowhere.py")
+        #expect(missing.diagnostics.map(\.message) == [
             "the script project/nowhere.py does not exist where the plugin runs (looked for \(directory.url("repo/project/project/nowhere.py")) and \(directory.url("repo/project/nowhere.py")))",
         ])
-        #expect(found.diagnostics.first?.pointer == "/executable/args/3")
-        let placement = PluginPlacement(tool: found, spec: try #require(found.executable))
+        #expect(missing.diagnostics.first?.pointer == "/executable/args/1")
+
+        let placement = PluginPlacement(tool: missing, spec: try #require(missing.executable))
         #expect(placement.workingDirectory == directory.url("repo/project"))
         #expect(placement.builtInValue("tool_dir") == directory.url("repo/project/tools/executable"))
         #expect(placement.builtInValue("tool_path") == directory.url("repo/project/tools/deep/sub"))
@@ -187,5 +206,8 @@ struct ScriptPlacementTests {
         let direct = try tool("name: D\nexecutable: {script_path: tools/run.sh}\n", at: "p/tools/x/d.yaml", layout: layout, tools: "p/tools")
         #expect(direct.diagnostics.map(\.pointer) == ["/executable/script_path"])
         #expect(direct.diagnostics.first?.message.hasPrefix("the command tools/run.sh does not exist") == true)
+        // With a command of its own, script_path is not what runs.
+        let commanded = try tool("name: C\nexecutable: {command: cat, script_path: tools/run.sh}\n", at: "p/tools/x/c.yaml", layout: layout, tools: "p/tools")
+        #expect(commanded.diagnostics.isEmpty, "\(commanded.diagnostics)")
     }
 }

@@ -92,6 +92,37 @@ struct SchemaValidatorTests {
                                         Violation(path: "/options/label", message: "is required and cannot be null")])
     }
 
+    @Test func aTypeOfIntegerOrNumberKeepsFractionsAndLargeNumbers() {
+        let schema: JSONValue = ["type": "object", "properties": ["n": ["type": ["integer", "number"]]]]
+        let fraction = SchemaValidator.validate(["n": 2.5], against: schema)
+        #expect(fraction.isValid)
+        #expect(fraction.value["n"] == .double(2.5))
+        let huge = SchemaValidator.validate(["n": 1e19], against: schema)
+        #expect(huge.isValid, "\(huge.violations)")
+        let integral = SchemaValidator.validate(["n": 3.0], against: schema)
+        #expect(JSONWriter.string(integral.value) == #"{"n":3}"#)
+    }
+
+    @Test func nullsAndIntegersAreNormalisedInsideAllOfAnyOfAndOneOf() {
+        let schema: JSONValue = [
+            "type": "object",
+            "required": ["mode"],
+            "allOf": [["properties": ["mode": ["type": "string"]]]],
+            "oneOf": [
+                ["properties": ["kind": ["const": "a"], "size": ["type": "integer", "default": 1], "note": ["type": "string"]], "required": ["kind"]],
+                ["properties": ["kind": ["const": "b"]], "required": ["kind"]],
+            ],
+        ]
+        let refused = SchemaValidator.validate(["mode": nil, "kind": "b"], against: schema)
+        #expect(refused.violations.map(\.description) == ["/mode is required and cannot be null"])
+        let normalised = SchemaValidator.validate(["mode": "m", "kind": "a", "size": 4.0, "note": nil], against: schema)
+        #expect(normalised.isValid, "\(normalised.violations)")
+        #expect(JSONWriter.string(normalised.value["size"] ?? .null) == "4")
+        #expect(normalised.value["note"] == nil)
+        let defaulted = SchemaValidator.validate(["mode": "m", "kind": "a", "size": nil], against: schema)
+        #expect(defaulted.value["size"] == 1)
+    }
+
     @Test func aNullStaysWhereTheSchemaNamesNullAndInFreeFormObjects() {
         let schema: JSONValue = [
             "type": "object",

@@ -62,3 +62,18 @@ public func eventually(within seconds: Double = 5, _ condition: () -> Bool) -> B
     }
     return condition()
 }
+
+/// The Python that scripts/test.sh set up for the tests (with the MCP SDK and the embedding
+/// model): `TOOLHOST_TEST_PYTHON`. Without it a test that needs Python fails; it never skips.
+public enum TestPython {
+    public struct Unavailable: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    public static func path() throws -> String {
+        guard let python = ProcessInfo.processInfo.environment["TOOLHOST_TEST_PYTHON"], !python.isEmpty else {
+            throw Unavailable(description: "TOOLHOST_TEST_PYTHON is not set: run the tests with scripts/test.sh")
+        }
+        return python
+    }
+}

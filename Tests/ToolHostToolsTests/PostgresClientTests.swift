@@ -52,6 +52,11 @@ struct PostgresClientTests {
         #expect(refused["violations"]?[0]?["path"] == "/data/doc")
         let none = try harness.succeed("postgres_client", ["operation": "query", "sql": "SELECT count(*) AS n FROM items WHERE name = 'd'"])
         #expect(none["data"] == [["n": 0]])
+        // The text "null" is JSON null, as psycopg2 stores it; a JSON null is SQL NULL.
+        try harness.succeed("postgres_client", ["operation": "insert", "table": "items", "data": ["name": "e", "doc": "null"]])
+        try harness.succeed("postgres_client", ["operation": "insert", "table": "items", "data": ["name": "f", "doc": nil]])
+        let nulls = try harness.succeed("postgres_client", ["operation": "query", "sql": "SELECT name FROM items WHERE doc IS NULL ORDER BY name"])
+        #expect(nulls["data"] == [["name": "f"]])
     }
 
     /// DB-API's rowcount, which code-evolver's own client answers with: -1 for what changes no rows.
@@ -67,6 +72,12 @@ struct PostgresClientTests {
         #expect(deleted["rows_affected"] == 0)
         let updated = try harness.succeed("postgres_client", ["operation": "execute", "sql": "UPDATE items SET name = name"])
         #expect(updated["rows_affected"] == 2)
+        // A transaction counts the rows its statements changed; DDL changes none.
+        let mixed = try harness.succeed("postgres_client", ["operation": "transaction", "statements": [
+            ["sql": "CREATE TABLE t3 (c integer)"], ["sql": "INSERT INTO t3 (c) VALUES (1), (2), (3)"],
+        ]])
+        #expect(mixed["rows_affected"] == 3)
+        #expect(mixed["data"]?[0]?["rows_affected"] == -1)
     }
 
     @Test(arguments: Engine.allCases)

@@ -33,6 +33,17 @@ struct ToolsManagerHandlerTests {
         return (answer, exitCode)
     }
 
+    @Test func everyBuiltInDefinitionLoadsCleanAndNamesItsOwnHandler() throws {
+        let catalogue = ToolsManager(directories: [], builtins: BuiltinHandlers.tools).loadCatalogue()
+        #expect(catalogue.sortedTools.count == BuiltinHandlers.tools.count)
+        #expect(catalogue.diagnostics.isEmpty, "\(catalogue.diagnostics)")
+        for tool in catalogue.sortedTools {
+            #expect(tool.diagnostics.isEmpty, "\(tool.id): \(tool.diagnostics)")
+            #expect(tool.isBuiltin && tool.handler == tool.id && tool.file == "<built-in>/\(tool.id).yaml")
+            #expect(BuiltinHandlers.registry.handler(named: tool.id) != nil, "\(tool.id)")
+        }
+    }
+
     @Test func listFiltersByTypeAndTagAndReportsBrokenFiles() throws {
         let all = try call(["operation": "list"]).answer
         let ids = all["data"]?.arrayValue?.compactMap { $0["id"]?.stringValue } ?? []

@@ -28,13 +28,17 @@ int toolhost_cloexec_pipe(int fds[2]);
 /// Sets O_NONBLOCK on `fd`. Returns 0 or an errno.
 int toolhost_set_nonblocking(int fd);
 
-/// Forks a watchdog for the process group `group` that outlives the host: if the host dies
-/// (SIGKILL from a caller's own timeout) before releasing it, the watchdog stops the group
+/// Forks a watchdog that outlives the host: once armed with a process group, if the host dies
+/// (SIGKILL from a caller's own timeout) before releasing it, the watchdog stops that group
 /// (SIGTERM, SIGKILL after `grace_ms`). It sits in a session of its own with nothing of the
-/// host's open. Returns 0 and the descriptor to release it with and its pid, or an errno.
-int toolhost_start_watchdog(pid_t group, unsigned int grace_ms, int *release_fd_out, pid_t *watchdog_out);
+/// host's open. Returns 0 and the descriptor to arm and release it with and its pid, or an errno.
+int toolhost_start_watchdog(unsigned int grace_ms, int *release_fd_out, pid_t *watchdog_out);
 
-/// Tells the watchdog the plugin was seen to its end, and reaps it.
+/// Tells the watchdog which process group to stop should the host die. Returns 0 or an errno.
+int toolhost_arm_watchdog(int release_fd, pid_t group);
+
+/// Tells the watchdog it is not needed (the plugin was seen to its end, or never started), and
+/// reaps it.
 void toolhost_release_watchdog(int release_fd, pid_t watchdog);
 
 #endif

@@ -7,19 +7,20 @@
 public struct BuiltinTool: Sendable {
     public let id: String
     public let yaml: [UInt8]
+    /// The definition's place in the catalogue: before the first tools directory. Its size and
+    /// "modification time" (a hash of the text) let the catalogue cache keep its parsed form
+    /// like a file's, and drop it when a new binary brings another text.
+    public let file: ToolFile
 
     public init(id: String, yaml: [UInt8]) {
         self.id = id
         self.yaml = yaml
+        file = ToolFile(path: "\(Self.directory)/\(id).yaml", id: id, rootIndex: -1, root: Self.directory,
+                        size: Int64(yaml.count), modified: Int64(bitPattern: CatalogueCache.fnv1a(yaml)))
     }
 
     /// The folder name shown for built-in definitions (in `file`, and in override notes).
     public static let directory = "<built-in>"
-
-    /// The definition's place in the catalogue: before the first tools directory.
-    public var file: ToolFile {
-        ToolFile(path: "\(Self.directory)/\(id).yaml", id: id, rootIndex: -1, root: Self.directory)
-    }
 }
 
 extension ToolFile {

@@ -88,11 +88,16 @@ struct CatalogueCache {
 
     /// A short stable name for a list of tools directories (64-bit FNV-1a in hex).
     static func fingerprint(of roots: [String]) -> String {
+        String(fnv1a(roots.joined(separator: "\n").utf8), radix: 16)
+    }
+
+    /// 64-bit FNV-1a: a fast, stable hash (not a cryptographic one).
+    static func fnv1a(_ bytes: some Sequence<UInt8>) -> UInt64 {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in roots.joined(separator: "\n").utf8 {
+        for byte in bytes {
             hash ^= UInt64(byte)
             hash = hash &* 0x100_0000_01b3
         }
-        return String(hash, radix: 16)
+        return hash
     }
 }

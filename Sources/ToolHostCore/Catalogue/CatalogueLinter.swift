@@ -17,7 +17,9 @@ public struct CatalogueLinter: Sendable {
             if FileIO.isDirectory(path) {
                 roots.append(path)
             } else if FileIO.isFile(path) {
-                files.append(ToolFile(path: path, id: FilePath.stem(of: path), rootIndex: -1, root: FilePath.directory(of: path)))
+                // A file inside a configured directory is read as that directory reads it.
+                let owner = configured.first { path.hasPrefix($0.path.hasSuffix("/") ? $0.path : $0.path + "/") }
+                files.append(ToolFile(path: path, id: FilePath.stem(of: path), rootIndex: -1, root: owner?.path ?? FilePath.directory(of: path)))
             } else {
                 diagnostics.append(Diagnostic(.error, "no such file or directory", file: path))
             }
@@ -25,9 +27,8 @@ public struct CatalogueLinter: Sendable {
         let scan = CatalogueScanner.scan(roots: roots)
         diagnostics += scan.diagnostics
         var outcomes: [(file: ToolFile, outcome: ToolFileLoader.Outcome)] = []
-        func layout(of root: String) -> ToolLayout { configured.first { $0.path == root }?.layout ?? .toolhost }
         for file in files + scan.files {
-            let (outcome, fileDiagnostics) = lint(file, layout: layout(of: file.root))
+            let (outcome, fileDiagnostics) = lint(file, layout: configured.layout(of: file.root))
             outcomes.append((file, outcome))
             diagnostics += fileDiagnostics
         }

@@ -167,7 +167,7 @@ public struct ManifestDecoder {
         return ExecutableSpec(
             command: command, args: leadingArgs + args, stdinMode: stdinMode ?? true, timeoutSeconds: timeout,
             workingDirectory: workingDirectory, environment: environment, installCommand: installCommand,
-            memoryLimitMB: memoryLimit, scriptPath: script.flatMap { $0.isEmpty ? nil : $0 }, evolvedFile: evolvedFile)
+            memoryLimitMB: memoryLimit, scriptPath: explicitCommand?.isEmpty == false ? nil : script, evolvedFile: evolvedFile)
     }
 
     private mutating func arguments(_ raw: JSONValue?, at pointer: String) -> [String] {

@@ -15,10 +15,14 @@ public enum ToolFileLoader {
 
     /// A definition compiled into the binary (read from memory, never from disk).
     public static func load(_ builtin: BuiltinTool) -> Outcome {
-        switch parse(builtin.yaml, file: builtin.file) {
+        switch parse(builtin) {
         case .document(let document): decode(document, file: builtin.file)
         case .invalid(let diagnostic), .unreadable(let diagnostic): .failed(diagnostic)
         }
+    }
+
+    public static func parse(_ builtin: BuiltinTool) -> Parsed {
+        parse(builtin.yaml, file: builtin.file)
     }
 
     /// What reading a file's YAML gave.

@@ -43,3 +43,10 @@ public enum ToolLayout: Sendable, Hashable {
         if case .codeEvolver(let root) = self { root } else { nil }
     }
 }
+
+extension [ToolsDirectory] {
+    /// The layout of the directory at `path`; ToolHost's own for a path none of them has.
+    public func layout(of path: String) -> ToolLayout {
+        first { $0.path == path }?.layout ?? .toolhost
+    }
+}

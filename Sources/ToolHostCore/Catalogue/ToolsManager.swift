@@ -36,31 +36,28 @@ public struct ToolsManager: Sendable {
     /// The tools directories' paths, in order.
     public var roots: [String] { directories.map(\.path) }
 
-    /// The layout of the tools directory `root` (a path of `roots`).
-    func layout(ofRoot root: String) -> ToolLayout {
-        directories.first { $0.path == root }?.layout ?? .toolhost
-    }
-
-    /// Loads every tool, reusing cached readings of unchanged files when the cache is enabled.
+    /// Loads every tool, reusing cached readings of unchanged files (and built-in texts) when
+    /// the cache is enabled.
     public func loadCatalogue() -> Catalogue {
         let scan = CatalogueScanner.scan(roots: roots, optionalRoots: optionalRoots)
         var cache = CatalogueCache(directory: cache.isEnabled ? cacheDirectory : nil, roots: roots)
-        var outcomes = builtins.map { (file: $0.file, outcome: ToolFileLoader.load($0)) }
-        outcomes.reserveCapacity(builtins.count + scan.files.count)
-        for file in scan.files {
+        let sources = builtins.map { (file: $0.file, builtin: Optional($0)) } + scan.files.map { (file: $0, builtin: nil) }
+        var outcomes: [(file: ToolFile, outcome: ToolFileLoader.Outcome)] = []
+        outcomes.reserveCapacity(sources.count)
+        for (file, builtin) in sources {
             let parsed: ToolFileLoader.Parsed
             if let cached = cache.lookup(file) {
                 parsed = cached
             } else {
-                parsed = ToolFileLoader.parse(file)
+                parsed = builtin.map(ToolFileLoader.parse) ?? ToolFileLoader.parse(file)
                 cache.store(parsed, for: file)
             }
             switch parsed {
-            case .document(let document): outcomes.append((file, ToolFileLoader.decode(document, file: file, layout: layout(ofRoot: file.root))))
+            case .document(let document): outcomes.append((file, ToolFileLoader.decode(document, file: file, layout: directories.layout(of: file.root))))
             case .invalid(let diagnostic), .unreadable(let diagnostic): outcomes.append((file, .failed(diagnostic)))
             }
         }
-        cache.save(keeping: scan.files)
+        cache.save(keeping: sources.map(\.file))
         return Catalogue(outcomes: outcomes, diagnostics: scan.diagnostics)
     }
 
@@ -68,7 +65,7 @@ public struct ToolsManager: Sendable {
     public func definition(for id: String) throws(ToolHostError) -> ToolDefinition {
         let scan = CatalogueScanner.scan(roots: roots, onlyID: id, optionalRoots: optionalRoots)
         let outcomes = builtins.filter { $0.id == id }.map { (file: $0.file, outcome: ToolFileLoader.load($0)) }
-            + scan.files.map { (file: $0, outcome: ToolFileLoader.load($0, layout: layout(ofRoot: $0.root))) }
+            + scan.files.map { (file: $0, outcome: ToolFileLoader.load($0, layout: directories.layout(of: $0.root))) }
         if !outcomes.isEmpty {
             return try Catalogue(outcomes: outcomes).definition(for: id)
         }

@@ -92,13 +92,16 @@ public enum ConfigLoader {
         if FileIO.isFile(shared) {
             // Another program's config.yaml (the project ToolHost runs in) is not ToolHost's,
             // however much its keys look alike: only the marker says so.
-            if let tree = try? parseFile(shared), tree[marker] != nil { return (shared, tree) }
-            notes.append("./config.yaml is not a ToolHost config (it has no top-level '\(marker):' key), so it is ignored; name ToolHost's config toolhost.yaml, or add 'toolhost: 1' to it")
+            do {
+                let tree = try parseFile(shared)
+                if tree[marker] != nil { return (shared, tree) }
+                notes.append("./config.yaml is not a ToolHost config (it has no top-level '\(marker):' key), so it is ignored; name ToolHost's config toolhost.yaml, or add 'toolhost: 1' to it")
+            } catch {
+                notes.append("./config.yaml is ignored: \(error.message) (ToolHost reads a config.yaml only when it has a top-level '\(marker):' key; its own is toolhost.yaml)")
+            }
         }
-        if let directory = UserDirectories.config(environment) {
-            let user = FilePath.join(directory, "toolhost/toolhost.yaml")
-            if FileIO.isFile(user) { return (user, try parseFile(user)) }
-        }
+        let user = FilePath.join(UserDirectories.config(environment), "toolhost/toolhost.yaml")
+        if FileIO.isFile(user) { return (user, try parseFile(user)) }
         return nil
     }
 

@@ -13,14 +13,16 @@ struct ConfigReader {
     }
 
     /// A value and where it came from, for error messages.
-    private struct Found {
+    struct Found {
         var value: JSONValue
         var source: String
+        /// Whether an environment variable gave it (the file's value is then overridden).
+        var fromEnvironment = false
     }
 
     private mutating func find(_ path: String, env: String?) -> Found? {
         readPaths.insert(path)
-        if let env, let text = environment[env] { return Found(value: .string(text), source: "\(env) (environment)") }
+        if let env, let text = environment[env] { return Found(value: .string(text), source: "\(env) (environment)", fromEnvironment: true) }
         var current: JSONValue = .object(root)
         for component in path.split(separator: ".") {
             guard let next = current[String(component)] else { return nil }
@@ -30,8 +32,8 @@ struct ConfigReader {
     }
 
     /// The raw value at `path` (or of `env`), for settings of a shape no typed read covers.
-    mutating func value(_ path: String, env: String? = nil) -> (value: JSONValue, fromEnvironment: Bool)? {
-        find(path, env: env).map { ($0.value, $0.source.hasSuffix("(environment)")) }
+    mutating func value(_ path: String, env: String? = nil) -> Found? {
+        find(path, env: env)
     }
 
     mutating func number(_ path: String, env: String? = nil, default fallback: Double, positive: Bool = true) -> Double {
@@ -88,7 +90,7 @@ struct ConfigReader {
     mutating func stringList(_ path: String, env: String? = nil, separator: Character = ",") -> [String]? {
         guard let found = find(path, env: env) else { return nil }
         switch found.value {
-        case .string(let text) where found.source.hasSuffix("(environment)"):
+        case .string(let text) where found.fromEnvironment:
             return text.split(separator: separator).map { $0.trimmingSpaces }.filter { !$0.isEmpty }
         case .string(let text):
             return [text]

@@ -34,8 +34,10 @@ public struct HostConfig: Sendable {
                 memory: MemorySettings = .init(), service: ServiceSettings = .init(), warnings: [String] = []) {
         self.file = file
         self.toolsDirectories = toolsPaths.map { ToolsDirectory(path: $0) }
-        let base = file.map(FilePath.directory(of:)) ?? toolsPaths.first.map(FilePath.directory(of:)) ?? FilePath.currentDirectory()
-        let dataDirectory = dataDirectory ?? FilePath.join(base, "data")
+        // Beside the config file or the first tools directory, else the user's data directory:
+        // never the current folder.
+        let dataDirectory = dataDirectory ?? (file ?? toolsPaths.first).map { FilePath.join(FilePath.directory(of: $0), "data") }
+            ?? UserDirectories.data(ProcessEnvironment.current())
         self.dataDirectory = dataDirectory
         self.catalogueCache = catalogueCache
         self.plugins = plugins
@@ -107,11 +109,16 @@ public struct PluginSettings: Sendable {
         return (inheritEnvironment || passingAll) && !isSecret(name)
     }
 
+    /// Whether `name` matches a pattern of `secretVariables`: `NAME`, `PREFIX*`, `*SUFFIX` or
+    /// `*PART*`.
     public func isSecret(_ name: String) -> Bool {
         secretVariables.contains { pattern in
-            if pattern.hasSuffix("*") { return name.hasPrefix(pattern.dropLast()) }
-            if pattern.hasPrefix("*") { return name.hasSuffix(pattern.dropFirst()) }
-            return name == pattern
+            switch (pattern.hasPrefix("*"), pattern.hasSuffix("*") && pattern.count > 1) {
+            case (true, true): name.contains(pattern.dropFirst().dropLast())
+            case (false, true): name.hasPrefix(pattern.dropLast())
+            case (true, false): name.hasSuffix(pattern.dropFirst())
+            case (false, false): name == pattern
+            }
         }
     }
 }

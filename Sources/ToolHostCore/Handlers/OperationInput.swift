@@ -28,7 +28,7 @@ public struct OperationInput: Sendable {
     public func optionalInt(_ key: String) throws(ToolHostError) -> Int? {
         guard let value = self[key] else { return nil }
         guard let integer = value.integerValue else {
-            if value.typeName == "integer" { throw invalid(key, "is too large: integers must lie between -2^63 and 2^63-1") }
+            if value.typeName == "integer" { throw invalid(key, Violation.integerTooLarge) }
             throw wrongType(key, "an integer", value)
         }
         return integer

@@ -41,13 +41,13 @@ public struct PluginLauncher: Sendable {
         var arguments: [String] = []
         for (index, template) in spec.args.enumerated() {
             // code-evolver runs a promoted tool's evolved script in place of its own.
-            if let evolvedFile, tool.layout.projectRoot != nil, template.contains("{tool_dir}"), template.hasSuffix(".py") {
+            if let evolvedFile, tool.layout.projectRoot != nil, template.hasPrefix("{tool_dir}/"), template.hasSuffix(".py") {
                 arguments.append(evolvedFile)
                 continue
             }
             switch Placeholders.substitute(template, value: values) {
             case .success(let argument):
-                arguments.append(placement.namesScript(template) ? try script(argument, placement: placement) : argument)
+                arguments.append(placement.namesScript(at: index) ? try script(argument, placement: placement) : argument)
             case .failure(let missing):
                 throw ToolHostError.invalidInput(
                     [Violation(path: "/\(missing.name)", message: "is required: argument \(index + 1) of the command uses {\(missing.name)}")],
@@ -124,12 +124,12 @@ public struct PluginLauncher: Sendable {
         }
     }
 
-    /// The evolved script of a promoted tool, when it exists; a promotion whose file is gone
-    /// falls back to the original with a warning.
+    /// The evolved script of a tool, when it exists; one whose file is gone is a warning, and
+    /// `{evolved_file}` is then empty (code-evolver's layout runs the original script).
     private func evolvedScript(_ placement: PluginPlacement, warnings: inout [String]) -> String? {
         guard let evolved = placement.evolvedFile() else { return nil }
         guard case .found(let located) = placement.locate(evolved) else {
-            warnings.append("tool '\(placement.tool.id)': its evolved file \(evolved) does not exist; running the original")
+            warnings.append("tool '\(placement.tool.id)': its evolved file \(evolved) does not exist, so {evolved_file} is empty")
             return nil
         }
         return located

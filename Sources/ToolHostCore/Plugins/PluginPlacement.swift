@@ -9,7 +9,7 @@
 /// | `{tool_dir}` | the YAML's folder | `<tools>/executable` |
 /// | `{tools_dir}` | the tools directory | the tools directory |
 /// | `{tool_path}` | the YAML's folder | the YAML's folder |
-/// | `{evolved_file}` | `executable.evolved_file` or "" | the same, or the promotion in `<root>/.tool_promotions.json` |
+/// | `{evolved_file}` | `executable.evolved_file` or "" | the same, or the promotion in `<root>/.tool_promotions.json`, which also replaces a `{tool_dir}/….py` argument |
 /// | relative paths | from the working directory | from `root`, then from the folder above it |
 ///
 /// `working_dir` in the YAML is relative to the default working directory of the layout.
@@ -73,27 +73,44 @@ public struct PluginPlacement: Sendable {
         }
     }
 
-    /// Whether argument `template` names a script the plugin needs: one placed through
-    /// `{tool_dir}`, `{tools_dir}` or `{tool_path}`, the `script_path` of the YAML, or a
-    /// relative path with a script's extension that no input value fills in (a path the caller
-    /// passes is the caller's business).
-    public func namesScript(_ template: String) -> Bool {
+    /// Whether argument `index` names a script the plugin needs: one placed through
+    /// `{tool_dir}`, `{tools_dir}` or `{tool_path}`, the `script_path` of the YAML, or the script
+    /// an interpreter runs (`python3 tools/x.py`: its first argument that is not an option,
+    /// written as a relative path with a script's extension, that no input value fills in).
+    /// Other arguments may name files the plugin creates, or paths on another machine.
+    public func namesScript(at index: Int) -> Bool {
+        let template = spec.args[index]
         if ["{tool_dir}", "{tools_dir}", "{tool_path}"].contains(where: template.hasPrefix) { return true }
         if let script = spec.scriptPath, template == script { return true }
-        guard !template.hasPrefix("-"), !template.hasPrefix("/"), !template.utf8.contains(UInt8(ascii: " ")),
-              Placeholders.names(in: template).isEmpty else { return false }
+        guard index == interpretedScriptIndex, !template.hasPrefix("/"), Placeholders.names(in: template).isEmpty else { return false }
         return Self.scriptExtensions.contains(FilePath.extension(of: template).lowercased())
     }
 
     static let scriptExtensions: Set<String> = ["py", "sh", "bash", "zsh", "js", "mjs", "cjs", "ts", "rb", "pl", "php", "r",
                                                 "jl", "lua", "tcl", "ps1", "groovy", "kts", "swift"]
 
+    /// Commands whose first argument that is not an option is the script they run.
+    static let interpreters: Set<String> = ["python", "python2", "python3", "node", "nodejs", "deno", "bun", "bash", "sh", "zsh",
+                                            "ruby", "perl", "php", "Rscript", "lua", "julia", "pwsh", "tclsh", "ts-node", "tsx"]
+
+    /// The position of the script among the arguments when the command is an interpreter (and
+    /// not told to run code from an option: `-c`, `-m`, `-e`).
+    private var interpretedScriptIndex: Int? {
+        let name = FilePath.lastComponent(of: spec.command)
+        guard Self.interpreters.contains(name) || name.hasPrefix("python3.") else { return nil }
+        for (index, argument) in spec.args.enumerated() {
+            if ["-c", "-m", "-e", "--eval", "-"].contains(argument) { return nil }
+            if !argument.hasPrefix("-") { return index }
+        }
+        return nil
+    }
+
     /// The scripts of the YAML's arguments that do not exist where the plugin will run, each
     /// with the index of its argument and the paths tried. Arguments filled from the input are
     /// not checked: their values are known only per call.
     public func missingScripts() -> [(argument: Int, tried: [String])] {
         spec.args.enumerated().compactMap { index, template in
-            guard namesScript(template) else { return nil }
+            guard namesScript(at: index) else { return nil }
             let names = Placeholders.names(in: template)
             guard names.allSatisfy(Self.builtInPlaceholders.contains), !names.contains("evolved_file") else { return nil }
             guard case .success(let argument) = Placeholders.substitute(template, value: { builtInValue($0) }),
@@ -102,8 +119,9 @@ public struct PluginPlacement: Sendable {
         }
     }
 
-    /// The evolved version of a code-evolver tool: `executable.evolved_file`, else the entry of
-    /// this tool in `<root>/.tool_promotions.json` (written when code-evolver promotes one).
+    /// The evolved version of a tool: `executable.evolved_file`, else, in code-evolver's layout,
+    /// the entry of this tool in `<root>/.tool_promotions.json` (written when code-evolver
+    /// promotes one).
     public func evolvedFile() -> String? {
         if let file = spec.evolvedFile { return file }
         guard let root = tool.layout.projectRoot,

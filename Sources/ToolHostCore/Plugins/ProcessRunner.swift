@@ -12,12 +12,15 @@ import Glibc
 /// - The host is a child subreaper, so the plugin's own children are re-parented to it when the
 ///   plugin exits and are reaped here: no orphan, no zombie.
 /// - Exit is observed through a pidfd (Linux ≥ 5.3), else by polling every 10 ms.
-/// - With `stopsWithHost`, a watchdog process stops the group if the host itself is killed.
+/// - With `stopsWithHost`, a watchdog process (`PluginWatchdog`) stops the group if the host
+///   itself is killed.
 public enum ProcessRunner {
     public static func run(_ request: ProcessRequest) throws(ToolHostError) -> ProcessOutcome {
         prepareHostProcess
         let started = MonotonicClock.now()
         let pipes = try Pipes()
+        let watchdog = request.stopsWithHost ? PluginWatchdog(killGraceSeconds: request.killGraceSeconds) : nil
+        defer { watchdog?.release() }
         var pid: pid_t = 0
         let spawnError = withCStrings(request.arguments) { argv in
             withCStrings(request.environment) { envp in
@@ -30,6 +33,7 @@ public enum ProcessRunner {
             pipes.closeParentEnds()
             throw spawnFailure(spawnError, request: request)
         }
+        watchdog?.arm(group: pid)
         if let limit = request.memoryLimitBytes {
             // Applied right after the exec (posix_spawn cannot set limits); a plugin that must
             // be limited does not run unlimited.
@@ -42,21 +46,8 @@ public enum ProcessRunner {
                 throw ToolHostError(.spawnFailed, "Cannot apply the memory limit to \(request.arguments.first ?? request.executablePath): \(String(cString: strerror(result))).")
             }
         }
-        let watchdog = request.stopsWithHost ? startWatchdog(group: pid, request: request) : nil
         var supervisor = Supervisor(pid: pid, request: request, pipes: pipes, started: started)
-        let outcome = supervisor.run()
-        if let watchdog { toolhost_release_watchdog(watchdog.releaseFD, watchdog.pid) }
-        return outcome
-    }
-
-    /// The watchdog of `request.stopsWithHost`; nil when the system cannot fork one now, in
-    /// which case the plugin still runs, stopped by the host as always.
-    private static func startWatchdog(group: pid_t, request: ProcessRequest) -> (releaseFD: Int32, pid: pid_t)? {
-        var releaseFD: Int32 = -1
-        var watchdog: pid_t = 0
-        let graceMilliseconds = UInt32(min(max(request.killGraceSeconds, 0), 3600) * 1000)
-        guard toolhost_start_watchdog(group, graceMilliseconds, &releaseFD, &watchdog) == 0 else { return nil }
-        return (releaseFD, watchdog)
+        return supervisor.run()
     }
 
     /// Once per process: plugins closing their stdin early must not kill the host with SIGPIPE,

@@ -48,13 +48,15 @@ public struct SchemaValidator {
                 return false  // further keywords would only repeat the same mistake
             }
             // `2.0` is an integer to JSON Schema but not to a Python plugin: it is passed on as `2`.
-            if case .double(let number) = instance, Self.names(of: type).contains("integer") {
-                guard let integer = Int64(exactly: number) else {
-                    fail(path, "is too large: integers must lie between -2^63 and 2^63-1, not \(instance.description.clipped)")
+            let names = Self.names(of: type)
+            if case .double(let number) = instance, names.contains("integer"), number.rounded() == number {
+                if let integer = Int64(exactly: number) {
+                    instance = .integer(integer)
+                    changed = true
+                } else if !names.contains("number") {
+                    fail(path, "\(Violation.integerTooLarge), not \(instance.description.clipped)")
                     return false
                 }
-                instance = .integer(integer)
-                changed = true
             }
         }
         if case .array(let allowed)? = keywords["enum"], !allowed.contains(instance) {
@@ -153,9 +155,12 @@ public struct SchemaValidator {
         let properties = keywords["properties"]?.objectValue ?? [:]
         let required = keywords["required"]?.arrayValue?.compactMap(\.stringValue) ?? []
         // Callers that pass every argument (Python's `None`) send null for what they leave unset:
-        // a null for a declared property is "not given", unless its schema names null itself.
+        // a null for a declared property (here or in an `allOf` part) is "not given", unless a
+        // schema that declares it names null itself.
         var nulled: Set<String> = []
-        for (name, propertySchema) in properties where object[name]?.isNull == true && !Self.acceptsNullExplicitly(propertySchema) {
+        for name in object.keys where object[name]?.isNull == true {
+            let declared = Self.declarations(of: name, in: keywords)
+            guard !declared.isEmpty, !declared.contains(where: Self.acceptsNullExplicitly) else { continue }
             object[name] = nil
             updated = object
             nulled.insert(name)
@@ -220,31 +225,64 @@ public struct SchemaValidator {
 
     // MARK: Combinators
 
-    /// Returns whether `allOf` added defaults (the other combinators only validate copies).
+    /// Returns whether the instance changed: `allOf` parts, and the form of `anyOf` (the first
+    /// that matches) or `oneOf` (the one that matches), pass on what they normalise (nulls not
+    /// given, integers, defaults) as the schema's own properties do.
     private mutating func checkCombinators(_ instance: inout JSONValue, _ keywords: JSONObject, path: String, applyingDefaults: Bool) -> Bool {
         var changed = false
         if case .array(let all)? = keywords["allOf"] {
             for schema in all { changed = check(&instance, schema, path: path, applyingDefaults: applyingDefaults) || changed }
         }
+        var alternatives: [Outcome] = []
         if case .array(let any)? = keywords["anyOf"] {
-            let outcomes = any.map { Self.validate(instance, againstWithoutDefaults: $0) }
-            if !outcomes.contains(where: \.isEmpty) {
-                fail(path, "must match at least one of \(any.count) allowed forms (\(closestMismatch(outcomes)))")
+            let outcomes = any.map { Self.outcome(of: instance, against: $0, applyingDefaults: applyingDefaults) }
+            if let match = outcomes.first(where: \.violations.isEmpty) {
+                alternatives.append(match)
+            } else {
+                fail(path, "must match at least one of \(any.count) allowed forms (\(closestMismatch(outcomes.map(\.violations))))")
             }
         }
         if case .array(let one)? = keywords["oneOf"] {
-            let outcomes = one.map { Self.validate(instance, againstWithoutDefaults: $0) }
-            let matches = outcomes.filter(\.isEmpty).count
-            if matches == 0 {
-                fail(path, "must match exactly one of \(one.count) allowed forms (\(closestMismatch(outcomes)))")
-            } else if matches > 1 {
-                fail(path, "matches \(matches) of the allowed forms but must match exactly one")
+            let outcomes = one.map { Self.outcome(of: instance, against: $0, applyingDefaults: applyingDefaults) }
+            let matches = outcomes.filter(\.violations.isEmpty)
+            if matches.isEmpty {
+                fail(path, "must match exactly one of \(one.count) allowed forms (\(closestMismatch(outcomes.map(\.violations))))")
+            } else if matches.count > 1 {
+                fail(path, "matches \(matches.count) of the allowed forms but must match exactly one")
+            } else {
+                alternatives.append(matches[0])
             }
+        }
+        for match in alternatives where match.changed {
+            instance = match.value
+            changed = true
         }
         if let negated = keywords["not"], Self.validate(instance, againstWithoutDefaults: negated).isEmpty {
             fail(path, "must not match the excluded form")
         }
         return changed
+    }
+
+    /// One alternative's verdict on a copy of the instance, and the copy as it normalised it.
+    private struct Outcome {
+        var violations: [Violation]
+        var value: JSONValue
+        var changed: Bool
+    }
+
+    private static func outcome(of instance: JSONValue, against schema: JSONValue, applyingDefaults: Bool) -> Outcome {
+        var validator = SchemaValidator()
+        var copy = instance
+        let changed = validator.check(&copy, schema, path: "", applyingDefaults: applyingDefaults)
+        return Outcome(violations: validator.violations, value: copy, changed: changed)
+    }
+
+    /// The schemas that declare property `name` of an object: its own `properties` and those of
+    /// its `allOf` parts (whose checks see the same object).
+    private static func declarations(of name: String, in keywords: JSONObject) -> [JSONValue] {
+        let own = keywords["properties"]?[name].map { [$0] } ?? []
+        let parts = (keywords["allOf"]?.arrayValue ?? []).compactMap(\.objectValue).flatMap { declarations(of: name, in: $0) }
+        return own + parts
     }
 
     /// Whether a schema lets null through by naming it (`type: [string, "null"]`, an `enum`
@@ -261,10 +299,7 @@ public struct SchemaValidator {
     }
 
     private static func validate(_ instance: JSONValue, againstWithoutDefaults schema: JSONValue) -> [Violation] {
-        var validator = SchemaValidator()
-        var copy = instance
-        validator.check(&copy, schema, path: "", applyingDefaults: false)
-        return validator.violations
+        outcome(of: instance, against: schema, applyingDefaults: false).violations
     }
 
     /// The alternative that came closest (fewest violations), as a hint to the caller.

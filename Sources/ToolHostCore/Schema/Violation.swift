@@ -15,4 +15,8 @@ public struct Violation: Sendable, Equatable, CustomStringConvertible {
     public var description: String { "\(displayPath) \(message)" }
 
     public var json: JSONValue { ["path": .string(path), "message": .string(message)] }
+
+    /// The message for an integer no 64-bit integer can hold (JSON allows it; SQL and Python's
+    /// callers of ToolHost cannot take it).
+    public static let integerTooLarge = "is too large: integers must lie between -2^63 and 2^63-1"
 }

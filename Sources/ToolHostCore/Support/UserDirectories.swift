@@ -12,7 +12,7 @@ public enum UserDirectories {
     }
 
     /// `$XDG_CONFIG_HOME`, else `~/.config` (the folder that holds `toolhost/toolhost.yaml`).
-    public static func config(_ environment: [String: String]) -> String? {
+    public static func config(_ environment: [String: String]) -> String {
         base(environment, variable: "XDG_CONFIG_HOME", fallback: ".config")
     }
 

@@ -17,12 +17,10 @@ enum TableWrites {
         }
         return try context.withConnection { (connection) throws(ToolHostError) -> JSONValue in
             let table = try LiveTable(tableName, on: connection, tool: context.tool.id)
-            var decoded: [JSONObject] = []
             for record in records {
                 try table.checkColumns(record.keys, field: "data")
-                decoded.append(try table.readingJSONText(record, field: "data"))
+                try table.checkJSONText(record, field: "data")
             }
-            let records = decoded
             let inserted = try withDatabaseErrors { () throws(DatabaseError) -> [JSONObject] in
                 try connection.transaction { () throws(DatabaseError) -> [JSONObject] in
                     var rows: [JSONObject] = []
@@ -52,7 +50,7 @@ enum TableWrites {
             let table = try LiveTable(tableName, on: connection, tool: context.tool.id)
             try table.checkColumns(data.keys, field: "data")
             try table.checkColumns(conditions.map(\.column), field: "where")
-            let data = try table.readingJSONText(data, field: "data")
+            try table.checkJSONText(data, field: "data")
             var builder = SQLStatementBuilder(dialect: connection.dialect)
             let assignments = data.map { column, value in
                 "\(SQLIdentifier.quote(column)) = \(builder.bind(table.value(value, for: column, dialect: connection.dialect)))"

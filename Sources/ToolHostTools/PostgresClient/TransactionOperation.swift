@@ -42,7 +42,8 @@ enum TransactionOperation {
                 return [
                     "success": true,
                     "data": .array(results.map { ["rows_affected": .int($0.rowsAffected), "data": .array($0.rows.map(JSONValue.object))] }),
-                    "rows_affected": .int(results.reduce(0) { $0 + $1.rowsAffected }),
+                    // The rows the statements changed; statements without a count (DDL) add none.
+                    "rows_affected": .int(results.reduce(0) { $0 + max($1.rowsAffected, 0) }),
                 ]
             } catch {
                 var failure = ToolHostError(error.code, "Statement \(failedIndex + 1) failed and the transaction was rolled back: \(error.message)",

@@ -31,34 +31,37 @@ struct LiveTable {
         }
     }
 
-    /// `record` with each string for a json/jsonb column read as the JSON text it holds: what
-    /// psycopg2 sends for a Python `str` (and so what code-evolver stores), on both engines.
-    /// `{"meta": "{\"k\": 2}"}` stores the object `{"k": 2}`; a string that is not JSON text is
-    /// refused, as PostgreSQL refuses it from psycopg2.
-    func readingJSONText(_ record: JSONObject, field: String) throws(ToolHostError) -> JSONObject {
-        var decoded = record
+    /// Refuses a string for a json/jsonb column that is not JSON text: such a string is the
+    /// JSON it spells (what psycopg2 sends for a Python `str`, and so what code-evolver stores),
+    /// on both engines, as PostgreSQL refuses it from psycopg2.
+    func checkJSONText(_ record: JSONObject, field: String) throws(ToolHostError) {
         for (column, value) in record {
             guard case .string(let text) = value, isJSON(column) else { continue }
             do {
-                decoded[column] = try JSONParser.parse(Array(text.utf8))
+                _ = try JSONParser.parse(Array(text.utf8))
             } catch {
                 throw ToolHostError.invalidInput([Violation(
                     path: "/\(field)/\(column)",
-                    message: "must be JSON text (or a JSON value): column '\(column)' of \(name) is \(type(of: column)) and the string is not JSON (\(error))")])
+                    message: "must be JSON text for the \(columnType(column)) column '\(column)' (\(error)); to store a JSON string, send it quoted, as \"\\\"text\\\"\"")])
             }
         }
-        return decoded
     }
 
-    private func type(of column: String) -> String { columns.first { $0.name == column }?.type ?? "" }
+    private func columnType(_ column: String) -> String { columns.first { $0.name == column }?.type ?? "" }
 
-    private func isJSON(_ column: String) -> Bool { type(of: column).hasPrefix("json") }
+    private func isJSON(_ column: String) -> Bool { columnType(column).hasPrefix("json") }
 
-    /// A JSON value as the SQL value for `column`: JSON for json/jsonb columns, an array value
+    /// A JSON value as the SQL value for `column`: JSON for json/jsonb columns (a string is the
+    /// JSON text it holds), an array value
     /// for PostgreSQL array columns, the natural value otherwise.
     func value(_ value: JSONValue, for column: String, dialect: SQLDialect) -> SQLValue {
-        let type = type(of: column)
-        if type.hasPrefix("json") { return value.isNull ? .null : .json(value) }
+        let type = columnType(column)
+        if type.hasPrefix("json") {
+            // Text is the JSON it spells (checked by `checkJSONText`): "null" is JSON null, as
+            // psycopg2 stores it; a JSON null itself is SQL NULL.
+            if case .string(let text) = value, let spelled = try? JSONParser.parse(Array(text.utf8)) { return .json(spelled) }
+            return value.isNull ? .null : .json(value)
+        }
         // SQLite compares timestamps as text: only the one fixed-width spelling orders right.
         if dialect == .sqlite, type.containsBytes("timestamp") || type.containsBytes("datetime"),
            case .string(let text) = value, let timestamp = Timestamp(parsing: text) {

@@ -5,10 +5,10 @@ import ToolHostService
 ///
 /// A plugin's stderr (a Python traceback) and its command line name the server's folders and
 /// sometimes its secrets; they go to the server's own stderr and stay out of the answer unless
-/// `service.http.expose_plugin_details` is on. Absolute paths in the sentences of failed calls
-/// are shortened to their last component (`…/gone.py`): enough to recognise the file, nothing
-/// of the server's layout. Sentences about the caller's own input (which quote JSON pointers
-/// such as `/data/name`) are left as they are.
+/// `service.http.expose_plugin_details` is on. Absolute paths in the sentences (and the file
+/// details) of failed calls are shortened to their last component (`…/gone.py`): enough to
+/// recognise the file, nothing of the server's layout. Sentences about the caller's own input
+/// (which quote JSON pointers such as `/data/name`) are left as they are.
 enum RemoteAnswer {
     static func shown(_ answer: InvocationAnswer, exposingPluginDetails: Bool) -> InvocationAnswer {
         guard !exposingPluginDetails, !answer.succeeded, case .object(var object) = answer.value else { return answer }
@@ -17,8 +17,12 @@ enum RemoteAnswer {
             object["command"] = nil
         }
         if CallOutcome(answer.errorCode) != .invalidInput {
-            for key in ["error", "output_error"] {
-                if case .string(let sentence)? = object[key] { object[key] = .string(shorteningAbsolutePaths(in: sentence)) }
+            for key in ["error", "output_error", "file", "path", "config_file", "files"] {
+                switch object[key] {
+                case .string(let text)?: object[key] = .string(shorteningAbsolutePaths(in: text))
+                case .array(let texts)?: object[key] = .array(texts.map { $0.stringValue.map { .string(shorteningAbsolutePaths(in: $0)) } ?? $0 })
+                default: break
+                }
             }
         }
         var shown = answer
