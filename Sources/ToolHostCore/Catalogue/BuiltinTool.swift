@@ -23,11 +23,6 @@ public struct BuiltinTool: Sendable {
     public static let directory = "<built-in>"
 }
 
-extension ToolFile {
-    /// Whether this is a definition compiled into the binary rather than a file on disk.
-    public var isBuiltin: Bool { root == BuiltinTool.directory }
-}
-
 extension ToolDefinition {
     /// Whether this definition is the one compiled into the binary.
     public var isBuiltin: Bool { toolsDirectory == BuiltinTool.directory }

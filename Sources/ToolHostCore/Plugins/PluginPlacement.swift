@@ -43,7 +43,7 @@ public struct PluginPlacement: Sendable {
     /// Folders a relative path is looked for in, in order. code-evolver's own catalogue mixes
     /// paths relative to its project folder with paths relative to the folder above it
     /// (`code_evolver/tools/...`), so both are tried there.
-    public var searchDirectories: [String] {
+    private var searchDirectories: [String] {
         guard let root = tool.layout.projectRoot else { return [workingDirectory] }
         let above = FilePath.directory(of: root)
         return above == root ? [workingDirectory] : [workingDirectory, above]
