@@ -14,6 +14,9 @@ public struct DatabaseError: Error, Sendable, CustomStringConvertible {
         case resultTooLarge
         /// A write was attempted on a read-only connection.
         case readOnly
+        /// A value or SQL text the database cannot take as it is (a NUL character): the
+        /// caller's input, refused before it reaches the server.
+        case invalidValue
     }
 
     public let kind: Kind
@@ -44,6 +47,7 @@ public struct DatabaseError: Error, Sendable, CustomStringConvertible {
         case .timeout: .queryTimeout
         case .resultTooLarge: .resultTooLarge
         case .readOnly: .readOnly
+        case .invalidValue: .invalidInput
         }
         let sentence = message.hasSuffix(".") ? message : message + "."
         return ToolHostError(code, sentence, details: details)

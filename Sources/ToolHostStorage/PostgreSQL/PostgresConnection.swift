@@ -124,6 +124,7 @@ public final class PostgresConnection: DatabaseConnection, @unchecked Sendable {
     /// One simple-protocol round trip. Transaction control goes straight here: a SET before
     /// ROLLBACK would fail in an aborted transaction and leave it open.
     private func exec(_ sql: String) throws(DatabaseError) {
+        try NULCharacters.checkStatement(sql)
         guard let result = PQexec(handle, sql) else { throw connectionLost() }
         defer { PQclear(result) }
         let status = PQresultStatus(result)
@@ -184,8 +185,10 @@ public final class PostgresConnection: DatabaseConnection, @unchecked Sendable {
                                described: (OpaquePointer) -> Void,
                                row: (OpaquePointer) throws(DatabaseError) -> Bool,
                                done: (Int?) -> Void) throws(DatabaseError) {
+        try NULCharacters.checkStatement(sql)
+        let bound = try PostgresParameters(parameters)
         try applyTimeout(timeoutSeconds)
-        let sent = PostgresParameters(parameters).withPointers { types, values, lengths, formats in
+        let sent = bound.withPointers { types, values, lengths, formats in
             PQsendQueryParams(handle, sql, Int32(parameters.count), types, values, lengths, formats, binary ? 1 : 0)
         }
         guard sent == 1 else { throw connectionLost() }
@@ -260,7 +263,7 @@ public final class PostgresConnection: DatabaseConnection, @unchecked Sendable {
                 guard row.count == columns.count else {
                     throw DatabaseError(.statement, "A row has \(row.count) values for \(columns.count) columns")
                 }
-                encoder.append(row)
+                try encoder.append(row, columns: columns)
                 if encoder.buffer.count >= 1 << 18 { try flush(&encoder) }
             }
             try flush(&encoder)

@@ -3,11 +3,17 @@ import ToolHostCore
 /// Encodes rows in COPY's text format: tab-separated, `\N` for NULL, backslash escapes.
 struct PostgresCopyEncoder {
     var buffer: [UInt8] = []
+    /// Rows appended so far, to name the one a value of which is refused.
+    private(set) var rowsEncoded = 0
 
     init() { buffer.reserveCapacity(1 << 18) }
 
-    mutating func append(_ row: [SQLValue]) {
+    /// Refuses text and JSON holding U+0000 (`NULCharacters`), which COPY would refuse too,
+    /// only later and with a less helpful message.
+    mutating func append(_ row: [SQLValue], columns: [String]) throws(DatabaseError) {
+        rowsEncoded += 1
         for (index, value) in row.enumerated() {
+            try NULCharacters.checkPostgresValue(value, what: "Column \"\(columns[index])\" of row \(rowsEncoded)")
             if index > 0 { buffer.append(0x09) }
             switch value {
             case .null: buffer += [0x5C, 0x4E]  // \N

@@ -9,8 +9,10 @@ struct PostgresParameters {
     private var values: [[UInt8]?] = []
     private var formats: [Int32] = []
 
-    init(_ parameters: [SQLValue]) {
-        for parameter in parameters {
+    /// Refuses text and JSON holding U+0000 (`NULCharacters`): libpq would cut them there.
+    init(_ parameters: [SQLValue]) throws(DatabaseError) {
+        for (offset, parameter) in parameters.enumerated() {
+            try NULCharacters.checkPostgresValue(parameter, what: "Parameter \(offset + 1)")
             switch parameter {
             case .null: append(0, nil)
             case .bool(let flag): append(16, Array((flag ? "true" : "false").utf8))

@@ -142,6 +142,7 @@ public final class SQLiteConnection: DatabaseConnection, @unchecked Sendable {
     }
 
     public func executeScript(_ sql: String) throws(DatabaseError) {
+        try NULCharacters.checkStatement(sql)
         var message: UnsafeMutablePointer<CChar>?
         let result = sqlite3_exec(handle, sql, nil, nil, &message)
         guard result == SQLITE_OK else {

@@ -44,6 +44,7 @@ final class SQLiteStatement {
             throw DatabaseError(.statement, "The SQL holds several statements; send one at a time (or as a script without parameters)")
         }
         firstKeyword = scanner.firstKeyword()
+        try NULCharacters.checkStatement(sql)
         var statement: OpaquePointer?
         let result = sqlite3_prepare_v3(database, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil)
         guard result == SQLITE_OK, let statement else {
@@ -91,8 +92,8 @@ final class SQLiteStatement {
             case .bool(let flag): result = sqlite3_bind_int64(handle, index, flag ? 1 : 0)
             case .integer(let integer): result = sqlite3_bind_int64(handle, index, integer)
             case .double(let double): result = sqlite3_bind_double(handle, index, double)
-            case .text(let text): result = sqlite3_bind_text(handle, index, text, -1, toolhost_sqlite_transient())
-            case .json(let json): result = sqlite3_bind_text(handle, index, JSONWriter.string(json), -1, toolhost_sqlite_transient())
+            case .text(let text): result = bindText(text, at: index)
+            case .json(let json): result = bindText(JSONWriter.string(json), at: index)
             case .blob(let bytes):
                 result = bytes.withUnsafeBytes { buffer in
                     sqlite3_bind_blob(handle, index, buffer.baseAddress, Int32(buffer.count), toolhost_sqlite_transient())
@@ -100,6 +101,20 @@ final class SQLiteStatement {
             }
             guard result == SQLITE_OK else {
                 throw DatabaseError(.statement, "Cannot bind parameter \(index): SQLite error \(result)")
+            }
+        }
+    }
+
+    /// Binds `text` with its byte length, so that a NUL inside it is kept (`NULCharacters`).
+    private func bindText(_ text: String, at index: Int32) -> Int32 {
+        var text = text
+        return text.withUTF8 { bytes in
+            // An empty buffer may have no address, and a null pointer would bind SQL NULL.
+            guard let start = bytes.baseAddress, !bytes.isEmpty else {
+                return sqlite3_bind_text(handle, index, "", 0, toolhost_sqlite_transient())
+            }
+            return start.withMemoryRebound(to: CChar.self, capacity: bytes.count) {
+                sqlite3_bind_text(handle, index, $0, Int32(bytes.count), toolhost_sqlite_transient())
             }
         }
     }

@@ -3,7 +3,8 @@ import ToolHostStorage
 
 /// Records each `toolhost run` as a tool-execution row of the training data
 /// (`training.record_invocations`). Inputs and outputs larger than
-/// `training.max_recorded_bytes` are stored as a marked, cut preview. It never fails the call:
+/// `training.max_recorded_bytes` are stored as a marked, cut preview, and a NUL character in
+/// them as U+FFFD (PostgreSQL cannot store U+0000; a record must not be lost for it). It never fails the call:
 /// any problem comes back as a warning.
 public struct TrainingRecorder: InvocationRecorder {
     public let config: HostConfig
@@ -50,8 +51,8 @@ public struct TrainingRecorder: InvocationRecorder {
     private func row(for record: InvocationRecord) -> JSONObject {
         var row: JSONObject = [
             // The id a caller asked for may be anything; the column holds 255 characters.
-            "tool_name": .string(String(record.toolID.prefix(255))),
-            "agent_id": record.agentID.map { .string($0) } ?? .null,
+            "tool_name": JSONValue.string(String(record.toolID.prefix(255))).replacingNULCharacters(),
+            "agent_id": record.agentID.map { JSONValue.string($0).replacingNULCharacters() } ?? .null,
             "input_params": capped(.object(record.input)),
             "output_result": capped(record.output),
             "success": .bool(record.success),
@@ -59,7 +60,7 @@ public struct TrainingRecorder: InvocationRecorder {
             "duration_ms": .double((record.durationSeconds * 1_000_000).rounded() / 1000),
         ]
         if let code = record.errorCode { row["error_code"] = .string(code) }
-        if let error = record.error { row["error"] = .string(error) }
+        if let error = record.error { row["error"] = JSONValue.string(error).replacingNULCharacters() }
         return row
     }
 
@@ -68,6 +69,7 @@ public struct TrainingRecorder: InvocationRecorder {
     /// much is ever written out, whatever the size of the value.
     private func capped(_ value: JSONValue) -> JSONValue {
         let limit = max(config.training.maxRecordedBytes, 0)
+        let value = value.replacingNULCharacters()
         let (bytes, complete) = JSONWriter.prefix(value, limit: limit)
         guard !complete else { return value }
         var end = min(limit, bytes.count)
