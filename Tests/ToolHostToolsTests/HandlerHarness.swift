@@ -18,6 +18,8 @@ struct HandlerHarness {
         database = try TestDatabase(engine)
         var config = HostConfig(toolsPaths: [Self.shippedTools, directory.url("extra")], database: database.settings,
                                 generatedToolsPath: directory.url("generated"))
+        // Exports and archives named in inputs may go anywhere in the test's own folder.
+        config.files.writableDirectories = [directory.path]
         configure(&config)
         invoker = ToolInvoker(config: config, handlers: BuiltinHandlers.registry, hostEnvironment: ["PATH": "/usr/bin:/bin"])
     }

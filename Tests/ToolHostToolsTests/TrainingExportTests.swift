@@ -68,10 +68,10 @@ struct TrainingExportTests {
         let badColumn = try harness.call("training_data_store", ["operation": "export_for_training", "data_type": "events",
                                                                   "output_path": .string(path), "columns": ["nope"]])
         #expect(badColumn["error_code"] == "invalid_filter")
-        let missingFolder = try harness.call("training_data_store", ["operation": "export_for_training", "data_type": "events",
-                                                                      "output_path": .string(harness.directory.url("no/such/dir/x.jsonl"))])
-        #expect(missingFolder["error_code"] == "io_error")
-        #expect(missingFolder["error"]?.stringValue?.contains("no/such/dir/x.jsonl") == true)
+        let underAFile = try harness.call("training_data_store", ["operation": "export_for_training", "data_type": "events",
+                                                                   "output_path": .string(path + "/x.jsonl")])
+        #expect(underAFile["error_code"] == "io_error")
+        #expect(underAFile["error"]?.stringValue?.contains("previous.jsonl") == true)
         let stdout = try harness.call("training_data_store", ["operation": "export_to_csv", "data_type": "events", "output_path": "-"])
         #expect(stdout["error_code"] == "invalid_input")
         #expect(harness.directory.read("previous.jsonl") == "keep me\n")

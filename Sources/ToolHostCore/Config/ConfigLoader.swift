@@ -37,6 +37,8 @@
 /// | `training.max_recorded_bytes`      |                                   | 65536              |
 /// | `training.retention_days`          | `TOOLHOST_RETENTION_DAYS`         | 0 (keep all)       |
 /// | `training.archive_dir`             |                                   | `<data dir>/archive` |
+/// | `files.export_dir`                 | `TOOLHOST_EXPORT_DIR`             | `<data dir>/exports` |
+/// | `files.writable_dirs`              |                                   | none               |
 /// | `streaming.backend` (none, redis)  | `TOOLHOST_STREAMING_BACKEND`      | none               |
 /// | `streaming.url`                    | `TOOLHOST_REDIS_URL`              | `redis://127.0.0.1:6379/0` |
 /// | `streaming.stream_prefix` / `maxlen` |                                 | toolhost / 1000000 |
@@ -170,6 +172,11 @@ public enum ConfigLoader {
         training.maxRecordedBytes = reader.integer("training.max_recorded_bytes", default: training.maxRecordedBytes)
         training.retentionDays = Int(reader.number("training.retention_days", env: "TOOLHOST_RETENTION_DAYS", default: 0, positive: false))
         if let archive = reader.string("training.archive_dir") { training.archiveDirectory = FilePath.absolute(archive, relativeTo: fileDirectory) }
+        var files = FileSettings(exportDirectory: FilePath.join(dataDirectory, "exports"))
+        if let exports = reader.string("files.export_dir", env: "TOOLHOST_EXPORT_DIR") {
+            files.exportDirectory = FilePath.absolute(exports, relativeTo: base(overriddenBy: "TOOLHOST_EXPORT_DIR"))
+        }
+        files.writableDirectories = (reader.stringList("files.writable_dirs") ?? []).map { FilePath.absolute($0, relativeTo: fileDirectory) }
         var streaming = StreamingSettings()
         switch reader.string("streaming.backend", env: "TOOLHOST_STREAMING_BACKEND")?.lowercased() {
         case nil, "none", "": streaming.backend = .none
@@ -212,6 +219,7 @@ public enum ConfigLoader {
                 ?? ownToolsDirectory.map { FilePath.join($0, "generated") },
             restoreGeneratedTools: restoreGenerated,
             training: training,
+            files: files,
             streaming: streaming,
             memory: memory,
             service: service,

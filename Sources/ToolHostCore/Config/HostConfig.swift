@@ -20,6 +20,8 @@ public struct HostConfig: Sendable {
     /// Re-create generated tools that are in the database but missing on disk, at start.
     public var restoreGeneratedTools: Bool
     public var training: TrainingSettings
+    /// Where paths in tool inputs may point (`ConfinedPaths`).
+    public var files: FileSettings
     public var streaming: StreamingSettings
     public var memory: MemorySettings
     public var service: ServiceSettings
@@ -30,7 +32,7 @@ public struct HostConfig: Sendable {
     /// `dataDirectory` (default: `data/` beside the config file or the first tools directory).
     public init(file: String? = nil, toolsPaths: [String], dataDirectory: String? = nil, catalogueCache: CatalogueCacheSettings = .init(),
                 plugins: PluginSettings = .init(), database: DatabaseSettings? = nil, generatedToolsPath: String? = nil,
-                restoreGeneratedTools: Bool = false, training: TrainingSettings? = nil, streaming: StreamingSettings = .init(),
+                restoreGeneratedTools: Bool = false, training: TrainingSettings? = nil, files: FileSettings? = nil, streaming: StreamingSettings = .init(),
                 memory: MemorySettings = .init(), service: ServiceSettings = .init(), warnings: [String] = []) {
         self.file = file
         self.toolsDirectories = toolsPaths.map { ToolsDirectory(path: $0) }
@@ -46,6 +48,7 @@ public struct HostConfig: Sendable {
             ?? FilePath.join(dataDirectory, "generated_tools")
         self.restoreGeneratedTools = restoreGeneratedTools
         self.training = training ?? TrainingSettings(archiveDirectory: FilePath.join(dataDirectory, "archive"))
+        self.files = files ?? FileSettings(exportDirectory: FilePath.join(dataDirectory, "exports"))
         self.streaming = streaming
         self.memory = memory
         self.service = service

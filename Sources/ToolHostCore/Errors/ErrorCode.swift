@@ -42,6 +42,9 @@ public struct ErrorCode: RawRepresentable, Hashable, Sendable, CustomStringConve
     public static let pluginFailed = ErrorCode("plugin_failed")
     /// The configuration file or an environment override is wrong.
     public static let invalidConfig = ErrorCode("invalid_config")
+    /// A path in a tool's input points outside the folders tool inputs may name
+    /// (`files.export_dir`, `files.writable_dirs`, `training.archive_dir`), or climbs with `..`.
+    public static let pathNotAllowed = ErrorCode("path_not_allowed")
     /// A file the command needed could not be read or written.
     public static let ioError = ErrorCode("io_error")
     /// A bug in ToolHost: the message says what was being done.

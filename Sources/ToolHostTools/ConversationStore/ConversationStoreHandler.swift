@@ -72,16 +72,18 @@ struct ConversationStoreHandler: OperationHandler {
         return ["success": true, "conversation": .object(found)]
     }
 
-    /// Inline (at most `limit`, default 100) or, with `output_path`, to a file in `format`.
+    /// Inline (at most `limit`, default 100) or, with `output_path`, to a file in `format`
+    /// inside the folders tool inputs may write to (`ConfinedPaths`).
     private static func exportMany(_ input: OperationInput, _ context: HandlerContext) throws(ToolHostError) -> JSONValue {
         let markExported = try input.optionalBool("mark_exported") ?? false
         if let path = try input.optionalString("output_path") {
             guard path != "-", !path.isEmpty else {
                 throw input.invalid("output_path", "must name a file (the answer itself goes to stdout; `toolhost export conversations --out -` streams there)")
             }
+            let output = try ConfinedPaths(config: context.config).resolve(path, key: "output_path", relativeTo: context.config.files.exportDirectory)
             let selection = try ConversationSelection.read(input, defaultLimit: nil)
             var request = ConversationExport.Request(format: try ConversationExportFormat.named(try input.optionalString("format") ?? "jsonl"),
-                                                     output: FilePath.absolute(path))
+                                                     output: output)
             request.systemPrompt = try input.optionalString("system_prompt")
             request.markExported = markExported
             return try ConversationExport(config: context.config).run(selection, request: request).json

@@ -27,6 +27,7 @@ final class ExportWriter {
             if FileIO.isDirectory(path) {
                 throw ToolHostError(.ioError, "Cannot write the export to \(path): it is a folder; name a file.", details: ["path": .string(path)])
             }
+            PartialFiles.removeStale(besides: path)
             let temporary = "\(path).partial-\(getpid())"
             let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
             guard fd >= 0 else {
@@ -112,6 +113,29 @@ enum PartialFiles {
 
     static func untrack(_ path: String) {
         paths.withLock { $0.removeAll { $0 == path } }
+    }
+
+    /// Removes `NAME.partial-PID` files in the folder of `target` whose process is gone: what
+    /// an export killed with SIGKILL (or a power cut) leaves, where no handler could run.
+    static func removeStale(besides target: String) {
+        let folder = FilePath.directory(of: target)
+        guard let directory = opendir(folder) else { return }
+        defer { closedir(directory) }
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            guard let pid = processID(ofPartialFile: name), kill(pid, 0) != 0, errno == ESRCH else { continue }
+            unlink(FilePath.join(folder, name))
+        }
+    }
+
+    /// The PID in `NAME.partial-PID`, nil for any other name.
+    static func processID(ofPartialFile name: String) -> pid_t? {
+        let bytes = Array(name.utf8)
+        let digits = bytes.reversed().prefix { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }.count
+        let marker = Array(".partial-".utf8)
+        let start = bytes.count - digits - marker.count
+        guard digits > 0, digits <= 10, start > 0, Array(bytes[start..<(start + marker.count)]) == marker else { return nil }
+        return pid_t(String(decoding: bytes.suffix(digits), as: UTF8.self)).flatMap { $0 > 0 ? $0 : nil }
     }
 
     private static func installHandlers() {

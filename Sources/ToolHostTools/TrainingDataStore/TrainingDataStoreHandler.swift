@@ -59,15 +59,17 @@ struct TrainingDataStoreHandler: OperationHandler {
         return ["success": true, "count": .int(rows.count), "data": .array(rows.map { .object($0) })]
     }
 
-    /// `output_path` is required: the tool's stdout carries the JSON answer, not the rows.
+    /// `output_path` is required: the tool's stdout carries the JSON answer, not the rows. It
+    /// lands in `files.export_dir` (or another folder tool inputs may write to, `ConfinedPaths`).
     private static func export(_ format: ExportFormat) -> Operation.Body {
         { input, context throws(ToolHostError) in
             let path = try input.string("output_path")
             guard path != "-", !path.isEmpty else {
                 throw input.invalid("output_path", "must name a file (the answer itself goes to stdout; `toolhost export --out -` streams rows there)")
             }
+            let output = try ConfinedPaths(config: context.config).resolve(path, key: "output_path", relativeTo: context.config.files.exportDirectory)
             let selection = try TrainingSelection.read(input, defaultLimit: nil)
-            let summary = try TrainingExport(config: context.config).run(selection, format: format, output: FilePath.absolute(path))
+            let summary = try TrainingExport(config: context.config).run(selection, format: format, output: output)
             return summary.json
         }
     }

@@ -18,7 +18,10 @@ struct TrainingRetention {
         }
         let types = try input.optionalString("data_type").map { name throws(ToolHostError) in [try TrainingDataType.named(name)] }
             ?? TrainingDataType.allCases
-        let directory = try input.optionalString("archive_dir").map { FilePath.absolute($0) } ?? config.training.archiveDirectory
+        // A folder named in the input stays inside the folders tool inputs may write to.
+        let directory = try input.optionalString("archive_dir").map { (path) throws(ToolHostError) in
+            try ConfinedPaths(config: config).resolve(path, key: "archive_dir", relativeTo: config.training.archiveDirectory, target: .folder)
+        } ?? config.training.archiveDirectory
         let batchSize = min(max(try input.optionalInt("batch_size") ?? 1000, 1), 10_000)
         let now = Timestamp.now()
         let cutoff = Timestamp(seconds: now.seconds - Int64(days) * 86_400, microseconds: now.microseconds)

@@ -45,9 +45,16 @@ struct TrainingRoutes {
         JSONResponses.answer(await host.call(CallRequest(toolID: Self.tool, input: .object(input))), of: host)
     }
 
-    /// Runs the export into a file of a private temporary folder and answers with the file.
+    /// Runs the export into a file of a private temporary folder inside `files.export_dir` (the
+    /// tool writes only there) and answers with the file.
     private func exportFile(_ input: JSONObject, format: String) async throws -> Response {
-        var template = Array("/tmp/toolhost-export-XXXXXX".utf8CString)
+        let exports = host.config.files.exportDirectory
+        do {
+            try FileIO.makeDirectories(exports)
+        } catch {
+            throw HTTPFailure(.internalServerError, .ioError, "Cannot create the export folder: \(error.reason).")
+        }
+        var template = Array(FilePath.join(exports, ".http-export-XXXXXX").utf8CString)
         guard let directory = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }).map({ String(cString: $0) }) else {
             throw HTTPFailure(.internalServerError, .ioError, "Cannot create a temporary folder for the export: \(String(cString: strerror(errno))).")
         }
