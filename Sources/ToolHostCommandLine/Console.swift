@@ -49,12 +49,16 @@ public enum Console {
     }
 
     public static func warn(_ message: String) {
-        print("toolhost: warning: \(message)", to: STDERR_FILENO)
+        print("toolhost: warning: \(CredentialRedaction.redact(message))", to: STDERR_FILENO)
     }
 
     /// Reports `error` for a command whose output is for people, and exits with its status.
     public static func fail(_ error: ToolHostError) -> ExitCode {
         print("toolhost: error: \(error.message)", to: STDERR_FILENO)
+        // A config with several problems: all of them, so one run shows what to fix.
+        if let problems = error.details["problems"]?.arrayValue, problems.count > 1 {
+            for problem in problems { print("  - \(problem.stringValue ?? JSONWriter.string(problem))", to: STDERR_FILENO) }
+        }
         return ExitCode(error.exitCode)
     }
 

@@ -130,7 +130,7 @@ struct ConfigLoaderTests {
             #expect(problems == [
                 "tools.paths[0] has an unknown key 'layuot'; did you mean 'layout'?",
                 "tools.paths[1] needs a 'path' (text)",
-                "tools.paths[2].layout must be one of toolhost, code-evolver, not \"langchain\"",
+                "tools.paths[2].layout must be one of toolhost, code-evolver, not text (9 characters)",
                 "tools.paths[3] must be a path or a mapping {path, layout, root}, not integer",
             ])
         }

@@ -181,7 +181,7 @@ public enum ConfigLoader {
         switch reader.string("streaming.backend", env: "TOOLHOST_STREAMING_BACKEND")?.lowercased() {
         case nil, "none", "": streaming.backend = .none
         case "redis": streaming.backend = .redis
-        case let other?: reader.report("streaming.backend must be none or redis, not \"\(other)\"")
+        case let other?: reader.report("streaming.backend must be none or redis, not \(ConfigReader.shown(.string(other)))")
         }
         streaming.url = reader.string("streaming.url", env: "TOOLHOST_REDIS_URL") ?? streaming.url
         streaming.streamPrefix = reader.string("streaming.stream_prefix") ?? streaming.streamPrefix
@@ -264,7 +264,7 @@ public enum ConfigLoader {
                     let root = fields["root"]?.stringValue.map { FilePath.absolute($0, relativeTo: fileDirectory) } ?? FilePath.directory(of: directory)
                     return ToolsDirectory(path: directory, layout: .codeEvolver(root: root))
                 case let other:
-                    reader.report("\(key).layout must be one of \(ToolLayout.names.joined(separator: ", ")), not \"\(other)\"")
+                    reader.report("\(key).layout must be one of \(ToolLayout.names.joined(separator: ", ")), not \(ConfigReader.shown(.string(other)))")
                     return nil
                 }
             default:
@@ -308,6 +308,11 @@ public enum ConfigLoader {
             settings.path = FilePath.absolute(path, relativeTo: base)
         }
         settings.url = reader.string("database.url", env: "DATABASE_URL").flatMap { $0.isEmpty ? nil : $0 }
+        // libpq would take any other URL for a database name, and say so with the URL in it.
+        if let url = settings.url, let scheme = url.split(separator: ":", maxSplits: 1).first, url.contains("://"),
+           !["postgresql", "postgres"].contains(scheme.lowercased()) {
+            reader.report("database.url (or DATABASE_URL) must be a postgresql:// URL, not \(scheme.prefix(20))://")
+        }
         settings.host = reader.string("database.host", env: "POSTGRES_HOST") ?? settings.host
         settings.port = reader.integer("database.port", env: "POSTGRES_PORT", default: settings.port)
         settings.database = reader.string("database.database", env: "POSTGRES_DB") ?? settings.database
@@ -330,7 +335,7 @@ public enum ConfigLoader {
         case "postgres", "postgresql", "pg": settings.kind = .postgres
         case nil: settings.kind = settings.url != nil ? .postgres : .sqlite
         case let other?:
-            reader.report("database.type must be sqlite or postgres, not \"\(other)\"")
+            reader.report("database.type must be sqlite or postgres, not \(ConfigReader.shown(.string(other)))")
         }
         if settings.poolMax < max(settings.poolMin, 1) {
             reader.report("database.pool_max (\(settings.poolMax)) must be at least 1 and not below database.pool_min (\(settings.poolMin))")
@@ -344,7 +349,7 @@ public enum ConfigLoader {
         func choice<T: RawRepresentable & CaseIterable>(_ path: String, env: String?, _ fallback: T) -> T where T.RawValue == String {
             guard let text = reader.string(path, env: env)?.lowercased(), !text.isEmpty else { return fallback }
             guard let value = T(rawValue: text) else {
-                reader.report("\(path) must be one of \(T.allCases.map(\.rawValue).joined(separator: ", ")), not \"\(text)\"")
+                reader.report("\(path) must be one of \(T.allCases.map(\.rawValue).joined(separator: ", ")), not \(ConfigReader.shown(.string(text)))")
                 return fallback
             }
             return value

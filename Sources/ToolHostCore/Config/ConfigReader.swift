@@ -43,7 +43,7 @@ struct ConfigReader {
         default: found.value.numberValue
         }
         guard let number, number.isFinite, !positive || number > 0 else {
-            errors.append("\(found.source) must be a \(positive ? "positive " : "")number, not \(found.value.description.clipped)")
+            errors.append("\(found.source) must be a \(positive ? "positive " : "")number, not \(Self.shown(found.value))")
             return fallback
         }
         return number
@@ -70,7 +70,7 @@ struct ConfigReader {
             }
         default: break
         }
-        errors.append("\(found.source) must be true or false, not \(found.value.description.clipped)")
+        errors.append("\(found.source) must be true or false, not \(Self.shown(found.value))")
         return fallback
     }
 
@@ -110,6 +110,17 @@ struct ConfigReader {
             return nil
         }
         return Dictionary(uniqueKeysWithValues: object.compactMap { key, value in value.stringValue.map { (key, $0) } })
+    }
+
+    /// A wrong value as an error may show it: numbers and booleans as they are, text only by
+    /// its length. A password put under the wrong key (or an environment variable holding a
+    /// token) must not come back in an error that goes to logs and callers.
+    static func shown(_ value: JSONValue) -> String {
+        switch value {
+        case .string(let text): "text (\(text.count) character\(text.count == 1 ? "" : "s"))"
+        case .integer, .double, .bool: value.description.clipped
+        default: value.typeName
+        }
     }
 
     /// Records a problem that no single typed read can see (a combination of keys).

@@ -9,9 +9,15 @@ public struct ToolHostError: Error, Sendable, CustomStringConvertible {
     /// Extra members of the error answer, in order.
     public var details: JSONObject
 
+    /// The message and the text details pass through `CredentialRedaction`: a sentence built
+    /// from a URL or a setting never shows a password, wherever it is printed or sent.
     public init(_ code: ErrorCode, _ message: String, details: JSONObject = [:]) {
         self.code = code
-        self.message = message
+        self.message = CredentialRedaction.redact(message)
+        var details = details
+        for (key, value) in details {
+            if case .string(let text) = value { details[key] = .string(CredentialRedaction.redact(text)) }
+        }
         self.details = details
     }
 

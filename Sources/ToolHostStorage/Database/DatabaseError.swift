@@ -27,10 +27,11 @@ public struct DatabaseError: Error, Sendable, CustomStringConvertible {
 
     public init(_ kind: Kind, _ message: String, sqlState: String? = nil, detail: String? = nil, hint: String? = nil) {
         self.kind = kind
-        self.message = message
+        // libpq quotes a malformed connection URI whole, password included.
+        self.message = CredentialRedaction.redact(message)
         self.sqlState = sqlState
-        self.detail = detail
-        self.hint = hint
+        self.detail = detail.map(CredentialRedaction.redact)
+        self.hint = hint.map(CredentialRedaction.redact)
     }
 
     public var description: String { message }
