@@ -141,6 +141,27 @@ struct RunCommandTests {
         #expect(result.stdout.count < 1000)
     }
 
+    /// Before, enforcing a 16 MiB cap took ~5× the cap in resident memory (the kept output
+    /// grew by doubling, and was copied on the way out); now about the cap.
+    @Test func enforcingTheOutputCapCostsAboutTheCapInMemory() throws {
+        let cap = 16 << 20
+        fixture.directory.write("toolhost.yaml", "tools:\n  paths: [tools]\nplugins:\n  max_output_bytes: \(cap)\n")
+        // ru_maxrss of each run, read by a parent of its own (RUSAGE_CHILDREN of one child).
+        let script = """
+            import resource, subprocess, sys
+            def peak(tool):
+                code = "import resource, subprocess, sys; subprocess.run(sys.argv[1:], input=b'{}', capture_output=True); print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+                return int(subprocess.run([sys.executable, "-c", code, sys.argv[1], "run", tool], capture_output=True, check=True).stdout)
+            print(peak("echo"), peak("flood"))
+            """
+        let measured = try fixture.binary.runProgram(try TestPython.path(), ["-c", script, fixture.binary.path], directory: fixture.directory.path)
+        let kilobytes = measured.stdoutText.split(separator: " ").compactMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        #expect(kilobytes.count == 2, "\(measured.stdoutText) \(measured.stderr)")
+        guard kilobytes.count == 2 else { return }
+        let extra = (kilobytes[1] - kilobytes[0]) * 1024
+        #expect(extra < 3 * cap, "flooding to a \(cap)-byte cap took \(extra) bytes more than a small call")
+    }
+
     @Test func toolTypesThatCannotRunYetAreRefusedClearly() throws {
         let result = try fixture.run(["run", "chat"], input: "{}")
         #expect(result.status == 1)

@@ -32,8 +32,14 @@ public struct ToolHostBinary: Sendable {
     /// TOOLHOST_* variables never leak into a test.
     public func run(_ arguments: [String], stdin: [UInt8]? = nil, environment: [String: String] = [:],
                     directory: String? = nil) throws -> Result {
+        try runProgram(path, arguments, stdin: stdin, environment: environment, directory: directory)
+    }
+
+    /// Runs another program (a measuring wrapper around toolhost, say) the way `run` runs toolhost.
+    public func runProgram(_ program: String, _ arguments: [String], stdin: [UInt8]? = nil, environment: [String: String] = [:],
+                           directory: String? = nil) throws -> Result {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
+        process.executableURL = URL(fileURLWithPath: program)
         process.arguments = arguments
         process.environment = Self.childEnvironment(environment, directory: directory)
         if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }

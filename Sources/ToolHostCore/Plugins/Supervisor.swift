@@ -162,14 +162,15 @@ struct Supervisor {
     private mutating func drainStdout() {
         guard let fd = stdoutFD else { return }
         readAvailable(fd) { chunk in
+            guard !outcome.stdoutOverflowed else { return }  // past the cap: read and dropped
             let room = request.maxOutputBytes - outcome.stdout.count
             if chunk.count > room {
-                outcome.stdout.append(contentsOf: chunk.prefix(max(room, 0)))
-                if !outcome.stdoutOverflowed {
-                    outcome.stdoutOverflowed = true
-                    if case .none = stop { beginStop(now: MonotonicClock.now()) }
-                }
+                // The call fails: a head of the output is enough to see what the plugin did.
+                outcome.stdout = Array(outcome.stdout.prefix(Self.overflowHeadBytes))
+                outcome.stdoutOverflowed = true
+                if case .none = stop { beginStop(now: MonotonicClock.now()) }
             } else {
+                Self.grow(&outcome.stdout, toHold: chunk.count, cap: request.maxOutputBytes)
                 outcome.stdout.append(contentsOf: chunk)
             }
         } atEnd: {
@@ -178,11 +179,23 @@ struct Supervisor {
         }
     }
 
+    /// What is kept of stdout once it passed the cap.
+    static let overflowHeadBytes = 65536
+
+    /// Doubles `buffer`'s capacity as an append would, but never past `cap`: a plugin that
+    /// writes up to the cap costs the host about the cap, not twice it.
+    private static func grow(_ buffer: inout [UInt8], toHold extra: Int, cap: Int) {
+        let needed = buffer.count + extra
+        guard needed > buffer.capacity else { return }
+        buffer.reserveCapacity(min(max(needed, buffer.capacity * 2), max(cap, needed)))
+    }
+
     private mutating func drainStderr() {
         guard let fd = stderrFD else { return }
         readAvailable(fd) { chunk in
             let room = max(request.maxOutputBytes - outcome.stderr.count, 0)
             let kept = chunk.prefix(room)
+            Self.grow(&outcome.stderr, toHold: kept.count, cap: request.maxOutputBytes)
             outcome.stderr.append(contentsOf: kept)
             outcome.stderrDroppedBytes += chunk.count - kept.count
             if !kept.isEmpty { request.stderrObserver?(kept) }
