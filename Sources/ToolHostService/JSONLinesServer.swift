@@ -78,7 +78,7 @@ public final class JSONLinesServer: Sendable {
     static func parse(_ line: [UInt8]) -> Result<(id: JSONValue, request: CallRequest), RequestFailure> {
         let value: JSONValue
         do {
-            value = try JSONParser.parse(line)
+            value = try JSONParser.parse(line, options: .request)
         } catch {
             return .failure(RequestFailure(id: .null, error: ToolHostError(
                 .invalidJSON, "The request line is not valid JSON: \(error).", details: ["column": .int(error.column)])))

@@ -7,7 +7,7 @@ public enum InvocationInput {
         }
         let value: JSONValue
         do {
-            value = try JSONParser.parse(bytes)
+            value = try JSONParser.parse(bytes, options: .request)
         } catch {
             throw ToolHostError(.invalidJSON, "The input on \(source) is not valid JSON: \(error).",
                                 details: ["line": .int(error.line), "column": .int(error.column)])

@@ -23,10 +23,18 @@ public struct JSONParser {
         public var allowsNonFiniteNumbers = false
         /// Deeper nesting is refused instead of exhausting the stack.
         public var maximumDepth = 512
+        /// Refuse an object that names a key twice. JSON leaves the meaning open and parsers
+        /// disagree (first wins, last wins, error), so a request that a proxy or a policy read
+        /// one way could run another: requests are refused instead.
+        public var rejectsDuplicateKeys = false
 
-        public init(allowsNonFiniteNumbers: Bool = false) {
+        public init(allowsNonFiniteNumbers: Bool = false, rejectsDuplicateKeys: Bool = false) {
             self.allowsNonFiniteNumbers = allowsNonFiniteNumbers
+            self.rejectsDuplicateKeys = rejectsDuplicateKeys
         }
+
+        /// For what callers send: tool inputs and front-end requests.
+        public static let request = Options(rejectsDuplicateKeys: true)
     }
 
     public static func parse(_ bytes: [UInt8], options: Options = Options()) throws(JSONParseError) -> JSONValue {
@@ -91,7 +99,12 @@ public struct JSONParser {
         while true {
             skipWhitespace()
             guard peek() == UInt8(ascii: "\"") else { throw error("expected a string key in object") }
+            let keyStart = index
             let key = try parseString()
+            if options.rejectsDuplicateKeys, object[key] != nil {
+                index = keyStart
+                throw error("the key \"\(key.count > 100 ? key.prefix(100) + "…" : Substring(key))\" appears twice in one object; name each member once")
+            }
             skipWhitespace()
             guard peek() == UInt8(ascii: ":") else { throw error("expected ':' after object key") }
             index += 1

@@ -53,7 +53,7 @@ enum RequestBody {
         let bytes = Array(buffer.readableBytesView)
         guard !bytes.isBlankJSONText else { return .object([:]) }
         do {
-            return try JSONParser.parse(bytes)
+            return try JSONParser.parse(bytes, options: .request)
         } catch {
             throw HTTPFailure(.badRequest, .invalidJSON, "The request body is not valid JSON: \(error).")
         }

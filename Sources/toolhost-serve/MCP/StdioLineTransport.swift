@@ -49,6 +49,10 @@ actor StdioLineTransport: Transport {
                     continue
                 }
                 guard !bytes.isBlankJSONText else { continue }
+                if let refusal = Self.refusalOfDuplicateKeys(in: bytes) {
+                    output.write(refusal)
+                    continue
+                }
                 let blocker = DispatchSemaphore(value: 0)
                 // Noted before it is handed on, so that the answer cannot overtake the note.
                 Task { await self.received(bytes); blocker.signal() }
@@ -108,6 +112,24 @@ actor StdioLineTransport: Transport {
             logger.warning("end of input: \(outstanding.count) request(s) still unanswered after \(drainTimeoutSeconds) s")
         }
         continuation.finish()
+    }
+
+    /// A JSON-RPC error for a line that names a key twice in an object (the SDK's decoder would
+    /// quietly keep one of them), nil for any other line. Answered with the request's id when
+    /// the id itself is not what is doubled.
+    private static func refusalOfDuplicateKeys(in bytes: [UInt8]) -> [UInt8]? {
+        let problem: JSONParseError
+        do {
+            _ = try JSONParser.parse(bytes, options: .request)
+            return nil
+        } catch {
+            problem = error
+        }
+        guard let message = try? JSONParser.parse(bytes) else { return nil }  // not JSON: the SDK answers
+        let id: JSONValue = key(message["id"]) != nil ? message["id"] ?? .null : .null
+        return JSONWriter.bytes(["jsonrpc": "2.0", "id": id, "error": [
+            "code": -32600, "message": .string("Invalid request: \(problem)."),
+        ]])
     }
 
     /// The JSON-RPC messages of a line: one object, or a batch (array) of them.
