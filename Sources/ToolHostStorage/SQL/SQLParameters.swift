@@ -4,7 +4,7 @@ import ToolHostCore
 ///
 /// code-evolver sends psycopg2 style: `%(name)s` with an object of values, `%s` with an
 /// array; `%%` is a literal `%`. Native placeholders work too: `$1` (and, on SQLite, `?` and
-/// `?1`) with an array. Placeholders inside quoted strings, quoted identifiers, dollar-quoted
+/// `?1`; on PostgreSQL `?` is the JSON key operator, and a `?` with values is refused) with an array. Placeholders inside quoted strings, quoted identifiers, dollar-quoted
 /// bodies and comments are left alone, as is a lone `%` (`LIKE 'a%'`, `a % b`). Without
 /// params the SQL is passed through untouched, as psycopg2 does.
 ///
@@ -31,6 +31,48 @@ public enum SQLParameters {
 
     public static func prepare(_ sql: String, params: JSONValue?, dialect: SQLDialect,
                                path: String = "/params") throws(ToolHostError) -> Prepared {
+        let prepared = try rewritten(sql, params: params, dialect: dialect, path: path)
+        if dialect == .postgres { try checkNativePlaceholders(prepared, given: params, path: path) }
+        return prepared
+    }
+
+    /// PostgreSQL's own placeholders, checked before the server sees them: a `$3` with two
+    /// values would come back as a protocol error (SQLSTATE 08P01) that reads like a lost
+    /// connection, and `?` (SQLite's, and JDBC's) is PostgreSQL's JSON key operator.
+    private static func checkNativePlaceholders(_ prepared: Prepared, given params: JSONValue?, path: String) throws(ToolHostError) {
+        let bytes = Array(prepared.sql.utf8)
+        let scanner = SQLScanner(bytes: bytes, dialect: .postgres)
+        let code = scanner.codeRanges()
+        var highest = 0
+        var questionMarks = 0
+        for range in code {
+            var position = range.lowerBound
+            while position < range.upperBound {
+                if bytes[position] == UInt8(ascii: "?") { questionMarks += 1 }
+                guard bytes[position] == UInt8(ascii: "$") else { position += 1; continue }
+                var end = position + 1
+                var number = 0
+                while end < range.upperBound, bytes[end] >= UInt8(ascii: "0"), bytes[end] <= UInt8(ascii: "9"), number < 100_000 {
+                    number = number * 10 + Int(bytes[end] - UInt8(ascii: "0"))
+                    end += 1
+                }
+                // `$1` but not `$tag$` or an identifier's `a$1`.
+                let startsWord = position == 0 || !(bytes[position - 1].isIdentifierByte)
+                if end > position + 1, startsWord { highest = max(highest, number) }
+                position = max(end, position + 1)
+            }
+        }
+        if highest > prepared.values.count {
+            let given = prepared.values.count
+            throw .invalidInput([Violation(path: path, message: "has \(given) value\(given == 1 ? "" : "s") but the SQL uses $\(highest)")])
+        }
+        // Values given but no placeholder used (a %s would be a $n by now): `?` was meant.
+        if highest == 0, questionMarks > 0, let count = params?.arrayValue?.count, count > 0 {
+            throw .invalidInput([Violation(path: path, message: "has \(count) value\(count == 1 ? "" : "s") but the SQL has no placeholder PostgreSQL knows: use %s or $1, $2… (? is PostgreSQL's JSON operator)")])
+        }
+    }
+
+    private static func rewritten(_ sql: String, params: JSONValue?, dialect: SQLDialect, path: String) throws(ToolHostError) -> Prepared {
         switch params {
         case nil, .null?:
             return Prepared(sql: sql, values: [])
@@ -60,7 +102,7 @@ public enum SQLParameters {
             }
             return prepared
         case let other?:
-            throw .invalidInput([Violation(path: path, message: "must be an object (for %(name)s) or an array (for %s, $1, ?), not \(other.kindPhrase)")])
+            throw .invalidInput([Violation(path: path, message: "must be an object (for %(name)s) or an array (for %s, $1, and on SQLite ?), not \(other.kindPhrase)")])
         }
     }
 
@@ -143,5 +185,13 @@ public enum SQLParameters {
 
     private static func native(_ index: Int, _ dialect: SQLDialect) -> [UInt8] {
         Array((dialect == .postgres ? "$\(index)" : "?\(index)").utf8)
+    }
+}
+
+private extension UInt8 {
+    /// A byte that continues an SQL identifier (`a$1` is one name on PostgreSQL).
+    var isIdentifierByte: Bool {
+        (self >= UInt8(ascii: "a") && self <= UInt8(ascii: "z")) || (self >= UInt8(ascii: "A") && self <= UInt8(ascii: "Z"))
+            || (self >= UInt8(ascii: "0") && self <= UInt8(ascii: "9")) || self == UInt8(ascii: "_") || self >= 0x80
     }
 }

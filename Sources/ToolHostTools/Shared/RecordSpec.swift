@@ -10,7 +10,7 @@ struct RecordSpec {
     let optional: [String]
     /// How each field (required first) is read, worked out once: the check runs per record
     /// of a million-record batch.
-    private let fields: [(name: String, isRequired: Bool, kind: Kind)]
+    private let fields: [(name: String, isRequired: Bool, kind: Kind, maxLength: Int?)]
 
     enum Kind {
         case text, lowercasedText, json, number, boolean
@@ -21,10 +21,12 @@ struct RecordSpec {
         self.table = table
         self.required = required
         self.optional = optional
+        // Checked here for both engines: PostgreSQL's VARCHAR(n) refuses longer text, SQLite keeps it.
+        let lengths = ColumnLengths.limits(of: table)
         fields = (required + optional).map { name in
             let kind: Kind = json.contains(name) ? .json : numbers.contains(name) ? .number : booleans.contains(name) ? .boolean
                 : lowercased.contains(name) ? .lowercasedText : .text
-            return (name, required.contains(name), kind)
+            return (name, required.contains(name), kind, lengths[name])
         }
     }
 
@@ -48,8 +50,11 @@ struct RecordSpec {
             case (.boolean, .bool(let flag)): values.append(.bool(flag))
             case (.number, .integer(let integer)): values.append(.integer(integer))
             case (.number, .double(let double)): values.append(.double(double))
-            case (.text, .string(let text)): values.append(.text(text))
-            case (.lowercasedText, .string(let text)): values.append(.text(text.lowercased()))
+            case (.text, .string(let text)), (.lowercasedText, .string(let text)):
+                if let limit = field.maxLength, !ColumnLengths.fits(text, limit) {
+                    violations.append(Violation(path: "\(path)/\(field.name)", message: "is longer than \(limit) characters (\(text.unicodeScalars.count))"))
+                }
+                values.append(.text(field.kind == .lowercasedText ? text.lowercased() : text))
             default:
                 let expected = switch field.kind {
                 case .boolean: "true or false"
