@@ -60,6 +60,11 @@ struct CLIFixture {
         try binary.run(arguments, stdin: input.map { Array($0.utf8) }, environment: environment, directory: directory.path)
     }
 
+    /// `toolhost run tool` with `input`, on `database`.
+    func run(_ tool: String, _ input: String, on database: TestDatabase) throws -> ToolHostBinary.Result {
+        try run(["run", tool], input: input, environment: database.environment)
+    }
+
     func run(_ arguments: [String], bytes: [UInt8]) throws -> ToolHostBinary.Result {
         try binary.run(arguments, stdin: bytes, directory: directory.path)
     }

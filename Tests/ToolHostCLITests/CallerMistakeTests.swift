@@ -9,33 +9,29 @@ import ToolHostTestSupport
 struct CallerMistakeTests {
     let fixture = CLIFixture()
 
-    private func run(_ tool: String, _ input: String, on database: TestDatabase) throws -> ToolHostBinary.Result {
-        try fixture.run(["run", tool], input: input, environment: database.environment)
-    }
-
     @Test(arguments: Engine.allCases)
     func numberedPlaceholdersNeedTheirValues(engine: Engine) throws {
         let database = try TestDatabase(engine)
         for input in [#"{"operation": "query", "sql": "SELECT $1 AS x"}"#, #"{"operation": "query", "sql": "SELECT $2 AS x", "params": [1]}"#] {
-            let result = try run("postgres_client", input, on: database)
+            let result = try fixture.run("postgres_client", input, on: database)
             let code = result.json["error_code"]?.stringValue
             #expect(code == (engine == .postgres ? "invalid_input" : "database_error"), "\(input) → \(result.stdoutText)")
         }
-        let fine = try run("postgres_client", #"{"operation": "query", "sql": "SELECT $1 AS x", "params": [7]}"#, on: database)
+        let fine = try fixture.run("postgres_client", #"{"operation": "query", "sql": "SELECT $1 AS x", "params": [7]}"#, on: database)
         #expect(fine.json["data"]?[0]?["x"] == 7, "\(fine.stdoutText)")
     }
 
     @Test(arguments: Engine.allCases)
     func questionMarksAreSQLitesPlaceholdersAndPostgresJSONOperator(engine: Engine) throws {
         let database = try TestDatabase(engine)
-        let result = try run("postgres_client", #"{"operation": "query", "sql": "SELECT ? AS x", "params": [7]}"#, on: database)
+        let result = try fixture.run("postgres_client", #"{"operation": "query", "sql": "SELECT ? AS x", "params": [7]}"#, on: database)
         switch engine {
         case .sqlite:
             #expect(result.json["data"]?[0]?["x"] == 7, "\(result.stdoutText)")
         case .postgres:
             let sentence = result.json["error"]?.stringValue ?? ""
             #expect(result.json["error_code"] == "invalid_input" && sentence.contains("$1"), "\(result.stdoutText)")
-            let operatorUse = try run("postgres_client", #"{"operation": "query", "sql": "SELECT '{\"a\": 1}'::jsonb ? 'a' AS x"}"#, on: database)
+            let operatorUse = try fixture.run("postgres_client", #"{"operation": "query", "sql": "SELECT '{\"a\": 1}'::jsonb ? 'a' AS x"}"#, on: database)
             #expect(operatorUse.json["data"]?[0]?["x"] == true, "\(operatorUse.stdoutText)")
         }
     }
@@ -44,14 +40,14 @@ struct CallerMistakeTests {
     func textLongerThanItsColumnIsRefusedOnBothEngines(engine: Engine) throws {
         let database = try TestDatabase(engine)
         let long = String(repeating: "x", count: 10_000)
-        let task = try run("training_data_store", "{\"operation\": \"store_agent_task\", \"task_id\": \"t1\", \"task_type\": \"\(long)\", \"status\": \"running\"}", on: database)
+        let task = try fixture.run("training_data_store", "{\"operation\": \"store_agent_task\", \"task_id\": \"t1\", \"task_type\": \"\(long)\", \"status\": \"running\"}", on: database)
         #expect(task.json["error_code"] == "invalid_input", "\(task.stdoutText.prefix(300))")
         #expect(task.json["violations"]?[0]?["path"] == "/task_type")
-        let batch = try run("bulk_data_store", "{\"operation\": \"store_logs\", \"logs\": [{\"tool_id\": \"t\", \"log_level\": \"info\", \"message\": \"ok\"}, {\"tool_id\": \"\(long)\", \"log_level\": \"info\", \"message\": \"m\"}]}", on: database)
+        let batch = try fixture.run("bulk_data_store", "{\"operation\": \"store_logs\", \"logs\": [{\"tool_id\": \"t\", \"log_level\": \"info\", \"message\": \"ok\"}, {\"tool_id\": \"\(long)\", \"log_level\": \"info\", \"message\": \"m\"}]}", on: database)
         #expect(batch.json["violations"]?[0]?["path"] == "/logs/1/tool_id", "\(batch.stdoutText.prefix(300))")
         // Exactly at the limit, in characters not bytes: stored.
         let fits = String(repeating: "é", count: 100)
-        let stored = try run("training_data_store", "{\"operation\": \"store_agent_task\", \"task_id\": \"t2\", \"task_type\": \"\(fits)\", \"status\": \"running\"}", on: database)
+        let stored = try fixture.run("training_data_store", "{\"operation\": \"store_agent_task\", \"task_id\": \"t2\", \"task_type\": \"\(fits)\", \"status\": \"running\"}", on: database)
         #expect(stored.status == 0, "\(stored.stdoutText)")
     }
 }

@@ -81,22 +81,6 @@ struct SchemaFuzzTests {
     }
 }
 
-/// A small, fast, seedable generator (SplitMix64): the same seed gives the same inputs.
-struct SplitMix64 {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(max(bound, 1))) }
-}
-
 /// Mutations of a valid input: members dropped, replaced by values of every kind (hostile
 /// strings among them), unknown members added, operations swapped.
 enum Mutator {

@@ -1,4 +1,5 @@
 import Testing
+import ToolHostTestSupport
 @testable import ToolHostMemory
 
 @Suite struct VectorScoringTests {
@@ -6,7 +7,7 @@ import Testing
     /// without a candidate list and a minimum.
     @Test(arguments: [(200, 37), (6000, 384)])
     func topKAgreesWithBruteForce(rows: Int, dimension: Int) {
-        var generator = SplitMix(seed: UInt64(rows))
+        var generator = SplitMix64(seed: UInt64(rows))
         func unit() -> [Float] {
             var vector = (0..<dimension).map { _ in Float(generator.next() % 2001) / 1000 - 1 }
             vector.normalize()
@@ -35,15 +36,4 @@ import Testing
     }
 }
 
-/// A small deterministic generator, so a failure can be reproduced.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+
