@@ -41,4 +41,56 @@ int toolhost_arm_watchdog(int release_fd, pid_t group);
 /// reaps it.
 void toolhost_release_watchdog(int release_fd, pid_t watchdog);
 
+/// The steps of `toolhost_spawn_sandboxed`, to say which one failed.
+enum {
+    TOOLHOST_STEP_GROUP = 1,
+    TOOLHOST_STEP_CGROUP,
+    TOOLHOST_STEP_SIGNALS,
+    TOOLHOST_STEP_DESCRIPTORS,
+    TOOLHOST_STEP_DIRECTORY,
+    TOOLHOST_STEP_MEMORY,
+    TOOLHOST_STEP_NETWORK,
+    TOOLHOST_STEP_NO_NEW_PRIVS,
+    TOOLHOST_STEP_LANDLOCK,
+    TOOLHOST_STEP_SECCOMP,
+    TOOLHOST_STEP_EXEC,
+};
+
+/// What `toolhost_spawn_sandboxed` starts, and the confinement it applies before the exec.
+typedef struct {
+    const char *path;
+    char *const *argv;
+    char *const *envp;
+    const char *cwd;
+    int stdin_fd, stdout_fd, stderr_fd;
+    /// Open `cgroup.procs` files the child writes its pid into, so it is in its cgroups before
+    /// it runs a single instruction of the plugin.
+    const int *cgroup_procs_fds;
+    int cgroup_procs_count;
+    /// RLIMIT_AS in bytes (0: none).
+    unsigned long long address_space_limit;
+    int isolate_network;
+    int no_new_privs;
+    int seccomp;
+    /// A Landlock ruleset to restrict the child to (`toolhost_landlock_writable_ruleset`), or -1.
+    int landlock_ruleset_fd;
+} toolhost_sandboxed_spawn;
+
+/// Forks and, in the child: a new process group, the cgroups, default signals, descriptors 0-2,
+/// the working directory, the memory limit, a new network namespace, no_new_privs, Landlock and
+/// a seccomp filter denying ptrace, mount, namespaces, BPF, keyrings, modules and the like; then
+/// execve. Returns 0 and the pid once the exec succeeded, or an errno and the failed step.
+int toolhost_spawn_sandboxed(const toolhost_sandboxed_spawn *request, pid_t *pid_out, int *failed_step_out);
+
+/// 1 when the kernel has seccomp filters, else 0.
+int toolhost_seccomp_available(void);
+
+/// The Landlock ABI version of the running kernel, 0 when it has none (or it is disabled).
+int toolhost_landlock_abi(void);
+
+/// A Landlock ruleset that lets writes (create, write, remove, rename) happen only beneath
+/// `paths`; reading stays free. Returns 0 and the ruleset, or an errno and the index of the
+/// path that failed (-1 when none did).
+int toolhost_landlock_writable_ruleset(const char *const paths[], int count, int *ruleset_out, int *failed_path_out);
+
 #endif

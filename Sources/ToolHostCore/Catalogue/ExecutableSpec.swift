@@ -25,6 +25,8 @@ public struct ExecutableSpec: Sendable, Equatable {
     /// `evolved_file`: an evolved version of the script (`{evolved_file}`; code-evolver runs it
     /// instead of the `{tool_dir}/*.py` argument).
     public var evolvedFile: String?
+    /// The tool's own `sandbox:` block, which tightens `plugins.sandbox`.
+    public var sandbox: ToolSandbox
 
     public struct EnvironmentEntry: Sendable, Equatable {
         public var name: String
@@ -33,7 +35,8 @@ public struct ExecutableSpec: Sendable, Equatable {
 
     public init(command: String, args: [String] = [], stdinMode: Bool = true, timeoutSeconds: Double? = nil,
                 workingDirectory: String? = nil, environment: [EnvironmentEntry] = [],
-                installCommand: String? = nil, memoryLimitMB: Int? = nil, scriptPath: String? = nil, evolvedFile: String? = nil) {
+                installCommand: String? = nil, memoryLimitMB: Int? = nil, scriptPath: String? = nil, evolvedFile: String? = nil,
+                sandbox: ToolSandbox = ToolSandbox()) {
         self.command = command
         self.args = args
         self.stdinMode = stdinMode
@@ -44,6 +47,7 @@ public struct ExecutableSpec: Sendable, Equatable {
         self.memoryLimitMB = memoryLimitMB
         self.scriptPath = scriptPath
         self.evolvedFile = evolvedFile
+        self.sandbox = sandbox
     }
 
     public var json: JSONValue {
@@ -58,6 +62,7 @@ public struct ExecutableSpec: Sendable, Equatable {
         if let memoryLimitMB { object["memory_limit_mb"] = .int(memoryLimitMB) }
         if let scriptPath { object["script_path"] = .string(scriptPath) }
         if let evolvedFile { object["evolved_file"] = .string(evolvedFile) }
+        if !sandbox.isEmpty { object["sandbox"] = sandbox.json }
         return .object(object)
     }
 }

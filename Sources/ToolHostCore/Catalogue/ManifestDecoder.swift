@@ -145,6 +145,7 @@ public struct ManifestDecoder {
         let installCommand = text("install_command", in: block, at: base) ?? (base.isEmpty ? nil : text("install_command"))
         let memoryLimit = positiveInteger("memory_limit_mb", in: block, at: base)
             ?? map["execution"]?.objectValue.flatMap { positiveInteger("memory_limit_mb", in: $0, at: "/execution") }
+        let sandbox = sandbox(block["sandbox"] ?? map["sandbox"], at: block["sandbox"] != nil ? JSONPointer.appending("sandbox", to: base) : "/sandbox")
 
         // `command` is the norm; some files say `script_path` with an optional `interpreter`
         // (and an `entry_point`, which is descriptive: the script reads its input on stdin).
@@ -167,7 +168,34 @@ public struct ManifestDecoder {
         return ExecutableSpec(
             command: command, args: leadingArgs + args, stdinMode: stdinMode ?? true, timeoutSeconds: timeout,
             workingDirectory: workingDirectory, environment: environment, installCommand: installCommand,
-            memoryLimitMB: memoryLimit, scriptPath: explicitCommand?.isEmpty == false ? nil : script, evolvedFile: evolvedFile)
+            memoryLimitMB: memoryLimit, scriptPath: explicitCommand?.isEmpty == false ? nil : script, evolvedFile: evolvedFile,
+            sandbox: sandbox)
+    }
+
+    /// `sandbox: {network, max_processes, seccomp, no_new_privs, writable_paths}` (each only
+    /// tightens the config's `plugins.sandbox`).
+    private mutating func sandbox(_ raw: JSONValue?, at pointer: String) -> ToolSandbox {
+        switch raw {
+        case nil, .null?: return ToolSandbox()
+        case .object(let block)?:
+            for key in block.map(\.key) where !["network", "max_processes", "seccomp", "no_new_privs", "writable_paths"].contains(key) {
+                diagnostics.append(.warning("unknown sandbox key '\(key)' (known: network, max_processes, seccomp, no_new_privs, writable_paths)",
+                                            at: JSONPointer.appending(key, to: pointer)))
+            }
+            var sandbox = ToolSandbox(network: flag("network", in: block, at: pointer), maxProcesses: positiveInteger("max_processes", in: block, at: pointer),
+                                      seccomp: flag("seccomp", in: block, at: pointer), noNewPrivileges: flag("no_new_privs", in: block, at: pointer))
+            switch block["writable_paths"] {
+            case nil, .null?: break
+            case .array(let items)? where items.allSatisfy({ $0.stringValue != nil }): sandbox.writablePaths = items.compactMap(\.stringValue)
+            case .string(let single)?: sandbox.writablePaths = [single]
+            case let other?:
+                diagnostics.append(.error("'writable_paths' must be a list of paths, not \(other.typeName)", at: JSONPointer.appending("writable_paths", to: pointer)))
+            }
+            return sandbox
+        case let other?:
+            diagnostics.append(.error("'sandbox' must be a mapping, not \(other.typeName)", at: pointer))
+            return ToolSandbox()
+        }
     }
 
     private mutating func arguments(_ raw: JSONValue?, at pointer: String) -> [String] {

@@ -22,6 +22,11 @@
 /// | `plugins.environment.inherit_all`  | `TOOLHOST_PLUGIN_ENV_INHERIT_ALL` | false              |
 /// | `plugins.environment.secrets` (list) | `TOOLHOST_PLUGIN_ENV_SECRETS` (`,`) | `[TOOLHOST_HTTP_TOKEN]` |
 /// | `plugins.command_fallbacks` (map)  |                                   | `{python: python3}`|
+/// | `plugins.sandbox.cgroups` (auto, required, off) | `TOOLHOST_SANDBOX_CGROUPS` | auto         |
+/// | `plugins.sandbox.max_processes` / `memory_limit_mb` (per run; 0: none) |  | 512 / 0         |
+/// | `plugins.sandbox.no_new_privs` / `seccomp` | `TOOLHOST_SANDBOX_SECCOMP` (seccomp) | true / true |
+/// | `plugins.sandbox.network`          | `TOOLHOST_SANDBOX_NETWORK`        | true               |
+/// | `plugins.sandbox.writable_paths` (list) |                              | none (no Landlock) |
 /// | `tools.generated_path`             | `TOOLHOST_GENERATED_TOOLS_PATH`   | `<first tools dir>/generated`, else `<data dir>/generated_tools` |
 /// | `tools.restore_generated`          | `TOOLHOST_RESTORE_GENERATED`      | false              |
 /// | `database.type` (sqlite, postgres) | `TOOLHOST_DATABASE_TYPE`; `DATABASE_URL` or `POSTGRES_HOST` imply postgres | sqlite |
@@ -162,6 +167,7 @@ public enum ConfigLoader {
                                                  default: false)
         if let secrets = reader.stringList("plugins.environment.secrets", env: "TOOLHOST_PLUGIN_ENV_SECRETS") { plugins.secretVariables = secrets }
         if let fallbacks = reader.stringMap("plugins.command_fallbacks") { plugins.commandFallbacks = fallbacks }
+        plugins.sandbox = readSandbox(&reader, base: fileDirectory)
         let generatedPath = reader.string("tools.generated_path", env: "TOOLHOST_GENERATED_TOOLS_PATH")
         let restoreGenerated = reader.bool("tools.restore_generated", env: "TOOLHOST_RESTORE_GENERATED", default: false)
         let database = readDatabase(&reader, environment: environment, base: base(overriddenBy: "TOOLHOST_DATABASE_PATH"),
@@ -227,6 +233,27 @@ public enum ConfigLoader {
         )
         config.toolsDirectories = toolsDirectories
         return config
+    }
+
+    /// `plugins.sandbox`: how plugin runs are confined (`SandboxPolicy`).
+    private static func readSandbox(_ reader: inout ConfigReader, base: String) -> SandboxPolicy {
+        var sandbox = SandboxPolicy()
+        if let text = reader.string("plugins.sandbox.cgroups", env: "TOOLHOST_SANDBOX_CGROUPS") {
+            if let use = SandboxPolicy.CgroupUse(rawValue: text.lowercased()) {
+                sandbox.cgroups = use
+            } else {
+                reader.report("plugins.sandbox.cgroups must be auto, required or off, not \(ConfigReader.shown(.string(text)))")
+            }
+        }
+        let processes = reader.integer("plugins.sandbox.max_processes", default: sandbox.maxProcesses ?? 0)
+        sandbox.maxProcesses = processes > 0 ? processes : nil
+        let memory = reader.integer("plugins.sandbox.memory_limit_mb", default: 0)
+        sandbox.memoryLimitMB = memory > 0 ? memory : nil
+        sandbox.noNewPrivileges = reader.bool("plugins.sandbox.no_new_privs", default: sandbox.noNewPrivileges)
+        sandbox.seccomp = reader.bool("plugins.sandbox.seccomp", env: "TOOLHOST_SANDBOX_SECCOMP", default: sandbox.seccomp)
+        sandbox.network = reader.bool("plugins.sandbox.network", env: "TOOLHOST_SANDBOX_NETWORK", default: sandbox.network)
+        sandbox.writablePaths = reader.stringList("plugins.sandbox.writable_paths")?.map { FilePath.absolute($0, relativeTo: base) }
+        return sandbox
     }
 
     /// `tools.paths`: each entry a path (ToolHost's layout) or `{path, layout, root}`.

@@ -98,6 +98,8 @@ public struct PluginSettings: Sendable {
     public var secretVariables = ["TOOLHOST_HTTP_TOKEN"]
     /// Commands to try when a tool's command is not on PATH (`python` → `python3` on Debian).
     public var commandFallbacks: [String: String] = ["python": "python3"]
+    /// How every plugin run is confined (`plugins.sandbox`); a tool's `sandbox:` only tightens it.
+    public var sandbox = SandboxPolicy()
 
     /// The variables every plugin gets from the host, when set: enough to find programs, write
     /// temporary files and speak the user's locale, and nothing secret.

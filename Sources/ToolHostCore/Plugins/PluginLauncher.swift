@@ -84,7 +84,25 @@ public struct PluginLauncher: Sendable {
                 return overflow ? nil : bytes
             }
         )
-        return Launch(request: request, commandLine: argv.joined(separator: " "), warnings: warnings)
+        var confined = request
+        confined.sandbox = try sandbox(for: tool, spec: spec, placement: placement, values: values)
+        return Launch(request: confined, commandLine: argv.joined(separator: " "), warnings: warnings)
+    }
+
+    /// The config's `plugins.sandbox` tightened by the tool's own block; its writable paths
+    /// with built-in placeholders filled, relative to the working directory.
+    private func sandbox(for tool: ToolDefinition, spec: ExecutableSpec, placement: PluginPlacement,
+                         values: (String) -> String?) throws(ToolHostError) -> SandboxPolicy {
+        var own = spec.sandbox
+        if let paths = own.writablePaths {
+            own.writablePaths = try paths.map { (template) throws(ToolHostError) in
+                guard case .success(let path) = Placeholders.substitute(template, value: { placement.builtInValue($0, evolvedFile: nil) }) else {
+                    throw ToolHostError(.invalidToolDefinition, "Tool '\(tool.id)': sandbox.writable_paths entry \(template) uses a placeholder that is not a built-in one.")
+                }
+                return FilePath.absolute(path, relativeTo: placement.workingDirectory)
+            }
+        }
+        return settings.sandbox.tightened(by: own, memoryLimitMB: spec.memoryLimitMB)
     }
 
     // MARK: Command and scripts

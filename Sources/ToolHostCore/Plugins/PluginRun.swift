@@ -19,6 +19,12 @@ public struct PluginRun: Sendable {
             return ToolHostError(.timeout, "Tool '\(toolID)' did not finish within \(timeoutSeconds.compactText) s and was stopped.",
                                  details: ["exit_code": 124])
         }
+        if outcome.memoryLimitExceeded {
+            return ToolHostError(
+                .memoryLimitExceeded,
+                "Tool '\(toolID)' used more memory than its group may (memory_limit_mb, plugins.sandbox.memory_limit_mb) and the kernel stopped it.",
+                details: ["exit_code": .int(Int(exitCode))])
+        }
         if outcome.stdoutOverflowed {
             return ToolHostError(
                 .outputLimitExceeded,

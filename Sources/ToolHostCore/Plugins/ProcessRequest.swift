@@ -22,6 +22,9 @@ public struct ProcessRequest: Sendable {
     /// Stops the process group even when the host itself is killed (SIGKILL from a caller's own
     /// timeout): a watchdog process outlives the host for that (`toolhost run`).
     public var stopsWithHost = false
+    /// How the child is confined (cgroups, seccomp, namespaces, Landlock); nil starts it with
+    /// posix_spawn in a process group of its own and `memoryLimitBytes` as an rlimit only.
+    public var sandbox: SandboxPolicy?
 
     public init(executablePath: String, arguments: [String], environment: [String], workingDirectory: String,
                 input: [UInt8]?, timeoutSeconds: Double, killGraceSeconds: Double = 2,
@@ -54,6 +57,8 @@ public struct ProcessOutcome: Sendable {
     public var cancelled = false
     /// Stdout passed the cap; the process group was stopped and `stdout` holds the first part.
     public var stdoutOverflowed = false
+    /// The kernel killed a process of the group for passing the group's memory cap (cgroups).
+    public var memoryLimitExceeded = false
     public var stdout: [UInt8] = []
     public var stderr: [UInt8] = []
     /// Bytes of stderr beyond the cap, drained and dropped.

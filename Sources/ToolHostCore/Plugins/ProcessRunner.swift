@@ -17,10 +17,24 @@ import Glibc
 public enum ProcessRunner {
     public static func run(_ request: ProcessRequest) throws(ToolHostError) -> ProcessOutcome {
         prepareHostProcess
-        let started = MonotonicClock.now()
+        let startedAt = MonotonicClock.now()
         let pipes = try Pipes()
         let watchdog = request.stopsWithHost ? PluginWatchdog(killGraceSeconds: request.killGraceSeconds) : nil
         defer { watchdog?.release() }
+        if let policy = request.sandbox {
+            let started: SandboxedSpawn.Started
+            do {
+                started = try SandboxedSpawn.start(request, policy: policy, pipes: pipes)
+            } catch {
+                pipes.closeChildEnds()
+                pipes.closeParentEnds()
+                throw error
+            }
+            pipes.closeChildEnds()
+            watchdog?.arm(group: started.pid)
+            var supervisor = Supervisor(pid: started.pid, request: request, pipes: pipes, started: startedAt, cgroup: started.cgroup)
+            return supervisor.run()
+        }
         var pid: pid_t = 0
         let spawnError = withCStrings(request.arguments) { argv in
             withCStrings(request.environment) { envp in
@@ -46,7 +60,7 @@ public enum ProcessRunner {
                 throw ToolHostError(.spawnFailed, "Cannot apply the memory limit to \(request.arguments.first ?? request.executablePath): \(String(cString: strerror(result))).")
             }
         }
-        var supervisor = Supervisor(pid: pid, request: request, pipes: pipes, started: started)
+        var supervisor = Supervisor(pid: pid, request: request, pipes: pipes, started: startedAt, cgroup: nil)
         return supervisor.run()
     }
 
@@ -57,7 +71,7 @@ public enum ProcessRunner {
         _ = toolhost_become_subreaper()
     }()
 
-    private static func spawnFailure(_ code: Int32, request: ProcessRequest) -> ToolHostError {
+    static func spawnFailure(_ code: Int32, request: ProcessRequest) -> ToolHostError {
         let command = request.arguments.first ?? request.executablePath
         let reason = String(cString: strerror(code)).lowercased()
         switch code {
@@ -72,12 +86,13 @@ public enum ProcessRunner {
         }
     }
 
-    /// Calls `body` with a NULL-terminated C array of the strings, valid for the call only.
-    private static func withCStrings<R>(_ strings: [String], _ body: (UnsafePointer<UnsafeMutablePointer<CChar>?>) -> R) -> R {
-        let pointers = strings.map { strdup($0) } + [nil]
-        defer { pointers.forEach { free($0) } }
-        return pointers.withUnsafeBufferPointer { body($0.baseAddress!) }
-    }
+}
+
+/// Calls `body` with a NULL-terminated C array of the strings, valid for the call only.
+func withCStrings<R>(_ strings: [String], _ body: (UnsafePointer<UnsafeMutablePointer<CChar>?>) -> R) -> R {
+    let pointers = strings.map { strdup($0) } + [nil]
+    defer { pointers.forEach { free($0) } }
+    return pointers.withUnsafeBufferPointer { body($0.baseAddress!) }
 }
 
 /// The three pipes of a child: stdin (host writes), stdout and stderr (host reads).

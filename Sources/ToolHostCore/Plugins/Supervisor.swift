@@ -30,8 +30,13 @@ struct Supervisor {
 
     private var stop = Stop.none
 
-    init(pid: pid_t, request: ProcessRequest, pipes: Pipes, started: Double) {
+    /// The run's cgroups, when it has them: the group that `signalGroup` and the final sweep
+    /// reach, whatever process groups or sessions its members moved to.
+    private let cgroup: PluginCgroup?
+
+    init(pid: pid_t, request: ProcessRequest, pipes: Pipes, started: Double, cgroup: PluginCgroup?) {
         self.pid = pid
+        self.cgroup = cgroup
         self.request = request
         self.started = started
         stdoutFD = pipes.stdout.read
@@ -98,10 +103,12 @@ struct Supervisor {
 
     private func signalGroup(_ signal: Int32) {
         _ = kill(-pid, signal)
+        cgroup?.signalAll(signal)
     }
 
     private func groupHasMembers() -> Bool {
         reapGroup()
+        if let cgroup, !cgroup.members().isEmpty { return true }
         return kill(-pid, 0) == 0
     }
 
@@ -261,6 +268,12 @@ struct Supervisor {
             while groupHasMembers(), MonotonicClock.now() < giveUp { usleep(1000) }
         }
         if let fd = pidFD { close(fd) }
+        if let cgroup {
+            // The kernel's OOM killer sends SIGKILL: the run failed for memory when its leader
+            // died that way (a plugin that survived a child's OOM kill answers for itself).
+            outcome.memoryLimitExceeded = termination == .signaled(SIGKILL) && cgroup.outOfMemoryKills() > 0
+            cgroup.destroy()
+        }
         outcome.termination = termination ?? .signaled(SIGKILL)
         outcome.durationSeconds = MonotonicClock.now() - started
     }
