@@ -7,13 +7,13 @@ import ToolHostTools
 struct DatabaseCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "db",
-        abstract: "Manage ToolHost's database: migrations and generated tools.",
+        abstract: "Manage ToolHost's database: migrations, backups, maintenance and generated tools.",
         discussion: """
             The database is the embedded SQLite file (database.path, default data/toolhost.db \
             beside the config) unless database.type is postgres or DATABASE_URL / POSTGRES_HOST \
             is set. Migrations also run by themselves the first time a built-in tool uses it.
             """,
-        subcommands: [Migrate.self, Status.self, RestoreTools.self, Publish.self]
+        subcommands: [Migrate.self, Status.self, Backup.self, Restore.self, Maintain.self, Stats.self, RestoreTools.self, Publish.self]
     )
 
     struct Migrate: ParsableCommand {

@@ -32,11 +32,13 @@ public final class SQLiteConnection: DatabaseConnection, @unchecked Sendable {
     private let deadline = Deadline()
     private let defaultTimeoutSeconds: Double
 
-    /// Opens (creating if needed, with its folder) the database file at `path`.
-    public init(path: String, busyTimeoutMilliseconds: Int32 = 5000, statementTimeoutSeconds: Double = 0) throws(DatabaseError) {
+    /// Opens (creating if needed, with its folder) the database file at `path`. `readOnly` opens
+    /// an existing file without changing it, not even its journal mode (a backup being checked).
+    public init(path: String, busyTimeoutMilliseconds: Int32 = 5000, statementTimeoutSeconds: Double = 0,
+                readOnly: Bool = false) throws(DatabaseError) {
         self.path = path
         self.defaultTimeoutSeconds = statementTimeoutSeconds
-        if path != ":memory:" {
+        if path != ":memory:" && !readOnly {
             do {
                 try FileIO.makeDirectories(FilePath.directory(of: path))
             } catch {
@@ -44,7 +46,7 @@ public final class SQLiteConnection: DatabaseConnection, @unchecked Sendable {
             }
         }
         var database: OpaquePointer?
-        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
+        let flags = (readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) | SQLITE_OPEN_NOMUTEX
         let result = sqlite3_open_v2(path, &database, flags, nil)
         guard result == SQLITE_OK, let database else {
             let message = database.map { String(cString: sqlite3_errmsg($0)) } ?? "error \(result)"
@@ -60,7 +62,8 @@ public final class SQLiteConnection: DatabaseConnection, @unchecked Sendable {
             return Unmanaged<Deadline>.fromOpaque(context).takeUnretainedValue().hasPassed ? 1 : 0
         }, Unmanaged.passUnretained(deadline).toOpaque())
         do {
-            try executeScript("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -\(Self.pageCacheKiB); PRAGMA temp_store = MEMORY;")
+            let journal = readOnly ? "" : "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; "
+            try executeScript(journal + "PRAGMA foreign_keys = ON; PRAGMA cache_size = -\(Self.pageCacheKiB); PRAGMA temp_store = MEMORY;")
         } catch {
             statements.removeAll()
             sqlite3_close_v2(database)
