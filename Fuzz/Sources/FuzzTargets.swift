@@ -1,0 +1,103 @@
+import ToolHostCore
+import ToolHostStorage
+
+/// The parsers that read what callers send, as libFuzzer targets: the JSON parser, the YAML
+/// composer, the schema normalizer and validator, and the SQL placeholder scanner.
+///
+/// Built with `scripts/fuzz.sh` (`-sanitize=fuzzer,address -DFUZZING`), `TOOLHOST_FUZZ_TARGET`
+/// picks the target and libFuzzer drives it. Built normally, this is a replayer: `toolhost-fuzz
+/// TARGET FILE...` runs each file through the target once (the corpus in Fuzz/corpus as a
+/// regression test, and a crash file found by a fuzzer as its reproduction).
+enum FuzzTarget: String, CaseIterable {
+    case json, yaml, schema, sql
+
+    func run(_ bytes: [UInt8]) {
+        switch self {
+        case .json:
+            if let value = try? JSONParser.parse(bytes, options: .request) {
+                // What was read is written back and reads the same.
+                let again = try? JSONParser.parse(JSONWriter.bytes(value))
+                precondition(again.map { JSONWriter.bytes($0) == JSONWriter.bytes(value) } ?? false, "JSON does not survive a round trip")
+            }
+        case .yaml:
+            _ = try? YAMLDocument.parse(bytes, trackingLines: true)
+        case .schema:
+            // A schema, a NUL byte, then a value.
+            let parts = bytes.split(separator: 0, maxSplits: 1, omittingEmptySubsequences: false)
+            guard parts.count == 2, let schema = try? JSONParser.parse(Array(parts[0])),
+                  let value = try? JSONParser.parse(Array(parts[1])) else { return }
+            var normalizer = SchemaNormalizer()
+            let normalized = normalizer.normalizeInputSchema(schema, at: "")
+            _ = SchemaValidator.validate(value, against: normalized)
+        case .sql:
+            let sql = String(decoding: bytes, as: UTF8.self)
+            for dialect in [SQLDialect.sqlite, .postgres] {
+                _ = SQLParameters.isScript(sql, dialect: dialect)
+                _ = SQLParameters.firstKeyword(sql, dialect: dialect)
+                for params: JSONValue? in [nil, [1, "a", .null], ["a": 1, "b": "x"]] {
+                    _ = try? SQLParameters.prepare(sql, params: params, dialect: dialect)
+                }
+            }
+        }
+    }
+}
+
+#if FUZZING
+#if canImport(Glibc)
+import Glibc
+#endif
+
+private let target: FuzzTarget = {
+    let name = getenv("TOOLHOST_FUZZ_TARGET").map { String(cString: $0) } ?? ""
+    guard let target = FuzzTarget(rawValue: name) else {
+        fatalError("TOOLHOST_FUZZ_TARGET must be one of \(FuzzTarget.allCases.map(\.rawValue)), not \"\(name)\"")
+    }
+    return target
+}()
+
+/// libFuzzer's driver, called from our own entry point: SwiftPM links an executable's entry
+/// under `<module>_main`, so libFuzzer's `main` is never the one that runs.
+@_silgen_name("LLVMFuzzerRunDriver")
+private func runDriver(_ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
+                       _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt) -> CInt
+
+/// The entry libFuzzer's own sources name (its `main` is linked in, though never run).
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    target.run(data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? [])
+    return 0
+}
+
+@_cdecl("toolhost_fuzz_main")
+public func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> CInt {
+    var count = argc
+    var arguments: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = argv
+    return runDriver(&count, &arguments) { data, size in fuzzOneInput(data, size) }
+}
+#else
+import Foundation
+
+@main
+struct Replay {
+    static func main() throws {
+        let arguments = CommandLine.arguments.dropFirst()
+        guard let name = arguments.first, let target = FuzzTarget(rawValue: name) else {
+            FileHandle.standardError.write(Data("usage: toolhost-fuzz json|yaml|schema|sql FILE-OR-FOLDER...\n".utf8))
+            exit(2)
+        }
+        var count = 0
+        for path in arguments.dropFirst() {
+            var isFolder: ObjCBool = false
+            FileManager.default.fileExists(atPath: path, isDirectory: &isFolder)
+            let files = isFolder.boolValue
+                ? try FileManager.default.contentsOfDirectory(atPath: path).sorted().map { path + "/" + $0 }
+                : [path]
+            for file in files {
+                target.run(Array(try Data(contentsOf: URL(fileURLWithPath: file))))
+                count += 1
+            }
+        }
+        print("\(name): \(count) inputs replayed")
+    }
+}
+#endif

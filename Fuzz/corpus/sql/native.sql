@@ -1,0 +1,1 @@
+SELECT $1, $2::jsonb ? 'k', %%s FROM t

@@ -1,0 +1,1 @@
+SELECT * FROM t WHERE a = %(a)s AND b = %s AND c LIKE 'x%' -- %s

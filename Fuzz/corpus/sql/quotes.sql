@@ -1,0 +1,1 @@
+CREATE FUNCTION f() RETURNS int AS $body$ SELECT $1 $body$ LANGUAGE sql; SELECT "a""b", E'\\'' FROM t WHERE x = ?1 /* ; */
