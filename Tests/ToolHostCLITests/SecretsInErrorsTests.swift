@@ -49,4 +49,23 @@ struct SecretsInErrorsTests {
         #expect(result.stderr.contains("database.port") && result.stderr.contains("TOOLHOST_RECORD_INVOCATIONS"), "\(result.stderr)")
         #expect(!result.stderr.contains(Self.secret) && !result.stdoutText.contains(Self.secret), "\(result.stderr)")
     }
+
+    @Test func recordedCallsPassTheConfiguredDetectors() throws {
+        try """
+            toolhost: 1
+            training:
+              redact: [credentials, emails, api_keys, credit_cards]
+              redact_patterns: ['EMP-\\d{6}']
+            """.write(toFile: FilePath.join(folder.work, "toolhost.yaml"), atomically: true, encoding: .utf8)
+        let input = #"{"operation": "store_log", "tool_id": "t", "log_level": "info", "message": "from ann@example.com, card 4111-1111-1111-1111, key sk-abcdefghijklmnopqrstuv, EMP-123456, url postgresql://u:\#(Self.secret)@h/db"}"#
+        let stored = try folder.run(["run", "bulk_data_store"], input: input)
+        #expect(stored.status == 0, "\(stored.stdoutText) \(stored.stderr)")
+        let recorded = try folder.run(["run", "training_data_store"], input: #"{"operation": "query", "data_type": "tool_executions", "filters": {"tool_name": "bulk_data_store"}}"#)
+        let message = recorded.json["data"]?[0]?["input_params"]?["message"]?.stringValue ?? ""
+        #expect(message == "from [REDACTED:email], card [REDACTED:credit_card], key [REDACTED:api_key], [REDACTED:pattern], url postgresql://u:***@h/db",
+                "\(recorded.stdoutText)")
+        // The store itself keeps what the caller stored: redaction is for the record of the call.
+        let logs = try folder.run(["run", "bulk_data_store"], input: #"{"operation": "query_logs", "filters": {"tool_id": "t"}}"#)
+        #expect(logs.json["data"]?[0]?["message"]?.stringValue?.contains("ann@example.com") == true)
+    }
 }

@@ -42,6 +42,8 @@
 /// | `training.max_recorded_bytes`      |                                   | 65536              |
 /// | `training.retention_days`          | `TOOLHOST_RETENTION_DAYS`         | 0 (keep all)       |
 /// | `training.archive_dir`             |                                   | `<data dir>/archive` |
+/// | `training.redact` (list)           | `TOOLHOST_RECORD_REDACT` (`,`)    | `[credentials]`    |
+/// | `training.redact_patterns` (list of regular expressions) |            | none               |
 /// | `files.export_dir`                 | `TOOLHOST_EXPORT_DIR`             | `<data dir>/exports` |
 /// | `files.writable_dirs`              |                                   | none               |
 /// | `streaming.backend` (none, redis)  | `TOOLHOST_STREAMING_BACKEND`      | none               |
@@ -178,6 +180,7 @@ public enum ConfigLoader {
         training.maxRecordedBytes = reader.integer("training.max_recorded_bytes", default: training.maxRecordedBytes)
         training.retentionDays = Int(reader.number("training.retention_days", env: "TOOLHOST_RETENTION_DAYS", default: 0, positive: false))
         if let archive = reader.string("training.archive_dir") { training.archiveDirectory = FilePath.absolute(archive, relativeTo: fileDirectory) }
+        if let redaction = readRedaction(&reader) { training.redaction = redaction }
         var files = FileSettings(exportDirectory: FilePath.join(dataDirectory, "exports"))
         if let exports = reader.string("files.export_dir", env: "TOOLHOST_EXPORT_DIR") {
             files.exportDirectory = FilePath.absolute(exports, relativeTo: base(overriddenBy: "TOOLHOST_EXPORT_DIR"))
@@ -233,6 +236,27 @@ public enum ConfigLoader {
         )
         config.toolsDirectories = toolsDirectories
         return config
+    }
+
+    /// `training.redact` (detector names) and `training.redact_patterns` (regular expressions).
+    private static func readRedaction(_ reader: inout ConfigReader) -> RecordRedaction? {
+        let names = reader.stringList("training.redact", env: "TOOLHOST_RECORD_REDACT")
+        let patterns = reader.stringList("training.redact_patterns") ?? []
+        guard names != nil || !patterns.isEmpty else { return nil }
+        var detectors: [RecordRedaction.Detector] = []
+        for name in names ?? ["credentials"] {
+            guard let detector = RecordRedaction.Detector(rawValue: name.lowercased()) else {
+                reader.report("training.redact names an unknown detector (known: \(RecordRedaction.Detector.allCases.map(\.rawValue).joined(separator: ", ")))")
+                continue
+            }
+            detectors.append(detector)
+        }
+        do {
+            return try RecordRedaction(detectors: detectors, patterns: patterns)
+        } catch {
+            reader.report(error.message.hasSuffix(".") ? String(error.message.dropLast()) : error.message)
+            return nil
+        }
     }
 
     /// `plugins.sandbox`: how plugin runs are confined (`SandboxPolicy`).

@@ -8,6 +8,9 @@ public struct TrainingSettings: Sendable, Equatable {
     public var retentionDays = 0
     /// Where `apply_retention` writes its dated JSONL archives.
     public var archiveDirectory: String
+    /// What is taken out of recorded inputs, outputs and errors (`training.redact`,
+    /// `training.redact_patterns`); credentials by default.
+    public var redaction = RecordRedaction.standard
 
     public init(archiveDirectory: String) { self.archiveDirectory = archiveDirectory }
 }

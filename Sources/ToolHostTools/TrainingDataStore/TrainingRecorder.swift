@@ -4,7 +4,8 @@ import ToolHostStorage
 /// Records each `toolhost run` as a tool-execution row of the training data
 /// (`training.record_invocations`). Inputs and outputs larger than
 /// `training.max_recorded_bytes` are stored as a marked, cut preview, and a NUL character in
-/// them as U+FFFD (PostgreSQL cannot store U+0000; a record must not be lost for it). It never fails the call:
+/// them as U+FFFD (PostgreSQL cannot store U+0000; a record must not be lost for it); the
+/// `training.redact` detectors take secrets and personal data out first. It never fails the call:
 /// any problem comes back as a warning.
 public struct TrainingRecorder: InvocationRecorder {
     public let config: HostConfig
@@ -53,14 +54,14 @@ public struct TrainingRecorder: InvocationRecorder {
             // The id a caller asked for may be anything; the column holds 255 characters.
             "tool_name": JSONValue.string(String(record.toolID.prefix(255))).replacingNULCharacters(),
             "agent_id": record.agentID.map { JSONValue.string($0).replacingNULCharacters() } ?? .null,
-            "input_params": capped(.object(record.input)),
-            "output_result": capped(record.output),
+            "input_params": capped(config.training.redaction.redact(.object(record.input))),
+            "output_result": capped(config.training.redaction.redact(record.output)),
             "success": .bool(record.success),
             "exit_code": .int(Int(record.exitCode)),
             "duration_ms": .double((record.durationSeconds * 1_000_000).rounded() / 1000),
         ]
         if let code = record.errorCode { row["error_code"] = .string(code) }
-        if let error = record.error { row["error"] = JSONValue.string(error).replacingNULCharacters() }
+        if let error = record.error { row["error"] = config.training.redaction.redact(JSONValue.string(error).replacingNULCharacters()) }
         return row
     }
 
