@@ -45,6 +45,14 @@ struct CallerMistakeTests {
         #expect(task.json["violations"]?[0]?["path"] == "/task_type")
         let batch = try fixture.run("bulk_data_store", "{\"operation\": \"store_logs\", \"logs\": [{\"tool_id\": \"t\", \"log_level\": \"info\", \"message\": \"ok\"}, {\"tool_id\": \"\(long)\", \"log_level\": \"info\", \"message\": \"m\"}]}", on: database)
         #expect(batch.json["violations"]?[0]?["path"] == "/logs/1/tool_id", "\(batch.stdoutText.prefix(300))")
+        // Stores that check in their schema (maxLength) rather than through a record spec.
+        let longID = String(repeating: "c", count: 300)
+        for (tool, input) in [("prompt_evolution_store", "{\"operation\": \"save_profile\", \"corpus_id\": \"\(longID)\", \"task_type\": \"t\", \"profile\": {}}"),
+                              ("artifact_store", "{\"operation\": \"store_artifact\", \"artifact_type\": \"tool\", \"name\": \"n\", \"content\": \"c\", \"artifact_id\": \"\(longID)\"}"),
+                              ("conversation_store", "{\"operation\": \"start_conversation\", \"session_id\": \"\(longID)\"}")] {
+            let refused = try fixture.run(tool, input, on: database)
+            #expect(refused.json["error_code"] == "invalid_input", "\(tool): \(refused.stdoutText.prefix(300))")
+        }
         // Exactly at the limit, in characters not bytes: stored.
         let fits = String(repeating: "é", count: 100)
         let stored = try fixture.run("training_data_store", "{\"operation\": \"store_agent_task\", \"task_id\": \"t2\", \"task_type\": \"\(fits)\", \"status\": \"running\"}", on: database)
