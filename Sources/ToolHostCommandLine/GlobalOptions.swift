@@ -23,6 +23,15 @@ public struct GlobalOptions: ParsableArguments {
 
     public func loadConfig() throws(ToolHostError) -> HostConfig { try selection.loadConfig() }
 
+    /// The settings, or the error printed for people and the command's exit status thrown.
+    public func loadConfigOrExit() throws(ExitCode) -> HostConfig {
+        do {
+            return try loadConfig()
+        } catch {
+            throw Console.fail(error)
+        }
+    }
+
     public func invoker() throws(ToolHostError) -> ToolInvoker { try selection.invoker() }
 }
 

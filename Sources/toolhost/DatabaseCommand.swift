@@ -44,12 +44,7 @@ struct DatabaseCommand: ParsableCommand {
         @Flag(name: .long, help: "Print JSON.") var json = false
 
         func run() throws {
-            let config: HostConfig
-            do {
-                config = try global.loadConfig()
-            } catch {
-                throw Console.fail(error)
-            }
+            let config = try global.loadConfigOrExit()
             let settings = config.database
             let statuses = try DatabaseCommand.onConnection(settings) { connection throws(DatabaseError) in try Migrator.status(connection) }
             if json {

@@ -29,12 +29,7 @@ struct ListCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func run() throws {
-        let config: HostConfig
-        do {
-            config = try global.loadConfig()
-        } catch {
-            throw Console.fail(error)
-        }
+        let config = try global.loadConfigOrExit()
         let catalogue = ToolsManager(config: config, builtins: BuiltinHandlers.tools).loadCatalogue()
         let handlers = BuiltinHandlers.registry
         if json {

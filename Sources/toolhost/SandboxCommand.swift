@@ -18,12 +18,7 @@ struct SandboxCommand: ParsableCommand {
     @Flag(name: .long, help: "Print JSON.") var json = false
 
     func run() throws {
-        let config: HostConfig
-        do {
-            config = try global.loadConfig()
-        } catch {
-            throw Console.fail(error)
-        }
+        let config = try global.loadConfigOrExit()
         let measures = SandboxSupport.measures(for: config.plugins.sandbox)
         let missing = measures.filter { $0.requested && !$0.available && !($0.name == "cgroups" && config.plugins.sandbox.cgroups == .auto) }
         if json {
