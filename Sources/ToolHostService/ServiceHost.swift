@@ -55,8 +55,8 @@ public final class ServiceHost: Sendable {
     private func perform(_ request: CallRequest, deliver: (InvocationAnswer) -> Void) {
         let started = MonotonicClock.now()
         metrics.started()
-        let options = ToolInvoker.Options(timeoutSeconds: request.timeoutSeconds, stderrObserver: request.stderrObserver ?? pluginStderr,
-                                          warn: warn, cancellation: request.cancellation)
+        var options = ToolInvoker.Options(stderrObserver: request.stderrObserver ?? pluginStderr, warn: warn,
+                                          cancellation: request.cancellation)
         func finish(_ answer: InvocationAnswer) {
             count(answer, of: request.toolID, seconds: MonotonicClock.now() - started)
             deliver(answer)
@@ -75,6 +75,7 @@ public final class ServiceHost: Sendable {
             invoker.recordRejected(toolID: request.toolID, error: error, options: options)
             return
         }
+        options.timeoutSeconds = CallTimeout.seconds(asked: request.timeoutSeconds, for: tool, config: config)
         invoker.invoke(tool, input: input, options: options) { result in
             finish(InvocationAnswer(result, envelope: request.envelope))
         }

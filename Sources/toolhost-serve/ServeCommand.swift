@@ -30,7 +30,9 @@ struct ServeCommand: AsyncParsableCommand {
             requests in flight (up to service.shutdown_grace_seconds), then exits.
 
             Calls run on service.max_concurrent_calls threads ($TOOLHOST_MAX_CONCURRENT_CALLS, \
-            default 8) and reuse pooled database connections.
+            default 8) and reuse pooled database connections. A caller's timeout ("timeout", \
+            ?timeout=) can shorten a tool's own, never lengthen it, and no call runs past \
+            service.max_call_timeout_seconds.
             """
     )
 
