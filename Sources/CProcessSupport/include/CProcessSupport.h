@@ -41,4 +41,9 @@ int toolhost_arm_watchdog(int release_fd, pid_t group);
 /// reaps it.
 void toolhost_release_watchdog(int release_fd, pid_t watchdog);
 
+/// Gives the memory malloc holds free back to the system (glibc's malloc_trim): a long-lived
+/// server calls it after a burst (thousands of connections) has ended, which would otherwise
+/// stay in its resident size. Returns 1 when memory was released, 0 when none could be.
+int toolhost_return_free_memory(void);
+
 #endif

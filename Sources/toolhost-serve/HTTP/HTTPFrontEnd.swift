@@ -12,6 +12,8 @@ import ToolHostService
 /// Prints `toolhost serve: listening on http://HOST:PORT` on stdout once bound (port 0 binds a
 /// free port). SIGTERM or SIGINT stop accepting connections, let the requests in flight finish
 /// (at most `service.shutdown_grace_seconds`), write the queued recordings, then exit 0.
+/// Connections are limited in number and in how long each part of a request may take
+/// (`ConnectionLimits`).
 struct HTTPFrontEnd {
     let host: ServiceHost
     let address: ListenAddress
@@ -38,7 +40,7 @@ struct HTTPFrontEnd {
         let address = address
         let app = Application(
             router: router,
-            server: .http1(configuration: .init(idleTimeout: .seconds(120))),
+            server: GuardedHTTP1Channel.server(limits: ConnectionLimits(host.config.service)),
             configuration: .init(address: .hostname(address.host, port: address.port), serverName: "toolhost"),
             onServerRunning: { channel in
                 var bound = address
