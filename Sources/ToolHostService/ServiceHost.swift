@@ -23,6 +23,8 @@ public final class ServiceHost: Sendable {
 
     /// Submitted calls, from the queue to the end of their recording.
     private let running = DispatchGroup()
+    /// The same calls with their cancellations, for a shutdown to stop.
+    private let calls = RunningCalls()
     /// For health checks and metrics: never queued behind tool calls.
     private let operations = WorkerThreads(count: 1)
     /// Writes the recordings of calls in batches (nil when recording is off).
@@ -102,9 +104,16 @@ public final class ServiceHost: Sendable {
 
     /// Runs `request` on a worker thread when one is free; `completion` is called there.
     public func submit(_ request: CallRequest, completion: @escaping @Sendable (InvocationAnswer) -> Void) {
+        var request = request
+        let cancellation = request.cancellation ?? CallCancellation()
+        request.cancellation = cancellation
+        guard let token = calls.add(cancellation) else {
+            return completion(refuse(toolID: request.toolID, ToolHostError(.cancelled, "The server is shutting down: it takes no new calls.")))
+        }
         running.enter()  // counted from the queue on, so that `finishCalls` waits for it too
-        workers.submit { [self] in
+        workers.submit { [self, request] in
             perform(request, deliver: completion)
+            calls.remove(token)
             running.leave()
         }
     }
@@ -144,6 +153,25 @@ public final class ServiceHost: Sendable {
         running.wait()
         recorder?.flush()
     }
+
+    /// For a server told to stop (SIGTERM): takes no new calls (each is answered `cancelled`),
+    /// and starts the `ShutdownClock`, which ends the calls in flight within
+    /// `service.shutdown_grace_seconds`. The front end stops reading or accepting first.
+    public func beginShutdown() {
+        calls.close()
+        ShutdownClock.start(for: self)
+    }
+
+    /// Cancels every call submitted and not finished: a plugin's whole process group is
+    /// stopped (SIGTERM, SIGKILL after `plugins.kill_grace_seconds`), and a call still queued
+    /// is answered `cancelled` without starting. How many calls there were.
+    @discardableResult
+    func cancelAllCalls() -> Int {
+        calls.cancelAll()
+    }
+
+    /// Calls submitted and not finished (queued or running).
+    public var unfinishedCalls: Int { calls.count }
 
     /// Calls waiting for a worker, and calls running.
     public var load: (queued: Int, running: Int) { workers.load }

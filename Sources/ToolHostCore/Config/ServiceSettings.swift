@@ -20,7 +20,9 @@ public struct ServiceSettings: Sendable, Equatable {
     /// Whether HTTP answers of failed plugins carry their stderr and command line (off: those
     /// name server paths, and go to the server's stderr only).
     public var exposesPluginDetails = false
-    /// How long SIGTERM waits for in-flight calls before the server exits anyway.
+    /// How long SIGTERM waits for in-flight calls before the server exits anyway: the calls
+    /// still running near its end are cancelled (their plugins' process groups stopped), so
+    /// that the server is gone within it whatever a call does.
     public var shutdownGraceSeconds: Double = 30
     /// The longest a served call may run: a caller's `timeout` (JSON lines, `?timeout=`) may
     /// shorten a tool's own timeout, never lengthen it, and no call runs past this.
