@@ -48,6 +48,8 @@ public final class ServiceHost: Sendable {
         self.catalogue = catalogue
         self.invoker = invoker
         self.warn = warn
+        // Forked now, while the server is small, rather than once per plugin call.
+        PluginWatchdog.startShared(killGraceSeconds: invoker.config.plugins.killGraceSeconds)
         workers = WorkerThreads(count: invoker.config.service.maxConcurrentCalls)
         catalogue.watch(every: invoker.config.service.cataloguePollSeconds)
     }
@@ -57,8 +59,10 @@ public final class ServiceHost: Sendable {
     private func perform(_ request: CallRequest, deliver: (InvocationAnswer) -> Void) {
         let started = MonotonicClock.now()
         metrics.started()
+        // A watchdog stops a plugin's group even if the server is killed outright (SIGKILL, or
+        // the end of its shutdown grace period with a call still running).
         var options = ToolInvoker.Options(stderrObserver: request.stderrObserver ?? pluginStderr, warn: warn,
-                                          cancellation: request.cancellation)
+                                          cancellation: request.cancellation, stopsPluginWithHost: true)
         func finish(_ answer: InvocationAnswer) {
             count(answer, of: request.toolID, seconds: MonotonicClock.now() - started)
             deliver(answer)

@@ -6,11 +6,12 @@ import ToolHostTestSupport
 
 /// SIGTERM ends `toolhost serve` within `service.shutdown_grace_seconds` on every front end,
 /// even with a call that would never end by itself: its plugin's whole process group is stopped
-/// near the end of the period, and the call answered `cancelled`.
+/// near the end of the period, and the call answered `cancelled`. A server killed outright
+/// (SIGKILL) leaves no plugin running either: each plugin has a watchdog.
 ///
 /// The plugin ignores SIGTERM (so does the child it starts), so only the SIGKILL that follows
 /// `plugins.kill_grace_seconds` stops it. Grace period 2 s; the exits are checked within 10 s.
-@Suite("toolhost serve: SIGTERM within the grace period", .serialized)
+@Suite("toolhost serve: SIGTERM within the grace period, SIGKILL leaves no plugin", .serialized)
 struct ServeShutdownTests {
     let fixture = CLIFixture()
 
@@ -103,6 +104,19 @@ struct ServeShutdownTests {
         let server = session.server
         let ended = try await blocking { try server.waitForExit(within: 10) }
         #expect(ended.status == 0, "\(server.stderr)")
+        try await expectGone(pids)
+    }
+
+    /// What a supervisor's last resort does: nothing of the server's can run, so the plugin's
+    /// watchdog stops its group.
+    @Test func aServerKilledOutrightLeavesNoPluginRunning() async throws {
+        let server = try RunningProcess(fixture.binary.path, ["serve", "--jsonl", "--config", "grace.yaml"],
+                                        environment: ["TOOLHOST_RECORD_INVOCATIONS": "false"], directory: fixture.directory.path)
+        server.write(#"{"id": 1, "tool": "stubborn", "input": {}}"# + "\n")
+        let pids = try await pluginPids()
+        server.signal(SIGKILL)
+        let ended = try await blocking { try server.waitForExit(within: 10) }
+        #expect(ended.status == SIGKILL)
         try await expectGone(pids)
     }
 }
