@@ -114,6 +114,10 @@ struct ServeShutdownTests {
                                         environment: ["TOOLHOST_RECORD_INVOCATIONS": "false"], directory: fixture.directory.path)
         server.write(#"{"id": 1, "tool": "stubborn", "input": {}}"# + "\n")
         let pids = try await pluginPids()
+        // The server names the plugin's group to the watchdog just after starting it; on a busy
+        // machine the plugin can write its pids before that (a plugin killed in that instant
+        // escapes, as with `toolhost run`). Half a second later it is named.
+        try await Task.sleep(for: .milliseconds(500))
         server.signal(SIGKILL)
         let ended = try await blocking { try server.waitForExit(within: 10) }
         #expect(ended.status == SIGKILL)
