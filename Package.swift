@@ -15,7 +15,8 @@ let package = Package(
         .package(url: "https://github.com/modelcontextprotocol/swift-sdk", from: "0.12.1"),
         // No traits: Hummingbird's defaults bring full Foundation and ICU for form decoding.
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
-        // Already in Hummingbird's graph; named for ServiceGroup (SIGTERM drain), Logger, NIO errors.
+        // Already in Hummingbird's graph; named for ServiceGroup (SIGTERM drain), Logger, NIO errors,
+        // and NIO's HTTP/1.1 parts (the connection limits watch a request's progress).
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
@@ -23,7 +24,8 @@ let package = Package(
     ],
     targets: [
         // Process-spawning primitives that Swift cannot reach directly: posix_spawn with a new
-        // process group, chdir and closefrom; the child-subreaper flag; pidfd_open.
+        // process group, chdir and closefrom; the child-subreaper flag; pidfd_open; and
+        // malloc_trim, for a server after a burst of connections.
         .target(name: "CProcessSupport"),
         // libyaml from the system (Debian libyaml-dev). Used directly rather than through Yams,
         // which links all of Foundation and ICU and tripled start-up time (see NOTES.md).
@@ -83,13 +85,15 @@ let package = Package(
         .executableTarget(
             name: "toolhost-serve",
             dependencies: [
-                "ToolHostCore", "ToolHostStorage", "ToolHostTools", "ToolHostService", "ToolHostCommandLine",
+                "ToolHostCore", "ToolHostStorage", "ToolHostTools", "ToolHostService", "ToolHostCommandLine", "CProcessSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ]
         ),

@@ -23,6 +23,8 @@ public final class ServiceHost: Sendable {
 
     /// Submitted calls, from the queue to the end of their recording.
     private let running = DispatchGroup()
+    /// The same calls with their cancellations, for a shutdown to stop.
+    private let calls = RunningCalls()
     /// For health checks and metrics: never queued behind tool calls.
     private let operations = WorkerThreads(count: 1)
     /// Writes the recordings of calls in batches (nil when recording is off).
@@ -46,6 +48,8 @@ public final class ServiceHost: Sendable {
         self.catalogue = catalogue
         self.invoker = invoker
         self.warn = warn
+        // Forked now, while the server is small, rather than once per plugin call.
+        PluginWatchdog.startShared(killGraceSeconds: invoker.config.plugins.killGraceSeconds)
         workers = WorkerThreads(count: invoker.config.service.maxConcurrentCalls)
         catalogue.watch(every: invoker.config.service.cataloguePollSeconds)
     }
@@ -55,8 +59,10 @@ public final class ServiceHost: Sendable {
     private func perform(_ request: CallRequest, deliver: (InvocationAnswer) -> Void) {
         let started = MonotonicClock.now()
         metrics.started()
-        let options = ToolInvoker.Options(timeoutSeconds: request.timeoutSeconds, stderrObserver: request.stderrObserver ?? pluginStderr,
-                                          warn: warn, cancellation: request.cancellation)
+        // A watchdog stops a plugin's group even if the server is killed outright (SIGKILL, or
+        // the end of its shutdown grace period with a call still running).
+        var options = ToolInvoker.Options(stderrObserver: request.stderrObserver ?? pluginStderr, warn: warn,
+                                          cancellation: request.cancellation, stopsPluginWithHost: true)
         func finish(_ answer: InvocationAnswer) {
             count(answer, of: request.toolID, seconds: MonotonicClock.now() - started)
             deliver(answer)
@@ -75,6 +81,7 @@ public final class ServiceHost: Sendable {
             invoker.recordRejected(toolID: request.toolID, error: error, options: options)
             return
         }
+        options.timeoutSeconds = CallTimeout.seconds(asked: request.timeoutSeconds, for: tool, config: config)
         invoker.invoke(tool, input: input, options: options) { result in
             finish(InvocationAnswer(result, envelope: request.envelope))
         }
@@ -101,9 +108,16 @@ public final class ServiceHost: Sendable {
 
     /// Runs `request` on a worker thread when one is free; `completion` is called there.
     public func submit(_ request: CallRequest, completion: @escaping @Sendable (InvocationAnswer) -> Void) {
+        var request = request
+        let cancellation = request.cancellation ?? CallCancellation()
+        request.cancellation = cancellation
+        guard let token = calls.add(cancellation) else {
+            return completion(refuse(toolID: request.toolID, ToolHostError(.cancelled, "The server is shutting down: it takes no new calls.")))
+        }
         running.enter()  // counted from the queue on, so that `finishCalls` waits for it too
-        workers.submit { [self] in
+        workers.submit { [self, request] in
             perform(request, deliver: completion)
+            calls.remove(token)
             running.leave()
         }
     }
@@ -143,6 +157,25 @@ public final class ServiceHost: Sendable {
         running.wait()
         recorder?.flush()
     }
+
+    /// For a server told to stop (SIGTERM): takes no new calls (each is answered `cancelled`),
+    /// and starts the `ShutdownClock`, which ends the calls in flight within
+    /// `service.shutdown_grace_seconds`. The front end stops reading or accepting first.
+    public func beginShutdown() {
+        calls.close()
+        ShutdownClock.start(for: self)
+    }
+
+    /// Cancels every call submitted and not finished: a plugin's whole process group is
+    /// stopped (SIGTERM, SIGKILL after `plugins.kill_grace_seconds`), and a call still queued
+    /// is answered `cancelled` without starting. How many calls there were.
+    @discardableResult
+    func cancelAllCalls() -> Int {
+        calls.cancelAll()
+    }
+
+    /// Calls submitted and not finished (queued or running).
+    public var unfinishedCalls: Int { calls.count }
 
     /// Calls waiting for a worker, and calls running.
     public var load: (queued: Int, running: Int) { workers.load }

@@ -3,8 +3,10 @@ import Glibc
 #endif
 import Dispatch
 
-/// SIGTERM and SIGINT for the stdio front ends: instead of dying with calls half done and
-/// recordings queued, the server runs `body` (finish the calls, write the recordings, exit).
+/// SIGTERM and SIGINT for every front end: instead of dying with calls half done and
+/// recordings queued, the server runs `body` (stop reading or accepting, then
+/// `ServiceHost.beginShutdown`: the calls in flight end within the grace period, their
+/// recordings are written, and the server exits).
 public enum TerminationSignals {
     /// Kept alive for the life of the process.
     nonisolated(unsafe) private static var sources: [DispatchSourceSignal] = []

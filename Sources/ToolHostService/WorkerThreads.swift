@@ -47,6 +47,9 @@ public final class WorkerThreads: Sendable {
             let job: Job? = queue.withLock { queue in
                 guard queue.head < queue.jobs.count else { return nil }
                 let job = queue.jobs[queue.head]
+                // Not kept until the array is compacted: a job's captures (a call's request, its
+                // cancellation pipe) go as soon as it has run.
+                queue.jobs[queue.head] = Self.done
                 queue.head += 1
                 if queue.head > 1024, queue.head * 2 > queue.jobs.count {
                     queue.jobs.removeFirst(queue.head)
@@ -60,6 +63,9 @@ public final class WorkerThreads: Sendable {
             queue.withLock { $0.running -= 1 }
         }
     }
+
+    /// What a taken job's slot holds until the array is compacted.
+    private static let done: Job = {}
 
     /// A detached pthread running `body` (threads of a server live as long as the process);
     /// without one, the work runs on a dispatch thread rather than being lost.

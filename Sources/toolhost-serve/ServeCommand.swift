@@ -27,10 +27,16 @@ struct ServeCommand: AsyncParsableCommand {
             GET /api/training/stats, POST /api/training/mark-exported/{conversation_id}, \
             GET /healthz, GET /metrics. A bearer token (service.http.auth_token or \
             $TOOLHOST_HTTP_TOKEN) is required when listening off loopback. SIGTERM finishes the \
-            requests in flight (up to service.shutdown_grace_seconds), then exits.
+            requests in flight, then exits.
+
+            SIGTERM on any front end: no new calls are taken, and the calls in flight get \
+            service.shutdown_grace_seconds to finish; those still running near its end are \
+            cancelled (a plugin's whole process group is stopped), so the server is gone within it.
 
             Calls run on service.max_concurrent_calls threads ($TOOLHOST_MAX_CONCURRENT_CALLS, \
-            default 8) and reuse pooled database connections.
+            default 8) and reuse pooled database connections. A caller's timeout ("timeout", \
+            ?timeout=) can shorten a tool's own, never lengthen it, and no call runs past \
+            service.max_call_timeout_seconds.
             """
     )
 
@@ -74,11 +80,13 @@ struct ServeCommand: AsyncParsableCommand {
         Console.exit(0)
     }
 
-    /// SIGTERM or SIGINT on a stdio front end: read no more, finish the calls submitted and
-    /// their recordings, exit 0. (HTTP drains through its ServiceGroup instead.)
+    /// SIGTERM or SIGINT on a stdio front end: read no more, finish the calls submitted (those
+    /// still running near the end of `service.shutdown_grace_seconds` are cancelled) and their
+    /// recordings, exit 0. (HTTP drains through its ServiceGroup instead, on the same clock.)
     private func finishOnTermination(_ host: ServiceHost, stopReading: @escaping @Sendable () -> Void = {}) {
         TerminationSignals.handle {
             stopReading()
+            host.beginShutdown()
             host.finishCalls()
             Console.exit(0)
         }

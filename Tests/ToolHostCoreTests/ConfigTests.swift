@@ -316,9 +316,14 @@ struct ConfigLoaderTests {
               catalogue_poll_seconds: 0.5
               max_request_bytes: 4096
               shutdown_grace_seconds: 5
+              max_call_timeout_seconds: 120
               http:
                 listen: 0.0.0.0:9090
                 auth_token: from-file
+                max_connections: 64
+                header_timeout_seconds: 2
+                body_timeout_seconds: 4.5
+                idle_timeout_seconds: 9
             """)
         let config = try ConfigLoader.load(environment: ["TOOLHOST_HTTP_TOKEN": "from-env"], currentDirectory: directory.path)
         #expect(config.service.maxConcurrentCalls == 3)
@@ -326,6 +331,11 @@ struct ConfigLoaderTests {
         #expect(config.service.cataloguePollSeconds == 0.5)
         #expect(config.service.maxRequestBytes == 4096)
         #expect(config.service.shutdownGraceSeconds == 5)
+        #expect(config.service.maxCallTimeoutSeconds == 120)
+        #expect(config.service.maxConnections == 64)
+        #expect(config.service.headerTimeoutSeconds == 2)
+        #expect(config.service.bodyTimeoutSeconds == 4.5)
+        #expect(config.service.idleTimeoutSeconds == 9)
         #expect(config.service.httpListen == "0.0.0.0:9090")
         #expect(config.service.authToken == "from-env")  // the environment wins
         #expect(config.warnings.isEmpty)
@@ -334,18 +344,33 @@ struct ConfigLoaderTests {
         #expect(defaults.service.maxConcurrentCalls == 16)
         #expect(defaults.service.httpListen == "127.0.0.1:8080" && defaults.service.authToken == nil)
         #expect(defaults.service.maxRequestBytes == 10 * 1024 * 1024)
+        #expect(defaults.service.maxCallTimeoutSeconds == 3600)
+        #expect(defaults.service.maxConnections == 512)
+        let timeouts = [defaults.service.headerTimeoutSeconds, defaults.service.bodyTimeoutSeconds, defaults.service.idleTimeoutSeconds]
+        #expect(timeouts == [10, 30, 60])
     }
 
     @Test func badServiceSettingsAreErrorsNamingTheKey() throws {
         let directory = TemporaryDirectory()
-        directory.write("toolhost.yaml", "service:\n  max_concurrent_calls: 5000\n  max_request_bytes: 10\n")
+        directory.write("toolhost.yaml", """
+            service:
+              max_concurrent_calls: 5000
+              max_request_bytes: 10
+              max_call_timeout_seconds: 1e308
+              http: {max_connections: 2000000, header_timeout_seconds: 0, idle_timeout_seconds: 100000}
+            """)
         do {
             _ = try ConfigLoader.load(environment: [:], currentDirectory: directory.path)
             Issue.record("bad service settings were accepted")
         } catch {
             #expect(error.code == .invalidConfig)
             #expect(error.message.contains("service.max_concurrent_calls must be 1 to 1024, not 5000"))
-            #expect(error.details["problems"]?.arrayValue?.count == 2)
+            let problems = error.details["problems"]?.arrayValue?.compactMap(\.stringValue) ?? []
+            #expect(problems.count == 6, "\(problems)")
+            for expected in ["service.max_call_timeout_seconds must be at most 86400", "service.http.max_connections must be 1 to 1000000, not 2000000",
+                             "service.http.header_timeout_seconds must be a positive number", "service.http.idle_timeout_seconds must be at most 86400"] {
+                #expect(problems.contains { $0.contains(expected) }, "\(expected) in \(problems)")
+            }
         }
     }
 }

@@ -93,4 +93,20 @@ int toolhost_landlock_abi(void);
 /// path that failed (-1 when none did).
 int toolhost_landlock_writable_ruleset(const char *const paths[], int count, int *ruleset_out, int *failed_path_out);
 
+/// Forks the one watchdog of a long-lived host (`toolhost serve`): it is told each plugin's
+/// process group as it starts and ends (`toolhost_shared_watchdog_tell`), and when the host dies
+/// it stops every group still running (SIGTERM, SIGKILL after `grace_ms`). Forked once, while
+/// the host is small: forking a grown server for each plugin cost milliseconds per call.
+/// Returns 0 and the descriptor to tell it through and its pid, or an errno.
+int toolhost_start_shared_watchdog(unsigned int grace_ms, int *message_fd_out, pid_t *watchdog_out);
+
+/// Tells the shared watchdog a group to watch (`message` = the group) or to forget (`message` =
+/// minus the group). Returns 0 or an errno.
+int toolhost_shared_watchdog_tell(int message_fd, pid_t message);
+
+/// Gives the memory malloc holds free back to the system (glibc's malloc_trim): a long-lived
+/// server calls it after a burst (thousands of connections) has ended, which would otherwise
+/// stay in its resident size. Returns 1 when memory was released, 0 when none could be.
+int toolhost_return_free_memory(void);
+
 #endif

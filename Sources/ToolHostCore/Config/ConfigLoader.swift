@@ -68,6 +68,9 @@
 /// | `service.max_request_bytes`   |                                   | 10485760           |
 /// | `service.http.expose_plugin_details` (stderr, command in HTTP answers) |  | false              |
 /// | `service.shutdown_grace_seconds`   |                                   | 30                 |
+/// | `service.max_call_timeout_seconds` (caps every served call's timeout) |  | 3600               |
+/// | `service.http.max_connections`     |                                   | 512                |
+/// | `service.http.header_timeout_seconds` / `body_timeout_seconds` / `idle_timeout_seconds` | | 10 / 30 / 60 |
 public enum ConfigLoader {
     public static func load(
         explicitPath: String? = nil,
@@ -345,7 +348,19 @@ public enum ConfigLoader {
         }
         service.exposesPluginDetails = reader.bool("service.http.expose_plugin_details", default: false)
         service.shutdownGraceSeconds = reader.number("service.shutdown_grace_seconds", default: service.shutdownGraceSeconds)
-        for (key, value) in [("catalogue_poll_seconds", service.cataloguePollSeconds), ("shutdown_grace_seconds", service.shutdownGraceSeconds)]
+        service.maxCallTimeoutSeconds = reader.number("service.max_call_timeout_seconds", default: service.maxCallTimeoutSeconds)
+        service.maxConnections = reader.integer("service.http.max_connections", default: service.maxConnections)
+        if !(1...1_000_000).contains(service.maxConnections) {
+            reader.report("service.http.max_connections must be 1 to 1000000, not \(service.maxConnections)")
+        }
+        service.headerTimeoutSeconds = reader.number("service.http.header_timeout_seconds", default: service.headerTimeoutSeconds)
+        service.bodyTimeoutSeconds = reader.number("service.http.body_timeout_seconds", default: service.bodyTimeoutSeconds)
+        service.idleTimeoutSeconds = reader.number("service.http.idle_timeout_seconds", default: service.idleTimeoutSeconds)
+        for (key, value) in [("catalogue_poll_seconds", service.cataloguePollSeconds), ("shutdown_grace_seconds", service.shutdownGraceSeconds),
+                             ("max_call_timeout_seconds", service.maxCallTimeoutSeconds),
+                             ("http.header_timeout_seconds", service.headerTimeoutSeconds),
+                             ("http.body_timeout_seconds", service.bodyTimeoutSeconds),
+                             ("http.idle_timeout_seconds", service.idleTimeoutSeconds)]
         where !(value <= 86_400) {
             reader.report("service.\(key) must be at most 86400 (a day), not \(value)")
         }

@@ -107,6 +107,12 @@ public struct PluginSettings: Sendable {
 
     public init() {}
 
+    /// How long `tool` may run as a plugin unless a caller says otherwise: its YAML `timeout`,
+    /// else `defaultTimeoutSeconds`.
+    public func timeoutSeconds(of tool: ToolDefinition) -> Double {
+        tool.executable?.timeoutSeconds ?? defaultTimeoutSeconds
+    }
+
     /// Whether the host variable `name` may be passed to a plugin; `passingAll` for a layout
     /// that passes the caller's environment through (code-evolver's).
     public func allowsVariable(_ name: String, passingAll: Bool = false) -> Bool {

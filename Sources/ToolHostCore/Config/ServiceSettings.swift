@@ -20,8 +20,23 @@ public struct ServiceSettings: Sendable, Equatable {
     /// Whether HTTP answers of failed plugins carry their stderr and command line (off: those
     /// name server paths, and go to the server's stderr only).
     public var exposesPluginDetails = false
-    /// How long SIGTERM waits for in-flight calls before the server exits anyway.
+    /// How long SIGTERM waits for in-flight calls before the server exits anyway: the calls
+    /// still running near its end are cancelled (their plugins' process groups stopped), so
+    /// that the server is gone within it whatever a call does.
     public var shutdownGraceSeconds: Double = 30
+    /// The longest a served call may run: a caller's `timeout` (JSON lines, `?timeout=`) may
+    /// shorten a tool's own timeout, never lengthen it, and no call runs past this.
+    public var maxCallTimeoutSeconds: Double = 3600
+    /// HTTP connections open at once; one more is answered 503 (`too_many_connections`) and
+    /// closed instead of being held.
+    public var maxConnections = 512
+    /// How long a client may take to send a request's head (request line and headers): from
+    /// the connection's start, or from the first byte of a later request on a kept-alive one.
+    public var headerTimeoutSeconds: Double = 10
+    /// How long a client may take to send a request's body, from its head's end.
+    public var bodyTimeoutSeconds: Double = 30
+    /// How long a kept-alive connection may wait between requests.
+    public var idleTimeoutSeconds: Double = 60
 
     public init() {}
 }

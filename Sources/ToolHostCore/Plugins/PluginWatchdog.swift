@@ -1,32 +1,78 @@
 import CProcessSupport
+import Synchronization
 
 /// A process that outlives the host to stop a plugin's group if the host is killed outright
 /// (SIGKILL from a caller's own timeout, which nothing in the host can catch).
 ///
-/// It is forked before the plugin is spawned and armed with the plugin's group right after,
-/// so that no moment passes with a plugin and no watchdog; it is released once the host has
-/// seen the plugin to its end (or failed to start it).
-struct PluginWatchdog {
-    private let releaseFD: Int32
-    private let pid: pid_t
+/// In a one-call process (`toolhost run`) it is forked for the plugin, before the plugin is
+/// spawned, and armed with the plugin's group right after; it is released once the host has
+/// seen the plugin to its end (or failed to start it). A long-lived host starts one shared
+/// watchdog instead (`startShared`) and only tells it each group as it starts and ends:
+/// forking a grown server for every plugin made each of its calls about 2 ms slower.
+///
+/// Either way the group is named just after the plugin starts (its pid is its group, unknown
+/// before): a host killed in that instant leaves that one plugin unwatched.
+public struct PluginWatchdog {
+    private enum Kind {
+        case own(releaseFD: Int32, pid: pid_t)
+        case shared(messageFD: Int32)
+    }
+
+    private let kind: Kind
+    private var group: pid_t = 0
 
     /// Nil when the system cannot fork one now; the plugin goes on, stopped by the host as always.
     init?(killGraceSeconds: Double) {
+        let shared = Self.sharedMessageFD.load(ordering: .acquiring)
+        if shared >= 0 {
+            kind = .shared(messageFD: shared)
+            return
+        }
         var releaseFD: Int32 = -1
         var pid: pid_t = 0
-        let graceMilliseconds = UInt32(min(max(killGraceSeconds, 0), 3600) * 1000)
-        guard toolhost_start_watchdog(graceMilliseconds, &releaseFD, &pid) == 0 else { return nil }
-        self.releaseFD = releaseFD
-        self.pid = pid
+        guard toolhost_start_watchdog(Self.milliseconds(killGraceSeconds), &releaseFD, &pid) == 0 else { return nil }
+        kind = .own(releaseFD: releaseFD, pid: pid)
     }
 
     /// Names the plugin's process group, to be stopped should the host die.
-    func arm(group: pid_t) {
-        _ = toolhost_arm_watchdog(releaseFD, group)
+    mutating func arm(group: pid_t) {
+        self.group = group
+        switch kind {
+        case .own(let releaseFD, _): _ = toolhost_arm_watchdog(releaseFD, group)
+        case .shared(let messageFD): _ = toolhost_shared_watchdog_tell(messageFD, group)
+        }
     }
 
-    /// Tells the watchdog it is not needed, and reaps it.
+    /// Tells the watchdog it is not needed for this plugin (and reaps one of its own).
     func release() {
-        toolhost_release_watchdog(releaseFD, pid)
+        switch kind {
+        case .own(let releaseFD, let pid): toolhost_release_watchdog(releaseFD, pid)
+        case .shared(let messageFD): if group > 0 { _ = toolhost_shared_watchdog_tell(messageFD, -group) }
+        }
+    }
+
+    /// The shared watchdog's descriptor, once started; -1 before.
+    private static let sharedMessageFD = Atomic<Int32>(-1)
+
+    /// Starts the shared watchdog of a long-lived host, once per process (later calls do
+    /// nothing), so that the plugins it runs from then on are watched by it. Call early, while
+    /// the process is small. False when it could not be forked (each plugin then gets its own).
+    @discardableResult
+    public static func startShared(killGraceSeconds: Double) -> Bool {
+        sharedStart.withLock { started in
+            if started { return sharedMessageFD.load(ordering: .acquiring) >= 0 }
+            started = true
+            var messageFD: Int32 = -1
+            var pid: pid_t = 0
+            guard toolhost_start_shared_watchdog(milliseconds(killGraceSeconds), &messageFD, &pid) == 0 else { return false }
+            sharedMessageFD.store(messageFD, ordering: .releasing)
+            return true
+        }
+    }
+
+    private static let sharedStart = Mutex(false)
+
+    private static func milliseconds(_ seconds: Double) -> UInt32 {
+        UInt32(min(max(seconds, 0), 3600) * 1000)
     }
 }

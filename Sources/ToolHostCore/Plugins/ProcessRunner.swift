@@ -12,14 +12,14 @@ import Glibc
 /// - The host is a child subreaper, so the plugin's own children are re-parented to it when the
 ///   plugin exits and are reaped here: no orphan, no zombie.
 /// - Exit is observed through a pidfd (Linux ≥ 5.3), else by polling every 10 ms.
-/// - With `stopsWithHost`, a watchdog process (`PluginWatchdog`) stops the group if the host
-///   itself is killed.
+/// - With `stopsWithHost`, a watchdog process (`PluginWatchdog`: the plugin's own, or the one
+///   a long-lived host shares among its plugins) stops the group if the host itself is killed.
 public enum ProcessRunner {
     public static func run(_ request: ProcessRequest) throws(ToolHostError) -> ProcessOutcome {
         prepareHostProcess
         let startedAt = MonotonicClock.now()
         let pipes = try Pipes()
-        let watchdog = request.stopsWithHost ? PluginWatchdog(killGraceSeconds: request.killGraceSeconds) : nil
+        var watchdog = request.stopsWithHost ? PluginWatchdog(killGraceSeconds: request.killGraceSeconds) : nil
         defer { watchdog?.release() }
         if let policy = request.sandbox {
             let started: SandboxedSpawn.Started

@@ -10,8 +10,10 @@ import ToolHostService
 /// `toolhost serve --http`: the tool API over HTTP/1.1 (Hummingbird).
 ///
 /// Prints `toolhost serve: listening on http://HOST:PORT` on stdout once bound (port 0 binds a
-/// free port). SIGTERM or SIGINT stop accepting connections, let the requests in flight finish
-/// (at most `service.shutdown_grace_seconds`), write the queued recordings, then exit 0.
+/// free port). SIGTERM or SIGINT stop accepting connections and let the requests in flight
+/// finish, within `service.shutdown_grace_seconds` (`ServiceHost.beginShutdown`); the queued
+/// recordings are written, then the server exits 0. Connections are limited in number and in
+/// how long each part of a request may take (`ConnectionLimits`).
 struct HTTPFrontEnd {
     let host: ServiceHost
     let address: ListenAddress
@@ -38,7 +40,7 @@ struct HTTPFrontEnd {
         let address = address
         let app = Application(
             router: router,
-            server: .http1(configuration: .init(idleTimeout: .seconds(120))),
+            server: GuardedHTTP1Channel.server(limits: ConnectionLimits(host.config.service)),
             configuration: .init(address: .hostname(address.host, port: address.port), serverName: "toolhost"),
             onServerRunning: { channel in
                 var bound = address
@@ -48,9 +50,15 @@ struct HTTPFrontEnd {
             },
             logger: logger
         )
-        var configuration = ServiceGroupConfiguration(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
-        configuration.maximumGracefulShutdownDuration = .milliseconds(Int(host.config.service.shutdownGraceSeconds * 1000))
-        try await ServiceGroup(configuration: configuration).run()
+        // The signals are taken as on the stdio front ends, so that the same clock bounds the
+        // drain: the calls still running near its end are cancelled, and their answers written.
+        let group = ServiceGroup(configuration: ServiceGroupConfiguration(services: [app], logger: logger))
+        let host = host
+        TerminationSignals.handle {
+            host.beginShutdown()
+            Task { await group.triggerGracefulShutdown() }
+        }
+        try await group.run()
     }
 
     /// `/healthz` (open, for probes) and `/metrics` (Prometheus text).

@@ -1,6 +1,7 @@
 import Hummingbird
 import Logging
 import NIOCore
+import NIOHTTP1
 import ToolHostCore
 
 /// Outermost: turns every failure into a JSON error answer with a stable code. Unexpected
@@ -13,6 +14,10 @@ struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             return try await next(request, context)
         } catch let failure as HTTPFailure {
             return JSONResponses.error(failure.error, status: failure.status, headers: failure.headers)
+        } catch let error as HTTPParserError {
+            // The client cut its request short (or its connection was closed for being too
+            // slow, and answered 408 already): nothing failed on the server's side.
+            return JSONResponses.error(ToolHostError(.invalidRequest, "The request was cut short or malformed (\(error))."), status: .badRequest)
         } catch is NIOTooManyBytesError {
             return JSONResponses.error(ToolHostError(.requestTooLarge, "The request body is larger than \(maxRequestBytes) bytes (service.max_request_bytes)."),
                                        status: .contentTooLarge)
