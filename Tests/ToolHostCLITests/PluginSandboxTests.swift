@@ -142,4 +142,33 @@ struct PluginSandboxTests {
         #expect(result.json["inside"] == "yes" && result.json["outside"] == "no", "\(result.stdoutText) \(result.stderr)")
         #expect(!FileManager.default.fileExists(atPath: outside))
     }
+
+    /// A host killed outright leaves its cgroups behind, with whatever escaped its watchdog
+    /// (a setsid daemon): the next ToolHost to start a plugin empties and removes them.
+    @Test func cgroupsOfADeadHostAreEmptiedByTheNext() throws {
+        try config()
+        guard case .success(let hierarchy) = CgroupHierarchy.current, let pids = hierarchy.folders["pids"] else {
+            Issue.record("this machine kind has cgroup v1 pids: \(CgroupHierarchy.current)")
+            return
+        }
+        let reaped = Process()
+        reaped.executableURL = URL(fileURLWithPath: "/bin/true")
+        try reaped.run()
+        reaped.waitUntilExit()
+        let stale = FilePath.join(pids, "toolhost-\(reaped.processIdentifier)-1")
+        try FileManager.default.createDirectory(atPath: stale, withIntermediateDirectories: false)
+        let survivor = Process()
+        survivor.executableURL = URL(fileURLWithPath: "/bin/sleep")
+        survivor.arguments = ["300"]
+        try survivor.run()
+        try String(survivor.processIdentifier).write(toFile: FilePath.join(stale, "cgroup.procs"), atomically: false, encoding: .utf8)
+        try tool("plain", #"executable: {command: sh, args: ["-c", "echo '{}'"]}"#)
+        let result = try run("plain")
+        #expect(result.status == 0, "\(result.stdoutText) \(result.stderr)")
+        let gone = eventually(within: 5) { !processIsRunning(survivor.processIdentifier) }
+        #expect(gone)
+        #expect(!FileManager.default.fileExists(atPath: stale))
+        if survivor.isRunning { survivor.terminate() }
+        survivor.waitUntilExit()
+    }
 }

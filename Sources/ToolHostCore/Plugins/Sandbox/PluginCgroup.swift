@@ -16,11 +16,14 @@ final class PluginCgroup {
     private(set) var procsDescriptors: [Int32] = []
     /// Every process seen in the group, to reap those that became the host's children.
     private var seen: Set<pid_t> = []
+    /// The plugin itself: never reaped here, its exit status is the Supervisor's to collect.
+    var leader: pid_t = 0
 
     private static let sequence = Atomic<Int>(0)
 
     init(hierarchy: CgroupHierarchy, memoryLimitBytes: UInt64?, maxProcesses: Int?) throws(ToolHostError) {
         self.hierarchy = hierarchy
+        Self.sweepOnce(hierarchy)
         let name = "toolhost-\(getpid())-\(Self.sequence.add(1, ordering: .relaxed).newValue)"
         folders = hierarchy.folders.values.sorted().map { FilePath.join($0, name) }
         var made: [String] = []
@@ -119,10 +122,46 @@ final class PluginCgroup {
         return 0
     }
 
+    /// Once per process: the cgroups of hosts that died without removing theirs (SIGKILL, a
+    /// power cut) are emptied and removed, plugins still running in them killed: no run is
+    /// left behind for longer than it takes another ToolHost to start a plugin.
+    private static let swept = Mutex(false)
+
+    private static func sweepOnce(_ hierarchy: CgroupHierarchy) {
+        let first = swept.withLock { done in
+            defer { done = true }
+            return !done
+        }
+        guard first else { return }
+        for base in hierarchy.folders.values {
+            guard let directory = opendir(base) else { continue }
+            var stale: [String] = []
+            while let entry = readdir(directory) {
+                let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+                let parts = name.split(separator: "-")
+                guard parts.count == 3, parts[0] == "toolhost", let owner = pid_t(parts[1]), owner != getpid(),
+                      kill(owner, 0) != 0, errno == ESRCH else { continue }
+                stale.append(FilePath.join(base, name))
+            }
+            closedir(directory)
+            for folder in stale {
+                for _ in 0..<20 {
+                    let members = (try? FileIO.read(FilePath.join(folder, "cgroup.procs"))).map {
+                        String(decoding: $0, as: UTF8.self).split(separator: "\n").compactMap { pid_t($0) }
+                    } ?? []
+                    if members.isEmpty { break }
+                    members.forEach { kill($0, SIGKILL) }
+                    usleep(1000)
+                }
+                rmdir(folder)
+            }
+        }
+    }
+
     /// Reaps members that became the host's children (it is a subreaper) and have exited.
     private func reapSeen() {
         var status: Int32 = 0
-        for member in seen where waitpid(member, &status, WNOHANG) == member {
+        for member in seen where member != leader && waitpid(member, &status, WNOHANG) == member {
             seen.remove(member)
         }
     }

@@ -45,6 +45,7 @@ enum SandboxedSpawn {
             cgroup?.destroy()
             throw failure(result, step: failedStep, request: request)
         }
+        cgroup?.leader = pid
         return Started(pid: pid, cgroup: cgroup)
     }
 
