@@ -56,6 +56,18 @@ struct PinnedToolsTests {
         #expect(!rerun.stderr.contains("approve"), "\(rerun.stderr)")
     }
 
+    @Test func overHTTPAChangedToolIsAConflict() async throws {
+        _ = try fixture.run(["run", "echo"], input: #"{"message": "hi"}"#)
+        editEcho()
+        let server = try await HTTPServer.start(fixture)
+        let answer = try await server.send("POST", "/api/tools/echo/invoke", #"{"message": "hi"}"#)
+        try await server.stop()
+        let status = answer.status
+        #expect(status == 409)
+        let code = answer.json["error_code"]
+        #expect(code == "tool_changed")
+    }
+
     @Test func aToolNeverSeenBeforeRunsInServeAndIsApprovedOnFirstUse() throws {
         let served = try serve([("echo", #"{"message": "first"}"#)])
         let result = served.first?["result"]
