@@ -127,7 +127,7 @@ public final class ToolApprovals: Sendable {
                           "approved_sha256": .string(record.fingerprint), "current_sha256": .string(fingerprint)])
         }
         warnOnce(tool.id, fingerprint: fingerprint,
-                 "tool '\(tool.id)': its definition in \(tool.file) changed since it was approved on \(record.approvedAt)\(moved); it runs anyway (tools.pinning.run: warn); check it, then run `toolhost approve \(tool.id)`",
+                 "tool '\(tool.id)': its definition in \(tool.file) changed since it was approved on \(record.approvedAt)\(moved); it runs anyway (tools.pinning: warn); check it, then run `toolhost approve \(tool.id)`",
                  warn: warn)
     }
 
