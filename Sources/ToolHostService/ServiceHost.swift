@@ -36,6 +36,7 @@ public final class ServiceHost: Sendable {
                 pluginStderr: (@Sendable (ArraySlice<UInt8>) -> Void)? = nil) {
         self.pluginStderr = pluginStderr
         var invoker = invoker
+        invoker.pinning = invoker.config.pinning.serve
         self.recorder = recorder.map { BatchingRecorder(store: $0, warn: warn) }
         invoker.recorder = self.recorder
         let catalogue = LiveCatalogue(tools: invoker.tools)
@@ -74,7 +75,13 @@ public final class ServiceHost: Sendable {
             guard request.toolID.utf8.count <= Self.maxToolIDBytes else {
                 throw ToolHostError(.unknownTool, "No tool named '\(request.toolID.prefix(40))…': tool ids are at most \(Self.maxToolIDBytes) bytes.")
             }
-            tool = try invoker.runnable(try catalogue.definition(for: request.toolID))
+            var resolved = try invoker.runnable(try catalogue.definition(for: request.toolID))
+            // A definition approved a moment ago (a tool registered again) may be newer than
+            // the snapshot: look again before the old one is refused as changed.
+            if invoker.pinning != .off, case .changed = invoker.approvals.state(of: resolved), catalogue.refreshIfChanged() {
+                resolved = try invoker.runnable(try catalogue.definition(for: request.toolID))
+            }
+            tool = resolved
             input = try request.inputObject()
         } catch {
             finish(InvocationAnswer(error))

@@ -32,12 +32,13 @@ struct ListCommand: ParsableCommand {
         let config = try global.loadConfigOrExit()
         let catalogue = ToolsManager(config: config, builtins: BuiltinHandlers.tools).loadCatalogue()
         let handlers = BuiltinHandlers.registry
+        let approvals = ToolApprovals(config: config)
         if json {
             Console.printJSON(ToolDescription.listing(catalogue, type: type, tag: tag, handlers: handlers))
             return
         }
         let tools = ToolDescription.filtered(catalogue, type: type, tag: tag)
-        printTable(tools, catalogue: catalogue, handlers: handlers)
+        printTable(tools, catalogue: catalogue, handlers: handlers, approvals: approvals)
         for diagnostic in catalogue.diagnostics {
             Console.print(diagnostic.description, to: STDERR_FILENO)
         }
@@ -48,7 +49,7 @@ struct ListCommand: ParsableCommand {
         }
     }
 
-    private func printTable(_ tools: [ToolDefinition], catalogue: Catalogue, handlers: HandlerRegistry) {
+    private func printTable(_ tools: [ToolDefinition], catalogue: Catalogue, handlers: HandlerRegistry, approvals: ToolApprovals) {
         guard !tools.isEmpty else {
             Console.print("No tools found in \(catalogue.scanDiagnostics.isEmpty ? "the tools directories" : "any existing tools directory").",
                           to: STDERR_FILENO)
@@ -63,6 +64,7 @@ struct ListCommand: ParsableCommand {
             if case .unsupported = tool.runner { description = "[cannot run] " + description }
             if tool.diagnostics.contains(where: { $0.severity == .error }) { description = "[problems] " + description }
             if catalogue.overrides[tool.id] != nil { description = "[overrides] " + description }
+            if case .changed = approvals.state(of: tool) { description = "[changed since approved] " + description }
             if tool.isBuiltin { description = "[built-in] " + description }
             if description.count > descriptionWidth { description = String(description.prefix(descriptionWidth - 1)) + "…" }
             Console.print("\(pad(tool.id, idWidth))  \(pad(tool.type.name, typeWidth))  \(description)")

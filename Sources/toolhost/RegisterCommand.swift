@@ -35,6 +35,7 @@ struct RegisterCommand: ParsableCommand {
                 yaml: yaml, id: id ?? FilePath.stem(of: file), code: codeText, codeFileName: code.map(FilePath.lastComponent(of:)))
             Console.printJSON(registered.answer, pretty: true)
             if let warning = registered.databaseWarning { Console.warn(warning) }
+            if let warning = registered.approvalWarning { Console.warn(warning) }
         } catch {
             throw Console.fail(error)
         }

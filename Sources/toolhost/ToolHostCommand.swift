@@ -16,7 +16,7 @@ struct ToolHostCommand: ParsableCommand {
             (colon-separated), else tools.paths in the config.
             """,
         version: ToolHostVersion.current,
-        subcommands: [RunCommand.self, ListCommand.self, DescribeCommand.self, ValidateCommand.self, RegisterCommand.self,
+        subcommands: [RunCommand.self, ListCommand.self, DescribeCommand.self, ValidateCommand.self, RegisterCommand.self, ApproveCommand.self,
                       DatabaseCommand.self, ExportCommand.self, TailCommand.self, SearchCommand.self, EmbedCommand.self, BenchCommand.self, ServeCommand.self,
                       SandboxCommand.self]
     )

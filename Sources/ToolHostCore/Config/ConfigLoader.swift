@@ -29,6 +29,7 @@
 /// | `plugins.sandbox.writable_paths` (list) |                              | none (no Landlock) |
 /// | `tools.generated_path`             | `TOOLHOST_GENERATED_TOOLS_PATH`   | `<first tools dir>/generated`, else `<data dir>/generated_tools` |
 /// | `tools.restore_generated`          | `TOOLHOST_RESTORE_GENERATED`      | false              |
+/// | `tools.pinning.run` / `serve` (off, warn, refuse) | `TOOLHOST_PINNING_RUN` / `TOOLHOST_PINNING_SERVE` | warn / refuse |
 /// | `database.type` (sqlite, postgres) | `TOOLHOST_DATABASE_TYPE`; `DATABASE_URL` or `POSTGRES_HOST` imply postgres | sqlite |
 /// | `database.path`                    | `TOOLHOST_DATABASE_PATH`          | `<data dir>/toolhost.db`: `data/` beside a config file, else the user's data directory |
 /// | `database.url`                     | `DATABASE_URL`                    |                    |
@@ -175,6 +176,7 @@ public enum ConfigLoader {
         plugins.sandbox = readSandbox(&reader, base: fileDirectory)
         let generatedPath = reader.string("tools.generated_path", env: "TOOLHOST_GENERATED_TOOLS_PATH")
         let restoreGenerated = reader.bool("tools.restore_generated", env: "TOOLHOST_RESTORE_GENERATED", default: false)
+        let pinning = readPinning(&reader)
         let database = readDatabase(&reader, environment: environment, base: base(overriddenBy: "TOOLHOST_DATABASE_PATH"),
                                     dataDirectory: dataDirectory)
 
@@ -238,6 +240,7 @@ public enum ConfigLoader {
             warnings: warnings
         )
         config.toolsDirectories = toolsDirectories
+        config.pinning = pinning
         return config
     }
 
@@ -260,6 +263,21 @@ public enum ConfigLoader {
             reader.report(error.message.hasSuffix(".") ? String(error.message.dropLast()) : error.message)
             return nil
         }
+    }
+
+    /// `tools.pinning`: what `run` and the servers do with a tool changed since it was approved.
+    private static func readPinning(_ reader: inout ConfigReader) -> PinningSettings {
+        var pinning = PinningSettings()
+        for (key, variable, keyPath) in [("run", "TOOLHOST_PINNING_RUN", \PinningSettings.run), ("serve", "TOOLHOST_PINNING_SERVE", \PinningSettings.serve)] {
+            guard let text = reader.string("tools.pinning.\(key)", env: variable) else { continue }
+            // An unquoted `off` is YAML 1.1's false.
+            if let mode = text == "false" ? .off : PinningMode(rawValue: text.lowercased()) {
+                pinning[keyPath: keyPath] = mode
+            } else {
+                reader.report("tools.pinning.\(key) must be off, warn or refuse, not \(ConfigReader.shown(.string(text)))")
+            }
+        }
+        return pinning
     }
 
     /// `plugins.sandbox`: how plugin runs are confined (`SandboxPolicy`).

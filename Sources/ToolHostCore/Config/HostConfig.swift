@@ -19,6 +19,8 @@ public struct HostConfig: Sendable {
     public var generatedToolsPath: String
     /// Re-create generated tools that are in the database but missing on disk, at start.
     public var restoreGeneratedTools: Bool
+    /// What `run` and the servers do with a tool changed since it was approved (`ToolApprovals`).
+    public var pinning = PinningSettings()
     public var training: TrainingSettings
     /// Where paths in tool inputs may point (`ConfinedPaths`).
     public var files: FileSettings

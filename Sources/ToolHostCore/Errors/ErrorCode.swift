@@ -28,6 +28,9 @@ public struct ErrorCode: RawRepresentable, Hashable, Sendable, CustomStringConve
     public static let unknownHandler = ErrorCode("unknown_handler")
     /// The input's `operation` is not one the handler offers.
     public static let unknownOperation = ErrorCode("unknown_operation")
+    /// The tool's definition changed since it was approved (`toolhost approve ID` after checking
+    /// it), or the approvals file cannot be read; see `ToolApprovals`.
+    public static let toolChanged = ErrorCode("tool_changed")
     /// The plugin's command or script does not exist or is not executable.
     public static let commandNotFound = ErrorCode("command_not_found")
     /// The plugin could not be started for another reason (permissions, working directory...).

@@ -9,6 +9,11 @@ public struct ToolInvoker: Sendable {
     public var recorder: (any InvocationRecorder)?
     /// Where handlers get the whole catalogue (nil: loaded from disk each time they ask).
     public var catalogueSource: (@Sendable () -> Catalogue)?
+    /// What a call of a tool changed since it was approved gets: `tools.pinning.run` by
+    /// default; the servers set `tools.pinning.serve`.
+    public var pinning: PinningMode
+    /// The approved definitions (`approved-tools.json` in the data directory).
+    public let approvals: ToolApprovals
 
     public init(config: HostConfig, handlers: HandlerRegistry,
                 hostEnvironment: [String: String] = ProcessEnvironment.current(), recorder: (any InvocationRecorder)? = nil) {
@@ -17,6 +22,8 @@ public struct ToolInvoker: Sendable {
         self.handlers = handlers
         self.hostEnvironment = hostEnvironment
         self.recorder = recorder
+        pinning = config.pinning.run
+        approvals = ToolApprovals(config: config)
     }
 
     /// Per-call choices of the caller.
@@ -110,6 +117,12 @@ public struct ToolInvoker: Sendable {
     private func dispatch(_ tool: ToolDefinition, input: JSONObject, options: Options, afterAnswer: AfterAnswer) -> Result {
         if options.cancellation?.isCancelled == true {
             return .failure(ToolHostError(.cancelled, "The call of '\(tool.id)' was cancelled before it started."))
+        }
+        // Before anything of the tool is trusted, its schema included.
+        do {
+            try approvals.check(tool, mode: pinning, warn: options.warn)
+        } catch {
+            return .failure(error)
         }
         let validation = SchemaValidator.validate(.object(input), against: tool.inputSchema)
         guard validation.isValid else { return .failure(.invalidInput(validation.violations, tool: tool.id)) }

@@ -22,12 +22,15 @@ public struct ToolRegistration: Sendable {
         public var action: String
         /// The database copy failed; the file is written all the same.
         public var databaseWarning: String?
+        /// The approval could not be recorded; the tool counts as new until its first use.
+        public var approvalWarning: String?
 
         public var answer: JSONValue {
             var object: JSONObject = ["success": true, "tool_id": .string(toolID), "file": .string(file), "action": .string(action)]
             if let codeFile { object["code_file"] = .string(codeFile) }
             object["persisted"] = .bool(databaseWarning == nil)
-            if let databaseWarning { object["warning"] = .string(databaseWarning) }
+            let warnings = [databaseWarning, approvalWarning].compactMap { $0 }
+            if !warnings.isEmpty { object["warning"] = .string(warnings.joined(separator: " ")) }
             return .object(object)
         }
     }
@@ -66,6 +69,7 @@ public struct ToolRegistration: Sendable {
         if let codeFile, let code { try write(Array(code.utf8), to: codeFile) }
 
         var registered = Registered(toolID: id, file: yamlFile, codeFile: codeFile, action: "written")
+        registered.approvalWarning = approveWritten(id, how: "registered")
         if config.database.storeGeneratedTools {
             var metadata: JSONObject = ["registered_by": "toolhost"]
             if let codeFile { metadata["code_file"] = .string(FilePath.lastComponent(of: codeFile)) }
@@ -146,7 +150,21 @@ public struct ToolRegistration: Sendable {
             }
             restored.append(record.toolID)
         }
+        // A restored tool whose approval cannot be recorded is new, and approved at first use.
+        for id in restored { _ = approveWritten(id, how: "restored") }
         return (restored, skipped)
+    }
+
+    /// Tools ToolHost writes itself are approved as written (`ToolApprovals`), so that an agent
+    /// system generating tools all day is never refused its own. Returns why it failed.
+    private func approveWritten(_ id: String, how: String) -> String? {
+        do throws(ToolHostError) {
+            let definition = try ToolsManager(config: config, builtins: BuiltinHandlers.tools).definition(for: id)
+            try ToolApprovals(config: config).approve([definition], how: how)
+            return nil
+        } catch {
+            return "The tool is written but its approval was not recorded: \(error.message)"
+        }
     }
 
     // MARK: Helpers

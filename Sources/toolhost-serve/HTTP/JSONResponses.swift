@@ -26,13 +26,19 @@ enum JSONResponses {
         headers[exitCodeField] = String(answer.exitCode)
         if answer.errorCode == .overloaded { headers[.retryAfter] = "1" }
         let shown = RemoteAnswer.shown(answer, exposingPluginDetails: host.config.service.exposesPluginDetails)
-        let status: HTTPResponse.Status = answer.errorCode == .pluginFailed ? .badGateway : status(of: CallOutcome(answer.errorCode))
+        let status: HTTPResponse.Status = switch answer.errorCode {
+        case .pluginFailed?: .badGateway
+        // The tool exists but waits for `toolhost approve`: the catalogue conflicts with its approval.
+        case .toolChanged?: .conflict
+        default: status(of: CallOutcome(answer.errorCode))
+        }
         return json(shown.value, status: status, headers: headers)
     }
 
     /// 200 success, 400 invalid input, 404 no such tool or record, 504 timeout, 503 when the
     /// queue is full (or the call was cancelled), 500 otherwise; a plugin that failed on its
-    /// own (an upstream of the server) is 502 in `answer`.
+    /// own (an upstream of the server) is 502 in `answer`, and a tool changed since it was
+    /// approved 409.
     static func status(of outcome: CallOutcome) -> HTTPResponse.Status {
         switch outcome {
         case .success: .ok
