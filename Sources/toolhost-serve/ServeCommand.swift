@@ -67,7 +67,7 @@ struct ServeCommand: AsyncParsableCommand {
         let host: ServiceHost
         do {
             let invoker = try global.invoker()
-            let recorder = invoker.config.training.recordInvocations ? TrainingRecorder(config: invoker.config) : nil
+            let recorder = HostRecorders.make(config: invoker.config)
             host = ServiceHost(invoker: invoker, recorder: recorder, warn: { Console.warn($0) },
                                pluginStderr: Console.writeToStandardError)
         } catch {

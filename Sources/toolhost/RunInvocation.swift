@@ -71,7 +71,7 @@ struct RunInvocation: Equatable {
         } catch {
             answer(error.answer, exitCode: error.exitCode)  // no configuration: nowhere to record
         }
-        if invoker.config.training.recordInvocations { invoker.recorder = TrainingRecorder(config: invoker.config) }
+        invoker.recorder = HostRecorders.make(config: invoker.config)
         let definition: ToolDefinition
         let input: JSONObject
         do {

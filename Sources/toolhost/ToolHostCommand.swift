@@ -18,7 +18,7 @@ struct ToolHostCommand: ParsableCommand {
         version: ToolHostVersion.current,
         subcommands: [RunCommand.self, ListCommand.self, DescribeCommand.self, ValidateCommand.self, RegisterCommand.self, ApproveCommand.self,
                       DatabaseCommand.self, ExportCommand.self, TailCommand.self, SearchCommand.self, EmbedCommand.self, BenchCommand.self, ServeCommand.self,
-                      SandboxCommand.self]
+                      SandboxCommand.self, AuditCommand.self]
     )
 
     /// `toolhost run` with plain arguments starts the tool without building the command tree

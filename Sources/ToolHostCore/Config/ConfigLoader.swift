@@ -46,6 +46,7 @@
 /// | `training.redact` (list)           | `TOOLHOST_RECORD_REDACT` (`,`)    | `[credentials]`    |
 /// | `training.redact_patterns` (list of regular expressions) |            | none               |
 /// | `files.export_dir`                 | `TOOLHOST_EXPORT_DIR`             | `<data dir>/exports` |
+/// | `audit.enabled` / `file` / `record_io` / `sync` | `TOOLHOST_AUDIT` / `TOOLHOST_AUDIT_FILE` | false / `<data dir>/audit.jsonl` / false / false |
 /// | `files.writable_dirs`              |                                   | none               |
 /// | `streaming.backend` (none, redis)  | `TOOLHOST_STREAMING_BACKEND`      | none               |
 /// | `streaming.url`                    | `TOOLHOST_REDIS_URL`              | `redis://127.0.0.1:6379/0` |
@@ -191,6 +192,13 @@ public enum ConfigLoader {
             files.exportDirectory = FilePath.absolute(exports, relativeTo: base(overriddenBy: "TOOLHOST_EXPORT_DIR"))
         }
         files.writableDirectories = (reader.stringList("files.writable_dirs") ?? []).map { FilePath.absolute($0, relativeTo: fileDirectory) }
+        var audit = AuditSettings(file: FilePath.join(dataDirectory, "audit.jsonl"))
+        audit.isEnabled = reader.bool("audit.enabled", env: "TOOLHOST_AUDIT", default: false)
+        if let file = reader.string("audit.file", env: "TOOLHOST_AUDIT_FILE") {
+            audit.file = FilePath.absolute(file, relativeTo: base(overriddenBy: "TOOLHOST_AUDIT_FILE"))
+        }
+        audit.recordsIO = reader.bool("audit.record_io", default: false)
+        audit.syncsEachEntry = reader.bool("audit.sync", default: false)
         var streaming = StreamingSettings()
         switch reader.string("streaming.backend", env: "TOOLHOST_STREAMING_BACKEND")?.lowercased() {
         case nil, "none", "": streaming.backend = .none
@@ -234,6 +242,7 @@ public enum ConfigLoader {
             restoreGeneratedTools: restoreGenerated,
             training: training,
             files: files,
+            audit: audit,
             streaming: streaming,
             memory: memory,
             service: service,

@@ -24,6 +24,8 @@ public struct HostConfig: Sendable {
     public var training: TrainingSettings
     /// Where paths in tool inputs may point (`ConfinedPaths`).
     public var files: FileSettings
+    /// The hash-chained log of every call (`AuditLog`).
+    public var audit: AuditSettings
     public var streaming: StreamingSettings
     public var memory: MemorySettings
     public var service: ServiceSettings
@@ -34,7 +36,7 @@ public struct HostConfig: Sendable {
     /// `dataDirectory` (default: `data/` beside the config file or the first tools directory).
     public init(file: String? = nil, toolsPaths: [String], dataDirectory: String? = nil, catalogueCache: CatalogueCacheSettings = .init(),
                 plugins: PluginSettings = .init(), database: DatabaseSettings? = nil, generatedToolsPath: String? = nil,
-                restoreGeneratedTools: Bool = false, training: TrainingSettings? = nil, files: FileSettings? = nil, streaming: StreamingSettings = .init(),
+                restoreGeneratedTools: Bool = false, training: TrainingSettings? = nil, files: FileSettings? = nil, audit: AuditSettings? = nil, streaming: StreamingSettings = .init(),
                 memory: MemorySettings = .init(), service: ServiceSettings = .init(), warnings: [String] = []) {
         self.file = file
         self.toolsDirectories = toolsPaths.map { ToolsDirectory(path: $0) }
@@ -51,6 +53,7 @@ public struct HostConfig: Sendable {
         self.restoreGeneratedTools = restoreGeneratedTools
         self.training = training ?? TrainingSettings(archiveDirectory: FilePath.join(dataDirectory, "archive"))
         self.files = files ?? FileSettings(exportDirectory: FilePath.join(dataDirectory, "exports"))
+        self.audit = audit ?? AuditSettings(file: FilePath.join(dataDirectory, "audit.jsonl"))
         self.streaming = streaming
         self.memory = memory
         self.service = service
