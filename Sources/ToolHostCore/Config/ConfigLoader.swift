@@ -29,6 +29,7 @@
 /// | `plugins.sandbox.writable_paths` (list) |                              | none (no Landlock) |
 /// | `tools.generated_path`             | `TOOLHOST_GENERATED_TOOLS_PATH`   | `<first tools dir>/generated`, else `<data dir>/generated_tools` |
 /// | `tools.restore_generated`          | `TOOLHOST_RESTORE_GENERATED`      | false              |
+/// | `policy.default` / `policy.tools.<id>` (allow, deny, confirm; or `{default, operations: {op: …}}`) | | allow |
 /// | `tools.pinning.run` / `serve` (off, warn, refuse) | `TOOLHOST_PINNING_RUN` / `TOOLHOST_PINNING_SERVE` | warn / refuse |
 /// | `database.type` (sqlite, postgres) | `TOOLHOST_DATABASE_TYPE`; `DATABASE_URL` or `POSTGRES_HOST` imply postgres | sqlite |
 /// | `database.path`                    | `TOOLHOST_DATABASE_PATH`          | `<data dir>/toolhost.db`: `data/` beside a config file, else the user's data directory |
@@ -178,6 +179,7 @@ public enum ConfigLoader {
         let generatedPath = reader.string("tools.generated_path", env: "TOOLHOST_GENERATED_TOOLS_PATH")
         let restoreGenerated = reader.bool("tools.restore_generated", env: "TOOLHOST_RESTORE_GENERATED", default: false)
         let pinning = readPinning(&reader)
+        let policy = readPolicy(&reader)
         let database = readDatabase(&reader, environment: environment, base: base(overriddenBy: "TOOLHOST_DATABASE_PATH"),
                                     dataDirectory: dataDirectory)
 
@@ -250,6 +252,7 @@ public enum ConfigLoader {
         )
         config.toolsDirectories = toolsDirectories
         config.pinning = pinning
+        config.policy = policy
         return config
     }
 
@@ -272,6 +275,38 @@ public enum ConfigLoader {
             reader.report(error.message.hasSuffix(".") ? String(error.message.dropLast()) : error.message)
             return nil
         }
+    }
+
+    /// `policy`: `default`, and per tool a decision or `{default, operations: {name: decision}}`.
+    private static func readPolicy(_ reader: inout ConfigReader) -> CallPolicy {
+        var policy = CallPolicy()
+        func decision(_ value: JSONValue, at path: String) -> CallPolicy.Decision? {
+            if let text = value.stringValue, let decision = CallPolicy.Decision(rawValue: text.lowercased()) { return decision }
+            reader.report("\(path) must be allow, deny or confirm")
+            return nil
+        }
+        if let found = reader.value("policy.default") { policy.defaultDecision = decision(found.value, at: "policy.default") ?? .allow }
+        guard let tools = reader.value("policy.tools")?.value else { return policy }
+        guard case .object(let rules) = tools else {
+            reader.report("policy.tools must be a mapping of tool ids to rules")
+            return policy
+        }
+        for (tool, raw) in rules {
+            var rule = CallPolicy.ToolRule()
+            switch raw {
+            case .string: rule.decision = decision(raw, at: "policy.tools.\(tool)")
+            case .object(let object):
+                if let value = object["default"] { rule.decision = decision(value, at: "policy.tools.\(tool).default") }
+                if let operations = object["operations"]?.objectValue {
+                    for (operation, value) in operations {
+                        if let found = decision(value, at: "policy.tools.\(tool).operations.\(operation)") { rule.operations[operation] = found }
+                    }
+                }
+            default: reader.report("policy.tools.\(tool) must be allow, deny, confirm or {default, operations}")
+            }
+            policy.tools[tool] = rule
+        }
+        return policy
     }
 
     /// `tools.pinning`: what `run` and the servers do with a tool changed since it was approved.

@@ -21,6 +21,8 @@ public struct HostConfig: Sendable {
     public var restoreGeneratedTools: Bool
     /// What `run` and the servers do with a tool changed since it was approved (`ToolApprovals`).
     public var pinning = PinningSettings()
+    /// Which calls the operator allows, per tool and operation (`policy:`).
+    public var policy = CallPolicy()
     public var training: TrainingSettings
     /// Where paths in tool inputs may point (`ConfinedPaths`).
     public var files: FileSettings

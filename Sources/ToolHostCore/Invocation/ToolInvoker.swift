@@ -124,6 +124,10 @@ public struct ToolInvoker: Sendable {
         } catch {
             return .failure(error)
         }
+        // The operator's policy; a refusal is recorded (and audited) like any call.
+        if let refusal = config.policy.refusal(tool: tool.id, operation: input["operation"]?.stringValue) {
+            return .failure(refusal)
+        }
         let validation = SchemaValidator.validate(.object(input), against: tool.inputSchema)
         guard validation.isValid else { return .failure(.invalidInput(validation.violations, tool: tool.id)) }
         let validated = validation.value.objectValue ?? input

@@ -30,6 +30,8 @@ enum JSONResponses {
         case .pluginFailed?: .badGateway
         // The tool exists but waits for `toolhost approve`: the catalogue conflicts with its approval.
         case .toolChanged?: .conflict
+        // The operator's policy refuses it (or wants a confirmation no one can give over HTTP).
+        case .deniedByPolicy?, .confirmationRequired?: .forbidden
         default: status(of: CallOutcome(answer.errorCode))
         }
         return json(shown.value, status: status, headers: headers)
