@@ -1,5 +1,6 @@
 #define _GNU_SOURCE
 #include "CProcessSupport.h"
+#include "watcher_fork.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -95,27 +96,7 @@ static void watch_all(int message_fd, unsigned int grace_ms) {
 }
 
 int toolhost_start_shared_watchdog(unsigned int grace_ms, int *message_fd_out, pid_t *watchdog_out) {
-    int fds[2];
-    if (pipe2(fds, O_CLOEXEC) != 0) return errno;
-#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 34))
-    pid_t pid = _Fork();
-#else
-    pid_t pid = fork();
-#endif
-    if (pid < 0) {
-        int error = errno;
-        close(fds[0]);
-        close(fds[1]);
-        return error;
-    }
-    if (pid == 0) {
-        close(fds[1]);
-        watch_all(fds[0], grace_ms);
-    }
-    close(fds[0]);
-    *message_fd_out = fds[1];
-    *watchdog_out = pid;
-    return 0;
+    return toolhost_fork_watcher(grace_ms, watch_all, message_fd_out, watchdog_out);
 }
 
 int toolhost_shared_watchdog_tell(int message_fd, pid_t message) {

@@ -1,5 +1,6 @@
 #define _GNU_SOURCE
 #include "CProcessSupport.h"
+#include "watcher_fork.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -67,7 +68,8 @@ static void watch(int release_fd, unsigned int grace_ms) {
     _exit(0);
 }
 
-int toolhost_start_watchdog(unsigned int grace_ms, int *release_fd_out, pid_t *watchdog_out) {
+int toolhost_fork_watcher(unsigned int grace_ms, void (*watcher)(int read_fd, unsigned int grace_ms),
+                          int *write_fd_out, pid_t *watchdog_out) {
     int fds[2];
     if (pipe2(fds, O_CLOEXEC) != 0) return errno;
 #if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 34))
@@ -84,12 +86,17 @@ int toolhost_start_watchdog(unsigned int grace_ms, int *release_fd_out, pid_t *w
     }
     if (pid == 0) {
         close(fds[1]);
-        watch(fds[0], grace_ms);
+        watcher(fds[0], grace_ms);
+        _exit(0);
     }
     close(fds[0]);
-    *release_fd_out = fds[1];
+    *write_fd_out = fds[1];
     *watchdog_out = pid;
     return 0;
+}
+
+int toolhost_start_watchdog(unsigned int grace_ms, int *release_fd_out, pid_t *watchdog_out) {
+    return toolhost_fork_watcher(grace_ms, watch, release_fd_out, watchdog_out);
 }
 
 int toolhost_arm_watchdog(int release_fd, pid_t group) {
