@@ -47,30 +47,6 @@ static void signal_all(int signal) {
 
 // As in watchdog.c: a copy of a multi-threaded process, so only async-signal-safe calls.
 static void watch_all(int message_fd, unsigned int grace_ms) {
-    setsid();
-    struct sigaction ignore = { 0 };
-    ignore.sa_handler = SIG_IGN;
-    const int ignored[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE, SIGTSTP, SIGTTIN, SIGTTOU };
-    for (unsigned i = 0; i < sizeof ignored / sizeof ignored[0]; i++) sigaction(ignored[i], &ignore, NULL);
-
-    if (message_fd < 3) message_fd = fcntl(message_fd, F_DUPFD, 3);
-    if (message_fd < 0) _exit(0);
-    int null_fd = open("/dev/null", O_RDWR);
-    if (null_fd >= 0) {
-        dup2(null_fd, 0);
-        dup2(null_fd, 1);
-        dup2(null_fd, 2);
-    }
-    if (message_fd != 3) {
-        dup2(message_fd, 3);
-        message_fd = 3;
-    }
-#ifdef SYS_close_range
-    syscall(SYS_close_range, 4, ~0U, 0);
-#else
-    for (int fd = 4; fd < 65536; fd++) close(fd);
-#endif
-
     // Messages of one pid_t each: a group to watch (positive) or to forget (negative), until
     // end of file, when the host is gone.
     pid_t message = 0;

@@ -13,32 +13,6 @@
 // The child below runs in a copy of a multi-threaded process: it may only make
 // async-signal-safe calls (no malloc, no locks), which is all it needs.
 static void watch(int release_fd, unsigned int grace_ms) {
-    setsid();  // out of the host's process group: a kill of that group must not take it too
-    struct sigaction ignore = { 0 };
-    ignore.sa_handler = SIG_IGN;
-    const int ignored[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE, SIGTSTP, SIGTTIN, SIGTTOU };
-    for (unsigned i = 0; i < sizeof ignored / sizeof ignored[0]; i++) sigaction(ignored[i], &ignore, NULL);
-
-    // Hold nothing of the host's: a reader waiting for end of file on the host's stdout, or a
-    // plugin waiting for end of file on its stdin, must not wait for this process.
-    if (release_fd < 3) release_fd = fcntl(release_fd, F_DUPFD, 3);  // a host started with 0-2 closed
-    if (release_fd < 0) _exit(0);
-    int null_fd = open("/dev/null", O_RDWR);
-    if (null_fd >= 0) {
-        dup2(null_fd, 0);
-        dup2(null_fd, 1);
-        dup2(null_fd, 2);
-    }
-    if (release_fd != 3) {
-        dup2(release_fd, 3);
-        release_fd = 3;
-    }
-#ifdef SYS_close_range
-    syscall(SYS_close_range, 4, ~0U, 0);
-#else
-    for (int fd = 4; fd < 65536; fd++) close(fd);
-#endif
-
     // First the group to watch (the plugin is spawned after this fork, so that no moment
     // passes with a plugin and no watchdog), then the release.
     pid_t group = 0;
@@ -68,6 +42,33 @@ static void watch(int release_fd, unsigned int grace_ms) {
     _exit(0);
 }
 
+/// In a forked watchdog: its own session, deaf to the signals a terminal or a group kill
+/// sends, and holding nothing of the host's but `fd`, moved to 3 (a reader waiting for end of
+/// file on the host's stdout, or a plugin on its stdin, must not wait for this process).
+/// Returns 3, or exits when there is nothing to watch.
+static int detach(int fd) {
+    setsid();  // out of the host's process group: a kill of that group must not take it too
+    struct sigaction ignore = { 0 };
+    ignore.sa_handler = SIG_IGN;
+    const int ignored[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE, SIGTSTP, SIGTTIN, SIGTTOU };
+    for (unsigned i = 0; i < sizeof ignored / sizeof ignored[0]; i++) sigaction(ignored[i], &ignore, NULL);
+    if (fd < 3) fd = fcntl(fd, F_DUPFD, 3);  // a host started with 0-2 closed
+    if (fd < 0) _exit(0);
+    int null_fd = open("/dev/null", O_RDWR);
+    if (null_fd >= 0) {
+        dup2(null_fd, 0);
+        dup2(null_fd, 1);
+        dup2(null_fd, 2);
+    }
+    if (fd != 3) dup2(fd, 3);
+#ifdef SYS_close_range
+    syscall(SYS_close_range, 4, ~0U, 0);
+#else
+    for (int other = 4; other < 65536; other++) close(other);
+#endif
+    return 3;
+}
+
 int toolhost_fork_watcher(unsigned int grace_ms, void (*watcher)(int read_fd, unsigned int grace_ms),
                           int *write_fd_out, pid_t *watchdog_out) {
     int fds[2];
@@ -86,7 +87,7 @@ int toolhost_fork_watcher(unsigned int grace_ms, void (*watcher)(int read_fd, un
     }
     if (pid == 0) {
         close(fds[1]);
-        watcher(fds[0], grace_ms);
+        watcher(detach(fds[0]), grace_ms);
         _exit(0);
     }
     close(fds[0]);
