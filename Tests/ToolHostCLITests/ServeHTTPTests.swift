@@ -646,15 +646,5 @@ private func waitUntil(within seconds: Double, _ condition: @Sendable () -> Bool
 
 /// Whether a TCP connection to 127.0.0.1:`port` is accepted (a new connection, never a pooled one).
 private func canConnect(port: Int) -> Bool {
-    let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    guard descriptor >= 0 else { return false }
-    defer { close(descriptor) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_port = in_port_t(UInt16(port).bigEndian)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    let result = withUnsafePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-    }
-    return result == 0
+    (try? RawHTTPConnection(port: port)) != nil
 }
