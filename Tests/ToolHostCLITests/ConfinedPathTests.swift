@@ -96,4 +96,13 @@ struct ConfinedPathTests {
         #expect(!FileManager.default.fileExists(atPath: stale))
         #expect(FileManager.default.fileExists(atPath: live) && FileManager.default.fileExists(atPath: unrelated))
     }
+
+    @Test func overHTTPARefusedPathIsForbidden() async throws {
+        let server = try await HTTPServer.start(binary: folder.binary, in: folder.work, environment: folder.environment())
+        let answer = try await server.send("POST", "/api/tools/training_data_store/invoke",
+                                           #"{"operation": "export_for_training", "data_type": "events", "output_path": "../../x.jsonl"}"#)
+        #expect(answer.status == 403 && answer.json["error_code"] == "path_not_allowed", "\(answer.status) \(answer.text)")
+        #expect(answer.header("X-ToolHost-Exit-Code") == "2")
+        try await server.expectCleanExit()
+    }
 }

@@ -32,6 +32,8 @@ enum JSONResponses {
         case .toolChanged?: .conflict
         // The operator's policy refuses it (or wants a confirmation no one can give over HTTP).
         case .deniedByPolicy?, .confirmationRequired?: .forbidden
+        // A path outside the folders tool inputs may write to: the caller may not go there.
+        case .pathNotAllowed?: .forbidden
         default: status(of: CallOutcome(answer.errorCode))
         }
         return json(shown.value, status: status, headers: headers)
