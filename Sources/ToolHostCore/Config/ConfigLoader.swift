@@ -47,7 +47,7 @@
 /// | `training.redact` (list)           | `TOOLHOST_RECORD_REDACT` (`,`)    | `[credentials]`    |
 /// | `training.redact_patterns` (list of regular expressions) |            | none               |
 /// | `files.export_dir`                 | `TOOLHOST_EXPORT_DIR`             | `<data dir>/exports` |
-/// | `audit.enabled` / `file` / `record_io` / `sync` | `TOOLHOST_AUDIT` / `TOOLHOST_AUDIT_FILE` | false / `<data dir>/audit.jsonl` / false / false |
+/// | `audit.enabled` / `table` / `file` / `record_io` / `sync` | `TOOLHOST_AUDIT` / — / `TOOLHOST_AUDIT_FILE` | false / true / none / false / false |
 /// | `files.writable_dirs`              |                                   | none               |
 /// | `streaming.backend` (none, redis)  | `TOOLHOST_STREAMING_BACKEND`      | none               |
 /// | `streaming.url`                    | `TOOLHOST_REDIS_URL`              | `redis://127.0.0.1:6379/0` |
@@ -194,10 +194,14 @@ public enum ConfigLoader {
             files.exportDirectory = FilePath.absolute(exports, relativeTo: base(overriddenBy: "TOOLHOST_EXPORT_DIR"))
         }
         files.writableDirectories = (reader.stringList("files.writable_dirs") ?? []).map { FilePath.absolute($0, relativeTo: fileDirectory) }
-        var audit = AuditSettings(file: FilePath.join(dataDirectory, "audit.jsonl"))
+        var audit = AuditSettings()
         audit.isEnabled = reader.bool("audit.enabled", env: "TOOLHOST_AUDIT", default: false)
-        if let file = reader.string("audit.file", env: "TOOLHOST_AUDIT_FILE") {
+        audit.usesTable = reader.bool("audit.table", default: true)
+        if let file = reader.string("audit.file", env: "TOOLHOST_AUDIT_FILE"), !file.isEmpty {
             audit.file = FilePath.absolute(file, relativeTo: base(overriddenBy: "TOOLHOST_AUDIT_FILE"))
+        }
+        if audit.isEnabled && !audit.usesTable && audit.file == nil {
+            reader.report("audit.enabled needs somewhere to write: leave audit.table on or name an audit.file")
         }
         audit.recordsIO = reader.bool("audit.record_io", default: false)
         audit.syncsEachEntry = reader.bool("audit.sync", default: false)

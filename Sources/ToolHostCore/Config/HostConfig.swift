@@ -26,7 +26,7 @@ public struct HostConfig: Sendable {
     public var training: TrainingSettings
     /// Where paths in tool inputs may point (`ConfinedPaths`).
     public var files: FileSettings
-    /// The hash-chained log of every call (`AuditLog`).
+    /// The hash-chained log of every call (`AuditChain`).
     public var audit: AuditSettings
     public var streaming: StreamingSettings
     public var memory: MemorySettings
@@ -55,7 +55,7 @@ public struct HostConfig: Sendable {
         self.restoreGeneratedTools = restoreGeneratedTools
         self.training = training ?? TrainingSettings(archiveDirectory: FilePath.join(dataDirectory, "archive"))
         self.files = files ?? FileSettings(exportDirectory: FilePath.join(dataDirectory, "exports"))
-        self.audit = audit ?? AuditSettings(file: FilePath.join(dataDirectory, "audit.jsonl"))
+        self.audit = audit ?? AuditSettings()
         self.streaming = streaming
         self.memory = memory
         self.service = service

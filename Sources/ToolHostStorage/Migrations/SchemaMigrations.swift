@@ -18,5 +18,8 @@ public enum SchemaMigrations {
         Migration(5, "semantic memory: bulk artifacts, the sql vector index, collection generations") { connection throws(DatabaseError) in
             try MemorySchema.create(on: connection)
         },
+        Migration(6, "the audit log (toolhost_audit_log, hash-chained)") { connection throws(DatabaseError) in
+            try AuditSchema.create(on: connection)
+        },
     ]
 }
