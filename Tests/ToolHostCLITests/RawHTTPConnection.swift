@@ -11,10 +11,14 @@ final class RawHTTPConnection: @unchecked Sendable {
         let description: String
     }
 
-    /// Connects to 127.0.0.1:`port`.
-    init(port: Int) throws {
+    /// Connects to 127.0.0.1:`port`; `receiveBuffer` shrinks the socket's receive buffer (a
+    /// client that reads slowly fills it sooner).
+    init(port: Int, receiveBuffer: Int32? = nil) throws {
         descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard descriptor >= 0 else { throw Failed(description: "socket: \(String(cString: strerror(errno)))") }
+        if var size = receiveBuffer {
+            setsockopt(descriptor, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
+        }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)
@@ -57,6 +61,25 @@ final class RawHTTPConnection: @unchecked Sendable {
     /// connection stays open), it closed the connection, or `seconds` passed.
     func read(until suffix: String, within seconds: Double) -> String {
         read(within: seconds) { $0.hasSuffix(suffix) }.text
+    }
+
+    /// How many bytes the server sent until it closed the connection, and whether it did within
+    /// `seconds` (for answers too large to keep as text).
+    func countUntilClosed(within seconds: Double) -> (bytes: Int, closed: Bool) {
+        let deadline = Date().addingTimeInterval(seconds)
+        var chunk = [UInt8](repeating: 0, count: 1 << 20)
+        var total = 0
+        while deadline.timeIntervalSinceNow > 0 {
+            var poller = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+            guard poll(&poller, 1, 200) > 0 else { continue }
+            let count = chunk.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
+            if count > 0 {
+                total += count
+            } else if count == 0 || errno != EINTR {
+                return (total, true)
+            }
+        }
+        return (total, false)
     }
 
     private func read(within seconds: Double, until done: (String) -> Bool) -> (text: String, closed: Bool) {

@@ -15,17 +15,21 @@ struct ServeHTTPConnectionTests {
     let fixture = CLIFixture()
 
     /// Starts a server with these limits under `service.http` (1 s deadlines by default).
-    private func startServer(header: Double = 1, body: Double = 1, idle: Double = 1, maxConnections: Int = 512) async throws -> HTTPServer {
+    private func startServer(header: Double = 1, body: Double = 1, idle: Double = 1, write: Double = 1,
+                             maxConnections: Int = 512) async throws -> HTTPServer {
         fixture.directory.write("limits.yaml", """
             tools:
               paths: [tools]
             training:
               record_invocations: false
+            plugins:
+              max_output_bytes: 64000000
             service:
               http:
                 header_timeout_seconds: \(header)
                 body_timeout_seconds: \(body)
                 idle_timeout_seconds: \(idle)
+                write_timeout_seconds: \(write)
                 max_connections: \(maxConnections)
             """)
         return try await HTTPServer.start(fixture, ["--config", "limits.yaml"])
@@ -94,6 +98,33 @@ struct ServeHTTPConnectionTests {
         #expect(answer.status == 200, "\(read.text)")
         #expect(answer.json == ["rested": true])
         #expect(read.closed, "the connection is still open 1 s after its answer (idle_timeout_seconds)")
+        try await server.expectCleanExit()
+    }
+
+    /// A client that asks for a large answer and stops reading: once the bytes waiting for it
+    /// made no progress for `write_timeout_seconds`, the connection is closed (and its buffered
+    /// answer dropped) instead of being held; a client that reads gets all of it.
+    @Test func anAnswerTheClientDoesNotReadIsDroppedAfterTheWriteTimeout() async throws {
+        let size = 24_000_000
+        fixture.directory.write("tools/big/big.yaml", """
+            name: Big
+            type: executable
+            executable: {command: python3, args: ["-c", "import sys; sys.stdout.write('{\\"data\\": \\"' + 'a' * \(size) + '\\"}')"], timeout: 30}
+            """)
+        let server = try await startServer(idle: 5)
+        let request = "POST /api/tools/big/invoke HTTP/1.1\r\nHost: test\r\nContent-Length: 2\r\n\r\n{}"
+
+        let stalled = try RawHTTPConnection(port: server.port, receiveBuffer: 4096)
+        try stalled.send(request)
+        try await Task.sleep(for: .seconds(5))  // the call takes about a second; then 1 s unread
+        let stalledRead = try await blocking { stalled.countUntilClosed(within: 20) }
+        #expect(stalledRead.closed, "the connection is still open 20 s after its client stopped reading")
+        #expect(stalledRead.bytes < size, "the whole answer (\(stalledRead.bytes) bytes) waited for a client that did not read")
+
+        let reader = try RawHTTPConnection(port: server.port)
+        try reader.send(request)
+        let read = try await blocking { reader.countUntilClosed(within: 30) }
+        #expect(read.bytes > size, "a client that reads got \(read.bytes) bytes of a \(size)-byte answer")
         try await server.expectCleanExit()
     }
 

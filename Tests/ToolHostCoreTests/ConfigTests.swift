@@ -324,6 +324,7 @@ struct ConfigLoaderTests {
                 header_timeout_seconds: 2
                 body_timeout_seconds: 4.5
                 idle_timeout_seconds: 9
+                write_timeout_seconds: 12
             """)
         let config = try ConfigLoader.load(environment: ["TOOLHOST_HTTP_TOKEN": "from-env"], currentDirectory: directory.path)
         #expect(config.service.maxConcurrentCalls == 3)
@@ -336,6 +337,7 @@ struct ConfigLoaderTests {
         #expect(config.service.headerTimeoutSeconds == 2)
         #expect(config.service.bodyTimeoutSeconds == 4.5)
         #expect(config.service.idleTimeoutSeconds == 9)
+        #expect(config.service.writeTimeoutSeconds == 12)
         #expect(config.service.httpListen == "0.0.0.0:9090")
         #expect(config.service.authToken == "from-env")  // the environment wins
         #expect(config.warnings.isEmpty)
@@ -346,8 +348,9 @@ struct ConfigLoaderTests {
         #expect(defaults.service.maxRequestBytes == 10 * 1024 * 1024)
         #expect(defaults.service.maxCallTimeoutSeconds == 3600)
         #expect(defaults.service.maxConnections == 512)
-        let timeouts = [defaults.service.headerTimeoutSeconds, defaults.service.bodyTimeoutSeconds, defaults.service.idleTimeoutSeconds]
-        #expect(timeouts == [10, 30, 60])
+        let timeouts = [defaults.service.headerTimeoutSeconds, defaults.service.bodyTimeoutSeconds, defaults.service.idleTimeoutSeconds,
+                        defaults.service.writeTimeoutSeconds]
+        #expect(timeouts == [10, 30, 60, 30])
     }
 
     @Test func badServiceSettingsAreErrorsNamingTheKey() throws {

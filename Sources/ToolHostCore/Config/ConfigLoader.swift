@@ -73,7 +73,7 @@
 /// | `service.shutdown_grace_seconds`   |                                   | 30                 |
 /// | `service.max_call_timeout_seconds` (caps every served call's timeout) |  | 3600               |
 /// | `service.http.max_connections`     |                                   | 512                |
-/// | `service.http.header_timeout_seconds` / `body_timeout_seconds` / `idle_timeout_seconds` | | 10 / 30 / 60 |
+/// | `service.http.header_timeout_seconds` / `body_timeout_seconds` / `idle_timeout_seconds` / `write_timeout_seconds` | | 10 / 30 / 60 / 30 |
 public enum ConfigLoader {
     public static func load(
         explicitPath: String? = nil,
@@ -422,11 +422,13 @@ public enum ConfigLoader {
         service.headerTimeoutSeconds = reader.number("service.http.header_timeout_seconds", default: service.headerTimeoutSeconds)
         service.bodyTimeoutSeconds = reader.number("service.http.body_timeout_seconds", default: service.bodyTimeoutSeconds)
         service.idleTimeoutSeconds = reader.number("service.http.idle_timeout_seconds", default: service.idleTimeoutSeconds)
+        service.writeTimeoutSeconds = reader.number("service.http.write_timeout_seconds", default: service.writeTimeoutSeconds)
         for (key, value) in [("catalogue_poll_seconds", service.cataloguePollSeconds), ("shutdown_grace_seconds", service.shutdownGraceSeconds),
                              ("max_call_timeout_seconds", service.maxCallTimeoutSeconds),
                              ("http.header_timeout_seconds", service.headerTimeoutSeconds),
                              ("http.body_timeout_seconds", service.bodyTimeoutSeconds),
-                             ("http.idle_timeout_seconds", service.idleTimeoutSeconds)]
+                             ("http.idle_timeout_seconds", service.idleTimeoutSeconds),
+                             ("http.write_timeout_seconds", service.writeTimeoutSeconds)]
         where !(value <= 86_400) {
             reader.report("service.\(key) must be at most 86400 (a day), not \(value)")
         }

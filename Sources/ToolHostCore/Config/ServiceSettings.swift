@@ -37,6 +37,10 @@ public struct ServiceSettings: Sendable, Equatable {
     public var bodyTimeoutSeconds: Double = 30
     /// How long a kept-alive connection may wait between requests.
     public var idleTimeoutSeconds: Double = 60
+    /// How long an answer may wait for the client to read it: the connection is closed when
+    /// bytes of it waited this long without any being taken (a client that asks for a large
+    /// answer and never reads would hold it, and its memory, for ever).
+    public var writeTimeoutSeconds: Double = 30
 
     public init() {}
 }

@@ -3,7 +3,8 @@ import ToolHostCore
 
 /// The first handler of every HTTP connection, on its raw bytes: it counts the connection
 /// against `service.http.max_connections`, and closes it when the deadline of its
-/// `RequestClock` passes. Hummingbird 2.28's own idle timeout does not cover a connection in
+/// `RequestClock` passes. It sees the bytes written too, to close a connection whose client
+/// stopped reading (`service.http.write_timeout_seconds`). Hummingbird 2.28's own idle timeout does not cover a connection in
 /// the middle of a request (a head sent a byte at a time, a body shorter than its
 /// Content-Length), which held connections for ever.
 ///
@@ -12,9 +13,10 @@ import ToolHostCore
 /// reads the answer, then the end), what the client still sends is read and dropped for at
 /// most `lingerTime`, and then the connection is closed. Closing at once, with unread bytes,
 /// would send a reset that can destroy the answer before the client reads it.
-final class ConnectionGuard: ChannelInboundHandler, RemovableChannelHandler {
+final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
+    typealias OutboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
     /// How long a closing connection waits for the client to read the answer and close.
@@ -76,6 +78,16 @@ final class ConnectionGuard: ChannelInboundHandler, RemovableChannelHandler {
         context.fireChannelRead(data)
     }
 
+    /// Each write's promise tells when the socket took its bytes: until then the client has
+    /// not read enough to make room, and the write deadline runs.
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        guard !closing else { return context.write(data, promise: promise) }
+        let taken = promise ?? context.eventLoop.makePromise(of: Void.self)
+        update { $0.writeQueued(now: .now()) }
+        taken.futureResult.assumeIsolated().whenComplete { [self] _ in update { $0.writeFinished(now: .now()) } }
+        context.write(data, promise: taken)
+    }
+
     // MARK: Counting, deadlines, closing
 
     private func begin(_ context: ChannelHandlerContext) {
@@ -118,7 +130,7 @@ final class ConnectionGuard: ChannelInboundHandler, RemovableChannelHandler {
         case .body(answerable: true):
             close(context, answering: ClosingResponse.requestTimeout(
                 "The request's body did not arrive within \(Self.seconds(limits.body)) s of its head (service.http.body_timeout_seconds); the connection is closed."))
-        case .header(partial: false), .body(answerable: false), .idle:
+        case .header(partial: false), .body(answerable: false), .idle, .write:
             closing = true
             context.close(promise: nil)
         }

@@ -16,12 +16,15 @@ struct ConnectionLimits: Sendable {
     var body: TimeAmount
     /// Between a response's end and the first byte of the next request.
     var idle: TimeAmount
+    /// For the client to take some of the bytes written to it, while any wait.
+    var write: TimeAmount
 
     init(_ settings: ServiceSettings) {
         maxConnections = settings.maxConnections
         header = Self.amount(settings.headerTimeoutSeconds)
         body = Self.amount(settings.bodyTimeoutSeconds)
         idle = Self.amount(settings.idleTimeoutSeconds)
+        write = Self.amount(settings.writeTimeoutSeconds)
     }
 
     private static func amount(_ seconds: Double) -> TimeAmount {

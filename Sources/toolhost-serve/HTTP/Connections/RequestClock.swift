@@ -1,11 +1,13 @@
 import NIOCore
 
 /// Where one HTTP connection is in its requests, and so which deadline applies to it now:
-/// the head's (`header`), the body's, the wait for the next request (`idle`), or none while
-/// the server is answering (a tool call runs as long as its own timeout allows).
+/// the head's (`header`), the body's, the wait for the next request (`idle`), the client's
+/// reading of bytes written to it (`write`), or none while the server is working on an answer
+/// (a tool call runs as long as its own timeout allows).
 ///
-/// A pure state machine, fed by `ConnectionGuard` (bytes arrived) and `RequestProgress`
-/// (a request's head and end read, a response's head and end written).
+/// A pure state machine, fed by `ConnectionGuard` (bytes arrived, bytes written and taken by
+/// the socket) and `RequestProgress` (a request's head and end read, a response's head and end
+/// written).
 struct RequestClock {
     /// What happens when the deadline passes.
     enum Expiry: Equatable {
@@ -17,6 +19,9 @@ struct RequestClock {
         case body(answerable: Bool)
         /// A kept-alive connection stayed unused: closed without a word.
         case idle
+        /// Bytes written to the client waited too long for it to read any: closed, since no
+        /// answer can reach a client that does not read.
+        case write
     }
 
     let limits: ConnectionLimits
@@ -33,6 +38,10 @@ struct RequestClock {
     private var headSince: NIODeadline?
     /// Bytes arrived that are not yet a whole head.
     private var partialHead = false
+    /// Writes handed to the socket and not yet taken by it.
+    private var pendingWrites = 0
+    /// Since when the oldest of them has waited with no progress.
+    private var writeStalledSince = NIODeadline.uptimeNanoseconds(0)
 
     /// A new connection: its first request's head is due from now.
     init(limits: ConnectionLimits, now: NIODeadline) {
@@ -73,8 +82,22 @@ struct RequestClock {
         headSince = partialHead ? now : nil
     }
 
-    /// The deadline that applies now; nil while the server is answering.
+    /// Bytes handed to the socket: the write deadline runs from now if nothing else waited.
+    mutating func writeQueued(now: NIODeadline) {
+        if pendingWrites == 0 { writeStalledSince = now }
+        pendingWrites += 1
+    }
+
+    /// A write was taken by the socket (or failed): progress, so the write deadline restarts.
+    mutating func writeFinished(now: NIODeadline) {
+        pendingWrites = max(pendingWrites - 1, 0)
+        writeStalledSince = now
+    }
+
+    /// The deadline that applies now; nil while the server is working on an answer.
     var deadline: (at: NIODeadline, expiry: Expiry)? {
+        // First: an unread answer blocks everything else on the connection.
+        if pendingWrites > 0 { return (writeStalledSince + limits.write, .write) }
         if inBody { return (bodySince + limits.body, .body(answerable: unanswered == 1 && !responseBegun)) }
         if unanswered > 0 { return nil }
         if let headSince { return (headSince + limits.header, .header(partial: partialHead)) }
