@@ -46,7 +46,7 @@ static void signal_all(int signal) {
 }
 
 // As in watchdog.c: a copy of a multi-threaded process, so only async-signal-safe calls.
-static void watch_all(int message_fd, unsigned int grace_ms) {
+static void watch_all(int message_fd, unsigned int grace_ms, const struct toolhost_cgroup_sweep *sweep) {
     // Messages of one pid_t each: a group to watch (positive) or to forget (negative), until
     // end of file, when the host is gone.
     pid_t message = 0;
@@ -68,11 +68,13 @@ static void watch_all(int message_fd, unsigned int grace_ms) {
     struct timespec step = { 0, 10 * 1000 * 1000 };
     for (unsigned waited = 0; waited < grace_ms && any_alive(); waited += 10) nanosleep(&step, NULL);
     signal_all(SIGKILL);
+    toolhost_sweep_cgroups(sweep);
     _exit(0);
 }
 
-int toolhost_start_shared_watchdog(unsigned int grace_ms, int *message_fd_out, pid_t *watchdog_out) {
-    return toolhost_fork_watcher(grace_ms, watch_all, message_fd_out, watchdog_out);
+int toolhost_start_shared_watchdog(unsigned int grace_ms, const struct toolhost_cgroup_sweep *sweep,
+                                   int *message_fd_out, pid_t *watchdog_out) {
+    return toolhost_fork_watcher(grace_ms, sweep, watch_all, message_fd_out, watchdog_out);
 }
 
 int toolhost_shared_watchdog_tell(int message_fd, pid_t message) {

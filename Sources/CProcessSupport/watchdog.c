@@ -12,7 +12,7 @@
 
 // The child below runs in a copy of a multi-threaded process: it may only make
 // async-signal-safe calls (no malloc, no locks), which is all it needs.
-static void watch(int release_fd, unsigned int grace_ms) {
+static void watch(int release_fd, unsigned int grace_ms, const struct toolhost_cgroup_sweep *sweep) {
     // First the group to watch (the plugin is spawned after this fork, so that no moment
     // passes with a plugin and no watchdog), then the release.
     pid_t group = 0;
@@ -39,6 +39,7 @@ static void watch(int release_fd, unsigned int grace_ms) {
     struct timespec step = { 0, 10 * 1000 * 1000 };
     for (unsigned waited = 0; waited < grace_ms && kill(-group, 0) == 0; waited += 10) nanosleep(&step, NULL);
     kill(-group, SIGKILL);
+    toolhost_sweep_cgroups(sweep);
     _exit(0);
 }
 
@@ -69,7 +70,8 @@ static int detach(int fd) {
     return 3;
 }
 
-int toolhost_fork_watcher(unsigned int grace_ms, void (*watcher)(int read_fd, unsigned int grace_ms),
+int toolhost_fork_watcher(unsigned int grace_ms, const struct toolhost_cgroup_sweep *sweep,
+                          void (*watcher)(int read_fd, unsigned int grace_ms, const struct toolhost_cgroup_sweep *sweep),
                           int *write_fd_out, pid_t *watchdog_out) {
     int fds[2];
     if (pipe2(fds, O_CLOEXEC) != 0) return errno;
@@ -87,7 +89,7 @@ int toolhost_fork_watcher(unsigned int grace_ms, void (*watcher)(int read_fd, un
     }
     if (pid == 0) {
         close(fds[1]);
-        watcher(detach(fds[0]), grace_ms);
+        watcher(detach(fds[0]), grace_ms, sweep);
         _exit(0);
     }
     close(fds[0]);
@@ -96,8 +98,9 @@ int toolhost_fork_watcher(unsigned int grace_ms, void (*watcher)(int read_fd, un
     return 0;
 }
 
-int toolhost_start_watchdog(unsigned int grace_ms, int *release_fd_out, pid_t *watchdog_out) {
-    return toolhost_fork_watcher(grace_ms, watch, release_fd_out, watchdog_out);
+int toolhost_start_watchdog(unsigned int grace_ms, const struct toolhost_cgroup_sweep *sweep,
+                            int *release_fd_out, pid_t *watchdog_out) {
+    return toolhost_fork_watcher(grace_ms, sweep, watch, release_fd_out, watchdog_out);
 }
 
 int toolhost_arm_watchdog(int release_fd, pid_t group) {

@@ -50,7 +50,7 @@ public final class ServiceHost: Sendable {
         self.invoker = invoker
         self.warn = warn
         // Forked now, while the server is small, rather than once per plugin call.
-        PluginWatchdog.startShared(killGraceSeconds: invoker.config.plugins.killGraceSeconds)
+        PluginWatchdog.startShared(killGraceSeconds: invoker.config.plugins.killGraceSeconds, sandbox: invoker.config.plugins.sandbox)
         workers = WorkerThreads(count: invoker.config.service.maxConcurrentCalls)
         catalogue.watch(every: invoker.config.service.cataloguePollSeconds)
     }

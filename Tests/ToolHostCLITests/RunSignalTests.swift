@@ -22,6 +22,15 @@ struct RunSignalTests {
                   timeout: 600
                 """)
         }
+        // One child in a session of its own (`setsid`): out of the plugin's process group, still
+        // in its cgroup.
+        folder.root.write("tools/escapee/escapee.yaml", """
+            name: escapee
+            executable:
+              command: sh
+              args: ["-c", "setsid sh -c 'echo $$ >> pids; exec sleep 302' </dev/null >/dev/null 2>&1 & sleep 300 & echo $! >> pids; echo $$ >> pids; while true; do sleep 0.05; done"]
+              timeout: 600
+            """)
     }
 
     private var environment: [String: String] { ["TOOLHOST_PLUGIN_KILL_GRACE": "0.5"] }
@@ -89,7 +98,10 @@ struct RunSignalTests {
         #expect(gone, "still running: \(pids.filter(processIsRunning))")
     }
 
-    @Test(arguments: ["family", "stubborn"])
+    /// `escapee`'s `setsid` child is out of reach of a group kill: the watchdog finds it in the
+    /// run's cgroup, kills it and removes the cgroup (before, it ran until another ToolHost
+    /// started a plugin and swept the dead host's cgroups).
+    @Test(arguments: ["family", "stubborn", "escapee"])
     func aCallerThatKillsTheHostOutrightLeaksNothing(tool: String) throws {
         // What a caller's own timeout does (Python's subprocess.run(timeout=...) sends SIGKILL).
         let database = try TestDatabase(.sqlite)
@@ -99,5 +111,13 @@ struct RunSignalTests {
         #expect(ended.status == SIGKILL)
         let gone = eventually(within: 5) { pids.allSatisfy { !processIsRunning($0) } }
         #expect(gone, "still running: \(pids.filter(processIsRunning))")
+        let bases = (try? CgroupHierarchy.current.get())?.folders.values.sorted() ?? []
+        #expect(!bases.isEmpty, "this machine kind has cgroups: \(CgroupHierarchy.current)")
+        let removed = eventually(within: 5) {
+            bases.allSatisfy { base in
+                ((try? FileManager.default.contentsOfDirectory(atPath: base)) ?? []).allSatisfy { !$0.hasPrefix("toolhost-\(host.pid)-") }
+            }
+        }
+        #expect(removed, "the dead host's cgroups are still there")
     }
 }

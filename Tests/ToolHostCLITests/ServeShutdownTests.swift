@@ -10,7 +10,8 @@ import ToolHostTestSupport
 /// (SIGKILL) leaves no plugin running either: each plugin has a watchdog.
 ///
 /// The plugin ignores SIGTERM (so does the child it starts), so only the SIGKILL that follows
-/// `plugins.kill_grace_seconds` stops it. Grace period 2 s; the exits are checked within 10 s.
+/// `plugins.kill_grace_seconds` stops it; a third process, in a session of its own (`setsid`),
+/// is out of the plugin's process group and stopped through the run's cgroup. Grace period 2 s; the exits are checked within 10 s.
 @Suite("toolhost serve: SIGTERM within the grace period, SIGKILL leaves no plugin", .serialized)
 struct ServeShutdownTests {
     let fixture = CLIFixture()
@@ -21,7 +22,7 @@ struct ServeShutdownTests {
             type: executable
             executable:
               command: sh
-              args: ["-c", "trap '' TERM; sleep 300 & echo $! >> pids; echo $$ >> pids; while true; do sleep 0.05; done"]
+              args: ["-c", "trap '' TERM; setsid sh -c 'echo $$ >> pids; exec sleep 302' </dev/null >/dev/null 2>&1 & sleep 300 & echo $! >> pids; sleep 0.1; echo $$ >> pids; while true; do sleep 0.05; done"]
               timeout: 600
             """)
         fixture.directory.write("grace.yaml", """
@@ -34,15 +35,15 @@ struct ServeShutdownTests {
             """)
     }
 
-    /// The plugin's pid and its child's, once both run.
+    /// The plugin's pid and its two children's, once all three run.
     private func pluginPids() async throws -> [Int32] {
         let file = fixture.directory.url("tools/stubborn/pids")
         var pids: [Int32] = []
         let started = try await blocking {
-            eventually(within: 30) { ((try? String(contentsOfFile: file, encoding: .utf8)) ?? "").split(separator: "\n").count >= 2 }
+            eventually(within: 30) { ((try? String(contentsOfFile: file, encoding: .utf8)) ?? "").split(separator: "\n").count >= 3 }
         }
         pids = ((try? String(contentsOfFile: file, encoding: .utf8)) ?? "").split(separator: "\n").compactMap { Int32($0) }
-        try #require(started && pids.count == 2, "the plugin did not start")
+        try #require(started && pids.count == 3, "the plugin did not start")
         leftovers.append(contentsOf: pids)
         return pids
     }

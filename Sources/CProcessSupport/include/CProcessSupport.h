@@ -28,11 +28,27 @@ int toolhost_cloexec_pipe(int fds[2]);
 /// Sets O_NONBLOCK on `fd`. Returns 0 or an errno.
 int toolhost_set_nonblocking(int fd);
 
+/// Where a watchdog finds the cgroups of its host's plugin runs: the folders (one per v1
+/// controller, or the v2 one) under which each run's folder is named "toolhost-<owner>-<n>".
+/// The strings are the caller's; the watchdog, forked while they are alive, keeps its copy.
+struct toolhost_cgroup_sweep {
+    const char *const *bases;
+    unsigned int count;
+    pid_t owner;
+};
+
+/// Empties (SIGKILL, frozen first where a freezer is) and removes every run folder of
+/// `sweep->owner` under `sweep->bases`: what a process group cannot hold (a `setsid` or
+/// double-forked child) is still in its cgroup. Async-signal-safe: for a watchdog.
+void toolhost_sweep_cgroups(const struct toolhost_cgroup_sweep *sweep);
+
 /// Forks a watchdog that outlives the host: once armed with a process group, if the host dies
 /// (SIGKILL from a caller's own timeout) before releasing it, the watchdog stops that group
-/// (SIGTERM, SIGKILL after `grace_ms`). It sits in a session of its own with nothing of the
-/// host's open. Returns 0 and the descriptor to arm and release it with and its pid, or an errno.
-int toolhost_start_watchdog(unsigned int grace_ms, int *release_fd_out, pid_t *watchdog_out);
+/// (SIGTERM, SIGKILL after `grace_ms`), then sweeps the host's plugin cgroups (`sweep`, may be
+/// NULL: none). It sits in a session of its own with nothing of the host's open. Returns 0 and
+/// the descriptor to arm and release it with and its pid, or an errno.
+int toolhost_start_watchdog(unsigned int grace_ms, const struct toolhost_cgroup_sweep *sweep,
+                            int *release_fd_out, pid_t *watchdog_out);
 
 /// Tells the watchdog which process group to stop should the host die. Returns 0 or an errno.
 int toolhost_arm_watchdog(int release_fd, pid_t group);
@@ -95,10 +111,12 @@ int toolhost_landlock_writable_ruleset(const char *const paths[], int count, int
 
 /// Forks the one watchdog of a long-lived host (`toolhost serve`): it is told each plugin's
 /// process group as it starts and ends (`toolhost_shared_watchdog_tell`), and when the host dies
-/// it stops every group still running (SIGTERM, SIGKILL after `grace_ms`). Forked once, while
-/// the host is small: forking a grown server for each plugin cost milliseconds per call.
+/// it stops every group still running (SIGTERM, SIGKILL after `grace_ms`), then sweeps the
+/// host's plugin cgroups (`sweep`, may be NULL). Forked once, while the host is small: forking
+/// a grown server for each plugin cost milliseconds per call.
 /// Returns 0 and the descriptor to tell it through and its pid, or an errno.
-int toolhost_start_shared_watchdog(unsigned int grace_ms, int *message_fd_out, pid_t *watchdog_out);
+int toolhost_start_shared_watchdog(unsigned int grace_ms, const struct toolhost_cgroup_sweep *sweep,
+                                   int *message_fd_out, pid_t *watchdog_out);
 
 /// Tells the shared watchdog a group to watch (`message` = the group) or to forget (`message` =
 /// minus the group). Returns 0 or an errno.

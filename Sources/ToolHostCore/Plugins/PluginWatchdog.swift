@@ -1,5 +1,8 @@
 import CProcessSupport
 import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A process that outlives the host to stop a plugin's group if the host is killed outright
 /// (SIGKILL from a caller's own timeout, which nothing in the host can catch).
@@ -11,7 +14,9 @@ import Synchronization
 /// forking a grown server for every plugin made each of its calls about 2 ms slower.
 ///
 /// Either way the group is named just after the plugin starts (its pid is its group, unknown
-/// before): a host killed in that instant leaves that one plugin unwatched.
+/// before): a host killed in that instant leaves that one plugin unwatched. After the groups,
+/// the watchdog empties and removes the host's plugin cgroups (`cgroupBases`): a `setsid` or
+/// double-forked child left the group but not its cgroup.
 public struct PluginWatchdog {
     private enum Kind {
         case own(releaseFD: Int32, pid: pid_t)
@@ -22,7 +27,8 @@ public struct PluginWatchdog {
     private var group: pid_t = 0
 
     /// Nil when the system cannot fork one now; the plugin goes on, stopped by the host as always.
-    init?(killGraceSeconds: Double) {
+    /// `cgroupBases`: where this host makes its runs' cgroups (none without cgroups).
+    init?(killGraceSeconds: Double, cgroupBases: [String]) {
         let shared = Self.sharedMessageFD.load(ordering: .acquiring)
         if shared >= 0 {
             kind = .shared(messageFD: shared)
@@ -30,9 +36,20 @@ public struct PluginWatchdog {
         }
         var releaseFD: Int32 = -1
         var pid: pid_t = 0
-        guard toolhost_start_watchdog(Self.milliseconds(killGraceSeconds), &releaseFD, &pid) == 0 else { return nil }
+        let started = CgroupSweep.with(bases: cgroupBases, owner: getpid()) { sweep in
+            toolhost_start_watchdog(Self.milliseconds(killGraceSeconds), sweep, &releaseFD, &pid)
+        }
+        guard started == 0 else { return nil }
         kind = .own(releaseFD: releaseFD, pid: pid)
     }
+
+    /// The folders under which a run with `policy` gets its cgroups: none when cgroups are off
+    /// or cannot be had.
+    static func cgroupBases(for policy: SandboxPolicy?) -> [String] {
+        guard let policy, policy.cgroups != .off, case .success(let hierarchy) = CgroupHierarchy.current else { return [] }
+        return hierarchy.folders.values.sorted()
+    }
+
 
     /// Names the plugin's process group, to be stopped should the host die.
     mutating func arm(group: pid_t) {
@@ -58,13 +75,16 @@ public struct PluginWatchdog {
     /// nothing), so that the plugins it runs from then on are watched by it. Call early, while
     /// the process is small. False when it could not be forked (each plugin then gets its own).
     @discardableResult
-    public static func startShared(killGraceSeconds: Double) -> Bool {
+    public static func startShared(killGraceSeconds: Double, sandbox: SandboxPolicy) -> Bool {
         sharedStart.withLock { started in
             if started { return sharedMessageFD.load(ordering: .acquiring) >= 0 }
             started = true
             var messageFD: Int32 = -1
             var pid: pid_t = 0
-            guard toolhost_start_shared_watchdog(milliseconds(killGraceSeconds), &messageFD, &pid) == 0 else { return false }
+            let started = CgroupSweep.with(bases: cgroupBases(for: sandbox), owner: getpid()) { sweep in
+                toolhost_start_shared_watchdog(milliseconds(killGraceSeconds), sweep, &messageFD, &pid)
+            }
+            guard started == 0 else { return false }
             sharedMessageFD.store(messageFD, ordering: .releasing)
             return true
         }

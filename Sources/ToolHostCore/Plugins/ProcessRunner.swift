@@ -19,7 +19,8 @@ public enum ProcessRunner {
         prepareHostProcess
         let startedAt = MonotonicClock.now()
         let pipes = try Pipes()
-        var watchdog = request.stopsWithHost ? PluginWatchdog(killGraceSeconds: request.killGraceSeconds) : nil
+        var watchdog = request.stopsWithHost
+            ? PluginWatchdog(killGraceSeconds: request.killGraceSeconds, cgroupBases: PluginWatchdog.cgroupBases(for: request.sandbox)) : nil
         defer { watchdog?.release() }
         if let policy = request.sandbox {
             let started: SandboxedSpawn.Started

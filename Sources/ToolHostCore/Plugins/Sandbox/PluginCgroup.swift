@@ -133,29 +133,21 @@ final class PluginCgroup {
             return !done
         }
         guard first else { return }
-        for base in hierarchy.folders.values {
+        let bases = hierarchy.folders.values.sorted()
+        var deadOwners: Set<pid_t> = []
+        for base in bases {
             guard let directory = opendir(base) else { continue }
-            var stale: [String] = []
             while let entry = readdir(directory) {
                 let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
                 let parts = name.split(separator: "-")
                 guard parts.count == 3, parts[0] == "toolhost", let owner = pid_t(parts[1]), owner != getpid(),
                       kill(owner, 0) != 0, errno == ESRCH else { continue }
-                stale.append(FilePath.join(base, name))
+                deadOwners.insert(owner)
             }
             closedir(directory)
-            for folder in stale {
-                for _ in 0..<20 {
-                    let members = (try? FileIO.read(FilePath.join(folder, "cgroup.procs"))).map {
-                        String(decoding: $0, as: UTF8.self).split(separator: "\n").compactMap { pid_t($0) }
-                    } ?? []
-                    if members.isEmpty { break }
-                    members.forEach { kill($0, SIGKILL) }
-                    usleep(1000)
-                }
-                rmdir(folder)
-            }
         }
+        // The same emptying as a watchdog's when its host dies.
+        for owner in deadOwners { CgroupSweep.sweep(bases: bases, owner: owner) }
     }
 
     /// Reaps members that became the host's children (it is a subreaper) and have exited.
