@@ -18,5 +18,9 @@ public enum SchemaMigrations {
         Migration(5, "semantic memory: bulk artifacts, the sql vector index, collection generations") { connection throws(DatabaseError) in
             try MemorySchema.create(on: connection)
         },
+        Migration(7, "training events and tool executions partitioned by month on PostgreSQL (SQLite unchanged)") {
+            connection throws(DatabaseError) in
+            try TrainingSchema.partitionByMonth(on: connection)
+        },
     ]
 }
