@@ -264,7 +264,8 @@ public enum ConfigLoader {
         let number = reader.number("training.partition_months_ahead", env: "TOOLHOST_PARTITION_MONTHS_AHEAD",
                                    default: Double(fallback), positive: false)
         guard let months = Int(exactly: number), (0...120).contains(months) else {
-            reader.report("training.partition_months_ahead must be a whole number from 0 to 120, not \(number)")
+            let shown = Int(exactly: number).map(String.init) ?? String(number)
+            reader.report("training.partition_months_ahead must be a whole number from 0 to 120, not \(shown)")
             return fallback
         }
         return months
