@@ -82,7 +82,9 @@ extension DatabaseCommand {
                 SQLite: FTS5 optimize on every full-text table, VACUUM, ANALYZE and PRAGMA \
                 optimize, then a WAL checkpoint; VACUUM needs free disk space about the size of the \
                 database and holds the write lock while it runs (writers wait). PostgreSQL: \
-                VACUUM (ANALYZE) of the whole database. --reindex also rebuilds every index \
+                VACUUM (ANALYZE) of the whole database, after creating the month partitions of \
+                the training tables for the current month and training.partition_months_ahead \
+                after it that are missing. --reindex also rebuilds every index \
                 (REINDEX; on PostgreSQL per schema, which blocks writes to each table meanwhile).
                 """)
         @OptionGroup var global: GlobalOptions
@@ -90,15 +92,17 @@ extension DatabaseCommand {
         @Flag(name: .long, help: "Print JSON.") var json = false
 
         func run() throws {
-            let settings = try DatabaseCommand.settings(global)
+            let config = try global.loadConfigOrExit()
+            let settings = config.database
             let report: DatabaseMaintenance.Report
             do throws(ToolHostError) {
-                report = try DatabaseMaintenance.run(settings, reindex: reindex)
+                report = try DatabaseMaintenance.run(settings, reindex: reindex, partitionMonthsAhead: config.training.partitionMonthsAhead)
             } catch {
                 throw Console.fail(error)
             }
             if json { return Console.printJSON(.object(report.json), pretty: true) }
             for step in report.steps { Console.print("  \(step.name)  \(Count.seconds(step.seconds))") }
+            for partition in report.partitionsCreated { Console.print("  created partition \(partition)") }
             Console.print("\(settings.displayName): \(Count.bytes(report.bytesBefore)) → \(Count.bytes(report.bytesAfter))")
         }
     }
@@ -111,7 +115,8 @@ extension DatabaseCommand {
                 Rows are counted exactly (a full scan of each table on large databases). SQLite \
                 has per-table sizes only when built with the dbstat table, and no usage counters; \
                 PostgreSQL adds scans per index, sequential scans, dead rows and the last vacuum \
-                and analyze (from pg_stat_user_tables and pg_stat_user_indexes).
+                and analyze (from pg_stat_user_tables and pg_stat_user_indexes); a partitioned \
+                table lists its partitions under it, and their totals as its own.
                 """)
         @OptionGroup var global: GlobalOptions
         @Flag(name: .long, help: "Print JSON.") var json = false
@@ -135,6 +140,11 @@ extension DatabaseCommand {
                     let scans = index["scans"]?.integerValue.map { ", \($0) scans" } ?? ""
                     let size = index["bytes"]?.integerValue.map { Count.bytes($0) } ?? "size unknown"
                     Console.print("      index \(index["name"]?.stringValue ?? "")  \(size)\(scans)")
+                }
+                for case .object(let partition) in table["partitions"]?.arrayValue ?? [] {
+                    let rows = partition["rows"]?.integerValue ?? 0
+                    let size = partition["total_bytes"]?.integerValue.map { Count.bytes($0) } ?? "size unknown"
+                    Console.print("      partition \(partition["name"]?.stringValue ?? "")  \(rows) rows  \(size)  \(partition["bound"]?.stringValue ?? "")")
                 }
             }
         }

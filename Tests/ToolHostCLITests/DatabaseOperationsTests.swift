@@ -137,6 +137,15 @@ struct DatabaseOperationsTests {
         if engine == .postgres {
             let scans = table?["indexes"]?.arrayValue?.first?["scans"]?.integerValue
             #expect(scans != nil)
+            // The month partitions of the training tables are listed under their table.
+            #expect(steps.contains("create partitions ahead"), "\(steps)")
+            let tables = stats.json["tables"]?.arrayValue ?? []
+            let events = tables.first { $0["name"] == "training_events" }
+            let partitions = (events?["partitions"]?.arrayValue ?? []).compactMap { $0["name"]?.stringValue }
+            #expect(partitions.contains("training_events_default"), "\(stats.stdoutText)")
+            #expect(!tables.contains { $0["name"] == "training_events_default" })
+            let eventIndexes = (events?["indexes"]?.arrayValue ?? []).compactMap { $0["name"]?.stringValue }
+            #expect(eventIndexes.contains("idx_training_events_created_at"), "\(eventIndexes)")
         }
     }
 

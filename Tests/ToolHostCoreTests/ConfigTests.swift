@@ -307,6 +307,25 @@ struct ConfigLoaderTests {
         }
     }
 
+    @Test func partitionMonthsAheadComesFromTheFileOrTheEnvironmentWithinItsRange() throws {
+        let directory = TemporaryDirectory()
+        let defaults = try ConfigLoader.load(environment: ["HOME": directory.url("home")], currentDirectory: directory.path)
+        #expect(defaults.training.partitionMonthsAhead == 3)
+        directory.write("toolhost.yaml", "training:\n  partition_months_ahead: 0\n")
+        let none = try ConfigLoader.load(environment: [:], currentDirectory: directory.path)
+        #expect(none.training.partitionMonthsAhead == 0)
+        let fromEnvironment = try ConfigLoader.load(environment: ["TOOLHOST_PARTITION_MONTHS_AHEAD": "12"], currentDirectory: directory.path)
+        #expect(fromEnvironment.training.partitionMonthsAhead == 12)
+        directory.write("toolhost.yaml", "training:\n  partition_months_ahead: 200\n")
+        do {
+            _ = try ConfigLoader.load(environment: [:], currentDirectory: directory.path)
+            Issue.record("200 months ahead was accepted")
+        } catch {
+            #expect(error.code == .invalidConfig)
+            #expect(error.message.contains("training.partition_months_ahead must be a whole number from 0 to 120, not 200"))
+        }
+    }
+
     @Test func serviceSettingsComeFromTheFileAndTheEnvironment() throws {
         let directory = TemporaryDirectory()
         directory.write("toolhost.yaml", """

@@ -44,6 +44,7 @@
 /// | `training.max_recorded_bytes`      |                                   | 65536              |
 /// | `training.retention_days`          | `TOOLHOST_RETENTION_DAYS`         | 0 (keep all)       |
 /// | `training.archive_dir`             |                                   | `<data dir>/archive` |
+/// | `training.partition_months_ahead` (0–120) | `TOOLHOST_PARTITION_MONTHS_AHEAD` | 3            |
 /// | `training.redact` (list)           | `TOOLHOST_RECORD_REDACT` (`,`)    | `[credentials]`    |
 /// | `training.redact_patterns` (list of regular expressions) |            | none               |
 /// | `files.export_dir`                 | `TOOLHOST_EXPORT_DIR`             | `<data dir>/exports` |
@@ -187,6 +188,7 @@ public enum ConfigLoader {
         training.recordInvocations = reader.bool("training.record_invocations", env: "TOOLHOST_RECORD_INVOCATIONS", default: true)
         training.maxRecordedBytes = reader.integer("training.max_recorded_bytes", default: training.maxRecordedBytes)
         training.retentionDays = Int(reader.number("training.retention_days", env: "TOOLHOST_RETENTION_DAYS", default: 0, positive: false))
+        training.partitionMonthsAhead = readMonthsAhead(&reader, default: training.partitionMonthsAhead)
         if let archive = reader.string("training.archive_dir") { training.archiveDirectory = FilePath.absolute(archive, relativeTo: fileDirectory) }
         if let redaction = readRedaction(&reader) { training.redaction = redaction }
         var files = FileSettings(exportDirectory: FilePath.join(dataDirectory, "exports"))
@@ -258,6 +260,19 @@ public enum ConfigLoader {
         config.pinning = pinning
         config.policy = policy
         return config
+    }
+
+    /// `training.partition_months_ahead`: a whole number of months, 0 (the current month only)
+    /// through 120 (ten years of empty partitions is already more than any plan needs).
+    private static func readMonthsAhead(_ reader: inout ConfigReader, default fallback: Int) -> Int {
+        let number = reader.number("training.partition_months_ahead", env: "TOOLHOST_PARTITION_MONTHS_AHEAD",
+                                   default: Double(fallback), positive: false)
+        guard let months = Int(exactly: number), (0...120).contains(months) else {
+            let shown = Int(exactly: number).map(String.init) ?? String(number)
+            reader.report("training.partition_months_ahead must be a whole number from 0 to 120, not \(shown)")
+            return fallback
+        }
+        return months
     }
 
     /// `training.redact` (detector names) and `training.redact_patterns` (regular expressions).

@@ -8,6 +8,9 @@ public struct TrainingSettings: Sendable, Equatable {
     public var retentionDays = 0
     /// Where `apply_retention` writes its dated JSONL archives.
     public var archiveDirectory: String
+    /// On PostgreSQL, `toolhost db maintain` and `apply_retention` keep a partition ready for the
+    /// current month and this many after it, for the training tables partitioned by month.
+    public var partitionMonthsAhead = 3
     /// What is taken out of recorded inputs, outputs and errors (`training.redact`,
     /// `training.redact_patterns`); credentials by default.
     public var redaction = RecordRedaction.standard

@@ -21,5 +21,9 @@ public enum SchemaMigrations {
         Migration(6, "the audit log (toolhost_audit_log, hash-chained)") { connection throws(DatabaseError) in
             try AuditSchema.create(on: connection)
         },
+        Migration(7, "training events and tool executions partitioned by month on PostgreSQL (SQLite unchanged)") {
+            connection throws(DatabaseError) in
+            try TrainingSchema.partitionByMonth(on: connection)
+        },
     ]
 }

@@ -39,7 +39,7 @@ public enum TrainingDataType: String, CaseIterable, Sendable {
         }
     }
 
-    private var spec: TableSpec? { TrainingSchema.tables.first { $0.table == table } }
+    private var spec: TableSpec? { TrainingSchema.spec(table) }
 
     /// Every column, in table order (the default export columns).
     public var columns: [String] { spec?.columns.map(\.name) ?? [] }

@@ -11,6 +11,11 @@ public enum TrainingSchema {
     /// Rows stored but not yet published to the live stream (see `StreamOutbox`).
     public static let outbox = TableName("toolhost_outbox")
 
+    /// The tables partitioned by month on PostgreSQL (migration 7): the append-only ones that
+    /// grow fastest. Tasks and workflows are not: they are upserted on `task_id` /
+    /// `workflow_id`, a uniqueness a partitioned table cannot enforce without the partition key.
+    public static let monthlyPartitioned = [events, executions]
+
     typealias Column = TableSpec.Column
     typealias Index = TableSpec.Index
 
@@ -88,6 +93,18 @@ public enum TrainingSchema {
             Column("created_at", .timestamp, defaultNow: true),
         ]),
     ]
+
+    static func spec(_ table: TableName) -> TableSpec? { tables.first { $0.table == table } }
+
+    /// Migration 7: partitions `monthlyPartitioned` by month (PostgreSQL; SQLite has no
+    /// partitions and keeps its tables).
+    static func partitionByMonth(on connection: any DatabaseConnection) throws(DatabaseError) {
+        guard connection.dialect == .postgres else { return }
+        for table in monthlyPartitioned {
+            guard let spec = spec(table) else { continue }
+            try MonthlyPartitions.convert(spec, monthsAhead: MonthlyPartitions.defaultMonthsAhead, on: connection)
+        }
+    }
 
     static func create(on connection: any DatabaseConnection) throws(DatabaseError) {
         if connection.dialect == .postgres {

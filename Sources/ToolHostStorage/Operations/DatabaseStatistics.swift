@@ -95,21 +95,25 @@ public enum DatabaseStatistics {
             SELECT i.relid::bigint AS table_oid, i.indexrelname AS name, pg_relation_size(i.indexrelid) AS bytes,
                    i.idx_scan AS scans, i.idx_tup_read AS tuples_read
             FROM pg_stat_user_indexes i ORDER BY i.indexrelname
-            """).rows
-        var entries: [JSONValue] = []
+            """).rows + (try postgresPartitionedIndexes(connection))
+        let partitions = try postgresPartitions(connection)
+        var entries: [(oid: Int, entry: JSONObject)] = []
         for table in tables {
             var entry = table
             entry["oid"] = nil
+            let oid = table["oid"]?.integerValue ?? 0
             let name = TableName(table["name"]?.stringValue ?? "", schema: table["schema"]?.stringValue)
-            entry["rows"] = try connection.run("SELECT count(*) AS n FROM \(name.quoted)").rows.first?["n"] ?? .null
+            // A partitioned table's rows are its partitions' (summed below): counted once.
+            let isParent = partitions.values.contains { $0.parent == oid }
+            entry["rows"] = isParent ? .int(0) : try connection.run("SELECT count(*) AS n FROM \(name.quoted)").rows.first?["n"] ?? .null
             entry["indexes"] = .array(indexes.filter { $0["table_oid"] == table["oid"] }.map { index in
                 var index = index
                 index["table_oid"] = nil
                 return .object(index)
             })
-            entries.append(.object(entry))
+            entries.append((oid, entry))
         }
         answer["bytes"] = try connection.run("SELECT pg_database_size(current_database()) AS bytes").rows.first?["bytes"] ?? .null
-        answer["tables"] = .array(entries)
+        answer["tables"] = .array(nestingPartitions(entries, partitions).map { .object($0) })
     }
 }

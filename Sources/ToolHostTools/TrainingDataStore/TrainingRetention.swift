@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import ToolHostCore
 import ToolHostStorage
 
@@ -8,6 +5,10 @@ import ToolHostStorage
 /// disk, and only then deleted — in one transaction per batch, so a row is never deleted
 /// unless its archive line is on disk. (A crash between the sync and the commit leaves the
 /// rows in place and archived twice: duplicated, never lost.)
+///
+/// On PostgreSQL the tables partitioned by month go whole months at a time first
+/// (`PartitionRetention`: archived, then the partition dropped), and the coming months'
+/// partitions are created ahead, as `toolhost db maintain` does.
 struct TrainingRetention {
     let config: HostConfig
 
@@ -34,10 +35,21 @@ struct TrainingRetention {
 
         var archived = JSONObject()
         var files: [JSONValue] = []
+        var dropped: [TableName] = []
+        var created: [TableName] = []
         try context.withConnection { (connection) throws(ToolHostError) in
             for type in types {
                 let file = FilePath.join(directory, "\(type.table.name)-\(day).jsonl")
                 var total = 0
+                let partitions = MonthlyPartitions(type.table)
+                if try withDatabaseErrors({ () throws(DatabaseError) in try partitions.isPartitioned(on: connection) }) {
+                    created += try withDatabaseErrors { () throws(DatabaseError) in
+                        try partitions.createAhead(monthsAhead: config.training.partitionMonthsAhead, now: now, on: connection)
+                    }
+                    let outcome = try PartitionRetention(partitions: partitions, cutoff: cutoff).archiveWholeMonths(to: file, on: connection)
+                    total += outcome.rows
+                    dropped += outcome.dropped
+                }
                 while true {
                     let moved = try archiveBatch(type, before: cutoff, limit: batchSize, file: file, on: connection)
                     total += moved
@@ -48,68 +60,31 @@ struct TrainingRetention {
             }
         }
         let count = archived.reduce(0) { $0 + ($1.value.integerValue ?? 0) }
-        return ["success": true, "count": .int(count), "data": ["archived": .object(archived), "files": .array(files),
-                                                                  "cutoff": .string(cutoff.iso8601)]]
+        return ["success": true, "count": .int(count), "data": [
+            "archived": .object(archived), "files": .array(files), "cutoff": .string(cutoff.iso8601),
+            "partitions_detached": .array(dropped.map { .string($0.description) }),
+            "partitions_created": .array(created.map { .string($0.description) }),
+        ]]
     }
 
     private func archiveBatch(_ type: TrainingDataType, before cutoff: Timestamp, limit: Int, file: String,
                               on connection: any DatabaseConnection) throws(ToolHostError) -> Int {
-        var archiveFailure: ToolHostError?
-        do throws(DatabaseError) {
-            return try connection.transaction { () throws(DatabaseError) -> Int in
-                var builder = SQLStatementBuilder(dialect: connection.dialect)
-                // Another retention run holds some rows: take the others rather than wait.
-                let lock = connection.dialect == .postgres ? " FOR UPDATE SKIP LOCKED" : ""
-                // A task or workflow counts from its last update: one still moving is kept.
-                let age = type.columns.contains("updated_at") ? "COALESCE(updated_at, created_at)" : "created_at"
-                let select = "SELECT * FROM \(builder.table(type.table)) WHERE \(age) < \(builder.bind(builder.timestampValue(cutoff))) ORDER BY id LIMIT \(builder.bind(.integer(Int64(limit))))\(lock)"
-                let rows = try connection.run(select, builder.values).rows
-                guard !rows.isEmpty else { return 0 }
-                do throws(ToolHostError) {
-                    try append(rows, to: file)
-                } catch {
-                    archiveFailure = error
-                    throw DatabaseError(.statement, "The archive could not be written")  // rolls back: nothing deleted
-                }
-                var delete = SQLStatementBuilder(dialect: connection.dialect)
-                let ids = rows.compactMap { $0["id"] }.map { delete.bind(SQLValue($0)) }
-                return try connection.run("DELETE FROM \(delete.table(type.table)) WHERE id IN (\(ids.joined(separator: ", ")))", delete.values).rowsAffected
+        try connection.atomically { () throws(ToolHostError) -> Int in
+            var builder = SQLStatementBuilder(dialect: connection.dialect)
+            // Another retention run holds some rows: take the others rather than wait.
+            let lock = connection.dialect == .postgres ? " FOR UPDATE SKIP LOCKED" : ""
+            // A task or workflow counts from its last update: one still moving is kept.
+            let age = type.columns.contains("updated_at") ? "COALESCE(updated_at, created_at)" : "created_at"
+            let select = "SELECT * FROM \(builder.table(type.table)) WHERE \(age) < \(builder.bind(builder.timestampValue(cutoff))) ORDER BY id LIMIT \(builder.bind(.integer(Int64(limit))))\(lock)"
+            let rows = try connection.rows(select, builder.values)
+            guard !rows.isEmpty else { return 0 }
+            // Synced before the delete; a failure here rolls back: nothing deleted.
+            try RetentionArchive.write(to: file) { (archive) throws(ToolHostError) in try archive.append(rows) }
+            var delete = SQLStatementBuilder(dialect: connection.dialect)
+            let ids = rows.compactMap { $0["id"] }.map { delete.bind(SQLValue($0)) }
+            return try withDatabaseErrors { () throws(DatabaseError) in
+                try connection.run("DELETE FROM \(delete.table(type.table)) WHERE id IN (\(ids.joined(separator: ", ")))", delete.values).rowsAffected
             }
-        } catch {
-            throw archiveFailure ?? error.toolHostError
         }
-    }
-
-    /// Appends rows as JSON lines and syncs the file before returning. A failed append is cut
-    /// off again, so the archive never holds half a line for the next batch to continue.
-    private func append(_ rows: [JSONObject], to file: String) throws(ToolHostError) {
-        let fd = open(file, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw ToolHostError(.ioError, "Cannot open the archive \(file): \(String(cString: strerror(errno)).lowercased()).") }
-        defer { close(fd) }
-        let originalSize = lseek(fd, 0, SEEK_END)
-        do throws(ToolHostError) {
-            try writeLines(rows, to: fd, file: file)
-        } catch {
-            if originalSize >= 0 { ftruncate(fd, originalSize) }
-            throw error
-        }
-    }
-
-    private func writeLines(_ rows: [JSONObject], to fd: Int32, file: String) throws(ToolHostError) {
-        var bytes: [UInt8] = []
-        for row in rows {
-            bytes += JSONWriter.bytes(.object(row))
-            bytes.append(0x0A)
-        }
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }
-            if written < 0 {
-                if errno == EINTR { continue }
-                throw ToolHostError(.ioError, "Writing the archive \(file) failed: \(String(cString: strerror(errno)).lowercased()).")
-            }
-            offset += written
-        }
-        guard fsync(fd) == 0 else { throw ToolHostError(.ioError, "Cannot sync the archive \(file) to disk.") }
     }
 }
