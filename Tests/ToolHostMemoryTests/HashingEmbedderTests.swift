@@ -1,4 +1,5 @@
 import Testing
+import ToolHostCore
 @testable import ToolHostMemory
 
 @Suite struct HashingEmbedderTests {
