@@ -39,7 +39,7 @@ public struct PolicyOutcome: Sendable, Equatable {
             return ToolHostError(.deniedByPolicy, "The call of \(call) is denied by \(rule).", details: details)
         case (.confirm, nil):
             return ToolHostError(.confirmationRequired,
-                                 "The call of \(call) needs a person's confirmation (\(rule)), which this front end cannot ask for; allow it in the policy to let it run.",
+                                 "The call of \(call) needs a person's confirmation (\(rule)), and no one could be asked (only an MCP client that declares elicitation can ask); allow it in the policy to let it run.",
                                  details: details)
         case (.confirm, let answer?):
             let what = switch answer {
