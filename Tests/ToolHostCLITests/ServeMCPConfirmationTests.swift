@@ -15,6 +15,7 @@ struct ServeMCPConfirmationTests {
     init() throws {
         try """
             toolhost: 1
+            tools: {paths: [tools]}
             audit: {enabled: true, file: audit.jsonl}
             policy:
               default: allow
@@ -84,6 +85,19 @@ struct ServeMCPConfirmationTests {
         #expect(denied["elicitations"] == [])
         let write = try scenario(["call", "postgres_client", #"{"operation": "insert", "table": "nowhere", "data": {"a": 1}}"#], elicit: "accept")
         #expect(write["elicitations"] == [], "a write is allowed here: nobody is asked (\(write))")
+    }
+
+    @Test func nobodyIsAskedAboutACallPinningWillRefuse() throws {
+        let file = FilePath.join(folder.work, "tools/wipe.yaml")
+        try FileManager.default.createDirectory(atPath: FilePath.join(folder.work, "tools"), withIntermediateDirectories: true)
+        let definition = "name: Wipe\ntype: executable\nannotations: {destructiveHint: true}\nexecutable: {command: cat}\n"
+        try definition.write(toFile: file, atomically: true, encoding: .utf8)
+        let approved = try folder.run(["approve", "wipe"])
+        #expect(approved.status == 0, "\(approved.stderr)")
+        try (definition + "description: now it does something else\n").write(toFile: file, atomically: true, encoding: .utf8)
+        let answer = try scenario(["call", "wipe", "{}"], elicit: "accept")
+        #expect(answer["structuredContent"]?["error_code"] == "tool_changed", "\(answer)")
+        #expect(answer["elicitations"] == [], "\(answer)")
     }
 
     @Test func argumentsCannotConfirmACall() throws {
