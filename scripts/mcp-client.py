@@ -25,6 +25,12 @@ initializes the session, runs one scenario and prints one JSON object on stdout:
       then waits up to SECONDS for notifications/tools/list_changed.
       -> {"list_changed": true|false, "elapsed_ms": ...} (elapsed since READY)
 
+--elicit ANSWER declares the elicitation capability (form and url) and answers every
+`elicitation/create` the server sends: `accept` (every boolean field of the form ticked),
+`accept-unticked` (accepted with every boolean field false), `decline` or `cancel`. The call
+scenario's answer then also holds "elicitations": [{"message", "requestedSchema"}, ...], what the
+server asked. Without --elicit the client declares no elicitation capability.
+
 Exit status: 0 on success; 2 when the server answered a request with a JSON-RPC error (stdout then
 holds {"error": {"code", "message", "data"}}); 1 for anything else (bad usage, the server failing to
 start, dying or timing out), with the reason on stderr. The server's stderr goes to ours unless
@@ -58,6 +64,7 @@ except ImportError as exc:  # pragma: no cover - depends on the machine
     sys.exit(1)
 
 SCENARIO_ARITY = {"list": 0, "call": 2, "bench": 3, "cancel": 3, "watch-list-changed": 1}
+ELICIT_ANSWERS = ("accept", "accept-unticked", "decline", "cancel")
 
 
 class UsageError(Exception):
@@ -79,6 +86,7 @@ def parse_args(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
     parser.add_argument("--server-stderr", metavar="FILE", help="write the server's stderr to FILE")
     parser.add_argument("--cwd", help="working directory for the server")
     parser.add_argument("--verbose", action="store_true", help="show the SDK's own warnings (hidden by default)")
+    parser.add_argument("--elicit", choices=ELICIT_ANSWERS, help="declare elicitation and answer every question so")
     args = parser.parse_args(own)  # exits here for --help
     if not command:
         raise UsageError("the server command must follow `--`")
@@ -163,9 +171,25 @@ async def scenario_list(session: ClientSession, args: argparse.Namespace) -> Non
     emit({"pages": pages, "tools": tools})
 
 
-async def scenario_call(session: ClientSession, args: argparse.Namespace, tool: str, raw: str) -> None:
+async def scenario_call(session: ClientSession, args: argparse.Namespace, tool: str, raw: str, asked: list | None) -> None:
     result = await session.call_tool(tool, json_args(raw), read_timeout_seconds=args.timeout)
-    emit(call_summary(result))
+    emit(call_summary(result) | ({"elicitations": asked} if asked is not None else {}))
+
+
+def elicitation_answerer(answer: str, asked: list[dict[str, Any]]) -> Any:
+    """An elicitation callback that notes each question in `asked` and gives `answer`."""
+
+    async def answer_question(context: Any, params: types.ElicitRequestParams) -> types.ElicitResult:
+        schema = getattr(params, "requested_schema", None) or {}
+        asked.append({"message": params.message, "requestedSchema": schema})
+        if answer in ("decline", "cancel"):
+            return types.ElicitResult(action=answer)
+        fields = schema.get("properties", {}) if isinstance(schema, dict) else {}
+        ticked = answer == "accept"
+        content = {name: ticked for name, field in fields.items() if isinstance(field, dict) and field.get("type") == "boolean"}
+        return types.ElicitResult(action="accept", content=content)
+
+    return answer_question
 
 
 async def scenario_bench(session: ClientSession, args: argparse.Namespace, tool: str, raw: str, n: str) -> None:
@@ -232,17 +256,21 @@ async def run(args: argparse.Namespace, command: list[str]) -> None:
         elif isinstance(message, Exception):
             sys.stderr.write(f"mcp-client: transport error: {message!r}\n")
 
+    asked: list[dict[str, Any]] | None = [] if args.elicit else None
+    session_options: dict[str, Any] = {}
+    if args.elicit:
+        session_options["elicitation_callback"] = elicitation_answerer(args.elicit, asked)
     params = StdioServerParameters(command=command[0], args=command[1:], env=dict(os.environ), cwd=args.cwd)
     errlog = open(args.server_stderr, "w") if args.server_stderr else sys.stderr
     try:
         async with stdio_client(params, errlog=errlog) as (read, write):
-            async with ClientSession(read, write, message_handler=on_message) as session:
+            async with ClientSession(read, write, message_handler=on_message, **session_options) as session:
                 with anyio.fail_after(args.timeout):
                     await session.initialize()
                 if name == "list":
                     await scenario_list(session, args)
                 elif name == "call":
-                    await scenario_call(session, args, *rest)
+                    await scenario_call(session, args, *rest, asked)
                 elif name == "bench":
                     await scenario_bench(session, args, *rest)
                 elif name == "cancel":

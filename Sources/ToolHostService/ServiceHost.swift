@@ -63,7 +63,8 @@ public final class ServiceHost: Sendable {
         // A watchdog stops a plugin's group even if the server is killed outright (SIGKILL, or
         // the end of its shutdown grace period with a call still running).
         var options = ToolInvoker.Options(stderrObserver: request.stderrObserver ?? pluginStderr, warn: warn,
-                                          cancellation: request.cancellation, stopsPluginWithHost: true)
+                                          cancellation: request.cancellation, stopsPluginWithHost: true,
+                                          confirmation: request.confirmation)
         func finish(_ answer: InvocationAnswer) {
             count(answer, of: request.toolID, seconds: MonotonicClock.now() - started)
             deliver(answer)
@@ -228,15 +229,20 @@ public struct CallRequest: Sendable {
     public var cancellation: CallCancellation?
     /// Sees plugin stderr as it arrives.
     public var stderrObserver: (@Sendable (ArraySlice<UInt8>) -> Void)?
+    /// A person's answer to the policy's `confirm`, when the front end asked one (MCP
+    /// elicitation); never taken from the request's own fields.
+    public var confirmation: CallConfirmation?
 
     public init(toolID: String, input: JSONValue, timeoutSeconds: Double? = nil, envelope: Bool = false,
-                cancellation: CallCancellation? = nil, stderrObserver: (@Sendable (ArraySlice<UInt8>) -> Void)? = nil) {
+                cancellation: CallCancellation? = nil, stderrObserver: (@Sendable (ArraySlice<UInt8>) -> Void)? = nil,
+                confirmation: CallConfirmation? = nil) {
         self.toolID = toolID
         self.input = input
         self.timeoutSeconds = timeoutSeconds
         self.envelope = envelope
         self.cancellation = cancellation
         self.stderrObserver = stderrObserver
+        self.confirmation = confirmation
     }
 
     func inputObject() throws(ToolHostError) -> JSONObject {

@@ -48,6 +48,44 @@ struct CallPolicyTests {
         #expect(refused.count == 5, "\(audit)")
     }
 
+    @Test func aToolsNatureDecidesWhereNoToolRuleDoesOnRunAndHTTP() async throws {
+        try """
+            toolhost: 1
+            tools: {paths: [tools]}
+            audit: {enabled: true, file: audit.jsonl}
+            policy: {default: allow, destructive: deny, write: confirm}
+            """.write(toFile: FilePath.join(folder.work, "toolhost.yaml"), atomically: true, encoding: .utf8)
+        // A plugin that says nothing of its nature counts as a write, never as read-only.
+        try FileManager.default.createDirectory(atPath: FilePath.join(folder.work, "tools"), withIntermediateDirectories: true)
+        try "name: Says\ntype: executable\nexecutable: {command: cat}\n"
+            .write(toFile: FilePath.join(folder.work, "tools/says.yaml"), atomically: true, encoding: .utf8)
+
+        let delete = try folder.run(["run", "artifact_store"], input: #"{"operation": "delete_artifact", "artifact_id": "a"}"#)
+        #expect(delete.status != 0 && delete.json["error_code"] == "denied_by_policy" && delete.json["rule"] == "policy.destructive",
+                "\(delete.stdoutText)")
+        let sentence = delete.json["error"]?.stringValue ?? ""
+        #expect(sentence == "The call of 'artifact_store' delete_artifact is denied by policy.destructive.")
+        let stats = try folder.run(["run", "artifact_store"], input: #"{"operation": "stats"}"#)
+        #expect(stats.status == 0, "\(stats.stdoutText)")
+        let plugin = try folder.run(["run", "says"], input: #"{}"#)
+        #expect(plugin.json["error_code"] == "confirmation_required" && plugin.json["rule"] == "policy.write", "\(plugin.stdoutText)")
+
+        let server = try await HTTPServer.start(binary: folder.binary, in: folder.work, environment: folder.environment())
+        let http = try await server.send("POST", "/api/tools/postgres_client/invoke", #"{"operation": "query", "sql": "DELETE FROM x"}"#)
+        #expect(http.status == 403 && http.json["error_code"] == "denied_by_policy" && http.json["rule"] == "policy.destructive",
+                "\(http.status) \(http.text)")
+        try await server.expectCleanExit()
+
+        // The audit log and the recorded execution say which rule refused.
+        let audit = (try? String(contentsOfFile: FilePath.join(folder.work, "audit.jsonl"), encoding: .utf8)) ?? ""
+        let refusal = audit.split(separator: "\n").first { $0.contains("delete_artifact") }.map { String($0) } ?? ""
+        #expect(refusal.contains(#""policy":{"decision":"deny","rule":"policy.destructive","nature":"destructive"}"#), "\(audit)")
+        let recorded = try folder.run(["run", "training_data_store"],
+                                      input: #"{"operation": "query", "data_type": "tool_executions", "filters": {"tool_name": "says"}}"#)
+        let metadata = recorded.json["data"]?[0]?["metadata"]?["policy"]
+        #expect(metadata == ["decision": "confirm", "rule": "policy.write", "nature": "write", "confirmed": false], "\(recorded.stdoutText)")
+    }
+
     @Test func aWrongPolicyIsAConfigError() throws {
         try "toolhost: 1\npolicy:\n  tools:\n    x: maybe\n".write(toFile: FilePath.join(folder.work, "toolhost.yaml"), atomically: true, encoding: .utf8)
         let result = try folder.run(["list"])

@@ -7,7 +7,7 @@
 public struct ManifestDecoder {
     /// The top-level keys ToolHost reads; other keys are descriptive and kept as-is.
     static let interpretedKeys: Set<String> = ["name", "type", "description", "tags", "handler", "executable", "input_schema",
-                                               "parameters", "output_schema", "command", "args", "inputs"]
+                                               "parameters", "output_schema", "command", "args", "inputs", "annotations"]
     /// Keys whose near-miss spellings (`input_shema`) are worth a suggestion.
     static let knownKeys = interpretedKeys.sorted() + ["version"]
 
@@ -51,12 +51,15 @@ public struct ManifestDecoder {
             diagnostics.append(contentsOf: normalizer.diagnostics)
             return schema
         }
+        var annotationsDecoder = AnnotationsDecoder()
+        let annotations = annotationsDecoder.decode(map["annotations"], operationNames: ToolDefinition.operationNames(in: inputSchema))
+        diagnostics += annotationsDecoder.diagnostics
         checkRunnability(type: type, handler: handler, executable: executable)
         checkPlaceholders(executable, inputSchema: inputSchema)
         suggestMisspelledKeys()
         var tool = ToolDefinition(
             id: id, name: name, type: type, description: description, tags: tags(), handler: handler,
-            executable: executable, inputSchema: inputSchema, outputSchema: outputSchema, document: map,
+            executable: executable, inputSchema: inputSchema, outputSchema: outputSchema, annotations: annotations, document: map,
             file: file, toolsDirectory: directory.path, layout: directory.layout, diagnostics: diagnostics
         )
         if file.hasPrefix("/"), handler == nil, let executable {

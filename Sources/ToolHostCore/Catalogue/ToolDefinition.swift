@@ -16,6 +16,8 @@ public struct ToolDefinition: Sendable {
     /// The input schema as JSON Schema (always an object schema).
     public let inputSchema: JSONValue
     public let outputSchema: JSONValue?
+    /// What the tool says it does (MCP hints, per operation): the policy's `ToolNature`.
+    public let annotations: ToolAnnotations
     /// The YAML document as parsed.
     public let document: JSONObject
     /// Absolute path of the YAML file.
@@ -29,7 +31,7 @@ public struct ToolDefinition: Sendable {
 
     public init(id: String, name: String, type: ToolType, description: String, tags: [String], handler: String?,
                 executable: ExecutableSpec?, inputSchema: JSONValue, outputSchema: JSONValue?,
-                document: JSONObject, file: String, toolsDirectory: String, layout: ToolLayout = .toolhost,
+                annotations: ToolAnnotations = ToolAnnotations(), document: JSONObject, file: String, toolsDirectory: String, layout: ToolLayout = .toolhost,
                 diagnostics: [Diagnostic]) {
         self.id = id
         self.name = name
@@ -40,11 +42,24 @@ public struct ToolDefinition: Sendable {
         self.executable = executable
         self.inputSchema = inputSchema
         self.outputSchema = outputSchema
+        self.annotations = annotations
         self.document = document
         self.file = file
         self.toolsDirectory = toolsDirectory
         self.layout = layout
         self.diagnostics = diagnostics
+    }
+
+    /// The nature of a call with this `input` (its `operation`, when it names one).
+    public func nature(of input: JSONObject) -> ToolNature {
+        annotations.nature(of: input["operation"]?.stringValue)
+    }
+
+    /// The values of the input's `operation` enum, when the schema has one (multi-operation tools).
+    public var operationNames: [String]? { Self.operationNames(in: inputSchema) }
+
+    static func operationNames(in inputSchema: JSONValue) -> [String]? {
+        inputSchema["properties"]?["operation"]?["enum"]?.arrayValue?.compactMap(\.stringValue)
     }
 
     /// The folder of the YAML file.

@@ -57,6 +57,7 @@ public enum ToolDescription {
         if let executable = tool.executable { object["executable"] = executable.json }
         object["input_schema"] = tool.inputSchema
         if let output = tool.outputSchema { object["output_schema"] = output }
+        if !tool.annotations.isEmpty { object["annotations"] = tool.annotations.json }  // as read: wrong-typed hints left out
         for (key, value) in tool.document where !ManifestDecoder.interpretedKeys.contains(key) && object[key] == nil {
             object[key] = value
         }

@@ -30,6 +30,7 @@
 /// | `tools.generated_path`             | `TOOLHOST_GENERATED_TOOLS_PATH`   | `<first tools dir>/generated`, else `<data dir>/generated_tools` |
 /// | `tools.restore_generated`          | `TOOLHOST_RESTORE_GENERATED`      | false              |
 /// | `policy.default` / `policy.tools.<id>` (allow, deny, confirm; or `{default, operations: {op: …}}`) | | allow |
+/// | `policy.read_only` / `write` / `destructive` (by the call's nature, from the tool's annotations) | | `policy.default` |
 /// | `tools.pinning.run` / `serve` (off, warn, refuse) | `TOOLHOST_PINNING_RUN` / `TOOLHOST_PINNING_SERVE` | warn / refuse |
 /// | `database.type` (sqlite, postgres) | `TOOLHOST_DATABASE_TYPE`; `DATABASE_URL` or `POSTGRES_HOST` imply postgres | sqlite |
 /// | `database.path`                    | `TOOLHOST_DATABASE_PATH`          | `<data dir>/toolhost.db`: `data/` beside a config file, else the user's data directory |
@@ -305,6 +306,10 @@ public enum ConfigLoader {
             return nil
         }
         if let found = reader.value("policy.default") { policy.defaultDecision = decision(found.value, at: "policy.default") ?? .allow }
+        for nature in ToolNature.allCases {
+            let key = CallPolicy.key(of: nature)
+            if let found = reader.value(key) { policy.natureDecisions[nature] = decision(found.value, at: key) }
+        }
         guard let tools = reader.value("policy.tools")?.value else { return policy }
         guard case .object(let rules) = tools else {
             reader.report("policy.tools must be a mapping of tool ids to rules")

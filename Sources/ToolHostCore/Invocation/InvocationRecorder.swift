@@ -26,9 +26,12 @@ public struct InvocationRecord: Sendable {
     public var errorCode: String?
     public var error: String?
     public var durationSeconds: Double
+    /// What the operator's policy decided, when it was not a plain allow (a refusal, or a call
+    /// a person confirmed).
+    public var policy: PolicyOutcome?
 
     public init(toolID: String, agentID: String?, input: JSONObject, output: JSONValue, success: Bool, exitCode: Int32,
-                errorCode: String?, error: String?, durationSeconds: Double) {
+                errorCode: String?, error: String?, durationSeconds: Double, policy: PolicyOutcome? = nil) {
         self.toolID = toolID
         self.agentID = agentID
         self.input = input
@@ -38,5 +41,6 @@ public struct InvocationRecord: Sendable {
         self.errorCode = errorCode
         self.error = error
         self.durationSeconds = durationSeconds
+        self.policy = policy
     }
 }

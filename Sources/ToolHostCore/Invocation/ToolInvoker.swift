@@ -39,15 +39,19 @@ public struct ToolInvoker: Sendable {
         public var cancellation: CallCancellation?
         /// Stops a plugin's process group even if this process is killed (`ProcessRequest.stopsWithHost`).
         public var stopsPluginWithHost: Bool
+        /// A person's answer, when the front end asked one because the policy says `confirm`
+        /// (MCP elicitation). Set by the front end, never read from the tool's input.
+        public var confirmation: CallConfirmation?
 
         public init(timeoutSeconds: Double? = nil, stderrObserver: (@Sendable (ArraySlice<UInt8>) -> Void)? = nil,
                     warn: @escaping @Sendable (String) -> Void = { _ in }, cancellation: CallCancellation? = nil,
-                    stopsPluginWithHost: Bool = false) {
+                    stopsPluginWithHost: Bool = false, confirmation: CallConfirmation? = nil) {
             self.timeoutSeconds = timeoutSeconds
             self.stderrObserver = stderrObserver
             self.warn = warn
             self.cancellation = cancellation
             self.stopsPluginWithHost = stopsPluginWithHost
+            self.confirmation = confirmation
         }
     }
 
@@ -93,13 +97,15 @@ public struct ToolInvoker: Sendable {
     public func invoke(_ tool: ToolDefinition, input: JSONObject, options: Options = Options(), deliver: (Result) -> Void) {
         let started = MonotonicClock.now()
         let afterAnswer = AfterAnswer()
-        let result = dispatch(tool, input: input, options: options, afterAnswer: afterAnswer)
+        var policy: PolicyOutcome?
+        let result = dispatch(tool, input: input, options: options, afterAnswer: afterAnswer, policy: &policy)
         let duration = MonotonicClock.now() - started
         deliver(result)
         for warning in afterAnswer.run() { options.warn(warning) }
         if let recorder {
-            let record = Self.record(of: result, tool: tool, input: input, agentID: hostEnvironment["TOOLHOST_AGENT_ID"],
+            var record = Self.record(of: result, tool: tool, input: input, agentID: hostEnvironment["TOOLHOST_AGENT_ID"],
                                      duration: duration)
+            record.policy = policy
             if let warning = recorder.record(record) { options.warn(warning) }
         }
     }
@@ -114,7 +120,9 @@ public struct ToolInvoker: Sendable {
         if let warning = recorder.record(record) { options.warn(warning) }
     }
 
-    private func dispatch(_ tool: ToolDefinition, input: JSONObject, options: Options, afterAnswer: AfterAnswer) -> Result {
+    /// `policy` gets the policy's outcome when it was not a plain allow, for the record.
+    private func dispatch(_ tool: ToolDefinition, input: JSONObject, options: Options, afterAnswer: AfterAnswer,
+                          policy: inout PolicyOutcome?) -> Result {
         if options.cancellation?.isCancelled == true {
             return .failure(ToolHostError(.cancelled, "The call of '\(tool.id)' was cancelled before it started."))
         }
@@ -124,10 +132,11 @@ public struct ToolInvoker: Sendable {
         } catch {
             return .failure(error)
         }
-        // The operator's policy; a refusal is recorded (and audited) like any call.
-        if let refusal = config.policy.refusal(tool: tool.id, operation: input["operation"]?.stringValue) {
-            return .failure(refusal)
-        }
+        // The operator's policy; a refusal is recorded (and audited) like any call. The nature
+        // comes from the pinned definition (annotations are part of its fingerprint).
+        let outcome = config.policy.verdict(for: tool, input: input).outcome(given: options.confirmation)
+        if !outcome.isPlainAllow { policy = outcome }
+        if let refusal = outcome.refusal { return .failure(refusal) }
         let validation = SchemaValidator.validate(.object(input), against: tool.inputSchema)
         guard validation.isValid else { return .failure(.invalidInput(validation.violations, tool: tool.id)) }
         let validated = validation.value.objectValue ?? input

@@ -1,22 +1,25 @@
-/// Which calls the operator allows (`policy:` in config), per tool and per operation.
+/// Which calls the operator allows (`policy:` in config), per tool, per operation and per
+/// nature of the call (read-only, write, destructive; from the tool's annotations).
 ///
 /// An agent, possibly prompt-injected, calls whatever the front end exposes; the policy is the
 /// operator's say on top of the tools' own rules. The most specific rule wins: the operation's,
-/// then the tool's default, then the policy's default (`allow` unless configured).
+/// then the tool's default, then the default for the call's nature, then the policy's default
+/// (`allow` unless configured, so a config without `policy:` changes nothing).
 ///
 /// ```yaml
 /// policy:
 ///   default: allow
+///   destructive: confirm           # read_only and write fall back to default
 ///   tools:
-///     postgres_client: {operations: {execute: confirm, transaction: confirm}}
+///     postgres_client: {operations: {query: allow}}
 ///     tools_manager: {operations: {register_tool: deny}}
 ///     shell_runner: deny
 /// ```
 public struct CallPolicy: Sendable, Equatable {
     public enum Decision: String, Sendable, Equatable, CaseIterable {
         case allow, deny
-        /// A person must confirm each call. No front end can ask yet (MCP elicitation is to
-        /// come), so such a call is refused with `confirmation_required`, saying so.
+        /// A person must confirm each call: over MCP the client is asked (elicitation); where no
+        /// one can be asked, the call is refused with `confirmation_required`.
         case confirm
     }
 
@@ -30,41 +33,34 @@ public struct CallPolicy: Sendable, Equatable {
     }
 
     public var defaultDecision = Decision.allow
+    /// `policy.read_only`, `policy.write`, `policy.destructive`; a nature without one of its own
+    /// gets `defaultDecision`.
+    public var natureDecisions: [ToolNature: Decision] = [:]
     public var tools: [String: ToolRule] = [:]
 
     public init() {}
 
-    /// The decision for a call of `tool` with `operation`, and the rule that made it (for the
-    /// refusal sentence).
-    public func decision(tool: String, operation: String?) -> (decision: Decision, rule: String) {
+    /// The config key of the default for `nature` (`policy.destructive`).
+    public static func key(of nature: ToolNature) -> String { "policy.\(nature.rawValue)" }
+
+    /// The verdict on a call of `tool` with `input` (its `operation` and the nature its
+    /// annotations give that operation).
+    public func verdict(for tool: ToolDefinition, input: JSONObject) -> PolicyVerdict {
+        verdict(tool: tool.id, operation: input["operation"]?.stringValue, nature: tool.nature(of: input))
+    }
+
+    /// The decision for a call of `tool` with `operation` and `nature`, and the rule that made it.
+    public func verdict(tool: String, operation: String?, nature: ToolNature) -> PolicyVerdict {
+        func verdict(_ decision: Decision, _ rule: String) -> PolicyVerdict {
+            PolicyVerdict(decision: decision, rule: rule, tool: tool, operation: operation, nature: nature)
+        }
         if let rule = tools[tool] {
             if let operation, let decision = rule.operations[operation] {
-                return (decision, "policy.tools.\(tool).operations.\(operation)")
+                return verdict(decision, "policy.tools.\(tool).operations.\(operation)")
             }
-            if let decision = rule.decision { return (decision, "policy.tools.\(tool)") }
+            if let decision = rule.decision { return verdict(decision, "policy.tools.\(tool)") }
         }
-        return (defaultDecision, "policy.default")
+        if let decision = natureDecisions[nature] { return verdict(decision, Self.key(of: nature)) }
+        return verdict(defaultDecision, "policy.default")
     }
-
-    /// Nil when the call may go on; else the refusal, with the rule named.
-    public func refusal(tool: String, operation: String?) -> ToolHostError? {
-        let (decision, rule) = decision(tool: tool, operation: operation)
-        let call = operation.map { "'\(tool)' \($0)" } ?? "'\(tool)'"
-        switch decision {
-        case .allow: return nil
-        case .deny:
-            return ToolHostError(.deniedByPolicy, "The call of \(call) is denied by \(rule).", details: ["rule": .string(rule)])
-        case .confirm:
-            return ToolHostError(.confirmationRequired,
-                                 "The call of \(call) needs a person's confirmation (\(rule)), which this front end cannot ask for; allow it in the policy to let it run.",
-                                 details: ["rule": .string(rule)])
-        }
-    }
-}
-
-extension ErrorCode {
-    /// The operator's `policy:` denies this tool or operation (HTTP 403).
-    public static let deniedByPolicy = ErrorCode("denied_by_policy")
-    /// The operator's `policy:` wants a person to confirm this call, and none could be asked (HTTP 403).
-    public static let confirmationRequired = ErrorCode("confirmation_required")
 }

@@ -59,6 +59,7 @@ public struct AuditRecorder: InvocationRecorder {
         if let operation = record.input["operation"]?.stringValue { fields["operation"] = .string(operation) }
         fields["outcome"] = .string(record.success ? "ok" : record.exitCode == 0 && record.errorCode == nil ? "failed" : "error")
         if let code = record.errorCode { fields["error_code"] = .string(code) }
+        if let policy = record.policy { fields["policy"] = policy.json }
         fields["duration_ms"] = .double((record.durationSeconds * 1_000_000).rounded() / 1000)
         if config.audit.recordsIO {
             fields["input"] = kept(config.training.redaction.redact(.object(record.input)).replacingNULCharacters())

@@ -62,6 +62,7 @@ public struct TrainingRecorder: InvocationRecorder {
         ]
         if let code = record.errorCode { row["error_code"] = .string(code) }
         if let error = record.error { row["error"] = config.training.redaction.redact(JSONValue.string(error).replacingNULCharacters()) }
+        if let policy = record.policy { row["metadata"] = ["policy": policy.json] }
         return row
     }
 

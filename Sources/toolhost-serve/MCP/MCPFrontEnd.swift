@@ -13,6 +13,9 @@ import ToolHostService
 ///   JSON-RPC error (invalid params).
 /// - `notifications/cancelled`: the SDK cancels the handler's task, which cancels the call
 ///   (a plugin's process group is stopped) and sends no answer.
+/// - A call the operator's policy says `confirm` for is first put to the person behind the
+///   client with `elicitation/create` when the client can ask (`MCPConfirmation`); it runs only
+///   when they confirm.
 /// - `notifications/tools/list_changed` when the catalogue changes on disk.
 struct MCPFrontEnd {
     let host: ServiceHost
@@ -24,18 +27,22 @@ struct MCPFrontEnd {
         let server = Server(name: "toolhost", version: ToolHostVersion.current,
                             capabilities: .init(tools: .init(listChanged: true)))
         let host = host
+        let confirmation = MCPConfirmation()
         await server.withMethodHandler(ListTools.self) { parameters in
             try Self.listTools(host.catalogue.current, cursor: parameters.cursor)
         }
-        await server.withMethodHandler(CallTool.self) { parameters in
-            try await Self.callTool(host, name: parameters.name, arguments: parameters.arguments)
+        await server.withMethodHandler(CallTool.self) { [weak server] parameters in
+            try await Self.callTool(host, name: parameters.name, arguments: parameters.arguments) { request in
+                guard let server, let verdict = host.policyVerdict(for: request) else { return nil }
+                return await confirmation.confirmation(for: verdict, input: request.input, on: server)
+            }
         }
         host.catalogue.onChange { _ in
             Task { try? await server.notify(ToolListChangedNotification.message()) }
         }
         let transport = StdioLineTransport(maxLineBytes: host.config.service.maxRequestBytes,
                                            drainTimeoutSeconds: host.config.service.shutdownGraceSeconds, logger: logger)
-        try await server.start(transport: transport)
+        try await server.start(transport: transport) { _, capabilities in confirmation.clientInitialized(with: capabilities) }
         await server.waitUntilCompleted()
     }
 
@@ -57,10 +64,15 @@ struct MCPFrontEnd {
         return ListTools.Result(tools: page, nextCursor: end < tools.count ? String(end) : nil)
     }
 
-    static func callTool(_ host: ServiceHost, name: String, arguments: [String: Value]?) async throws -> CallTool.Result {
+    /// `confirm` asks the person for a call the policy wants confirmed (nil: not asked).
+    static func callTool(_ host: ServiceHost, name: String, arguments: [String: Value]?,
+                         confirm: (CallRequest) async -> CallConfirmation?) async throws -> CallTool.Result {
         var input = JSONObject(capacity: arguments?.count ?? 0)
         for (key, value) in (arguments ?? [:]).sorted(by: { $0.key < $1.key }) { input[key] = JSONValue(value) }
-        let answer = await host.call(CallRequest(toolID: name, input: .object(input)))
+        var request = CallRequest(toolID: name, input: .object(input))
+        request.confirmation = await confirm(request)
+        if Task.isCancelled { throw CancellationError() }  // cancelled while the person was asked
+        let answer = await host.call(request)
         if Task.isCancelled { throw CancellationError() }  // a cancelled request gets no answer
         // Counted and recorded like any call, but for MCP a protocol error, not a result.
         if answer.errorCode == .unknownTool { throw MCPError.invalidParams(answer.value["error"]?.stringValue ?? "No tool named '\(name)'.") }

@@ -1,0 +1,69 @@
+import Testing
+import ToolHostCore
+@testable import ToolHostTools
+
+/// The nature every built-in operation declares. A wrong read-only hint is a security bug (MCP
+/// clients run read-only tools without asking, and `policy.read_only: allow` lets them through),
+/// so the read-only set is pinned whole: a new read-only operation must be added here, on
+/// purpose.
+@Suite("Built-in tool annotations")
+struct BuiltinAnnotationsTests {
+    private let tools = ToolsManager(directories: [], builtins: BuiltinHandlers.tools).loadCatalogue().sortedTools
+
+    /// `tool.operation` for every operation of every built-in whose declared nature is `nature`.
+    private func operations(_ nature: ToolNature) -> Set<String> {
+        Set(tools.flatMap { tool in
+            (tool.operationNames ?? []).filter { tool.annotations.hints(for: $0).declaredNature == nature }.map { "\(tool.id).\($0)" }
+        })
+    }
+
+    @Test func everyOperationDeclaresItsNature() throws {
+        #expect(tools.count == BuiltinHandlers.tools.count)
+        for tool in tools {
+            let handler = try #require(BuiltinHandlers.registry.handler(named: tool.id) as? any OperationHandler, "\(tool.id)")
+            let run = handler.operations.map(\.name)
+            let listed = tool.operationNames ?? []
+            #expect(Set(run) == Set(listed), "\(tool.id): the handler runs \(run), the schema lists \(listed)")
+            let undeclared = Set(run + listed).filter { tool.annotations.hints(for: $0).declaredNature == nil }.sorted()
+            #expect(undeclared.isEmpty, "\(tool.id) does not declare the nature of \(undeclared)")
+            let extra = Set(tool.annotations.operations.keys).subtracting(listed).sorted()
+            #expect(extra.isEmpty, "\(tool.id) annotates operations it does not have: \(extra)")
+            #expect(tool.annotations.tool.openWorldHint == false, "\(tool.id) reaches nothing beyond the host")
+        }
+    }
+
+    @Test func exactlyTheseOperationsAreReadOnly() {
+        let readOnly = operations(.readOnly)
+        #expect(readOnly == [
+            "artifact_store.find_similar", "artifact_store.get_artifact", "artifact_store.stats",
+            "bulk_data_store.query_logs", "bulk_data_store.query_bugs", "bulk_data_store.query_perf",
+            "bulk_data_store.get_ancestry", "bulk_data_store.get_tool", "bulk_data_store.list_tools",
+            "conversation_store.recall_memories", "conversation_store.export_conversation", "conversation_store.training_stats",
+            "prompt_evolution_store.latest_profile", "prompt_evolution_store.profile_history", "prompt_evolution_store.profile_lineage",
+            "prompt_evolution_store.search_profiles", "prompt_evolution_store.training_summary", "prompt_evolution_store.search_steps",
+            "prompt_evolution_store.population",
+            "tools_manager.list", "tools_manager.search", "tools_manager.describe", "tools_manager.validate",
+            "training_data_store.query", "training_data_store.stats",
+        ])
+    }
+
+    @Test func whatDeletesReplacesOrRunsArbitraryStatementsIsDestructive() {
+        let destructive = operations(.destructive)
+        #expect(destructive == [
+            "artifact_store.delete_artifact",
+            // Arbitrary SQL, committed: `query` runs DELETE ... RETURNING as readily as SELECT.
+            "postgres_client.query", "postgres_client.execute", "postgres_client.transaction",
+            "postgres_client.update", "postgres_client.delete",
+            "prompt_evolution_store.advance_generation",
+            "tools_manager.register_tool", "tools_manager.register_function", "tools_manager.register_llm",
+            "training_data_store.apply_retention",
+        ])
+    }
+
+    @Test func exportsThatWriteFilesAreWritesNotReads() {
+        let writes = operations(.write)
+        let exports: Set = ["training_data_store.export_for_training", "training_data_store.export_to_csv",
+                            "conversation_store.export_conversations"]
+        #expect(exports.isSubset(of: writes))
+    }
+}
