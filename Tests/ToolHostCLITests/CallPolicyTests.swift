@@ -55,10 +55,13 @@ struct CallPolicyTests {
             audit: {enabled: true, file: audit.jsonl}
             policy: {default: allow, destructive: deny, write: confirm}
             """.write(toFile: FilePath.join(folder.work, "toolhost.yaml"), atomically: true, encoding: .utf8)
-        // A plugin that says nothing of its nature counts as a write, never as read-only.
+        // A plugin that says nothing of its nature counts as destructive (MCP's default), one that
+        // says `destructiveHint: false` as a write.
         try FileManager.default.createDirectory(atPath: FilePath.join(folder.work, "tools"), withIntermediateDirectories: true)
         try "name: Says\ntype: executable\nexecutable: {command: cat}\n"
             .write(toFile: FilePath.join(folder.work, "tools/says.yaml"), atomically: true, encoding: .utf8)
+        try "name: Adds\ntype: executable\nexecutable: {command: cat}\nannotations: {destructiveHint: false}\n"
+            .write(toFile: FilePath.join(folder.work, "tools/adds.yaml"), atomically: true, encoding: .utf8)
 
         let delete = try folder.run(["run", "artifact_store"], input: #"{"operation": "delete_artifact", "artifact_id": "a"}"#)
         #expect(delete.status != 0 && delete.json["error_code"] == "denied_by_policy" && delete.json["rule"] == "policy.destructive",
@@ -67,7 +70,9 @@ struct CallPolicyTests {
         #expect(sentence == "The call of 'artifact_store' delete_artifact is denied by policy.destructive.")
         let stats = try folder.run(["run", "artifact_store"], input: #"{"operation": "stats"}"#)
         #expect(stats.status == 0, "\(stats.stdoutText)")
-        let plugin = try folder.run(["run", "says"], input: #"{}"#)
+        let silent = try folder.run(["run", "says"], input: #"{}"#)
+        #expect(silent.json["error_code"] == "denied_by_policy" && silent.json["rule"] == "policy.destructive", "\(silent.stdoutText)")
+        let plugin = try folder.run(["run", "adds"], input: #"{}"#)
         #expect(plugin.json["error_code"] == "confirmation_required" && plugin.json["rule"] == "policy.write", "\(plugin.stdoutText)")
 
         let server = try await HTTPServer.start(binary: folder.binary, in: folder.work, environment: folder.environment())
@@ -81,7 +86,7 @@ struct CallPolicyTests {
         let refusal = audit.split(separator: "\n").first { $0.contains("delete_artifact") }.map { String($0) } ?? ""
         #expect(refusal.contains(#""policy":{"decision":"deny","rule":"policy.destructive","nature":"destructive"}"#), "\(audit)")
         let recorded = try folder.run(["run", "training_data_store"],
-                                      input: #"{"operation": "query", "data_type": "tool_executions", "filters": {"tool_name": "says"}}"#)
+                                      input: #"{"operation": "query", "data_type": "tool_executions", "filters": {"tool_name": "adds"}}"#)
         let metadata = recorded.json["data"]?[0]?["metadata"]?["policy"]
         #expect(metadata == ["decision": "confirm", "rule": "policy.write", "nature": "write", "confirmed": false], "\(recorded.stdoutText)")
     }

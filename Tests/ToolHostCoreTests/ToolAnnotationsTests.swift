@@ -35,14 +35,18 @@ struct ToolAnnotationsTests {
         #expect(diagnostics.isEmpty, "\(diagnostics)")
     }
 
-    @Test func whatIsNotDeclaredIsAWriteNeverReadOnly() throws {
+    /// As MCP defines the defaults: not read-only unless said, destructive unless said not.
+    @Test func whatIsNotDeclaredIsDestructiveNeverReadOnly() throws {
         let bare = try decode(multiOperation)
         let natures = [nil, "get"].map { bare.annotations.nature(of: $0) }
-        #expect(natures == [.write, .write])
-        // readOnlyHint false alone says nothing of destruction: still the default, write.
+        #expect(natures == [.destructive, .destructive])
+        // readOnlyHint false alone says nothing of destruction: still MCP's default, destructive.
         let notReadOnly = ToolAnnotations(tool: .init(readOnlyHint: false))
         let nature = notReadOnly.nature(of: "get")
-        #expect(nature == .write)
+        #expect(nature == .destructive)
+        let additive = ToolAnnotations(tool: .init(readOnlyHint: false, destructiveHint: false))
+        let additiveNature = additive.nature(of: "get")
+        #expect(additiveNature == .write)
     }
 
     @Test func readOnlyAndDestructiveAtOnceIsDestructiveAndWarned() throws {
@@ -71,9 +75,9 @@ struct ToolAnnotationsTests {
             "warning /annotations/operations/dorp 'dorp' is not an operation of this tool (its input's operation enum); did you mean 'drop'?",
             "warning /annotations/operations/drop/destructiveHnt unknown annotation 'destructiveHnt' (did you mean 'destructiveHint'? known: readOnlyHint, destructiveHint, idempotentHint, openWorldHint)",
         ], "\(found)")
-        // Nothing unreadable made a call look read-only.
+        // Nothing unreadable made a call look read-only or harmless.
         let natures = ["get", "put", "drop"].map { tool.nature(of: ["operation": .string($0)]) }
-        #expect(natures == [.write, .write, .write])
+        #expect(natures == [.destructive, .destructive, .destructive])
     }
 
     @Test func aBlockThatIsNotAMappingIsAnError() throws {

@@ -2,9 +2,10 @@
 /// `policy.write`, `policy.destructive`): read only, write (add or update in place), or destroy
 /// (delete, replace wholesale, run arbitrary statements).
 ///
-/// Derived from a tool's `ToolAnnotations`. A hint that is missing never makes a call look
-/// harmless: MCP clients approve read-only tools without asking, so a wrong read-only guess
-/// would be a hole, while a wrong "write" only asks or refuses more than needed.
+/// Derived from a tool's `ToolAnnotations` as MCP defines the hints' defaults: a tool that does
+/// not say it is read-only may write, and one that does not say `destructiveHint: false` may
+/// destroy. So a missing hint never makes a call look harmless (MCP clients approve read-only
+/// tools without asking), and the operator's policy reads a tool as every MCP client does.
 public enum ToolNature: String, Sendable, Equatable, CaseIterable {
     case readOnly = "read_only"
     case write
@@ -24,9 +25,9 @@ extension ToolAnnotations.Hints {
 }
 
 extension ToolAnnotations {
-    /// The nature of a call of `operation`: as declared, else `write` — never read-only by
-    /// guess.
+    /// The nature of a call of `operation`: as declared, else `destructive` (MCP's default
+    /// for `destructiveHint`) — never read-only or harmless by guess.
     public func nature(of operation: String?) -> ToolNature {
-        hints(for: operation).declaredNature ?? .write
+        hints(for: operation).declaredNature ?? .destructive
     }
 }
