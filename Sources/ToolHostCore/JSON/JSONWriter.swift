@@ -32,6 +32,15 @@ public struct JSONWriter {
         return (writer.output, writer.output.count <= limit)
     }
 
+    /// The first `limit` bytes of the value's compact JSON as text, cut back to a character
+    /// boundary, and whether that is all of it (a preview of a large value).
+    public static func prefixText(_ value: JSONValue, limit: Int) -> (text: String, complete: Bool) {
+        let (bytes, complete) = prefix(value, limit: limit)
+        var end = min(max(limit, 0), bytes.count)
+        while end > 0, end < bytes.count, bytes[end] & 0xC0 == 0x80 { end -= 1 }  // not inside a UTF-8 sequence
+        return (String(decoding: bytes[..<end], as: UTF8.self), complete)
+    }
+
     /// Appends `text`, which must be valid UTF-8, as a JSON string without making a `String`
     /// of it first (an export writes each text cell of millions of rows).
     public static func appendString(utf8 text: UnsafeBufferPointer<UInt8>, to buffer: inout [UInt8]) {

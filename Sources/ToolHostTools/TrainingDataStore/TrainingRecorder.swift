@@ -72,10 +72,7 @@ public struct TrainingRecorder: InvocationRecorder {
     private func capped(_ value: JSONValue) -> JSONValue {
         let limit = max(config.training.maxRecordedBytes, 0)
         let value = value.replacingNULCharacters()
-        let (bytes, complete) = JSONWriter.prefix(value, limit: limit)
-        guard !complete else { return value }
-        var end = min(limit, bytes.count)
-        while end > 0, end < bytes.count, bytes[end] & 0xC0 == 0x80 { end -= 1 }  // not inside a UTF-8 sequence
-        return ["truncated": true, "preview": .string(String(decoding: bytes[..<end], as: UTF8.self))]
+        let (preview, complete) = JSONWriter.prefixText(value, limit: limit)
+        return complete ? value : ["truncated": true, "preview": .string(preview)]
     }
 }

@@ -59,10 +59,8 @@ final class MCPConfirmation: Sendable {
         case .write: "an operation that writes"
         case .destructive: "a destructive operation"
         }
-        let (bytes, complete) = JSONWriter.prefix(input, limit: maxShownArgumentBytes)
-        var end = min(bytes.count, maxShownArgumentBytes)
-        while end > 0, end < bytes.count, bytes[end] & 0xC0 == 0x80 { end -= 1 }  // not inside a UTF-8 sequence
-        let arguments = String(decoding: bytes[..<end], as: UTF8.self) + (complete ? "" : "…")
+        let (shown, complete) = JSONWriter.prefixText(input, limit: maxShownArgumentBytes)
+        let arguments = shown + (complete ? "" : "…")
         return "Run \(verdict.call) (\(nature))? ToolHost's policy (\(verdict.rule)) asks a person to confirm each such call. Arguments: \(arguments)"
     }
 }
