@@ -20,7 +20,13 @@ static void watch(int release_fd, unsigned int grace_ms, const struct toolhost_c
     while (received < sizeof group) {
         ssize_t count = read(release_fd, (char *)&group + received, sizeof group - received);
         if (count < 0 && errno == EINTR) continue;
-        if (count <= 0) _exit(0);  // no plugin was started: nothing to watch
+        if (count == 0 && received == 0) {
+            // End of file before any byte: the host died between spawning the plugin and
+            // naming its group (a release always writes). The run's cgroup still holds it.
+            toolhost_sweep_cgroups(sweep);
+            _exit(0);
+        }
+        if (count <= 0) _exit(0);  // released before a plugin started: nothing to watch
         received += (size_t)count;
     }
     char byte;
