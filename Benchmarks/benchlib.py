@@ -14,6 +14,16 @@ class Failure(Exception):
     """A toolhost (or reference) command that failed or answered wrongly: reported, not worked around."""
 
 
+def run_main(main, name=None):
+    """Runs a benchmark's `main`: a Failure ends it with the reason on stderr and exit status 1."""
+    import sys
+    try:
+        main()
+    except Failure as failure:
+        print(f"{name or 'FAILED'}: {failure}", file=sys.stderr)
+        sys.exit(1)
+
+
 def sh(command, **kwargs):
     """Runs a command to completion; a non-zero exit is a Failure with its output."""
     done = subprocess.run(command, capture_output=True, text=True, **kwargs)

@@ -14,7 +14,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from benchlib import Failure, sh  # noqa: E402
+from benchlib import Failure, run_main, sh  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TOOLHOST = os.path.join(ROOT, ".build-static/release/toolhost")
@@ -77,8 +77,4 @@ def main():
 
 
 if __name__ == "__main__":
-    try:
-        main()
-    except Failure as failure:
-        print(f"discovery_eval: {failure}", file=sys.stderr)
-        sys.exit(1)
+    run_main(main, "discovery_eval")

@@ -16,7 +16,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from benchlib import ROOT, Failure, median  # noqa: E402
+from benchlib import ROOT, Failure, median, run_main  # noqa: E402
 
 CALLS = 1000
 
@@ -51,8 +51,4 @@ def main():
 
 
 if __name__ == "__main__":
-    try:
-        main()
-    except Failure as failure:
-        print(f"FAILED: {failure}", file=sys.stderr)
-        sys.exit(1)
+    run_main(main)
