@@ -49,7 +49,7 @@ public struct ArtifactMemory {
         let indexed = zip(artifacts, routes).filter { $0.1 != .bulk }.map(\.0)
         let vectors = indexed.isEmpty ? [] : try embedder.embed(indexed.map(\.embeddingText))
         let records = zip(indexed, vectors).map { artifact, vector in vectorRecord(artifact, collection: collection, vector: vector) }
-        try connection.atomically { () throws(ToolHostError) in
+        try connection.transaction { () throws(ToolHostError) in
             let bulkOnes = zip(artifacts, routes).filter { $0.1 != .vector }.map(\.0)
             let vectorOnly = zip(artifacts, routes).filter { $0.1 == .vector }.map(\.0.id)
             try withDatabaseErrors { () throws(DatabaseError) in
@@ -85,7 +85,7 @@ public struct ArtifactMemory {
 
     /// Deletes the artifact from every place; answers the places it was removed from.
     public func delete(_ id: String, collection: String = defaultCollection) throws(ToolHostError) -> [String] {
-        try connection.atomically { () throws(ToolHostError) in
+        try connection.transaction { () throws(ToolHostError) in
             let inBulk = try withDatabaseErrors { () throws(DatabaseError) in try bulk.delete([id]) } > 0
             let inIndex = try index.remove(collection: collection, artifactIDs: [id]) > 0
             return (inBulk ? ["bulk"] : []) + (inIndex ? ["vector"] : [])

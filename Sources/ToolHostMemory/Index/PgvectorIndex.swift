@@ -45,7 +45,7 @@ public struct PgvectorIndex: VectorIndex {
 
     public func upsert(_ records: [VectorRecord]) throws(ToolHostError) {
         guard !records.isEmpty else { return }
-        try connection.atomically { () throws(ToolHostError) in
+        try connection.transaction { () throws(ToolHostError) in
             var tables = Set(try existingDimensions())
             for (dimension, group) in Dictionary(grouping: records, by: \.vector.count).sorted(by: { $0.key < $1.key }) {
                 if !tables.contains(dimension) {
@@ -168,14 +168,14 @@ public struct PgvectorIndex: VectorIndex {
             SELECT artifact_id, document, 1 - (embedding <=> $1::vector) AS score FROM \(Self.table(dimension))
             WHERE \(conditions.joined(separator: " AND ")) ORDER BY embedding <=> $1::vector LIMIT \(limit)
             """
-        var rows = try connection.atomically { () throws(ToolHostError) in
+        var rows = try connection.transaction { () throws(ToolHostError) in
             _ = try connection.rows("SELECT set_config('hnsw.ef_search', $1, true)", [.text(String(max(settings.hnswEfSearch, query.limit)))])
             return try connection.rows(sql, values)
         }
         // HNSW with a filter can come back short (it walks ef_search neighbours, then
         // filters); an exact scan then finds what the filter allows.
         if rows.count < query.limit {
-            rows = try connection.atomically { () throws(ToolHostError) in
+            rows = try connection.transaction { () throws(ToolHostError) in
                 _ = try connection.rows("SELECT set_config('enable_indexscan', 'off', true)")
                 return try connection.rows(sql, values)
             }
@@ -206,7 +206,7 @@ public struct PgvectorIndex: VectorIndex {
                                                  [.text("idx_memory_pgvector_\(dimension)_hnsw")]).first?["indexdef"]?.stringValue ?? ""
             let wanted = "m='\(settings.hnswM)', ef_construction='\(settings.hnswEfConstruction)'"
             guard !definition.contains(wanted) else { continue }
-            try connection.atomically { () throws(ToolHostError) in
+            try connection.transaction { () throws(ToolHostError) in
                 _ = try connection.rows("DROP INDEX IF EXISTS \(Self.hnswIndexName(dimension))")
                 _ = try connection.rows("SELECT set_config('maintenance_work_mem', '256MB', true)")
                 try buildIndex(dimension)

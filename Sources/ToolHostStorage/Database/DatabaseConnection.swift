@@ -172,19 +172,30 @@ extension DatabaseConnection {
         try run(sql, parameters, options: QueryOptions())
     }
 
-    /// Runs `body` in a transaction: committed when it returns, rolled back when it throws.
-    /// Inside an open transaction it simply runs (the outer one decides).
-    public func transaction<T>(_ body: () throws(DatabaseError) -> T) throws(DatabaseError) -> T {
+    /// Runs `body` in a transaction: committed when it returns, rolled back when it throws, and
+    /// the error it threw rethrown as it was (a failure of BEGIN or COMMIT itself comes as
+    /// `Failure`). Inside an open transaction it simply runs (the outer one decides).
+    public func transaction<T, Failure: DatabaseFailureRepresentable>(_ body: () throws(Failure) -> T) throws(Failure) -> T {
         if inTransaction { return try body() }
-        try begin()
+        do throws(DatabaseError) {
+            try begin()
+        } catch {
+            throw Failure(databaseFailure: error)
+        }
+        let value: T
         do {
-            let value = try body()
-            try commit()
-            return value
+            value = try body()
         } catch {
             rollback()
             throw error
         }
+        do throws(DatabaseError) {
+            try commit()
+        } catch {
+            rollback()
+            throw Failure(databaseFailure: error)
+        }
+        return value
     }
 
     /// Runs a long read that passes over most pages once (an export made of many queries)

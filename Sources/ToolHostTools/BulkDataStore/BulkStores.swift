@@ -19,18 +19,14 @@ enum BulkStores {
         let records = try input.array(field)
         return try context.withConnection { (connection) throws(ToolHostError) -> JSONValue in
             let rows = spec.stream(records, field: field, dialect: connection.dialect)
-            let count: Int
-            do throws(DatabaseError) {
-                count = try connection.transaction { () throws(DatabaseError) -> Int in
-                    let count = try connection.bulkInsert(into: spec.table, columns: spec.columns, rows: rows)
-                    // An invalid record ended the stream early: undo what was sent.
-                    guard rows.violations.isEmpty else { throw DatabaseError(.statement, "The batch has invalid records") }
-                    try search?.catchUp(on: connection)
-                    return count
+            let count = try connection.transaction { () throws(ToolHostError) -> Int in
+                let count = try withDatabaseErrors { () throws(DatabaseError) in
+                    try connection.bulkInsert(into: spec.table, columns: spec.columns, rows: rows)
                 }
-            } catch {
-                if !rows.violations.isEmpty { throw ToolHostError.invalidInput(rows.violations, tool: context.tool.id) }
-                throw error.toolHostError
+                // An invalid record ended the stream early: what was sent is undone.
+                guard rows.violations.isEmpty else { throw ToolHostError.invalidInput(rows.violations, tool: context.tool.id) }
+                try withDatabaseErrors { () throws(DatabaseError) in try search?.catchUp(on: connection) }
+                return count
             }
             return ["success": true, "count": .int(count)]
         }

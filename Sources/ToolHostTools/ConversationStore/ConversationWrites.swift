@@ -34,7 +34,7 @@ struct ConversationWrites {
     /// Ends a conversation; ending it again changes nothing and says so.
     func endConversation(_ input: OperationInput) throws(ToolHostError) -> JSONObject {
         let id = try conversationID(input)
-        return try connection.atomically { () throws(ToolHostError) -> JSONObject in
+        return try connection.transaction { () throws(ToolHostError) -> JSONObject in
             let current = try conversation(id, lock: true)
             if current["is_active"] == false {
                 return ["success": true, "conversation_id": .integer(id), "already_ended": true, "ended_at": current["ended_at"] ?? .null]
@@ -66,7 +66,7 @@ struct ConversationWrites {
         let values = try ConversationRecords.values(ConversationRecords.message, of: record, dialect: dialect, tool: tool)
         let id = try conversationID(input)
         let reopen = try input.optionalBool("reopen") ?? false
-        return try connection.atomically { () throws(ToolHostError) -> JSONObject in
+        return try connection.transaction { () throws(ToolHostError) -> JSONObject in
             let current = try conversation(id, lock: true)
             if current["is_active"] == false {
                 guard reopen else {
@@ -94,7 +94,7 @@ struct ConversationWrites {
             throw ToolHostError.invalidInput(violations.isEmpty ? [Violation(path: "/user_feedback", message: "must be 1, 2, 3, 4 or 5")] : violations,
                                              tool: tool)
         }
-        return try connection.atomically { () throws(ToolHostError) -> JSONObject in
+        return try connection.transaction { () throws(ToolHostError) -> JSONObject in
             var builder = SQLStatementBuilder(dialect: dialect)
             let sql = "UPDATE \(builder.table(ConversationSchema.messages)) SET user_feedback = \(builder.bind(.integer(Int64(score)))) "
                 + "WHERE id = \(builder.bind(.integer(Int64(messageID)))) RETURNING conversation_id"
@@ -118,7 +118,7 @@ struct ConversationWrites {
         var record = input.fields
         if record["verified"] == nil || record["verified"] == .null { record["verified"] = false }
         let values = try ConversationRecords.values(ConversationRecords.memory, of: record, dialect: dialect, tool: tool)
-        let row = try connection.atomically { () throws(ToolHostError) -> JSONObject in
+        let row = try connection.transaction { () throws(ToolHostError) -> JSONObject in
             try insert(ConversationRecords.memory, values, returning: "id, created_at")
         }
         return ["success": true, "memory_id": row["id"] ?? .null, "created_at": row["created_at"] ?? .null]
@@ -127,7 +127,7 @@ struct ConversationWrites {
     /// A log may point at a conversation and a message; both must exist.
     func logAgent(_ input: OperationInput) throws(ToolHostError) -> JSONObject {
         let values = try ConversationRecords.values(ConversationRecords.agentLog, of: input.fields, dialect: dialect, tool: tool)
-        let row = try connection.atomically { () throws(ToolHostError) -> JSONObject in
+        let row = try connection.transaction { () throws(ToolHostError) -> JSONObject in
             if let id = try input.optionalInt("conversation_id") { _ = try conversation(Int64(id), lock: false) }
             if let id = try input.optionalInt("message_id") {
                 var builder = SQLStatementBuilder(dialect: dialect)
@@ -161,7 +161,7 @@ struct ConversationWrites {
     private func mark(_ conversations: [(id: Int64, expected: JSONValue?)]) throws(ToolHostError) -> (marked: Int, changed: [Int64]) {
         guard !conversations.isEmpty else { return (0, []) }
         let same = dialect == .postgres ? "IS NOT DISTINCT FROM" : "IS"
-        return try connection.atomically { () throws(ToolHostError) -> (marked: Int, changed: [Int64]) in
+        return try connection.transaction { () throws(ToolHostError) -> (marked: Int, changed: [Int64]) in
             var marked = 0
             var changed: [Int64] = []
             for start in stride(from: 0, to: conversations.count, by: 1000) {

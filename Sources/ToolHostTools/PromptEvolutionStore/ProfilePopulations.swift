@@ -17,7 +17,7 @@ struct ProfilePopulations {
         let fitness = try input.finiteNumber("fitness_score")
         let generation = try input.optionalInt("generation")
         if let generation, !(0...Self.lastGeneration).contains(generation) { throw input.invalid("generation", "must be 0 to \(Self.lastGeneration)") }
-        return try connection.atomically { () throws(ToolHostError) -> JSONValue in
+        return try connection.transaction { () throws(ToolHostError) -> JSONValue in
             try connection.lockCorpusTask(corpus, task)
             try requireProfiles([profile])
             var target = generation ?? 0
@@ -75,7 +75,7 @@ struct ProfilePopulations {
         }
         guard violations.isEmpty else { throw ToolHostError.invalidInput(violations, tool: tool) }
         guard !members.isEmpty else { throw input.invalid("members", "must hold at least one {profile_id, fitness_score}") }
-        return try connection.atomically { () throws(ToolHostError) -> JSONValue in
+        return try connection.transaction { () throws(ToolHostError) -> JSONValue in
             try connection.lockCorpusTask(corpus, task)
             try requireProfiles(Set(members.map(\.profile)))
             let previous = try newestGeneration(corpus: corpus, task: task)

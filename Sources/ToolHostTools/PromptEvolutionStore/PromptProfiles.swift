@@ -20,7 +20,7 @@ struct PromptProfiles {
         let metadata = try input.optionalObject("metadata")
         let createdAt = try input.optionalTimestamp("created_at") ?? Timestamp.now()
         let id = RandomUUID.make()
-        let row = try connection.atomically { () throws(ToolHostError) -> JSONObject in
+        let row = try connection.transaction { () throws(ToolHostError) -> JSONObject in
             if let parent, try find(parent) == nil {
                 throw ToolHostError(.notFound, "The parent profile \(parent) does not exist; nothing was saved.",
                                     details: ["parent_profile_id": .string(parent)])

@@ -51,7 +51,7 @@ struct TrainingStepLog {
 
         let stream = Self.spec.stream(prepared, field: field, dialect: dialect)
         let single = field.isEmpty
-        return try connection.atomically { () throws(ToolHostError) -> JSONValue in
+        return try connection.transaction { () throws(ToolHostError) -> JSONValue in
             let missing = try PromptProfiles(connection: connection).missing(profileIDs)
             guard missing.isEmpty else {
                 throw ToolHostError(.notFound, "No profile with id \(missing.prefix(5).joined(separator: ", "))\(missing.count > 5 ? " (and \(missing.count - 5) more)" : ""); "

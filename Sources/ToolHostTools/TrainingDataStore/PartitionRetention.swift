@@ -35,7 +35,7 @@ struct PartitionRetention {
     /// it, or a row in it is not older than the cutoff after all: a partition someone else
     /// made under ToolHost's name).
     private func archiveAndDrop(_ partition: TableName, to file: String, on connection: any DatabaseConnection) throws(ToolHostError) -> Int? {
-        try connection.atomically { () throws(ToolHostError) -> Int? in
+        try connection.transaction { () throws(ToolHostError) -> Int? in
             let ready = try withDatabaseErrors { () throws(DatabaseError) -> Bool in
                 guard try partitions.lockForArchiving(partition, on: connection) else { return false }
                 return try !holdsRows(partition, notOlderThan: cutoff, on: connection)

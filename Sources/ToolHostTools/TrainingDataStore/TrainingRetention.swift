@@ -69,7 +69,7 @@ struct TrainingRetention {
 
     private func archiveBatch(_ type: TrainingDataType, before cutoff: Timestamp, limit: Int, file: String,
                               on connection: any DatabaseConnection) throws(ToolHostError) -> Int {
-        try connection.atomically { () throws(ToolHostError) -> Int in
+        try connection.transaction { () throws(ToolHostError) -> Int in
             var builder = SQLStatementBuilder(dialect: connection.dialect)
             // Another retention run holds some rows: take the others rather than wait.
             let lock = connection.dialect == .postgres ? " FOR UPDATE SKIP LOCKED" : ""

@@ -32,9 +32,9 @@ struct TrainingStore {
         }
         let stream = spec.stream(prepared, field: field, dialect: connection.dialect)
         var stored = Stored(rows: [], count: 0)
-        do throws(DatabaseError) {
-            try connection.transaction { () throws(DatabaseError) in
-                var streamed: [(row: JSONObject, dataType: TrainingDataType)] = []
+        try connection.transaction { () throws(ToolHostError) in
+            var streamed: [(row: JSONObject, dataType: TrainingDataType)] = []
+            try withDatabaseErrors { () throws(DatabaseError) in
                 var position = 0
                 for values in stream {
                     let record = prepared[position].objectValue ?? [:]
@@ -63,12 +63,10 @@ struct TrainingStore {
                     }
                     stored.count += 1
                 }
-                guard stream.violations.isEmpty else { throw DatabaseError(.statement, "The batch has invalid records") }
-                try outbox.enqueue(streamed, on: connection)
             }
-        } catch {
-            if !stream.violations.isEmpty { throw ToolHostError.invalidInput(stream.violations, tool: tool) }
-            throw error.toolHostError
+            // An invalid record ended the stream early: what was stored of the batch is undone.
+            guard stream.violations.isEmpty else { throw ToolHostError.invalidInput(stream.violations, tool: tool) }
+            try withDatabaseErrors { () throws(DatabaseError) in try outbox.enqueue(streamed, on: connection) }
         }
         return stored
     }
@@ -100,17 +98,14 @@ struct TrainingStore {
     private func bulk(_ records: [JSONValue], spec: RecordSpec, field: String, on connection: any DatabaseConnection,
                       tool: String) throws(ToolHostError) -> Stored {
         let rows = spec.stream(records, field: field, dialect: connection.dialect)
-        do throws(DatabaseError) {
-            let count = try connection.transaction { () throws(DatabaseError) -> Int in
-                let count = try connection.bulkInsert(into: spec.table, columns: spec.columns, rows: rows)
-                guard rows.violations.isEmpty else { throw DatabaseError(.statement, "The batch has invalid records") }
-                return count
+        let count = try connection.transaction { () throws(ToolHostError) -> Int in
+            let count = try withDatabaseErrors { () throws(DatabaseError) in
+                try connection.bulkInsert(into: spec.table, columns: spec.columns, rows: rows)
             }
-            return Stored(rows: nil, count: count)
-        } catch {
-            if !rows.violations.isEmpty { throw ToolHostError.invalidInput(rows.violations, tool: tool) }
-            throw error.toolHostError
+            guard rows.violations.isEmpty else { throw ToolHostError.invalidInput(rows.violations, tool: tool) }
+            return count
         }
+        return Stored(rows: nil, count: count)
     }
 
     private func insert(_ spec: RecordSpec, values: [SQLValue], on connection: any DatabaseConnection) throws(DatabaseError) -> JSONObject {
