@@ -17,6 +17,9 @@ public struct DatabaseError: Error, Sendable, CustomStringConvertible {
         /// A value or SQL text the database cannot take as it is (a NUL character): the
         /// caller's input, refused before it reaches the server.
         case invalidValue
+        /// A row read ended by its body (`forEachRow` and kin with a body of another error
+        /// type): the body's own error is what the caller sees, never this.
+        case stoppedByCaller
     }
 
     public let kind: Kind
@@ -49,6 +52,7 @@ public struct DatabaseError: Error, Sendable, CustomStringConvertible {
         case .resultTooLarge: .resultTooLarge
         case .readOnly: .readOnly
         case .invalidValue: .invalidInput
+        case .stoppedByCaller: .internalError
         }
         let sentence = message.hasSuffix(".") ? message : message + "."
         return ToolHostError(code, sentence, details: details)

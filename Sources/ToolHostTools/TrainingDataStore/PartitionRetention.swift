@@ -61,24 +61,15 @@ struct PartitionRetention {
     /// however large the month.
     private func stream(_ partition: TableName, into archive: RetentionArchive, on connection: any DatabaseConnection) throws(ToolHostError) -> Int {
         var buffer: [UInt8] = []
-        var failure: ToolHostError?
-        let count: Int
-        do throws(DatabaseError) {
-            let columns = try connection.columns(of: partitions.table).map { SQLIdentifier.quote($0.name) }.joined(separator: ", ")
-            count = try connection.forEachRowAsJSON("SELECT \(columns) FROM \(partition.quoted) ORDER BY id", []) { (row) throws(DatabaseError) in
-                row.appendJSON(to: &buffer)
-                buffer.append(0x0A)
-                guard buffer.count >= RetentionArchive.chunkBytes else { return }
-                do throws(ToolHostError) {
-                    try archive.append(buffer)
-                } catch {
-                    failure = error
-                    throw DatabaseError(.statement, error.message)  // stops the query
-                }
-                buffer.removeAll(keepingCapacity: true)
-            }
-        } catch {
-            throw failure ?? error.toolHostError
+        let columns = try withDatabaseErrors { () throws(DatabaseError) in
+            try connection.columns(of: partitions.table).map { SQLIdentifier.quote($0.name) }.joined(separator: ", ")
+        }
+        let count = try connection.forEachRowAsJSON("SELECT \(columns) FROM \(partition.quoted) ORDER BY id", []) { (row) throws(ToolHostError) in
+            row.appendJSON(to: &buffer)
+            buffer.append(0x0A)
+            guard buffer.count >= RetentionArchive.chunkBytes else { return }
+            try archive.append(buffer)  // a failure stops the read
+            buffer.removeAll(keepingCapacity: true)
         }
         try archive.append(buffer)
         return count

@@ -78,34 +78,23 @@ public struct TrainingExport: Sendable {
                 }
                 try writer.write(format.header(columns))
                 var written = 0
-                var writeFailure: ToolHostError?
-                /// Counts a row the writer took, or stops the reading when it could not.
-                func wrote(_ write: () throws(ToolHostError) -> Void) throws(DatabaseError) {
-                    do throws(ToolHostError) {
-                        try write()
-                    } catch {
-                        writeFailure = error
-                        throw DatabaseError(.statement, "The export could not be written")
-                    }
+                /// Counts a row the writer took (a write that fails stops the read).
+                func wrote() {
                     written += 1
                     if written & 0x3FFF == 0 { progress?(written, total) }
                 }
-                do throws(DatabaseError) {
-                    switch format {
-                    case .jsonl:
-                        // Rows go from the driver's buffers to the file without being built.
-                        try connection.forEachRowAsJSON(query.sql, query.values) { (row) throws(DatabaseError) in
-                            try wrote { () throws(ToolHostError) in try writer.write { row.appendJSON(to: &$0); $0.append(0x0A) } }
-                        }
-                    case .csv:
-                        try connection.forEachRow(query.sql, query.values) { (row: JSONObject) throws(DatabaseError) in
-                            try wrote { () throws(ToolHostError) in
-                                try writer.write { format.encode(row, columns: columns, jsonColumns: jsonColumns, into: &$0) }
-                            }
-                        }
+                switch format {
+                case .jsonl:
+                    // Rows go from the driver's buffers to the file without being built.
+                    try connection.forEachRowAsJSON(query.sql, query.values) { (row) throws(ToolHostError) in
+                        try writer.write { row.appendJSON(to: &$0); $0.append(0x0A) }
+                        wrote()
                     }
-                } catch {
-                    throw writeFailure ?? error.toolHostError
+                case .csv:
+                    try connection.forEachRow(query.sql, query.values) { (row: JSONObject) throws(ToolHostError) in
+                        try writer.write { format.encode(row, columns: columns, jsonColumns: jsonColumns, into: &$0) }
+                        wrote()
+                    }
                 }
                 progress?(written, total)
                 return written
