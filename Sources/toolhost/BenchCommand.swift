@@ -65,18 +65,9 @@ struct BenchCommand: ParsableCommand {
             let result = invoker.invoke(definition, input: request)
             let elapsed = (MonotonicClock.now() - started) * 1000
             if iteration >= warmup { samples.append(elapsed) }
-            let succeeded: Bool = switch result {
-            case .answer(let answer, let exitCode): exitCode == 0 && answer["success"]?.boolValue != false
-            case .plugin(let run): run.succeeded
-            }
-            if !succeeded {
+            if !result.succeeded {
                 failures += 1
-                if firstFailure == nil {
-                    firstFailure = switch result {
-                    case .answer(let answer, _): answer
-                    case .plugin(let run): run.envelope
-                    }
-                }
+                if firstFailure == nil { firstFailure = InvocationAnswer(result, envelope: true).value }
             }
         }
         samples.sort()

@@ -26,16 +26,13 @@ struct PluginRunnerTests {
         let invoker = invoker ?? self.invoker()
         switch invoker.invoke(try invoker.resolve(id), input: input) {
         case .plugin(let run): return run
-        case .answer(let answer, _): throw ToolHostError(.internalError, "expected a plugin run, got \(answer)")
+        case let other: throw ToolHostError(.internalError, "expected a plugin run, got \(InvocationAnswer(other).value)")
         }
     }
 
     private func answer(_ id: String, _ input: JSONObject = [:], invoker: ToolInvoker? = nil) throws -> JSONValue {
         let invoker = invoker ?? self.invoker()
-        switch invoker.invoke(try invoker.resolve(id), input: input) {
-        case .answer(let answer, _): return answer
-        case .plugin(let run): return run.envelope
-        }
+        return InvocationAnswer(invoker.invoke(try invoker.resolve(id), input: input), envelope: true).value
     }
 
     /// The pid a test plugin wrote to `child.pid` in its folder.

@@ -28,10 +28,7 @@ struct HandlerHarness {
     @discardableResult
     func call(_ tool: String, _ input: JSONObject) throws -> JSONValue {
         let definition = try invoker.resolve(tool)
-        switch invoker.invoke(definition, input: input) {
-        case .answer(let answer, _): return answer
-        case .plugin(let run): return run.envelope
-        }
+        return InvocationAnswer(invoker.invoke(definition, input: input), envelope: true).value
     }
 
     /// Like `call`, and records an issue unless the answer is a success.

@@ -185,8 +185,7 @@ struct PostgresClientTests {
         let readOnly = ToolInvoker(config: HostConfig(toolsPaths: [HandlerHarness.shippedTools], database: settings),
                                    handlers: BuiltinHandlers.registry, hostEnvironment: [:])
         func call(_ input: JSONObject) throws -> JSONValue {
-            guard case .answer(let answer, _) = readOnly.invoke(try readOnly.resolve("postgres_client"), input: input) else { return nil }
-            return answer
+            InvocationAnswer(readOnly.invoke(try readOnly.resolve("postgres_client"), input: input)).value
         }
         #expect(try call(["operation": "execute", "sql": "DELETE FROM items"])["error_code"] == "read_only")
         #expect(try call(["operation": "insert", "table": "items", "data": ["name": "x"]])["error_code"] == "read_only")

@@ -27,10 +27,10 @@ struct ToolsManagerHandlerTests {
     }
 
     private func call(_ input: JSONObject) throws -> (answer: JSONValue, exitCode: Int32) {
-        guard case .answer(let answer, let exitCode) = invoker.invoke(try invoker.resolve("tools_manager"), input: input) else {
-            throw ToolHostError(.internalError, "tools_manager did not answer in-process")
-        }
-        return (answer, exitCode)
+        let result = invoker.invoke(try invoker.resolve("tools_manager"), input: input)
+        if case .plugin = result { throw ToolHostError(.internalError, "tools_manager did not answer in-process") }
+        let answer = InvocationAnswer(result)
+        return (answer.value, answer.exitCode)
     }
 
     @Test func everyBuiltInDefinitionLoadsCleanAndNamesItsOwnHandler() throws {

@@ -153,7 +153,7 @@ struct TrainingStreamTests {
         harness.invoker.invoke(definition, input: ["operation": "store_agent_event", "event_type": "while_stalled",
                                                    "payload": ["blob": .string(String(repeating: "x", count: 4 << 20))]],
                                options: ToolInvoker.Options(warn: { warnings.append($0) })) { result in
-            if case .answer(let answer, _) = result { answered = answer }
+            answered = InvocationAnswer(result).value
         }
         #expect(answered?["success"] == true)
         #expect(Date().timeIntervalSince(started) < 30)  // a bound on the wait, not a speed target

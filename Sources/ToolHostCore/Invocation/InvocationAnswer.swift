@@ -30,12 +30,12 @@ public struct InvocationAnswer: Sendable {
 
     public init(_ result: ToolInvoker.Result, envelope: Bool = false) {
         switch result {
-        case .answer(let value, let exitCode):
-            let failed = exitCode != 0 || value["success"]?.boolValue == false
-            let code = value["error_code"]?.stringValue.map { ErrorCode($0) } ?? ErrorCode.internalError
-            self.init(value: value, exitCode: exitCode, errorCode: failed ? code : nil)
+        case .answer(let value):
+            self.init(value: value, exitCode: 0, errorCode: nil)
+        case .failure(let error):
+            self.init(error)
         case .plugin(let run):
-            let errorCode = run.succeeded ? nil : run.hostError?.code ?? ErrorCode.pluginFailed
+            let errorCode = result.errorCode
             if !envelope, let hostError = run.hostError {
                 self.init(value: hostError.answer, exitCode: hostError.exitCode, errorCode: errorCode)
             } else if !envelope, case .success(let output)? = run.parsedOutput {

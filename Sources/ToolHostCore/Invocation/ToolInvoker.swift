@@ -55,13 +55,44 @@ public struct ToolInvoker: Sendable {
         }
     }
 
-    /// What a call produced: a JSON answer (handlers, and every failure before a plugin ran),
-    /// or a plugin run, which the front end prints raw or as an envelope.
+    /// What a call produced, as values: a handler's answer, ToolHost's own error (a refusal, a
+    /// handler's failure, anything before a plugin ran), or a plugin run, which the front end
+    /// prints raw or as an envelope. JSON is written once, by the front end; nothing here is
+    /// read back out of JSON.
+    ///
+    /// ```swift
+    /// switch invoker.invoke(tool, input: input) {
+    /// case .answer(let value): print(value)                // a handler succeeded
+    /// case .failure(let error): print(error.code)          // e.g. invalid_input, not_found
+    /// case .plugin(let run): print(run.exitCode)           // stdout parsed once, kept
+    /// }
+    /// ```
     public enum Result: Sendable {
-        case answer(JSONValue, exitCode: Int32)
+        /// A handler's answer. A handler that fails throws, so an answer is a success.
+        case answer(JSONValue)
+        case failure(ToolHostError)
         case plugin(PluginRun)
 
-        public static func failure(_ error: ToolHostError) -> Result { .answer(error.answer, exitCode: error.exitCode) }
+        public var succeeded: Bool { errorCode == nil }
+
+        /// Why the call failed (nil when it succeeded): the error's code, the host's own
+        /// finding for a plugin (timeout, cancelled...), else `plugin_failed`.
+        public var errorCode: ErrorCode? {
+            switch self {
+            case .answer: nil
+            case .failure(let error): error.code
+            case .plugin(let run): run.succeeded ? nil : run.hostError?.code ?? .pluginFailed
+            }
+        }
+
+        /// The exit status `toolhost run` ends with.
+        public var exitCode: Int32 {
+            switch self {
+            case .answer: 0
+            case .failure(let error): error.exitCode
+            case .plugin(let run): run.exitCode
+            }
+        }
     }
 
     /// Resolves the tool first, so an unknown id is reported before any input is read.
@@ -152,11 +183,12 @@ public struct ToolInvoker: Sendable {
 
     private static func record(of result: Result, tool: ToolDefinition, input: JSONObject, agentID: String?, duration: Double) -> InvocationRecord {
         switch result {
-        case .answer(let answer, let exitCode):
-            return InvocationRecord(
-                toolID: tool.id, agentID: agentID, input: input, output: answer,
-                success: exitCode == 0 && answer["success"]?.boolValue != false, exitCode: exitCode,
-                errorCode: answer["error_code"]?.stringValue, error: answer["error"]?.stringValue, durationSeconds: duration)
+        case .answer(let answer):
+            return InvocationRecord(toolID: tool.id, agentID: agentID, input: input, output: answer, success: true, exitCode: 0,
+                                    errorCode: nil, error: nil, durationSeconds: duration)
+        case .failure(let error):
+            return InvocationRecord(toolID: tool.id, agentID: agentID, input: input, output: error.answer, success: false,
+                                    exitCode: error.exitCode, errorCode: error.code.rawValue, error: error.message, durationSeconds: duration)
         case .plugin(let run):
             let output: JSONValue = switch run.parsedOutput {
             case .success(let value)?: value
@@ -178,8 +210,7 @@ public struct ToolInvoker: Sendable {
         let context = HandlerContext(tool: tool, config: config, tools: tools, handlers: handlers, warn: options.warn,
                                      afterAnswer: afterAnswer, catalogue: catalogueSource)
         do {
-            let answer = try handler.handle(input, context: context)
-            return .answer(answer, exitCode: answer["success"]?.boolValue == false ? 1 : 0)
+            return .answer(try handler.handle(input, context: context))
         } catch {
             return .failure(error)
         }

@@ -7,6 +7,19 @@ public struct PluginRun: Sendable {
     public let outcome: ProcessOutcome
     public let timeoutSeconds: Double
     public let maxOutputBytes: Int
+    /// Stdout as JSON (Python's NaN and Infinity accepted); nil when stdout is empty (or only
+    /// whitespace). Parsed once, here: the answer, the envelope and the record all use it, and
+    /// stdout may be up to `plugins.max_output_bytes` (16 MiB).
+    public let parsedOutput: Result<JSONValue, JSONParseError>?
+
+    public init(toolID: String, commandLine: String, outcome: ProcessOutcome, timeoutSeconds: Double, maxOutputBytes: Int) {
+        self.toolID = toolID
+        self.commandLine = commandLine
+        self.outcome = outcome
+        self.timeoutSeconds = timeoutSeconds
+        self.maxOutputBytes = maxOutputBytes
+        parsedOutput = Self.parse(outcome.stdout)
+    }
 
     /// The failure the host itself detected (timeout, runaway output), if any. A plugin that
     /// merely exits non-zero is not a host failure: its own output says what went wrong.
@@ -73,11 +86,10 @@ public struct PluginRun: Sendable {
         return .object(envelope)
     }
 
-    /// Stdout as JSON; nil when stdout is empty (or only whitespace).
-    public var parsedOutput: Result<JSONValue, JSONParseError>? {
-        guard !outcome.stdout.isBlankJSONText else { return nil }
+    private static func parse(_ stdout: [UInt8]) -> Result<JSONValue, JSONParseError>? {
+        guard !stdout.isBlankJSONText else { return nil }
         do {
-            return .success(try JSONParser.parse(outcome.stdout, options: .init(allowsNonFiniteNumbers: true)))
+            return .success(try JSONParser.parse(stdout, options: .init(allowsNonFiniteNumbers: true)))
         } catch {
             return .failure(error)
         }
