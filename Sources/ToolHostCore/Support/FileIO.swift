@@ -51,23 +51,35 @@ public enum FileIO {
     }
 
     /// Writes `bytes` to a temporary file beside `path`, then renames it into place, so that a
-    /// reader never sees half a file.
-    public static func writeAtomically(_ bytes: [UInt8], to path: String) throws(Failure) {
-        let temporary = "\(path).tmp-\(getpid())"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw failure(temporary) }
-        guard writeAll(bytes, to: fd) else {
-            let error = failure(temporary)
-            close(fd)
-            unlink(temporary)
+    /// reader never sees half a file (`DurableWriter`); `syncs` also waits for the disk.
+    public static func writeAtomically(_ bytes: [UInt8], to path: String, syncs: Bool = false) throws(Failure) {
+        let writer = try DurableWriter(.replacing(path, temporary: "\(path).tmp-\(getpid())"), syncs: syncs)
+        do throws(Failure) {
+            try writer.write(bytes)
+            try writer.commit()
+        } catch {
+            writer.abandon()
             throw error
         }
-        close(fd)
+    }
+
+    /// Renames `temporary` over `path`; with `syncing`, the rename reaches the disk (the folder
+    /// is synced) before this returns. The temporary file is removed when the rename fails.
+    public static func replace(_ path: String, with temporary: String, syncing: Bool = true) throws(Failure) {
         guard rename(temporary, path) == 0 else {
             let error = failure(path)
             unlink(temporary)
             throw error
         }
+        if syncing { try sync(FilePath.directory(of: path)) }
+    }
+
+    /// Puts a file's data, or a folder's names, on disk (fsync).
+    public static func sync(_ path: String) throws(Failure) {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw failure(path) }
+        defer { close(descriptor) }
+        guard fsync(descriptor) == 0 else { throw failure(path) }
     }
 
     /// Writes all of `bytes` to `descriptor`, retrying short and interrupted writes; false on
@@ -121,7 +133,8 @@ public enum FileIO {
         return stat(path, &info) == 0
     }
 
-    private static func failure(_ path: String) -> Failure {
+    /// The failure `errno` describes, naming `path`.
+    static func failure(_ path: String) -> Failure {
         let code = errno
         return Failure(path: path, reason: String(cString: strerror(code)).lowercased(), errno: code)
     }

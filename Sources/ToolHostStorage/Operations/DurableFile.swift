@@ -12,24 +12,23 @@ enum DurableFile {
         return FilePath.join(folder, ".\(FilePath.lastComponent(of: path)).tmp-\(getpid())")
     }
 
-    /// fsyncs `temporary`, renames it to `path`, then fsyncs the folder.
+    /// fsyncs `temporary` (a file or a folder tree's top), renames it to `path`, then fsyncs
+    /// the folder (`FileIO.replace`).
     static func commit(_ temporary: String, to path: String) throws(ToolHostError) {
         try sync(temporary)
-        guard rename(temporary, path) == 0 else {
-            throw ToolHostError(.ioError, "Cannot move the finished file into place at \(path): \(String(cString: strerror(errno))).")
+        do {
+            try FileIO.replace(path, with: temporary)
+        } catch {
+            throw ToolHostError(.ioError, "Cannot move the finished file into place at \(path): \(error.reason).")
         }
-        try sync(FilePath.directory(of: path))
     }
 
     /// fsyncs a file or a folder (a folder: the names in it).
     static func sync(_ path: String) throws(ToolHostError) {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else {
-            throw ToolHostError(.ioError, "Cannot open \(path) to flush it to disk: \(String(cString: strerror(errno))).")
-        }
-        defer { close(descriptor) }
-        guard fsync(descriptor) == 0 else {
-            throw ToolHostError(.ioError, "Cannot flush \(path) to disk: \(String(cString: strerror(errno))).")
+        do {
+            try FileIO.sync(path)
+        } catch {
+            throw ToolHostError(.ioError, "Cannot flush \(path) to disk: \(error.reason).")
         }
     }
 

@@ -4,100 +4,82 @@ import Glibc
 import Synchronization
 import ToolHostCore
 
-/// Writes an export: buffered, to a temporary file beside the target that is renamed into
-/// place only when complete and synced (a crash or an interrupt never leaves half a file under
-/// the final name), or straight to stdout for `-`.
+/// Writes an export through a `DurableWriter`: to a temporary file beside the target
+/// (`NAME.partial-PID`) that is renamed into place only when complete and synced (a crash or an
+/// interrupt never leaves half a file under the final name), or straight to stdout for `-`.
+/// What it adds: the export's error sentences, and the cleanup of partial files of exports
+/// that were interrupted (this process's on a signal, dead processes' at the next export).
 final class ExportWriter {
     let path: String
+    private let writer: DurableWriter
     private let temporaryPath: String?
-    private let descriptor: Int32
-    private var buffer: [UInt8] = []
-    private(set) var bytesWritten = 0
-    /// Set once the descriptor is closed: it must never be closed twice (the number may
-    /// already belong to a database file).
-    private var closed = false
 
     init(path: String) throws(ToolHostError) {
         self.path = path
         if path == "-" {
-            descriptor = STDOUT_FILENO
             temporaryPath = nil
-        } else {
-            // Found now, not at the rename after the whole export.
-            if FileIO.isDirectory(path) {
-                throw ToolHostError(.ioError, "Cannot write the export to \(path): it is a folder; name a file.", details: ["path": .string(path)])
-            }
-            PartialFiles.removeStale(besides: path)
-            let temporary = "\(path).partial-\(getpid())"
-            let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-            guard fd >= 0 else {
-                throw ToolHostError(.ioError, "Cannot write the export to \(path): \(Self.reason()).", details: ["path": .string(path)])
-            }
-            descriptor = fd
-            temporaryPath = temporary
-            PartialFiles.track(temporary)
+            writer = try Self.opening(path) { () throws(FileIO.Failure) in try DurableWriter(.standardOutput) }
+            return
         }
-        buffer.reserveCapacity(1 << 18)
+        // Found now, not at the rename after the whole export.
+        if FileIO.isDirectory(path) {
+            throw ToolHostError(.ioError, "Cannot write the export to \(path): it is a folder; name a file.", details: ["path": .string(path)])
+        }
+        PartialFiles.removeStale(besides: path)
+        let temporary = "\(path).partial-\(getpid())"
+        temporaryPath = temporary
+        writer = try Self.opening(path) { () throws(FileIO.Failure) in try DurableWriter(.replacing(path, temporary: temporary)) }
+        PartialFiles.track(temporary)
     }
 
+    private static func opening(_ path: String, _ make: () throws(FileIO.Failure) -> DurableWriter) throws(ToolHostError) -> DurableWriter {
+        do {
+            return try make()
+        } catch {
+            throw ToolHostError(.ioError, "Cannot write the export to \(path): \(error.reason).", details: ["path": .string(path)])
+        }
+    }
+
+    var bytesWritten: Int { writer.bytesWritten }
+
     func write(_ bytes: some Collection<UInt8>) throws(ToolHostError) {
-        buffer.append(contentsOf: bytes)
-        if buffer.count >= 1 << 18 { try flush() }
+        do {
+            try writer.write(bytes)
+        } catch {
+            throw writeFailure(error)
+        }
     }
 
     /// Lets `encode` append straight into the buffer.
     func write(_ encode: (inout [UInt8]) -> Void) throws(ToolHostError) {
-        encode(&buffer)
-        if buffer.count >= 1 << 18 { try flush() }
+        do {
+            try writer.write(encode)
+        } catch {
+            throw writeFailure(error)
+        }
     }
 
-    private func flush() throws(ToolHostError) {
-        var offset = 0
-        while offset < buffer.count {
-            let written = buffer.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress! + offset, $0.count - offset) }
-            if written < 0 {
-                if errno == EINTR { continue }
-                throw ToolHostError(.ioError, "Writing the export to \(path) failed: \(Self.reason()).")
-            }
-            offset += written
-        }
-        bytesWritten += buffer.count
-        buffer.removeAll(keepingCapacity: true)
+    private func writeFailure(_ error: FileIO.Failure) -> ToolHostError {
+        ToolHostError(.ioError, "Writing the export to \(path) failed: \(error.reason).")
     }
 
     /// Flushes, syncs and renames the file into place; any failure on the way keeps the
     /// final name untouched.
     func finish() throws(ToolHostError) {
-        try flush()
-        guard let temporaryPath else { return }
-        guard fsync(descriptor) == 0 else {
-            throw ToolHostError(.ioError, "Cannot sync the export to disk at \(path): \(Self.reason()).")
+        defer { temporaryPath.map(PartialFiles.untrack) }
+        do {
+            try writer.commit()
+        } catch {
+            writer.abandon()
+            throw ToolHostError(.ioError, "Cannot finish the export at \(path): \(error.reason).")
         }
-        closed = true
-        guard close(descriptor) == 0 else {
-            unlink(temporaryPath)
-            PartialFiles.untrack(temporaryPath)
-            throw ToolHostError(.ioError, "Cannot finish the export at \(path): \(Self.reason()).")
-        }
-        guard rename(temporaryPath, path) == 0 else {
-            let reason = Self.reason()
-            unlink(temporaryPath)
-            PartialFiles.untrack(temporaryPath)
-            throw ToolHostError(.ioError, "Cannot move the export into place at \(path): \(reason).")
-        }
-        PartialFiles.untrack(temporaryPath)
     }
 
-    /// Removes the partial file after a failure (nothing once `finish` has closed it).
+    /// Removes the partial file after a failure (nothing once `finish` has moved it into place).
     func abandon() {
-        guard let temporaryPath, !closed else { return }
-        closed = true
-        close(descriptor)
-        unlink(temporaryPath)
-        PartialFiles.untrack(temporaryPath)
+        writer.abandon()
+        temporaryPath.map(PartialFiles.untrack)
     }
-
-    private static func reason() -> String { String(cString: strerror(errno)).lowercased() }
 }
 
 /// Temporary export files of this process, removed if it is interrupted (Ctrl-C, SIGTERM)
