@@ -72,4 +72,28 @@ struct OneErrorPathTests {
         }
         #expect(caught?.code == .databaseError, "\(String(describing: caught))")
     }
+
+    /// A unique violation: its typed result code and the statement as sent (placeholders, no value).
+    @Test(arguments: Engine.allCases)
+    func aFailureNamesItsStatementAndResultCodeButNoValue(engine: Engine) throws {
+        let test = try TestDatabase(engine)
+        let connection = try test.connect()
+        try connection.executeScript("CREATE TABLE u (name TEXT UNIQUE)")
+        let insert = "INSERT INTO u (name) VALUES (\(engine == .postgres ? "$1" : "?1"))"
+        _ = try connection.run(insert, [.text("secret-value-1")])
+        var caught: DatabaseError?
+        do throws(DatabaseError) {
+            _ = try connection.run(insert, [.text("secret-value-1")])
+        } catch {
+            caught = error
+        }
+        let expected: DatabaseError.ResultCode = engine == .postgres ? .sqlState("23505") : .sqlite(2067)
+        #expect(caught?.resultCode == expected, "\(String(describing: caught?.resultCode))")
+        #expect(caught?.statement == insert)
+        // What ToolHost adds never holds a value (PostgreSQL's own detail may quote the key).
+        let added = [caught?.message, caught?.statement].compactMap { $0 }.joined(separator: " ")
+        #expect(!added.contains("secret-value-1"), "\(added)")
+        let answer = caught.map { JSONWriter.string($0.toolHostError.answer) } ?? ""
+        #expect(!answer.contains(insert), "the statement is not part of the caller's answer: \(answer)")
+    }
 }

@@ -1,8 +1,21 @@
 import ToolHostCore
 
-/// A failure reported by a database, with what a person needs to fix it: the server's message
-/// and, where it has them, SQLSTATE, detail and hint. Parameter values never appear here.
+/// A failure reported by a database, with what a person needs to fix it: the server's message,
+/// the engine's result code, the statement that failed and, where it has them, detail and hint.
+/// Parameter values never appear here (statements are sent with bound parameters).
+///
+/// ```swift
+/// catch let error as DatabaseError where error.resultCode == .sqlState("23505") { … }  // unique violation
+/// ```
 public struct DatabaseError: Error, Sendable, CustomStringConvertible {
+    /// The engine's own code for the failure.
+    public enum ResultCode: Sendable, Equatable {
+        /// SQLite's extended result code (2067: SQLITE_CONSTRAINT_UNIQUE).
+        case sqlite(Int32)
+        /// PostgreSQL's SQLSTATE ("23505": unique_violation).
+        case sqlState(String)
+    }
+
     public enum Kind: Sendable, Equatable {
         /// Cannot reach or log in to the database.
         case connection
@@ -24,17 +37,49 @@ public struct DatabaseError: Error, Sendable, CustomStringConvertible {
 
     public let kind: Kind
     public let message: String
-    public var sqlState: String?
+    public var resultCode: ResultCode?
     public var detail: String?
     public var hint: String?
+    /// The SQL text of the statement (or script) that failed, as sent: for logs and for a
+    /// person reading a migration's failure; not part of the answer a caller gets.
+    public var statement: String?
 
-    public init(_ kind: Kind, _ message: String, sqlState: String? = nil, detail: String? = nil, hint: String? = nil) {
+    public init(_ kind: Kind, _ message: String, resultCode: ResultCode? = nil, detail: String? = nil, hint: String? = nil,
+                statement: String? = nil) {
         self.kind = kind
         // libpq quotes a malformed connection URI whole, password included.
         self.message = CredentialRedaction.redact(message)
-        self.sqlState = sqlState
+        self.resultCode = resultCode
         self.detail = detail.map(CredentialRedaction.redact)
         self.hint = hint.map(CredentialRedaction.redact)
+        self.statement = statement
+    }
+
+    public init(_ kind: Kind, _ message: String, sqlState: String?, detail: String? = nil, hint: String? = nil) {
+        self.init(kind, message, resultCode: sqlState.map(ResultCode.sqlState), detail: detail, hint: hint)
+    }
+
+    /// PostgreSQL's SQLSTATE, when the failure has one.
+    public var sqlState: String? {
+        if case .sqlState(let state)? = resultCode { state } else { nil }
+    }
+
+    /// Runs `body`, a driver's work on `sql`; a failure names the statement.
+    static func naming<T>(_ sql: String, _ body: () throws(DatabaseError) -> T) throws(DatabaseError) -> T {
+        do {
+            return try body()
+        } catch {
+            throw error.failing(sql)
+        }
+    }
+
+    /// The same failure naming the statement that failed (a statement named already is kept:
+    /// the innermost one is the one that failed).
+    func failing(_ sql: String) -> DatabaseError {
+        guard statement == nil else { return self }
+        var named = self
+        named.statement = sql
+        return named
     }
 
     public var description: String { message }

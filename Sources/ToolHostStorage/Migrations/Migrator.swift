@@ -34,7 +34,8 @@ public enum Migrator {
                     try migration.apply(connection)
                 } catch {
                     throw DatabaseError(error.kind, "Migration \(migration.version) (\(migration.name)) failed: \(error.message)",
-                                        sqlState: error.sqlState, detail: error.detail, hint: error.hint)
+                                        resultCode: error.resultCode, detail: error.detail, hint: error.hint,
+                                        statement: error.statement)
                 }
                 _ = try connection.run(
                     connection.dialect == .postgres

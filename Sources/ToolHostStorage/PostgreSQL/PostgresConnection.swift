@@ -76,20 +76,22 @@ public final class PostgresConnection: DatabaseConnection, @unchecked Sendable {
     // MARK: Statements
 
     public func run(_ sql: String, _ parameters: [SQLValue], options: QueryOptions) throws(DatabaseError) -> QueryResult {
-        // A write returning rows (INSERT ... RETURNING) may finish before a cancel for an
-        // oversized result reaches the server; in a transaction of its own, abandoning the
-        // result also undoes the write.
-        let guarded = options.maxResultBytes != nil && !inTransaction
-            && ["INSERT", "UPDATE", "DELETE", "WITH", "MERGE"].contains(SQLScanner(bytes: Array(sql.utf8), dialect: .postgres).firstKeyword())
-        guard guarded else { return try collect(sql, parameters, options: options) }
-        try begin()
-        do throws(DatabaseError) {
-            let result = try collect(sql, parameters, options: options)
-            try commit()
-            return result
-        } catch {
-            rollback()
-            throw error
+        try DatabaseError.naming(sql) { () throws(DatabaseError) in
+            // A write returning rows (INSERT ... RETURNING) may finish before a cancel for an
+            // oversized result reaches the server; in a transaction of its own, abandoning the
+            // result also undoes the write.
+            let guarded = options.maxResultBytes != nil && !inTransaction
+                && ["INSERT", "UPDATE", "DELETE", "WITH", "MERGE"].contains(SQLScanner(bytes: Array(sql.utf8), dialect: .postgres).firstKeyword())
+            guard guarded else { return try collect(sql, parameters, options: options) }
+            try begin()
+            do throws(DatabaseError) {
+                let result = try collect(sql, parameters, options: options)
+                try commit()
+                return result
+            } catch {
+                rollback()
+                throw error
+            }
         }
     }
 
@@ -117,8 +119,10 @@ public final class PostgresConnection: DatabaseConnection, @unchecked Sendable {
     }
 
     public func executeScript(_ sql: String) throws(DatabaseError) {
-        try applyTimeout(nil)
-        try exec(sql)
+        try DatabaseError.naming(sql) { () throws(DatabaseError) in
+            try applyTimeout(nil)
+            try exec(sql)
+        }
     }
 
     /// One simple-protocol round trip. Transaction control goes straight here: a SET before
@@ -185,66 +189,68 @@ public final class PostgresConnection: DatabaseConnection, @unchecked Sendable {
                                described: (OpaquePointer) -> Void,
                                row: (OpaquePointer) throws(DatabaseError) -> Bool,
                                done: (Int?) -> Void) throws(DatabaseError) {
-        try NULCharacters.checkStatement(sql)
-        let bound = try PostgresParameters(parameters)
-        try applyTimeout(timeoutSeconds)
-        let sent = bound.withPointers { types, values, lengths, formats in
-            PQsendQueryParams(handle, sql, Int32(parameters.count), types, values, lengths, formats, binary ? 1 : 0)
-        }
-        guard sent == 1 else { throw connectionLost() }
-        PQsetSingleRowMode(handle)
+        try DatabaseError.naming(sql) { () throws(DatabaseError) in
+            try NULCharacters.checkStatement(sql)
+            let bound = try PostgresParameters(parameters)
+            try applyTimeout(timeoutSeconds)
+            let sent = bound.withPointers { types, values, lengths, formats in
+                PQsendQueryParams(handle, sql, Int32(parameters.count), types, values, lengths, formats, binary ? 1 : 0)
+            }
+            guard sent == 1 else { throw connectionLost() }
+            PQsetSingleRowMode(handle)
 
-        var isDescribed = false
-        var failure: DatabaseError?
-        var stopped = false
-        var affected: Int?
-        while let result = PQgetResult(handle) {
-            defer { PQclear(result) }
-            switch PQresultStatus(result) {
-            case PGRES_SINGLE_TUPLE:
-                if !isDescribed {
-                    isDescribed = true
-                    described(result)
-                }
-                guard failure == nil, !stopped else { continue }
-                do {
-                    if try !row(result) {
-                        stopped = true
+            var isDescribed = false
+            var failure: DatabaseError?
+            var stopped = false
+            var affected: Int?
+            while let result = PQgetResult(handle) {
+                defer { PQclear(result) }
+                switch PQresultStatus(result) {
+                case PGRES_SINGLE_TUPLE:
+                    if !isDescribed {
+                        isDescribed = true
+                        described(result)
+                    }
+                    guard failure == nil, !stopped else { continue }
+                    do throws(DatabaseError) {
+                        if try !row(result) {
+                            stopped = true
+                            cancel()
+                        }
+                    } catch {
+                        failure = error
                         cancel()
                     }
-                } catch {
-                    failure = error
-                    cancel()
+                case PGRES_TUPLES_OK:
+                    if !isDescribed {
+                        isDescribed = true
+                        described(result)
+                    }
+                case PGRES_COMMAND_OK:
+                    // No count in the command tag (DDL, SET...): -1, as DB-API's rowcount says.
+                    affected = Int(String(cString: PQcmdTuples(result))) ?? QueryResult.noRowCount
+                case PGRES_EMPTY_QUERY:
+                    break
+                case PGRES_COPY_IN, PGRES_COPY_BOTH:
+                    failure = failure ?? DatabaseError(.statement, "COPY is not supported through this operation; use a bulk operation instead")
+                    PQputCopyEnd(handle, "not supported")
+                case PGRES_COPY_OUT:
+                    // COPY ... TO STDOUT: the data must be read off before the command can end.
+                    failure = failure ?? DatabaseError(.statement, "COPY TO STDOUT is not supported through this operation; use SELECT")
+                    var buffer: UnsafeMutablePointer<CChar>?
+                    while PQgetCopyData(handle, &buffer, 0) >= 0 {
+                        if let buffer { PQfreemem(buffer) }
+                        buffer = nil
+                    }
+                default:
+                    let error = Self.error(from: result, connection: handle)
+                    // A cancel we sent ourselves (result limit, fetch_one) is not the user's error.
+                    if failure == nil, !(stopped && error.sqlState == "57014") { failure = error }
                 }
-            case PGRES_TUPLES_OK:
-                if !isDescribed {
-                    isDescribed = true
-                    described(result)
-                }
-            case PGRES_COMMAND_OK:
-                // No count in the command tag (DDL, SET...): -1, as DB-API's rowcount says.
-                affected = Int(String(cString: PQcmdTuples(result))) ?? QueryResult.noRowCount
-            case PGRES_EMPTY_QUERY:
-                break
-            case PGRES_COPY_IN, PGRES_COPY_BOTH:
-                failure = failure ?? DatabaseError(.statement, "COPY is not supported through this operation; use a bulk operation instead")
-                PQputCopyEnd(handle, "not supported")
-            case PGRES_COPY_OUT:
-                // COPY ... TO STDOUT: the data must be read off before the command can end.
-                failure = failure ?? DatabaseError(.statement, "COPY TO STDOUT is not supported through this operation; use SELECT")
-                var buffer: UnsafeMutablePointer<CChar>?
-                while PQgetCopyData(handle, &buffer, 0) >= 0 {
-                    if let buffer { PQfreemem(buffer) }
-                    buffer = nil
-                }
-            default:
-                let error = Self.error(from: result, connection: handle)
-                // A cancel we sent ourselves (result limit, fetch_one) is not the user's error.
-                if failure == nil, !(stopped && error.sqlState == "57014") { failure = error }
             }
+            if let failure { throw failure }
+            done(affected)
         }
-        if let failure { throw failure }
-        done(affected)
     }
 
     @discardableResult

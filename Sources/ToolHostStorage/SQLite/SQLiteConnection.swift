@@ -83,20 +83,22 @@ public final class SQLiteConnection: DatabaseConnection, @unchecked Sendable {
     // MARK: Statements
 
     public func run(_ sql: String, _ parameters: [SQLValue], options: QueryOptions) throws(DatabaseError) -> QueryResult {
-        let statement = try prepared(sql)
-        try statement.bind(parameters)
-        // A write that could be abandoned half-way (result too large, time limit) runs in a
-        // transaction of its own, so abandoning it also undoes it, as on PostgreSQL.
-        let guarded = !inTransaction && sqlite3_stmt_readonly(statement.handle) == 0
-            && (options.maxResultBytes != nil || (options.timeoutSeconds ?? defaultTimeoutSeconds) > 0)
-        if guarded { try begin() }
-        do throws(DatabaseError) {
-            let result = try collect(statement, options: options)
-            if guarded { try commit() }
-            return result
-        } catch {
-            if guarded { rollback() }
-            throw error
+        try DatabaseError.naming(sql) { () throws(DatabaseError) in
+            let statement = try prepared(sql)
+            try statement.bind(parameters)
+            // A write that could be abandoned half-way (result too large, time limit) runs in a
+            // transaction of its own, so abandoning it also undoes it, as on PostgreSQL.
+            let guarded = !inTransaction && sqlite3_stmt_readonly(statement.handle) == 0
+                && (options.maxResultBytes != nil || (options.timeoutSeconds ?? defaultTimeoutSeconds) > 0)
+            if guarded { try begin() }
+            do throws(DatabaseError) {
+                let result = try collect(statement, options: options)
+                if guarded { try commit() }
+                return result
+            } catch {
+                if guarded { rollback() }
+                throw error
+            }
         }
     }
 
@@ -151,7 +153,7 @@ public final class SQLiteConnection: DatabaseConnection, @unchecked Sendable {
         guard result == SQLITE_OK else {
             let text = message.map { String(cString: $0) } ?? "error \(result)"
             sqlite3_free(message)
-            throw DatabaseError(.statement, text, detail: "SQLite result code \(result)")
+            throw DatabaseError(.statement, text, resultCode: .sqlite(result), detail: "SQLite result code \(result)", statement: sql)
         }
     }
 
@@ -177,16 +179,18 @@ public final class SQLiteConnection: DatabaseConnection, @unchecked Sendable {
 
     private func stream(_ sql: String, _ parameters: [SQLValue],
                         _ onRow: (SQLiteStatement) throws(DatabaseError) -> Void) throws(DatabaseError) -> Int {
-        let statement = try prepared(sql)
-        try statement.bind(parameters)
-        try useStreamingCache(true)
-        defer { try? useStreamingCache(false) }
-        var count = 0
-        try stepRows(statement, timeoutSeconds: defaultTimeoutSeconds) { (statement) throws(DatabaseError) in
-            try onRow(statement)
-            count += 1
+        try DatabaseError.naming(sql) { () throws(DatabaseError) in
+            let statement = try prepared(sql)
+            try statement.bind(parameters)
+            try useStreamingCache(true)
+            defer { try? useStreamingCache(false) }
+            var count = 0
+            try stepRows(statement, timeoutSeconds: defaultTimeoutSeconds) { (statement) throws(DatabaseError) in
+                try onRow(statement)
+                count += 1
+            }
+            return count
         }
-        return count
     }
 
     @discardableResult
@@ -265,7 +269,7 @@ public final class SQLiteConnection: DatabaseConnection, @unchecked Sendable {
         let primary = code & 0xFF
         let kind: DatabaseError.Kind = primary == SQLITE_READONLY ? .readOnly : .statement
         let text = context.map { "\($0): \(message)" } ?? message
-        return DatabaseError(kind, text.prefix(1).uppercased() + text.dropFirst(), detail: "SQLite result code \(code)")
+        return DatabaseError(kind, text.prefix(1).uppercased() + text.dropFirst(), resultCode: .sqlite(code), detail: "SQLite result code \(code)")
     }
 }
 
