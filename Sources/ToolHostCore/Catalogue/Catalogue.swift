@@ -1,4 +1,4 @@
-/// The tools of the configured directories, after duplicate and override rules (DESIGN §2):
+/// The tools of the configured directories, after duplicate and override rules (README "Catalogue rules"):
 ///
 /// - the same id twice in one tools directory with identical content is one tool (noted);
 ///   with different content it is a conflict: an error naming both files, and the id cannot run;

@@ -1,7 +1,7 @@
 /// Reads a tool definition out of a parsed YAML document, tolerating what real catalogues do
 /// and recording what a user should fix as diagnostics (never throwing for a sloppy file).
 ///
-/// Compatibility rules (DESIGN §2): `parameters` (and a list-style `inputs`) are aliases of
+/// Compatibility rules with code-evolver's tool files: `parameters` (and a list-style `inputs`) are aliases of
 /// `input_schema`; `command`/`args` may sit at the top level instead of in `executable:`;
 /// `timeout` is seconds and `timeout_ms` milliseconds; unknown `type`s are kept.
 public struct ManifestDecoder {

@@ -19,7 +19,7 @@ public struct ToolsDirectory: Sendable, Hashable {
     }
 }
 
-/// How the plugins of a tools directory are started (DESIGN §2).
+/// How the plugins of a tools directory are started (README "Writing a tool").
 public enum ToolLayout: Sendable, Hashable {
     /// A plugin runs in its YAML's folder (`{tool_dir}`), with a minimal environment.
     case toolhost

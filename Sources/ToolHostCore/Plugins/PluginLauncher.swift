@@ -1,4 +1,4 @@
-/// Turns a tool definition and a validated input into the exact process to start (DESIGN §3):
+/// Turns a tool definition and a validated input into the exact process to start (README "Writing a tool"):
 /// argv without a shell, placeholders filled, the command found on PATH, the working directory
 /// and a minimal environment — or a clear error before anything starts.
 public struct PluginLauncher: Sendable {

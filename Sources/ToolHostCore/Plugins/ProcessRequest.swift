@@ -1,4 +1,5 @@
-/// Everything needed to run one child process the way DESIGN §3 prescribes.
+/// Everything needed to run one child process: a JSON object on stdin, JSON on stdout, in its
+/// own process group, with timeouts and output caps (README "Writing a tool").
 public struct ProcessRequest: Sendable {
     /// Absolute path of the program.
     public var executablePath: String

@@ -24,7 +24,8 @@ extension StringProtocol {
 extension String {
     /// Whether `needle` occurs in the text, compared byte by byte. The standard
     /// `contains(_: StringProtocol)` goes through the string-processing library, whose first
-    /// call in a process costs a measurable share of a `toolhost run` (see NOTES.md).
+    /// call in a process costs a measurable share of a `toolhost run` (its start-up loads the
+    /// library's tables).
     public func containsBytes(_ needle: String) -> Bool {
         let haystack = Array(utf8)
         let pattern = Array(needle.utf8)

@@ -4,7 +4,7 @@
 /// `1.5` and `1.5e+3` are floats — while `1e3`, `1.5e3` and `0o17` stay strings, as in PyYAML.
 ///
 /// Hand-written rather than regular expressions: it runs on every scalar of every catalogue
-/// file, and regex resolvers dominated load time (see NOTES.md).
+/// file, and regex resolvers dominated catalogue load time when measured.
 enum YAMLScalarResolver {
     static func resolve(plain text: String) -> JSONValue {
         switch text {

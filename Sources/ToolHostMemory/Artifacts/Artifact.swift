@@ -1,7 +1,7 @@
 import ToolHostCore
 import ToolHostStorage
 
-/// An artifact of an agent system (DESIGN §5): a plan, a function, a bug report... with the
+/// An artifact of an agent system: a plan, a function, a bug report... with the
 /// text that is embedded and the fields that searches filter on.
 public struct Artifact: Sendable, Equatable {
     public var id: String

@@ -2,7 +2,7 @@ import ToolHostCore
 import ToolHostMemory
 import ToolHostStorage
 
-/// `artifact_store`: the router between bulk storage and the vector index (DESIGN §5). Each
+/// `artifact_store`: the router between bulk storage and the vector index (README "Semantic memory"). Each
 /// artifact type goes where `database.storage_strategy` says; answers say where it went.
 struct ArtifactStoreHandler: OperationHandler {
     let name = "artifact_store"
