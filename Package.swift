@@ -10,8 +10,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-        // Only `toolhost-serve` links these two: they bring full Foundation, which would slow the
-        // start-up of every `toolhost run`.
+        // Only ToolHostServe (so only `toolhost-serve`) links these two: they bring full
+        // Foundation, which would slow the start-up of every `toolhost run`.
         .package(url: "https://github.com/modelcontextprotocol/swift-sdk", from: "0.12.1"),
         // No traits: Hummingbird's defaults bring full Foundation and ICU for form decoding.
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
@@ -81,12 +81,14 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        // `toolhost serve --jsonl | --mcp | --http`: the same dispatch behind three front ends.
-        .executableTarget(
-            name: "toolhost-serve",
+        // The three front ends of `toolhost serve` (JSON lines from ToolHostService, MCP on the
+        // swift-sdk, HTTP on Hummingbird) as a library, so that a route or an MCP request is a
+        // test in-process. Only `toolhost-serve` links it: Hummingbird and the SDK bring full
+        // Foundation, which `toolhost run` must not load.
+        .target(
+            name: "ToolHostServe",
             dependencies: [
-                "ToolHostCore", "ToolHostStorage", "ToolHostTools", "ToolHostService", "ToolHostCommandLine", "CProcessSupport",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "ToolHostCore", "ToolHostService", "CProcessSupport",
                 .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -95,6 +97,15 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]
+        ),
+        // `toolhost serve --jsonl | --mcp | --http`: the command's declaration and `main`; the
+        // front ends are ToolHostServe's.
+        .executableTarget(
+            name: "toolhost-serve",
+            dependencies: [
+                "ToolHostCore", "ToolHostTools", "ToolHostService", "ToolHostServe", "ToolHostCommandLine",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         // libFuzzer targets for the parsers callers reach (scripts/fuzz.sh); built normally, a
@@ -106,6 +117,16 @@ let package = Package(
         .testTarget(name: "ToolHostStorageTests", dependencies: ["ToolHostStorage", "ToolHostCore", "ToolHostTestSupport"]),
         .testTarget(name: "ToolHostMemoryTests", dependencies: ["ToolHostMemory", "ToolHostStorage", "ToolHostCore", "ToolHostTestSupport"]),
         .testTarget(name: "ToolHostToolsTests", dependencies: ["ToolHostTools", "ToolHostMemory", "ToolHostStorage", "ToolHostCore", "ToolHostTestSupport"]),
+        // The front ends in-process: routes through Hummingbird's testing client, MCP through
+        // the SDK's in-memory transport and its own client.
+        .testTarget(
+            name: "ToolHostServeTests",
+            dependencies: [
+                "ToolHostServe", "ToolHostService", "ToolHostTools", "ToolHostCore", "ToolHostTestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "MCP", package: "swift-sdk"),
+            ]
+        ),
         .testTarget(
             name: "ToolHostCLITests",
             dependencies: ["ToolHostCore", "ToolHostTestSupport", "toolhost", "toolhost-serve"]
