@@ -8,9 +8,11 @@ import ToolHostCore
 /// client are ServeMCPTests'.)
 @Suite("MCP front end in-process")
 struct MCPFrontEndTests {
-    @Test func toolsListPagesThroughTheWholeCatalogueInOrder() async throws {
+    /// Several page sizes, so that both a full and a short last page occur (9 tools today).
+    @Test(arguments: [2, 3, 4])
+    func toolsListPagesThroughTheWholeCatalogueInOrder(pageSize: Int) async throws {
         let served = try ServedHost()
-        let (names, pages) = try await served.withMCPClient(pageSize: 3) { client in
+        let (names, pages) = try await served.withMCPClient(pageSize: pageSize) { client in
             var names: [String] = []
             var pages = 0
             var cursor: String?
@@ -23,9 +25,9 @@ struct MCPFrontEndTests {
             return (names, pages)
         }
         let expected = served.toolIDs
-        #expect(expected.count > 3)
+        #expect(expected.count > pageSize)
         #expect(names == expected)
-        #expect(pages == (expected.count + 2) / 3)
+        #expect(pages == (expected.count + pageSize - 1) / pageSize)
     }
 
     @Test func aListedToolCarriesItsNormalisedSchema() async throws {
