@@ -43,16 +43,21 @@ let package = Package(
         ),
         // One Database protocol, SQLite and PostgreSQL drivers, migrations, row <-> JSON, bulk copy.
         .target(name: "ToolHostStorage", dependencies: ["ToolHostCore", "CSQLite", "CLibPQ", "CLibPQLoader"]),
+        // Clients of other local services, below storage and memory alike: the socket layer
+        // (connect, write and reply timeouts; HTTP embedders and Redis share it), and Redis's
+        // RESP2 client with the stream follower of `toolhost tail`. No database in here: the
+        // outbox that feeds the streams is a training table, kept with the training data store.
+        .target(name: "ToolHostNetwork", dependencies: ["ToolHostCore"]),
         // HTTPS for HTTP embedders: libcurl loaded on first use (linked, its TLS stack would load
         // into every process).
         .target(name: "CCurlTransport", linkerSettings: [.linkedLibrary("dl")]),
         // Semantic memory: embedders, vector index backends, the artifact router.
-        .target(name: "ToolHostMemory", dependencies: ["ToolHostCore", "ToolHostStorage", "CCurlTransport"]),
+        .target(name: "ToolHostMemory", dependencies: ["ToolHostCore", "ToolHostStorage", "ToolHostNetwork", "CCurlTransport"]),
         // Built-in in-process handlers, one folder per tool, each with the YAML definition that is
         // compiled into the binary (embedInCode: bytes in the code, no bundle, no Foundation).
         .target(
             name: "ToolHostTools",
-            dependencies: ["ToolHostCore", "ToolHostStorage", "ToolHostMemory"],
+            dependencies: ["ToolHostCore", "ToolHostStorage", "ToolHostNetwork", "ToolHostMemory"],
             resources: [
                 .embedInCode("ArtifactStore/artifact_store.yaml"),
                 .embedInCode("BulkDataStore/bulk_data_store.yaml"),
@@ -77,7 +82,7 @@ let package = Package(
         .executableTarget(
             name: "toolhost",
             dependencies: [
-                "ToolHostCore", "ToolHostStorage", "ToolHostMemory", "ToolHostTools", "ToolHostCommandLine",
+                "ToolHostCore", "ToolHostStorage", "ToolHostNetwork", "ToolHostMemory", "ToolHostTools", "ToolHostCommandLine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -112,11 +117,12 @@ let package = Package(
         // replayer of Fuzz/corpus.
         .executableTarget(name: "toolhost-fuzz", dependencies: ["ToolHostCore", "ToolHostStorage"], path: "Fuzz/Sources"),
         // Temporary directories and a runner for the real binary, shared by the test targets.
-        .target(name: "ToolHostTestSupport", dependencies: ["ToolHostCore", "ToolHostStorage"], path: "Tests/ToolHostTestSupport"),
+        .target(name: "ToolHostTestSupport", dependencies: ["ToolHostCore", "ToolHostStorage", "ToolHostNetwork"], path: "Tests/ToolHostTestSupport"),
         .testTarget(name: "ToolHostCoreTests", dependencies: ["ToolHostCore", "ToolHostTestSupport"]),
         .testTarget(name: "ToolHostStorageTests", dependencies: ["ToolHostStorage", "ToolHostCore", "ToolHostTestSupport"]),
+        .testTarget(name: "ToolHostNetworkTests", dependencies: ["ToolHostNetwork", "ToolHostCore"]),
         .testTarget(name: "ToolHostMemoryTests", dependencies: ["ToolHostMemory", "ToolHostStorage", "ToolHostCore", "ToolHostTestSupport"]),
-        .testTarget(name: "ToolHostToolsTests", dependencies: ["ToolHostTools", "ToolHostMemory", "ToolHostStorage", "ToolHostCore", "ToolHostTestSupport"]),
+        .testTarget(name: "ToolHostToolsTests", dependencies: ["ToolHostTools", "ToolHostMemory", "ToolHostStorage", "ToolHostNetwork", "ToolHostCore", "ToolHostTestSupport"]),
         // The front ends in-process: routes through Hummingbird's testing client, MCP through
         // the SDK's in-memory transport and its own client.
         .testTarget(

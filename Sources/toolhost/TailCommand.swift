@@ -4,7 +4,9 @@ import Glibc
 import ArgumentParser
 import ToolHostCommandLine
 import ToolHostCore
+import ToolHostNetwork
 import ToolHostStorage
+import ToolHostTools
 
 struct TailCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
