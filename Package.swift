@@ -45,7 +45,7 @@ let package = Package(
         .target(name: "ToolHostStorage", dependencies: ["ToolHostCore", "CSQLite", "CLibPQ", "CLibPQLoader"]),
         // Clients of other local services, below storage and memory alike: the socket layer
         // (connect, write and reply timeouts; HTTP embedders and Redis share it), and Redis's
-        // RESP2 client with the stream follower of `toolhost tail`. No database in here: the
+        // RESP2 client with the stream follower and reconnecting loop of `toolhost tail`. No database in here: the
         // outbox that feeds the streams is a training table, kept with the training data store.
         .target(name: "ToolHostNetwork", dependencies: ["ToolHostCore"]),
         // HTTPS for HTTP embedders: libcurl loaded on first use (linked, its TLS stack would load
@@ -120,7 +120,7 @@ let package = Package(
         .target(name: "ToolHostTestSupport", dependencies: ["ToolHostCore", "ToolHostStorage", "ToolHostNetwork"], path: "Tests/ToolHostTestSupport"),
         .testTarget(name: "ToolHostCoreTests", dependencies: ["ToolHostCore", "ToolHostTestSupport"]),
         .testTarget(name: "ToolHostStorageTests", dependencies: ["ToolHostStorage", "ToolHostCore", "ToolHostTestSupport"]),
-        .testTarget(name: "ToolHostNetworkTests", dependencies: ["ToolHostNetwork", "ToolHostCore"]),
+        .testTarget(name: "ToolHostNetworkTests", dependencies: ["ToolHostNetwork", "ToolHostCore", "ToolHostTestSupport"]),
         .testTarget(name: "ToolHostMemoryTests", dependencies: ["ToolHostMemory", "ToolHostStorage", "ToolHostCore", "ToolHostTestSupport"]),
         .testTarget(name: "ToolHostToolsTests", dependencies: ["ToolHostTools", "ToolHostMemory", "ToolHostStorage", "ToolHostNetwork", "ToolHostCore", "ToolHostTestSupport"]),
         // The front ends in-process: routes through Hummingbird's testing client, MCP through
