@@ -43,10 +43,11 @@ let package = Package(
         ),
         // One Database protocol, SQLite and PostgreSQL drivers, migrations, row <-> JSON, bulk copy.
         .target(name: "ToolHostStorage", dependencies: ["ToolHostCore", "CSQLite", "CLibPQ", "CLibPQLoader"]),
-        // Clients of other local services, below storage and memory alike: the socket layer
+        // Clients of other local services, beside storage rather than in it: the socket layer
         // (connect, write and reply timeouts; HTTP embedders and Redis share it), and Redis's
-        // RESP2 client with the stream follower and reconnecting loop of `toolhost tail`. No database in here: the
-        // outbox that feeds the streams is a training table, kept with the training data store.
+        // RESP2 client with the stream follower and reconnecting loop of `toolhost tail`. No
+        // database in here: the outbox that feeds the streams is a training table, kept with the
+        // training data store (ToolHostTools), which depends on both.
         .target(name: "ToolHostNetwork", dependencies: ["ToolHostCore"]),
         // HTTPS for HTTP embedders: libcurl loaded on first use (linked, its TLS stack would load
         // into every process).
