@@ -10,8 +10,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-        // Only `toolhost-serve` links these two: they bring full Foundation, which would slow the
-        // start-up of every `toolhost run`.
+        // Only ToolHostServe (so only `toolhost-serve`) links these two: they bring full
+        // Foundation, which would slow the start-up of every `toolhost run`.
         .package(url: "https://github.com/modelcontextprotocol/swift-sdk", from: "0.12.1"),
         // No traits: Hummingbird's defaults bring full Foundation and ICU for form decoding.
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
@@ -43,16 +43,22 @@ let package = Package(
         ),
         // One Database protocol, SQLite and PostgreSQL drivers, migrations, row <-> JSON, bulk copy.
         .target(name: "ToolHostStorage", dependencies: ["ToolHostCore", "CSQLite", "CLibPQ", "CLibPQLoader"]),
+        // Clients of other local services, beside storage rather than in it: the socket layer
+        // (connect, write and reply timeouts; HTTP embedders and Redis share it), and Redis's
+        // RESP2 client with the stream follower and reconnecting loop of `toolhost tail`. No
+        // database in here: the outbox that feeds the streams is a training table, kept with the
+        // training data store (ToolHostTools), which depends on both.
+        .target(name: "ToolHostNetwork", dependencies: ["ToolHostCore"]),
         // HTTPS for HTTP embedders: libcurl loaded on first use (linked, its TLS stack would load
         // into every process).
         .target(name: "CCurlTransport", linkerSettings: [.linkedLibrary("dl")]),
         // Semantic memory: embedders, vector index backends, the artifact router.
-        .target(name: "ToolHostMemory", dependencies: ["ToolHostCore", "ToolHostStorage", "CCurlTransport"]),
+        .target(name: "ToolHostMemory", dependencies: ["ToolHostCore", "ToolHostStorage", "ToolHostNetwork", "CCurlTransport"]),
         // Built-in in-process handlers, one folder per tool, each with the YAML definition that is
         // compiled into the binary (embedInCode: bytes in the code, no bundle, no Foundation).
         .target(
             name: "ToolHostTools",
-            dependencies: ["ToolHostCore", "ToolHostStorage", "ToolHostMemory"],
+            dependencies: ["ToolHostCore", "ToolHostStorage", "ToolHostNetwork", "ToolHostMemory"],
             resources: [
                 .embedInCode("ArtifactStore/artifact_store.yaml"),
                 .embedInCode("BulkDataStore/bulk_data_store.yaml"),
@@ -77,16 +83,18 @@ let package = Package(
         .executableTarget(
             name: "toolhost",
             dependencies: [
-                "ToolHostCore", "ToolHostStorage", "ToolHostMemory", "ToolHostTools", "ToolHostCommandLine",
+                "ToolHostCore", "ToolHostStorage", "ToolHostNetwork", "ToolHostMemory", "ToolHostTools", "ToolHostCommandLine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        // `toolhost serve --jsonl | --mcp | --http`: the same dispatch behind three front ends.
-        .executableTarget(
-            name: "toolhost-serve",
+        // The three front ends of `toolhost serve` (JSON lines from ToolHostService, MCP on the
+        // swift-sdk, HTTP on Hummingbird) as a library, so that a route or an MCP request is a
+        // test in-process. Only `toolhost-serve` links it: Hummingbird and the SDK bring full
+        // Foundation, which `toolhost run` must not load.
+        .target(
+            name: "ToolHostServe",
             dependencies: [
-                "ToolHostCore", "ToolHostStorage", "ToolHostTools", "ToolHostService", "ToolHostCommandLine", "CProcessSupport",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "ToolHostCore", "ToolHostService", "CProcessSupport",
                 .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -97,15 +105,35 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ]
         ),
+        // `toolhost serve --jsonl | --mcp | --http`: the command's declaration and `main`; the
+        // front ends are ToolHostServe's.
+        .executableTarget(
+            name: "toolhost-serve",
+            dependencies: [
+                "ToolHostCore", "ToolHostTools", "ToolHostService", "ToolHostServe", "ToolHostCommandLine",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
         // libFuzzer targets for the parsers callers reach (scripts/fuzz.sh); built normally, a
         // replayer of Fuzz/corpus.
         .executableTarget(name: "toolhost-fuzz", dependencies: ["ToolHostCore", "ToolHostStorage"], path: "Fuzz/Sources"),
         // Temporary directories and a runner for the real binary, shared by the test targets.
-        .target(name: "ToolHostTestSupport", dependencies: ["ToolHostCore", "ToolHostStorage"], path: "Tests/ToolHostTestSupport"),
+        .target(name: "ToolHostTestSupport", dependencies: ["ToolHostCore", "ToolHostStorage", "ToolHostNetwork"], path: "Tests/ToolHostTestSupport"),
         .testTarget(name: "ToolHostCoreTests", dependencies: ["ToolHostCore", "ToolHostTestSupport"]),
         .testTarget(name: "ToolHostStorageTests", dependencies: ["ToolHostStorage", "ToolHostCore", "ToolHostTestSupport"]),
+        .testTarget(name: "ToolHostNetworkTests", dependencies: ["ToolHostNetwork", "ToolHostCore", "ToolHostTestSupport"]),
         .testTarget(name: "ToolHostMemoryTests", dependencies: ["ToolHostMemory", "ToolHostStorage", "ToolHostCore", "ToolHostTestSupport"]),
-        .testTarget(name: "ToolHostToolsTests", dependencies: ["ToolHostTools", "ToolHostMemory", "ToolHostStorage", "ToolHostCore", "ToolHostTestSupport"]),
+        .testTarget(name: "ToolHostToolsTests", dependencies: ["ToolHostTools", "ToolHostMemory", "ToolHostStorage", "ToolHostNetwork", "ToolHostCore", "ToolHostTestSupport"]),
+        // The front ends in-process: routes through Hummingbird's testing client, MCP through
+        // the SDK's in-memory transport and its own client.
+        .testTarget(
+            name: "ToolHostServeTests",
+            dependencies: [
+                "ToolHostServe", "ToolHostService", "ToolHostTools", "ToolHostCore", "ToolHostTestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "MCP", package: "swift-sdk"),
+            ]
+        ),
         .testTarget(
             name: "ToolHostCLITests",
             dependencies: ["ToolHostCore", "ToolHostTestSupport", "toolhost", "toolhost-serve"]

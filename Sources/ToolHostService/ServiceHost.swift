@@ -1,6 +1,7 @@
 import Dispatch
 import ToolHostCore
 import ToolHostStorage
+import ToolHostTools
 
 /// One long-lived ToolHost behind every `toolhost serve` front end: the same dispatch as
 /// `toolhost run` (catalogue, schema validation, handlers, plugin runner, recording), with the

@@ -1,11 +1,12 @@
 import ArgumentParser
 import ToolHostCommandLine
 import ToolHostCore
+import ToolHostServe
 import ToolHostService
 import ToolHostTools
 
 /// `toolhost serve`: one long-lived ToolHost answering many calls, behind one of three front
-/// ends. All three go through `ServiceHost`: the dispatch of `toolhost run`, never a copy.
+/// ends. Declarations only: the front ends live in ToolHostServe (`FrontEnd`).
 @main
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -73,52 +74,17 @@ struct ServeCommand: AsyncParsableCommand {
         } catch {
             throw Console.fail(error)
         }
-        let outcome = await serve(on: host)
+        let outcome = await frontEnd.serve(on: host, exit: Console.exit)
         // Every way out waits for the calls submitted and writes their recordings first.
         host.finishCalls()
         if let outcome { throw Console.fail(outcome) }
         Console.exit(0)
     }
 
-    /// SIGTERM or SIGINT on a stdio front end: read no more, finish the calls submitted (those
-    /// still running near the end of `service.shutdown_grace_seconds` are cancelled) and their
-    /// recordings, exit 0. (HTTP drains through its ServiceGroup instead, on the same clock.)
-    private func finishOnTermination(_ host: ServiceHost, stopReading: @escaping @Sendable () -> Void = {}) {
-        TerminationSignals.handle {
-            stopReading()
-            host.beginShutdown()
-            host.finishCalls()
-            Console.exit(0)
-        }
-    }
-
-    /// Serves until the front end ends (end of input, SIGTERM); the failure that ended it, if any.
-    private func serve(on host: ServiceHost) async -> ToolHostError? {
-        if jsonl {
-            let server = JSONLinesServer(host: host)
-            finishOnTermination(host, stopReading: server.stop)
-            server.run()
-            return nil
-        }
-        if mcp {
-            finishOnTermination(host)
-            do {
-                try await MCPFrontEnd(host: host).run()
-                return nil
-            } catch {
-                return ToolHostError(.internalError, "The MCP server stopped: \(error).")
-            }
-        }
-        do throws(ToolHostError) {
-            let server = try HTTPFrontEnd(host: host, listen: listen)
-            do {
-                try await server.run()  // SIGTERM drains the requests in flight, then returns
-                return nil
-            } catch {
-                return ToolHostError(.internalError, "The HTTP server stopped: \(error).")
-            }
-        } catch {
-            return error
-        }
+    /// The front end the flags chose (`validate` made sure there is exactly one).
+    private var frontEnd: FrontEnd {
+        if jsonl { return .jsonLines }
+        if mcp { return .mcp }
+        return .http(listen: listen)
     }
 }

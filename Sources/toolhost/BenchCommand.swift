@@ -70,17 +70,9 @@ struct BenchCommand: ParsableCommand {
                 if firstFailure == nil { firstFailure = InvocationAnswer(result, envelope: true).value }
             }
         }
-        samples.sort()
-        func percentile(_ fraction: Double) -> JSONValue {
-            .double((samples[min(samples.count - 1, Int((fraction * Double(samples.count)).rounded(.up)) - 1)] * 1000).rounded() / 1000)
-        }
-        var report: JSONObject = [
-            "tool": .string(tool), "iterations": .int(iterations), "failures": .int(failures),
-            "p50_ms": percentile(0.50), "p95_ms": percentile(0.95), "p99_ms": percentile(0.99),
-            "mean_ms": .double((samples.reduce(0, +) / Double(samples.count) * 1000).rounded() / 1000),
-            "min_ms": .double(((samples.first ?? 0) * 1000).rounded() / 1000),
-            "max_ms": .double(((samples.last ?? 0) * 1000).rounded() / 1000),
-        ]
+        var report: JSONObject = ["tool": .string(tool), "iterations": .int(iterations), "failures": .int(failures)]
+        // Never nil: `validate` made sure there is at least one iteration.
+        for (key, value) in LatencySummary(milliseconds: samples)?.json ?? [:] { report[key] = value }
         if let firstFailure { report["first_failure"] = firstFailure }
         Console.printJSON(.object(report))
         if failures > 0 { Console.exit(1) }

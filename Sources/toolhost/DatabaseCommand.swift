@@ -1,6 +1,7 @@
 import ArgumentParser
 import ToolHostCommandLine
 import ToolHostCore
+import ToolHostNetwork
 import ToolHostStorage
 import ToolHostTools
 

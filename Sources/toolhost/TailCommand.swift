@@ -1,10 +1,9 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import ArgumentParser
 import ToolHostCommandLine
 import ToolHostCore
+import ToolHostNetwork
 import ToolHostStorage
+import ToolHostTools
 
 struct TailCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -59,46 +58,12 @@ struct TailCommand: ParsableCommand {
             Console.warn("streaming.backend is none: rows are not being published; set it to redis (or TOOLHOST_STREAMING_BACKEND=redis)")
         }
         let outbox = StreamOutbox(settings: config.streaming)
-        let keys = types.map(outbox.key(for:))
-        var printed = 0
-        var follower: StreamFollower?
-        var positions: [(key: String, lastID: String)]?  // kept across reconnects
-        var outage: String?
-        var idleSince = MonotonicClock.now()
-        while count.map({ printed < $0 }) ?? true {
-            do throws(RedisError) {
-                if follower == nil {
-                    let redis = try outbox.connectRedis()
-                    follower = if let positions {
-                        StreamFollower(redis: redis, resumingFrom: positions)
-                    } else {
-                        try StreamFollower(redis: redis, keys: keys, fromStart: fromStart)
-                    }
-                    positions = follower?.positions
-                    if outage != nil { Console.warn("reconnected to Redis") }
-                    outage = nil
-                }
-                let wait = idleTimeout.map { max($0 - (MonotonicClock.now() - idleSince), 0.001) } ?? 0
-                let entries = try follower?.next(blockSeconds: wait, count: count.map { min($0 - printed, 100) } ?? 100) ?? []
-                positions = follower?.positions
-                for entry in entries {
-                    Console.printJSON(entry.json)
-                    printed += 1
-                }
-                if !entries.isEmpty {
-                    idleSince = MonotonicClock.now()
-                } else if let idleTimeout, MonotonicClock.now() - idleSince >= idleTimeout {
-                    break
-                }
-            } catch {
-                follower = nil
-                if outage == nil { Console.warn("\(error.description); retrying every second") }
-                outage = error.description
-                if let idleTimeout, MonotonicClock.now() - idleSince >= idleTimeout {
-                    throw Console.fail(ToolHostError(.streamUnavailable, "Redis stayed unavailable: \(error.description)."))
-                }
-                sleep(1)
-            }
+        let tail = StreamTail(keys: types.map(outbox.key(for:)), fromStart: fromStart, count: count, idleTimeout: idleTimeout,
+                              connect: outbox.connectRedis, warn: Console.warn)
+        do throws(RedisError) {
+            try tail.run { Console.printJSON($0.json) }
+        } catch {
+            throw Console.fail(ToolHostError(.streamUnavailable, "Redis stayed unavailable: \(error.description)."))
         }
     }
 }

@@ -1,6 +1,6 @@
 import Foundation
 import ToolHostCore
-import ToolHostStorage
+import ToolHostNetwork
 
 /// A private `redis-server` for one test: unix socket only, no persistence, stopped when the
 /// value is released. `stop()` and `start()` take it down and bring it back on the same

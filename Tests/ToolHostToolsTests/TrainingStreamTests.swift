@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import ToolHostTestSupport
 @testable import ToolHostCore
+import ToolHostNetwork
 @testable import ToolHostStorage
 @testable import ToolHostTools
 

@@ -1,5 +1,5 @@
 import ToolHostCore
-import ToolHostStorage
+import ToolHostNetwork
 
 /// Just enough HTTP/1.1 to POST JSON to an embedding server on the local network: one request
 /// per connection, `Content-Length` or chunked answers, and one deadline for the whole

@@ -7,7 +7,7 @@ import ToolHostService
 /// `toolhost serve --mcp`: the catalogue as MCP tools over stdio.
 ///
 /// - `tools/list`: name = tool id, the description, `inputSchema` = the normalised JSON Schema,
-///   `pageSize` tools per page (cursor = the offset of the next page).
+///   `pageSize` tools per page (100 in `toolhost serve`) (cursor = the offset of the next page).
 /// - `tools/call`: the same dispatch as `toolhost run`. Invalid arguments and failed calls are
 ///   results with `isError: true` whose text is the error sentence; an unknown tool is a
 ///   JSON-RPC error (invalid params).
@@ -19,17 +19,29 @@ import ToolHostService
 /// - `notifications/tools/list_changed` when the catalogue changes on disk.
 struct MCPFrontEnd {
     let host: ServiceHost
-    static let pageSize = 100
+    /// Tools per `tools/list` page.
+    var pageSize = 100
 
+    /// Serves on stdin/stdout until the input ends and every request read is answered.
     func run() async throws {
         var logger = Logger(label: "toolhost.mcp") { _ in StreamLogHandler.standardError(label: "toolhost.mcp") }
         logger.logLevel = .warning
+        let transport = StdioLineTransport(maxLineBytes: host.config.service.maxRequestBytes,
+                                           drainTimeoutSeconds: host.config.service.shutdownGraceSeconds, logger: logger)
+        let server = try await start(on: transport)
+        await server.waitUntilCompleted()
+    }
+
+    /// The server with ToolHost's handlers, started on `transport` (stdio in `run`; an
+    /// in-memory pair in the tests, so that a request is a unit test).
+    func start(on transport: any Transport) async throws -> Server {
         let server = Server(name: "toolhost", version: ToolHostVersion.current,
                             capabilities: .init(tools: .init(listChanged: true)))
         let host = host
+        let pageSize = pageSize
         let confirmation = MCPConfirmation()
         await server.withMethodHandler(ListTools.self) { parameters in
-            try Self.listTools(host.catalogue.current, cursor: parameters.cursor)
+            try Self.listTools(host.catalogue.current, cursor: parameters.cursor, pageSize: pageSize)
         }
         await server.withMethodHandler(CallTool.self) { [weak server] parameters in
             try await Self.callTool(host, name: parameters.name, arguments: parameters.arguments) { request in
@@ -40,13 +52,11 @@ struct MCPFrontEnd {
         host.catalogue.onChange { _ in
             Task { try? await server.notify(ToolListChangedNotification.message()) }
         }
-        let transport = StdioLineTransport(maxLineBytes: host.config.service.maxRequestBytes,
-                                           drainTimeoutSeconds: host.config.service.shutdownGraceSeconds, logger: logger)
         try await server.start(transport: transport) { _, capabilities in confirmation.clientInitialized(with: capabilities) }
-        await server.waitUntilCompleted()
+        return server
     }
 
-    static func listTools(_ catalogue: Catalogue, cursor: String?) throws -> ListTools.Result {
+    static func listTools(_ catalogue: Catalogue, cursor: String?, pageSize: Int) throws -> ListTools.Result {
         let tools = catalogue.sortedTools
         var offset = 0
         if let cursor {

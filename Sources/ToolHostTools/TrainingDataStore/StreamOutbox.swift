@@ -1,5 +1,7 @@
 import Synchronization
 import ToolHostCore
+import ToolHostNetwork
+import ToolHostStorage
 
 /// Publishes stored training rows to Redis Streams without ever losing one.
 ///

@@ -1,5 +1,5 @@
 import Testing
-@testable import ToolHostStorage
+@testable import ToolHostNetwork
 
 @Suite("RESP2 parsing and encoding")
 struct RESPParserTests {

@@ -31,15 +31,9 @@ struct HTTPFrontEnd {
     func run() async throws {
         var logger = Logger(label: "toolhost.http")
         logger.logLevel = .warning
-        let router = Router()
-        router.add(middleware: JSONErrorMiddleware(maxRequestBytes: host.config.service.maxRequestBytes))
-        if let token = host.config.service.authToken { router.add(middleware: BearerAuthMiddleware(token: Array(token.utf8))) }
-        ToolRoutes(host: host).add(to: router)
-        TrainingRoutes(host: host).add(to: router)
-        addOperationsRoutes(to: router)
         let address = address
         let app = Application(
-            router: router,
+            router: router(),
             server: GuardedHTTP1Channel.server(limits: ConnectionLimits(host.config.service)),
             configuration: .init(address: .hostname(address.host, port: address.port), serverName: "toolhost"),
             onServerRunning: { channel in
@@ -59,6 +53,18 @@ struct HTTPFrontEnd {
             Task { await group.triggerGracefulShutdown() }
         }
         try await group.run()
+    }
+
+    /// Every route behind its middleware, without a server: what `run` serves, and what the
+    /// tests drive in-process (Hummingbird's testing client).
+    func router() -> Router<BasicRequestContext> {
+        let router = Router()
+        router.add(middleware: JSONErrorMiddleware(maxRequestBytes: host.config.service.maxRequestBytes))
+        if let token = host.config.service.authToken { router.add(middleware: BearerAuthMiddleware(token: Array(token.utf8))) }
+        ToolRoutes(host: host).add(to: router)
+        TrainingRoutes(host: host).add(to: router)
+        addOperationsRoutes(to: router)
+        return router
     }
 
     /// `/healthz` (open, for probes) and `/metrics` (Prometheus text).
