@@ -18,7 +18,7 @@ struct MigrationChecksumTests {
             5: "6ead0cc23e5285c77f66eb2cf4745994883adc8909557b99f23e954d58249739",
             6: "e5a17557b19bc89d25af0264679dbed295e886092f211fc1596923736b268ac5",
             7: "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
-            8: "f9c5d43dee99356315d95bdc4c9d8a379903f2eddbbea6fd8fc1011b01b07ebe",
+            8: "c7325c95aa2ef6ac933256a6978615bbe574b691bb29410836d78ac4a71f329c",
         ],
         .postgres: [
             1: "9881ceae91ccaa4ba08458cf7478575bc5b710018e47829f0ac49151dc2b36a3",
@@ -28,7 +28,7 @@ struct MigrationChecksumTests {
             5: "9cce5e728a00638ebcc0cc24ef228d0cfc9ef9b527765baf8a6b1d43a7ef2571",
             6: "e9fbfb7b33319a58ae1ea693be496c90265195d9b1719569a9eea97c7ea10a58",
             7: "fe796c50cf54c25aeaa76868ddc31add79c8b382bf19c9b21a74b4da9dbb6ff4",
-            8: "b55f6093c00e19e1064931b670536b6813ed3cea2bbf9537ee4e2d50bbdd4318",
+            8: "2df9ed231f9ee734756a1e7fe46b2b747df139ffdeaa0456ea29a12e21a6ca06",
         ],
     ]
 

@@ -7,8 +7,8 @@ import ToolHostTestSupport
 /// function, an extension), sorted: two databases have the same schema when their lines are
 /// equal, and the lines that differ say how.
 ///
-/// SQLite: `sqlite_master` with `pragma table_info` and `foreign_key_list` (a table's stored
-/// CREATE text is not compared: ADD COLUMN rewrites it). PostgreSQL: `pg_class`,
+/// SQLite: `sqlite_master` with `pragma table_info` and `foreign_key_list` (of a table's stored
+/// CREATE text only whether it says AUTOINCREMENT: ADD COLUMN rewrites the rest). PostgreSQL: `pg_class`,
 /// `information_schema.columns`, `pg_constraint`, `pg_indexes`, `pg_trigger`, `pg_views`,
 /// `pg_proc` (functions of extensions left out) and `pg_extension`, over every schema that is
 /// not the server's own. SQL texts are compared with their runs of white space made one space.
@@ -39,7 +39,7 @@ struct SchemaCatalogue: Equatable {
             let table = object["tbl_name"]?.stringValue ?? "", sql = normalized(object["sql"]?.stringValue ?? "")
             let quoted = SQLIdentifier.quote(name)
             if type == "table" && !sql.hasPrefix("CREATE VIRTUAL") {
-                lines.append("table \(name)")
+                lines.append("table \(name)" + (sql.contains("AUTOINCREMENT") ? " AUTOINCREMENT" : ""))
                 for column in try connection.run("SELECT * FROM pragma_table_info(\(SQLIdentifier.quote(name)))").rows {
                     lines.append("column \(name).\(text(column["name"])) \(text(column["type"])) notnull=\(text(column["notnull"])) "
                         + "default=\(text(column["dflt_value"])) pk=\(text(column["pk"]))")
