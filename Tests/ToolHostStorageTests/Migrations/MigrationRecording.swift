@@ -5,13 +5,16 @@ import ToolHostTestSupport
 /// The statements each migration runs on a fresh database, recorded through a
 /// `RecordingConnection`, and their SHA-256: what `MigrationChecksumTests` pins.
 enum MigrationRecording {
-    /// Applies every migration in order on a fresh database of `engine`, each in its own
-    /// transaction as the Migrator runs it, and returns each one's statements by version.
-    static func statements(_ engine: Engine, _ migrations: [Migration] = SchemaMigrations.all) throws -> [Int: [String]] {
+    /// Applies every migration in order on a fresh database of `engine` (holding what
+    /// `existing` creates first, if given: tables to adopt), each in its own transaction as the
+    /// Migrator runs it, and returns each one's statements by version.
+    static func statements(_ engine: Engine, existing: String? = nil) throws -> [Int: [String]] {
         let test = try TestDatabase(engine)
-        let recorder = RecordingConnection(try test.connect())
+        let connection = try test.connect()
+        if let existing { try connection.executeScript(existing) }
+        let recorder = RecordingConnection(connection)
         var statements: [Int: [String]] = [:]
-        for migration in migrations.sorted(by: { $0.version < $1.version }) {
+        for migration in SchemaMigrations.all.sorted(by: { $0.version < $1.version }) {
             try recorder.transaction { () throws(DatabaseError) in try migration.apply(recorder) }
             statements[migration.version] = recorder.takeStatements()
         }
