@@ -57,7 +57,11 @@ enum SeededRows {
                 SELECT n.nspname AS schema, c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
                 WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition
                   AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%'
-                """).rows.compactMap { row in row["name"]?.stringValue.map { TableName($0, schema: row["schema"]?.stringValue) } }
+                """).rows.compactMap { row in
+                // Named as ToolHost names them: unqualified in the default schema.
+                let schema = row["schema"]?.stringValue
+                return row["name"]?.stringValue.map { TableName($0, schema: schema == "public" ? nil : schema) }
+            }
         }
         return names.filter { !bookkeeping.contains($0.name) }.sorted { $0.description < $1.description }
     }
