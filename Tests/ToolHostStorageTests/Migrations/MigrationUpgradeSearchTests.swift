@@ -9,16 +9,10 @@ import ToolHostTestSupport
 struct MigrationUpgradeSearchTests {
     @Test(arguments: Engine.allCases, StartingLevel.all)
     func searchFindsEveryRowSeededBeforeTheUpgrade(engine: Engine, start: StartingLevel) throws {
-        let test = try TestDatabase(engine)
-        let connection = try test.connect()
-        try Migrator.migrate(connection, start.migrations)
-        try SeededRows.seed(connection)
-        let seeded = try SeededRows.snapshot(connection)
-        try Migrator.migrate(connection)
-
-        for search in try Self.searches(engine, connection) {
-            let expected = seeded[search.table.description]?.count ?? 0
-            let found = try connection.run("SELECT count(*) AS n FROM \(search.table.quoted) WHERE \(search.condition)", search.values)
+        let upgraded = try UpgradedDatabase(engine, from: start)
+        for search in try Self.searches(engine, upgraded.connection) {
+            let expected = upgraded.rowsBefore[search.table.description]?.count ?? 0
+            let found = try upgraded.connection.run("SELECT count(*) AS n FROM \(search.table.quoted) WHERE \(search.condition)", search.values)
                 .rows.first?["n"]?.integerValue
             #expect(found == expected, "searching \(search.table) for the seeded word after upgrading from \(start)")
         }

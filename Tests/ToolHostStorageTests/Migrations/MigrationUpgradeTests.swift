@@ -13,18 +13,12 @@ struct MigrationUpgradeTests {
         try Migrator.migrate(freshConnection)
         let expected = try SchemaCatalogue(freshConnection)
 
-        let earlier = try TestDatabase(engine)
-        let connection = try earlier.connect()
-        try Migrator.migrate(connection, start.migrations)
-        try SeededRows.seed(connection)
-        let before = try SeededRows.snapshot(connection)
-        try Migrator.migrate(connection)
-
-        let differences = try SchemaCatalogue(connection).differences(from: expected)
+        let upgraded = try UpgradedDatabase(engine, from: start)
+        let differences = try SchemaCatalogue(upgraded.connection).differences(from: expected)
         #expect(differences.isEmpty, "upgraded from \(start) (-) differs from fresh (+):\n\(differences.joined(separator: "\n"))")
-        let changes = SeededRows.changes(from: before, to: try SeededRows.snapshot(connection))
+        let changes = SeededRows.changes(from: upgraded.rowsBefore, to: try SeededRows.snapshot(upgraded.connection))
         #expect(changes.isEmpty, "rows changed upgrading from \(start):\n\(changes.joined(separator: "\n"))")
-        let seededTables = before.count
+        let seededTables = upgraded.rowsBefore.count
         #expect(start.migrations.isEmpty || seededTables > 0, "nothing was seeded at \(start)")
     }
 }
