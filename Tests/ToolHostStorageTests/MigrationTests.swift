@@ -34,19 +34,7 @@ struct MigrationTests {
     func tablesOfAnOlderDeploymentAreAdoptedWithoutDataLoss(engine: Engine) throws {
         let test = try TestDatabase(engine)
         let connection = try test.connect()
-        let serial = engine == .postgres ? "SERIAL PRIMARY KEY" : "INTEGER PRIMARY KEY"
-        let json = engine == .postgres ? "JSONB" : "TEXT"
-        try connection.executeScript("""
-            CREATE TABLE tool_logs (id \(serial), tool_id VARCHAR(255) NOT NULL, log_level VARCHAR(50) NOT NULL,
-                message TEXT NOT NULL, details \(json), created_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP);
-            CREATE TABLE tool_bugs (id \(serial), bug_id VARCHAR(255) UNIQUE NOT NULL, tool_id VARCHAR(255) NOT NULL,
-                severity VARCHAR(50) NOT NULL, message TEXT NOT NULL, stack_trace TEXT, details \(json),
-                resolved BOOLEAN DEFAULT FALSE, created_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP);
-            INSERT INTO tool_logs (tool_id, log_level, message, details, created_at)
-                VALUES ('old_tool', 'error', 'kept', '{"k": 1}', '2024-05-01 10:00:00');
-            INSERT INTO tool_bugs (bug_id, tool_id, severity, message, stack_trace)
-                VALUES ('BUG-1', 'old_tool', 'high', 'still here', 'Traceback...');
-            """)
+        try connection.executeScript(OlderDeployment.bulkTables(engine))
         let logsBefore = try connection.run("SELECT * FROM tool_logs ORDER BY id").rows
         let bugsBefore = try connection.run("SELECT id, bug_id, tool_id, severity, message, stack_trace, resolved FROM tool_bugs").rows
         try Migrator.migrate(connection)
@@ -64,21 +52,7 @@ struct MigrationTests {
     func olderConversationTablesAreUpgradedInPlace(engine: Engine) throws {
         let test = try TestDatabase(engine)
         let connection = try test.connect()
-        let serial = engine == .postgres ? "SERIAL PRIMARY KEY" : "INTEGER PRIMARY KEY"
-        let json = engine == .postgres ? "JSONB" : "TEXT"
-        try connection.executeScript("""
-            CREATE TABLE conversations (id \(serial), session_id VARCHAR(255), user_id VARCHAR(255), started_at TIMESTAMP, ended_at TIMESTAMP);
-            CREATE TABLE messages (id \(serial), conversation_id INTEGER NOT NULL, role VARCHAR(20) NOT NULL, content TEXT,
-                emotion VARCHAR(50), created_at TIMESTAMP);
-            CREATE TABLE memories (id \(serial), user_id VARCHAR(255), tier VARCHAR(50), content TEXT, importance REAL, created_at TIMESTAMP);
-            CREATE TABLE agent_logs (id \(serial), agent_name VARCHAR(100), action VARCHAR(255), output \(json), created_at TIMESTAMP);
-            INSERT INTO conversations (session_id, user_id, started_at, ended_at) VALUES
-                ('s1', 'u1', '2024-05-01 10:00:00', '2024-05-01 10:30:00'), ('s2', 'u2', '2024-05-02 09:00:00', NULL);
-            INSERT INTO messages (conversation_id, role, content, emotion, created_at) VALUES
-                (1, 'user', 'hello', 'happy', '2024-05-01 10:00:01'), (1, 'assistant', 'hi there', NULL, '2024-05-01 10:00:02');
-            INSERT INTO memories (user_id, tier, content, importance, created_at) VALUES ('u1', 'core', 'likes tea', 0.9, '2024-05-01 10:10:00');
-            INSERT INTO agent_logs (agent_name, action, output, created_at) VALUES ('critic', 'score', '{"ok": true}', '2024-05-01 10:00:03');
-            """)
+        try connection.executeScript(OlderDeployment.conversationTables(engine))
         let tables = ["conversations", "messages", "memories", "agent_logs"]
         func snapshot() throws -> [String: [JSONObject]] {
             var rows: [String: [JSONObject]] = [:]

@@ -1,4 +1,10 @@
-/// Every migration ToolHost knows, in order. Later capabilities append theirs here.
+/// Every migration ToolHost knows, in one global order. Later capabilities append theirs here.
+///
+/// A migration never changes once it has shipped: a database that recorded it never runs it
+/// again, so an edit reaches fresh databases only and the others drift (migration 8 repairs
+/// the drift of 4 and 5). `MigrationChecksumTests` pins the SQL each one runs on a fresh
+/// database, per dialect; a change to a table is a new migration, and a spec an old migration
+/// renders stays as it shipped.
 public enum SchemaMigrations {
     public static let all: [Migration] = [
         Migration(1, "bulk data tables (adopts code-evolver's)") { connection throws(DatabaseError) in
@@ -24,6 +30,10 @@ public enum SchemaMigrations {
         Migration(7, "training events and tool executions partitioned by month on PostgreSQL (SQLite unchanged)") {
             connection throws(DatabaseError) in
             try TrainingSchema.partitionByMonth(on: connection)
+        },
+        Migration(8, "databases that recorded an earlier version of migration 4 or 5 get what later versions added") {
+            connection throws(DatabaseError) in
+            try EarlierVersionRepair.apply(on: connection)
         },
     ]
 }
