@@ -63,11 +63,29 @@ public final class SQLiteConnection: DatabaseConnection, @unchecked Sendable {
         }, Unmanaged.passUnretained(deadline).toOpaque())
         do {
             let journal = readOnly ? "" : "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; "
-            try executeScript(journal + "PRAGMA foreign_keys = ON; PRAGMA cache_size = -\(Self.pageCacheKiB); PRAGMA temp_store = MEMORY;")
+            try Self.retryingWhileBusy(forMilliseconds: busyTimeoutMilliseconds) { () throws(DatabaseError) in
+                try executeScript(journal + "PRAGMA foreign_keys = ON; PRAGMA cache_size = -\(Self.pageCacheKiB); PRAGMA temp_store = MEMORY;")
+            }
         } catch {
             statements.removeAll()
             sqlite3_close_v2(database)
             throw DatabaseError(.connection, "Cannot open the SQLite database \(path): \(error.message)")
+        }
+    }
+
+    /// Runs `body` again while it fails with SQLITE_BUSY, for at most `milliseconds`. Switching
+    /// a new file to WAL needs an exclusive lock, and where waiting could deadlock (several
+    /// processes opening a new database at once) SQLite answers BUSY at once instead of calling
+    /// the busy handler: the open is simply tried again.
+    private static func retryingWhileBusy(forMilliseconds milliseconds: Int32, _ body: () throws(DatabaseError) -> Void) throws(DatabaseError) {
+        let giveUp = MonotonicClock.now() + Double(max(milliseconds, 0)) / 1000
+        while true {
+            do {
+                return try body()
+            } catch {
+                guard case .sqlite(let code)? = error.resultCode, code & 0xFF == SQLITE_BUSY, MonotonicClock.now() < giveUp else { throw error }
+                usleep(UInt32.random(in: 2000...10000))
+            }
         }
     }
 
