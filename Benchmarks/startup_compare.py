@@ -9,7 +9,7 @@ records and cgroups are off, so what differs is the binaries.
 e.g. copy .build/release/toolhost aside, change and rebuild, then compare the two.
 """
 import os, statistics, subprocess, tempfile, time, json, sys
-before, after = sys.argv[1], sys.argv[2]
+before, after = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
 runs = int(sys.argv[3]) if len(sys.argv) > 3 else 60
 work = tempfile.mkdtemp(prefix="th-startup-")
 os.makedirs(os.path.join(work, "tools/hello"))
