@@ -16,14 +16,15 @@ public struct AuditTable: Sendable {
     /// The columns besides `entry` and `hash`, each read from the entry; a NUL character
     /// (which PostgreSQL text cannot hold) is stored as U+FFFD, and `verify` compares the same way.
     static let columns = ["caller", "tool", "operation", "outcome", "error_code"]
+    /// Every column of a row, in the order `append` binds them.
+    static let names = ["seq", "at"] + columns + ["duration_ms", "entry", "hash"]
 
     /// Appends one chained entry per element of `batch` in one transaction. Each entry's `at`
     /// (ISO-8601) is also its `at` column.
     public func append(_ batch: [JSONObject], on connection: any DatabaseConnection) throws(DatabaseError) {
         guard !batch.isEmpty else { return }
         let dialect = connection.dialect
-        let names = ["seq", "at"] + Self.columns + ["duration_ms", "entry", "hash"]
-        let insert = "INSERT INTO \(AuditSchema.table.quoted) (\(names.joined(separator: ", "))) VALUES (\(dialect.placeholders(1...names.count)))"
+        let insert = "INSERT INTO \(AuditSchema.table.quoted) (\(Self.names.joined(separator: ", "))) VALUES (\(dialect.placeholders(1...Self.names.count)))"
         try connection.transaction { () throws(DatabaseError) in
             if dialect == .postgres { _ = try connection.run("SELECT pg_advisory_xact_lock(\(Self.appendLock))") }
             var tip = try Self.tip(on: connection)
@@ -58,8 +59,7 @@ public struct AuditTable: Sendable {
     public func verify(on connection: any DatabaseConnection) throws(DatabaseError) -> AuditChain.Verification {
         var walk = AuditChain.Walk()
         var problem: (position: Int, reason: String)?
-        let names = ["seq", "at"] + Self.columns + ["duration_ms", "entry", "hash"]
-        _ = try connection.forEachRow("SELECT \(names.joined(separator: ", ")) FROM \(AuditSchema.table.quoted) ORDER BY seq", []) {
+        _ = try connection.forEachRow("SELECT \(Self.names.joined(separator: ", ")) FROM \(AuditSchema.table.quoted) ORDER BY seq", []) {
             (row) throws(DatabaseError) in
             guard problem == nil else { return }
             let seq = row["seq"]?.integerValue.map { Int($0) } ?? 0

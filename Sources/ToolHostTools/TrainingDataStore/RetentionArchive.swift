@@ -1,9 +1,9 @@
 import ToolHostCore
 
-/// One dated JSONL archive of `apply_retention`, open for appending a batch of rows: lines are
-/// written, then `sync()` puts them on disk before the caller deletes or drops anything. A batch
-/// that fails is cut off again (`abandon()`), so the archive never holds half a line, nor rows
-/// that are still in the database, for the next batch to continue after.
+/// One dated JSONL archive of `apply_retention`, open for appending a batch of rows through a
+/// `DurableWriter`: lines are written, then synced to disk before the caller deletes or drops
+/// anything. A batch that fails is cut off again, so the archive never holds half a line, nor
+/// rows that are still in the database, for the next batch to continue after.
 ///
 /// ```swift
 /// try RetentionArchive.write(to: file) { archive throws(ToolHostError) in try archive.append(rows) }
