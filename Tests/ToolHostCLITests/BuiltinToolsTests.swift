@@ -23,7 +23,10 @@ struct BuiltinToolsTests {
         #expect(described.status == 0)
         #expect(described.json["file"] == "<built-in>/bulk_data_store.yaml")
         #expect(described.json["builtin"] == true)
-        #expect(described.json["input_schema"]?["properties"]?["details"]?["type"] == "object")
+        // One branch per operation, keyed on `operation`: store_log's says what it takes.
+        let storeLog = described.json["input_schema"]?["oneOf"]?.arrayValue?.first { $0["properties"]?["operation"]?["const"] == "store_log" }
+        #expect(storeLog?["properties"]?["details"]?["type"] == "object")
+        #expect(storeLog?["required"] == ["operation", "tool_id", "log_level", "message"])
 
         let managed = try folder.run(["run", "tools_manager"], input: #"{"operation": "list"}"#)
         #expect(managed.json["count"] == 7)

@@ -7,7 +7,8 @@
 public struct ManifestDecoder {
     /// The top-level keys ToolHost reads; other keys are descriptive and kept as-is.
     static let interpretedKeys: Set<String> = ["name", "type", "description", "tags", "handler", "executable", "input_schema",
-                                               "parameters", "output_schema", "command", "args", "inputs", "annotations"]
+                                               "parameters", "output_schema", "command", "args", "inputs", "annotations",
+                                               "operations"]
     /// Keys whose near-miss spellings (`input_shema`) are worth a suggestion.
     static let knownKeys = interpretedKeys.sorted() + ["version"]
 
@@ -304,6 +305,9 @@ public struct ManifestDecoder {
             schema = normalizer.normalizeInputSchema(nil, at: "")
         }
         diagnostics.append(contentsOf: normalizer.diagnostics)
+        if let operations = map["operations"] {
+            return OperationSchemas.build(fields: schema, operations: operations, at: "/operations", diagnostics: &diagnostics)
+        }
         return schema
     }
 
@@ -318,7 +322,7 @@ public struct ManifestDecoder {
     /// Placeholders that name no input property would make every call fail; say so up front.
     private mutating func checkPlaceholders(_ executable: ExecutableSpec?, inputSchema: JSONValue) {
         guard let executable else { return }
-        let declared = Set(inputSchema["properties"]?.objectValue?.keys ?? [])
+        let declared = Set(OperationSchemas.allFields(of: inputSchema).keys)
         for (index, argument) in executable.args.enumerated() {
             for name in Placeholders.names(in: argument)
             where !PluginPlacement.builtInPlaceholders.contains(name) && !declared.contains(name) {

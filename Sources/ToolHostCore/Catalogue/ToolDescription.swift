@@ -64,12 +64,14 @@ public enum ToolDescription {
         return .object(object)
     }
 
-    /// The entry of MCP's `tools/list` result: name = tool id, JSON Schema as `inputSchema`.
+    /// The entry of MCP's `tools/list` result: name = tool id, JSON Schema as `inputSchema`
+    /// (a multi-operation tool's in the form every client's model API takes:
+    /// `OperationSchemas.wireSchema`).
     public static func mcp(_ tool: ToolDefinition) -> JSONValue {
         var object: JSONObject = ["name": .string(tool.id)]
         if tool.name != tool.id { object["title"] = .string(tool.name) }
         object["description"] = .string(tool.description)
-        object["inputSchema"] = tool.inputSchema
+        object["inputSchema"] = OperationSchemas.wireSchema(tool.inputSchema)
         // No outputSchema: MCP clients would then require structured results that plugins'
         // free-form JSON does not promise.
         return .object(object)
@@ -82,7 +84,7 @@ public enum ToolDescription {
             "function": [
                 "name": .string(openAIFunctionName(tool.id)),
                 "description": .string(tool.description),
-                "parameters": tool.inputSchema,
+                "parameters": OperationSchemas.wireSchema(tool.inputSchema),
             ],
         ]
     }

@@ -1,33 +1,43 @@
 /// A handler whose work is split into named operations, chosen by the input's `operation`
-/// field (`{"operation": "list", ...}`): the shared mechanism every built-in tool uses, so an
-/// operation is a few lines of intent.
+/// field (`{"operation": "list", ...}`): the one mechanism every built-in tool uses, so an
+/// operation is a few lines of intent that return an `OperationAnswer`.
 ///
 /// ```swift
 /// struct Greeter: OperationHandler {
 ///     let name = "greeter"
-///     var operations: [Operation] { [Operation("hello", summary: "Says hello", body: hello)] }
-///
-///     private func hello(_ input: OperationInput, _ context: HandlerContext) throws(ToolHostError) -> JSONValue {
-///         ["success": true, "message": .string("hello \(try input.string("who"))")]
-///     }
+///     var operations: [Operation] { [Operation("hello") { input, _ in .fields(["message": .string("hello \(try input.string("who"))")]) }] }
 /// }
 /// ```
+/// The tool's YAML declares each operation's fields (`operations:`), so the schema validator
+/// has checked the input, defaults filled in, before an operation runs; `BuiltinOperationsTests`
+/// pins the YAML's operations to the Swift ones.
 public protocol OperationHandler: ToolHandler {
     var operations: [Operation] { get }
 }
 
-/// One named operation of an `OperationHandler`.
+/// One named operation of an `OperationHandler`: what it does with its input, as an answer.
+///
+/// ```swift
+/// Operation("count_words") { input, _ in .affected(try input.string("text").split(separator: " ").count) }
+/// ```
+/// The body may throw any layer's error (a `DatabaseError`, a `ToolHostError`...): the
+/// mechanism converts it once, at `run` (`ToolHostErrorConvertible`). Database tools build
+/// their operations with `Operation.read` / `Operation.write`, which open the connection or
+/// the transaction too.
 public struct Operation: Sendable {
-    public typealias Body = @Sendable (OperationInput, HandlerContext) throws(ToolHostError) -> JSONValue
+    public typealias Body = @Sendable (OperationInput, HandlerContext) throws -> OperationAnswer
 
     public let name: String
-    public let summary: String
-    public let body: Body
+    private let body: Body
 
-    public init(_ name: String, summary: String, body: @escaping Body) {
+    public init(_ name: String, body: @escaping Body) {
         self.name = name
-        self.summary = summary
         self.body = body
+    }
+
+    /// Runs the operation: its answer, or its failure as a `ToolHostError`.
+    public func run(_ input: OperationInput, _ context: HandlerContext) throws(ToolHostError) -> OperationAnswer {
+        try ToolHostError.converting { try body(input, context) }
     }
 }
 
@@ -47,6 +57,16 @@ extension OperationHandler {
                 "Tool '\(context.tool.id)' has no operation '\(requested)'.\(hint) Operations: \(available.map(\.name).joined(separator: ", ")).",
                 details: ["operations": .array(available.map { .string($0.name) })])
         }
-        return try operation.body(OperationInput(input, tool: context.tool.id), context)
+        return try operation.run(OperationInput(input, tool: context.tool.id), context).json
+    }
+}
+
+extension Operation {
+    /// An operation written before answers were values: its body builds the whole JSON answer.
+    /// Kept while the tools move over; each body's answer is returned as it is.
+    public typealias LegacyBody = @Sendable (OperationInput, HandlerContext) throws(ToolHostError) -> JSONValue
+
+    public init(_ name: String, summary: String, body: @escaping LegacyBody) {
+        self.init(name) { input, context in .fields(try body(input, context).objectValue ?? [:]) }
     }
 }

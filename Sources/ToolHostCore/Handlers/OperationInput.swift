@@ -1,8 +1,9 @@
 /// Typed access to an operation's input fields, turning a missing or mistyped field into an
 /// `invalid_input` error with the field's JSON path.
 ///
-/// The tool schema checks what is common to all operations; this checks what one operation
-/// needs (`describe` needs `tool`, `list` does not).
+/// The schema validator has checked each operation's fields (types, required, bounds) and
+/// filled in defaults before an operation runs, so these accessors are typed access, and their
+/// errors the last guard for a handler called without a schema (tests, other hosts).
 public struct OperationInput: Sendable {
     public let fields: JSONObject
     private let toolID: String
@@ -23,6 +24,12 @@ public struct OperationInput: Sendable {
         guard let value = self[key] else { return nil }
         guard case .string(let text) = value else { throw wrongType(key, "a string", value) }
         return text
+    }
+
+    /// An integer the schema requires or defaults (`limit`, `depth`).
+    public func int(_ key: String) throws(ToolHostError) -> Int {
+        guard let value = try optionalInt(key) else { throw missing(key, "an integer") }
+        return value
     }
 
     public func optionalInt(_ key: String) throws(ToolHostError) -> Int? {

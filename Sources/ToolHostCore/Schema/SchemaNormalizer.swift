@@ -81,7 +81,7 @@ public struct SchemaNormalizer {
         "default", "examples", "example", "items", "prefixItems", "minProperties", "maxProperties", "minItems", "maxItems",
         "uniqueItems", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf", "minLength",
         "maxLength", "pattern", "format", "propertyNames", "contains", "dependentRequired", "readOnly", "writeOnly",
-        "deprecated", "nullable",
+        "deprecated", "nullable", "if", "then", "else",
     ]
 
     // MARK: Flat and list styles
@@ -206,9 +206,9 @@ public struct SchemaNormalizer {
                 schema["prefixItems"] = .array((value.arrayValue ?? []).enumerated().map {
                     normalizeSchema($1, at: JSONPointer.appending($0, to: keyPointer)).schema
                 })
-            case "items", "additionalProperties", "not", "contains", "propertyNames":
+            case "items", "additionalProperties", "not", "contains", "propertyNames", "if", "then", "else":
                 schema[key] = value.boolValue != nil ? value : normalizeSchema(value, at: keyPointer).schema
-            case "$ref", "dependentSchemas", "if", "then", "else", "unevaluatedProperties", "unevaluatedItems":
+            case "$ref", "dependentSchemas", "unevaluatedProperties", "unevaluatedItems":
                 diagnostics.append(.warning("'\(key)' is not supported by ToolHost's validator; values are not checked against it",
                                             at: keyPointer))
                 schema[key] = value

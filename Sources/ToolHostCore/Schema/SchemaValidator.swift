@@ -3,8 +3,11 @@
 /// Supports the draft 2020-12 keywords tool schemas use: `type`, `enum`, `const`, numeric
 /// bounds and `multipleOf`, string lengths and `pattern`, `items`/`prefixItems`, item counts
 /// and `uniqueItems`, `properties`/`required`/`additionalProperties`/`patternProperties`,
-/// property counts, and `allOf`/`anyOf`/`oneOf`/`not`. Every violation is reported, each with
-/// the JSON Pointer of the offending value, so a caller can fix all of them in one go.
+/// property counts, `allOf`/`anyOf`/`oneOf`/`not` and `if`/`then`/`else`. Every violation is
+/// reported, each with the JSON Pointer of the offending value, so a caller can fix all of them
+/// in one go. A `oneOf` whose branches each fix a property with `const` (a multi-operation
+/// tool's: `OperationSchemas`) is checked against the one branch the input chooses, and its
+/// messages name that operation ("is required by operation 'resolve_bug'").
 ///
 /// ```swift
 /// let result = SchemaValidator.validate(input, against: tool.inputSchema)
@@ -27,6 +30,9 @@ public struct SchemaValidator {
     }
 
     private var violations: [Violation] = []
+    /// The operation whose branch this validator checks (`operation 'resolve_bug'`): messages
+    /// about the branch's own fields name it.
+    private var branchLabel: String?
 
     private mutating func fail(_ path: String, _ message: String) {
         violations.append(Violation(path: path, message: message))
@@ -165,8 +171,10 @@ public struct SchemaValidator {
             updated = object
             nulled.insert(name)
         }
+        let label = path.isEmpty ? branchLabel : nil
         for name in required where object[name] == nil && properties[name]?["default"] == nil {
-            fail(JSONPointer.appending(name, to: path), nulled.contains(name) ? "is required and cannot be null" : "is required")
+            let by = label.map { " by \($0)" } ?? ""
+            fail(JSONPointer.appending(name, to: path), nulled.contains(name) ? "is required\(by) and cannot be null" : "is required\(by)")
         }
         if let minimum = keywords["minProperties"]?.integerValue, object.count < minimum {
             fail(path, "must have at least \(minimum) propert\(minimum == 1 ? "y" : "ies")")
@@ -201,7 +209,13 @@ public struct SchemaValidator {
                 if additional.boolValue == false {
                     let known = properties.keys
                     let hint = Suggestions.closest(to: name, among: known).first.map { "; did you mean '\($0)'?" } ?? ""
-                    fail(memberPath, "is not an allowed property\(hint)")
+                    if let label {
+                        let fields = known.filter { $0 != OperationSchemas.key }
+                        let list = fields.isEmpty ? "it takes no other fields" : "its fields: \(fields.joined(separator: ", "))"
+                        fail(memberPath, "is not a field of \(label)\(hint) (\(list))")
+                    } else {
+                        fail(memberPath, "is not an allowed property\(hint)")
+                    }
                 } else {
                     changed = check(&member, additional, path: memberPath, applyingDefaults: applyingDefaults) || changed
                 }
@@ -242,7 +256,13 @@ public struct SchemaValidator {
                 fail(path, "must match at least one of \(any.count) allowed forms (\(closestMismatch(outcomes.map(\.violations))))")
             }
         }
-        if case .array(let one)? = keywords["oneOf"] {
+        if let chosen = Self.chosenBranch(of: keywords, for: instance) {
+            if let (label, branch) = chosen {
+                let outcome = Self.outcome(of: instance, against: branch, applyingDefaults: applyingDefaults, label: label)
+                for violation in outcome.violations { fail(path + violation.path, violation.message) }
+                if outcome.violations.isEmpty { alternatives.append(outcome) }
+            }
+        } else if case .array(let one)? = keywords["oneOf"] {
             let outcomes = one.map { Self.outcome(of: instance, against: $0, applyingDefaults: applyingDefaults) }
             let matches = outcomes.filter(\.violations.isEmpty)
             if matches.isEmpty {
@@ -252,6 +272,10 @@ public struct SchemaValidator {
             } else {
                 alternatives.append(matches[0])
             }
+        }
+        if let condition = keywords["if"] {
+            let branch = Self.validate(instance, againstWithoutDefaults: condition).isEmpty ? keywords["then"] : keywords["else"]
+            if let branch { changed = check(&instance, branch, path: path, applyingDefaults: applyingDefaults) || changed }
         }
         for match in alternatives where match.changed {
             instance = match.value
@@ -270,19 +294,35 @@ public struct SchemaValidator {
         var changed: Bool
     }
 
-    private static func outcome(of instance: JSONValue, against schema: JSONValue, applyingDefaults: Bool) -> Outcome {
+    private static func outcome(of instance: JSONValue, against schema: JSONValue, applyingDefaults: Bool,
+                                label: String? = nil) -> Outcome {
         var validator = SchemaValidator()
+        validator.branchLabel = label
         var copy = instance
         let changed = validator.check(&copy, schema, path: "", applyingDefaults: applyingDefaults)
         return Outcome(violations: validator.violations, value: copy, changed: changed)
     }
 
+    /// For a `oneOf` whose every branch fixes one property with `const` (an operation), the
+    /// branch the instance chooses: `.some(nil)` when it chooses none (the property's own
+    /// `enum` or `required` says so), nil when the `oneOf` is not of that kind.
+    private static func chosenBranch(of keywords: JSONObject, for instance: JSONValue) -> (label: String, schema: JSONValue)?? {
+        guard keywords["oneOf"] != nil, let branches = OperationSchemas.branches(of: .object(keywords)) else { return nil }
+        guard case .string(let requested)? = instance[OperationSchemas.key],
+              let branch = branches.first(where: { $0.operation == requested }) else { return .some(nil) }
+        return (label: "operation '\(requested)'", schema: .object(branch.schema))
+    }
+
     /// The schemas that declare property `name` of an object: its own `properties` and those of
-    /// its `allOf` parts (whose checks see the same object).
+    /// its `allOf` parts (whose checks see the same object), and of the alternatives it may
+    /// take (`oneOf`, `anyOf`, `then`, `else`): a null for a field of another operation is
+    /// "not given" too.
     private static func declarations(of name: String, in keywords: JSONObject) -> [JSONValue] {
         let own = keywords["properties"]?[name].map { [$0] } ?? []
-        let parts = (keywords["allOf"]?.arrayValue ?? []).compactMap(\.objectValue).flatMap { declarations(of: name, in: $0) }
-        return own + parts
+        var parts: [JSONObject] = []
+        for keyword in ["allOf", "oneOf", "anyOf"] { parts += (keywords[keyword]?.arrayValue ?? []).compactMap(\.objectValue) }
+        for keyword in ["then", "else"] { if let part = keywords[keyword]?.objectValue { parts.append(part) } }
+        return own + parts.flatMap { declarations(of: name, in: $0) }
     }
 
     /// Whether a schema lets null through by naming it (`type: [string, "null"]`, an `enum`

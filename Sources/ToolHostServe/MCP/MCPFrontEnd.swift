@@ -69,7 +69,7 @@ struct MCPFrontEnd {
         let page = tools[offset..<end].map { tool in
             let entry = ToolDescription.mcp(tool)
             return Tool(name: tool.id, title: entry["title"]?.stringValue, description: tool.description,
-                        inputSchema: Value(tool.inputSchema))
+                        inputSchema: Value(entry["inputSchema"] ?? tool.inputSchema))
         }
         return ListTools.Result(tools: page, nextCursor: end < tools.count ? String(end) : nil)
     }

@@ -22,3 +22,6 @@ extension ToolHostError: DatabaseFailureRepresentable {
     /// The answer ToolHost gives for the failure: its code, and SQLSTATE, detail and hint kept.
     public init(databaseFailure: DatabaseError) { self = databaseFailure.toolHostError }
 }
+
+/// A storage failure converts itself, keeping SQLSTATE, detail and hint.
+extension DatabaseError: ToolHostErrorConvertible {}

@@ -92,7 +92,7 @@ struct ArtifactStoreHandler: OperationHandler {
     }
 
     /// An operation given the configured memory on a connection of its own.
-    private static func memory(_ body: @escaping @Sendable (ArtifactMemory, OperationInput, String) throws(ToolHostError) -> JSONValue) -> Operation.Body {
+    private static func memory(_ body: @escaping @Sendable (ArtifactMemory, OperationInput, String) throws(ToolHostError) -> JSONValue) -> Operation.LegacyBody {
         { input, context throws(ToolHostError) in
             try context.withConnection { (connection) throws(ToolHostError) in
                 try body(try context.artifactMemory(on: connection), input, context.tool.id)

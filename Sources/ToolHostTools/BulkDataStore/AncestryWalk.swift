@@ -12,24 +12,21 @@ enum AncestryWalk {
         var nextColumn: String { self == .parents ? "parent_tool_id" : "child_tool_id" }
     }
 
-    static func run(_ input: OperationInput, _ context: HandlerContext) throws(ToolHostError) -> JSONValue {
+    /// `depth` (1...100, default 10) comes bounded by the schema.
+    static func run(_ input: OperationInput, _ call: DatabaseCall) throws -> OperationAnswer {
         let toolID = try input.string("tool_id")
-        let depth = try input.optionalInt("depth") ?? 10
-        guard (1...100).contains(depth) else { throw input.invalid("depth", "must be between 1 and 100") }
-        return try context.withConnection { (connection) throws(ToolHostError) -> JSONValue in
-            let parents = try withDatabaseErrors { () throws(DatabaseError) in try walk(.parents, from: toolID, depth: depth, on: connection) }
-            let children = try withDatabaseErrors { () throws(DatabaseError) in try walk(.children, from: toolID, depth: depth, on: connection) }
-            var cycles: [JSONValue] = []
-            for cycle in parents.cycles + children.cycles where !cycles.contains(cycle) { cycles.append(cycle) }
-            var answer: JSONObject = [
-                "success": true,
-                "data": ["tool_id": .string(toolID), "parents": .array(parents.edges), "children": .array(children.edges)],
-                "count": .int(parents.edges.count + children.edges.count),
-                "cycle_detected": .bool(!cycles.isEmpty),
-            ]
-            if !cycles.isEmpty { answer["cycles"] = .array(cycles) }
-            return .object(answer)
-        }
+        let depth = try input.int("depth")
+        let parents = try walk(.parents, from: toolID, depth: depth, on: call.connection)
+        let children = try walk(.children, from: toolID, depth: depth, on: call.connection)
+        var cycles: [JSONValue] = []
+        for cycle in parents.cycles + children.cycles where !cycles.contains(cycle) { cycles.append(cycle) }
+        var answer: JSONObject = [
+            "data": ["tool_id": .string(toolID), "parents": .array(parents.edges), "children": .array(children.edges)],
+            "count": .int(parents.edges.count + children.edges.count),
+            "cycle_detected": .bool(!cycles.isEmpty),
+        ]
+        if !cycles.isEmpty { answer["cycles"] = .array(cycles) }
+        return .fields(answer)
     }
 
     private static func walk(_ direction: Direction, from start: String, depth: Int,

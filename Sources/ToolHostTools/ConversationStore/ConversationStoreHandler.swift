@@ -32,7 +32,7 @@ struct ConversationStoreHandler: OperationHandler {
         ]
     }
 
-    private static func write(_ body: @escaping @Sendable (ConversationWrites, OperationInput) throws(ToolHostError) -> JSONObject) -> Operation.Body {
+    private static func write(_ body: @escaping @Sendable (ConversationWrites, OperationInput) throws(ToolHostError) -> JSONObject) -> Operation.LegacyBody {
         { input, context throws(ToolHostError) in
             .object(try context.withConnection { (connection) throws(ToolHostError) in
                 try body(ConversationWrites(connection: connection, tool: context.tool.id), input)

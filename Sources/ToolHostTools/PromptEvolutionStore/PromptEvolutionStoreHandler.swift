@@ -38,21 +38,21 @@ struct PromptEvolutionStoreHandler: OperationHandler {
 
     /// An operation of one of the store's parts (`part` makes it for the call's connection).
     private static func on<Part>(_ part: @escaping @Sendable (any DatabaseConnection, String) -> Part,
-                                 _ body: @escaping @Sendable (Part, OperationInput) throws(ToolHostError) -> JSONValue) -> Operation.Body {
+                                 _ body: @escaping @Sendable (Part, OperationInput) throws(ToolHostError) -> JSONValue) -> Operation.LegacyBody {
         { input, context throws(ToolHostError) in
             try context.withConnection { (connection) throws(ToolHostError) in try body(part(connection, context.tool.id), input) }
         }
     }
 
-    private static func profiles(_ body: @escaping @Sendable (PromptProfiles, OperationInput) throws(ToolHostError) -> JSONValue) -> Operation.Body {
+    private static func profiles(_ body: @escaping @Sendable (PromptProfiles, OperationInput) throws(ToolHostError) -> JSONValue) -> Operation.LegacyBody {
         on({ connection, _ in PromptProfiles(connection: connection) }, body)
     }
 
-    private static func steps(_ body: @escaping @Sendable (TrainingStepLog, OperationInput) throws(ToolHostError) -> JSONValue) -> Operation.Body {
+    private static func steps(_ body: @escaping @Sendable (TrainingStepLog, OperationInput) throws(ToolHostError) -> JSONValue) -> Operation.LegacyBody {
         on(TrainingStepLog.init, body)
     }
 
-    private static func populations(_ body: @escaping @Sendable (ProfilePopulations, OperationInput) throws(ToolHostError) -> JSONValue) -> Operation.Body {
+    private static func populations(_ body: @escaping @Sendable (ProfilePopulations, OperationInput) throws(ToolHostError) -> JSONValue) -> Operation.LegacyBody {
         on(ProfilePopulations.init, body)
     }
 }

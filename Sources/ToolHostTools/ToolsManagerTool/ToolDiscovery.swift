@@ -45,15 +45,13 @@ public enum ToolDiscovery {
     /// tool is for).
     static func artifact(for tool: ToolDefinition) -> Artifact {
         var lines: [String] = []
-        if let properties = tool.inputSchema["properties"]?.objectValue {
-            for (field, schema) in properties {
-                var line = field
-                if let description = schema["description"]?.stringValue { line += ": " + description }
-                if let options = schema["enum"]?.arrayValue?.compactMap(\.stringValue), !options.isEmpty {
-                    line += " (" + options.joined(separator: ", ") + ")"
-                }
-                lines.append(line)
+        for (field, schema) in OperationSchemas.allFields(of: tool.inputSchema) {
+            var line = field
+            if let description = schema["description"]?.stringValue { line += ": " + description }
+            if let options = schema["enum"]?.arrayValue?.compactMap(\.stringValue), !options.isEmpty {
+                line += " (" + options.joined(separator: ", ") + ")"
             }
+            lines.append(line)
         }
         return Artifact(id: tool.id, type: "tool", name: tool.id == tool.name ? tool.id : "\(tool.id) \(tool.name)",
                         description: tool.description, content: lines.joined(separator: "\n"),

@@ -31,7 +31,7 @@ struct TrainingDataStoreHandler: OperationHandler {
     }
 
     /// One record (the operation's own fields) or, with `batch`, the array in that field.
-    private static func store(_ type: TrainingDataType, batch field: String? = nil) -> Operation.Body {
+    private static func store(_ type: TrainingDataType, batch field: String? = nil) -> Operation.LegacyBody {
         { input, context throws(ToolHostError) in
             let records = try field.map { name throws(ToolHostError) in try input.array(name) } ?? [.object(input.fields)]
             let store = TrainingStore(config: context.config)
@@ -61,7 +61,7 @@ struct TrainingDataStoreHandler: OperationHandler {
 
     /// `output_path` is required: the tool's stdout carries the JSON answer, not the rows. It
     /// lands in `files.export_dir` (or another folder tool inputs may write to, `ConfinedPaths`).
-    private static func export(_ format: ExportFormat) -> Operation.Body {
+    private static func export(_ format: ExportFormat) -> Operation.LegacyBody {
         { input, context throws(ToolHostError) in
             let path = try input.string("output_path")
             guard path != "-", !path.isEmpty else {

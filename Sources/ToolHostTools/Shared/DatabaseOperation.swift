@@ -1,0 +1,48 @@
+import ToolHostCore
+import ToolHostStorage
+
+/// What a database operation works with: a pooled connection (inside the operation's one
+/// transaction for a write) and the call around it.
+struct DatabaseCall {
+    let connection: any DatabaseConnection
+    let context: HandlerContext
+
+    var dialect: SQLDialect { connection.dialect }
+    /// The id of the tool being run, for error messages.
+    var toolID: String { context.tool.id }
+    /// The limits of the tool's YAML `constraints:`.
+    var queryOptions: QueryOptions { context.queryOptions }
+}
+
+/// How an operation touches the database, declared once: the mechanism opens the connection,
+/// or the connection and one transaction, and converts every error on the way out.
+///
+/// ```swift
+/// Operation.read("get_tool") { input, call in .rows(try call.connection.run(sql, values).rows.map(JSONValue.object)) }
+/// Operation.write("store_log") { input, call in .stored(id: try spec.insert(values, on: call.connection)) }
+/// ```
+extension Operation {
+    typealias DatabaseBody = @Sendable (OperationInput, DatabaseCall) throws -> OperationAnswer
+
+    /// Reads with a connection of its own from the pool (autocommit: each statement sees the
+    /// latest committed data). `freeFormSQL` restores the session afterwards, for callers' SQL.
+    static func read(_ name: String, freeFormSQL: Bool = false, _ body: @escaping DatabaseBody) -> Operation {
+        Operation(name) { input, context in
+            try context.withConnection(freeFormSQL: freeFormSQL) { (connection) throws(ToolHostError) -> OperationAnswer in
+                try ToolHostError.converting { try body(input, DatabaseCall(connection: connection, context: context)) }
+            }
+        }
+    }
+
+    /// Writes in one transaction: every change is kept when the body answers, none when it
+    /// throws (the error it threw is what the caller sees).
+    static func write(_ name: String, freeFormSQL: Bool = false, _ body: @escaping DatabaseBody) -> Operation {
+        Operation(name) { input, context in
+            try context.withConnection(freeFormSQL: freeFormSQL) { (connection) throws(ToolHostError) -> OperationAnswer in
+                try connection.transaction { () throws(ToolHostError) -> OperationAnswer in
+                    try ToolHostError.converting { try body(input, DatabaseCall(connection: connection, context: context)) }
+                }
+            }
+        }
+    }
+}
