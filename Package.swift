@@ -118,9 +118,10 @@ let package = Package(
         // replayer of Fuzz/corpus.
         .executableTarget(name: "toolhost-fuzz", dependencies: ["ToolHostCore", "ToolHostStorage"], path: "Fuzz/Sources"),
         // Temporary directories and a runner for the real binary, shared by the test targets.
-        .target(name: "ToolHostTestSupport", dependencies: ["ToolHostCore", "ToolHostStorage", "ToolHostNetwork"], path: "Tests/ToolHostTestSupport"),
+        .target(name: "ToolHostTestSupport", dependencies: ["ToolHostCore", "ToolHostStorage", "ToolHostNetwork", "ToolHostTools"], path: "Tests/ToolHostTestSupport"),
         .testTarget(name: "ToolHostCoreTests", dependencies: ["ToolHostCore", "ToolHostTestSupport"]),
-        .testTarget(name: "ToolHostStorageTests", dependencies: ["ToolHostStorage", "ToolHostCore", "ToolHostTestSupport"]),
+        // Storage with the built-in tables (their migrations, partitions, upgrades).
+        .testTarget(name: "ToolHostStorageTests", dependencies: ["ToolHostStorage", "ToolHostTools", "ToolHostMemory", "ToolHostCore", "ToolHostTestSupport"]),
         .testTarget(name: "ToolHostNetworkTests", dependencies: ["ToolHostNetwork", "ToolHostCore", "ToolHostTestSupport"]),
         .testTarget(name: "ToolHostMemoryTests", dependencies: ["ToolHostMemory", "ToolHostStorage", "ToolHostCore", "ToolHostTestSupport"]),
         .testTarget(name: "ToolHostToolsTests", dependencies: ["ToolHostTools", "ToolHostMemory", "ToolHostStorage", "ToolHostNetwork", "ToolHostCore", "ToolHostTestSupport"]),
@@ -136,7 +137,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ToolHostCLITests",
-            dependencies: ["ToolHostCore", "ToolHostTestSupport", "toolhost", "toolhost-serve"]
+            dependencies: ["ToolHostCore", "ToolHostStorage", "ToolHostTools", "ToolHostTestSupport", "toolhost", "toolhost-serve"]
         ),
     ]
 )

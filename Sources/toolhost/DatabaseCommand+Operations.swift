@@ -2,6 +2,7 @@ import ArgumentParser
 import ToolHostCommandLine
 import ToolHostCore
 import ToolHostStorage
+import ToolHostTools
 
 extension DatabaseCommand {
     struct Backup: ParsableCommand {
@@ -63,7 +64,8 @@ extension DatabaseCommand {
             let settings = try DatabaseCommand.settings(global)
             let report: RestoreReport
             do throws(ToolHostError) {
-                report = try DatabaseOperations.restore(settings, from: file, keepSafetyCopy: !noSafetyCopy, postgresBindir: pgBindir)
+                report = try DatabaseOperations.restore(settings, from: file, keepSafetyCopy: !noSafetyCopy, postgresBindir: pgBindir,
+                                                        migrations: SchemaMigrations.all)
             } catch {
                 throw Console.fail(error)
             }
@@ -96,7 +98,8 @@ extension DatabaseCommand {
             let settings = config.database
             let report: DatabaseMaintenance.Report
             do throws(ToolHostError) {
-                report = try DatabaseMaintenance.run(settings, reindex: reindex, partitionMonthsAhead: config.training.partitionMonthsAhead)
+                report = try DatabaseMaintenance.run(settings, reindex: reindex, partitioned: TrainingSchema.monthlyPartitioned,
+                                                     partitionMonthsAhead: config.training.partitionMonthsAhead)
             } catch {
                 throw Console.fail(error)
             }

@@ -3,6 +3,7 @@ import Testing
 import ToolHostTestSupport
 @testable import ToolHostCore
 @testable import ToolHostStorage
+import ToolHostTools
 
 /// A plugin leads a process group of its own, so a signal to `toolhost run` never reaches it by
 /// itself: the host forwards the stop to the whole group, and a watchdog does when the host is

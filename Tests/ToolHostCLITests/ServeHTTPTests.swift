@@ -6,6 +6,7 @@ import Testing
 import ToolHostTestSupport
 @testable import ToolHostCore
 @testable import ToolHostStorage
+import ToolHostTools
 
 /// `toolhost serve --http` through the real binaries (`toolhost serve` hands over to
 /// `toolhost-serve`): the tool API and its status mapping, the body limit, bearer auth, the

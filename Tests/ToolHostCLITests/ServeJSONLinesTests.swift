@@ -3,6 +3,7 @@ import Testing
 import ToolHostTestSupport
 @testable import ToolHostCore
 @testable import ToolHostStorage
+import ToolHostTools
 
 /// `toolhost serve --jsonl` through the real binaries: ids, concurrency and its limit, error
 /// answers that keep the stream going, draining at end of input, recording, pooled connections.

@@ -3,6 +3,7 @@ import Testing
 import ToolHostTestSupport
 @testable import ToolHostCore
 @testable import ToolHostStorage
+import ToolHostTools
 
 /// `toolhost serve --mcp` driven by a real third-party client: the official Python MCP SDK
 /// (scripts/mcp-client.py, which scripts/test.sh installs). Without it these tests fail; they

@@ -3,6 +3,7 @@ import Testing
 import ToolHostTestSupport
 @testable import ToolHostCore
 @testable import ToolHostStorage
+import ToolHostTools
 
 /// SIGTERM ends `toolhost serve` within `service.shutdown_grace_seconds` on every front end,
 /// even with a call that would never end by itself: its plugin's whole process group is stopped

@@ -3,6 +3,7 @@ import Testing
 import ToolHostTestSupport
 @testable import ToolHostCore
 @testable import ToolHostStorage
+import ToolHostTools
 
 /// The training data through the real binary: what every run records, `toolhost export`,
 /// `toolhost tail` and `toolhost db publish`.

@@ -2,6 +2,8 @@ import Testing
 import ToolHostTestSupport
 @testable import ToolHostCore
 @testable import ToolHostStorage
+@testable import ToolHostTools
+@testable import ToolHostMemory
 
 @Suite("Database connections on both engines")
 struct ConnectionTests {

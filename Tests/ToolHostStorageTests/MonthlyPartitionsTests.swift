@@ -2,6 +2,8 @@ import Testing
 import ToolHostTestSupport
 @testable import ToolHostCore
 @testable import ToolHostStorage
+@testable import ToolHostTools
+@testable import ToolHostMemory
 
 /// Creating month partitions ahead (what `db maintain` and retention do) on a migrated
 /// PostgreSQL database.

@@ -2,6 +2,8 @@ import Testing
 import ToolHostTestSupport
 @testable import ToolHostCore
 @testable import ToolHostStorage
+@testable import ToolHostTools
+@testable import ToolHostMemory
 
 /// Migration 7: the training events and tool executions of a database at migration level 5
 /// become monthly-partitioned tables on PostgreSQL, keeping every row and id; SQLite only

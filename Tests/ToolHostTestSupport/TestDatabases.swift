@@ -1,6 +1,7 @@
 import Foundation
 import ToolHostCore
 import ToolHostStorage
+import ToolHostTools
 
 /// The two engines every storage behaviour is tested on.
 public enum Engine: String, CaseIterable, Sendable, CustomStringConvertible {
@@ -83,8 +84,9 @@ public final class TestDatabase: @unchecked Sendable {
         try DatabaseConnector.connect(settings)
     }
 
-    /// A pool over this test's database (not the process-wide shared one).
-    public func database() -> Database { Database(settings: settings) }
+    /// A pool over this test's database (not the process-wide shared one), migrated with the
+    /// built-in tables' migrations.
+    public func database() -> Database { Database(settings: settings, migrations: SchemaMigrations.all) }
 
     /// A host configuration whose database is this one.
     public func hostConfig(toolsPaths: [String] = []) -> HostConfig {

@@ -40,7 +40,9 @@ public final class Database: Sendable {
     /// SQLite only: the threads of this process take turns with the database (see the gate).
     private let sqliteTurns: ThreadExclusiveGate?
 
-    public init(settings: DatabaseSettings, migrations: [Migration] = SchemaMigrations.all) {
+    /// `migrations`: every migration of the tables this process uses (the built-in tools':
+    /// `SchemaMigrations.all`, in ToolHostTools, which owns them).
+    public init(settings: DatabaseSettings, migrations: [Migration]) {
         self.settings = settings
         self.migrations = migrations
         sqliteTurns = settings.kind == .sqlite ? ThreadExclusiveGate() : nil
@@ -48,12 +50,13 @@ public final class Database: Sendable {
 
     private static let registry = Mutex<[String: Database]>([:])
 
-    /// The one `Database` of this process for these settings.
-    public static func shared(for settings: DatabaseSettings) -> Database {
+    /// The one `Database` of this process for these settings (a process has one list of
+    /// migrations: the first caller's is used).
+    public static func shared(for settings: DatabaseSettings, migrations: [Migration]) -> Database {
         let key = "\(settings.kind.rawValue):\(settings.displayName):\(settings.user):\(settings.path)"
         return registry.withLock { databases in
             if let existing = databases[key] { return existing }
-            let database = Database(settings: settings)
+            let database = Database(settings: settings, migrations: migrations)
             databases[key] = database
             return database
         }

@@ -18,7 +18,7 @@ public enum Migrator {
     /// Applies what is pending; returns the migrations applied now.
     @discardableResult
     public static func migrate(_ connection: any DatabaseConnection,
-                               _ migrations: [Migration] = SchemaMigrations.all) throws(DatabaseError) -> [Migration] {
+                               _ migrations: [Migration]) throws(DatabaseError) -> [Migration] {
         // Every process checks on its first connection: when nothing is pending (the usual
         // case) that is one read, without taking the migration lock.
         if try isUpToDate(connection, migrations) { return [] }
@@ -53,7 +53,7 @@ public enum Migrator {
     /// Every known migration with when it was applied (nil: pending), plus applied versions this
     /// build does not know (a newer ToolHost ran here).
     public static func status(_ connection: any DatabaseConnection,
-                              _ migrations: [Migration] = SchemaMigrations.all) throws(DatabaseError) -> [Status] {
+                              _ migrations: [Migration]) throws(DatabaseError) -> [Status] {
         let applied = try connection.tableExists(table) ? try appliedVersions(connection) : [:]
         var statuses = migrations.sorted { $0.version < $1.version }.map {
             Status(version: $0.version, name: $0.name, appliedAt: applied[$0.version]?.appliedAt)

@@ -2,8 +2,8 @@
 /// (`Timestamp.storageText`). SQLite compares timestamps as text: an older deployment's
 /// `2024-05-01 10:00:00` sorts before `2024-05-01T00:00:00.000000Z` (space < T), so time
 /// filters would miss it. Values that do not read as a time are left as they are.
-enum TimestampNormalizer {
-    static func normalize(_ table: TableName, columns: [String], on connection: any DatabaseConnection) throws(DatabaseError) {
+public enum TimestampNormalizer {
+    public static func normalize(_ table: TableName, columns: [String], on connection: any DatabaseConnection) throws(DatabaseError) {
         guard connection.dialect == .sqlite else { return }
         let name = SQLIdentifier.quote(table.name)
         for column in columns {

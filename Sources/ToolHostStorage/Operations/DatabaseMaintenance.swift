@@ -7,8 +7,9 @@ import ToolHostCore
 /// `ANALYZE` and `PRAGMA optimize`, then a truncating WAL checkpoint (VACUUM writes the whole
 /// database through the log). PostgreSQL: `REINDEX SCHEMA` per schema (with `reindex`), then
 /// `VACUUM (ANALYZE)`, which also flushes the GIN full-text indexes' pending lists. Before
-/// those, the tables partitioned by month get the partitions of the current month and the
-/// `partitionMonthsAhead` after it that they lack (`MonthlyPartitions`).
+/// those, the tables partitioned by month (`partitioned`, named by their owner) get the
+/// partitions of the current month and the `partitionMonthsAhead` after it that they lack
+/// (`MonthlyPartitions`).
 public enum DatabaseMaintenance {
     public struct Report: Sendable {
         public var engine: DatabaseSettings.Kind
@@ -27,7 +28,7 @@ public enum DatabaseMaintenance {
         }
     }
 
-    public static func run(_ settings: DatabaseSettings, reindex: Bool,
+    public static func run(_ settings: DatabaseSettings, reindex: Bool, partitioned: [TableName],
                            partitionMonthsAhead: Int = MonthlyPartitions.defaultMonthsAhead) throws(ToolHostError) -> Report {
         if settings.kind == .sqlite && !FileIO.isFile(settings.path) {
             throw ToolHostError(.notFound, "There is no SQLite database at \(settings.path) yet (it is created on first use, or by `toolhost db migrate`).")
@@ -36,7 +37,7 @@ public enum DatabaseMaintenance {
         return try PostgresBackupFolder.sql { () throws(DatabaseError) -> Report in
             switch settings.kind {
             case .sqlite: try sqlite(connection, path: settings.path, reindex: reindex)
-            case .postgres: try postgres(connection, reindex: reindex, monthsAhead: partitionMonthsAhead)
+            case .postgres: try postgres(connection, reindex: reindex, partitioned: partitioned, monthsAhead: partitionMonthsAhead)
             }
         }
     }
@@ -61,7 +62,8 @@ public enum DatabaseMaintenance {
         return report
     }
 
-    private static func postgres(_ connection: any DatabaseConnection, reindex: Bool, monthsAhead: Int) throws(DatabaseError) -> Report {
+    private static func postgres(_ connection: any DatabaseConnection, reindex: Bool, partitioned: [TableName],
+                                 monthsAhead: Int) throws(DatabaseError) -> Report {
         func size() throws(DatabaseError) -> Int {
             try connection.run("SELECT pg_database_size(current_database()) AS bytes").rows.first?["bytes"]?.integerValue ?? 0
         }
@@ -72,7 +74,7 @@ public enum DatabaseMaintenance {
             report.steps.append((name, MonotonicClock.now() - started))
         }
         let started = MonotonicClock.now()
-        for table in TrainingSchema.monthlyPartitioned {
+        for table in partitioned {
             report.partitionsCreated += try MonthlyPartitions(table).createAhead(monthsAhead: monthsAhead, on: connection)
         }
         report.steps.append(("create partitions ahead", MonotonicClock.now() - started))

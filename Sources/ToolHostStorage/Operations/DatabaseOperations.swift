@@ -31,9 +31,11 @@ public enum DatabaseOperations {
     /// Replaces the database's content with the backup at `source`, after checking that it is
     /// a ToolHost backup this build can use. With `keepSafetyCopy` the database as it was is
     /// first backed up beside it (SQLite: `<database>.before-restore-<time>`) or beside the
-    /// backup (PostgreSQL: `<source>.before-restore-<time>`).
+    /// backup (PostgreSQL: `<source>.before-restore-<time>`). `migrations`: those this build
+    /// has, so a backup from a newer ToolHost is refused.
     public static func restore(_ settings: DatabaseSettings, from source: String, keepSafetyCopy: Bool = true,
-                               postgresBindir: String? = nil) throws(ToolHostError) -> RestoreReport {
+                               postgresBindir: String? = nil, migrations: [Migration]) throws(ToolHostError) -> RestoreReport {
+        let knownMigration = migrations.map(\.version).max() ?? 0
         let source = FilePath.absolute(source)
         let suffix = ".before-restore-\(compactTime())"
         switch settings.kind {
@@ -41,12 +43,13 @@ public enum DatabaseOperations {
             guard source != FilePath.absolute(settings.path) else {
                 throw ToolHostError(.invalidInput, "\(source) is the database itself: name a backup file.")
             }
-            return try SQLiteBackupFile.restore(settings, from: source, safetyCopy: keepSafetyCopy ? settings.path + suffix : nil)
+            return try SQLiteBackupFile.restore(settings, from: source, safetyCopy: keepSafetyCopy ? settings.path + suffix : nil,
+                                                knownMigration: knownMigration)
         case .postgres:
             _ = try PostgresRestore.readManifest(source)  // a wrong path fails before any work
             let base = source.hasSuffix("/") ? String(source.dropLast()) : source
             return try PostgresRestore.restore(settings, from: source, safetyCopy: keepSafetyCopy ? base + suffix : nil,
-                                               programs: .locate(in: postgresBindir))
+                                               programs: .locate(in: postgresBindir), knownMigration: knownMigration)
         }
     }
 

@@ -12,11 +12,11 @@ import Glibc
 /// extension (pg_trgm, vector) stay, and the extensions the backup used are created if missing.
 enum PostgresRestore {
     static func restore(_ settings: DatabaseSettings, from source: String, safetyCopy: String?,
-                        programs: PostgresPrograms) throws(ToolHostError) -> RestoreReport {
+                        programs: PostgresPrograms, knownMigration: Int) throws(ToolHostError) -> RestoreReport {
         let started = MonotonicClock.now()
         let manifest = try readManifest(source)
         let version = manifest["migration_version"]?.integerValue ?? 0
-        try Compatibility.check(backupVersion: version, source: source)
+        try Compatibility.check(backupVersion: version, known: knownMigration, source: source)
         let parts = (manifest["parts"]?.arrayValue ?? []).compactMap { part -> (schema: String, file: String)? in
             guard let schema = part["schema"]?.stringValue, let file = part["file"]?.stringValue, !file.contains("/") else { return nil }
             return (schema, FilePath.join(source, file))

@@ -21,10 +21,11 @@ enum SQLiteBackupFile {
     /// unless `safetyCopy` is nil, saving the database as it is now to `safetyCopy`. The copy
     /// goes through SQLite (under the database's write lock), so processes that have the
     /// database open see the restored content, never a half-written file.
-    static func restore(_ settings: DatabaseSettings, from source: String, safetyCopy: String?) throws(ToolHostError) -> RestoreReport {
+    static func restore(_ settings: DatabaseSettings, from source: String, safetyCopy: String?,
+                        knownMigration: Int) throws(ToolHostError) -> RestoreReport {
         let started = MonotonicClock.now()
         let backup = try inspect(source)
-        try Compatibility.check(backupVersion: backup.migrationVersion, source: source)
+        try Compatibility.check(backupVersion: backup.migrationVersion, known: knownMigration, source: source)
         var saved: String?
         if let safetyCopy, FileIO.isFile(settings.path) {
             try write(settings.path, to: safetyCopy)
@@ -97,9 +98,9 @@ enum SQLiteBackupFile {
 /// Whether this build can use a database restored from a backup.
 enum Compatibility {
     /// A backup from a newer ToolHost has tables and columns this build does not know; an older
-    /// one is fine (its pending migrations run on first use).
-    static func check(backupVersion: Int, source: String) throws(ToolHostError) {
-        let known = SchemaMigrations.all.map(\.version).max() ?? 0
+    /// one is fine (its pending migrations run on first use). `known`: the newest migration
+    /// this build has.
+    static func check(backupVersion: Int, known: Int, source: String) throws(ToolHostError) {
         guard backupVersion <= known else {
             throw ToolHostError(.incompatibleBackup, "\(source) was made by a newer ToolHost (migration \(backupVersion); this one knows up to \(known)): upgrade ToolHost before restoring it.")
         }

@@ -13,7 +13,7 @@ extension MonthlyPartitions {
     /// table dropped. The primary key becomes `(id, created_at)`: a partitioned table's unique
     /// keys must hold the partition key. Ids stay unique all the same, since they all come
     /// from the one sequence.
-    static func convert(_ spec: TableSpec, monthsAhead: Int, now: Timestamp = .now(),
+    public static func convert(_ spec: TableSpec, monthsAhead: Int, now: Timestamp = .now(),
                         on connection: any DatabaseConnection) throws(DatabaseError) {
         let partitions = MonthlyPartitions(spec.table)
         try spec.create(on: connection)  // a table dropped by hand comes back first

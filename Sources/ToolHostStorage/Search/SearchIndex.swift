@@ -28,7 +28,7 @@ public struct SearchIndex: Sendable {
         return "to_tsvector('english', \(parts.joined(separator: " || ' ' || ")))"
     }
 
-    func create(on connection: any DatabaseConnection) throws(DatabaseError) {
+    public func create(on connection: any DatabaseConnection) throws(DatabaseError) {
         let source = SQLIdentifier.quote(table.name)
         switch connection.dialect {
         case .postgres:

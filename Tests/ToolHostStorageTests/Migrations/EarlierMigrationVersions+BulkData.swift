@@ -1,4 +1,6 @@
 import ToolHostStorage
+@testable import ToolHostTools
+@testable import ToolHostMemory
 
 /// Migration 1 (bulk data) as it first shipped.
 extension EarlierMigrationVersions {

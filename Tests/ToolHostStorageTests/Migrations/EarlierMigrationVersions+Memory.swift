@@ -1,4 +1,6 @@
 import ToolHostStorage
+@testable import ToolHostTools
+@testable import ToolHostMemory
 
 /// Migration 5 (semantic memory) in its first two versions, which made the same tables.
 extension EarlierMigrationVersions {

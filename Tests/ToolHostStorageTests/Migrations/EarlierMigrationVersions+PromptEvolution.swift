@@ -1,4 +1,6 @@
 import ToolHostStorage
+@testable import ToolHostTools
+@testable import ToolHostMemory
 
 /// Migration 4 (prompt evolution) as it first shipped.
 extension EarlierMigrationVersions {

@@ -1,6 +1,8 @@
 import Testing
 import ToolHostTestSupport
 @testable import ToolHostStorage
+@testable import ToolHostTools
+@testable import ToolHostMemory
 
 /// A shipped migration is frozen: a database that recorded it never runs it again, so an edit
 /// would reach some databases only and leave every other one behind (schema drift). What each

@@ -1,5 +1,7 @@
 import ToolHostCore
 @testable import ToolHostStorage
+@testable import ToolHostTools
+@testable import ToolHostMemory
 import ToolHostTestSupport
 
 /// The statements each migration runs on a fresh database, recorded through a

@@ -1,6 +1,8 @@
 import Testing
 import ToolHostTestSupport
 @testable import ToolHostStorage
+@testable import ToolHostTools
+@testable import ToolHostMemory
 
 /// The full-text search of an upgraded database finds the rows it held before: the catalogue
 /// comparison sees the search's tables and indexes, not whether they index anything (migration

@@ -1,6 +1,8 @@
 import Testing
 import ToolHostTestSupport
 @testable import ToolHostStorage
+@testable import ToolHostTools
+@testable import ToolHostMemory
 
 /// A database at any earlier migration level, with rows, upgrades to exactly the schema a
 /// fresh database gets, as the engine's catalogue describes both, and keeps every row.

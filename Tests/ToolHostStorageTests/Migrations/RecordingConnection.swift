@@ -1,5 +1,7 @@
 import ToolHostCore
 @testable import ToolHostStorage
+@testable import ToolHostTools
+@testable import ToolHostMemory
 
 /// A connection that passes every call on to a real one and keeps the text of each statement
 /// it was given, in order: what a migration runs, for `MigrationChecksumTests` to pin.

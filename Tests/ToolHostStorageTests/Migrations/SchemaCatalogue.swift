@@ -1,5 +1,7 @@
 import ToolHostCore
 import ToolHostStorage
+@testable import ToolHostTools
+@testable import ToolHostMemory
 import ToolHostTestSupport
 
 /// A database's schema as its engine's catalogue describes it, one line per fact (a table, a

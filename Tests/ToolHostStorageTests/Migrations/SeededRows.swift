@@ -1,5 +1,7 @@
 import ToolHostCore
 import ToolHostStorage
+@testable import ToolHostTools
+@testable import ToolHostMemory
 import ToolHostTestSupport
 
 /// One row in every table a database has (every column that takes a value given one, by its

@@ -1,4 +1,6 @@
 @testable import ToolHostStorage
+@testable import ToolHostTools
+@testable import ToolHostMemory
 
 /// Where an upgrade starts: the migrations a database recorded, as they ran when it recorded
 /// them. Either today's 1 through N, or today's up to one that shipped in an earlier version

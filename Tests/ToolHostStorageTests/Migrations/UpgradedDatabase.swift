@@ -1,5 +1,7 @@
 import ToolHostCore
 @testable import ToolHostStorage
+@testable import ToolHostTools
+@testable import ToolHostMemory
 import ToolHostTestSupport
 
 /// A database of its own taken to a starting level, given a row in every table, then migrated

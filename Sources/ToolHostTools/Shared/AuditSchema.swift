@@ -1,3 +1,6 @@
+import ToolHostCore
+import ToolHostStorage
+
 /// The audit log's table: one row per call or refusal, hash-chained (`AuditChain`).
 ///
 /// The row keeps the entry exactly as it was hashed (`entry`, its JSON text) beside the columns

@@ -1,3 +1,7 @@
+import ToolHostCore
+import ToolHostMemory
+import ToolHostStorage
+
 /// The most characters each length-limited text column of ToolHost's own tables takes
 /// (`VARCHAR(n)` on PostgreSQL, plain `TEXT` on SQLite).
 ///

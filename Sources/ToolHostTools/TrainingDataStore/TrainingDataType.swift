@@ -1,3 +1,4 @@
+import ToolHostStorage
 import ToolHostCore
 
 /// The kinds of training data, by the names callers use (`data_type`).

@@ -1,3 +1,7 @@
+import ToolHostCore
+import ToolHostMemory
+import ToolHostStorage
+
 /// Migration 8: brings a database that recorded an earlier version of migration 1, 4 or 5 to
 /// the schema those migrations give a fresh database today.
 ///
@@ -21,18 +25,20 @@
 /// Every step checks the catalogue or says IF NOT EXISTS, so on a database that is already
 /// right it changes nothing. The SQL is written out per dialect, not built from the live table
 /// specs, so this migration can never change either.
+///
+/// Each owner keeps its part beside its tables: the bulk data store's and prompt evolution's
+/// here in their tool folders, semantic memory's in ToolHostMemory (`MemorySchema`).
 enum EarlierVersionRepair {
     static func apply(on connection: any DatabaseConnection) throws(DatabaseError) {
         switch connection.dialect {
         case .postgres:
             try connection.executeScript(postgresBulkData)
             try connection.executeScript(postgresPromptEvolution)
-            try connection.executeScript(postgresMemory)
         case .sqlite:
             try repairSQLiteBulkData(on: connection)
             try repairSQLitePromptEvolution(on: connection)
-            try repairSQLiteMemory(on: connection)
         }
+        try MemorySchema.repairEarlierVersions(on: connection)
     }
 }
 

@@ -1,13 +1,24 @@
-/// Migration 5's earlier versions: the tags index, the generation triggers, `changed_by`.
-extension EarlierVersionRepair {
-    static func repairSQLiteMemory(on connection: any DatabaseConnection) throws(DatabaseError) {
-        try connection.executeScript(sqliteGenerationTriggers)
+import ToolHostCore
+import ToolHostStorage
+
+/// Migration 5's earlier versions: the tags index, the generation triggers, `changed_by`
+/// (part of migration 8, `EarlierVersionRepair`; frozen SQL, never edited).
+extension MemorySchema {
+    public static func repairEarlierVersions(on connection: any DatabaseConnection) throws(DatabaseError) {
+        switch connection.dialect {
+        case .postgres: try connection.executeScript(postgresMemory)
+        case .sqlite: try repairSQLiteMemory(on: connection)
+        }
+    }
+
+    private static func repairSQLiteMemory(on connection: any DatabaseConnection) throws(DatabaseError) {
+        try connection.executeScript(frozenSQLiteGenerationTriggers)
         if try !connection.columns(of: TableName("memory_generations")).contains(where: { $0.name == "changed_by" }) {
             try connection.executeScript(#"ALTER TABLE "memory_generations" ADD COLUMN "changed_by" BIGINT"#)
         }
     }
 
-    static let postgresMemory = """
+    private static let postgresMemory = """
         DROP INDEX IF EXISTS idx_memory_artifacts_tags;
         ALTER TABLE memory_generations ADD COLUMN IF NOT EXISTS changed_by BIGINT;
         CREATE OR REPLACE FUNCTION memory_change_generation(name text) RETURNS void LANGUAGE plpgsql AS $$
@@ -31,7 +42,7 @@ extension EarlierVersionRepair {
             FOR EACH ROW EXECUTE FUNCTION memory_bump_generation();
         """
 
-    static let sqliteGenerationTriggers = """
+    private static let frozenSQLiteGenerationTriggers = """
         CREATE TRIGGER IF NOT EXISTS memory_vectors_generation_delete AFTER DELETE ON memory_vectors BEGIN
             INSERT INTO memory_generations (collection, generation) VALUES (OLD.collection, abs(random() % 4611686018427387903) + 1) ON CONFLICT (collection) DO UPDATE SET generation = excluded.generation;
         END;

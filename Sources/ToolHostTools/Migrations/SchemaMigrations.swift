@@ -1,4 +1,10 @@
-/// Every migration ToolHost knows, in one global order. Later capabilities append theirs here.
+import ToolHostCore
+import ToolHostMemory
+import ToolHostStorage
+
+/// Every migration of the built-in tables, in one global order. Each owner keeps its tables
+/// beside its code (`BulkSchema` in BulkDataStore/, `MemorySchema` in ToolHostMemory, ...);
+/// this list orders them, and Storage only runs it (`Migrator`).
 ///
 /// A migration never changes once it has shipped: a database that recorded it never runs it
 /// again, so an edit reaches fresh databases only and the others drift (migration 8 repairs
@@ -36,4 +42,25 @@ public enum SchemaMigrations {
             try EarlierVersionRepair.apply(on: connection)
         },
     ]
+}
+
+extension Database {
+    /// The one `Database` of this process for `settings`, migrated with the built-in tables'
+    /// migrations (`SchemaMigrations.all`).
+    public static func shared(for settings: DatabaseSettings) -> Database {
+        shared(for: settings, migrations: SchemaMigrations.all)
+    }
+}
+
+extension Migrator {
+    /// Applies the built-in tables' pending migrations.
+    @discardableResult
+    public static func migrate(_ connection: any DatabaseConnection) throws(DatabaseError) -> [Migration] {
+        try migrate(connection, SchemaMigrations.all)
+    }
+
+    /// Every built-in migration with when it was applied.
+    public static func status(_ connection: any DatabaseConnection) throws(DatabaseError) -> [Status] {
+        try status(connection, SchemaMigrations.all)
+    }
 }

@@ -1,3 +1,6 @@
+import ToolHostCore
+import ToolHostStorage
+
 /// Migration 4's earlier versions: step search, the reward view, the FTS5 stemmer.
 extension EarlierVersionRepair {
     static func repairSQLitePromptEvolution(on connection: any DatabaseConnection) throws(DatabaseError) {

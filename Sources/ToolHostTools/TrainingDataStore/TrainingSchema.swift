@@ -1,3 +1,6 @@
+import ToolHostCore
+import ToolHostStorage
+
 /// Training data: agent events, tasks, tool executions and workflow phases, kept for
 /// fine-tuning. On PostgreSQL they live in their own schema `training_data`, so they can be
 /// granted and backed up apart from production data; SQLite has no schemas and uses the same

@@ -1,3 +1,6 @@
+import ToolHostCore
+import ToolHostStorage
+
 /// The prompt-evolution training layer: prompt profiles with their lineage, the training steps
 /// that scored them, and ranked populations of candidates. Sized for the reads a self-improving
 /// agent makes hundreds of times a second (the latest profile of a corpus and task) and the

@@ -1,3 +1,6 @@
+import ToolHostCore
+import ToolHostStorage
+
 /// Migration 1's first version (551b50b): the log indexes it had more, its full-text search
 /// (row-by-row insert triggers on SQLite, other index names on PostgreSQL), and on SQLite the
 /// ids it made without AUTOINCREMENT.

@@ -1,3 +1,6 @@
+import ToolHostCore
+import ToolHostStorage
+
 /// Semantic memory: artifacts kept in bulk storage, and the vector index the embedded `sql`
 /// backend keeps in the same database. (The `pgvector` backend makes its own tables on first
 /// use: they need the extension and a fixed dimension, which a migration cannot know.)
@@ -19,7 +22,7 @@ public enum MemorySchema {
     typealias Column = TableSpec.Column
     typealias Index = TableSpec.Index
 
-    static let tables: [TableSpec] = [
+    public static let tables: [TableSpec] = [
         TableSpec(artifacts, columns: [
             Column("artifact_id", .string(255), primaryKey: true),
             Column("artifact_type", .string(100), notNull: true),

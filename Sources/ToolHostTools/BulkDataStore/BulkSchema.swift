@@ -1,3 +1,6 @@
+import ToolHostCore
+import ToolHostStorage
+
 /// The bulk data tables: logs, bug reports, tool lineage, performance metrics and generated
 /// tools. Names and columns are code-evolver's own, so an older deployment's tables are
 /// adopted as they are; the indexes its DDL meant to create (but wrote inside CREATE TABLE,

@@ -1,3 +1,6 @@
+import ToolHostCore
+import ToolHostStorage
+
 /// Conversation training data: conversations, their messages, the user's memories and the
 /// agents' logs, stored with what training a conversational model later needs (scores,
 /// feedback, voice features). The tables keep the names an older deployment already uses;
