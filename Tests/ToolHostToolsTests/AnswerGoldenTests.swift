@@ -31,8 +31,10 @@ import ToolHostTestSupport
 /// pinned: their wording is about to change. Nor is `unknown_operation`: every built-in's schema
 /// lists its operations in an `enum`, so the validator answers an unknown one first.
 ///
-/// Regenerate: `TOOLHOST_UPDATE_GOLDENS=1 /tmp/tq.sh AnswerGoldenTests` (the run then fails,
-/// saying which files it wrote), then run it again without the variable.
+/// Regenerate, only when an answer is meant to change: run the suite with
+/// `TOOLHOST_UPDATE_GOLDENS=1` (and the test servers `scripts/test.sh` starts), e.g.
+/// `TOOLHOST_UPDATE_GOLDENS=1 scripts/test.sh --filter AnswerGoldenTests`; that run fails, saying
+/// which files it wrote; then run it again without the variable.
 @Suite("Answer goldens of the built-in tools")
 struct AnswerGoldenTests {
     @Test(arguments: Engine.allCases)
