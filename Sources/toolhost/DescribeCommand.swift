@@ -10,7 +10,10 @@ struct DescribeCommand: ParsableCommand {
         discussion: """
             --format mcp prints the tool's entry of an MCP `tools/list` result; --format openai \
             prints its entry of OpenAI's function-calling `tools` array. Both carry the normalised \
-            JSON Schema.
+            JSON Schema. A tool with several operations (an `operations:` section) has one schema \
+            per operation: yaml and json show them as a `oneOf` keyed on `operation`; mcp and \
+            openai as an if/then/else chain with every field at the top, since model APIs refuse a \
+            top-level `oneOf`.
             """
     )
 
