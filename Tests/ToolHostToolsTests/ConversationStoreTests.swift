@@ -149,6 +149,39 @@ struct ConversationStoreTests {
         #expect(row["is_active"] == true && row["ended_at"] == .null && row["total_messages"] == 2)
     }
 
+    /// The YAML's `operations:` gives each operation its fields: a field of another operation
+    /// is refused, the bounds are the schema's, nulls are "not given" and defaults fill in.
+    @Test func eachOperationTakesItsOwnFields() throws {
+        let harness = try HandlerHarness(.sqlite)
+        let id = try start(harness)
+        func refusedAt(_ input: JSONObject, sourceLocation: SourceLocation = #_sourceLocation) throws -> String? {
+            let answer = try harness.call("conversation_store", input)
+            #expect(answer["error_code"] == "invalid_input", "\(answer)", sourceLocation: sourceLocation)
+            return answer["violations"]?[0]?["path"]?.stringValue
+        }
+        #expect(try refusedAt(["operation": "record_feedback", "message_id": 1, "user_feedback": 3, "reopen": true]) == "/reopen")
+        #expect(try refusedAt(["operation": "training_stats", "limit": 5]) == "/limit")
+        #expect(try refusedAt(["operation": "recall_memories", "user_id": "u1", "per_tier": 3]) == "/per_tier")
+        #expect(try refusedAt(["operation": "recall_memories", "user_id": "u1", "limit": 6]) == "/limit")
+        #expect(try refusedAt(["operation": "log_agent", "agent_name": "a", "action": "b", "training_quality": 1.5]) == "/training_quality")
+        #expect(try refusedAt(["operation": "add_message", "conversation_id": .int(id), "role": "user", "content": "x", "voice_pitch": 0]) == "/voice_pitch")
+        #expect(try refusedAt(["operation": "export_conversations", "min_quality": -0.1]) == "/min_quality")
+        #expect(try refusedAt(["operation": "export_conversations", "limit": 0]) == "/limit")
+        #expect(try refusedAt(["operation": "mark_exported"]) == "/conversation_id")
+        #expect(try harness.sql("SELECT count(*) AS n FROM messages").first?["n"] == 0)
+
+        try harness.succeed("conversation_store", ["operation": "add_memory", "user_id": "u1", "tier": "t", "content": "c", "verified": .null])
+        try message(harness, id, ["role": "user", "content": "hi", "training_flag": .null, "created_at": "2026-01-02T00:00:00Z"])
+        try harness.succeed("conversation_store", ["operation": "log_agent", "agent_name": "a", "action": "b", "created_at": "2026-01-03T00:00:00Z"])
+        let memory = try harness.sql("SELECT verified FROM memories").first
+        #expect(memory?["verified"] == false)
+        let stored = try harness.sql("SELECT training_flag, created_at FROM messages").first
+        #expect(stored?["training_flag"] == true)
+        #expect(stored?["created_at"]?.stringValue?.hasPrefix("2026-01-02") == true)
+        let log = try harness.sql("SELECT created_at FROM agent_logs").first
+        #expect(log?["created_at"]?.stringValue?.hasPrefix("2026-01-03") == true)
+    }
+
     /// An export marks a conversation only if it took no message after it was read.
     @Test(arguments: Engine.allCases)
     func anExportLeavesConversationsThatChangedSinceUnmarked(engine: Engine) throws {

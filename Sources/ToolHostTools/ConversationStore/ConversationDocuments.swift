@@ -14,12 +14,12 @@ struct ConversationSelection: Sendable {
     var since: Timestamp?
     var until: Timestamp?
 
+    /// From an `export_conversations` input, whose bounds (`limit` at least 1, `min_quality`
+    /// 0 to 1) the schema has checked.
     static func read(_ input: OperationInput, defaultLimit: Int?) throws(ToolHostError) -> ConversationSelection {
         var selection = ConversationSelection()
         selection.limit = try input.optionalInt("limit") ?? defaultLimit
-        if let limit = selection.limit, limit < 0 { throw input.invalid("limit", "must not be negative") }
         selection.minQuality = try input.optionalNumber("min_quality")
-        if let quality = selection.minQuality, !(0...1).contains(quality) { throw input.invalid("min_quality", "must be between 0 and 1") }
         selection.onlyUnexported = try input.optionalBool("only_unexported") ?? false
         selection.since = try input.optionalTimestamp("since")
         selection.until = try input.optionalTimestamp("until")
@@ -42,50 +42,64 @@ struct ConversationDocuments {
     private var dialect: SQLDialect { connection.dialect }
 
     /// How many conversations `selection` takes (for a progress bar).
-    func count(_ selection: ConversationSelection) throws(ToolHostError) -> Int {
+    func count(_ selection: ConversationSelection) throws(DatabaseError) -> Int {
         var builder = SQLStatementBuilder(dialect: dialect)
         let conditions = self.conditions(selection, builder: &builder)
         let sql = "SELECT count(*) AS n FROM \(builder.table(ConversationSchema.conversations))"
             + (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND "))
-        let total = try connection.rows(sql, builder.values).first?["n"]?.integerValue ?? 0
+        let total = try connection.run(sql, builder.values).rows.first?["n"]?.integerValue ?? 0
         return selection.limit.map { min($0, total) } ?? total
     }
 
     /// Calls `body` with each selected conversation, in the order they were stored (id order:
     /// unlike started_at, which older rows may lack, it pages without gaps). With
     /// `encodeMessages`, messages are read as JSON text straight from the driver (an export
-    /// that only writes them: the bulk of its bytes) instead of as objects.
-    func forEach(_ selection: ConversationSelection, encodeMessages: Bool = false,
-                 _ body: (ConversationParts) throws(ToolHostError) -> Void) throws(ToolHostError) {
+    /// that only writes them: the bulk of its bytes) instead of as objects. `body`'s error (a
+    /// file export's write) stops the read and comes back as it was; a database failure comes
+    /// as `Failure` too, so a file export and an operation each get their own error type.
+    func forEach<Failure: DatabaseFailureRepresentable>(_ selection: ConversationSelection, encodeMessages: Bool = false,
+                                                        _ body: (ConversationParts) throws(Failure) -> Void) throws(Failure) {
         var remaining = selection.limit ?? Int.max
         var afterID: Int64?
         while remaining > 0 {
             let requested = min(Self.pageSize, remaining)
-            let page = try conversations(selection, afterID: afterID, limit: requested)
-            let ids = page.compactMap { $0["id"]?.integerValue.map(Int64.init) }
-            guard let lastID = ids.last else { return }
-            let messages = encodeMessages ? [:] : try grouped(ConversationSchema.messages, by: "conversation_id", ids: ids)
-            let encoded = encodeMessages ? try encodedMessages(ids) : [:]
-            let logs = try grouped(ConversationSchema.agentLogs, by: "conversation_id", ids: ids)
-            let memories = try self.memories(for: ids)
-            for (row, id) in zip(page, ids) {
-                try body(ConversationParts(id: id, row: row, messages: messages[id] ?? [], encodedMessages: encodeMessages ? encoded[id] ?? [] : nil,
-                                           memories: memories[id] ?? [], agentLogs: logs[id] ?? []))
+            let conversations: [ConversationParts]
+            do throws(DatabaseError) {
+                conversations = try page(selection, afterID: afterID, limit: requested, encodeMessages: encodeMessages)
+            } catch {
+                throw Failure(databaseFailure: error)
             }
-            remaining -= page.count
-            guard page.count == requested else { return }
-            afterID = lastID
+            for conversation in conversations { try body(conversation) }
+            guard let last = conversations.last, conversations.count == requested else { return }
+            remaining -= conversations.count
+            afterID = last.id
         }
     }
 
-    private func conversations(_ selection: ConversationSelection, afterID: Int64?, limit: Int) throws(ToolHostError) -> [JSONObject] {
+    /// One page of conversations with what belongs to them: four queries however many.
+    private func page(_ selection: ConversationSelection, afterID: Int64?, limit: Int,
+                      encodeMessages: Bool) throws(DatabaseError) -> [ConversationParts] {
+        let rows = try conversations(selection, afterID: afterID, limit: limit)
+        let ids = rows.compactMap { $0["id"]?.integerValue.map(Int64.init) }
+        guard !ids.isEmpty else { return [] }
+        let messages = encodeMessages ? [:] : try grouped(ConversationSchema.messages, by: "conversation_id", ids: ids)
+        let encoded = encodeMessages ? try encodedMessages(ids) : [:]
+        let logs = try grouped(ConversationSchema.agentLogs, by: "conversation_id", ids: ids)
+        let memories = try self.memories(for: ids)
+        return zip(rows, ids).map { row, id in
+            ConversationParts(id: id, row: row, messages: messages[id] ?? [], encodedMessages: encodeMessages ? encoded[id] ?? [] : nil,
+                              memories: memories[id] ?? [], agentLogs: logs[id] ?? [])
+        }
+    }
+
+    private func conversations(_ selection: ConversationSelection, afterID: Int64?, limit: Int) throws(DatabaseError) -> [JSONObject] {
         var builder = SQLStatementBuilder(dialect: dialect)
         var conditions = self.conditions(selection, builder: &builder)
         if let afterID { conditions.append("id > \(builder.bind(.integer(afterID)))") }
         let sql = "SELECT * FROM \(builder.table(ConversationSchema.conversations))"
             + (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND "))
             + " ORDER BY id LIMIT \(limit)"
-        return try connection.rows(sql, builder.values)
+        return try connection.run(sql, builder.values).rows
     }
 
     private func conditions(_ selection: ConversationSelection, builder: inout SQLStatementBuilder) -> [String] {
@@ -101,12 +115,12 @@ struct ConversationDocuments {
     }
 
     /// Rows of `table` whose `column` is one of `ids`, grouped by it, in id order.
-    private func grouped(_ table: TableName, by column: String, ids: [Int64]) throws(ToolHostError) -> [Int64: [JSONValue]] {
+    private func grouped(_ table: TableName, by column: String, ids: [Int64]) throws(DatabaseError) -> [Int64: [JSONValue]] {
         var builder = SQLStatementBuilder(dialect: dialect)
         let list = ids.map { builder.bind(.integer($0)) }.joined(separator: ", ")
         let sql = "SELECT * FROM \(builder.table(table)) WHERE \(SQLIdentifier.quote(column)) IN (\(list)) ORDER BY \(SQLIdentifier.quote(column)), id"
         var groups: [Int64: [JSONValue]] = [:]
-        for row in try connection.rows(sql, builder.values) {
+        for row in try connection.run(sql, builder.values).rows {
             guard let key = row[column]?.integerValue else { continue }
             groups[Int64(key), default: []].append(.object(row))
         }
@@ -114,24 +128,22 @@ struct ConversationDocuments {
     }
 
     /// Each conversation's messages as comma-separated JSON objects, in id order.
-    private func encodedMessages(_ ids: [Int64]) throws(ToolHostError) -> [Int64: [UInt8]] {
+    private func encodedMessages(_ ids: [Int64]) throws(DatabaseError) -> [Int64: [UInt8]] {
         var builder = SQLStatementBuilder(dialect: dialect)
         let list = ids.map { builder.bind(.integer($0)) }.joined(separator: ", ")
         let sql = "SELECT * FROM \(builder.table(ConversationSchema.messages)) WHERE conversation_id IN (\(list)) ORDER BY conversation_id, id"
         var groups: [Int64: [UInt8]] = [:]
-        _ = try withDatabaseErrors { () throws(DatabaseError) in
-            try connection.forEachRowAsJSON(sql, builder.values) { row in
-                guard let key = row.integer(named: "conversation_id") else { return }
-                if groups[key]?.isEmpty == false { groups[key]?.append(UInt8(ascii: ",")) }
-                row.appendJSON(to: &groups[key, default: []])
-            }
+        try connection.forEachRowAsJSON(sql, builder.values) { row in
+            guard let key = row.integer(named: "conversation_id") else { return }
+            if groups[key]?.isEmpty == false { groups[key]?.append(UInt8(ascii: ",")) }
+            row.appendJSON(to: &groups[key, default: []])
         }
         return groups
     }
 
     /// Each conversation's memories: its user's, created while it was open — matched in SQL,
     /// so that a user's memories from other times are never read.
-    private func memories(for ids: [Int64]) throws(ToolHostError) -> [Int64: [JSONValue]] {
+    private func memories(for ids: [Int64]) throws(DatabaseError) -> [Int64: [JSONValue]] {
         var builder = SQLStatementBuilder(dialect: dialect)
         let list = ids.map { builder.bind(.integer($0)) }.joined(separator: ", ")
         let now = builder.bind(builder.timestampValue(Timestamp.now()))
@@ -142,7 +154,7 @@ struct ConversationDocuments {
             WHERE c.id IN (\(list)) ORDER BY c.id, m.created_at, m.id
             """
         var groups: [Int64: [JSONValue]] = [:]
-        for var row in try connection.rows(sql, builder.values) {
+        for var row in try connection.run(sql, builder.values).rows {
             guard let id = row["toolhost_conversation"]?.integerValue else { continue }
             row["toolhost_conversation"] = nil
             groups[Int64(id), default: []].append(.object(row))

@@ -62,11 +62,13 @@ public struct ConversationExport: Sendable {
         public var path: String
         public var warnings: [String]
 
-        public var json: JSONValue {
-            var answer: JSONObject = ["success": true, "path": .string(path), "count": .int(conversations), "skipped": .int(skipped),
-                                      "marked_exported": .int(marked), "left_unmarked": .int(changed), "bytes": .int(bytes), "seconds": .double((seconds * 1000).rounded() / 1000)]
-            if !warnings.isEmpty { answer["warnings"] = .array(warnings.map { .string($0) }) }
-            return .object(answer)
+        /// `export_conversations`' answer for a file export.
+        public var answer: OperationAnswer {
+            var fields: JSONObject = ["path": .string(path), "count": .int(conversations), "skipped": .int(skipped),
+                                      "marked_exported": .int(marked), "left_unmarked": .int(changed), "bytes": .int(bytes),
+                                      "seconds": .double((seconds * 1000).rounded() / 1000)]
+            if !warnings.isEmpty { fields["warnings"] = .array(warnings.map { .string($0) }) }
+            return .fields(fields)
         }
     }
 
@@ -94,7 +96,7 @@ public struct ConversationExport: Sendable {
         do throws(ToolHostError) {
             try database.withConnection { (connection) throws(ToolHostError) in
                 let documents = ConversationDocuments(connection: connection)
-                let total = countFirst ? try documents.count(selection) : nil
+                let total = countFirst ? try ToolHostError.converting { try documents.count(selection) } : nil
                 if request.format == .json { try writer.write(Array("[".utf8)) }
                 func write(_ conversation: ConversationParts) throws(ToolHostError) {
                     guard let line = Self.encode(conversation, format: request.format, systemPrompt: request.systemPrompt,
@@ -122,7 +124,7 @@ public struct ConversationExport: Sendable {
         if request.markExported {
             // The file is in place whatever happens here: a failure says so.
             do throws(ToolHostError) {
-                let result = try database.withConnection { (connection) throws(ToolHostError) in
+                let result = try database.withDatabaseConnection { (connection) throws(DatabaseError) in
                     try ConversationWrites(connection: connection, tool: "conversation_store").markExported(unchanged: written)
                 }
                 summary.marked = result.marked

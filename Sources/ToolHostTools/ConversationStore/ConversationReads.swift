@@ -7,8 +7,9 @@ struct ConversationReads {
     let connection: any DatabaseConnection
 
     /// At most `limit` memories (5) of a user, at most `perTier` (2) from each tier, the most
-    /// important first and then the newest; what is returned counts as accessed (one UPDATE).
-    func recallMemories(user: String, tiers: [String]?, limit: Int, perTier: Int) throws(ToolHostError) -> [JSONValue] {
+    /// important first and then the newest; what is returned counts as accessed (one UPDATE,
+    /// in the caller's transaction with the read).
+    func recallMemories(user: String, tiers: [String]?, limit: Int, perTier: Int) throws(DatabaseError) -> [JSONValue] {
         var builder = SQLStatementBuilder(dialect: connection.dialect)
         let table = builder.table(ConversationSchema.memories)
         var conditions = ["user_id = \(builder.bind(.text(user)))"]
@@ -21,32 +22,28 @@ struct ConversationReads {
             WHERE tier_rank <= \(builder.bind(.integer(Int64(perTier))))
             ORDER BY \(order) LIMIT \(builder.bind(.integer(Int64(limit))))
             """
-        return try withDatabaseErrors { () throws(DatabaseError) -> [JSONValue] in
-            try connection.transaction { () throws(DatabaseError) -> [JSONValue] in
-                var rows = try connection.run(sql, builder.values).rows
-                guard !rows.isEmpty else { return [] }
-                var update = SQLStatementBuilder(dialect: connection.dialect)
-                let now = update.bind(update.timestampValue(Timestamp.now()))
-                let ids = rows.compactMap { $0["id"]?.integerValue }.map { update.bind(.integer(Int64($0))) }
-                let touched = try connection.run("""
-                    UPDATE \(table) SET access_count = COALESCE(access_count, 0) + 1, last_accessed = \(now)
-                    WHERE id IN (\(ids.joined(separator: ", "))) RETURNING id, access_count, last_accessed
-                    """, update.values).rows
-                let byID = Dictionary(touched.compactMap { row in row["id"]?.integerValue.map { ($0, row) } }, uniquingKeysWith: { first, _ in first })
-                for index in rows.indices {
-                    rows[index]["tier_rank"] = nil
-                    guard let id = rows[index]["id"]?.integerValue, let fresh = byID[id] else { continue }
-                    rows[index]["access_count"] = fresh["access_count"] ?? .null
-                    rows[index]["last_accessed"] = fresh["last_accessed"] ?? .null
-                }
-                return rows.map { .object($0) }
-            }
+        var rows = try connection.run(sql, builder.values).rows
+        guard !rows.isEmpty else { return [] }
+        var update = SQLStatementBuilder(dialect: connection.dialect)
+        let now = update.bind(update.timestampValue(Timestamp.now()))
+        let ids = rows.compactMap { $0["id"]?.integerValue }.map { update.bind(.integer(Int64($0))) }
+        let touched = try connection.run("""
+            UPDATE \(table) SET access_count = COALESCE(access_count, 0) + 1, last_accessed = \(now)
+            WHERE id IN (\(ids.joined(separator: ", "))) RETURNING id, access_count, last_accessed
+            """, update.values).rows
+        let byID = Dictionary(touched.compactMap { row in row["id"]?.integerValue.map { ($0, row) } }, uniquingKeysWith: { first, _ in first })
+        for index in rows.indices {
+            rows[index]["tier_rank"] = nil
+            guard let id = rows[index]["id"]?.integerValue, let fresh = byID[id] else { continue }
+            rows[index]["access_count"] = fresh["access_count"] ?? .null
+            rows[index]["last_accessed"] = fresh["last_accessed"] ?? .null
         }
+        return rows.map { .object($0) }
     }
 
     /// Counts, exported versus not, the distribution of message quality and the share of
     /// messages that carry voice data.
-    func trainingStats() throws(ToolHostError) -> JSONObject {
+    func trainingStats() throws(DatabaseError) -> OperationAnswer {
         let builder = SQLStatementBuilder(dialect: connection.dialect)
         let conversations = builder.table(ConversationSchema.conversations)
         let messages = builder.table(ConversationSchema.messages)
@@ -70,9 +67,7 @@ struct ConversationReads {
                    count(CASE WHEN quality_score >= 0.8 THEN 1 END) AS q4
             FROM \(messages)
             """)
-        let roles = try withDatabaseErrors { () throws(DatabaseError) in
-            try connection.run("SELECT role, count(*) AS n FROM \(messages) GROUP BY role ORDER BY role").rows
-        }
+        let roles = try connection.run("SELECT role, count(*) AS n FROM \(messages) GROUP BY role ORDER BY role").rows
         let memories = try one("SELECT count(*) AS total FROM \(builder.table(ConversationSchema.memories))")
         let logs = try one("SELECT count(*) AS total FROM \(builder.table(ConversationSchema.agentLogs))")
 
@@ -87,8 +82,7 @@ struct ConversationReads {
         var distribution = JSONObject()
         for (index, bucket) in buckets.enumerated() { distribution[bucket] = .int(count(messageRow, "q\(index)")) }
         distribution["unscored"] = .int(count(messageRow, "unscored"))
-        return [
-            "success": true,
+        return .fields([
             "conversations": ["total": .int(totalConversations), "active": .int(count(conversationRow, "active")),
                               "exported": .int(exported), "not_exported": .int(totalConversations - exported),
                               "average_quality": conversationRow["average_quality"] ?? .null],
@@ -98,10 +92,10 @@ struct ConversationReads {
             "voice": ["messages": .int(voice), "share": .double(totalMessages == 0 ? 0 : (Double(voice) / Double(totalMessages) * 10_000).rounded() / 10_000)],
             "memories": .int(count(memories, "total")),
             "agent_logs": .int(count(logs, "total")),
-        ]
+        ])
     }
 
-    private func one(_ sql: String) throws(ToolHostError) -> JSONObject {
-        try withDatabaseErrors { () throws(DatabaseError) in try connection.run(sql).rows.first ?? [:] }
+    private func one(_ sql: String) throws(DatabaseError) -> JSONObject {
+        try connection.run(sql).rows.first ?? [:]
     }
 }

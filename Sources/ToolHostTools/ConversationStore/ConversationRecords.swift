@@ -1,12 +1,10 @@
 import ToolHostCore
 import ToolHostStorage
 
-/// The fields each conversation-store record takes, and the rules beyond their types: the
-/// ranges of scores and feedback, the roles a message may have. Every write checks its whole
-/// record before touching the database, so bad input never leaves half a write.
+/// The fields each conversation-store record takes. Their ranges (scores 0 to 1, feedback 1
+/// to 5) and the roles a message may have are in the schema (`conversation_store.yaml`),
+/// which has checked them before an operation runs.
 enum ConversationRecords {
-    static let roles = ["system", "user", "assistant", "tool"]
-
     static let message = RecordSpec(
         table: ConversationSchema.messages,
         required: ["conversation_id", "role", "content"],
@@ -30,43 +28,6 @@ enum ConversationRecords {
         optional: ["output", "conversation_id", "message_id", "confidence_score", "accuracy_score", "training_quality"],
         json: ["output"],
         numbers: ["conversation_id", "message_id", "confidence_score", "accuracy_score", "training_quality"])
-
-    /// Scores that are fractions: 0 to 1 inclusive.
-    static let unitInterval: Set<String> = ["emotion_confidence", "quality_score", "audio_quality", "training_relevance",
-                                            "confidence_score", "accuracy_score", "training_quality"]
-    /// Ids of other records: whole numbers.
-    static let wholeNumbers: Set<String> = ["conversation_id", "message_id", "user_feedback"]
-
-    /// Violations of the rules the types alone do not express, for `record` at `path`.
-    static func ruleViolations(_ record: JSONObject, path: String = "") -> [Violation] {
-        var violations: [Violation] = []
-        for (name, value) in record {
-            guard let number = value.numberValue else { continue }
-            if wholeNumbers.contains(name), value.integerValue == nil {
-                violations.append(Violation(path: "\(path)/\(name)", message: "must be a whole number, not \(number)"))
-            } else if unitInterval.contains(name), !(0...1).contains(number) {
-                violations.append(Violation(path: "\(path)/\(name)", message: "must be between 0 and 1, not \(number)"))
-            } else if name == "user_feedback", !(1...5).contains(number) {
-                violations.append(Violation(path: "\(path)/\(name)", message: "must be 1, 2, 3, 4 or 5, not \(number)"))
-            } else if name == "processing_time", number < 0 {
-                violations.append(Violation(path: "\(path)/\(name)", message: "must not be negative (seconds), not \(number)"))
-            } else if name == "voice_pitch", number <= 0 {
-                violations.append(Violation(path: "\(path)/\(name)", message: "must be a positive frequency in Hz, not \(number)"))
-            }
-        }
-        if case .string(let role)? = record["role"], !roles.contains(role) {
-            violations.append(Violation(path: "\(path)/role", message: "must be one of \(roles.joined(separator: ", ")), not \"\(role)\""))
-        }
-        return violations
-    }
-
-    /// The SQL values of one record, checked by both its spec and the rules.
-    static func values(_ spec: RecordSpec, of record: JSONObject, dialect: SQLDialect, tool: String) throws(ToolHostError) -> [SQLValue] {
-        let result = spec.values(of: record, path: "", dialect: dialect)
-        let violations = result.violations + ruleViolations(record)
-        guard violations.isEmpty else { throw ToolHostError.invalidInput(violations, tool: tool) }
-        return result.values
-    }
 }
 
 extension ErrorCode {
