@@ -83,7 +83,7 @@ import ToolHostTestSupport
         let cases: [(JSONObject, String, String)] = [
             (["operation": "store_artifact", "content": "x"], "invalid_input", "/artifact_type"),
             (["operation": "store_artifact", "artifact_type": "plan"], "invalid_input", "/content"),
-            (["operation": "store_artifact", "artifact_type": "plan", "content": "x", "tags": [1, 2]], "invalid_input", "/tags"),
+            (["operation": "store_artifact", "artifact_type": "plan", "content": "x", "tags": [1, 2]], "invalid_input", "/tags/0"),
             (["operation": "store_artifact", "artifact_type": "plan", "content": "x", "created_at": "yesterday-ish"], "invalid_input", "/created_at"),
             (["operation": "store_artifacts", "artifacts": [["artifact_type": "plan", "content": "ok"], ["content": "no type"]]], "invalid_input", "/artifacts/1/artifact_type"),
             (["operation": "find_similar"], "invalid_input", "/query"),

@@ -57,17 +57,15 @@ enum ArtifactInput {
                         metadata: metadata, qualityScore: quality, createdAt: createdAt)
     }
 
-    /// A string or an array of strings (`artifact_type: "plan"` or `["plan", "workflow"]`).
-    static func strings(_ input: OperationInput, _ key: String) throws(ToolHostError) -> [String] {
+    /// A string or an array of strings (`artifact_type: "plan"` or `["plan", "workflow"]`), as
+    /// the schema lets `artifact_type` and `tags` be.
+    static func strings(_ input: OperationInput, _ key: String) -> [String] {
         guard let value = input[key] else { return [] }
-        if let text = value.stringValue { return [text] }
-        guard let items = value.arrayValue, items.allSatisfy({ $0.stringValue != nil }) else {
-            throw input.invalid(key, "must be a string or an array of strings")
-        }
-        return items.compactMap(\.stringValue)
+        return value.stringValue.map { [$0] } ?? value.arrayValue?.compactMap(\.stringValue) ?? []
     }
 
-    /// The collection named in the input, checked (names are stored and shown). `forWriting`
+    /// The collection named in the input, checked (names are stored and shown; the check stays
+    /// here for `training_data_store`, whose schema does not bound the name). `forWriting`
     /// refuses the collection the catalogue is kept in: every search makes it hold exactly the
     /// catalogue, so anything stored there would vanish.
     static func collection(_ input: OperationInput, default fallback: String = ArtifactMemory.defaultCollection,

@@ -17,40 +17,31 @@ enum CreateTable {
         "text[]": "JSON", "integer[]": "JSON", "bigint[]": "JSON",
     ]
 
-    static func run(_ input: OperationInput, _ context: HandlerContext) throws(ToolHostError) -> JSONValue {
-        try ReadOnlyGuard.refuseWrites(context, operation: "create_table")
+    /// `columns` (at least one, each a type name) and `primary_key` (a name or a list of
+    /// names) come shaped by the schema; the types and the key's columns are checked here.
+    static func run(_ input: OperationInput, _ call: DatabaseCall) throws -> OperationAnswer {
         let tableText = try input.string("table")
         guard let table = TableName(parsing: tableText) else { throw input.invalid("table", "must be a table name or schema.table") }
         let columns = try input.object("columns")
-        guard !columns.isEmpty else { throw input.invalid("columns", "must name at least one column: {\"name\": \"type\"}") }
-        let primaryKey: [String]
-        switch input["primary_key"] {
-        case nil: primaryKey = []
-        case .string(let column)?: primaryKey = [column]
-        case .array(let names)? where names.allSatisfy({ $0.stringValue != nil }): primaryKey = names.compactMap(\.stringValue)
-        default: throw input.invalid("primary_key", "must be a column name or a list of them")
+        let primaryKey: [String] = switch input["primary_key"] {
+        case .string(let column)?: [column]
+        default: try input.optionalArray("primary_key")?.compactMap(\.stringValue) ?? []
         }
         if let missing = primaryKey.first(where: { columns[$0] == nil }) {
             throw input.invalid("primary_key", "names '\(missing)', which is not one of the columns")
         }
-        let ifNotExists = try input.optionalBool("if_not_exists") ?? true
-
-        return try context.withConnection { (connection) throws(ToolHostError) -> JSONValue in
-            var definitions: [String] = []
-            for (column, typeValue) in columns {
-                guard let written = typeValue.stringValue else {
-                    throw ToolHostError.invalidInput([Violation(path: "/columns/\(column)", message: "must be a type name such as \"text\"")], tool: context.tool.id)
-                }
-                definitions.append("\(SQLIdentifier.quote(column)) \(try sqlType(written, column: column, dialect: connection.dialect, tool: context.tool.id))")
-            }
-            if !primaryKey.isEmpty {
-                definitions.append("PRIMARY KEY (\(primaryKey.map(SQLIdentifier.quote).joined(separator: ", ")))")
-            }
-            let name = connection.dialect == .postgres ? table.quoted : SQLIdentifier.quote(table.name)
-            let sql = "CREATE TABLE \(ifNotExists ? "IF NOT EXISTS " : "")\(name) (\(definitions.joined(separator: ", ")))"
-            try withDatabaseErrors { () throws(DatabaseError) in try connection.executeScript(sql) }
-            return ["success": true, "rows_affected": 0, "table": .string(tableText)]
+        var definitions: [String] = []
+        for (column, typeValue) in columns {
+            let written = typeValue.stringValue ?? ""
+            definitions.append("\(SQLIdentifier.quote(column)) \(try sqlType(written, column: column, dialect: call.dialect, tool: call.toolID))")
         }
+        if !primaryKey.isEmpty {
+            definitions.append("PRIMARY KEY (\(primaryKey.map(SQLIdentifier.quote).joined(separator: ", ")))")
+        }
+        let name = call.dialect == .postgres ? table.quoted : SQLIdentifier.quote(table.name)
+        let ifNotExists = try input.optionalBool("if_not_exists") ?? true
+        try call.connection.executeScript("CREATE TABLE \(ifNotExists ? "IF NOT EXISTS " : "")\(name) (\(definitions.joined(separator: ", ")))")
+        return .fields(["rows_affected": 0, "table": .string(tableText)])
     }
 
     /// The allowed type in the dialect's spelling; `varchar(255)` and `numeric(10,2)` keep

@@ -14,13 +14,19 @@ public enum ToolDiscovery {
     /// The best matching tools for `need`: `{success, data: [{tool, name, type, score,
     /// description, tags}], count, index: {embedded, unchanged, removed}}`.
     public static func search(_ need: String, type: String?, limit: Int, catalogue: Catalogue, config: HostConfig) throws(ToolHostError) -> JSONValue {
+        try matches(need, type: type, limit: limit, catalogue: catalogue, config: config).json
+    }
+
+    /// The answer of `search`, as `tools_manager` gives it. The checks of `need` and `limit`
+    /// serve `toolhost search`, whose options no schema checks.
+    static func matches(_ need: String, type: String?, limit: Int, catalogue: Catalogue, config: HostConfig) throws(ToolHostError) -> OperationAnswer {
         guard !need.trimmingSpaces.isEmpty else {
             throw .invalidInput([Violation(path: "/query", message: "must describe what the tool should do")], tool: "tools_manager")
         }
         guard (1...100).contains(limit) else {
             throw .invalidInput([Violation(path: "/limit", message: "must be between 1 and 100")], tool: "tools_manager")
         }
-        return try Database.shared(for: config.database).withConnection { (connection) throws(ToolHostError) -> JSONValue in
+        return try Database.shared(for: config.database).withConnection { (connection) throws(ToolHostError) -> OperationAnswer in
             let memory = try ArtifactMemory(connection: connection, settings: config.memory, scope: config.memoryScope)
             let refreshed = try memory.synchronize(collection: collection, with: catalogue.sortedTools.map(artifact(for:)))
             let matches = try memory.findSimilar(need, collection: collection, tags: type.map { [typeTagPrefix + $0.lowercased()] } ?? [],
@@ -33,10 +39,10 @@ public enum ToolDiscovery {
                     "description": .string(tool.description), "tags": .array(tool.tags.map { .string($0) }),
                 ]
             }
-            return [
-                "success": true, "data": .array(data), "count": .int(data.count), "embedder": .string(memory.embedder.fingerprint),
+            return .fields([
+                "data": .array(data), "count": .int(data.count), "embedder": .string(memory.embedder.fingerprint),
                 "index": ["embedded": .int(refreshed.embedded), "unchanged": .int(refreshed.unchanged), "removed": .int(refreshed.removed)],
-            ]
+            ])
         }
     }
 

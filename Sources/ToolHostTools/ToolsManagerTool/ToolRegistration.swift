@@ -25,14 +25,17 @@ public struct ToolRegistration: Sendable {
         /// The approval could not be recorded; the tool counts as new until its first use.
         public var approvalWarning: String?
 
-        public var answer: JSONValue {
-            var object: JSONObject = ["success": true, "tool_id": .string(toolID), "file": .string(file), "action": .string(action)]
+        /// The answer of `register_tool` and kin (and `toolhost register`'s, as `answer`).
+        var fields: OperationAnswer {
+            var object: JSONObject = ["tool_id": .string(toolID), "file": .string(file), "action": .string(action)]
             if let codeFile { object["code_file"] = .string(codeFile) }
             object["persisted"] = .bool(databaseWarning == nil)
             let warnings = [databaseWarning, approvalWarning].compactMap { $0 }
             if !warnings.isEmpty { object["warning"] = .string(warnings.joined(separator: " ")) }
-            return .object(object)
+            return .fields(object)
         }
+
+        public var answer: JSONValue { fields.json }
     }
 
     // MARK: Registering

@@ -12,46 +12,49 @@ import ToolHostCore
 struct ToolsManagerHandler: OperationHandler {
     let name = "tools_manager"
 
+    /// Plain operations: the catalogue is files. `search` keeps its index in semantic memory
+    /// and registering copies a tool to the database after writing its files, each on a
+    /// connection of its own (a copy that fails leaves the files and says so).
     var operations: [Operation] {
         [
-            Operation("list", summary: "Tools of the catalogue, optionally filtered by type and tag", body: list),
-            Operation("search", summary: "Tools that best match a described need, with scores (semantic search over the catalogue)", body: search),
-            Operation("describe", summary: "One tool in full, or as an MCP or OpenAI tool entry", body: describe),
-            Operation("validate", summary: "Check an input against a tool's schema, or lint YAML", body: validate),
-            Operation("register_tool", summary: "Install a tool from YAML (and code) so it runs at once", body: registerTool),
-            Operation("register_function", summary: "Turn a Python function into an executable tool", body: registerFunction),
-            Operation("register_llm", summary: "Install an llm tool (model + system prompt)", body: registerLLM),
+            Operation("list", body: list),
+            Operation("search", body: search),
+            Operation("describe", body: describe),
+            Operation("validate", body: validate),
+            Operation("register_tool", body: registerTool),
+            Operation("register_function", body: registerFunction),
+            Operation("register_llm", body: registerLLM),
         ]
     }
 
-    private func list(_ input: OperationInput, _ context: HandlerContext) throws(ToolHostError) -> JSONValue {
-        let type = try input.optionalString("type")
-        let tag = try input.optionalString("tag")
-        return ToolDescription.listing(context.catalogue(), type: type, tag: tag, handlers: context.handlers)
+    private func list(_ input: OperationInput, _ context: HandlerContext) throws -> OperationAnswer {
+        // The listing is `toolhost list --json`'s answer too, so it comes whole; the envelope's
+        // `success` is the mechanism's.
+        let listing = ToolDescription.listing(context.catalogue(), type: try input.optionalString("type"),
+                                              tag: try input.optionalString("tag"), handlers: context.handlers)
+        return .fields(listing.objectValue ?? [:])
     }
 
-    private func search(_ input: OperationInput, _ context: HandlerContext) throws(ToolHostError) -> JSONValue {
-        try ToolDiscovery.search(try input.string("query"), type: try input.optionalString("type"), limit: try input.optionalInt("limit") ?? 5,
-                                 catalogue: context.catalogue(), config: context.config)
+    /// `limit` (1...100, default 5) comes bounded by the schema.
+    private func search(_ input: OperationInput, _ context: HandlerContext) throws -> OperationAnswer {
+        try ToolDiscovery.matches(try input.string("query"), type: try input.optionalString("type"), limit: try input.int("limit"),
+                                  catalogue: context.catalogue(), config: context.config)
     }
 
-    private func describe(_ input: OperationInput, _ context: HandlerContext) throws(ToolHostError) -> JSONValue {
-        let id = try input.string("tool")
-        let format = try input.optionalString("format") ?? "json"
+    /// `format` (json, mcp or openai; default json) comes checked by the schema.
+    private func describe(_ input: OperationInput, _ context: HandlerContext) throws -> OperationAnswer {
         let catalogue = context.catalogue()
-        let tool = try catalogue.definition(for: id)
-        let data: JSONValue
-        switch format {
-        case "json": data = ToolDescription.full(of: tool, in: catalogue, handlers: context.handlers)
-        case "mcp": data = ToolDescription.mcp(tool)
-        case "openai": data = ToolDescription.openAI(tool)
-        default:
-            throw .invalidInput([Violation(path: "/format", message: "must be one of json, mcp, openai")], tool: context.tool.id)
+        let tool = try catalogue.definition(for: try input.string("tool"))
+        let data: JSONValue = switch try input.optionalString("format") {
+        case "mcp": ToolDescription.mcp(tool)
+        case "openai": ToolDescription.openAI(tool)
+        default: ToolDescription.full(of: tool, in: catalogue, handlers: context.handlers)
         }
-        return ["success": true, "data": data]
+        return .fields(["data": data])
     }
 
-    private func validate(_ input: OperationInput, _ context: HandlerContext) throws(ToolHostError) -> JSONValue {
+    /// Lints `yaml` (or the files at `path`), or checks `input` against the schema of `tool`.
+    private func validate(_ input: OperationInput, _ context: HandlerContext) throws -> OperationAnswer {
         let linter = CatalogueLinter(knownHandlers: Set(context.handlers.names))
         if let yaml = try input.optionalString("yaml") {
             return lintAnswer(linter.lint(yaml: yaml, id: try input.optionalString("id") ?? "tool"))
@@ -59,34 +62,27 @@ struct ToolsManagerHandler: OperationHandler {
         if let path = try input.optionalString("path") {
             return lintAnswer(linter.lint(paths: [FilePath.absolute(path)]))
         }
-        let id = try input.string("tool")
-        let candidate = try input.object("input")
-        let tool = try context.tools.definition(for: id)
-        let result = SchemaValidator.validate(.object(candidate), against: tool.inputSchema)
-        return [
-            "success": true,
-            "valid": .bool(result.isValid),
-            "violations": .array(result.violations.map(\.json)),
-            "input": result.value,
-        ]
+        let tool = try context.tools.definition(for: try input.string("tool"))
+        let result = SchemaValidator.validate(.object(try input.object("input")), against: tool.inputSchema)
+        return .fields(["valid": .bool(result.isValid), "violations": .array(result.violations.map(\.json)), "input": result.value])
     }
 
-    private func registerTool(_ input: OperationInput, _ context: HandlerContext) throws(ToolHostError) -> JSONValue {
+    private func registerTool(_ input: OperationInput, _ context: HandlerContext) throws -> OperationAnswer {
         try registration(context).register(yaml: try input.string("yaml"), id: try input.optionalString("id"),
-                                           code: try input.optionalString("code"), codeFileName: try input.optionalString("code_file")).answer
+                                           code: try input.optionalString("code"), codeFileName: try input.optionalString("code_file")).fields
     }
 
-    private func registerFunction(_ input: OperationInput, _ context: HandlerContext) throws(ToolHostError) -> JSONValue {
+    private func registerFunction(_ input: OperationInput, _ context: HandlerContext) throws -> OperationAnswer {
         try registration(context).registerFunction(
             name: try input.string("name"), description: try input.optionalString("description") ?? "",
             code: try input.string("code"), parameters: input["parameters"],
-            functionName: try input.optionalString("function_name"), tags: try tags(input)).answer
+            functionName: try input.optionalString("function_name"), tags: try tags(input)).fields
     }
 
-    private func registerLLM(_ input: OperationInput, _ context: HandlerContext) throws(ToolHostError) -> JSONValue {
+    private func registerLLM(_ input: OperationInput, _ context: HandlerContext) throws -> OperationAnswer {
         try registration(context).registerLLM(
             name: try input.string("name"), description: try input.optionalString("description") ?? "",
-            model: try input.string("model"), systemPrompt: try input.string("system_prompt"), tags: try tags(input)).answer
+            model: try input.string("model"), systemPrompt: try input.string("system_prompt"), tags: try tags(input)).fields
     }
 
     private func registration(_ context: HandlerContext) -> ToolRegistration {
@@ -97,12 +93,12 @@ struct ToolsManagerHandler: OperationHandler {
         try input.optionalArray("tags")?.compactMap(\.stringValue) ?? []
     }
 
-    private func lintAnswer(_ diagnostics: [Diagnostic]) -> JSONValue {
-        [
-            "success": true,
+    private func lintAnswer(_ diagnostics: [Diagnostic]) -> OperationAnswer {
+        let problems = diagnostics.filter { $0.severity != .note }
+        return .fields([
             "valid": .bool(!diagnostics.contains { $0.severity == .error }),
-            "problems": .array(diagnostics.filter { $0.severity != .note }.map(\.json)),
-            "count": .int(diagnostics.filter { $0.severity != .note }.count),
-        ]
+            "problems": .array(problems.map(\.json)),
+            "count": .int(problems.count),
+        ])
     }
 }
