@@ -29,7 +29,7 @@ struct DatabaseOperationsTests {
         let original = try TestDatabase(engine)
         let logs = #"{"operation": "store_logs", "logs": [{"tool_id": "t", "log_level": "info", "message": "frobnicate the widget"}, {"tool_id": "t", "log_level": "error", "message": "plain words"}]}"#
         #expect(try run(["run", "bulk_data_store"], logs, on: original).status == 0)
-        #expect(try run(["run", "training_data_store"], #"{"operation": "store_agent_event", "agent_id": "a", "event_type": "step", "data": {"n": 1}}"#, on: original).status == 0)
+        #expect(try run(["run", "training_data_store"], #"{"operation": "store_agent_event", "agent_id": "a", "event_type": "step", "payload": {"n": 1}}"#, on: original).status == 0)
         let before = try answers(original)
         let count = before[0]["count"]
         #expect(count == 2)
@@ -41,7 +41,7 @@ struct DatabaseOperationsTests {
 
         // Changed after the backup: the restore must undo this.
         _ = try run(["run", "bulk_data_store"], #"{"operation": "store_log", "tool_id": "t", "log_level": "info", "message": "frobnicate later"}"#, on: original)
-        _ = try run(["run", "training_data_store"], #"{"operation": "store_agent_event", "agent_id": "a", "event_type": "step", "data": {"n": 2}}"#, on: original)
+        _ = try run(["run", "training_data_store"], #"{"operation": "store_agent_event", "agent_id": "a", "event_type": "step", "payload": {"n": 2}}"#, on: original)
         let changed = try answers(original)
         #expect(changed != before)
 

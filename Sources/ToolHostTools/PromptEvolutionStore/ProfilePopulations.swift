@@ -10,25 +10,23 @@ struct ProfilePopulations {
     private var dialect: SQLDialect { connection.dialect }
     private var table: String { SQLStatementBuilder(dialect: dialect).table(PromptEvolutionSchema.populations) }
 
-    /// Adds a profile to a generation (default: the newest one, 0 for a new population).
-    func add(_ input: OperationInput) throws(ToolHostError) -> JSONValue {
+    /// Adds a profile to a generation (default: the newest one, 0 for a new population; the
+    /// schema bounds it to 0...lastGeneration).
+    func add(_ input: OperationInput) throws -> OperationAnswer {
         let (corpus, task) = try input.corpusAndTask()
         let profile = try input.profileID("profile_id")
         let fitness = try input.finiteNumber("fitness_score")
         let generation = try input.optionalInt("generation")
-        if let generation, !(0...Self.lastGeneration).contains(generation) { throw input.invalid("generation", "must be 0 to \(Self.lastGeneration)") }
-        return try connection.transaction { () throws(ToolHostError) -> JSONValue in
-            try connection.lockCorpusTask(corpus, task)
-            try requireProfiles([profile])
-            var target = generation ?? 0
-            if generation == nil, let newest = try newestGeneration(corpus: corpus, task: task) { target = newest }
-            let id = try insert(corpus: corpus, task: task, members: [(profile, fitness)], generation: target).first ?? .null
-            return ["success": true, "id": id, "generation": .int(target)]
-        }
+        try connection.lockCorpusTask(corpus, task)
+        try requireProfiles([profile])
+        var target = generation ?? 0
+        if generation == nil, let newest = try newestGeneration(corpus: corpus, task: task) { target = newest }
+        let id = try insert(corpus: corpus, task: task, members: [(profile, fitness)], generation: target).first ?? .null
+        return .fields(["id": id, "generation": .int(target)])
     }
 
     /// The fittest `limit` (10) of a generation (default: the newest), with their profiles.
-    func population(_ input: OperationInput) throws(ToolHostError) -> JSONValue {
+    func population(_ input: OperationInput) throws -> OperationAnswer {
         let (corpus, task) = try input.corpusAndTask()
         let limit = try input.limit(default: 10, maximum: 10_000)
         var builder = SQLStatementBuilder(dialect: dialect)
@@ -53,18 +51,43 @@ struct ProfilePopulations {
     }
 
     /// Replaces the population by a new ranked set: the members become the next generation,
-    /// in one transaction; the earlier generations stay unless `keep_previous` is false.
-    func advance(_ input: OperationInput) throws(ToolHostError) -> JSONValue {
+    /// in the operation's transaction; the earlier generations stay unless `keep_previous` is
+    /// false. (`members` holds at least one: the schema says so.)
+    func advance(_ input: OperationInput) throws -> OperationAnswer {
         let (corpus, task) = try input.corpusAndTask()
         let keepPrevious = try input.optionalBool("keep_previous") ?? true
+        let members = try Self.members(try input.array("members"), tool: tool)
+        try connection.lockCorpusTask(corpus, task)
+        try requireProfiles(Set(members.map(\.profile)))
+        let previous = try newestGeneration(corpus: corpus, task: task)
+        if let previous, previous >= Self.lastGeneration {
+            throw ToolHostError(.invalidInput, "Generation \(previous) is the last one this store can number; nothing was written.")
+        }
+        let generation = previous.map { $0 + 1 } ?? 0
+        let ranked = members.sorted { $0.fitness > $1.fitness }
+        let ids = try insert(corpus: corpus, task: task, members: ranked, generation: generation)
+        var removed = 0
+        if !keepPrevious {
+            var builder = SQLStatementBuilder(dialect: dialect)
+            let sql = "DELETE FROM \(table) WHERE corpus_id = \(builder.bind(.text(corpus))) AND task_type = \(builder.bind(.text(task))) "
+                + "AND generation < \(builder.bind(.integer(Int64(generation))))"
+            removed = try connection.run(sql, builder.values).rowsAffected
+        }
+        return .fields(["generation": .int(generation), "previous_generation": previous.map { .int($0) } ?? .null,
+                        "count": .int(ids.count), "removed": .int(removed)])
+    }
+
+    /// The `{profile_id, fitness_score}` members, or every problem with them (paths under
+    /// `/members/n`).
+    private static func members(_ values: [JSONValue], tool: String) throws(ToolHostError) -> [(profile: String, fitness: Double)] {
         var members: [(profile: String, fitness: Double)] = []
         var violations: [Violation] = []
-        for (position, value) in try input.array("members").enumerated() {
-            let member = OperationInput(value.objectValue ?? [:], tool: tool)
-            guard value.objectValue != nil else {
+        for (position, value) in values.enumerated() {
+            guard let object = value.objectValue else {
                 violations.append(Violation(path: "/members/\(position)", message: "must be an object {profile_id, fitness_score}"))
                 continue
             }
+            let member = OperationInput(object, tool: tool)
             do throws(ToolHostError) {
                 members.append((try member.profileID("profile_id"), try member.finiteNumber("fitness_score")))
             } catch {
@@ -74,39 +97,19 @@ struct ProfilePopulations {
             }
         }
         guard violations.isEmpty else { throw ToolHostError.invalidInput(violations, tool: tool) }
-        guard !members.isEmpty else { throw input.invalid("members", "must hold at least one {profile_id, fitness_score}") }
-        return try connection.transaction { () throws(ToolHostError) -> JSONValue in
-            try connection.lockCorpusTask(corpus, task)
-            try requireProfiles(Set(members.map(\.profile)))
-            let previous = try newestGeneration(corpus: corpus, task: task)
-            if let previous, previous >= Self.lastGeneration {
-                throw ToolHostError(.invalidInput, "Generation \(previous) is the last one this store can number; nothing was written.")
-            }
-            let generation = previous.map { $0 + 1 } ?? 0
-            let ranked = members.sorted { $0.fitness > $1.fitness }
-            let ids = try insert(corpus: corpus, task: task, members: ranked, generation: generation)
-            var removed = 0
-            if !keepPrevious {
-                var builder = SQLStatementBuilder(dialect: dialect)
-                let sql = "DELETE FROM \(table) WHERE corpus_id = \(builder.bind(.text(corpus))) AND task_type = \(builder.bind(.text(task))) "
-                    + "AND generation < \(builder.bind(.integer(Int64(generation))))"
-                removed = try withDatabaseErrors { () throws(DatabaseError) in try connection.run(sql, builder.values).rowsAffected }
-            }
-            return ["success": true, "generation": .int(generation), "previous_generation": previous.map { .int($0) } ?? .null,
-                    "count": .int(ids.count), "removed": .int(removed)]
-        }
+        return members
     }
 
     /// Generations are INTEGER columns: 32 bits on PostgreSQL.
     static let lastGeneration = Int(Int32.max)
 
-    private func newestGeneration(corpus: String, task: String) throws(ToolHostError) -> Int? {
+    private func newestGeneration(corpus: String, task: String) throws(DatabaseError) -> Int? {
         var builder = SQLStatementBuilder(dialect: dialect)
         let sql = "SELECT max(generation) AS g FROM \(table) WHERE corpus_id = \(builder.bind(.text(corpus))) AND task_type = \(builder.bind(.text(task)))"
-        return try connection.rows(sql, builder.values).first?["g"]?.integerValue
+        return try connection.run(sql, builder.values).rows.first?["g"]?.integerValue
     }
 
-    private func requireProfiles(_ ids: Set<String>) throws(ToolHostError) {
+    private func requireProfiles(_ ids: Set<String>) throws {
         let missing = try PromptProfiles(connection: connection).missing(ids)
         guard missing.isEmpty else {
             throw ToolHostError(.notFound, "No profile with id \(missing.joined(separator: ", ")); nothing was written.",
@@ -114,7 +117,7 @@ struct ProfilePopulations {
         }
     }
 
-    private func insert(corpus: String, task: String, members: [(profile: String, fitness: Double)], generation: Int) throws(ToolHostError) -> [JSONValue] {
+    private func insert(corpus: String, task: String, members: [(profile: String, fitness: Double)], generation: Int) throws(DatabaseError) -> [JSONValue] {
         var ids: [JSONValue] = []
         let now = Timestamp.now()
         for start in stride(from: 0, to: members.count, by: 500) {
@@ -125,7 +128,7 @@ struct ProfilePopulations {
             }
             let sql = "INSERT INTO \(table) (corpus_id, task_type, profile_id, fitness_score, generation, created_at) VALUES "
                 + rows.joined(separator: ", ") + " RETURNING id"
-            ids += try connection.rows(sql, builder.values).map { $0["id"] ?? .null }
+            ids += try connection.run(sql, builder.values).rows.map { $0["id"] ?? .null }
         }
         return ids
     }

@@ -25,9 +25,12 @@ extension OperationInput {
         return number
     }
 
+    /// `limit` with this operation's default and maximum: the field is shared by operations
+    /// whose defaults and maxima differ, so the schema states only its minimum (1) and the
+    /// largest maximum.
     func limit(default value: Int, maximum: Int) throws(ToolHostError) -> Int {
         let limit = try optionalInt("limit") ?? value
-        guard (1...maximum).contains(limit) else { throw invalid("limit", "must be 1 to \(maximum)") }
+        guard limit <= maximum else { throw invalid("limit", "must be 1 to \(maximum)") }
         return limit
     }
 }
@@ -68,37 +71,44 @@ struct ExplainableQuery {
     let sql: String
     let values: [SQLValue]
 
-    func rows(on connection: any DatabaseConnection) throws(ToolHostError) -> [JSONObject] {
-        try connection.rows(sql, values)
+    func rows(on connection: any DatabaseConnection) throws(DatabaseError) -> [JSONObject] {
+        try connection.run(sql, values).rows
     }
 
-    func plan(on connection: any DatabaseConnection) throws(ToolHostError) -> [String] {
-        try withDatabaseErrors { () throws(DatabaseError) -> [String] in
-            switch connection.dialect {
-            case .postgres:
-                return try connection.run("EXPLAIN " + sql, values).rows.compactMap { $0["QUERY PLAN"]?.stringValue }
-            case .sqlite:
-                let rows = try connection.run("EXPLAIN QUERY PLAN " + sql, values).rows
-                var depth: [Int: Int] = [0: -1]
-                return rows.map { row in
-                    let id = row["id"]?.integerValue ?? 0
-                    let level = (depth[row["parent"]?.integerValue ?? 0] ?? -1) + 1
-                    depth[id] = level
-                    return String(repeating: "  ", count: level) + (row["detail"]?.stringValue ?? "")
-                }
+    func plan(on connection: any DatabaseConnection) throws(DatabaseError) -> [String] {
+        switch connection.dialect {
+        case .postgres:
+            return try connection.run("EXPLAIN " + sql, values).rows.compactMap { $0["QUERY PLAN"]?.stringValue }
+        case .sqlite:
+            let rows = try connection.run("EXPLAIN QUERY PLAN " + sql, values).rows
+            var depth: [Int: Int] = [0: -1]
+            return rows.map { row in
+                let id = row["id"]?.integerValue ?? 0
+                let level = (depth[row["parent"]?.integerValue ?? 0] ?? -1) + 1
+                depth[id] = level
+                return String(repeating: "  ", count: level) + (row["detail"]?.stringValue ?? "")
             }
         }
     }
 
-    /// The rows under `key`, or the plan when the input asks for it.
+    /// Whether the input asks for the plan (`explain: true`) instead of the rows.
+    static func wantsPlan(_ input: OperationInput) throws(ToolHostError) -> Bool {
+        try input.optionalBool("explain") == true
+    }
+
+    /// The plan, as `{"plan": [...]}`.
+    func planAnswer(on connection: any DatabaseConnection) throws(DatabaseError) -> OperationAnswer {
+        .fields(["plan": .array(try plan(on: connection).map { .string($0) })])
+    }
+
+    /// The rows under `key` (after their `count`, before what `shape` adds), or the plan when
+    /// the input asks for it.
     func answer(_ input: OperationInput, on connection: any DatabaseConnection, key: String,
-                shape: ([JSONObject]) -> JSONObject = { _ in [:] }) throws(ToolHostError) -> JSONValue {
-        if try input.optionalBool("explain") == true {
-            return ["success": true, "plan": .array(try plan(on: connection).map { .string($0) })]
-        }
+                shape: ([JSONObject]) -> JSONObject = { _ in [:] }) throws -> OperationAnswer {
+        if try Self.wantsPlan(input) { return try planAnswer(on: connection) }
         let rows = try self.rows(on: connection)
-        var answer: JSONObject = ["success": true, "count": .int(rows.count), key: .array(rows.map { .object($0) })]
+        var answer: JSONObject = ["count": .int(rows.count), key: .array(rows.map { .object($0) })]
         for (name, value) in shape(rows) { answer[name] = value }
-        return .object(answer)
+        return .fields(answer)
     }
 }

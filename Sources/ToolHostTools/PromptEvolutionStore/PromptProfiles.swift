@@ -10,77 +10,74 @@ struct PromptProfiles {
     private var table: String { SQLStatementBuilder(dialect: dialect).table(PromptEvolutionSchema.profiles) }
 
     /// Saves a profile and answers its id and version. Without a `version`, it is one past
-    /// the corpus and task's highest (saves of one corpus and task are serialised for that).
-    func save(_ input: OperationInput) throws(ToolHostError) -> JSONValue {
+    /// the corpus and task's highest (saves of one corpus and task are serialised for that,
+    /// until the operation's transaction ends).
+    func save(_ input: OperationInput) throws -> OperationAnswer {
         let (corpus, task) = try input.corpusAndTask()
         let profile = try input.object("profile")
         let parent = try input.optionalProfileID("parent_profile_id")
         let version = try input.optionalInt("version")
-        if let version, !(1...Int(Int32.max)).contains(version) { throw input.invalid("version", "must be 1 to \(Int32.max)") }
         let metadata = try input.optionalObject("metadata")
         let createdAt = try input.optionalTimestamp("created_at") ?? Timestamp.now()
         let id = RandomUUID.make()
-        let row = try connection.transaction { () throws(ToolHostError) -> JSONObject in
-            if let parent, try find(parent) == nil {
-                throw ToolHostError(.notFound, "The parent profile \(parent) does not exist; nothing was saved.",
-                                    details: ["parent_profile_id": .string(parent)])
-            }
-            try connection.lockCorpusTask(corpus, task)
-            var builder = SQLStatementBuilder(dialect: dialect)
-            let versionValue: String
-            if let version {
-                versionValue = builder.bind(.integer(Int64(version)))
-            } else {
-                versionValue = "(SELECT coalesce(max(version), 0) + 1 FROM \(table) WHERE corpus_id = \(builder.bind(.text(corpus))) "
-                    + "AND task_type = \(builder.bind(.text(task))))"
-            }
-            let sql = """
-                INSERT INTO \(table) (id, corpus_id, task_type, profile, parent_profile_id, version, metadata, created_at)
-                VALUES (\(builder.bind(.text(id))), \(builder.bind(.text(corpus))), \(builder.bind(.text(task))), \(builder.bind(.json(.object(profile)))),
-                        \(builder.bind(parent.map(SQLValue.text) ?? .null)), \(versionValue), \(builder.bind(metadata.map { .json(.object($0)) } ?? .null)),
-                        \(builder.bind(builder.timestampValue(createdAt))))
-                RETURNING id, version, created_at
-                """
-            return try connection.rows(sql, builder.values).first ?? [:]
+        if let parent, try find(parent) == nil {
+            throw ToolHostError(.notFound, "The parent profile \(parent) does not exist; nothing was saved.",
+                                details: ["parent_profile_id": .string(parent)])
         }
-        return ["success": true, "profile_id": row["id"] ?? .string(id), "version": row["version"] ?? .null, "created_at": row["created_at"] ?? .null]
+        try connection.lockCorpusTask(corpus, task)
+        var builder = SQLStatementBuilder(dialect: dialect)
+        let versionValue: String
+        if let version {
+            versionValue = builder.bind(.integer(Int64(version)))
+        } else {
+            versionValue = "(SELECT coalesce(max(version), 0) + 1 FROM \(table) WHERE corpus_id = \(builder.bind(.text(corpus))) "
+                + "AND task_type = \(builder.bind(.text(task))))"
+        }
+        let sql = """
+            INSERT INTO \(table) (id, corpus_id, task_type, profile, parent_profile_id, version, metadata, created_at)
+            VALUES (\(builder.bind(.text(id))), \(builder.bind(.text(corpus))), \(builder.bind(.text(task))), \(builder.bind(.json(.object(profile)))),
+                    \(builder.bind(parent.map(SQLValue.text) ?? .null)), \(versionValue), \(builder.bind(metadata.map { .json(.object($0)) } ?? .null)),
+                    \(builder.bind(builder.timestampValue(createdAt))))
+            RETURNING id, version, created_at
+            """
+        let row = try connection.run(sql, builder.values).rows.first ?? [:]
+        return .fields(["profile_id": row["id"] ?? .string(id), "version": row["version"] ?? .null, "created_at": row["created_at"] ?? .null])
     }
 
     /// The newest profile of a corpus and task (`profile: null` when it has none yet).
-    func latest(_ input: OperationInput) throws(ToolHostError) -> JSONValue {
+    func latest(_ input: OperationInput) throws -> OperationAnswer {
         let (corpus, task) = try input.corpusAndTask()
         var builder = SQLStatementBuilder(dialect: dialect)
         let query = ExplainableQuery(sql: "SELECT * FROM \(table) WHERE corpus_id = \(builder.bind(.text(corpus))) AND task_type = \(builder.bind(.text(task))) "
                                      + "ORDER BY created_at DESC, version DESC LIMIT 1", values: builder.values)
-        if try input.optionalBool("explain") == true { return try query.answer(input, on: connection, key: "profiles") }
+        if try ExplainableQuery.wantsPlan(input) { return try query.planAnswer(on: connection) }
         let row = try query.rows(on: connection).first
-        return ["success": true, "found": .bool(row != nil), "profile": row.map(JSONValue.object) ?? .null]
+        return .fields(["found": .bool(row != nil), "profile": row.map(JSONValue.object) ?? .null])
     }
 
-    /// Profiles of a corpus and task, newest first, a page at a time.
-    func history(_ input: OperationInput) throws(ToolHostError) -> JSONValue {
+    /// Profiles of a corpus and task, newest first, a page at a time (`offset` comes defaulted
+    /// and bounded by the schema).
+    func history(_ input: OperationInput) throws -> OperationAnswer {
         let (corpus, task) = try input.corpusAndTask()
         let limit = try input.limit(default: 20, maximum: 1000)
-        let offset = try input.optionalInt("offset") ?? 0
-        guard offset >= 0 else { throw input.invalid("offset", "must not be negative") }
+        let offset = try input.int("offset")
         var builder = SQLStatementBuilder(dialect: dialect)
         let query = ExplainableQuery(sql: "SELECT * FROM \(table) WHERE corpus_id = \(builder.bind(.text(corpus))) AND task_type = \(builder.bind(.text(task))) "
                                      + "ORDER BY created_at DESC, version DESC LIMIT \(limit + 1) OFFSET \(offset)", values: builder.values)
-        if try input.optionalBool("explain") == true { return try query.answer(input, on: connection, key: "profiles") }
+        if try ExplainableQuery.wantsPlan(input) { return try query.planAnswer(on: connection) }
         // One row more than the page says whether there is another page.
         let rows = try query.rows(on: connection)
-        return ["success": true, "count": .int(min(rows.count, limit)), "profiles": .array(rows.prefix(limit).map { .object($0) }),
-                "limit": .int(limit), "offset": .int(offset), "has_more": .bool(rows.count > limit)]
+        return .fields(["count": .int(min(rows.count, limit)), "profiles": .array(rows.prefix(limit).map { .object($0) }),
+                        "limit": .int(limit), "offset": .int(offset), "has_more": .bool(rows.count > limit)])
     }
 
     /// The ancestors of a profile, its parent first, up to `max_depth` (1,000; at most
-    /// 10,000). A cycle (which only hand-edited rows can make) ends the walk where an id comes
+    /// 10,000: the schema's default and bounds). A cycle (which only hand-edited rows can make) ends the walk where an id comes
     /// round again, and is reported, never followed further; so is a parent id that names no
     /// profile (adopted rows have no foreign key).
-    func lineage(_ input: OperationInput) throws(ToolHostError) -> JSONValue {
+    func lineage(_ input: OperationInput) throws -> OperationAnswer {
         let id = try input.profileID("profile_id")
-        let maxDepth = try input.optionalInt("max_depth") ?? 1000
-        guard (1...10_000).contains(maxDepth) else { throw input.invalid("max_depth", "must be 1 to 10000") }
+        let maxDepth = try input.int("max_depth")
         guard let start = try find(id) else {
             throw ToolHostError(.notFound, "No profile with id \(id).", details: ["profile_id": .string(id)])
         }
@@ -98,7 +95,7 @@ struct PromptProfiles {
             SELECT p.*, l.depth FROM lineage l JOIN \(table) p ON p.id = l.id WHERE l.depth > 0 ORDER BY l.depth
             """
         let query = ExplainableQuery(sql: sql, values: builder.values)
-        if try input.optionalBool("explain") == true { return try query.answer(input, on: connection, key: "ancestors") }
+        if try ExplainableQuery.wantsPlan(input) { return try query.planAnswer(on: connection) }
         var seen: Set<String> = [id]
         var ancestors: [JSONObject] = []
         var cycle = false
@@ -111,18 +108,18 @@ struct PromptProfiles {
         }
         let nextParent = (ancestors.last ?? start)["parent_profile_id"]?.stringValue
         let missingParent = !cycle && ancestors.count < maxDepth ? nextParent : nil
-        var answer: JSONObject = ["success": true, "profile_id": .string(id), "count": .int(ancestors.count),
+        var answer: JSONObject = ["profile_id": .string(id), "count": .int(ancestors.count),
                                   "ancestors": .array(ancestors.map { .object($0) }), "cycle": .bool(cycle),
                                   "truncated": .bool(!cycle && nextParent != nil && ancestors.count == maxDepth)]
         if let missingParent { answer["missing_parent_profile_id"] = .string(missingParent) }
-        return .object(answer)
+        return .fields(answer)
     }
 
-    /// Profiles whose text at `path` contains `text`, ignoring case, newest first.
-    func search(_ input: OperationInput) throws(ToolHostError) -> JSONValue {
+    /// Profiles whose text at `path` contains `text`, ignoring case, newest first (`text` is
+    /// not empty and `path` defaults to worker.system_prompt: the schema says so).
+    func search(_ input: OperationInput) throws -> OperationAnswer {
         let text = try input.string("text")
-        guard !text.isEmpty else { throw input.invalid("text", "must not be empty") }
-        let path = try ProfilePath(try input.optionalString("path") ?? "worker.system_prompt", input: input, key: "path")
+        let path = try ProfilePath(try input.string("path"), input: input, key: "path")
         let limit = try input.limit(default: 20, maximum: 1000)
         var builder = SQLStatementBuilder(dialect: dialect)
         let expression = path.textExpression(dialect)
@@ -144,19 +141,19 @@ struct PromptProfiles {
     }
 
     /// The profile's row, or nil.
-    func find(_ id: String) throws(ToolHostError) -> JSONObject? {
+    func find(_ id: String) throws(DatabaseError) -> JSONObject? {
         var builder = SQLStatementBuilder(dialect: dialect)
-        return try connection.rows("SELECT * FROM \(table) WHERE id = \(builder.bind(.text(id)))", builder.values).first
+        return try connection.run("SELECT * FROM \(table) WHERE id = \(builder.bind(.text(id)))", builder.values).rows.first
     }
 
     /// Which of `ids` name no profile.
-    func missing(_ ids: Set<String>) throws(ToolHostError) -> [String] {
+    func missing(_ ids: Set<String>) throws(DatabaseError) -> [String] {
         var found = Set<String>()
         let sorted = ids.sorted()
         for start in stride(from: 0, to: sorted.count, by: 1000) {
             var builder = SQLStatementBuilder(dialect: dialect)
             let list = sorted[start..<min(start + 1000, sorted.count)].map { builder.bind(.text($0)) }.joined(separator: ", ")
-            let rows = try connection.rows("SELECT id FROM \(table) WHERE id IN (\(list))", builder.values)
+            let rows = try connection.run("SELECT id FROM \(table) WHERE id IN (\(list))", builder.values).rows
             for row in rows { if let id = row["id"]?.stringValue { found.insert(id) } }
         }
         return sorted.filter { !found.contains($0) }

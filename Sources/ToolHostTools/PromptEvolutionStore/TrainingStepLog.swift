@@ -18,10 +18,11 @@ struct TrainingStepLog {
 
     static let profileFields = ["old_profile_id", "new_profile_id"]
 
-    /// Stores one step (`records` of one) or a batch in one transaction — COPY on
+    /// Stores one step (`records` of one) or a batch in the operation's transaction — COPY on
     /// PostgreSQL — after checking every record and that every profile it names exists:
-    /// a bad record or a missing profile stores nothing.
-    func log(_ records: [JSONValue], field: String) throws(ToolHostError) -> JSONValue {
+    /// a bad record or a missing profile stores nothing. The checks stay here for the batch's
+    /// records, which the schema sees only as objects.
+    func log(_ records: [JSONValue], field: String) throws -> OperationAnswer {
         var violations: [Violation] = []
         var profileIDs = Set<String>()
         var prepared: [JSONValue] = []
@@ -51,37 +52,29 @@ struct TrainingStepLog {
 
         let stream = Self.spec.stream(prepared, field: field, dialect: dialect)
         let single = field.isEmpty
-        return try connection.transaction { () throws(ToolHostError) -> JSONValue in
-            let missing = try PromptProfiles(connection: connection).missing(profileIDs)
-            guard missing.isEmpty else {
-                throw ToolHostError(.notFound, "No profile with id \(missing.prefix(5).joined(separator: ", "))\(missing.count > 5 ? " (and \(missing.count - 5) more)" : ""); "
-                                    + "the training step\(single ? "" : "s") name\(single ? "s" : "") it, and nothing was written.",
-                                    details: ["missing_profile_ids": .array(missing.map { .string($0) })])
-            }
-            if single {
-                guard let values = stream.next() else { throw ToolHostError.invalidInput(stream.violations, tool: tool) }
-                let row = try withDatabaseErrors { () throws(DatabaseError) in
-                    try Self.spec.insert(values, returning: "id, created_at", on: connection)
-                }
-                return ["success": true, "step_id": row["id"] ?? .null, "created_at": row["created_at"] ?? .null]
-            }
-            let count = try withDatabaseErrors { () throws(DatabaseError) in
-                try connection.bulkInsert(into: Self.spec.table, columns: Self.spec.columns, rows: stream)
-            }
-            guard stream.violations.isEmpty else { throw ToolHostError.invalidInput(stream.violations, tool: tool) }
-            // A batch is searchable when it is stored (SQLite indexes it in bulk, in the same
-            // transaction); single steps are indexed by the next search.
-            try withDatabaseErrors { () throws(DatabaseError) in
-                try PromptEvolutionSchema.querySearch.catchUp(on: connection)
-                try PromptEvolutionSchema.answerSearch.catchUp(on: connection)
-            }
-            return ["success": true, "count": .int(count)]
+        let missing = try PromptProfiles(connection: connection).missing(profileIDs)
+        guard missing.isEmpty else {
+            throw ToolHostError(.notFound, "No profile with id \(missing.prefix(5).joined(separator: ", "))\(missing.count > 5 ? " (and \(missing.count - 5) more)" : ""); "
+                                + "the training step\(single ? "" : "s") name\(single ? "s" : "") it, and nothing was written.",
+                                details: ["missing_profile_ids": .array(missing.map { .string($0) })])
         }
+        if single {
+            guard let values = stream.next() else { throw ToolHostError.invalidInput(stream.violations, tool: tool) }
+            let row = try Self.spec.insert(values, returning: "id, created_at", on: connection)
+            return .fields(["step_id": row["id"] ?? .null, "created_at": row["created_at"] ?? .null])
+        }
+        let count = try connection.bulkInsert(into: Self.spec.table, columns: Self.spec.columns, rows: stream)
+        guard stream.violations.isEmpty else { throw ToolHostError.invalidInput(stream.violations, tool: tool) }
+        // A batch is searchable when it is stored (SQLite indexes it in bulk, in the same
+        // transaction); single steps are indexed by the next search.
+        try PromptEvolutionSchema.querySearch.catchUp(on: connection)
+        try PromptEvolutionSchema.answerSearch.catchUp(on: connection)
+        return .affected(count)
     }
 
     /// AVG / MIN / MAX reward and the number of steps per corpus and task (and per day) since
     /// a time (default: the last 30 days).
-    func summary(_ input: OperationInput) throws(ToolHostError) -> JSONValue {
+    func summary(_ input: OperationInput) throws -> OperationAnswer {
         let since = try input.optionalTimestamp("since") ?? Timestamp(expression: "30d") ?? Timestamp.now()
         let until = try input.optionalTimestamp("until")
         let perDay = try input.optionalBool("per_day") ?? false
@@ -113,7 +106,7 @@ struct TrainingStepLog {
 
     /// Steps whose query or answers hold all the words of `text`, best first: PostgreSQL's
     /// ts_rank over the stored vectors, SQLite's bm25, summed over the two indexes.
-    func search(_ input: OperationInput) throws(ToolHostError) -> JSONValue {
+    func search(_ input: OperationInput) throws -> OperationAnswer {
         let text = try input.string("text")
         guard text.contains(where: { $0.isLetter || $0.isNumber }) else { throw input.invalid("text", "must hold at least one word") }
         let limit = try input.limit(default: 20, maximum: 1000)
@@ -138,10 +131,8 @@ struct TrainingStepLog {
                 ORDER BY score DESC, s.id DESC LIMIT \(limit)
                 """
         case .sqlite:
-            try withDatabaseErrors { () throws(DatabaseError) in
-                try query.catchUp(on: connection)
-                try answers.catchUp(on: connection)
-            }
+            try query.catchUp(on: connection)
+            try answers.catchUp(on: connection)
             let words = builder.bind(.text(SearchIndex.ftsQuery(text)))
             if let corpus = try input.optionalString("corpus_id") { filters.append("s.corpus_id = \(builder.bind(.text(corpus)))") }
             if let task = try input.optionalString("task_type") { filters.append("s.task_type = \(builder.bind(.text(task)))") }

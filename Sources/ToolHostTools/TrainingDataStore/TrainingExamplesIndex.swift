@@ -16,25 +16,28 @@ enum TrainingExamplesIndex {
     /// Columns that say nothing about what the example is (ids, times, bookkeeping).
     static let unembeddedColumns: Set<String> = ["id", "execution_id", "created_at", "updated_at", "metadata", "duration_ms"]
 
-    static func run(_ input: OperationInput, _ context: HandlerContext) throws(ToolHostError) -> JSONValue {
+    /// Works on a connection of its own without one transaction around it: semantic memory
+    /// commits a page of embeddings at a time, so a failure late in a large run keeps the rest.
+    static func run(_ input: OperationInput, _ context: HandlerContext) throws -> OperationAnswer {
         var selection = try TrainingSelection.read(input, defaultLimit: defaultLimit)
+        // `limit` is shared with query and the exports (which take 0): this range is index_to_rag's.
         guard let limit = selection.limit, (1...maximumLimit).contains(limit) else {
             throw input.invalid("limit", "must be between 1 and \(maximumLimit)")
         }
         selection.limit = limit
         let collection = try ArtifactInput.collection(input, default: defaultCollection)
-        return try context.withConnection { (connection) throws(ToolHostError) -> JSONValue in
+        return try context.withConnection { (connection) throws(ToolHostError) -> OperationAnswer in
             let query = selection.sql(dialect: connection.dialect)
             let rows = try connection.rows(query.sql, query.values)
             let examples = rows.map { example(from: $0, type: selection.type) }
             let memory = try context.artifactMemory(on: connection)
             let result = try memory.synchronize(collection: collection, with: examples, removingOthers: false)
             let removed = try pruneDeletedRows(of: selection.type, collection: collection, memory: memory, connection: connection)
-            return [
-                "success": true, "collection": .string(collection), "data_type": .string(selection.type.rawValue),
+            return .fields([
+                "collection": .string(collection), "data_type": .string(selection.type.rawValue),
                 "selected": .int(rows.count), "embedded": .int(result.embedded), "unchanged": .int(result.unchanged),
                 "removed": .int(removed), "embedder": .string(memory.embedder.fingerprint),
-            ]
+            ])
         }
     }
 

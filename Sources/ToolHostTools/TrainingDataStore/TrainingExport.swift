@@ -39,9 +39,9 @@ public struct TrainingExport: Sendable {
         public var seconds: Double
         public var path: String
 
-        public var json: JSONValue {
-            ["success": true, "path": .string(path), "count": .int(rows), "bytes": .int(bytes),
-             "seconds": .double((seconds * 1000).rounded() / 1000)]
+        /// The export operations' answer: the file, its rows and bytes, and the time taken.
+        public var fields: JSONObject {
+            ["path": .string(path), "count": .int(rows), "bytes": .int(bytes), "seconds": .double((seconds * 1000).rounded() / 1000)]
         }
     }
 

@@ -36,7 +36,9 @@ public struct TrainingRecorder: InvocationRecorder {
         }
         do throws(ToolHostError) {
             return try database.withConnection { (connection) throws(ToolHostError) -> String? in
-                _ = try store.store(rows, as: .toolExecutions, field: "", on: connection, tool: "training_data_store")
+                try connection.transaction { () throws(ToolHostError) in
+                    _ = try ToolHostError.converting { try store.store(rows, as: .toolExecutions, field: "", on: connection, tool: "training_data_store") }
+                }
                 // Redis just failed this process (a warning said so): the rows wait in the outbox.
                 return StreamOutbox.failedRecently ? nil : store.publish(on: connection)
             }

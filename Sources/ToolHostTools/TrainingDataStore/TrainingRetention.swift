@@ -12,7 +12,10 @@ import ToolHostStorage
 struct TrainingRetention {
     let config: HostConfig
 
-    func apply(_ input: OperationInput, context: HandlerContext) throws(ToolHostError) -> JSONValue {
+    /// A plain operation: it commits a transaction per batch (and per partition), each only
+    /// after its archive is synced, so it opens its connection itself. `batch_size` comes
+    /// bounded and defaulted by the schema.
+    func apply(_ input: OperationInput, context: HandlerContext) throws(ToolHostError) -> OperationAnswer {
         let days = try input.optionalInt("retention_days") ?? config.training.retentionDays
         guard days > 0 else {
             throw input.invalid("retention_days", "is needed: retention is off (training.retention_days is 0); give the age in days")
@@ -23,7 +26,7 @@ struct TrainingRetention {
         let directory = try input.optionalString("archive_dir").map { (path) throws(ToolHostError) in
             try ConfinedPaths(config: config).resolve(path, key: "archive_dir", relativeTo: config.training.archiveDirectory, target: .folder)
         } ?? config.training.archiveDirectory
-        let batchSize = min(max(try input.optionalInt("batch_size") ?? 1000, 1), 10_000)
+        let batchSize = try input.int("batch_size")
         let now = Timestamp.now()
         let cutoff = Timestamp(seconds: now.seconds - Int64(days) * 86_400, microseconds: now.microseconds)
         let day = String(now.iso8601.prefix(10))
@@ -60,11 +63,11 @@ struct TrainingRetention {
             }
         }
         let count = archived.reduce(0) { $0 + ($1.value.integerValue ?? 0) }
-        return ["success": true, "count": .int(count), "data": [
+        return .fields(["count": .int(count), "data": [
             "archived": .object(archived), "files": .array(files), "cutoff": .string(cutoff.iso8601),
             "partitions_detached": .array(dropped.map { .string($0.description) }),
             "partitions_created": .array(created.map { .string($0.description) }),
-        ]]
+        ]])
     }
 
     private func archiveBatch(_ type: TrainingDataType, before cutoff: Timestamp, limit: Int, file: String,

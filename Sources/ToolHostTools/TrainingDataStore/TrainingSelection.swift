@@ -18,7 +18,9 @@ struct TrainingSelection {
     var offset = 0
 
     /// Reads the selection from operation input (`data_type`, `filters`, `since`, `until`,
-    /// `payload_filters`, `order`, `limit`, `offset`, `columns`).
+    /// `start_date`, `end_date`, `payload_filters`, `order`, `limit`, `offset`, `columns`): the
+    /// fields of query, the exports and index_to_rag. The schema has checked their types and
+    /// bounds (`limit` ≥ 0, `offset` ≥ 0 with default 0); their forms are checked here.
     static func read(_ input: OperationInput, defaultLimit: Int?) throws(ToolHostError) -> TrainingSelection {
         let name = try input.string("data_type")
         var selection = TrainingSelection(type: try TrainingDataType.named(name))
@@ -47,7 +49,7 @@ struct TrainingSelection {
         case let other?: throw input.invalid("order", "must be asc or desc, not \"\(other)\"")
         }
         selection.limit = try input.optionalInt("limit") ?? defaultLimit
-        selection.offset = max(try input.optionalInt("offset") ?? 0, 0)
+        selection.offset = try input.int("offset")
         try selection.check()
         return selection
     }

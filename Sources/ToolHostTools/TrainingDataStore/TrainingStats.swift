@@ -2,28 +2,25 @@ import ToolHostCore
 import ToolHostStorage
 
 /// `stats`: per data type the row count, the oldest and newest row, rows per day over the
-/// last `days` days, and the agents with the most rows — what someone deciding what to
-/// export or retain asks first.
+/// last `days` days (1 to 3660, default 30: the schema's), and the agents with the most rows
+/// — what someone deciding what to export or retain asks first.
 enum TrainingStats {
-    static func run(_ input: OperationInput, _ context: HandlerContext) throws(ToolHostError) -> JSONValue {
+    static func run(_ input: OperationInput, _ call: DatabaseCall) throws -> OperationAnswer {
         let types = try input.optionalString("data_type").map { name throws(ToolHostError) in [try TrainingDataType.named(name)] }
             ?? TrainingDataType.allCases
-        let days = min(max(try input.optionalInt("days") ?? 30, 1), 3660)
+        let days = try input.int("days")
+        // `limit` is shared with query (default 100, no maximum): stats' own range is kept here.
         let topAgents = min(max(try input.optionalInt("limit") ?? 20, 1), 1000)
         let now = Timestamp.now()
         let dayCutoff = Timestamp(seconds: (now.seconds / 86_400 - Int64(days - 1)) * 86_400, microseconds: 0)
-        return try context.withConnection { (connection) throws(ToolHostError) -> JSONValue in
-            var data = JSONObject()
-            var total = 0
-            for type in types {
-                let summary = try withDatabaseErrors { () throws(DatabaseError) in
-                    try summarise(type, dayCutoff: dayCutoff, topAgents: topAgents, on: connection)
-                }
-                total += summary["count"]?.integerValue ?? 0
-                data[type.rawValue] = .object(summary)
-            }
-            return ["success": true, "count": .int(total), "data": .object(data)]
+        var data = JSONObject()
+        var total = 0
+        for type in types {
+            let summary = try summarise(type, dayCutoff: dayCutoff, topAgents: topAgents, on: call.connection)
+            total += summary["count"]?.integerValue ?? 0
+            data[type.rawValue] = .object(summary)
         }
+        return .fields(["count": .int(total), "data": .object(data)])
     }
 
     private static func summarise(_ type: TrainingDataType, dayCutoff: Timestamp, topAgents: Int,

@@ -2,9 +2,9 @@ import ToolHostCore
 import ToolHostStorage
 
 /// Stores training records: the one path behind every `store_*` operation and the host's own
-/// invocation records. Rows of a call go in one transaction; when streaming is on, each
-/// stored row also enters the outbox in that transaction, and the outbox is drained after
-/// the commit.
+/// invocation records. Rows of a call go in the caller's one transaction (the operation's, or
+/// the recorder's); when streaming is on, each stored row also enters the outbox in that
+/// transaction, and the outbox is drained after the commit.
 struct TrainingStore {
     let config: HostConfig
 
@@ -18,8 +18,10 @@ struct TrainingStore {
         var count: Int
     }
 
+    /// Stores `records` inside the caller's transaction: an invalid record throws, and the
+    /// rollback undoes what was stored of the batch before it.
     func store(_ records: [JSONValue], as type: TrainingDataType, field: String, on connection: any DatabaseConnection,
-               tool: String) throws(ToolHostError) -> Stored {
+               tool: String) throws -> Stored {
         let spec = TrainingRecords.spec(type)
         let prepared = records.map { record -> JSONValue in
             // An execution without an id gets one: it is how a run is found again.
@@ -32,42 +34,38 @@ struct TrainingStore {
         }
         let stream = spec.stream(prepared, field: field, dialect: connection.dialect)
         var stored = Stored(rows: [], count: 0)
-        try connection.transaction { () throws(ToolHostError) in
-            var streamed: [(row: JSONObject, dataType: TrainingDataType)] = []
-            try withDatabaseErrors { () throws(DatabaseError) in
-                var position = 0
-                for values in stream {
-                    let record = prepared[position].objectValue ?? [:]
-                    position += 1
-                    if let upsert = TrainingRecords.upsertKey(type) {
-                        let (row, action) = try self.upsert(values, spec: spec, key: upsert.key, on: connection)
-                        stored.rows?.append(["id": row["id"] ?? .null, upsert.key: row[upsert.key] ?? .null, "action": .string(action.rawValue)])
-                        var history = JSONObject()
-                        for name in upsert.historyFields { if let value = record[name] { history[name] = value } }
-                        history["action"] = .string(action.rawValue)
-                        // The history belongs to the record's agent, also when an update leaves it out.
-                        let event: JSONObject = ["event_type": .string(upsert.historyEvent), "agent_id": row["agent_id"] ?? .null,
-                                                 "payload": .object(history)]
-                        let eventRow = try insert(TrainingRecords.event, values: TrainingRecords.event.values(of: event, path: "", dialect: connection.dialect).values,
-                                                  on: connection)
-                        if outbox.settings.isEnabled {
-                            streamed.append((row, type))
-                            streamed.append((eventRow, .events))
-                        }
-                    } else {
-                        let row = try insert(spec, values: values, on: connection)
-                        var summary: JSONObject = ["id": row["id"] ?? .null]
-                        if type == .toolExecutions { summary["execution_id"] = row["execution_id"] ?? .null }
-                        stored.rows?.append(.object(summary))
-                        if outbox.settings.isEnabled { streamed.append((row, type)) }
-                    }
-                    stored.count += 1
+        var streamed: [(row: JSONObject, dataType: TrainingDataType)] = []
+        var position = 0
+        for values in stream {
+            let record = prepared[position].objectValue ?? [:]
+            position += 1
+            if let upsert = TrainingRecords.upsertKey(type) {
+                let (row, action) = try self.upsert(values, spec: spec, key: upsert.key, on: connection)
+                stored.rows?.append(["id": row["id"] ?? .null, upsert.key: row[upsert.key] ?? .null, "action": .string(action.rawValue)])
+                var history = JSONObject()
+                for name in upsert.historyFields { if let value = record[name] { history[name] = value } }
+                history["action"] = .string(action.rawValue)
+                // The history belongs to the record's agent, also when an update leaves it out.
+                let event: JSONObject = ["event_type": .string(upsert.historyEvent), "agent_id": row["agent_id"] ?? .null,
+                                         "payload": .object(history)]
+                let eventRow = try insert(TrainingRecords.event, values: TrainingRecords.event.values(of: event, path: "", dialect: connection.dialect).values,
+                                          on: connection)
+                if outbox.settings.isEnabled {
+                    streamed.append((row, type))
+                    streamed.append((eventRow, .events))
                 }
+            } else {
+                let row = try insert(spec, values: values, on: connection)
+                var summary: JSONObject = ["id": row["id"] ?? .null]
+                if type == .toolExecutions { summary["execution_id"] = row["execution_id"] ?? .null }
+                stored.rows?.append(.object(summary))
+                if outbox.settings.isEnabled { streamed.append((row, type)) }
             }
-            // An invalid record ended the stream early: what was stored of the batch is undone.
-            guard stream.violations.isEmpty else { throw ToolHostError.invalidInput(stream.violations, tool: tool) }
-            try withDatabaseErrors { () throws(DatabaseError) in try outbox.enqueue(streamed, on: connection) }
+            stored.count += 1
         }
+        // An invalid record ended the stream early: the caller's rollback undoes the batch.
+        guard stream.violations.isEmpty else { throw ToolHostError.invalidInput(stream.violations, tool: tool) }
+        try outbox.enqueue(streamed, on: connection)
         return stored
     }
 
@@ -96,15 +94,10 @@ struct TrainingStore {
     }
 
     private func bulk(_ records: [JSONValue], spec: RecordSpec, field: String, on connection: any DatabaseConnection,
-                      tool: String) throws(ToolHostError) -> Stored {
+                      tool: String) throws -> Stored {
         let rows = spec.stream(records, field: field, dialect: connection.dialect)
-        let count = try connection.transaction { () throws(ToolHostError) -> Int in
-            let count = try withDatabaseErrors { () throws(DatabaseError) in
-                try connection.bulkInsert(into: spec.table, columns: spec.columns, rows: rows)
-            }
-            guard rows.violations.isEmpty else { throw ToolHostError.invalidInput(rows.violations, tool: tool) }
-            return count
-        }
+        let count = try connection.bulkInsert(into: spec.table, columns: spec.columns, rows: rows)
+        guard rows.violations.isEmpty else { throw ToolHostError.invalidInput(rows.violations, tool: tool) }
         return Stored(rows: nil, count: count)
     }
 
