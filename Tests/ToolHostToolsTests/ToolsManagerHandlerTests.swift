@@ -1,6 +1,7 @@
 import Testing
 import ToolHostTestSupport
 @testable import ToolHostCore
+import ToolHostStorage
 @testable import ToolHostTools
 
 @Suite("The tools_manager built-in")
@@ -109,12 +110,17 @@ struct OperationHandlerTests {
     struct Echo: OperationHandler {
         let name = "echo"
         var operations: [Operation] {
-            [Operation("say", summary: "Repeat a word", body: say)]
+            [
+                Operation("say") { input, _ in .fields(["said": .string(try input.string("word")), "success": false]) },
+                Operation("count") { input, _ in .affected(try input.string("word").count) },
+                Operation("fail_in_storage") { _, _ in
+                    throw DatabaseError(.statement, "duplicate key value violates unique constraint", resultCode: .sqlState("23505"))
+                },
+                Operation("fail_otherwise") { _, _ in throw Unexpected() },
+            ]
         }
 
-        private func say(_ input: OperationInput, _ context: HandlerContext) throws(ToolHostError) -> JSONValue {
-            ["success": true, "said": .string(try input.string("word"))]
-        }
+        struct Unexpected: Error {}
     }
 
     let tool = try! ManifestDecoder.decode(["name": "Echo", "handler": "echo"], id: "echo", file: "/t/echo.yaml", directory: ToolsDirectory(path: "/t"))
@@ -129,8 +135,26 @@ struct OperationHandlerTests {
         }
     }
 
-    @Test func dispatchesOnTheOperationField() throws {
-        #expect(try handle(["operation": "say", "word": "hi"]).get()["said"] == "hi")
+    /// The envelope is written once, by the mechanism: `success` first, then the answer's
+    /// members in their order (an operation cannot set `success` itself).
+    @Test func dispatchesOnTheOperationFieldAndWritesTheEnvelope() throws {
+        let said = try handle(["operation": "say", "word": "hi"]).get()
+        #expect(JSONWriter.string(said) == #"{"success":true,"said":"hi"}"#)
+        let counted = try handle(["operation": "count", "word": "four"]).get()
+        #expect(JSONWriter.string(counted) == #"{"success":true,"count":4}"#)
+    }
+
+    /// A body's error of any layer is converted once: a storage failure keeps its SQLSTATE,
+    /// anything unexpected is an internal error rather than a crash.
+    @Test func errorsOfEveryLayerAreConvertedOnce() {
+        guard case .failure(let storage) = handle(["operation": "fail_in_storage"]),
+              case .failure(let other) = handle(["operation": "fail_otherwise"]) else {
+            Issue.record("a failing operation succeeded")
+            return
+        }
+        #expect(storage.code == .databaseError)
+        #expect(storage.details["sqlstate"] == "23505")
+        #expect(other.code == .internalError)
     }
 
     @Test func unknownOperationsSuggestTheClosestOne() {

@@ -60,13 +60,3 @@ extension OperationHandler {
         return try operation.run(OperationInput(input, tool: context.tool.id), context).json
     }
 }
-
-extension Operation {
-    /// An operation written before answers were values: its body builds the whole JSON answer.
-    /// Kept while the tools move over; each body's answer is returned as it is.
-    public typealias LegacyBody = @Sendable (OperationInput, HandlerContext) throws(ToolHostError) -> JSONValue
-
-    public init(_ name: String, summary: String, body: @escaping LegacyBody) {
-        self.init(name) { input, context in .fields(try body(input, context).objectValue ?? [:]) }
-    }
-}
