@@ -24,6 +24,9 @@ struct OperationSchemasTests {
             description: "Bugs, newest first"
             optional: [search, limit]
           count_bugs: {description: "How many bugs there are"}
+          recent_bugs:
+            optional: [limit]
+            fields: {limit: {maximum: 5, default: 5}}
         """
 
     private func decode(_ yaml: String = Self.yaml) throws -> ToolDefinition {
@@ -37,9 +40,9 @@ struct OperationSchemasTests {
     @Test func eachOperationBecomesABranchKeyedOnOperationWithOnlyItsFields() throws {
         let tool = try decode()
         #expect(tool.diagnostics.isEmpty, "\(tool.diagnostics)")
-        #expect(tool.operationNames == ["resolve_bug", "query_bugs", "count_bugs"])
+        #expect(tool.operationNames == ["resolve_bug", "query_bugs", "count_bugs", "recent_bugs"])
         let branches = try #require(OperationSchemas.branches(of: tool.inputSchema))
-        #expect(branches.map(\.operation) == ["resolve_bug", "query_bugs", "count_bugs"])
+        #expect(branches.map(\.operation) == ["resolve_bug", "query_bugs", "count_bugs", "recent_bugs"])
         let resolve = branches[0].schema
         #expect(resolve["description"] == "Mark a bug resolved")
         #expect(resolve["properties"]?.objectValue?.keys == ["operation", "bug_id", "resolution"])
@@ -70,6 +73,26 @@ struct OperationSchemasTests {
         let count = SchemaValidator.validate(["operation": "count_bugs"], against: schema)
         #expect(count.violations.isEmpty)
         #expect(count.value == ["operation": "count_bugs"])
+    }
+
+    /// A shared field with other bounds for one operation: only that operation's change.
+    @Test func anOperationCanChangeASharedFieldsBoundsForItselfOnly() throws {
+        let schema = try decode().inputSchema
+        let recent = SchemaValidator.validate(["operation": "recent_bugs"], against: schema)
+        #expect(recent.value == ["operation": "recent_bugs", "limit": 5])
+        #expect(violations(["operation": "recent_bugs", "limit": 6], schema) == ["/limit must be at most 5, not 6"])
+        #expect(violations(["operation": "query_bugs", "limit": 600], schema).isEmpty)
+        let tool = try decode("""
+            name: Bugs
+            type: executable
+            handler: bugs
+            input_schema: {limit: "integer - how many", search: "string - words"}
+            operations:
+              recent_bugs: {optional: [limit], fields: {search: {maxLength: 3}, limit: {maxLength: 2, nonsense: 1}}}
+            """)
+        let messages = tool.diagnostics.map { "\($0.pointer ?? "") \($0.message)" }
+        #expect(messages.contains { $0.hasPrefix("/operations/recent_bugs/fields/search") && $0.contains("does not take") })
+        #expect(messages.contains { $0.hasPrefix("/operations/recent_bugs/fields/limit") && $0.contains("nonsense is not a schema keyword") })
     }
 
     /// Python callers pass every argument, None for those unset: a null for a field of any

@@ -22,7 +22,14 @@
 ///             "properties": {"operation": {"const": "resolve_bug"}, "bug_id": {...}, "resolution": {...}},
 ///             "required": ["operation", "bug_id"], "additionalProperties": false}]}
 /// ```
-/// A field's `default` applies only to the operations that take it.
+/// A field's `default` applies only to the operations that take it. Where operations share a
+/// field with different bounds, an operation's `fields:` overrides keywords of the shared
+/// declaration for that operation only:
+/// ```yaml
+///   recall_memories:
+///     optional: [limit]
+///     fields: {limit: {maximum: 5, default: 5}}
+/// ```
 public enum OperationSchemas {
     /// The key that chooses the operation.
     public static let key = "operation"
@@ -48,14 +55,20 @@ public enum OperationSchemas {
             }
             let required = names(spec["required"], at: JSONPointer.appending("required", to: entryPointer), diagnostics: &diagnostics)
             let optional = names(spec["optional"], at: JSONPointer.appending("optional", to: entryPointer), diagnostics: &diagnostics)
+            let overrides = self.overrides(spec["fields"], of: Set(required + optional), operation: name,
+                                           at: JSONPointer.appending("fields", to: entryPointer), diagnostics: &diagnostics)
             var properties: JSONObject = [key: ["const": .string(name)]]
             for field in required + optional {
-                guard let schema = fields[field] else {
+                guard var schema = fields[field] else {
                     diagnostics.append(.error("operation '\(name)' names field '\(field)', which input_schema does not declare", at: entryPointer))
                     continue
                 }
                 if properties[field] != nil {
                     diagnostics.append(.warning("operation '\(name)' lists field '\(field)' twice", at: entryPointer))
+                }
+                if case .object(var object) = schema, let override = overrides[field] {
+                    for (keyword, value) in override { object[keyword] = value }
+                    schema = .object(object)
                 }
                 properties[field] = schema
                 used.insert(field)
@@ -82,6 +95,36 @@ public enum OperationSchemas {
         var schema: JSONObject = ["type": "object", "properties": [key: .object(operation)], "required": [.string(key)]]
         schema["oneOf"] = .array(branches)
         return .object(schema)
+    }
+
+    /// `fields:` of one operation: field name → the keywords that replace the shared
+    /// declaration's for this operation (JSON Schema keywords: `maximum`, `default`, ...).
+    private static func overrides(_ raw: JSONValue?, of taken: Set<String>, operation: String, at pointer: String,
+                                  diagnostics: inout [Diagnostic]) -> [String: JSONObject] {
+        guard let raw, !raw.isNull else { return [:] }
+        guard case .object(let map) = raw else {
+            diagnostics.append(.error("must map field names to the schema keywords this operation changes", at: pointer))
+            return [:]
+        }
+        var overrides: [String: JSONObject] = [:]
+        for (field, value) in map {
+            let fieldPointer = JSONPointer.appending(field, to: pointer)
+            guard taken.contains(field) else {
+                diagnostics.append(.error("operation '\(operation)' changes field '\(field)', which it does not take", at: fieldPointer))
+                continue
+            }
+            guard case .object(let keywords) = value else {
+                diagnostics.append(.error("must be a mapping of schema keywords (maximum, default, ...)", at: fieldPointer))
+                continue
+            }
+            let unknown = keywords.keys.filter { !SchemaNormalizer.schemaKeywords.contains($0) }
+            if !unknown.isEmpty {
+                diagnostics.append(.error("\(unknown.joined(separator: ", ")) \(unknown.count == 1 ? "is not a schema keyword" : "are not schema keywords")", at: fieldPointer))
+                continue
+            }
+            overrides[field] = keywords
+        }
+        return overrides
     }
 
     private static func names(_ raw: JSONValue?, at pointer: String, diagnostics: inout [Diagnostic]) -> [String] {

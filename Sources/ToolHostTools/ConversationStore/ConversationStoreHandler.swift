@@ -25,11 +25,9 @@ struct ConversationStoreHandler: OperationHandler {
         ]
     }
 
-    /// `limit` is at least 1 (the schema); at most 5 here, since the field is shared with
-    /// `export_conversations`, whose bounds differ. `per_tier` (1 or 2) comes bounded.
+    /// `limit` (1 to 5, default 5) and `per_tier` (1 or 2) come bounded by the schema.
     private static func recall(_ input: OperationInput, _ call: DatabaseCall) throws -> OperationAnswer {
-        let limit = try input.optionalInt("limit") ?? 5
-        guard limit <= 5 else { throw input.invalid("limit", "must be 1 to 5 (recall returns at most 5 memories)") }
+        let limit = try input.int("limit")
         let memories = try ConversationReads(connection: call.connection).recallMemories(
             user: try input.string("user_id"), tiers: try input.optionalArray("tiers")?.compactMap(\.stringValue),
             limit: limit, perTier: try input.int("per_tier"))

@@ -28,7 +28,7 @@ struct ProfilePopulations {
     /// The fittest `limit` (10) of a generation (default: the newest), with their profiles.
     func population(_ input: OperationInput) throws -> OperationAnswer {
         let (corpus, task) = try input.corpusAndTask()
-        let limit = try input.limit(default: 10, maximum: 10_000)
+        let limit = try input.int("limit")
         var builder = SQLStatementBuilder(dialect: dialect)
         let corpusValue = builder.bind(.text(corpus))
         let taskValue = builder.bind(.text(task))

@@ -24,15 +24,6 @@ extension OperationInput {
         guard let number = value.numberValue, number.isFinite else { throw invalid(key, "must be a finite number, not \(value.kindPhrase)") }
         return number
     }
-
-    /// `limit` with this operation's default and maximum: the field is shared by operations
-    /// whose defaults and maxima differ, so the schema states only its minimum (1) and the
-    /// largest maximum.
-    func limit(default value: Int, maximum: Int) throws(ToolHostError) -> Int {
-        let limit = try optionalInt("limit") ?? value
-        guard limit <= maximum else { throw invalid("limit", "must be 1 to \(maximum)") }
-        return limit
-    }
 }
 
 /// A dotted path into a profile (`worker.system_prompt`): letters, digits, `_` and `-` per

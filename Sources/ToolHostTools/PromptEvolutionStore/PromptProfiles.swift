@@ -59,7 +59,7 @@ struct PromptProfiles {
     /// and bounded by the schema).
     func history(_ input: OperationInput) throws -> OperationAnswer {
         let (corpus, task) = try input.corpusAndTask()
-        let limit = try input.limit(default: 20, maximum: 1000)
+        let limit = try input.int("limit")
         let offset = try input.int("offset")
         var builder = SQLStatementBuilder(dialect: dialect)
         let query = ExplainableQuery(sql: "SELECT * FROM \(table) WHERE corpus_id = \(builder.bind(.text(corpus))) AND task_type = \(builder.bind(.text(task))) "
@@ -120,7 +120,7 @@ struct PromptProfiles {
     func search(_ input: OperationInput) throws -> OperationAnswer {
         let text = try input.string("text")
         let path = try ProfilePath(try input.string("path"), input: input, key: "path")
-        let limit = try input.limit(default: 20, maximum: 1000)
+        let limit = try input.int("limit")
         var builder = SQLStatementBuilder(dialect: dialect)
         let expression = path.textExpression(dialect)
         var conditions: [String]

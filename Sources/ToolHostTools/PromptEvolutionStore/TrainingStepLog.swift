@@ -109,7 +109,7 @@ struct TrainingStepLog {
     func search(_ input: OperationInput) throws -> OperationAnswer {
         let text = try input.string("text")
         guard text.contains(where: { $0.isLetter || $0.isNumber }) else { throw input.invalid("text", "must hold at least one word") }
-        let limit = try input.limit(default: 20, maximum: 1000)
+        let limit = try input.int("limit")
         var builder = SQLStatementBuilder(dialect: dialect)
         let steps = builder.table(PromptEvolutionSchema.steps)
         let query = PromptEvolutionSchema.querySearch

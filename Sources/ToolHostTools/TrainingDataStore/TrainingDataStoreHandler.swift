@@ -49,7 +49,7 @@ struct TrainingDataStoreHandler: OperationHandler {
     }
 
     private static func query(_ input: OperationInput, _ call: DatabaseCall) throws -> OperationAnswer {
-        let query = try TrainingSelection.read(input, defaultLimit: 100).sql(dialect: call.dialect)
+        let query = try TrainingSelection.read(input).sql(dialect: call.dialect)
         let rows = try call.connection.run(query.sql, query.values).rows
         return .fields(["count": .int(rows.count), "data": .array(rows.map { .object($0) })])
     }
@@ -62,7 +62,7 @@ struct TrainingDataStoreHandler: OperationHandler {
             throw input.invalid("output_path", "must name a file (the answer itself goes to stdout; `toolhost export --out -` streams rows there)")
         }
         let output = try ConfinedPaths(config: context.config).resolve(path, key: "output_path", relativeTo: context.config.files.exportDirectory)
-        let selection = try TrainingSelection.read(input, defaultLimit: nil)
+        let selection = try TrainingSelection.read(input)
         return .fields(try TrainingExport(config: context.config).run(selection, format: format, output: output).fields)
     }
 }

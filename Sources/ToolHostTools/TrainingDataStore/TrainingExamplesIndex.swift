@@ -8,9 +8,6 @@ import ToolHostStorage
 /// the same text and embedder is not embedded again.
 enum TrainingExamplesIndex {
     static let defaultCollection = "training_data_examples"
-    /// Rows per call unless `limit` says otherwise, and at most.
-    static let defaultLimit = 1000
-    static let maximumLimit = 100_000
     /// Text of one example given to the embedder; the full row stays in the entry's metadata.
     static let maxTextCharacters = 8000
     /// Columns that say nothing about what the example is (ids, times, bookkeeping).
@@ -19,12 +16,8 @@ enum TrainingExamplesIndex {
     /// Works on a connection of its own without one transaction around it: semantic memory
     /// commits a page of embeddings at a time, so a failure late in a large run keeps the rest.
     static func run(_ input: OperationInput, _ context: HandlerContext) throws -> OperationAnswer {
-        var selection = try TrainingSelection.read(input, defaultLimit: defaultLimit)
-        // `limit` is shared with query and the exports (which take 0): this range is index_to_rag's.
-        guard let limit = selection.limit, (1...maximumLimit).contains(limit) else {
-            throw input.invalid("limit", "must be between 1 and \(maximumLimit)")
-        }
-        selection.limit = limit
+        // `limit`: index_to_rag's own default and range (1 to 100000, default 1000: the YAML's `fields:`).
+        let selection = try TrainingSelection.read(input)
         let collection = try ArtifactInput.collection(input, default: defaultCollection)
         return try context.withConnection { (connection) throws(ToolHostError) -> OperationAnswer in
             let query = selection.sql(dialect: connection.dialect)

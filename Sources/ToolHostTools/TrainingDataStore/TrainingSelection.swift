@@ -21,7 +21,7 @@ struct TrainingSelection {
     /// `start_date`, `end_date`, `payload_filters`, `order`, `limit`, `offset`, `columns`): the
     /// fields of query, the exports and index_to_rag. The schema has checked their types and
     /// bounds (`limit` ≥ 0, `offset` ≥ 0 with default 0); their forms are checked here.
-    static func read(_ input: OperationInput, defaultLimit: Int?) throws(ToolHostError) -> TrainingSelection {
+    static func read(_ input: OperationInput) throws(ToolHostError) -> TrainingSelection {
         let name = try input.string("data_type")
         var selection = TrainingSelection(type: try TrainingDataType.named(name))
         selection.filters = (try input.optionalObject("filters") ?? [:]).map { ($0.key, $0.value) }
@@ -48,7 +48,7 @@ struct TrainingSelection {
         case "asc", "oldest": selection.newestFirst = false
         case let other?: throw input.invalid("order", "must be asc or desc, not \"\(other)\"")
         }
-        selection.limit = try input.optionalInt("limit") ?? defaultLimit
+        selection.limit = try input.optionalInt("limit")  // defaulted per operation by the schema; exports: all
         selection.offset = try input.int("offset")
         try selection.check()
         return selection

@@ -9,8 +9,7 @@ enum TrainingStats {
         let types = try input.optionalString("data_type").map { name throws(ToolHostError) in [try TrainingDataType.named(name)] }
             ?? TrainingDataType.allCases
         let days = try input.int("days")
-        // `limit` is shared with query (default 100, no maximum): stats' own range is kept here.
-        let topAgents = min(max(try input.optionalInt("limit") ?? 20, 1), 1000)
+        let topAgents = try input.int("limit")  // stats' own default and range (the YAML's `fields:`)
         let now = Timestamp.now()
         let dayCutoff = Timestamp(seconds: (now.seconds / 86_400 - Int64(days - 1)) * 86_400, microseconds: 0)
         var data = JSONObject()
