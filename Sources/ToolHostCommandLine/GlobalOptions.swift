@@ -49,7 +49,7 @@ public struct HostSelection: Equatable {
 
     /// The settings for this invocation, warnings printed to stderr.
     public func loadConfig() throws(ToolHostError) -> HostConfig {
-        var config = try ConfigLoader.load(explicitPath: configPath)
+        var config = try ConfigLoader.load(explicitPath: configPath, sections: HostSections.all)
         if !toolsDirectories.isEmpty {
             config.toolsPaths = toolsDirectories.map { FilePath.absolute($0) }
         }

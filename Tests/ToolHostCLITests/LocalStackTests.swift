@@ -3,6 +3,7 @@ import Testing
 import ToolHostTestSupport
 import ToolHostCore
 import ToolHostStorage
+import ToolHostTools
 
 /// The local development stack: docker-compose.localdev.yml, .env.example and deploy/. No
 /// Docker engine runs here, so what can be checked for real is: the compose file's shape, that
@@ -111,7 +112,8 @@ struct LocalStackTests {
             var expansion = EnvironmentExpansion(environment: environment)  // as `. ./.env` does
             environment[name] = try expansion.expand(value)
         }
-        let config = try ConfigLoader.load(environment: environment, currentDirectory: fixture.directory.url("empty"))
+        let config = try ConfigLoader.load(environment: environment, currentDirectory: fixture.directory.url("empty"),
+                                           sections: HostSections.all)
         #expect(config.database.kind == .postgres)
         #expect(config.database.host == environment["POSTGRES_HOST"])
         #expect(String(config.database.port) == environment["POSTGRES_PORT"])

@@ -9,6 +9,9 @@
 /// Relative paths in the file are relative to the file's folder. `${VAR}` and
 /// `${VAR:-default}` in values are expanded from the environment first.
 ///
+/// The `streaming.*` and `memory.*` rows (and `database.storage_strategy.*`) are read by their
+/// subsystems (`ConfigSection`: `StreamingSettings`, `MemorySettings`), given to `load` as `sections`.
+///
 /// | key                                | environment override              | default            |
 /// |------------------------------------|-----------------------------------|--------------------|
 /// | `toolhost` (marks a config.yaml as ToolHost's) |                       |                    |
@@ -77,14 +80,18 @@
 /// | `service.http.max_connections`     |                                   | 512                |
 /// | `service.http.header_timeout_seconds` / `body_timeout_seconds` / `idle_timeout_seconds` / `write_timeout_seconds` | | 10 / 30 / 60 / 30 |
 public enum ConfigLoader {
+    /// `sections`: the subsystems' own settings to read besides Core's (`ConfigSection`; the
+    /// executables pass every one they link: `HostSections.all`).
     public static func load(
         explicitPath: String? = nil,
         environment: [String: String] = ProcessEnvironment.current(),
-        currentDirectory: String = FilePath.currentDirectory()
+        currentDirectory: String = FilePath.currentDirectory(),
+        sections: [any ConfigSection.Type] = []
     ) throws(ToolHostError) -> HostConfig {
         var notes: [String] = []
         let found = try locate(explicitPath: explicitPath, environment: environment, currentDirectory: currentDirectory, notes: &notes)
-        var config = try settings(from: found?.tree ?? [:], file: found?.file, environment: environment, currentDirectory: currentDirectory)
+        var config = try settings(from: found?.tree ?? [:], file: found?.file, environment: environment, currentDirectory: currentDirectory,
+                                  sections: sections)
         config.warnings.insert(contentsOf: notes, at: 0)
         return config
     }
@@ -145,7 +152,7 @@ public enum ConfigLoader {
     /// Builds settings from a parsed tree. Relative paths written in the file are taken from the
     /// file's folder; relative paths from the environment, from the current directory.
     public static func settings(from tree: JSONObject, file: String?, environment: [String: String],
-                                currentDirectory: String) throws(ToolHostError) -> HostConfig {
+                                currentDirectory: String, sections: [any ConfigSection.Type] = []) throws(ToolHostError) -> HostConfig {
         let fileDirectory = file.map(FilePath.directory(of:)) ?? currentDirectory
         func base(overriddenBy variable: String) -> String {
             environment[variable] != nil ? currentDirectory : fileDirectory
@@ -208,18 +215,11 @@ public enum ConfigLoader {
         }
         audit.recordsIO = reader.bool("audit.record_io", default: false)
         audit.syncsEachEntry = reader.bool("audit.sync", default: false)
-        var streaming = StreamingSettings()
-        switch reader.string("streaming.backend", env: "TOOLHOST_STREAMING_BACKEND")?.lowercased() {
-        case nil, "none", "": streaming.backend = .none
-        case "redis": streaming.backend = .redis
-        case let other?: reader.report("streaming.backend must be none or redis, not \(ConfigReader.shown(.string(other)))")
-        }
-        streaming.url = reader.string("streaming.url", env: "TOOLHOST_REDIS_URL") ?? streaming.url
-        streaming.streamPrefix = reader.string("streaming.stream_prefix") ?? streaming.streamPrefix
-        streaming.maxLength = reader.integer("streaming.maxlen", default: streaming.maxLength)
-        streaming.connectTimeoutSeconds = reader.number("streaming.connect_timeout_seconds", default: streaming.connectTimeoutSeconds)
 
-        let memory = readMemory(&reader, environment: environment, base: base(overriddenBy: "TOOLHOST_EMBEDDER_CA_FILE"))
+        let context = ConfigSectionContext(environment: environment, baseDirectory: { variable in
+            environment[variable] != nil ? currentDirectory : fileDirectory
+        })
+        let subsystems = sections.map { (type) in (type, type.init(reading: &reader, context: context)) }
         let service = readService(&reader)
 
         if !reader.errors.isEmpty {
@@ -252,14 +252,13 @@ public enum ConfigLoader {
             training: training,
             files: files,
             audit: audit,
-            streaming: streaming,
-            memory: memory,
             service: service,
             warnings: warnings
         )
         config.toolsDirectories = toolsDirectories
         config.pinning = pinning
         config.policy = policy
+        for (type, section) in subsystems { config.sections[ObjectIdentifier(type)] = section }
         return config
     }
 
@@ -497,50 +496,6 @@ public enum ConfigLoader {
             reader.report("database.pool_max (\(settings.poolMax)) must be at least 1 and not below database.pool_min (\(settings.poolMin))")
         }
         return settings
-    }
-
-    /// The `memory:` section and the routing lists of `database.storage_strategy`.
-    private static func readMemory(_ reader: inout ConfigReader, environment: [String: String], base: String) -> MemorySettings {
-        var memory = MemorySettings()
-        func choice<T: RawRepresentable & CaseIterable>(_ path: String, env: String?, _ fallback: T) -> T where T.RawValue == String {
-            guard let text = reader.string(path, env: env)?.lowercased(), !text.isEmpty else { return fallback }
-            guard let value = T(rawValue: text) else {
-                reader.report("\(path) must be one of \(T.allCases.map(\.rawValue).joined(separator: ", ")), not \(ConfigReader.shown(.string(text)))")
-                return fallback
-            }
-            return value
-        }
-        memory.embedder = choice("memory.embedder", env: "TOOLHOST_EMBEDDER", memory.embedder)
-        memory.dimension = reader.integer("memory.embedding_dimension", env: "TOOLHOST_EMBEDDING_DIMENSION", default: memory.dimension)
-        if !(8...16384).contains(memory.dimension) {
-            reader.report("memory.embedding_dimension must be between 8 and 16384, not \(memory.dimension)")
-        }
-        memory.embedderURL = reader.string("memory.embedder_url", env: "TOOLHOST_EMBEDDER_URL").flatMap { $0.isEmpty ? nil : $0 }
-        memory.embedderModel = reader.string("memory.embedder_model", env: "TOOLHOST_EMBEDDER_MODEL").flatMap { $0.isEmpty ? nil : $0 }
-        memory.apiKeyVariable = reader.string("memory.api_key_env") ?? memory.apiKeyVariable
-        memory.apiKey = environment[memory.apiKeyVariable].flatMap { $0.isEmpty ? nil : $0 }
-        memory.embedderTimeoutSeconds = reader.number("memory.embedder_timeout_seconds", default: memory.embedderTimeoutSeconds)
-        memory.embedderCAFile = reader.string("memory.embedder_ca_file", env: "TOOLHOST_EMBEDDER_CA_FILE")
-            .flatMap { $0.isEmpty ? nil : FilePath.absolute($0, relativeTo: base) }
-        memory.embedBatchSize = reader.integer("memory.embed_batch_size", default: memory.embedBatchSize)
-        if memory.embedBatchSize < 1 { reader.report("memory.embed_batch_size must be at least 1, not \(memory.embedBatchSize)") }
-        memory.index = choice("memory.index", env: "TOOLHOST_VECTOR_INDEX", memory.index)
-        memory.hnswM = reader.integer("memory.hnsw_m", default: memory.hnswM)
-        memory.hnswEfConstruction = reader.integer("memory.hnsw_ef_construction", default: memory.hnswEfConstruction)
-        memory.hnswEfSearch = reader.integer("memory.hnsw_ef_search", default: memory.hnswEfSearch)
-        // pgvector's own limits, checked here so a bad value is a config error, not a failing search.
-        if !(2...100).contains(memory.hnswM) { reader.report("memory.hnsw_m must be between 2 and 100, not \(memory.hnswM)") }
-        if !(2 * memory.hnswM...1000).contains(memory.hnswEfConstruction) {
-            reader.report("memory.hnsw_ef_construction must be between 2 × hnsw_m (\(2 * memory.hnswM)) and 1000, not \(memory.hnswEfConstruction) (pgvector needs ef_construction ≥ 2 × m: raise both together)")
-        }
-        if !(1...1000).contains(memory.hnswEfSearch) { reader.report("memory.hnsw_ef_search must be between 1 and 1000, not \(memory.hnswEfSearch)") }
-
-        let strategy = "database.storage_strategy."
-        if let types = reader.stringList(strategy + "bulk_storage_types") { memory.routing.bulkTypes = Set(types) }
-        if let types = reader.stringList(strategy + "rag_storage_types") { memory.routing.vectorTypes = Set(types) }
-        if let types = reader.stringList(strategy + "hybrid_storage_types") { memory.routing.hybridTypes = Set(types) }
-        memory.routing.defaultRoute = choice(strategy + "default_route", env: nil, memory.routing.defaultRoute)
-        return memory
     }
 
     private static func expand(_ object: JSONObject, with expansion: inout EnvironmentExpansion,

@@ -1,7 +1,8 @@
-/// Reads typed settings out of a parsed config tree, collecting every wrong type as an error
+/// Reads typed settings out of a parsed config tree (Core's sections, and each subsystem's
+/// own: `ConfigSection`), collecting every wrong type as an error
 /// that names the key, and remembering which keys were read so the rest can be reported as
 /// unknown. Environment overrides take precedence over the file.
-struct ConfigReader {
+public struct ConfigReader {
     private let root: JSONObject
     private let environment: [String: String]
     private(set) var errors: [String] = []
@@ -13,11 +14,11 @@ struct ConfigReader {
     }
 
     /// A value and where it came from, for error messages.
-    struct Found {
-        var value: JSONValue
-        var source: String
+    public struct Found {
+        public var value: JSONValue
+        public var source: String
         /// Whether an environment variable gave it (the file's value is then overridden).
-        var fromEnvironment = false
+        public var fromEnvironment = false
     }
 
     private mutating func find(_ path: String, env: String?) -> Found? {
@@ -32,11 +33,11 @@ struct ConfigReader {
     }
 
     /// The raw value at `path` (or of `env`), for settings of a shape no typed read covers.
-    mutating func value(_ path: String, env: String? = nil) -> Found? {
+    public mutating func value(_ path: String, env: String? = nil) -> Found? {
         find(path, env: env)
     }
 
-    mutating func number(_ path: String, env: String? = nil, default fallback: Double, positive: Bool = true) -> Double {
+    public mutating func number(_ path: String, env: String? = nil, default fallback: Double, positive: Bool = true) -> Double {
         guard let found = find(path, env: env) else { return fallback }
         let number: Double? = switch found.value {
         case .string(let text): Double(text.trimmingSpaces)
@@ -49,7 +50,7 @@ struct ConfigReader {
         return number
     }
 
-    mutating func integer(_ path: String, env: String? = nil, default fallback: Int) -> Int {
+    public mutating func integer(_ path: String, env: String? = nil, default fallback: Int) -> Int {
         let number = number(path, env: env, default: Double(fallback))
         guard let integer = Int(exactly: number) else {
             errors.append("\(path) must be a whole number, not \(number)")
@@ -58,7 +59,7 @@ struct ConfigReader {
         return integer
     }
 
-    mutating func bool(_ path: String, env: String? = nil, default fallback: Bool) -> Bool {
+    public mutating func bool(_ path: String, env: String? = nil, default fallback: Bool) -> Bool {
         guard let found = find(path, env: env) else { return fallback }
         switch found.value {
         case .bool(let flag): return flag
@@ -74,7 +75,7 @@ struct ConfigReader {
         return fallback
     }
 
-    mutating func string(_ path: String, env: String? = nil) -> String? {
+    public mutating func string(_ path: String, env: String? = nil) -> String? {
         guard let found = find(path, env: env) else { return nil }
         switch found.value {
         case .string(let text): return text
@@ -87,7 +88,7 @@ struct ConfigReader {
 
     /// A list of strings; a single string is one element, and an environment override is split
     /// on `separator`.
-    mutating func stringList(_ path: String, env: String? = nil, separator: Character = ",") -> [String]? {
+    public mutating func stringList(_ path: String, env: String? = nil, separator: Character = ",") -> [String]? {
         guard let found = find(path, env: env) else { return nil }
         switch found.value {
         case .string(let text) where found.fromEnvironment:
@@ -102,7 +103,7 @@ struct ConfigReader {
         }
     }
 
-    mutating func stringMap(_ path: String) -> [String: String]? {
+    public mutating func stringMap(_ path: String) -> [String: String]? {
         guard let found = find(path, env: nil) else { return nil }
         guard case .object(let object) = found.value,
               object.allSatisfy({ $0.value.stringValue != nil }) else {
@@ -115,7 +116,7 @@ struct ConfigReader {
     /// A wrong value as an error may show it: numbers and booleans as they are, text only by
     /// its length. A password put under the wrong key (or an environment variable holding a
     /// token) must not come back in an error that goes to logs and callers.
-    static func shown(_ value: JSONValue) -> String {
+    public static func shown(_ value: JSONValue) -> String {
         switch value {
         case .string(let text): "text (\(text.count) character\(text.count == 1 ? "" : "s"))"
         case .integer, .double, .bool: value.description.clipped
@@ -124,7 +125,7 @@ struct ConfigReader {
     }
 
     /// Records a problem that no single typed read can see (a combination of keys).
-    mutating func report(_ problem: String) {
+    public mutating func report(_ problem: String) {
         errors.append(problem)
     }
 

@@ -28,9 +28,9 @@ public struct HostConfig: Sendable {
     public var files: FileSettings
     /// The hash-chained log of every call (`AuditChain`).
     public var audit: AuditSettings
-    public var streaming: StreamingSettings
-    public var memory: MemorySettings
     public var service: ServiceSettings
+    /// The subsystems' own settings, by type (`self[section: MemorySettings.self]`).
+    var sections: [ObjectIdentifier: any ConfigSection] = [:]
     /// Things worth telling the user that do not stop anything (unknown keys, unset variables).
     public var warnings: [String]
 
@@ -38,8 +38,8 @@ public struct HostConfig: Sendable {
     /// `dataDirectory` (default: `data/` beside the config file or the first tools directory).
     public init(file: String? = nil, toolsPaths: [String], dataDirectory: String? = nil, catalogueCache: CatalogueCacheSettings = .init(),
                 plugins: PluginSettings = .init(), database: DatabaseSettings? = nil, generatedToolsPath: String? = nil,
-                restoreGeneratedTools: Bool = false, training: TrainingSettings? = nil, files: FileSettings? = nil, audit: AuditSettings? = nil, streaming: StreamingSettings = .init(),
-                memory: MemorySettings = .init(), service: ServiceSettings = .init(), warnings: [String] = []) {
+                restoreGeneratedTools: Bool = false, training: TrainingSettings? = nil, files: FileSettings? = nil, audit: AuditSettings? = nil,
+                service: ServiceSettings = .init(), warnings: [String] = []) {
         self.file = file
         self.toolsDirectories = toolsPaths.map { ToolsDirectory(path: $0) }
         // Beside the config file or the first tools directory, else the user's data directory:
@@ -56,8 +56,6 @@ public struct HostConfig: Sendable {
         self.training = training ?? TrainingSettings(archiveDirectory: FilePath.join(dataDirectory, "archive"))
         self.files = files ?? FileSettings(exportDirectory: FilePath.join(dataDirectory, "exports"))
         self.audit = audit ?? AuditSettings()
-        self.streaming = streaming
-        self.memory = memory
         self.service = service
         self.warnings = warnings
     }

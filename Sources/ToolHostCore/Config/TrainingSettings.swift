@@ -17,22 +17,3 @@ public struct TrainingSettings: Sendable, Equatable {
 
     public init(archiveDirectory: String) { self.archiveDirectory = archiveDirectory }
 }
-
-/// The live stream of stored training rows (Redis Streams), fed through a database outbox.
-public struct StreamingSettings: Sendable, Equatable {
-    public enum Backend: String, Sendable, Equatable {
-        case none, redis
-    }
-
-    public var backend = Backend.none
-    public var url = "redis://127.0.0.1:6379/0"
-    /// Stream keys are `<prefix>:<data_type>`.
-    public var streamPrefix = "toolhost"
-    /// Approximate length each stream is trimmed to (XADD MAXLEN ~).
-    public var maxLength = 1_000_000
-    public var connectTimeoutSeconds: Double = 0.5
-
-    public init() {}
-
-    public var isEnabled: Bool { backend != .none }
-}

@@ -1,3 +1,5 @@
+import ToolHostCore
+
 /// Semantic memory: which embedder turns text into vectors, which index keeps them, and where
 /// the router sends each artifact type.
 public struct MemorySettings: Sendable, Equatable {
