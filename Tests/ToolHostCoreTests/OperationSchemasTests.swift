@@ -133,6 +133,22 @@ struct OperationSchemasTests {
         #expect(messages.contains { $0.hasPrefix("/input_schema/operation") && $0.contains("differs") })
     }
 
+    /// Another catalogue's `operations:` written as documentation leaves the tool as it was.
+    @Test func anOperationsListThatIsNotAMappingKeepsTheOneSchema() throws {
+        let tool = try decode("""
+            name: Notes
+            type: executable
+            command: notes
+            input_schema: {operation: "string - add or list", text: "string - the note"}
+            operations: ["add: adds a note", "list: lists them"]
+            """)
+        #expect(OperationSchemas.branches(of: tool.inputSchema) == nil)
+        #expect(tool.inputSchema["properties"]?.objectValue?.keys == ["operation", "text"])
+        #expect(tool.diagnostics.map(\.severity) == [.warning])
+        let valid = SchemaValidator.validate(["operation": "add", "text": "x", "other": 1], against: tool.inputSchema)
+        #expect(valid.isValid)
+    }
+
     // MARK: The wire form for MCP and OpenAI
 
     /// Anthropic's API refuses a tool whose input schema has oneOf/anyOf/allOf at its top

@@ -17,6 +17,20 @@ struct YAMLDocumentTests {
         #expect(codes["0"] == "ok")
     }
 
+    /// A mapping or list as a key has no JSON form, and Python's yaml.safe_load refuses it
+    /// ("found unhashable key"). Regression (found by the fuzzer): keys nested 50 deep were
+    /// written out as JSON text whose escapes doubled at every level, for minutes.
+    @Test(arguments: ["{[a, b]: 1}\n", "? {x: 1}\n: y\n", String(repeating: "{", count: 60) + "1: 1" + String(repeating: "}", count: 60) + "\n"])
+    func aMappingOrListAsAKeyIsRefusedAtOnce(text: String) {
+        do {
+            _ = try YAMLDocument.parse(text)
+            Issue.record("a mapping or list key was accepted")
+        } catch {
+            #expect(error.message.hasPrefix("a mapping key must be text, a number, true/false or null"))
+            #expect(error.line == 1)
+        }
+    }
+
     @Test func resolvesPlainScalarsWithYAML11Rules() throws {
         let document = try YAMLDocument.parse("""
             a: yes

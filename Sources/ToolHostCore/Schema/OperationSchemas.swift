@@ -38,8 +38,11 @@ public enum OperationSchemas {
     /// schema), with problems reported at `pointer` (the YAML's `/operations`).
     public static func build(fields fieldsSchema: JSONValue, operations raw: JSONValue,
                              at pointer: String, diagnostics: inout [Diagnostic]) -> JSONValue {
-        guard case .object(let operations) = raw, !operations.isEmpty else {
-            diagnostics.append(.error("'operations' must map each operation's name to its fields", at: pointer))
+        // Another catalogue's `operations:` (a list written as documentation, say) is left alone:
+        // the tool keeps its one schema, and `validate` says why.
+        guard case .object(let operations) = raw, !operations.isEmpty,
+              operations.allSatisfy({ $0.value.objectValue != nil }) else {
+            diagnostics.append(.warning("'operations' is not a mapping of each operation's name to its fields (required, optional), so the tool has one schema for all its operations", at: pointer))
             return fieldsSchema
         }
         var fields = fieldsSchema["properties"]?.objectValue ?? [:]
@@ -49,10 +52,7 @@ public enum OperationSchemas {
         var branches: [JSONValue] = []
         for (name, entry) in operations {
             let entryPointer = JSONPointer.appending(name, to: pointer)
-            guard case .object(let spec) = entry else {
-                diagnostics.append(.error("operation '\(name)' must be a mapping with 'required' and 'optional' field lists", at: entryPointer))
-                continue
-            }
+            guard case .object(let spec) = entry else { continue }  // checked above
             let required = names(spec["required"], at: JSONPointer.appending("required", to: entryPointer), diagnostics: &diagnostics)
             let optional = names(spec["optional"], at: JSONPointer.appending("optional", to: entryPointer), diagnostics: &diagnostics)
             let overrides = self.overrides(spec["fields"], of: Set(required + optional), operation: name,

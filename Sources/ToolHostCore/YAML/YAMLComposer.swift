@@ -146,6 +146,14 @@ struct YAMLComposer {
             let isMergeKey = keyEvent.type == YAML_SCALAR_EVENT && keyEvent.data.scalar.style == YAML_PLAIN_SCALAR_STYLE
                 && keyEvent.data.scalar.length == 2 && Self.text(keyEvent.data.scalar.value) == "<<"
             let keyValue = try compose(&keyEvent, pointer: nil, depth: depth + 1)
+            // A mapping or list as a key has no JSON form (written out as JSON text, nested keys
+            // doubled their escapes at every level: 50 levels took minutes). Python's
+            // yaml.safe_load refuses it too ("found unhashable key").
+            if keyValue.objectValue != nil || keyValue.arrayValue != nil {
+                throw YAMLDocument.ParseError(
+                    message: "a mapping key must be text, a number, true/false or null, not \(keyValue.objectValue != nil ? "a mapping" : "a list")",
+                    line: keyLine, column: Int(keyEvent.start_mark.column) + 1)
+            }
             let key = Self.keyText(keyValue)
             let childPointer = pointer.map { JSONPointer.appending(key, to: $0) }
 
@@ -175,13 +183,12 @@ struct YAMLComposer {
         return .object(object)
     }
 
-    /// Mapping keys are text in JSON: scalars become their text, other nodes their JSON.
+    /// Mapping keys are text in JSON: scalars become their text.
     private static func keyText(_ key: JSONValue) -> String {
         switch key {
         case .string(let text): text
         case .null: "null"
-        case .bool, .integer, .double: key.description
-        default: JSONWriter.string(key)
+        default: key.description
         }
     }
 
