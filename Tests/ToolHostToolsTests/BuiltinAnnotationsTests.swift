@@ -32,6 +32,20 @@ struct BuiltinAnnotationsTests {
         }
     }
 
+    /// Every built-in states each operation's fields (`operations:`), so the validator,
+    /// describe and MCP clients know them, and its MCP form has no top-level combinator
+    /// (Anthropic's API refuses one and fails every request that lists the tool).
+    @Test func everyBuiltInHasOneSchemaPerOperationAndAWireFormModelAPIsTake() throws {
+        for tool in tools {
+            let branches = try #require(OperationSchemas.branches(of: tool.inputSchema), "\(tool.id) has no per-operation schemas")
+            #expect(branches.map(\.operation) == tool.operationNames, "\(tool.id)")
+            #expect(branches.allSatisfy { $0.schema["description"]?.stringValue?.isEmpty == false }, "\(tool.id): an operation without a description")
+            let wire = try #require(ToolDescription.mcp(tool)["inputSchema"]?.objectValue)
+            #expect(wire["oneOf"] == nil && wire["anyOf"] == nil && wire["allOf"] == nil, "\(tool.id)")
+            #expect(tool.diagnostics.isEmpty, "\(tool.id): \(tool.diagnostics)")
+        }
+    }
+
     @Test func exactlyTheseOperationsAreReadOnly() {
         let readOnly = operations(.readOnly)
         #expect(readOnly == [
