@@ -36,6 +36,22 @@ struct CallerMistakeTests {
         }
     }
 
+    /// Each operation takes its own fields: a wrong name is refused before any work, naming the
+    /// operation, its fields and the closest one; a missing one names the operation that needs it.
+    @Test func aFieldTheOperationDoesNotTakeIsRefusedWithItsFields() throws {
+        let database = try TestDatabase(.sqlite)
+        let typo = try fixture.run("bulk_data_store", #"{"operation": "query_logs", "limt": 5}"#, on: database)
+        #expect(typo.status == 2)
+        let message = typo.json["error"]?.stringValue ?? ""
+        #expect(message.contains("/limt is not a field of operation 'query_logs'; did you mean 'limit'?"), "\(typo.stdoutText)")
+        #expect(message.contains("its fields: filters, since, until, search, limit, offset"), "\(typo.stdoutText)")
+        let missing = try fixture.run("bulk_data_store", #"{"operation": "resolve_bug", "resolution": "fixed", "limit": null}"#, on: database)
+        #expect(missing.json["violations"] == [["path": "/bug_id", "message": "is required by operation 'resolve_bug'"]], "\(missing.stdoutText)")
+        let described = try fixture.run(["describe", "bulk_data_store", "--format", "mcp"])
+        let schema = described.json["inputSchema"]
+        #expect(schema?["oneOf"] == nil && schema?["if"] != nil, "\(described.stdoutText)")
+    }
+
     @Test(arguments: Engine.allCases)
     func textLongerThanItsColumnIsRefusedOnBothEngines(engine: Engine) throws {
         let database = try TestDatabase(engine)
