@@ -151,6 +151,33 @@ struct WorkflowToolTests {
         #expect(steps.last?["output"]?["exit_code"] == 3)
     }
 
+    @Test func eachStepPassesThePolicyOnItsOwn() throws {
+        folder.write("denying.yaml", "tools:\n  paths: [tools]\npolicy:\n  default: allow\n  tools:\n    splitter: deny\n")
+        let result = try binary.run(["run", "summarize", "--config", "denying.yaml"], stdin: Array(#"{"text": "one two three four"}"#.utf8),
+                                    environment: ["TOOLHOST_RECORD_INVOCATIONS": "false"], directory: folder.path)
+        #expect(result.json["error_code"] == "denied_by_policy", "\(result.stdoutText)")
+        #expect(result.json["failed_step"] == "split")
+        #expect(result.json["rule"] == "policy.tools.splitter")
+        #expect(result.json["steps"]?.arrayValue?.map { $0["status"] } == ["ok", "failed"])
+    }
+
+    @Test func serveAnswersAWorkflowAsRunDoesAndRecordsIt() throws {
+        let database = try TestDatabase(.sqlite)
+        let lines = #"{"id": 1, "tool": "guarded", "input": {"text": "short"}}"# + "\n" + #"{"id": 2, "tool": "loop", "input": {}}"# + "\n"
+        let served = try binary.run(["serve", "--jsonl"], stdin: Array(lines.utf8), environment: database.environment, directory: folder.path)
+        #expect(served.status == 0, "\(served.stderr)")
+        let answers = served.stdoutText.split(separator: "\n").compactMap { try? JSONParser.parse(String($0)) }
+        let byID = Dictionary(answers.map { ($0["id"]?.integerValue ?? 0, $0) }) { first, _ in first }
+        #expect(byID[1]?["result"] == (try run("guarded", #"{"text": "short"}"#)).json)
+        #expect(byID[2]?["result"]?["error_code"] == "workflow_cycle")
+        let connection = try database.connect()
+        let table = SQLStatementBuilder(dialect: connection.dialect).table(TrainingSchema.workflows)
+        let workflows = try connection.run("SELECT workflow_type, phase FROM \(table) ORDER BY workflow_type").rows
+        // The cycle is three runs: `loop` refused inside `loop_back` inside `loop`, each a workflow call.
+        #expect(workflows == [["workflow_type": "guarded", "phase": "completed"], ["workflow_type": "loop", "phase": "failed"],
+                              ["workflow_type": "loop", "phase": "failed"], ["workflow_type": "loop_back", "phase": "failed"]])
+    }
+
     @Test func aCycleIsRefusedWithTheChain() throws {
         let result = try run("loop", "{}")
         #expect(result.json["error_code"] == "workflow_cycle")

@@ -78,6 +78,9 @@ struct WorkflowRunner {
             var stepOptions = options
             stepOptions.timeoutSeconds = min(remaining, self.budget(of: stepTool))
             stepOptions.workflowChain = chain + [tool.id]
+            // A person who confirmed the workflow was asked about the workflow, not about each
+            // step: a step the policy wants confirmed is refused rather than waved through.
+            stepOptions.confirmation = nil
             let outcome = WorkflowStepOutcome(invoker.invoke(stepTool, input: stepInput, options: stepOptions))
             if let error = outcome.error { return stop(error, output: outcome.output) }
             steps.append(Self.entry(step, status: "ok", output: outcome.output))
