@@ -98,7 +98,9 @@ public enum WorkflowTemplate {
             let next: JSONValue?
             switch current {
             case .object(let object): next = object[segment]
-            case .array(let elements): next = Int(segment).flatMap { elements.indices.contains($0) ? elements[$0] : nil }
+            case .array(let elements):
+                // Spelled out: `JSONValue` takes `nil` as a literal, so a ternary's `nil` would be JSON null.
+                if let index = Int(segment), elements.indices.contains(index) { next = elements[index] } else { next = nil }
             default: next = nil
             }
             guard let next else {
