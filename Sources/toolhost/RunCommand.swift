@@ -18,7 +18,8 @@ struct RunCommand: ParsableCommand {
             exit with their own status, so `toolhost run` can stand in for running the script; \
             --envelope prints {success, exit_code, stdout, stderr, command, output, duration_ms} \
             instead. Every failure of the host itself is one JSON object with "error" and \
-            "error_code". Exit status: 0 success, 1 tool failure, 2 invalid input, 124 timeout, \
+            "error_code". A workflow tool prints {success, steps, output}; a failing step stops \
+            it with that step's error. Exit status: 0 success, 1 tool failure, 2 invalid input, 124 timeout, \
             127 unknown tool or command not found; a plugin's own status otherwise.
             """
     )
@@ -32,7 +33,7 @@ struct RunCommand: ParsableCommand {
     @Flag(name: .long, help: "For plugins: print the result record {success, exit_code, stdout, stderr, command, output, duration_ms}.")
     var envelope = false
 
-    @Option(name: .long, help: ArgumentHelp("Stop the tool after this many seconds (overrides its YAML and the config).", valueName: "seconds"))
+    @Option(name: .long, help: ArgumentHelp("Stop the tool (a workflow: its whole run) after this many seconds (overrides its YAML and the config).", valueName: "seconds"))
     var timeout: Double?
 
     @Flag(name: .long, help: "Indent the JSON answer.")

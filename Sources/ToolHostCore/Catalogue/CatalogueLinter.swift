@@ -4,8 +4,13 @@
 public struct CatalogueLinter: Sendable {
     /// Handler names that exist in this host; a definition naming another one is an error.
     public let knownHandlers: Set<String>
+    /// Ids of the tools built into this host, which a workflow's steps may name.
+    public let builtinTools: Set<String>
 
-    public init(knownHandlers: Set<String>) { self.knownHandlers = knownHandlers }
+    public init(knownHandlers: Set<String>, builtinTools: Set<String> = []) {
+        self.knownHandlers = knownHandlers
+        self.builtinTools = builtinTools
+    }
 
     /// Lints files and directories; each directory is a tools directory, in the given order,
     /// in the layout `configured` gives it (ToolHost's own for one it does not list).
@@ -32,7 +37,10 @@ public struct CatalogueLinter: Sendable {
             outcomes.append((file, outcome))
             diagnostics += fileDiagnostics
         }
-        diagnostics += Catalogue(outcomes: outcomes.filter { $0.file.rootIndex >= 0 }).resolutionDiagnostics
+        let catalogue = Catalogue(outcomes: outcomes.filter { $0.file.rootIndex >= 0 })
+        diagnostics += catalogue.resolutionDiagnostics
+        // Only the directories make a catalogue: a file checked alone cannot know its neighbours.
+        diagnostics += WorkflowLint.unknownSteps(in: catalogue.sortedTools, known: builtinTools.union(catalogue.allIDs))
         return diagnostics
     }
 

@@ -8,7 +8,7 @@ public struct ManifestDecoder {
     /// The top-level keys ToolHost reads; other keys are descriptive and kept as-is.
     static let interpretedKeys: Set<String> = ["name", "type", "description", "tags", "handler", "executable", "input_schema",
                                                "parameters", "output_schema", "command", "args", "inputs", "annotations",
-                                               "operations"]
+                                               "operations", "workflow"]
     /// Keys whose near-miss spellings (`input_shema`) are worth a suggestion.
     static let knownKeys = interpretedKeys.sorted() + ["version"]
 
@@ -56,6 +56,7 @@ public struct ManifestDecoder {
         let annotations = annotationsDecoder.decode(map["annotations"], operationNames: ToolDefinition.operationNames(in: inputSchema))
         diagnostics += annotationsDecoder.diagnostics
         checkRunnability(type: type, handler: handler, executable: executable)
+        if type == .workflow, handler == nil { diagnostics += WorkflowSpec.decode(map).diagnostics }
         checkPlaceholders(executable, inputSchema: inputSchema)
         suggestMisspelledKeys()
         var tool = ToolDefinition(

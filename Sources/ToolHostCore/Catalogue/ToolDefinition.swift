@@ -69,6 +69,8 @@ public struct ToolDefinition: Sendable {
     public enum Runner: Sendable, Equatable {
         case handler(String)
         case plugin
+        /// Steps run in order through the invoker (`WorkflowRunner`).
+        case workflow
         case unsupported(reason: String)
     }
 
@@ -79,6 +81,8 @@ public struct ToolDefinition: Sendable {
         case .executable, .custom:
             if executable != nil { return .plugin }
             return .unsupported(reason: "it has no 'executable' block with a command")
+        case .workflow:
+            return .workflow
         default:
             return .unsupported(reason: "ToolHost cannot run tools of type '\(type)' yet")
         }

@@ -29,6 +29,8 @@ public struct InvocationRecord: Sendable {
     /// What the operator's policy decided, when it was not a plain allow (a refusal, or a call
     /// a person confirmed).
     public var policy: PolicyOutcome?
+    /// The steps of a workflow run (nil for any other call).
+    public var workflow: WorkflowTrace?
 
     public init(toolID: String, agentID: String?, input: JSONObject, output: JSONValue, success: Bool, exitCode: Int32,
                 errorCode: String?, error: String?, durationSeconds: Double, policy: PolicyOutcome? = nil) {

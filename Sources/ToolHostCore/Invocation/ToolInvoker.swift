@@ -42,6 +42,9 @@ public struct ToolInvoker: Sendable {
         /// A person's answer, when the front end asked one because the policy says `confirm`
         /// (MCP elicitation). Set by the front end, never read from the tool's input.
         public var confirmation: CallConfirmation?
+        /// The workflows this call runs inside, outermost first (`WorkflowRunner` bounds cycles
+        /// and depth with it); empty for a caller's own call.
+        public var workflowChain: [String] = []
 
         public init(timeoutSeconds: Double? = nil, stderrObserver: (@Sendable (ArraySlice<UInt8>) -> Void)? = nil,
                     warn: @escaping @Sendable (String) -> Void = { _ in }, cancellation: CallCancellation? = nil,
@@ -137,6 +140,7 @@ public struct ToolInvoker: Sendable {
             var record = Self.record(of: result, tool: tool, input: input, agentID: hostEnvironment["TOOLHOST_AGENT_ID"],
                                      duration: duration)
             record.policy = policy
+            record.workflow = WorkflowTrace(tool: tool, result: result)
             if let warning = recorder.record(record) { options.warn(warning) }
         }
     }
@@ -176,6 +180,8 @@ public struct ToolInvoker: Sendable {
             return runHandler(name, tool: tool, input: validated, options: options, afterAnswer: afterAnswer)
         case .plugin:
             return runPlugin(tool, input: validated, options: options)
+        case .workflow:
+            return WorkflowRunner(invoker: self).run(tool, input: validated, options: options)
         case .unsupported(let reason):
             return .failure(ToolHostError(.unsupportedToolType, "Tool '\(tool.id)' cannot be run: \(reason)."))
         }

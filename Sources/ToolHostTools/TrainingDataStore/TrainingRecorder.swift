@@ -22,7 +22,18 @@ public struct TrainingRecorder: InvocationRecorder {
     /// that finished while the previous batch was being written).
     public func record(_ records: [InvocationRecord]) -> String? {
         guard !records.isEmpty else { return nil }
-        let rows = records.map { JSONValue.object(row(for: $0)) }
+        var rows: [JSONValue] = []
+        var workflowRows: [JSONValue] = []
+        for record in records {
+            var row = row(for: record)
+            if let trace = record.workflow {
+                // The run's execution id is its workflow id: one finds the other.
+                let id = RandomUUID.make()
+                row["execution_id"] = .string(id)
+                workflowRows += phases(of: trace, id: id, toolID: record.toolID, error: record.error)
+            }
+            rows.append(.object(row))
+        }
         let store = TrainingStore(config: config)
         // The answer is out, but the caller still waits for the process to end: a database
         // that could not be reached during the call is not tried again, and a first attempt
@@ -38,6 +49,9 @@ public struct TrainingRecorder: InvocationRecorder {
             return try database.withConnection { (connection) throws(ToolHostError) -> String? in
                 try connection.transaction { () throws(ToolHostError) in
                     _ = try ToolHostError.converting { try store.store(rows, as: .toolExecutions, field: "", on: connection, tool: "training_data_store") }
+                    if !workflowRows.isEmpty {
+                        _ = try ToolHostError.converting { try store.store(workflowRows, as: .workflows, field: "", on: connection, tool: "training_data_store") }
+                    }
                 }
                 // Redis just failed this process (a warning said so): the rows wait in the outbox.
                 return StreamOutbox.failedRecently ? nil : store.publish(on: connection)
@@ -66,6 +80,28 @@ public struct TrainingRecorder: InvocationRecorder {
         if let error = record.error { row["error"] = config.training.redaction.redact(JSONValue.string(error).replacingNULCharacters()) }
         if let policy = record.policy { row["metadata"] = ["policy": policy.json] }
         return row
+    }
+
+    /// A workflow run as `training_workflows` keeps it: one row upserted phase by phase (the
+    /// store's `workflow_phase` events keep the history), a phase `step:NAME` per step with its
+    /// tool, status and output, then `completed` or `failed`.
+    private func phases(of trace: WorkflowTrace, id: String, toolID: String, error: String?) -> [JSONValue] {
+        let base: JSONObject = ["workflow_id": .string(id), "workflow_type": JSONValue.string(String(toolID.prefix(100))).replacingNULCharacters()]
+        var rows: [JSONValue] = []
+        for step in trace.steps {
+            var row = base
+            let name = step["name"]?.stringValue ?? "?"
+            row["phase"] = JSONValue.string(String("step:\(name)".prefix(100))).replacingNULCharacters()
+            row["state"] = capped(config.training.redaction.redact(step))
+            rows.append(.object(row))
+        }
+        var last = base
+        last["phase"] = trace.succeeded ? "completed" : "failed"
+        var state: JSONObject = ["steps": .int(trace.steps.count)]
+        if let error { state["error"] = config.training.redaction.redact(JSONValue.string(error).replacingNULCharacters()) }
+        last["state"] = .object(state)
+        rows.append(.object(last))
+        return rows
     }
 
     /// The value itself, or `{"truncated": true, "preview": "..."}` with the first
