@@ -89,7 +89,7 @@ struct RunInvocation: Equatable {
         let forwardStderr: (@Sendable (ArraySlice<UInt8>) -> Void)? = envelope ? nil : Console.writeToStandardError
         // A plugin is stopped with the host: on Ctrl-C, SIGTERM or SIGHUP, and by its watchdog
         // if the host is killed outright.
-        let cancellation: CallCancellation? = definition.runner == .plugin ? CallCancellation() : nil
+        let cancellation: CallCancellation? = definition.runner.startsProcess ? CallCancellation() : nil
         let stopSignals = cancellation.map { StopSignals(cancelling: $0) }
         let options = ToolInvoker.Options(timeoutSeconds: timeout, stderrObserver: forwardStderr,
                                           warn: { message in Console.warn(message) }, cancellation: cancellation,

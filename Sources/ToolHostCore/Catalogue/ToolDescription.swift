@@ -95,13 +95,14 @@ public enum ToolDescription {
         return cleaned.isEmpty ? "tool" : String(cleaned.prefix(64))
     }
 
-    /// "handler:NAME", "plugin", or "unsupported: reason".
+    /// "handler:NAME", "plugin", "custom:MODULE.CLASS", or "unsupported: reason".
     static func runnerLabel(_ tool: ToolDefinition, handlers: HandlerRegistry?) -> String {
         switch tool.runner {
         case .handler(let name):
             if let handlers, handlers.handler(named: name) == nil { return "unsupported: no handler '\(name)'" }
             return "handler:\(name)"
         case .plugin: return "plugin"
+        case .customClass(let spec): return "custom:\(spec.module).\(spec.className)"
         case .unsupported(let reason): return "unsupported: \(reason)"
         }
     }
