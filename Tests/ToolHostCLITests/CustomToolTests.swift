@@ -55,6 +55,12 @@ struct CustomToolTests {
             def execute(self, **params):
                 return [1, 2, 3]
 
+        class Quitter:
+            def execute(self, **params):
+                import os, sys
+                print("leaving without a word", file=sys.stderr, flush=True)
+                os._exit(7)
+
         class Sleeper:
             def execute(self, **params):
                 time.sleep(300)
@@ -75,6 +81,7 @@ struct CustomToolTests {
         tool("refusing", "Refusing")
         tool("list_answer", "ListAnswer")
         tool("sleeper", "Sleeper", extra: "  timeout: 0.5\n")
+        tool("quitter", "Quitter")
         tool("no_class", "Missing")
         folder.root.write("tools/no_module.yaml", """
             name: no_module
@@ -166,6 +173,38 @@ struct CustomToolTests {
         let refusing = try run("refusing")
         #expect(refusing.status == 1)
         #expect(refusing.json == ["success": false, "error": "nothing to do"])
+    }
+
+    @Test func aProcessThatEndsWithoutAnsweringSaysHowItEnded() throws {
+        let result = try run("quitter")
+        #expect(result.status == 1)
+        let answer = result.json
+        #expect(answer["error_code"] == "custom_process_failed", "\(result.stdoutText)")
+        #expect(answer["exit_code"] == 7)
+        #expect(answer["error"] == "Tool 'quitter': Python exited with status 7 before pkg.greeting.Quitter answered: leaving without a word.")
+    }
+
+    /// Calls are recorded as training data like every call: the dict as output, a failure with its code.
+    @Test(arguments: Engine.allCases)
+    func callsAreRecordedOnEitherEngine(engine: Engine) throws {
+        let database = try TestDatabase(engine)
+        let config = ["--config", folder.root.url("toolhost.yaml")]
+        let greeted = try folder.run(["run", "greeter"] + config, input: #"{"name": "cy"}"#, environment: database.environment)
+        #expect(greeted.status == 0, "\(greeted.stdoutText) \(greeted.stderr)")
+        _ = try folder.run(["run", "broken"] + config, input: "{}", environment: database.environment)
+        let query = #"{"operation": "query", "data_type": "tool_executions", "filters": {"tool_name": "%@"}}"#
+        let recorded = try folder.run(["run", "training_data_store"] + config, input: query.replacingOccurrences(of: "%@", with: "greeter"),
+                                      environment: database.environment)
+        let row = recorded.json["data"]?[0]
+        #expect(row?["success"] == true, "\(recorded.stdoutText)")
+        #expect(row?["output_result"]?["greeting"] == "hello cy", "\(recorded.stdoutText)")
+        let failed = try folder.run(["run", "training_data_store"] + config, input: query.replacingOccurrences(of: "%@", with: "broken"),
+                                    environment: database.environment)
+        let failure = failed.json["data"]?[0]
+        #expect(failure?["success"] == false, "\(failed.stdoutText)")
+        let message = failure?["error"]?.stringValue ?? ""
+        #expect(message.contains("ValueError: the port is already taken"), "\(failed.stdoutText)")
+        #expect(failure?["error_code"] == "custom_execute_failed", "\(failed.stdoutText)")
     }
 
     @Test func theTimeoutStopsThePythonProcess() throws {
