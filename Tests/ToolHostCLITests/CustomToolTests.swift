@@ -62,7 +62,12 @@ struct CustomToolTests {
                 os._exit(7)
 
         class Sleeper:
-            def execute(self, **params):
+            def execute(self, pid_file=None, **params):
+                import subprocess
+                child = subprocess.Popen(["sleep", "300"])
+                if pid_file:
+                    with open(pid_file, "w") as out:
+                        out.write(str(child.pid))
                 time.sleep(300)
                 return {}
         """
@@ -207,13 +212,28 @@ struct CustomToolTests {
         #expect(failure?["error_code"] == "custom_execute_failed", "\(failed.stdoutText)")
     }
 
-    @Test func theTimeoutStopsThePythonProcess() throws {
+    @Test func theTimeoutStopsThePythonProcessAndItsChildren() throws {
+        let pidFile = folder.root.url("sleep.pid")
         let started = Date()
-        let result = try run("sleeper")
+        let result = try run("sleeper", #"{"pid_file": "\#(pidFile)"}"#)
         #expect(result.status == 124)
         let code = result.json["error_code"]
         #expect(code == "timeout")
         #expect(Date().timeIntervalSince(started) < 30)
+        // The whole process group is stopped, not only Python.
+        let pid = try #require(folder.root.read("sleep.pid").flatMap { Int32($0) })
+        #expect(eventually { !processIsRunning(pid) }, "the class's subprocess \(pid) outlived the timeout")
+    }
+
+    @Test func serveAnswersWithWhatRunPrints() throws {
+        let lines = [#"{"id": 1, "tool": "greeter", "input": {"name": "di"}}"#, #"{"id": 2, "tool": "no_class", "input": {}}"#]
+        let result = try folder.run(["serve", "--jsonl", "--config", folder.root.url("toolhost.yaml")],
+                                    input: lines.map { $0 + "\n" }.joined(), environment: ["TOOLHOST_DATABASE_TYPE": "sqlite"])
+        let answers = result.stdoutText.split(separator: "\n").compactMap { try? JSONParser.parse(String($0)) }
+        let byID = Dictionary(answers.compactMap { answer in answer["id"]?.integerValue.map { ($0, answer) } }) { first, _ in first }
+        #expect(byID[1]?["result"] == ["greeting": "hello di", "extra": []], "\(result.stdoutText) \(result.stderr)")
+        #expect(byID[2]?["result"]?["error_code"] == "custom_class_not_found", "\(result.stdoutText)")
+        #expect(byID[2]?["exit_code"] == 1)
     }
 
     @Test func theClassReadsItsConfigThroughConfigManager() throws {
@@ -232,8 +252,9 @@ struct CustomToolTests {
         #expect(validate.stdoutText.contains("no 'class'") || validate.stderr.contains("no 'class'"),
                 "\(validate.stdoutText) \(validate.stderr)")
         let result = try run("sloppy")
-        let code = result.json["error_code"]
-        #expect(code == "unsupported_tool_type")
+        let answer = result.json
+        #expect(answer["error_code"] == "unsupported_tool_type")
+        #expect(answer["error"] == "Tool 'sloppy' cannot be run: it has neither a 'custom' block with 'module' and 'class' nor an 'executable' block.")
     }
 }
 

@@ -83,6 +83,7 @@ public struct ToolDefinition: Sendable {
         case .executable, .custom:
             if executable != nil { return .plugin }
             if let custom { return .customClass(custom) }
+            if type == .custom { return .unsupported(reason: "it has neither a 'custom' block with 'module' and 'class' nor an 'executable' block") }
             return .unsupported(reason: "it has no 'executable' block with a command")
         default:
             return .unsupported(reason: "ToolHost cannot run tools of type '\(type)' yet")
