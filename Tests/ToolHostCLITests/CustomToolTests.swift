@@ -225,6 +225,29 @@ struct CustomToolTests {
         #expect(eventually { !processIsRunning(pid) }, "the class's subprocess \(pid) outlived the timeout")
     }
 
+    /// Ctrl-C on `toolhost run` stops the class's process group, as for any plugin.
+    @Test func aSignalCancelsTheCallAndStopsItsProcesses() throws {
+        folder.root.write("tools/waiter.yaml", "name: waiter\ntype: custom\ncustom: {module: pkg.greeting, class: Sleeper, timeout: 600}\n")
+        let pidFile = folder.root.url("waiter.pid")
+        let host = try folder.start(["run", "waiter", "--config", folder.root.url("toolhost.yaml")],
+                                    environment: ["TOOLHOST_DATABASE_TYPE": "sqlite"])
+        host.write(#"{"pid_file": "\#(pidFile)"}"#)
+        host.closeInput()
+        var pid: Int32?
+        _ = eventually(within: 20) {
+            pid = folder.root.read("waiter.pid").flatMap { Int32($0) }
+            return pid != nil
+        }
+        let child = try #require(pid, "the class did not start: \(host.stderr)")
+        defer { if processIsRunning(child) { kill(child, SIGKILL) } }
+        host.signal(SIGINT)
+        let ended = try host.waitForExit(within: 20)
+        #expect(ended.status == 130, "\(host.stderr)")
+        let answer = try? JSONParser.parse(ended.remaining.joined(separator: "\n"))
+        #expect(answer?["error_code"] == "cancelled", "\(ended.remaining)")
+        #expect(eventually { !processIsRunning(child) }, "the class's subprocess \(child) outlived the cancellation")
+    }
+
     @Test func serveAnswersWithWhatRunPrints() throws {
         let lines = [#"{"id": 1, "tool": "greeter", "input": {"name": "di"}}"#, #"{"id": 2, "tool": "no_class", "input": {}}"#]
         let result = try folder.run(["serve", "--jsonl", "--config", folder.root.url("toolhost.yaml")],
