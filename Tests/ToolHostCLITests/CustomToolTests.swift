@@ -249,7 +249,9 @@ struct CustomToolTests {
     }
 
     @Test func serveAnswersWithWhatRunPrints() throws {
-        let lines = [#"{"id": 1, "tool": "greeter", "input": {"name": "di"}}"#, #"{"id": 2, "tool": "no_class", "input": {}}"#]
+        let lines = [#"{"id": 1, "tool": "greeter", "input": {"name": "di"}}"#, #"{"id": 2, "tool": "no_class", "input": {}}"#,
+                     #"{"id": 3, "tool": "sleeper", "input": {}}"#]
+        let started = Date()
         let result = try folder.run(["serve", "--jsonl", "--config", folder.root.url("toolhost.yaml")],
                                     input: lines.map { $0 + "\n" }.joined(), environment: ["TOOLHOST_DATABASE_TYPE": "sqlite"])
         let answers = result.stdoutText.split(separator: "\n").compactMap { try? JSONParser.parse(String($0)) }
@@ -257,6 +259,9 @@ struct CustomToolTests {
         #expect(byID[1]?["result"] == ["greeting": "hello di", "extra": []], "\(result.stdoutText) \(result.stderr)")
         #expect(byID[2]?["result"]?["error_code"] == "custom_class_not_found", "\(result.stdoutText)")
         #expect(byID[2]?["exit_code"] == 1)
+        // The tool's own timeout (custom.timeout: 0.5) holds in a server too.
+        #expect(byID[3]?["result"]?["error_code"] == "timeout", "\(result.stdoutText)")
+        #expect(Date().timeIntervalSince(started) < 30)
     }
 
     @Test func theClassReadsItsConfigThroughConfigManager() throws {

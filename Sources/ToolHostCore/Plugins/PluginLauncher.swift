@@ -83,7 +83,7 @@ public struct PluginLauncher: Sendable {
             environment: environment.map { "\($0.key)=\($0.value)" }.sorted(),
             workingDirectory: workingDirectory,
             input: spec.stdinMode ? JSONWriter.bytes(.object(input)) + [0x0A] : nil,
-            timeoutSeconds: timeoutOverride ?? spec.timeoutSeconds ?? settings.defaultTimeoutSeconds,
+            timeoutSeconds: timeoutOverride ?? spec.timeoutSeconds ?? settings.defaultTimeoutSeconds,  // = settings.timeoutSeconds(of: tool)
             killGraceSeconds: settings.killGraceSeconds,
             maxOutputBytes: settings.maxOutputBytes,
             memoryLimitBytes: spec.memoryLimitMB.flatMap { megabytes in
