@@ -46,6 +46,22 @@ struct CustomClassSpecTests {
         #expect(relative.custom?.importRoot(of: relative) == "/lib")
     }
 
+    /// Pinning covers what runs: another module, class, config or interpreter is a changed tool.
+    @Test func theFingerprintCoversTheClassAndItsConfig() throws {
+        let base = "type: custom\ncustom: {module: m, class: C, config: {port: 1}}\n"
+        let fingerprint = try decode(base).fingerprint
+        for changed in ["type: custom\ncustom: {module: n, class: C, config: {port: 1}}\n",
+                        "type: custom\ncustom: {module: m, class: D, config: {port: 1}}\n",
+                        "type: custom\ncustom: {module: m, class: C, config: {port: 2}}\n",
+                        "type: custom\ncustom: {module: m, class: C, config: {port: 1}, python: /tmp/python}\n",
+                        "type: custom\ncustom: {module: m, class: C, config: {port: 1}, python_path: /tmp}\n"] {
+            let other = try decode(changed).fingerprint
+            #expect(other != fingerprint, "\(changed)")
+        }
+        let reordered = try decode("type: custom\ncustom: {config: {port: 1}, class: C, module: m}\n").fingerprint
+        #expect(reordered == fingerprint)
+    }
+
     @Test func mistakesAreDiagnosedWhereTheyAre() throws {
         let tool = try decode("""
             type: custom

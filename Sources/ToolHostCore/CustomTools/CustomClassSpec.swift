@@ -39,6 +39,14 @@ public struct CustomClassSpec: Sendable, Equatable {
     /// Found on the plugins' PATH (then through `plugins.command_fallbacks`).
     public static let defaultPython = "python3"
 
+    /// Everything that decides what runs, for the pinned fingerprint (`ToolFingerprint`).
+    public var json: JSONValue {
+        var object: JSONObject = ["module": .string(module), "class": .string(className), "supervision": supervision.json]
+        if let config { object["config"] = .object(config) }
+        if let pythonPath { object["python_path"] = .string(pythonPath) }
+        return .object(object)
+    }
+
     /// The folder the module is imported from: `python_path` relative to the catalogue's root,
     /// which is the project folder (above `tools/`) in code-evolver's layout, where its classes
     /// are named `src.…`, and the YAML's folder in ToolHost's own layout.
