@@ -17,9 +17,11 @@ struct RunCommand: ParsableCommand {
             Built-in tools print their JSON answer. Plugins print their own stdout unchanged and \
             exit with their own status, so `toolhost run` can stand in for running the script; \
             --envelope prints {success, exit_code, stdout, stderr, command, output, duration_ms} \
-            instead. Every failure of the host itself is one JSON object with "error" and \
-            "error_code". A workflow tool prints {success, steps, output}; a failing step stops \
-            it with that step's error. Exit status: 0 success, 1 tool failure, 2 invalid input, 124 timeout, \
+            instead. A custom tool (a Python class) prints the dict its execute returned, as is; \
+            its failures have custom_* codes (README "Custom tools"). A workflow tool prints \
+            {success, steps, output}; a failing step stops it with that step's error. Every failure \
+            of the host itself is one JSON object with "error" and "error_code". Exit status: 0 \
+            success, 1 tool failure, 2 invalid input, 124 timeout, \
             127 unknown tool or command not found; a plugin's own status otherwise.
             """
     )

@@ -8,7 +8,7 @@ public struct ManifestDecoder {
     /// The top-level keys ToolHost reads; other keys are descriptive and kept as-is.
     static let interpretedKeys: Set<String> = ["name", "type", "description", "tags", "handler", "executable", "input_schema",
                                                "parameters", "output_schema", "command", "args", "inputs", "annotations",
-                                               "operations", "workflow"]
+                                               "operations", "workflow", "custom"]
     /// Keys whose near-miss spellings (`input_shema`) are worth a suggestion.
     static let knownKeys = interpretedKeys.sorted() + ["version"]
 
@@ -31,8 +31,8 @@ public struct ManifestDecoder {
         return decoder.definition(id: id, file: file, directory: directory)
     }
 
-    private let map: JSONObject
-    private var diagnostics: [Diagnostic] = []
+    let map: JSONObject
+    var diagnostics: [Diagnostic] = []
     /// Whether `script_path` with an `interpreter` put the script ahead of the YAML's `args`.
     private var scriptLeadsArguments = false
 
@@ -55,6 +55,7 @@ public struct ManifestDecoder {
         var annotationsDecoder = AnnotationsDecoder()
         let annotations = annotationsDecoder.decode(map["annotations"], operationNames: ToolDefinition.operationNames(in: inputSchema))
         diagnostics += annotationsDecoder.diagnostics
+        let custom = customClassSpec(type: type, handler: handler, executable: executable)
         checkRunnability(type: type, handler: handler, executable: executable)
         if type == .workflow, handler == nil { diagnostics += WorkflowSpec.decode(map).diagnostics }
         checkPlaceholders(executable, inputSchema: inputSchema)
@@ -64,6 +65,7 @@ public struct ManifestDecoder {
             executable: executable, inputSchema: inputSchema, outputSchema: outputSchema, annotations: annotations, document: map,
             file: file, toolsDirectory: directory.path, layout: directory.layout, diagnostics: diagnostics
         )
+        tool.custom = custom
         if file.hasPrefix("/"), handler == nil, let executable {
             tool.diagnostics += missingScripts(PluginPlacement(tool: tool, spec: executable))
         }
@@ -72,7 +74,7 @@ public struct ManifestDecoder {
 
     // MARK: Identity
 
-    private mutating func text(_ key: String, in object: JSONObject? = nil, at base: String = "") -> String? {
+    mutating func text(_ key: String, in object: JSONObject? = nil, at base: String = "") -> String? {
         guard let value = (object ?? map)[key], !value.isNull else { return nil }
         switch value {
         case .string(let text): return text
@@ -179,7 +181,7 @@ public struct ManifestDecoder {
 
     /// `sandbox: {network, max_processes, seccomp, no_new_privs, writable_paths}` (each only
     /// tightens the config's `plugins.sandbox`).
-    private mutating func sandbox(_ raw: JSONValue?, at pointer: String) -> ToolSandbox {
+    mutating func sandbox(_ raw: JSONValue?, at pointer: String) -> ToolSandbox {
         switch raw {
         case nil, .null?: return ToolSandbox()
         case .object(let block)?:
@@ -239,7 +241,7 @@ public struct ManifestDecoder {
         return flag
     }
 
-    private mutating func timeoutSeconds(in block: JSONObject, at base: String) -> Double? {
+    mutating func timeoutSeconds(in block: JSONObject, at base: String) -> Double? {
         let execution = map["execution"]?.objectValue
         for (source, sourceBase) in [(block, base), (execution ?? [:], "/execution")] {
             if let seconds = positiveNumber("timeout", in: source, at: sourceBase) { return seconds }
@@ -258,7 +260,7 @@ public struct ManifestDecoder {
         return number
     }
 
-    private mutating func positiveInteger(_ key: String, in block: JSONObject, at base: String) -> Int? {
+    mutating func positiveInteger(_ key: String, in block: JSONObject, at base: String) -> Int? {
         guard let number = positiveNumber(key, in: block, at: base) else { return nil }
         guard number < 1e12, let integer = Int(exactly: number.rounded(.up)) else {
             diagnostics.append(.error("'\(key)' is too large: \(JSONValue.double(number))", at: JSONPointer.appending(key, to: base)))
@@ -267,7 +269,7 @@ public struct ManifestDecoder {
         return integer
     }
 
-    private mutating func environment(_ raw: JSONValue?, at pointer: String) -> [ExecutableSpec.EnvironmentEntry] {
+    mutating func environment(_ raw: JSONValue?, at pointer: String) -> [ExecutableSpec.EnvironmentEntry] {
         switch raw {
         case nil, .null?: return []
         case .object(let object)?:

@@ -28,6 +28,8 @@ public struct ToolDefinition: Sendable {
     public let layout: ToolLayout
     /// Problems found while reading the definition (none stop it from loading).
     public internal(set) var diagnostics: [Diagnostic]
+    /// The Python class a `type: custom` tool runs (`CustomClassSpec`), when it says.
+    public internal(set) var custom: CustomClassSpec? = nil
 
     public init(id: String, name: String, type: ToolType, description: String, tags: [String], handler: String?,
                 executable: ExecutableSpec?, inputSchema: JSONValue, outputSchema: JSONValue?,
@@ -71,6 +73,8 @@ public struct ToolDefinition: Sendable {
         case plugin
         /// Steps run in order through the invoker (`WorkflowRunner`).
         case workflow
+        /// A `type: custom` tool's Python class, run by ToolHost's harness as a plugin.
+        case customClass(CustomClassSpec)
         case unsupported(reason: String)
     }
 
@@ -80,6 +84,8 @@ public struct ToolDefinition: Sendable {
         switch type {
         case .executable, .custom:
             if executable != nil { return .plugin }
+            if let custom { return .customClass(custom) }
+            if type == .custom { return .unsupported(reason: "it has neither a 'custom' block with 'module' and 'class' nor an 'executable' block") }
             return .unsupported(reason: "it has no 'executable' block with a command")
         case .workflow:
             return .workflow

@@ -95,7 +95,7 @@ public enum ToolDescription {
         return cleaned.isEmpty ? "tool" : String(cleaned.prefix(64))
     }
 
-    /// "handler:NAME", "plugin", "workflow", or "unsupported: reason".
+    /// "handler:NAME", "plugin", "workflow", "custom:MODULE.CLASS", or "unsupported: reason".
     static func runnerLabel(_ tool: ToolDefinition, handlers: HandlerRegistry?) -> String {
         switch tool.runner {
         case .handler(let name):
@@ -103,6 +103,7 @@ public enum ToolDescription {
             return "handler:\(name)"
         case .plugin: return "plugin"
         case .workflow: return "workflow"
+        case .customClass(let spec): return "custom:\(spec.module).\(spec.className)"
         case .unsupported(let reason): return "unsupported: \(reason)"
         }
     }

@@ -112,10 +112,10 @@ public struct PluginSettings: Sendable {
 
     public init() {}
 
-    /// How long `tool` may run as a plugin unless a caller says otherwise: its YAML `timeout`,
-    /// else `defaultTimeoutSeconds`.
+    /// How long `tool` may run as a plugin unless a caller says otherwise: its YAML `timeout`
+    /// (a custom tool's in its `custom:` block), else `defaultTimeoutSeconds`.
     public func timeoutSeconds(of tool: ToolDefinition) -> Double {
-        tool.executable?.timeoutSeconds ?? defaultTimeoutSeconds
+        (tool.executable ?? tool.custom?.supervision)?.timeoutSeconds ?? defaultTimeoutSeconds
     }
 
     /// Whether the host variable `name` may be passed to a plugin; `passingAll` for a layout

@@ -182,6 +182,8 @@ public struct ToolInvoker: Sendable {
             return runPlugin(tool, input: validated, options: options)
         case .workflow:
             return WorkflowRunner(invoker: self).run(tool, input: validated, options: options)
+        case .customClass(let spec):
+            return runCustomClass(tool, spec: spec, input: validated, options: options)
         case .unsupported(let reason):
             return .failure(ToolHostError(.unsupportedToolType, "Tool '\(tool.id)' cannot be run: \(reason)."))
         }
@@ -225,16 +227,23 @@ public struct ToolInvoker: Sendable {
     private func runPlugin(_ tool: ToolDefinition, input: JSONObject, options: Options) -> Result {
         let launcher = PluginLauncher(settings: config.plugins, hostEnvironment: hostEnvironment)
         do {
-            var launch = try launcher.launch(tool, input: input, timeoutOverride: options.timeoutSeconds)
-            launch.warnings.forEach(options.warn)
-            launch.request.stderrObserver = options.stderrObserver
-            launch.request.cancellation = options.cancellation
-            launch.request.stopsWithHost = options.stopsPluginWithHost
-            let outcome = try ProcessRunner.run(launch.request)
-            return .plugin(PluginRun(toolID: tool.id, commandLine: launch.commandLine, outcome: outcome,
-                                     timeoutSeconds: launch.request.timeoutSeconds, maxOutputBytes: launch.request.maxOutputBytes))
+            let launch = try launcher.launch(tool, input: input, timeoutOverride: options.timeoutSeconds)
+            return .plugin(try supervise(launch, toolID: tool.id, options: options))
         } catch {
             return .failure(error)
         }
+    }
+
+    /// Starts a launched process under the call's options (warnings, live stderr, cancellation,
+    /// the host watchdog) and waits for it: every child process of a call goes through here.
+    func supervise(_ launch: PluginLauncher.Launch, toolID: String, options: Options) throws(ToolHostError) -> PluginRun {
+        launch.warnings.forEach(options.warn)
+        var request = launch.request
+        request.stderrObserver = options.stderrObserver
+        request.cancellation = options.cancellation
+        request.stopsWithHost = options.stopsPluginWithHost
+        let outcome = try ProcessRunner.run(request)
+        return PluginRun(toolID: toolID, commandLine: launch.commandLine, outcome: outcome,
+                         timeoutSeconds: request.timeoutSeconds, maxOutputBytes: request.maxOutputBytes)
     }
 }

@@ -23,6 +23,13 @@ public struct PluginLauncher: Sendable {
         guard let spec = tool.executable else {
             throw ToolHostError(.unsupportedToolType, "Tool '\(tool.id)' has no 'executable' block, so it cannot run as a plugin.")
         }
+        return try launch(tool, spec: spec, input: input, timeoutOverride: timeoutOverride)
+    }
+
+    /// The process for `spec` rather than the tool's own `executable:` block (a custom tool's
+    /// interpreter), placed, confined and limited by the same rules.
+    public func launch(_ tool: ToolDefinition, spec: ExecutableSpec, input: JSONObject,
+                       timeoutOverride: Double? = nil) throws(ToolHostError) -> Launch {
         var warnings: [String] = []
         let placement = PluginPlacement(tool: tool, spec: spec)
         let evolvedFile = evolvedScript(placement, warnings: &warnings)
@@ -76,7 +83,7 @@ public struct PluginLauncher: Sendable {
             environment: environment.map { "\($0.key)=\($0.value)" }.sorted(),
             workingDirectory: workingDirectory,
             input: spec.stdinMode ? JSONWriter.bytes(.object(input)) + [0x0A] : nil,
-            timeoutSeconds: timeoutOverride ?? settings.timeoutSeconds(of: tool),
+            timeoutSeconds: timeoutOverride ?? spec.timeoutSeconds ?? settings.defaultTimeoutSeconds,  // = settings.timeoutSeconds(of: tool)
             killGraceSeconds: settings.killGraceSeconds,
             maxOutputBytes: settings.maxOutputBytes,
             memoryLimitBytes: spec.memoryLimitMB.flatMap { megabytes in
