@@ -139,6 +139,29 @@ struct ServeHTTPTests {
 
     // MARK: - Body limit
 
+    /// A workflow answers over HTTP as `run` prints it, a failing step's exit status included.
+    @Test func aWorkflowAnswersAsRunDoesAndAFailingStepKeepsItsExitStatus() async throws {
+        fixture.directory.write("tools/pair.yaml", """
+            name: Pair
+            type: workflow
+            workflow:
+              steps:
+                - {name: say, tool: echo}
+                - {name: then_fail, tool: fail, input: {}, pass_input: false}
+            """)
+        let server = try await HTTPServer.start(fixture)
+        let served = try await server.send("POST", "/api/tools/pair/invoke", #"{"message": "hi"}"#)
+        let run = try await blocking { [fixture] in try fixture.run(["run", "pair"], input: #"{"message": "hi"}"#) }
+        #expect(run.status != 0)
+        #expect(served.header("X-ToolHost-Exit-Code") == String(run.status))
+        #expect(served.json == run.json, "\(served.json) vs \(run.stdoutText)")
+        #expect(served.json["failed_step"] == "then_fail" && served.json["steps"]?[0]?["status"] == "ok", "\(served.json)")
+        // What the step said, never its command line or stderr (expose_plugin_details is off).
+        #expect(served.json["steps"]?[1]?["output"] == ["success": false, "error": "boom"], "\(served.json)")
+        #expect(!served.text.contains("sh -c"), "\(served.text)")
+        try await server.expectCleanExit()
+    }
+
     @Test func aBodyOverTheLimitIsRefusedWith413AndTheServerGoesOn() async throws {
         fixture.directory.write("limited.yaml", """
             tools:

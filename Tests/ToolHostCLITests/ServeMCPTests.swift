@@ -49,6 +49,43 @@ struct ServeMCPTests {
         #expect(echo?["inputSchema"]?["required"] == ["message"])
     }
 
+    /// The tool types beyond plugins answer over MCP as `run` prints them: a custom tool's
+    /// Python class, and a workflow whose steps are that class and a plugin.
+    @Test func customAndWorkflowToolsAnswerOverMCPAsRunDoes() throws {
+        fixture.directory.write("tools/shout/shouter.py", """
+            class Shouter:
+                def __init__(self, config_manager=None):
+                    self.suffix = config_manager.get("suffix", "") if config_manager else ""
+                def execute(self, text=""):
+                    return {"text": text.upper() + self.suffix}
+            """)
+        fixture.directory.write("tools/shout/shout.yaml", """
+            name: Shout
+            type: custom
+            custom: {module: shouter, class: Shouter, config: {suffix: "!"}}
+            input_schema: {text: {type: string, required: true}}
+            """)
+        fixture.directory.write("tools/shout_twice.yaml", """
+            name: Shout twice
+            type: workflow
+            workflow:
+              steps:
+                - {name: first, tool: shout}
+                - {name: again, tool: echo, input: {message: "{{steps.first.output.text}}"}, pass_input: false}
+            input_schema: {text: {type: string, required: true}}
+            """)
+        for (tool, input) in [("shout", #"{"text": "hi"}"#), ("shout_twice", #"{"text": "hi"}"#)] {
+            let called = try scenario(["call", tool, input])
+            let printed = try fixture.run(["run", tool, "--tools-dir", "tools"], input: input)
+            #expect(called.json["isError"] == false, "\(tool): \(called.json)")
+            #expect(called.json["structuredContent"] == printed.json, "\(tool): \(called.json) vs \(printed.stdoutText)")
+        }
+        let shouted = try scenario(["call", "shout", #"{"text": "hi"}"#])
+        #expect(shouted.json["structuredContent"] == ["text": "HI!"])
+        let twice = try scenario(["call", "shout_twice", #"{"text": "hi"}"#])
+        #expect(twice.json["structuredContent"]?["output"]?["message"] == "HI!", "\(twice.json)")
+    }
+
     @Test func callsAnswerWhatRunPrintsAndFailuresAreErrorResults() throws {
         let echoed = try scenario(["call", "echo", #"{"message": "hi"}"#])
         #expect(echoed.status == 0)

@@ -148,7 +148,10 @@ struct WorkflowToolTests {
         #expect(message.contains("step 'refuse'") && message.contains("no chunks today"), "\(message)")
         let steps = result.json["steps"]?.arrayValue ?? []
         #expect(steps.map { $0["status"] } == ["ok", "failed"])  // `never` never ran
-        #expect(steps.last?["output"]?["exit_code"] == 3)
+        // The step's output is what the plugin said; its exit status is the run's `exit_code`.
+        #expect(steps.last?["output"]?["error"] == "no chunks today", "\(result.stdoutText)")
+        #expect(steps.last?["output"]?["command"] == nil)
+        #expect(result.json["exit_code"] == 3)
     }
 
     @Test func eachStepPassesThePolicyOnItsOwn() throws {

@@ -5,7 +5,7 @@ struct WorkflowStepOutcome {
     let error: ToolHostError?
 
     /// A handler's answer; a refusal or a handler's failure; a plugin's parsed stdout (text
-    /// that is not JSON as `{"stdout": text}`). A plugin that exits 0 but answers
+    /// that is not JSON as `{"stdout": text}`; a failed plugin's JSON, else its exit code). A plugin that exits 0 but answers
     /// `"success": false` failed too: code-evolver's tools report failures that way.
     init(_ result: ToolInvoker.Result) {
         switch result {
@@ -17,12 +17,14 @@ struct WorkflowStepOutcome {
             error = failure
         case .plugin(let run):
             guard run.succeeded else {
-                // The plugin's own words (its JSON `error`) say more than "exited with status 3".
-                let envelope = run.envelope
-                output = envelope
-                let own = envelope["output"]?["error"]?.stringValue
-                error = run.hostError ?? ToolHostError(.pluginFailed, own ?? envelope["error"]?.stringValue ?? "Tool '\(run.toolID)' failed.",
-                                                       details: ["exit_code": .int(Int(run.exitCode))])
+                // What the plugin said (its JSON), never the host's envelope: that holds the
+                // command line and stderr, which the HTTP front end keeps from remote callers
+                // (`service.http.expose_plugin_details`). Its own `error` says more than
+                // "exited with status 3".
+                let said: JSONValue? = if case .success(let parsed)? = run.parsedOutput { parsed } else { nil }
+                output = said ?? ["exit_code": .int(Int(run.exitCode))]
+                let sentence = said?["error"]?.stringValue ?? "Tool '\(run.toolID)' exited with status \(run.exitCode)."
+                error = run.hostError ?? ToolHostError(.pluginFailed, sentence, details: ["exit_code": .int(Int(run.exitCode))])
                 return
             }
             let value: JSONValue = switch run.parsedOutput {
