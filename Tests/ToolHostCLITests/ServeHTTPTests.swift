@@ -162,6 +162,25 @@ struct ServeHTTPTests {
         try await server.expectCleanExit()
     }
 
+    /// A custom tool's traceback names the server's files: remote callers get the sentence
+    /// and the exception's type, not the traceback (expose_plugin_details is off).
+    @Test func aCustomToolsTracebackStaysOnTheServer() async throws {
+        fixture.directory.write("tools/broken/broken_tool.py", """
+            class Broken:
+                def execute(self, **params):
+                    raise ValueError("the port is already taken")
+            """)
+        fixture.directory.write("tools/broken/broken.yaml", "name: Broken\ntype: custom\ncustom: {module: broken_tool, class: Broken}\n")
+        let run = try await blocking { [fixture] in try fixture.run(["run", "broken"], input: "{}") }
+        #expect(run.json["traceback"]?.stringValue?.contains("broken_tool.py") == true, "\(run.stdoutText)")
+        let server = try await HTTPServer.start(fixture)
+        let served = try await server.send("POST", "/api/tools/broken/invoke", "{}")
+        #expect(served.json["error_code"] == "custom_execute_failed", "\(served.text)")
+        #expect(served.json["exception_type"] == "ValueError")
+        #expect(served.json["traceback"] == nil && !served.text.contains("broken_tool.py"), "\(served.text)")
+        try await server.expectCleanExit()
+    }
+
     @Test func aBodyOverTheLimitIsRefusedWith413AndTheServerGoesOn() async throws {
         fixture.directory.write("limited.yaml", """
             tools:

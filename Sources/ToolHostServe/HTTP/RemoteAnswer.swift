@@ -3,8 +3,8 @@ import ToolHostService
 
 /// What an HTTP caller, possibly on another machine, is shown of a call's answer.
 ///
-/// A plugin's stderr (a Python traceback) and its command line name the server's folders and
-/// sometimes its secrets; they go to the server's own stderr and stay out of the answer unless
+/// A plugin's stderr, a custom tool's Python traceback and a command line name the server's
+/// folders and sometimes its secrets; they go to the server's own stderr and stay out of the answer unless
 /// `service.http.expose_plugin_details` is on. Absolute paths in the sentences (and the file
 /// details) of failed calls are shortened to their last component (`…/gone.py`): enough to
 /// recognise the file, nothing of the server's layout. Sentences about the caller's own input
@@ -12,12 +12,11 @@ import ToolHostService
 enum RemoteAnswer {
     static func shown(_ answer: InvocationAnswer, exposingPluginDetails: Bool) -> InvocationAnswer {
         guard !exposingPluginDetails, !answer.succeeded, case .object(var object) = answer.value else { return answer }
-        if answer.isPluginEnvelope {
-            object["stderr"] = nil
-            object["command"] = nil
-        }
+        // A plugin envelope's, and a custom tool's (its Python traceback, its stderr when
+        // Python died), whatever the answer's shape.
+        for key in ["stderr", "command", "traceback"] { object[key] = nil }
         if CallOutcome(answer.errorCode) != .invalidInput {
-            for key in ["error", "output_error", "file", "path", "config_file", "files"] {
+            for key in ["error", "output_error", "file", "path", "config_file", "files", "python_path"] {
                 switch object[key] {
                 case .string(let text)?: object[key] = .string(shorteningAbsolutePaths(in: text))
                 case .array(let texts)?: object[key] = .array(texts.map { $0.stringValue.map { .string(shorteningAbsolutePaths(in: $0)) } ?? $0 })
