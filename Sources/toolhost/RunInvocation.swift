@@ -87,9 +87,9 @@ struct RunInvocation: Equatable {
         }
         // Plugin stderr goes to the terminal as it comes, except in the envelope, which carries it.
         let forwardStderr: (@Sendable (ArraySlice<UInt8>) -> Void)? = envelope ? nil : Console.writeToStandardError
-        // A plugin, a custom tool's Python or a workflow's current step is stopped with the host:
+        // A plugin, a custom tool's Python, a workflow's current step or a network tool's wait is stopped with the host:
         // on Ctrl-C, SIGTERM or SIGHUP, and by its watchdog if the host is killed outright.
-        let cancellation: CallCancellation? = definition.runner.startsProcess ? CallCancellation() : nil
+        let cancellation: CallCancellation? = definition.runner.isInterruptible ? CallCancellation() : nil
         let stopSignals = cancellation.map { StopSignals(cancelling: $0) }
         let options = ToolInvoker.Options(timeoutSeconds: timeout, stderrObserver: forwardStderr,
                                           warn: { message in Console.warn(message) }, cancellation: cancellation,

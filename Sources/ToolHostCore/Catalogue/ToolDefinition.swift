@@ -64,6 +64,19 @@ public struct ToolDefinition: Sendable {
         inputSchema["properties"]?["operation"]?["enum"]?.arrayValue?.compactMap(\.stringValue)
     }
 
+    /// `timeout` (seconds) or `timeout_ms` in the block named after the tool's type
+    /// (`llm: {timeout: 120}`), else at the top of the document; nil when neither is a
+    /// positive number.
+    public var declaredTimeoutSeconds: Double? {
+        func seconds(in object: JSONObject?) -> Double? {
+            guard let object else { return nil }
+            if let value = object["timeout"]?.numberValue, value > 0 { return value }
+            if let value = object["timeout_ms"]?.numberValue, value > 0 { return value / 1000 }
+            return nil
+        }
+        return seconds(in: document[type.name]?.objectValue) ?? seconds(in: document)
+    }
+
     /// The folder of the YAML file.
     public var directory: String { FilePath.directory(of: file) }
 
@@ -75,6 +88,9 @@ public struct ToolDefinition: Sendable {
         case workflow
         /// A `type: custom` tool's Python class, run by ToolHost's harness as a plugin.
         case customClass(CustomClassSpec)
+        /// The handler registered for its type (`HandlerRegistry.register(_:for:)`), which reads
+        /// the type's own block (`llm:`, `openapi:`, `mcp:`) from the document.
+        case typeHandler(ToolType)
         case unsupported(reason: String)
     }
 
@@ -89,6 +105,8 @@ public struct ToolDefinition: Sendable {
             return .unsupported(reason: "it has no 'executable' block with a command")
         case .workflow:
             return .workflow
+        case .llm, .openapi, .mcp:
+            return .typeHandler(type)
         default:
             return .unsupported(reason: "ToolHost cannot run tools of type '\(type)' yet")
         }

@@ -95,7 +95,7 @@ public enum ToolDescription {
         return cleaned.isEmpty ? "tool" : String(cleaned.prefix(64))
     }
 
-    /// "handler:NAME", "plugin", "workflow", "custom:MODULE.CLASS", or "unsupported: reason".
+    /// "handler:NAME", "plugin", "workflow", "custom:MODULE.CLASS", "type:llm", or "unsupported: reason".
     static func runnerLabel(_ tool: ToolDefinition, handlers: HandlerRegistry?) -> String {
         switch tool.runner {
         case .handler(let name):
@@ -104,6 +104,9 @@ public enum ToolDescription {
         case .plugin: return "plugin"
         case .workflow: return "workflow"
         case .customClass(let spec): return "custom:\(spec.module).\(spec.className)"
+        case .typeHandler(let type):
+            if let handlers, handlers.handler(for: type) == nil { return "unsupported: no runner for type '\(type)'" }
+            return "type:\(type)"
         case .unsupported(let reason): return "unsupported: \(reason)"
         }
     }

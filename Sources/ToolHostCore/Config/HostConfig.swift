@@ -112,10 +112,11 @@ public struct PluginSettings: Sendable {
 
     public init() {}
 
-    /// How long `tool` may run as a plugin unless a caller says otherwise: its YAML `timeout`
-    /// (a custom tool's in its `custom:` block), else `defaultTimeoutSeconds`.
+    /// How long a call of `tool` may take unless a caller says otherwise: its YAML `timeout`
+    /// (a plugin's in its `executable:` block, a custom tool's in its `custom:` block, a network
+    /// tool's in its type's block or at the top), else `defaultTimeoutSeconds`.
     public func timeoutSeconds(of tool: ToolDefinition) -> Double {
-        (tool.executable ?? tool.custom?.supervision)?.timeoutSeconds ?? defaultTimeoutSeconds
+        (tool.executable ?? tool.custom?.supervision)?.timeoutSeconds ?? tool.declaredTimeoutSeconds ?? defaultTimeoutSeconds
     }
 
     /// Whether the host variable `name` may be passed to a plugin; `passingAll` for a layout

@@ -58,11 +58,11 @@ public struct CustomClassSpec: Sendable, Equatable {
 
 extension ToolDefinition.Runner {
     /// Whether a call may start a child process (a plugin, a custom tool's Python, a
-    /// workflow's steps), which a one-shot `toolhost run` stops with itself on Ctrl-C, SIGTERM
-    /// or its own death.
-    public var startsProcess: Bool {
+    /// workflow's steps, an MCP server) or wait on a server outside (a model, an HTTP API),
+    /// which a one-shot `toolhost run` stops with itself on Ctrl-C, SIGTERM or its own death.
+    public var isInterruptible: Bool {
         switch self {
-        case .plugin, .customClass, .workflow: true
+        case .plugin, .customClass, .workflow, .typeHandler: true
         default: false
         }
     }

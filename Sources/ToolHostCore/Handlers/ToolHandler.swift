@@ -23,10 +23,19 @@ public struct HandlerContext: Sendable {
     /// The whole catalogue as it is now: loaded from disk in a one-shot process, the live one
     /// (reloaded only when files changed) in a long-lived server.
     public let catalogue: @Sendable () -> Catalogue
+    /// How long the whole call may take (the caller's override, else the tool's or the
+    /// host's timeout). A handler that waits on something outside the process (a model
+    /// server, an HTTP API, an MCP server) keeps to it; the stores' own database timeouts
+    /// bound theirs.
+    public let timeoutSeconds: Double
+    /// Set when the caller stops wanting the answer: a handler that waits on the network
+    /// checks it (or polls `wakeDescriptor`) and gives up with `cancelled`.
+    public let cancellation: CallCancellation?
 
     public init(tool: ToolDefinition, config: HostConfig, tools: ToolsManager, handlers: HandlerRegistry,
                 warn: @escaping @Sendable (String) -> Void = { _ in }, afterAnswer: AfterAnswer = AfterAnswer(),
-                catalogue: (@Sendable () -> Catalogue)? = nil) {
+                catalogue: (@Sendable () -> Catalogue)? = nil, timeoutSeconds: Double? = nil,
+                cancellation: CallCancellation? = nil) {
         self.tool = tool
         self.config = config
         self.tools = tools
@@ -34,25 +43,40 @@ public struct HandlerContext: Sendable {
         self.warn = warn
         self.afterAnswer = afterAnswer
         self.catalogue = catalogue ?? { tools.loadCatalogue() }
+        self.timeoutSeconds = timeoutSeconds ?? config.plugins.timeoutSeconds(of: tool)
+        self.cancellation = cancellation
     }
 }
 
 /// The Swift handlers this host can dispatch to, by name, and the tool definitions it ships
-/// for them (always in the catalogue).
+/// for them (always in the catalogue); and the handlers of the tool types that reach outside
+/// the process (`llm`, `openapi`, `mcp`...), by type. Core itself has no network client, so a
+/// type's handler lives in the module that has one and is registered here: a tool of that type
+/// runs through the same `invoke` path (validation, policy, recording) as any handler.
 public struct HandlerRegistry: Sendable {
     private var handlers: [String: any ToolHandler] = [:]
+    private var typeHandlers: [String: any ToolHandler] = [:]
     public let builtinTools: [BuiltinTool]
 
-    public init(_ handlers: [any ToolHandler] = [], builtinTools: [BuiltinTool] = []) {
+    public init(_ handlers: [any ToolHandler] = [], builtinTools: [BuiltinTool] = [],
+                typeHandlers: [(ToolType, any ToolHandler)] = []) {
         self.builtinTools = builtinTools
         for handler in handlers { register(handler) }
+        for (type, handler) in typeHandlers { register(handler, for: type) }
     }
 
     public mutating func register(_ handler: any ToolHandler) {
         handlers[handler.name] = handler
     }
 
+    /// `handler` runs every tool of `type` that names no handler of its own.
+    public mutating func register(_ handler: any ToolHandler, for type: ToolType) {
+        typeHandlers[type.name] = handler
+    }
+
     public func handler(named name: String) -> (any ToolHandler)? { handlers[name] }
+
+    public func handler(for type: ToolType) -> (any ToolHandler)? { typeHandlers[type.name] }
 
     public var names: [String] { handlers.keys.sorted() }
 }

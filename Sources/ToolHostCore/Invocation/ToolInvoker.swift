@@ -111,6 +111,9 @@ public struct ToolInvoker: Sendable {
         case .handler(let name) where handlers.handler(named: name) == nil:
             throw ToolHostError(.unknownHandler,
                                 "Tool '\(id)' names the handler '\(name)', which this ToolHost does not have (it has: \(handlers.names.joined(separator: ", "))).")
+        case .typeHandler(let type) where handlers.handler(for: type) == nil:
+            throw ToolHostError(.unsupportedToolType, "Tool '\(id)' cannot be run: this ToolHost has no runner for tools of type '\(type)'.",
+                                details: ["type": .string(type.name)])
         case .unsupported(let reason):
             throw ToolHostError(.unsupportedToolType, "Tool '\(id)' cannot be run: \(reason).",
                                 details: ["type": .string(tool.type.name)])
@@ -177,7 +180,15 @@ public struct ToolInvoker: Sendable {
         let validated = validation.value.objectValue ?? input
         switch tool.runner {
         case .handler(let name):
-            return runHandler(name, tool: tool, input: validated, options: options, afterAnswer: afterAnswer)
+            guard let handler = handlers.handler(named: name) else {
+                return .failure(ToolHostError(.unknownHandler, "Tool '\(tool.id)' names the handler '\(name)', which this ToolHost does not have."))
+            }
+            return run(handler, tool: tool, input: validated, options: options, afterAnswer: afterAnswer)
+        case .typeHandler(let type):
+            guard let handler = handlers.handler(for: type) else {
+                return .failure(ToolHostError(.unsupportedToolType, "Tool '\(tool.id)' cannot be run: this ToolHost has no runner for tools of type '\(type)'."))
+            }
+            return run(handler, tool: tool, input: validated, options: options, afterAnswer: afterAnswer)
         case .plugin:
             return runPlugin(tool, input: validated, options: options)
         case .workflow:
@@ -211,12 +222,10 @@ public struct ToolInvoker: Sendable {
         }
     }
 
-    private func runHandler(_ name: String, tool: ToolDefinition, input: JSONObject, options: Options, afterAnswer: AfterAnswer) -> Result {
-        guard let handler = handlers.handler(named: name) else {
-            return .failure(ToolHostError(.unknownHandler, "Tool '\(tool.id)' names the handler '\(name)', which this ToolHost does not have."))
-        }
+    private func run(_ handler: any ToolHandler, tool: ToolDefinition, input: JSONObject, options: Options, afterAnswer: AfterAnswer) -> Result {
         let context = HandlerContext(tool: tool, config: config, tools: tools, handlers: handlers, warn: options.warn,
-                                     afterAnswer: afterAnswer, catalogue: catalogueSource)
+                                     afterAnswer: afterAnswer, catalogue: catalogueSource, timeoutSeconds: options.timeoutSeconds,
+                                     cancellation: options.cancellation)
         do {
             return .answer(try handler.handle(input, context: context))
         } catch {
