@@ -33,7 +33,7 @@ struct DescribeCommand: ParsableCommand {
         let catalogue: Catalogue
         let definition: ToolDefinition
         do {
-            catalogue = ToolsManager(config: try global.loadConfig(), builtins: BuiltinHandlers.tools).loadCatalogue()
+            catalogue = ToolsManager(config: try global.loadConfig(), handlers: BuiltinHandlers.registry).loadCatalogue()
             definition = try catalogue.definition(for: tool)
         } catch {
             throw Console.fail(error)
