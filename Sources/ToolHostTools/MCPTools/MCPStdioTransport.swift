@@ -11,14 +11,14 @@ final class MCPStdioTransport: MCPTransport {
     private let process: InteractiveProcess
     private let mailbox: MCPMailbox
     private let stderrTail: StderrTail
-    private let label: String
+    private let serverName: String
     private let killGraceSeconds: Double
 
-    private init(process: InteractiveProcess, mailbox: MCPMailbox, stderrTail: StderrTail, label: String, killGraceSeconds: Double) {
+    private init(process: InteractiveProcess, mailbox: MCPMailbox, stderrTail: StderrTail, serverName: String, killGraceSeconds: Double) {
         self.process = process
         self.mailbox = mailbox
         self.stderrTail = stderrTail
-        self.label = label
+        self.serverName = serverName
         self.killGraceSeconds = killGraceSeconds
     }
 
@@ -71,7 +71,7 @@ final class MCPStdioTransport: MCPTransport {
             },
             onEnd: { mailbox.end("it closed its output") })
         writer.withLock { $0 = process }
-        return MCPStdioTransport(process: process, mailbox: mailbox, stderrTail: stderrTail, label: spec.label,
+        return MCPStdioTransport(process: process, mailbox: mailbox, stderrTail: stderrTail, serverName: spec.serverName,
                                  killGraceSeconds: settings.killGraceSeconds)
     }
 
@@ -101,6 +101,8 @@ final class MCPStdioTransport: MCPTransport {
         }
         return nil
     }
+
+    private var label: String { "MCP server '\(serverName)'" }
 
     var isAlive: Bool { !mailbox.hasEnded && process.termination == nil }
 
@@ -148,7 +150,8 @@ final class MCPStdioTransport: MCPTransport {
         }
         let stderr = String(decoding: stderrTail.bytes.withLock { $0 }, as: UTF8.self)
         let lastLine = stderr.split(separator: "\n").last.map { ": \($0.trimmingSpaces)" } ?? ""
-        var details: JSONObject = ["server": .string(label), "stderr": .string(stderr)]
+        var details: JSONObject = ["server": .string(serverName)]
+        if !stderr.isEmpty { details["stderr"] = .string(stderr) }
         if !sent { details["sent"] = false }
         return ToolHostError(.mcpServerUnavailable, "\(label) \(what)\(how)\(lastLine).", details: details)
     }
