@@ -11,6 +11,8 @@ struct MCPClientToolTests {
     let folder = TemporaryDirectory()
     let binary = ToolHostBinary()
     let python: String
+    /// The inner `hang` tool's command line (`sleep 297 0.NNNNN`), unique to this test.
+    let sleeper = "sleep 297 0.\(Int.random(in: 10000...99999))"
 
     /// In the time server's environment, to find its processes (and only them).
     var marker: String { folder.url("time-marker") }
@@ -41,7 +43,7 @@ struct MCPClientToolTests {
         folder.write("inner/tools/hang.yaml", """
             name: Hang
             type: executable
-            executable: {command: sleep, args: ["297.25"]}
+            executable: {command: sleep, args: ["297", "\(sleeper.split(separator: " ").last ?? "1")"]}
             """)
         folder.write("inner/toolhost.yaml", "tools:\n  paths: [tools]\nplugins:\n  kill_grace_seconds: 0.5\n")
         folder.write("tools/inner.yaml", """
@@ -193,7 +195,7 @@ struct MCPClientToolTests {
         #expect(result.status == 124, "\(result.stdoutText) \(result.stderr)")
         #expect(result.json["error_code"] == "timeout")
         #expect(eventually(within: 15) { processes(mentioning: folder.url("inner/toolhost.yaml")).isEmpty })
-        #expect(eventually(within: 15) { processes(mentioning: "sleep 297.25").isEmpty })
+        #expect(eventually(within: 15) { processes(mentioning: sleeper).isEmpty })
     }
 
     @Test func serveKeepsOneServerPerEntryAndRestartsItAfterItDied() throws {
@@ -222,5 +224,33 @@ struct MCPClientToolTests {
         let ended = try server.waitForExit(within: 60)
         #expect(ended.status == 0)
         #expect(eventually(within: 10) { processes(mentioning: marker).isEmpty })
+    }
+
+    @Test func toolhostsOwnMCPFrontEndListsAndCallsTheServersTools() throws {
+        let server = [binary.path, "serve", "--mcp", "--config", folder.url("toolhost.yaml")]
+        let listed = try MCPClient.run(["list"], server: server, environment: environment, directory: folder.path)
+        #expect(listed.status == 0, "\(listed.json)")
+        let tool = listed.json["tools"]?.arrayValue?.first { $0["name"] == "time.get_current_time" }
+        #expect(tool?["inputSchema"]?["required"] == ["timezone"], "\(listed.json)")
+        let called = try MCPClient.run(["call", "time.get_current_time", #"{"timezone": "Asia/Tokyo"}"#], server: server,
+                                       environment: environment, directory: folder.path)
+        #expect(called.json["isError"] == false, "\(called.json)")
+        #expect(called.json["text"]?.stringValue?.contains("Asia/Tokyo") == true, "\(called.json)")
+    }
+
+    @Test func ctrlCOnRunCancelsTheCallAndStopsTheServer() throws {
+        let call = try RunningProcess(binary.path, ["run", "inner.hang", "--config", folder.url("toolhost.yaml")],
+                                      environment: environment, directory: folder.path)
+        call.write("{}")
+        call.closeInput()
+        // The inner ToolHost is running the hanging plugin: the call is under way.
+        #expect(eventually(within: 120) { !processes(mentioning: sleeper).isEmpty })
+        call.signal(SIGINT)
+        let ended = try call.waitForExit(within: 60)
+        let answer = try JSONParser.parse(ended.remaining.joined())
+        #expect(answer["error_code"] == "cancelled", "\(answer) \(call.stderr)")
+        #expect(ended.status != 0)
+        #expect(eventually(within: 15) { processes(mentioning: folder.url("inner/toolhost.yaml")).isEmpty })
+        #expect(eventually(within: 15) { processes(mentioning: sleeper).isEmpty })
     }
 }
