@@ -77,7 +77,7 @@ async def main():
                 started = time.perf_counter()
                 result = await session.call_tool("get_current_time", arguments)
                 elapsed = (time.perf_counter() - started) * 1000
-                if result.isError:
+                if result.is_error:
                     raise SystemExit(f"direct call failed: {result}")
                 return elapsed
 
@@ -101,4 +101,4 @@ print(f"get_current_time of mcp-server-time, interleaved in one run (medians):")
 print(f"  direct (Python SDK ClientSession, long-lived) {direct:8.2f} ms  ({len(times['direct'])} calls)")
 for name, label in [("serve", "toolhost serve --jsonl (long-lived)"), ("run", "toolhost run (one-shot, starts the server)")]:
     median = statistics.median(times[name])
-    print(f"  {label:<45} {median:8.2f} ms  ratio {median / direct:6.2f}  (+{median - direct:.2f} ms, {len(times[name])} calls)")
+    print(f"  {label:<45} {median:8.2f} ms  ratio {median / direct:6.2f}  ({median - direct:+.2f} ms, {len(times[name])} calls)")
