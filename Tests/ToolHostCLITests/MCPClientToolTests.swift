@@ -100,6 +100,9 @@ struct MCPClientToolTests {
         #expect(schema?["required"] == ["timezone"], "\(described.stdoutText)")
         #expect(schema?["properties"]?["timezone"]?["type"] == "string")
 
+        let found = try toolhost(["search", "current time in a timezone"])
+        #expect(found.stdoutText.contains("time.get_current_time"), "\(found.stdoutText) \(found.stderr)")
+
         // Listed once: the tools are cached, and listing again starts no server.
         let cached = try FileManager.default.contentsOfDirectory(atPath: folder.url("data/mcp-tools"))
         #expect(cached.contains { $0.hasPrefix("time-") } && cached.contains { $0.hasPrefix("inner-") }, "\(cached)")
