@@ -70,8 +70,8 @@ struct StreamConsumerRunner {
             throw ToolHostError(.timeout, "Stream consumer '\(tool.id)' did not finish within its timeout of \(timeout.compactText) s and was stopped.",
                                 details: tally.answer)
         }
-        var answer = tally.answer
-        answer["success"] = true
+        var answer: JSONObject = ["success": true]
+        for (key, value) in tally.answer { answer[key] = value }
         answer["stopped"] = .string(stopped.rawValue)
         return .answer(.object(answer))
     }
