@@ -54,7 +54,7 @@ public struct StreamConsumerSpec: Sendable {
         case nil, .null?: break
         case .object(let mapping)?:
             input = mapping
-            for reference in WorkflowTemplate.references(in: .object(mapping)) where !reference.path.hasPrefix("item") && !reference.path.hasPrefix("input") {
+            for reference in WorkflowTemplate.references(in: .object(mapping)) where !Self.readsItemOrInput(reference.path) {
                 diagnostics.append(.error("'{{\(reference.path)}}' reads neither 'item' nor 'input'", at: "/consumer/input"))
             }
         case let other?:
@@ -63,6 +63,10 @@ public struct StreamConsumerSpec: Sendable {
         let bounds = StreamBounds.decode(block, at: "/consumer", diagnostics: &diagnostics)
         guard let source, let tool, !tool.isEmpty, !diagnostics.contains(where: { $0.severity == .error }) else { return (nil, diagnostics) }
         return (StreamConsumerSpec(source: source, tool: tool, filter: filter, input: input, bounds: bounds), diagnostics)
+    }
+
+    private static func readsItemOrInput(_ path: String) -> Bool {
+        ["item", "input"].contains { path == $0 || path.hasPrefix($0 + ".") }
     }
 
     private static func decodeSource(_ value: JSONValue?, diagnostics: inout [Diagnostic]) -> Source? {
