@@ -331,6 +331,34 @@ struct StreamToolTests {
         #expect(lines(served.stdoutText).first?["result"]?["error_code"] == "stream_unbounded", "\(served.stdoutText)")
     }
 
+    @Test func aConsumersDurationEndsItWhetherItsSourceIsRedisOrAProducer() throws {
+        let redis = try TestRedis()
+        folder.write("tools/quiet_feed.yaml", """
+            name: Quiet feed
+            type: stream_consumer
+            consumer: {source: {redis_stream: "quiet", from: "$"}, tool: echo}
+            """)
+        let environment = ["TOOLHOST_REDIS_URL": redis.url, "TOOLHOST_RECORD_INVOCATIONS": "false"]
+        let quietFeed = try run("quiet_feed", #"{"duration_seconds": 0.5}"#, environment: environment)
+        #expect(quietFeed.status == 0, "\(quietFeed.stderr)")
+        #expect(quietFeed.json["stopped"] == "duration", "\(quietFeed.stdoutText)")
+        #expect(quietFeed.json["read"] == 0)
+        folder.write("tools/slow_odd.yaml", """
+            name: Slow odd
+            type: stream_consumer
+            consumer:
+              source: {tool: ticker, input: {count: 100000, delay: 0.05}}
+              tool: echo
+              filter: {kind: odd}
+            """)
+        let served = try binary.run(["serve", "--jsonl"], stdin: Array(#"{"id": 1, "tool": "slow_odd", "input": {"duration_seconds": 1}}"#.utf8) + [0x0A],
+                                    environment: quiet, directory: folder.path)
+        let answer = lines(served.stdoutText).first?["result"]
+        #expect(answer?["stopped"] == "duration", "\(served.stdoutText) \(served.stderr)")
+        let succeeded = answer?["succeeded"]?.integerValue
+        #expect(succeeded == answer?["results"]?.arrayValue?.count, "\(served.stdoutText)")
+    }
+
     /// Every item's call is an ordinary call: recorded like any, on either engine.
     @Test(arguments: Engine.allCases)
     func eachItemsCallIsRecordedOnEitherEngine(engine: Engine) throws {

@@ -60,8 +60,8 @@ struct StreamConsumerRunner {
         let stopped: StreamStop
         switch spec.source {
         case .tool(let id, let sourceInput):
-            stopped = try readProducer(id, input: sourceInput, consumer: tool, bounds: bounds, deadline: deadline,
-                                       options: options, chain: chain + [tool.id], process: process, tally: tally)
+            stopped = try readProducer(id, input: sourceInput, consumer: tool, bounds: bounds, options: options, chain: chain + [tool.id],
+                                       process: process, tally: tally)
         case .redis(let key, let from):
             stopped = try readRedis(key, from: from, consumer: tool, bounds: bounds, deadline: deadline, options: options,
                                     process: process, tally: tally)
@@ -127,7 +127,7 @@ struct StreamConsumerRunner {
 
     /// Runs the producer for this call, with the consumer's bounds; each item is handled as it
     /// comes (the producer waits meanwhile: its pipe fills, nothing is lost).
-    private func readProducer(_ id: String, input: JSONObject, consumer: ToolDefinition, bounds: StreamBounds, deadline: Double,
+    private func readProducer(_ id: String, input: JSONObject, consumer: ToolDefinition, bounds: StreamBounds,
                               options: ToolInvoker.Options, chain: [String], process: @escaping @Sendable (JSONValue) -> Void,
                               tally: StreamTally) throws(ToolHostError) -> StreamStop {
         let producer: ToolDefinition
@@ -144,8 +144,8 @@ struct StreamConsumerRunner {
         producerOptions.confirmation = nil
         producerOptions.stream = StreamCallOptions(onItem: process, mayRunUnbounded: options.stream.mayRunUnbounded,
                                                    maxItems: bounds.maxItems, durationSeconds: bounds.durationSeconds)
-        let remaining = deadline - MonotonicClock.now()
-        if remaining.isFinite { producerOptions.timeoutSeconds = max(remaining, 0.001) }
+        // The call's timeout and the consumer's duration go to the producer as they are (it
+        // starts at once): it tells a duration's end from a timeout itself.
         switch invoker.invoke(producer, input: input, options: producerOptions) {
         case .answer(let answer):
             return answer["stopped"]?.stringValue.flatMap(StreamStop.init(rawValue:)) ?? .ended
