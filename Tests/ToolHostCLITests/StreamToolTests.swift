@@ -183,7 +183,15 @@ struct StreamToolTests {
         let result = try run("ticker", #"{"count": 2, "fail": true}"#)
         #expect(result.status == 3)
         #expect(lines(result.stdoutText).map { $0["n"] } == [1, 2])
-        #expect(result.stderr.contains("exited with status 3: the feed broke, after 2 items"), "\(result.stderr)")
+        #expect(result.stderr.contains("exited with status 3, after 2 items"), "\(result.stderr)")
+        #expect(result.stderr.contains("the feed broke"), "its stderr is forwarded as it comes: \(result.stderr)")
+        // Served, the answer carries the items so far and the producer's stderr (which HTTP keeps from remote callers).
+        let served = try binary.run(["serve", "--jsonl"], stdin: Array(#"{"id": 1, "tool": "ticker", "input": {"count": 2, "fail": true, "max_items": 5}}"#.utf8) + [0x0A],
+                                    environment: quiet, directory: folder.path)
+        let answer = lines(served.stdoutText).first?["result"]
+        #expect(answer?["error_code"] == "plugin_failed", "\(served.stdoutText)")
+        #expect(answer?["count"] == 2)
+        #expect(answer?["stderr"]?.stringValue?.contains("the feed broke") == true)
     }
 
     @Test func itemsArePublishedToTheProducersRedisStream() throws {
@@ -247,6 +255,16 @@ struct StreamToolTests {
         #expect(json["structuredContent"]?["items"] == .array(items))
         #expect(json["structuredContent"]?["stopped"] == "max_items")
         #expect(json["isError"] == false)
+    }
+
+    @Test func serveMCPSendsEachOfAConsumersResultsAsAProgressNotification() throws {
+        let (status, json) = try MCPClient.run(["progress", "odd_echo", #"{"label": "m", "max_items": 6}"#],
+                                               server: [binary.path, "serve", "--mcp"], environment: quiet, directory: folder.path)
+        #expect(status == 0, "\(json)")
+        let notes = json["progress"]?.arrayValue ?? []
+        let results = notes.map { (try? JSONParser.parse($0["message"]?.stringValue ?? "")) ?? .null }
+        #expect(results.map { $0["output"]?["value"] } == [1, 3, 5], "\(json)")
+        #expect(json["structuredContent"]?["results"] == .array(results))
     }
 
     // MARK: consumers

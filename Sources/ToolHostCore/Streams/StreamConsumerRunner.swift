@@ -49,10 +49,13 @@ struct StreamConsumerRunner {
 
         let started = MonotonicClock.now()
         let timeout = options.timeoutSeconds
+        // The duration bounds the reading; an item read in time is still processed, within
+        // the call's timeout (its own tool's timeout otherwise).
         let deadline = started + min(bounds.durationSeconds ?? .infinity, timeout ?? .infinity)
+        let callDeadline = started + (timeout ?? .infinity)
         let tally = StreamTally(keptResults: Self.maxAnswerResults)
         let process: @Sendable (JSONValue) -> Void = { item in
-            let outcome = handle(item, index: tally.read, spec: spec, target: target, consumerInput: input, deadline: deadline,
+            let outcome = handle(item, index: tally.read, spec: spec, target: target, consumerInput: input, deadline: callDeadline,
                                  options: options, chain: chain + [tool.id], tally: tally)
             if let outcome { options.stream.onItem?(outcome) }
         }

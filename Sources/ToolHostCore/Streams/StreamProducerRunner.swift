@@ -67,10 +67,11 @@ struct StreamProducerRunner {
         } else if let hostError = run.hostError {
             throw failure(hostError.code, hostError.message.trimmingSuffix("."), answer)
         } else if run.exitCode != 0 {
-            let said = String(decoding: run.outcome.stderr.suffix(2000), as: UTF8.self).split(separator: "\n").last.map { ": \($0.trimmingSpaces)" } ?? ""
+            // Its stderr goes in `stderr`, which an HTTP caller is not shown (expose_plugin_details).
             var details = answer
             details["exit_code"] = .int(Int(run.exitCode))
-            throw failure(.pluginFailed, "Stream producer '\(tool.id)' exited with status \(run.exitCode)\(said)", details)
+            details["stderr"] = .string(String(decoding: run.outcome.stderr.suffix(4000), as: UTF8.self))
+            throw failure(.pluginFailed, "Stream producer '\(tool.id)' exited with status \(run.exitCode)", details)
         } else {
             stopped = .ended
         }
