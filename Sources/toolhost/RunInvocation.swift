@@ -96,14 +96,15 @@ struct RunInvocation: Equatable {
                                           stopsPluginWithHost: true)
         // A stream is followed until it ends or Ctrl-C; a producer's items are printed as they come.
         options.stream.mayRunUnbounded = true
-        let streams = definition.runner == .streamProducer
-        if streams { options.stream.onItem = StreamLinePrinter.print }
+        let printsItems = definition.runner == .streamProducer
+        if printsItems { options.stream.onItem = StreamLinePrinter.print }
+        let isStream = printsItems || definition.runner == .streamConsumer
         var exitCode: Int32 = 0
         var cancelled = false
         invoker.invoke(definition, input: input, options: options) { result in
-            exitCode = streams ? StreamLinePrinter.finish(result, tool: tool) : deliver(result)
+            exitCode = printsItems ? StreamLinePrinter.finish(result, tool: tool) : deliver(result)
             if case .plugin(let run) = result { cancelled = run.outcome.cancelled }
-            if case .answer(let answer) = result, answer["stopped"] == "cancelled" { cancelled = true }
+            if isStream, case .answer(let answer) = result, answer["stopped"] == "cancelled" { cancelled = true }
             // The answer is complete: a reader waiting for end of file need not wait for the
             // recording that follows.
             Console.closeStandardOutput()

@@ -377,6 +377,33 @@ struct StreamToolTests {
         #expect(succeeded == answer?["results"]?.arrayValue?.count, "\(served.stdoutText)")
     }
 
+    @Test func runFollowsARedisStreamUntilASignalThenAnswers() throws {
+        let redis = try TestRedis()
+        folder.write("tools/mark.yaml", """
+            name: Mark
+            type: executable
+            executable: {command: python3, args: ["-c", "import json,sys; d=json.load(sys.stdin); open(d['file'], 'w').write('seen'); print(json.dumps(d['item']))"]}
+            """)
+        folder.write("tools/follow_feed.yaml", """
+            name: Follow feed
+            type: stream_consumer
+            consumer: {source: {redis_stream: "feed", from: "0"}, tool: mark, input: {file: "{{input.marker}}", item: "{{item}}"}}
+            """)
+        _ = try redis.connect().command(["XADD", "feed", "*", "item", #"{"first": true}"#])
+        let marker = folder.url("marker")
+        let host = try start("follow_feed", #"{"marker": "\#(marker)"}"#, environment: ["TOOLHOST_REDIS_URL": redis.url, "TOOLHOST_RECORD_INVOCATIONS": "false"])
+        // The first entry was given to `mark`; the consumer now waits for more, without end.
+        let marked = eventually(within: 30) { FileManager.default.fileExists(atPath: marker) }
+        #expect(marked, "\(host.stderr)")
+        host.signal(SIGINT)
+        let ended = try host.waitForExit(within: 30)
+        #expect(ended.status == 130, "\(host.stderr)")
+        let answer = (try? JSONParser.parse(ended.remaining.joined(separator: "\n"))) ?? .null
+        #expect(answer["stopped"] == "cancelled", "\(ended.remaining)")
+        #expect(answer["read"] == 1)
+        #expect(answer["results"]?[0]?["output"] == ["first": true], "\(answer)")
+    }
+
     /// Every item's call is an ordinary call: recorded like any, on either engine.
     @Test(arguments: Engine.allCases)
     func eachItemsCallIsRecordedOnEitherEngine(engine: Engine) throws {

@@ -55,6 +55,9 @@ struct StreamConsumerRunner {
         let callDeadline = started + (timeout ?? .infinity)
         let tally = StreamTally(keptResults: Self.maxAnswerResults)
         let process: @Sendable (JSONValue) -> Void = { item in
+            // Once cancelled, items still in the producer's pipe are not read: their calls
+            // would only be refused.
+            if options.cancellation?.isCancelled == true { return }
             let outcome = handle(item, index: tally.read, spec: spec, target: target, consumerInput: input, deadline: callDeadline,
                                  options: options, chain: chain + [tool.id], tally: tally)
             if let outcome { options.stream.onItem?(outcome) }
