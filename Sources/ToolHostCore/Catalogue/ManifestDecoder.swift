@@ -58,6 +58,7 @@ public struct ManifestDecoder {
         let custom = customClassSpec(type: type, handler: handler, executable: executable)
         checkRunnability(type: type, handler: handler, executable: executable)
         if type == .workflow, handler == nil { diagnostics += WorkflowSpec.decode(map).diagnostics }
+        if handler == nil { diagnostics += StreamSpecLint.diagnostics(type: type, document: map, hasExecutable: executable != nil) }
         checkPlaceholders(executable, inputSchema: inputSchema)
         suggestMisspelledKeys()
         var tool = ToolDefinition(
