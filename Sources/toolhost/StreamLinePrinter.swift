@@ -5,7 +5,9 @@ import ToolHostCommandLine
 import ToolHostCore
 
 /// How `toolhost run` shows a stream producer: each item as one JSON line on stdout the moment
-/// it arrives (written unbuffered), and nothing else there; how it ended goes to stderr.
+/// it arrives (written unbuffered); how it ended goes to stderr. A failure (refused input, a
+/// producer that failed) also ends stdout with ToolHost's error answer, as every `run` does, so a
+/// program reading only stdout learns why the stream stopped.
 enum StreamLinePrinter {
     @Sendable static func print(_ item: JSONValue) {
         Console.printJSON(item)
@@ -22,6 +24,7 @@ enum StreamLinePrinter {
             Console.print("toolhost: stream '\(tool)': \(count) item\(count == 1 ? "" : "s"), stopped: \(stopped)", to: STDERR_FILENO)
             return stopped == "cancelled" ? 130 : 0
         case .failure(let error):
+            Console.printJSON(error.answer)
             Console.print("toolhost: error: \(error.message)", to: STDERR_FILENO)
             if error.code == .pluginFailed, let status = error.details["exit_code"]?.integerValue, status > 0, status < 256 { return Int32(status) }
             return error.exitCode

@@ -122,6 +122,29 @@ struct StreamToolTests {
 
     // MARK: toolhost run of a producer
 
+    @Test func theCallsBoundsAreInTheSchemaSoAStrictSchemaAcceptsThem() throws {
+        folder.write("tools/strict_ticker.yaml", """
+            name: Strict ticker
+            type: stream_producer
+            executable: {command: python3, args: ["{tool_dir}/ticker.py"]}
+            input_schema:
+              type: object
+              properties: {count: {type: integer}}
+              additionalProperties: false
+            """)
+        let result = try run("strict_ticker", #"{"count": 50, "max_items": 2, "duration_seconds": 60}"#)
+        #expect(result.status == 0, "\(result.stdoutText) \(result.stderr)")
+        let items = lines(result.stdoutText)
+        #expect(items.count == 2)
+        let described = try binary.run(["describe", "strict_ticker", "--format", "mcp"], stdin: [], environment: quiet, directory: folder.path)
+        let properties = described.json["inputSchema"]?["properties"]
+        #expect(properties?["max_items"]?["type"] == "integer", "\(described.stdoutText)")
+        #expect(properties?["duration_seconds"]?["type"] == "number", "\(described.stdoutText)")
+        // Still strict about anything else.
+        let refused = try run("strict_ticker", #"{"count": 5, "speed": 2}"#)
+        #expect(refused.json["error_code"] == "invalid_input", "\(refused.stdoutText)")
+    }
+
     @Test func runPrintsEachItemAsItArrivesThenNothingElse() throws {
         let gate = folder.url("gate")
         let host = try start("ticker", #"{"count": 3, "gate": "\#(gate)"}"#)
@@ -182,7 +205,10 @@ struct StreamToolTests {
     @Test func aProducerThatFailsEndsWithItsOwnStatusAndSaysWhy() throws {
         let result = try run("ticker", #"{"count": 2, "fail": true}"#)
         #expect(result.status == 3)
-        #expect(lines(result.stdoutText).map { $0["n"] } == [1, 2])
+        // The items, then ToolHost's error answer, as every failed `run` ends.
+        let printed = lines(result.stdoutText)
+        #expect(printed.dropLast().map { $0["n"] } == [1, 2])
+        #expect(printed.last?["error_code"] == "plugin_failed", "\(result.stdoutText)")
         #expect(result.stderr.contains("exited with status 3, after 2 items"), "\(result.stderr)")
         #expect(result.stderr.contains("the feed broke"), "its stderr is forwarded as it comes: \(result.stderr)")
         // Served, the answer carries the items so far and the producer's stderr (which HTTP keeps from remote callers).

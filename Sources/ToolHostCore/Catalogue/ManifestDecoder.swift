@@ -45,7 +45,7 @@ public struct ManifestDecoder {
         let description = text("description") ?? ""
         let handler = text("handler")
         let executable = executableSpec()
-        let inputSchema = inputSchema()
+        let inputSchema = StreamBounds.advertised(in: inputSchema(), type: type, handler: handler)
         let outputSchema: JSONValue? = map["output_schema"].flatMap { raw in
             var normalizer = SchemaNormalizer()
             let schema = normalizer.normalizeAnySchema(raw, at: "/output_schema")

@@ -52,6 +52,26 @@ public struct StreamBounds: Sendable, Equatable {
         return bounds
     }
 
+    /// `schema` with the call's own bounds (`max_items`, `duration_seconds`) declared, for a
+    /// stream tool that does not declare them itself: a caller (an MCP client reading
+    /// `tools/list`) learns it may pass them, and a schema that refuses unknown fields
+    /// (`additionalProperties: false`) accepts them.
+    static func advertised(in schema: JSONValue, type: ToolType, handler: String?) -> JSONValue {
+        guard type == .streamProducer || type == .streamConsumer, handler == nil,
+              var object = schema.objectValue, var properties = object["properties"]?.objectValue ?? (object["oneOf"] == nil ? [:] : nil)
+        else { return schema }
+        if properties["max_items"] == nil {
+            properties["max_items"] = ["type": "integer", "minimum": 1,
+                                       "description": "Stop after this many items (overrides the tool's own max_items)."]
+        }
+        if properties["duration_seconds"] == nil {
+            properties["duration_seconds"] = ["type": "number", "exclusiveMinimum": 0,
+                                              "description": "Stop after this many seconds (overrides the tool's own duration)."]
+        }
+        object["properties"] = .object(properties)
+        return .object(object)
+    }
+
     /// Refuses an unbounded run unless the caller can follow one.
     func requireBounded(unless allowed: Bool, kind: String, tool: String) throws(ToolHostError) {
         guard !allowed, !isBounded else { return }
