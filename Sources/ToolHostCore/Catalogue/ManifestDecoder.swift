@@ -304,6 +304,8 @@ public struct ManifestDecoder {
             schema = normalizer.normalizeInputSchema(raw, at: "/parameters")
         } else if let raw = map["inputs"], case .array = raw {
             schema = normalizer.normalizeInputSchema(raw, at: "/inputs")
+        } else if map["type"]?.stringValue?.lowercased() == "openapi" {
+            schema = OpenAPIInputSchema.schema(for: map)
         } else {
             schema = normalizer.normalizeInputSchema(nil, at: "")
         }
