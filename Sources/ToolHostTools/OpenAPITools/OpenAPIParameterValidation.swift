@@ -13,9 +13,14 @@ enum OpenAPIParameterValidation {
                           toolID: String) throws(ToolHostError) -> (parameters: JSONObject, body: JSONValue?) {
         var violations: [Violation] = []
         var given = pathParameters
-        for (name, value) in call.parameters where !value.isNull { given[name] = value }
-        let declared = operation.parameters.filter { $0.location != .cookie || given[$0.name] != nil }
+        let declared = operation.parameters
         let names = declared.map(\.name)
+        for (name, value) in call.parameters where !value.isNull {
+            // Header names are case-insensitive: `x-trace-id` is the spec's `X-Trace-Id`.
+            let header = names.contains(name) ? nil
+                : declared.first { $0.location == .header && $0.name.lowercased() == name.lowercased() }
+            given[header?.name ?? name] = value
+        }
         for name in given.keys where !names.contains(name) {
             let suggestion = Suggestions.closest(to: name, among: names, limit: 1).first
             let known = names.isEmpty ? "it takes none" : suggestion.map { "did you mean '\($0)'?" } ?? "it takes \(names.joined(separator: ", "))"
