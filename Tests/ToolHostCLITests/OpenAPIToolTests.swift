@@ -310,6 +310,22 @@ struct OpenAPIToolTests {
         #expect(second?["result"]?["status"] == 404)
     }
 
+    @Test func anOpenAPIToolServedOverHTTPMapsTheAPIsFailuresToBadGateway() async throws {
+        let httpbin = try OpenAPITestServer("httpbin")
+        catalogue(httpbin: httpbin.baseURL)
+        let server = try await HTTPServer.start(binary: binary, in: folder.path, ["--config", folder.url("toolhost.yaml")],
+                                                environment: ["TOOLHOST_DATABASE_TYPE": "sqlite"])
+        let answered = try await server.send("POST", "/api/tools/httpbin/invoke", #"{"operation_id": "getQuery", "parameters": {"a": "over http"}}"#)
+        #expect(answered.status == 200)
+        #expect(answered.json["data"]?["args"]?["a"] == "over http")
+        let failed = try await server.send("POST", "/api/tools/httpbin/invoke", #"{"operation_id": "getStatus", "parameters": {"code": 503}}"#)
+        #expect(failed.status == 502)
+        #expect(failed.json["error_code"] == "http_error" && failed.json["status"] == 503)
+        let invalid = try await server.send("POST", "/api/tools/httpbin/invoke", #"{"operation_id": "getStatus", "parameters": {"code": 99}}"#)
+        #expect(invalid.status == 400)
+        try await server.expectCleanExit()
+    }
+
     @Test func anOpenAPIToolCallsToolHostsOwnHTTPServer() async throws {
         // The server: ToolHost in a folder of its own (its built-in tools are its catalogue).
         let served = TemporaryDirectory()
