@@ -30,40 +30,7 @@ public struct OpenAPIToolHandler: ToolHandler {
         }
         let baseURL = try Self.baseURL(of: tool, block: block, document: document, settings: context.config.openAPI)
 
-        var builder: OpenAPIRequestBuilder
-        var label: String
-        if let document {
-            let operation: OpenAPIOperation
-            let table = OpenAPIOperationTable(operations: document.operations)
-            var pathParameters: JSONObject = [:]
-            if let id = call.operationID {
-                operation = try table.operation(id: id, toolID: tool.id)
-            } else if let method = call.method, let path = call.path {
-                let match = try table.operation(method: method, path: path, toolID: tool.id)
-                operation = match.operation
-                pathParameters = match.pathParameters
-            } else if document.operations.count == 1, let only = document.operations.first {
-                operation = only
-            } else {
-                throw ToolHostError.invalidInput(
-                    [Violation(path: "/operation_id", message: "is required: name one of the spec's \(document.operations.count) operations (or give method and path); `toolhost describe \(tool.id)` lists them")],
-                    tool: tool.id)
-            }
-            let checked = try OpenAPIParameterValidation.validated(call, pathParameters: pathParameters, operation: operation, toolID: tool.id)
-            builder = OpenAPIRequestBuilder(method: operation.method, path: operation.path)
-            builder.fill(operation: operation, parameters: checked.parameters, body: checked.body)
-            for (name, value) in call.query { builder.addQuery(name, value) }
-            label = operation.label
-        } else {
-            let (method, path) = try Self.genericTarget(call, toolID: tool.id)
-            builder = OpenAPIRequestBuilder(method: method, rawPath: path)
-            for (name, value) in call.query { builder.addQuery(name, value) }
-            if let body = call.body {
-                let given = call.headers.first { $0.key.lowercased() == "content-type" }?.value.stringValue
-                builder.setBody(body, contentType: given ?? "application/json", addingHeader: given == nil)
-            }
-            label = "\(method) \(path.firstIndex(of: "?").map { String(path[..<$0]) } ?? path)"
-        }
+        var (builder, label) = try OpenAPIRequestBuilder.forCall(call, document: document, toolID: tool.id)
         builder.headers.insert(contentsOf: block.headers, at: 0)
         for (name, value) in call.headers where !value.isNull { builder.headers.append((name, OpenAPIRequestBuilder.text(value))) }
 
@@ -110,24 +77,6 @@ public struct OpenAPIToolHandler: ToolHandler {
         }
         throw ToolHostError(.invalidToolDefinition,
                             "Tool '\(tool.id)' cannot run: it has no base URL; give 'openapi.base_url' in its YAML (\(tool.file)) or openapi.base_urls.\(tool.id) in the config.")
-    }
-
-    static let methods = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
-
-    /// A generic request's method and path: `path` relative to the base URL, `method` GET
-    /// (POST when there is a body) unless given.
-    static func genericTarget(_ call: OpenAPICallInput, toolID: String) throws(ToolHostError) -> (String, String) {
-        guard let path = call.path, !path.isEmpty else {
-            throw .invalidInput([Violation(path: "/path", message: "is required: this tool has no spec, so a call is a generic request {method, path, query, headers, body}")], tool: toolID)
-        }
-        guard path.hasPrefix("/") else {
-            throw .invalidInput([Violation(path: "/path", message: "must be a path from the tool's base URL, starting with '/', not \(path.openAPIClipped)")], tool: toolID)
-        }
-        let method = call.method ?? (call.body == nil ? "GET" : "POST")
-        guard methods.contains(method) else {
-            throw .invalidInput([Violation(path: "/method", message: "must be one of \(methods.joined(separator: ", ")), not \(method.openAPIClipped)")], tool: toolID)
-        }
-        return (method, path)
     }
 
     static func failure(_ failure: HTTPFailure, call: String, toolID: String, timeout: Double, secrets: [String]) -> ToolHostError {
