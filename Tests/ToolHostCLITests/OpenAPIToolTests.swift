@@ -310,6 +310,20 @@ struct OpenAPIToolTests {
         #expect(second?["result"]?["status"] == 404)
     }
 
+    @Test func anOpenAPIToolRunsThroughServeMCPWithItsSchema() throws {
+        let httpbin = try OpenAPITestServer("httpbin")
+        catalogue(httpbin: httpbin.baseURL)
+        let server = [binary.path, "serve", "--mcp", "--config", folder.url("toolhost.yaml")]
+        let called = try MCPClient.run(["call", "httpbin", #"{"operation_id": "getQuery", "parameters": {"a": "over mcp"}}"#],
+                                       server: server, environment: ["TOOLHOST_DATABASE_TYPE": "sqlite"], directory: folder.path)
+        #expect(called.json["isError"] == false, "\(called.json)")
+        let answer = try JSONParser.parse(called.json["text"]?.stringValue ?? "")
+        #expect(answer["data"]?["args"]?["a"] == "over mcp")
+        let listed = try MCPClient.run(["list"], server: server, environment: ["TOOLHOST_DATABASE_TYPE": "sqlite"], directory: folder.path)
+        let entry = listed.json["tools"]?.arrayValue?.first { $0["name"] == "httpbin" }
+        #expect(entry?["inputSchema"]?["properties"]?["operation_id"]?["type"] == "string", "\(listed.json)")
+    }
+
     @Test func anOpenAPIToolServedOverHTTPMapsTheAPIsFailuresToBadGateway() async throws {
         let httpbin = try OpenAPITestServer("httpbin")
         catalogue(httpbin: httpbin.baseURL)
