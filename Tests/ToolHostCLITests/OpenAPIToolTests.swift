@@ -260,6 +260,24 @@ struct OpenAPIToolTests {
         #expect((result.json["error"]?.stringValue ?? "").contains("Swagger 2.0"))
     }
 
+    @Test func validateReportsAnOpenAPIBlockThatCannotWork() throws {
+        catalogue(httpbin: Self.closedPort)
+        folder.write("tools/sloppy.yaml", """
+            name: sloppy
+            type: openapi
+            openapi: {spec_ulr: "http://x/openapi.json", auth: {type: oauth, token: abc}}
+            """)
+        let result = try binary.run(["validate", "--config", folder.url("toolhost.yaml")],
+                                    environment: ["TOOLHOST_DATABASE_TYPE": "sqlite"], directory: folder.path)
+        let text = result.stdoutText + result.stderr
+        #expect(text.contains("unknown openapi key 'spec_ulr'"), "\(text)")
+        #expect(text.contains("unknown auth type 'oauth'") && text.contains("needs 'env'"), "\(text)")
+        #expect(text.contains("neither a spec nor a 'base_url'"), "\(text)")
+        // At call time the same block is refused before anything is sent.
+        let call = try run("sloppy", #"{"path": "/x"}"#)
+        #expect(call.json["error_code"] == "invalid_tool_definition", "\(call.stdoutText)")
+    }
+
     // MARK: - Generic requests and limits
 
     @Test func aToolWithoutASpecMakesGenericRequests() throws {

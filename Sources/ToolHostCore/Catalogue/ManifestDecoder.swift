@@ -58,6 +58,7 @@ public struct ManifestDecoder {
         let custom = customClassSpec(type: type, handler: handler, executable: executable)
         checkRunnability(type: type, handler: handler, executable: executable)
         if type == .workflow, handler == nil { diagnostics += WorkflowSpec.decode(map).diagnostics }
+        checkOpenAPIBlock(type: type)
         checkPlaceholders(executable, inputSchema: inputSchema)
         suggestMisspelledKeys()
         var tool = ToolDefinition(
