@@ -233,6 +233,11 @@ struct OpenAPIToolTests {
         let secondFetch = try specServer.nextLogLine()
         #expect(secondFetch == "GET /spec.yaml 304")
         #expect(FileManager.default.fileExists(atPath: folder.url("data/openapi-specs")))
+        // The spec's server gone: the kept copy serves, and the caller is told.
+        specServer.stop()
+        let third = try run("remote", #"{"operation_id": "getQuery", "parameters": {"a": "3"}}"#)
+        #expect(third.json["data"]?["args"]?["a"] == "3", "\(third.stdoutText)")
+        #expect(third.stderr.contains("using the copy fetched earlier"), "\(third.stderr)")
     }
 
     @Test func describeListsTheOperationsOfTheSpec() throws {
