@@ -59,6 +59,7 @@ public struct ManifestDecoder {
         checkRunnability(type: type, handler: handler, executable: executable)
         if type == .workflow, handler == nil { diagnostics += WorkflowSpec.decode(map).diagnostics }
         if handler == nil { diagnostics += StreamSpecLint.diagnostics(type: type, document: map, hasExecutable: executable != nil) }
+        checkOpenAPIBlock(type: type)
         checkPlaceholders(executable, inputSchema: inputSchema)
         suggestMisspelledKeys()
         var tool = ToolDefinition(
@@ -305,6 +306,8 @@ public struct ManifestDecoder {
             schema = normalizer.normalizeInputSchema(raw, at: "/parameters")
         } else if let raw = map["inputs"], case .array = raw {
             schema = normalizer.normalizeInputSchema(raw, at: "/inputs")
+        } else if map["type"]?.stringValue?.lowercased() == "openapi" {
+            schema = OpenAPIInputSchema.schema(for: map)
         } else {
             schema = normalizer.normalizeInputSchema(nil, at: "")
         }
