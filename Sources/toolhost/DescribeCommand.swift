@@ -30,16 +30,21 @@ struct DescribeCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func run() throws {
+        let config: HostConfig
         let catalogue: Catalogue
         let definition: ToolDefinition
         do {
-            catalogue = ToolsManager(config: try global.loadConfig(), handlers: BuiltinHandlers.registry).loadCatalogue()
+            config = try global.loadConfig()
+            catalogue = ToolsManager(config: config, handlers: BuiltinHandlers.registry).loadCatalogue()
             definition = try catalogue.definition(for: tool)
         } catch {
             throw Console.fail(error)
         }
         let description: JSONValue = switch format {
-        case .yaml, .json: ToolDescription.full(of: definition, in: catalogue, handlers: BuiltinHandlers.registry)
+        case .yaml, .json:
+            // An openapi tool's operations come from its spec (ToolHostTools loads it).
+            OpenAPIToolDescription.adding(to: ToolDescription.full(of: definition, in: catalogue, handlers: BuiltinHandlers.registry),
+                                          for: definition, config: config)
         case .mcp: ToolDescription.mcp(definition)
         case .openai: ToolDescription.openAI(definition)
         }

@@ -45,7 +45,7 @@ public struct ManifestDecoder {
         let description = text("description") ?? ""
         let handler = text("handler")
         let executable = executableSpec()
-        let inputSchema = inputSchema()
+        let inputSchema = StreamBounds.advertised(in: inputSchema(), type: type, handler: handler)
         let outputSchema: JSONValue? = map["output_schema"].flatMap { raw in
             var normalizer = SchemaNormalizer()
             let schema = normalizer.normalizeAnySchema(raw, at: "/output_schema")
@@ -58,6 +58,8 @@ public struct ManifestDecoder {
         let custom = customClassSpec(type: type, handler: handler, executable: executable)
         checkRunnability(type: type, handler: handler, executable: executable)
         if type == .workflow, handler == nil { diagnostics += WorkflowSpec.decode(map).diagnostics }
+        if handler == nil { diagnostics += StreamSpecLint.diagnostics(type: type, document: map, hasExecutable: executable != nil) }
+        checkOpenAPIBlock(type: type)
         checkPlaceholders(executable, inputSchema: inputSchema)
         suggestMisspelledKeys()
         var tool = ToolDefinition(
@@ -304,6 +306,8 @@ public struct ManifestDecoder {
             schema = normalizer.normalizeInputSchema(raw, at: "/parameters")
         } else if let raw = map["inputs"], case .array = raw {
             schema = normalizer.normalizeInputSchema(raw, at: "/inputs")
+        } else if map["type"]?.stringValue?.lowercased() == "openapi" {
+            schema = OpenAPIInputSchema.schema(for: map)
         } else {
             schema = normalizer.normalizeInputSchema(nil, at: "")
         }

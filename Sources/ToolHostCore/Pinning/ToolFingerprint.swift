@@ -1,8 +1,8 @@
 /// The SHA-256 of what a tool does, over a canonical JSON text: its id, name, type,
 /// description, handler, normalised input and output schemas, the whole executable block
 /// (command, args, working dir, environment, sandbox, script path, timeout...), a custom tool's
-/// class (module, class, config, python path, interpreter and its supervision) and the
-/// annotations (a tool's nature decides which policy rule applies to it).
+/// class (module, class, config, python path, interpreter and its supervision), an openapi
+/// tool's `openapi:` block and the annotations (a tool's nature decides which policy rule applies to it).
 ///
 /// Formatting never counts: comments, key order, quoting and flat versus JSON Schema style all
 /// disappear in parsing and normalisation; tags, examples and other descriptive keys are left
@@ -22,6 +22,8 @@ extension ToolDefinition {
         if let outputSchema { fields["output_schema"] = outputSchema }
         if let executable { fields["executable"] = executable.json }
         if let custom { fields["custom"] = custom.json }
+        // Where an openapi tool sends its calls and credentials (spec, base URL, auth).
+        if type == .openapi, let block = document["openapi"] { fields["openapi"] = block }
         // Only when given, so that the fingerprints of tools without annotations stay as they
         // were approved; when given, pinned: they decide what the policy lets through.
         if !annotations.isEmpty { fields["annotations"] = annotations.json }

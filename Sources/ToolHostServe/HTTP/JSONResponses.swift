@@ -28,6 +28,11 @@ enum JSONResponses {
         let shown = RemoteAnswer.shown(answer, exposingPluginDetails: host.config.service.exposesPluginDetails)
         let status: HTTPResponse.Status = switch answer.errorCode {
         case .pluginFailed?: .badGateway
+        // An API an openapi tool called answered an error or could not be reached: an upstream of
+        // the server too (ToolHostTools' codes; this module does not link ToolHostTools).
+        case ErrorCode("http_error")?, ErrorCode("api_unreachable")?: .badGateway
+        // network.allowed_hosts does not let the tool reach that host.
+        case ErrorCode("host_not_allowed")?: .forbidden
         // The tool exists but waits for `toolhost approve`: the catalogue conflicts with its approval.
         case .toolChanged?: .conflict
         // The operator's policy refuses it (or wants a confirmation no one can give over HTTP).
