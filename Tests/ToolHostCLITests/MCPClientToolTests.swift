@@ -87,6 +87,13 @@ struct MCPClientToolTests {
         }.sorted()
     }
 
+    /// Gone, or a zombie whose threads have all exited (only then can its parent reap it).
+    private func isFullyDead(_ pid: Int32) -> Bool {
+        guard !processIsRunning(pid) else { return false }
+        let threads = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
+        return threads.count <= 1
+    }
+
     @Test func theServersToolsAreCatalogueToolsWithTheServersSchema() throws {
         let listed = try toolhost(["list", "--json"])
         #expect(listed.status == 0, "\(listed.stderr)")
@@ -217,8 +224,9 @@ struct MCPClientToolTests {
         #expect(processes(mentioning: marker) == started, "the same server answers both calls")
 
         for pid in started { kill(pid, SIGKILL) }
-        // Dead (a zombie until serve reaps it), so the next call finds it gone rather than dying under it.
-        #expect(eventually(within: 10) { started.allSatisfy { !processIsRunning($0) } })
+        // Dead, every thread of it (a zombie until serve reaps it; its pipes close with its last
+        // thread), so the next call finds it gone rather than sent to it as it dies.
+        #expect(eventually(within: 10) { started.allSatisfy(isFullyDead) })
         let third = try call(3)
         #expect(third["result"]?["success"] == true, "\(third) \(server.stderr)")
         let restarted = processes(mentioning: marker)
