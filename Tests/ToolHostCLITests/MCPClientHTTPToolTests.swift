@@ -68,4 +68,12 @@ struct MCPClientHTTPToolTests {
         #expect(listed.status == 0)
         #expect(listed.stderr.contains("MCP entry 'web'"), "\(listed.stderr)")
     }
+
+    @Test func aHostThatNetworkAllowedHostsDoesNotListIsRefused() throws {
+        catalogue(url: "http://127.0.0.1:9/mcp")
+        folder.write("toolhost.yaml", "tools:\n  paths: [tools]\nnetwork:\n  allowed_hosts: [example.org]\n")
+        let result = try toolhost(["run", "web"], input: #"{"tool": "add", "arguments": {"a": 1, "b": 2}}"#)
+        #expect(result.json["error_code"] == "host_not_allowed", "\(result.stdoutText)")
+        #expect(result.json["error"]?.stringValue?.contains("network.allowed_hosts") == true)
+    }
 }

@@ -20,13 +20,14 @@ final class MCPHTTPTransport: MCPTransport {
 
     private let state = Mutex(State())
 
-    init(_ spec: MCPServerSpec, environment: [String: String]) throws(ToolHostError) {
+    /// `network`: the hosts tools may reach (`network.allowed_hosts`); the server's must be one.
+    init(_ spec: MCPServerSpec, environment: [String: String], network: NetworkSettings) throws(ToolHostError) {
         guard let url = spec.url, let parsed = HTTPURL(url) else {
             throw ToolHostError(.invalidToolDefinition, "Tool '\(spec.entryID)': its mcp url \(spec.url ?? "") is not an http:// or https:// URL.")
         }
+        guard network.allows(host: parsed.host) else { throw network.refusal(host: parsed.host, toolID: spec.entryID) }
         self.spec = spec
         self.url = url
-        _ = parsed
         // Header values may name variables (`Bearer ${DOCS_TOKEN}`): the host's, since no child runs.
         var expansion = EnvironmentExpansion(environment: environment)
         var headers: [HTTPHeader] = []

@@ -3,6 +3,7 @@ import Glibc
 #endif
 import Synchronization
 import ToolHostCore
+import ToolHostNetwork
 
 /// The MCP servers this process talks to: one connection per catalogue entry (and
 /// configuration), started on first use, reused by every later call, started again when it
@@ -52,7 +53,7 @@ final class MCPServers: Sendable {
         if spec.command != nil {
             transport = try MCPStdioTransport.start(spec, config: config, environment: environment, stopsWithHost: true, warn: warn)
         } else {
-            transport = try MCPHTTPTransport(spec, environment: environment)
+            transport = try MCPHTTPTransport(spec, environment: environment, network: config[section: NetworkSettings.self])
         }
         let session = try MCPSession.open(over: transport, spec: spec, deadline: deadline, cancellation: cancellation)
         live.withLock { $0[ObjectIdentifier(session)] = session }
