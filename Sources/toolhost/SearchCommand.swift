@@ -39,7 +39,7 @@ struct SearchCommand: ParsableCommand {
         let answer: JSONValue
         do throws(ToolHostError) {
             let config = try global.loadConfig()
-            answer = try ToolDiscovery.search(query, type: type, limit: limit, catalogue: ToolsManager(config: config, builtins: BuiltinHandlers.tools).loadCatalogue(), config: config)
+            answer = try ToolDiscovery.search(query, type: type, limit: limit, catalogue: ToolsManager(config: config, handlers: BuiltinHandlers.registry).loadCatalogue(), config: config)
         } catch {
             throw Console.fail(error)
         }

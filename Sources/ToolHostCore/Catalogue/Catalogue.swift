@@ -6,7 +6,7 @@
 /// - a file that cannot be read or parsed is reported and never stops the others.
 public struct Catalogue: Sendable {
     /// Loaded tools by id.
-    public let tools: [String: ToolDefinition]
+    public internal(set) var tools: [String: ToolDefinition]
     /// Ids defined differently by two or more files of one tools directory, with those files.
     public let conflicts: [String: [String]]
     /// Ids whose definition shadows files of earlier tools directories, with the shadowed files.
@@ -14,7 +14,7 @@ public struct Catalogue: Sendable {
     /// Files that failed to load, by id (the id of a file is known even when its content is not).
     public let failures: [String: [Diagnostic]]
     /// What applying the rules found: conflicts (errors), identical duplicates and overrides (notes).
-    public let resolutionDiagnostics: [Diagnostic]
+    public internal(set) var resolutionDiagnostics: [Diagnostic]
     /// Problems of the directories themselves (a tools directory that does not exist).
     public let scanDiagnostics: [Diagnostic]
 

@@ -12,6 +12,9 @@ public struct ToolsManager: Sendable {
     /// Definitions compiled into the binary, before every tools directory.
     public let builtins: [BuiltinTool]
     private let environment: [String: String]
+    /// The type handlers that expand entries into more tools (`ToolExpander`), when built
+    /// with a handler registry.
+    public var expansion: CatalogueExpansion?
 
     public init(directories: [ToolsDirectory], optionalRoots: Set<String> = [], cache: CatalogueCacheSettings = .init(isEnabled: false),
                 builtins: [BuiltinTool] = [], environment: [String: String] = ProcessEnvironment.current()) {
@@ -31,6 +34,13 @@ public struct ToolsManager: Sendable {
     public init(config: HostConfig, builtins: [BuiltinTool], environment: [String: String] = ProcessEnvironment.current()) {
         self.init(directories: config.catalogueDirectories, optionalRoots: [config.generatedToolsPath], cache: config.catalogueCache,
                   builtins: builtins, environment: environment)
+    }
+
+    /// The catalogue of `config` as `handlers` see it: their built-in definitions, and the
+    /// tools their type handlers expand entries into (an `mcp` entry's server tools).
+    public init(config: HostConfig, handlers: HandlerRegistry, environment: [String: String] = ProcessEnvironment.current()) {
+        self.init(config: config, builtins: handlers.builtinTools, environment: environment)
+        expansion = CatalogueExpansion(handlers: handlers, context: ToolExpansionContext(config: config, environment: environment))
     }
 
     /// The tools directories' paths, in order.
@@ -58,7 +68,8 @@ public struct ToolsManager: Sendable {
             }
         }
         cache.save(keeping: sources.map(\.file))
-        return Catalogue(outcomes: outcomes, diagnostics: scan.diagnostics)
+        let catalogue = Catalogue(outcomes: outcomes, diagnostics: scan.diagnostics)
+        return expansion?.expand(catalogue) ?? catalogue
     }
 
     /// The definition of one tool, reading only the files named after it.
@@ -68,6 +79,14 @@ public struct ToolsManager: Sendable {
             + scan.files.map { (file: $0, outcome: ToolFileLoader.load($0, layout: directories.layout(of: $0.root))) }
         if !outcomes.isEmpty {
             return try Catalogue(outcomes: outcomes).definition(for: id)
+        }
+        // `<entry>.<name>`: a tool an entry stands for (`ToolExpander`).
+        if let expansion, let expanded = expansion.definition(for: id, entry: { prefix in
+            let files = CatalogueScanner.scan(roots: roots, onlyID: prefix, optionalRoots: optionalRoots).files
+            let outcomes = files.map { (file: $0, outcome: ToolFileLoader.load($0, layout: directories.layout(of: $0.root))) }
+            return outcomes.isEmpty ? nil : try? Catalogue(outcomes: outcomes).definition(for: prefix)
+        }) {
+            return expanded
         }
         // Unknown id: suggest close ones from file names alone, still without parsing.
         let known = Set(CatalogueScanner.scan(roots: roots).files.map(\.id)).union(builtins.map(\.id))

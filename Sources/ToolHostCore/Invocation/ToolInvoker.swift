@@ -18,7 +18,7 @@ public struct ToolInvoker: Sendable {
     public init(config: HostConfig, handlers: HandlerRegistry,
                 hostEnvironment: [String: String] = ProcessEnvironment.current(), recorder: (any InvocationRecorder)? = nil) {
         self.config = config
-        self.tools = ToolsManager(config: config, builtins: handlers.builtinTools, environment: hostEnvironment)
+        self.tools = ToolsManager(config: config, handlers: handlers, environment: hostEnvironment)
         self.handlers = handlers
         self.hostEnvironment = hostEnvironment
         self.recorder = recorder
