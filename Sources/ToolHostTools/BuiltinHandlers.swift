@@ -15,7 +15,7 @@ public enum BuiltinHandlers {
     ]
 
     public static var registry: HandlerRegistry {
-        HandlerRegistry(shipped.map(\.handler), builtinTools: tools)
+        HandlerRegistry(shipped.map(\.handler), builtinTools: tools, typeHandlers: [(.llm, LLMToolHandler())])
     }
 
     /// The definitions compiled into the binary.
