@@ -43,17 +43,18 @@ let package = Package(
         ),
         // One Database protocol, SQLite and PostgreSQL drivers, migrations, row <-> JSON, bulk copy.
         .target(name: "ToolHostStorage", dependencies: ["ToolHostCore", "CSQLite", "CLibPQ", "CLibPQLoader"]),
-        // Clients of other local services, beside storage rather than in it: the socket layer
-        // (connect, write and reply timeouts; HTTP embedders and Redis share it), and Redis's
+        // Clients of other services, beside storage rather than in it: the socket layer
+        // (connect, write and reply timeouts; HTTP and Redis share it), the HTTP client
+        // (embedders, model servers, HTTP APIs, MCP over HTTP), and Redis's
         // RESP2 client with the stream follower and reconnecting loop of `toolhost tail`. No
         // database in here: the outbox that feeds the streams is a training table, kept with the
         // training data store (ToolHostTools), which depends on both.
-        .target(name: "ToolHostNetwork", dependencies: ["ToolHostCore"]),
-        // HTTPS for HTTP embedders: libcurl loaded on first use (linked, its TLS stack would load
-        // into every process).
+        .target(name: "ToolHostNetwork", dependencies: ["ToolHostCore", "CCurlTransport"]),
+        // HTTPS for ToolHost's HTTP client: libcurl loaded on first use (linked, its TLS stack
+        // would load into every process).
         .target(name: "CCurlTransport", linkerSettings: [.linkedLibrary("dl")]),
         // Semantic memory: embedders, vector index backends, the artifact router.
-        .target(name: "ToolHostMemory", dependencies: ["ToolHostCore", "ToolHostStorage", "ToolHostNetwork", "CCurlTransport"]),
+        .target(name: "ToolHostMemory", dependencies: ["ToolHostCore", "ToolHostStorage", "ToolHostNetwork"]),
         // Built-in in-process handlers, one folder per tool, each with the YAML definition that is
         // compiled into the binary (embedInCode: bytes in the code, no bundle, no Foundation).
         .target(

@@ -1,4 +1,5 @@
-// libcurl bound with dlopen on first use, for the HTTPS requests of HTTP embedders.
+// libcurl bound with dlopen on first use, for ToolHost's HTTPS requests (embedders, model
+// servers, HTTP APIs, MCP servers over HTTP).
 //
 // Only the handful of easy-interface calls below are used. Their option numbers are libcurl's
 // stable ABI (curl/curl.h); declaring them here keeps the build free of libcurl's headers and
@@ -6,6 +7,7 @@
 #include "CCurlTransport.h"
 
 #include <dlfcn.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -19,7 +21,10 @@ enum {
     OPT_WRITEDATA = 10001, OPT_URL = 10002, OPT_ERRORBUFFER = 10010, OPT_POSTFIELDS = 10015,
     OPT_HTTPHEADER = 10023, OPT_CAINFO = 10065, OPT_WRITEFUNCTION = 20011, OPT_NOSIGNAL = 99,
     OPT_TIMEOUT_MS = 155, OPT_CONNECTTIMEOUT_MS = 156, OPT_POSTFIELDSIZE_LARGE = 30120,
+    OPT_CUSTOMREQUEST = 10036, OPT_NOBODY = 44, OPT_HEADERFUNCTION = 20079, OPT_HEADERDATA = 10029,
+    OPT_XFERINFOFUNCTION = 20219, OPT_XFERINFODATA = 10057, OPT_NOPROGRESS = 43,
     INFO_RESPONSE_CODE = 0x200000 + 2, GLOBAL_DEFAULT = 3, ERROR_SIZE = 256,
+    CODE_TIMED_OUT = 28, CODE_ABORTED_BY_CALLBACK = 42,
 };
 // Results that mean the server never answered.
 static const int unreachable_codes[] = {5, 6, 7, 28, 35, 51, 53, 54, 58, 59, 60, 77, 83, 90, 91};
@@ -72,17 +77,14 @@ static int load(void) {
 
 struct buffer {
     unsigned char *bytes;
-    size_t length, capacity;
+    size_t length, capacity, limit;
     int overflow;
 };
-
-// Embedding answers are a few MB; far larger is not one.
-static const size_t max_response = (size_t)256 << 20;
 
 static size_t collect(char *data, size_t size, size_t count, void *context) {
     struct buffer *buffer = context;
     size_t incoming = size * count;
-    if (buffer->length + incoming > max_response) {
+    if (buffer->length + incoming > buffer->limit) {
         buffer->overflow = 1;
         return 0;  // stops the transfer
     }
@@ -102,35 +104,61 @@ static size_t collect(char *data, size_t size, size_t count, void *context) {
     return incoming;
 }
 
-int toolhost_curl_post(const char *url, const char *const *headers, size_t header_count,
-                       const unsigned char *body, size_t body_length, long timeout_ms, const char *ca_file,
-                       long *status, unsigned char **response, size_t *response_length, int *unreachable,
-                       char *error, size_t error_size) {
-    *unreachable = 0;
+// Asked by libcurl about once a second and on every transfer event: a nonzero answer stops
+// the transfer (CURLE_ABORTED_BY_CALLBACK), which is how a caller's cancellation reaches it.
+static int check_cancelled(void *context, int64_t dltotal, int64_t dlnow, int64_t ultotal, int64_t ulnow) {
+    (void)dltotal; (void)dlnow; (void)ultotal; (void)ulnow;
+    int fd = *(int *)context;
+    if (fd < 0) return 0;
+    struct pollfd poller = {.fd = fd, .events = POLLIN};
+    return poll(&poller, 1, 0) > 0 ? 1 : 0;
+}
+
+int toolhost_curl_request(const char *method, const char *url, const char *const *headers, size_t header_count,
+                          const unsigned char *body, size_t body_length, int has_body, long timeout_ms, const char *ca_file,
+                          int cancel_fd, size_t max_bytes, long *status, unsigned char **response, size_t *response_length,
+                          unsigned char **header_bytes, size_t *header_length, int *failure, char *error, size_t error_size) {
+    *failure = 0;
     *response = NULL;
     *response_length = 0;
+    *header_bytes = NULL;
+    *header_length = 0;
     if (load() != 1) {
         snprintf(error, error_size, "%s", load_error);
-        *unreachable = 1;
+        *failure = 1;
         return -1;
     }
     CURL *curl = p_easy_init();
     if (curl == NULL) {
         snprintf(error, error_size, "libcurl could not start a request");
+        *failure = 5;
         return -1;
     }
     struct curl_slist *list = NULL;
     for (size_t index = 0; index < header_count; index++) list = p_slist_append(list, headers[index]);
-    struct buffer buffer = {0};
+    struct buffer buffer = {.limit = max_bytes};
+    struct buffer head = {.limit = (size_t)1 << 20};
     char curl_error[ERROR_SIZE] = {0};
     p_easy_setopt(curl, OPT_URL, url);
     p_easy_setopt(curl, OPT_NOSIGNAL, 1L);
     p_easy_setopt(curl, OPT_ERRORBUFFER, curl_error);
     p_easy_setopt(curl, OPT_HTTPHEADER, list);
-    p_easy_setopt(curl, OPT_POSTFIELDS, (const char *)body);
-    p_easy_setopt(curl, OPT_POSTFIELDSIZE_LARGE, (int64_t)body_length);
+    if (strcmp(method, "HEAD") == 0) {
+        p_easy_setopt(curl, OPT_NOBODY, 1L);
+    } else {
+        if (has_body) {
+            p_easy_setopt(curl, OPT_POSTFIELDS, (const char *)(body != NULL ? body : (const unsigned char *)""));
+            p_easy_setopt(curl, OPT_POSTFIELDSIZE_LARGE, (int64_t)body_length);
+        }
+        p_easy_setopt(curl, OPT_CUSTOMREQUEST, method);
+    }
     p_easy_setopt(curl, OPT_WRITEFUNCTION, collect);
     p_easy_setopt(curl, OPT_WRITEDATA, &buffer);
+    p_easy_setopt(curl, OPT_HEADERFUNCTION, collect);
+    p_easy_setopt(curl, OPT_HEADERDATA, &head);
+    p_easy_setopt(curl, OPT_XFERINFOFUNCTION, check_cancelled);
+    p_easy_setopt(curl, OPT_XFERINFODATA, &cancel_fd);
+    p_easy_setopt(curl, OPT_NOPROGRESS, 0L);
     p_easy_setopt(curl, OPT_TIMEOUT_MS, timeout_ms);
     p_easy_setopt(curl, OPT_CONNECTTIMEOUT_MS, timeout_ms);
     if (ca_file != NULL) p_easy_setopt(curl, OPT_CAINFO, ca_file);
@@ -138,19 +166,27 @@ int toolhost_curl_post(const char *url, const char *const *headers, size_t heade
     int result = 0;
     if (code != 0) {
         if (buffer.overflow) {
-            snprintf(error, error_size, "the answer is larger than 256 MiB");
+            snprintf(error, error_size, "the answer is larger than %zu bytes", max_bytes);
+            *failure = 4;
+        } else if (code == CODE_ABORTED_BY_CALLBACK) {
+            snprintf(error, error_size, "the request was cancelled");
+            *failure = 3;
         } else {
             snprintf(error, error_size, "%s", curl_error[0] ? curl_error : p_easy_strerror(code));
+            *failure = code == CODE_TIMED_OUT ? 2 : 5;
             for (size_t index = 0; index < sizeof unreachable_codes / sizeof unreachable_codes[0]; index++) {
-                if (unreachable_codes[index] == code) *unreachable = 1;
+                if (unreachable_codes[index] == code && code != CODE_TIMED_OUT) *failure = 1;
             }
         }
         free(buffer.bytes);
+        free(head.bytes);
         result = -1;
     } else {
         p_easy_getinfo(curl, INFO_RESPONSE_CODE, status);
         *response = buffer.bytes;
         *response_length = buffer.length;
+        *header_bytes = head.bytes;
+        *header_length = head.length;
     }
     p_slist_free_all(list);
     p_easy_cleanup(curl);

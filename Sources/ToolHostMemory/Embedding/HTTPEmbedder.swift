@@ -1,4 +1,5 @@
 import ToolHostCore
+import ToolHostNetwork
 
 /// An embedding server over HTTP: Ollama (`POST /api/embed`, `{"model", "input": [texts]}` →
 /// `embeddings`) or any OpenAI-compatible server (`POST /embeddings` under the base URL, →
@@ -35,13 +36,13 @@ public struct HTTPEmbedder: Embedder {
     public var fingerprint: String { "\(api.rawValue):\(model)" }
 
     public func embed(_ texts: [String]) throws(ToolHostError) -> [[Float]] {
-        let transport = try self.transport()
+        let endpoint = try self.endpoint()
         var vectors: [[Float]] = []
         vectors.reserveCapacity(texts.count)
         var start = 0
         while start < texts.count {
             let batch = Array(texts[start..<min(start + batchSize, texts.count)])
-            vectors += try embedBatch(batch, transport)
+            vectors += try embedBatch(batch, endpoint)
             start += batch.count
         }
         if let first = vectors.first, let odd = vectors.first(where: { $0.count != first.count }) {
@@ -52,42 +53,31 @@ public struct HTTPEmbedder: Embedder {
 
     private var serverName: String { "The \(api == .ollama ? "Ollama" : "OpenAI-compatible") embedding server at \(baseURL)" }
 
-    /// How requests reach the server: ToolHost's own client for http://, libcurl for https://.
-    private enum Transport {
-        case plain(HTTPClient.Endpoint)
-        case tls(String)
-    }
-
-    private func transport() throws(ToolHostError) -> Transport {
-        if baseURL.hasPrefix("https://") {
-            var url = baseURL
-            while url.hasSuffix("/") { url.removeLast() }
-            return .tls(url)
-        }
-        guard let endpoint = HTTPClient.Endpoint(baseURL) else {
+    /// The base URL without a trailing slash, once it is known to be http:// or https://.
+    private func endpoint() throws(ToolHostError) -> String {
+        guard HTTPURL(baseURL) != nil else {
             throw ToolHostError(.invalidConfig, "memory.embedder_url \"\(baseURL)\" cannot be used: give an http:// or https:// address such as http://127.0.0.1:11434.")
         }
-        return .plain(endpoint)
+        var url = baseURL
+        while url.hasSuffix("/") { url.removeLast() }
+        return url
     }
 
-    private func embedBatch(_ texts: [String], _ transport: Transport) throws(ToolHostError) -> [[Float]] {
+    private func embedBatch(_ texts: [String], _ endpoint: String) throws(ToolHostError) -> [[Float]] {
         let body = JSONWriter.bytes(["model": .string(model), "input": .array(texts.map { .string($0) })])
-        var headers: [(String, String)] = []
-        if api == .openAI, let apiKey { headers.append(("Authorization", "Bearer \(apiKey)")) }
-        let response: HTTPClient.Response
+        var headers = [HTTPHeader("Content-Type", "application/json"), HTTPHeader("Accept", "application/json")]
+        if api == .openAI, let apiKey { headers.append(HTTPHeader("Authorization", "Bearer \(apiKey)")) }
+        let path = api == .ollama ? "/api/embed" : "/embeddings"
+        let response: HTTPResponse
         do {
-            let path = api == .ollama ? "/api/embed" : "/embeddings"
-            switch transport {
-            case .plain(let endpoint):
-                response = try HTTPClient.postJSON(endpoint, path: path, body: body, headers: headers, timeoutSeconds: timeoutSeconds)
-            case .tls(let url):
-                response = try CurlTransport.postJSON(url: url + path, body: body, headers: headers, timeoutSeconds: timeoutSeconds, caFile: caFile)
-            }
+            response = try HTTPClient.send(HTTPRequest(method: "POST", url: endpoint + path, headers: headers, body: body),
+                                           timeoutSeconds: timeoutSeconds, caFile: caFile)
         } catch {
             let lowered = error.message.lowercased()
+            let unreachable = error.kind == .unreachable || error.kind == .timedOut
             let hint = lowered.contains("certificate") || lowered.contains("ssl")
                 ? " Trust the server's certificate with memory.embedder_ca_file (TOOLHOST_EMBEDDER_CA_FILE), a PEM file."
-                : error.unreachable ? (api == .ollama ? " Is Ollama running (`ollama serve`)?" : " Is the server running?") : ""
+                : unreachable ? (api == .ollama ? " Is Ollama running (`ollama serve`)?" : " Is the server running?") : ""
             throw ToolHostError(.embedderUnavailable, "\(serverName) cannot be used: \(error.message).\(hint)",
                                 details: ["embedder": .string(fingerprint)])
         }

@@ -66,15 +66,20 @@ public final class SocketStream {
     }
 
     /// Reads what is available, waiting at most `timeoutSeconds` (0 or less: for ever) for the
-    /// first byte. Returns an empty array when the peer closed the connection.
-    public func receive(into chunk: inout [UInt8], timeoutSeconds: Double) throws(Failure) -> ArraySlice<UInt8> {
+    /// first byte, or until `wake` (a caller's cancellation descriptor) becomes readable.
+    /// Returns an empty array when the peer closed the connection.
+    public func receive(into chunk: inout [UInt8], timeoutSeconds: Double, wake: Int32? = nil) throws(Failure) -> ArraySlice<UInt8> {
         while true {
-            var poller = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+            var pollers = [pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)]
+            if let wake { pollers.append(pollfd(fd: wake, events: Int16(POLLIN), revents: 0)) }
             let milliseconds = timeoutSeconds > 0 ? Int32(min(timeoutSeconds * 1000, Double(Int32.max)).rounded(.up)) : -1
-            let ready = poll(&poller, 1, milliseconds)
+            let ready = poll(&pollers, nfds_t(pollers.count), milliseconds)
             if ready < 0, errno == EINTR { continue }
             guard ready > 0 else {
                 throw Failure(message: "\(address) did not answer within \(timeoutSeconds) s", timedOut: true)
+            }
+            if pollers.count > 1, pollers[1].revents != 0 {
+                throw Failure(message: "the wait for \(address) was cancelled", timedOut: false)
             }
             let count = chunk.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
             if count < 0 {
