@@ -32,6 +32,13 @@ fi
 say() { echo "setup-llm-server: $*" >&2; }
 started=$(date +%s)
 mkdir -p "$CACHE/bin"
+# One build at a time (tests started in parallel all ask): the others wait, then find it ready.
+exec 9>"$CACHE/lock"
+flock 9
+if [ -f "$CACHE/ready" ] && [ -x "$SERVER" ] && [ -s "$MODEL" ]; then
+    print_paths
+    exit 0
+fi
 rm -f "$CACHE/ready"
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_ROOT_USER_ACTION=ignore
 

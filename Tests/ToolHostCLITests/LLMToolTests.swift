@@ -85,6 +85,7 @@ struct LLMToolTests {
 
     @Test func templateVariablesFillThePromptAndAMissingOneIsInvalidInput() throws {
         let standin = try startOllamaStandin()
+        defer { standin.stop() }
         configure(standin: standin)
         tool("translate", #"model: "gemma3:270m", system_prompt: "You translate.", prompt_template: "Translate {text} into {language} ({{literally}})""#)
         let result = try run("translate", #"{"text": "hello", "language": "French"}"#)
@@ -111,7 +112,9 @@ struct LLMToolTests {
     @Test(arguments: [("{0}", "positional"), ("{name:>10}", "format spec"), ("{name!r}", "conversion"), ("{a.b}", "attribute"),
                       ("oops }", "lone '}'"), ("{open", "never closed")])
     func aTemplateToolHostCannotFillIsAnErrorOfTheDefinition(template: String, says: String) throws {
-        configure(standin: try startOllamaStandin())
+        let standin = try startOllamaStandin()
+        defer { standin.stop() }
+        configure(standin: standin)
         tool("bad", #"model: "gemma3:270m", prompt_template: "\#(template)""#)
         let result = try run("bad", #"{"prompt": "x"}"#)
         #expect(result.json["error_code"] == "invalid_tool_definition", "\(result.stdoutText)")
@@ -123,6 +126,7 @@ struct LLMToolTests {
 
     @Test func jsonFormatParsesTheResponseAndSaysWhenItDoesNot() throws {
         let standin = try startOllamaStandin()
+        defer { standin.stop() }
         configure(standin: standin)
         tool("structured", #"model: "gemma3:270m", format: json"#)
         let parsed = try run("structured", #"{"prompt": "hi"}"#)
@@ -144,7 +148,9 @@ struct LLMToolTests {
     // MARK: Servers that fail
 
     @Test func aModelTheServerLacksIsModelNotFoundSayingHowToPullIt() throws {
-        configure(standin: try startOllamaStandin())
+        let standin = try startOllamaStandin()
+        defer { standin.stop() }
+        configure(standin: standin)
         tool("reviewer", #"model: "qwen2.5:1.5b""#)
         let result = try run("reviewer", #"{"prompt": "x"}"#)
         #expect(result.status == 1)
@@ -154,7 +160,9 @@ struct LLMToolTests {
     }
 
     @Test func aFallbackModelAnswersWhenTheFirstIsMissing() throws {
-        configure(standin: try startOllamaStandin())
+        let standin = try startOllamaStandin()
+        defer { standin.stop() }
+        configure(standin: standin)
         tool("fallback", #"model: "qwen2.5:1.5b", fallback_models: ["llama3:8b", "gemma3:270m"]"#)
         let result = try run("fallback", #"{"prompt": "x"}"#)
         #expect(result.status == 0, "\(result.stdoutText)")
@@ -164,6 +172,7 @@ struct LLMToolTests {
 
     @Test func aModelAliasLetsACatalogueRunOnAnotherServer() throws {
         let standin = try startOllamaStandin(models: ["gemma3-270m"])
+        defer { standin.stop() }
         configure(standin: standin, extra: "  model_aliases: {\"qwen2.5:1.5b\": gemma3-270m}\n")
         tool("reviewer", #"model: "qwen2.5:1.5b", prompt_template: "Review this: {prompt}""#)
         let result = try run("reviewer", #"{"prompt": "x = 1"}"#)
@@ -198,6 +207,7 @@ struct LLMToolTests {
 
     @Test func aServerThatAnswers503IsRetriedThenGivenUpOnAndAFlakyOneIsRetriedToSuccess() throws {
         let standin = try startOllamaStandin()
+        defer { standin.stop() }
         configure(standin: standin)
         tool("busy", "model: overloaded")
         let busy = try run("busy", #"{"prompt": "x"}"#)
@@ -213,7 +223,9 @@ struct LLMToolTests {
     }
 
     @Test func aServerThatNeverAnswersIsATimeoutAtTheToolsTimeout() throws {
-        configure(standin: try startOllamaStandin())
+        let standin = try startOllamaStandin()
+        defer { standin.stop() }
+        configure(standin: standin)
         tool("stuck", "model: hang, timeout: 1")
         let started = Date()
         let result = try run("stuck", #"{"prompt": "x"}"#)
@@ -224,7 +236,9 @@ struct LLMToolTests {
     }
 
     @Test func aSignalCancelsACallWaitingForTheModel() throws {
-        configure(standin: try startOllamaStandin())
+        let standin = try startOllamaStandin()
+        defer { standin.stop() }
+        configure(standin: standin)
         tool("stuck", "model: hang, timeout: 600")
         let host = try folder.start(["run", "stuck"] + config, environment: ["TOOLHOST_DATABASE_TYPE": "sqlite"])
         host.write(#"{"prompt": "x"}"#)
@@ -239,6 +253,7 @@ struct LLMToolTests {
 
     @Test func aProviderTheConfigLacksIsInvalidConfigUnlessTheToolHasAnEndpoint() throws {
         let standin = try startOllamaStandin()
+        defer { standin.stop() }
         configure(standin: standin)
         tool("elsewhere", #"provider: anthropic, model: "gemma3:270m""#)
         let result = try run("elsewhere", #"{"prompt": "x"}"#)
@@ -258,7 +273,9 @@ struct LLMToolTests {
     @Test(arguments: Engine.allCases)
     func callsAreRecordedAsTrainingDataOnEitherEngine(engine: Engine) throws {
         let database = try TestDatabase(engine)
-        configure(standin: try startOllamaStandin())
+        let standin = try startOllamaStandin()
+        defer { standin.stop() }
+        configure(standin: standin)
         tool("translate", #"model: "gemma3:270m", system_prompt: "You translate.", prompt_template: "Translate {text}""#)
         tool("reviewer", #"model: "qwen2.5:1.5b""#)
         let answered = try run("translate", #"{"text": "hello"}"#, environment: database.environment)
@@ -288,7 +305,9 @@ struct LLMToolTests {
     }
 
     @Test func serveJSONLinesAnswersAnLLMToolAsRunDoes() throws {
-        configure(standin: try startOllamaStandin())
+        let standin = try startOllamaStandin()
+        defer { standin.stop() }
+        configure(standin: standin)
         tool("plain", #"model: "gemma3:270m""#)
         tool("stuck", "model: hang, timeout: 1")
         let lines = [#"{"id": 1, "tool": "plain", "input": {"prompt": "one"}}"#, #"{"id": 2, "tool": "plain", "input": {}}"#,
@@ -310,6 +329,7 @@ struct LLMToolTests {
     /// official `ollama` Python package's chat() and generate() get back what was sent.
     @Test func theOfficialOllamaClientAcceptsTheStandin() throws {
         let standin = try startOllamaStandin()
+        defer { standin.stop() }
         let script = """
             import json, sys, ollama
             client = ollama.Client(host=sys.argv[1])
@@ -334,6 +354,7 @@ struct LLMToolTests {
     @Test func theOllamaProviderReachesTheRealModelThroughOllamasAPI() throws {
         let llama = try LocalModel.server()
         let standin = try startOllamaStandin(upstream: llama.baseURL + "/v1", models: ["gemma3-270m"])
+        defer { standin.stop() }
         configure(standin: standin)
         tool("capital", #"model: gemma3-270m, temperature: 0, max_tokens: 10, prompt_template: "The capital of {country} is""#)
         let result = try run("capital", #"{"country": "Italy"}"#)
