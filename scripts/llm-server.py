@@ -28,9 +28,11 @@ def cached_paths():
 
 
 def start(server, model, port):
-    # Two threads (the machine has two cores), a small context: enough for test prompts.
+    # Two threads (the machine has two cores), a small context: enough for test prompts. The
+    # GGUF carries no chat template: Gemma's own built-in one (not the ChatML fallback).
     return subprocess.Popen([server, "-m", model, "--host", "127.0.0.1", "--port", str(port), "--alias", "gemma3-270m",
-                             "-c", "2048", "-t", "2", "--parallel", "1", "--no-webui"],
+                             "-c", "2048", "-t", "2", "--parallel", "1", "--no-webui",
+                             "--no-jinja", "--chat-template", "gemma"],
                             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
 
 

@@ -94,12 +94,22 @@ struct LLMToolTests {
         #expect(result.json["model"] == "gemma3:270m")
         #expect(result.json["usage"] == ["prompt_tokens": 7, "completion_tokens": 8])
 
+        // Without an input_schema the template's fields are the tool's required input.
         let missing = try run("translate", #"{"text": "hello"}"#)
         #expect(missing.status == 2)
         let answer = missing.json
         #expect(answer["error_code"] == "invalid_input", "\(missing.stdoutText)")
         #expect(answer["violations"]?[0]?["path"] == "/language")
-        #expect(answer["error"]?.stringValue?.contains("prompt template") == true, "\(missing.stdoutText)")
+        let described = try folder.run(["describe", "translate", "--format", "json"] + config)
+        let properties = described.json["input_schema"]?["properties"]?.objectValue?.keys.sorted()
+        #expect(properties == ["language", "text"], "\(described.stdoutText)")
+        // With a schema of its own that does not ask for a field, the template still needs it.
+        tool("loose", #"model: "gemma3:270m", prompt_template: "Say {greeting}""#, extra: "input_schema:\n  other: {type: string}\n")
+        let loose = try run("loose", #"{"other": "x"}"#)
+        #expect(loose.status == 2)
+        #expect(loose.json["error_code"] == "invalid_input", "\(loose.stdoutText)")
+        #expect(loose.json["violations"]?[0]?["path"] == "/greeting")
+        #expect(loose.json["error"]?.stringValue?.contains("prompt template ({greeting})") == true, "\(loose.stdoutText)")
         // Without a template the prompt is the input's `prompt`, which is then required.
         tool("plain", #"model: "gemma3:270m""#)
         let plain = try run("plain", #"{"prompt": "hi there"}"#)

@@ -305,7 +305,7 @@ public struct ManifestDecoder {
         } else if let raw = map["inputs"], case .array = raw {
             schema = normalizer.normalizeInputSchema(raw, at: "/inputs")
         } else {
-            schema = normalizer.normalizeInputSchema(nil, at: "")
+            schema = normalizer.normalizeInputSchema(derivedLLMInputSchema(), at: "")
         }
         diagnostics.append(contentsOf: normalizer.diagnostics)
         if let operations = map["operations"] {
