@@ -20,6 +20,10 @@ initializes the session, runs one scenario and prints one JSON object on stdout:
       cancel scope fires). Then runs the --then call, if given, to show the server still answers.
       -> {"cancelled": true, "elapsed_ms": ..., "then": {<as for call>, "elapsed_ms": ...}}
          ("cancelled": false plus "result" when the call finished before the deadline)
+  --scenario progress TOOL JSON_ARGS
+      One tools/call with a progressToken (the SDK's progress_callback): every
+      notifications/progress the server sends for it, in order, then the result.
+      -> {"progress": [{"progress", "total", "message"}, ...], "isError", "text", "structuredContent"}
   --scenario watch-list-changed SECONDS
       Prints the line READY (flushed) once initialized, so a test can change the tools directory,
       then waits up to SECONDS for notifications/tools/list_changed.
@@ -63,7 +67,7 @@ except ImportError as exc:  # pragma: no cover - depends on the machine
     sys.stderr.write(f"mcp-client: the Python MCP SDK is missing ({exc}); pip install mcp\n")
     sys.exit(1)
 
-SCENARIO_ARITY = {"list": 0, "call": 2, "bench": 3, "cancel": 3, "watch-list-changed": 1}
+SCENARIO_ARITY = {"list": 0, "call": 2, "progress": 2, "bench": 3, "cancel": 3, "watch-list-changed": 1}
 ELICIT_ANSWERS = ("accept", "accept-unticked", "decline", "cancel")
 
 
@@ -98,7 +102,7 @@ def parse_args(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
     if args.then and name != "cancel":
         raise UsageError("--then applies to the cancel scenario only")
     # Check the arguments now, before a server is started for nothing.
-    if name in ("call", "bench", "cancel"):
+    if name in ("call", "progress", "bench", "cancel"):
         json_args(rest[1])
     if args.then:
         json_args(args.then[1])
@@ -174,6 +178,16 @@ async def scenario_list(session: ClientSession, args: argparse.Namespace) -> Non
 async def scenario_call(session: ClientSession, args: argparse.Namespace, tool: str, raw: str, asked: list | None) -> None:
     result = await session.call_tool(tool, json_args(raw), read_timeout_seconds=args.timeout)
     emit(call_summary(result) | ({"elicitations": asked} if asked is not None else {}))
+
+
+async def scenario_progress(session: ClientSession, args: argparse.Namespace, tool: str, raw: str) -> None:
+    notes: list[dict[str, Any]] = []
+
+    async def on_progress(progress: float, total: float | None, message: str | None) -> None:
+        notes.append({"progress": progress, "total": total, "message": message})
+
+    result = await session.call_tool(tool, json_args(raw), read_timeout_seconds=args.timeout, progress_callback=on_progress)
+    emit({"progress": notes} | call_summary(result))
 
 
 def elicitation_answerer(answer: str, asked: list[dict[str, Any]]) -> Any:
@@ -271,6 +285,8 @@ async def run(args: argparse.Namespace, command: list[str]) -> None:
                     await scenario_list(session, args)
                 elif name == "call":
                     await scenario_call(session, args, *rest, asked)
+                elif name == "progress":
+                    await scenario_progress(session, args, *rest)
                 elif name == "bench":
                     await scenario_bench(session, args, *rest)
                 elif name == "cancel":

@@ -66,6 +66,7 @@ public final class ServiceHost: Sendable {
         var options = ToolInvoker.Options(stderrObserver: request.stderrObserver ?? pluginStderr, warn: warn,
                                           cancellation: request.cancellation, stopsPluginWithHost: true,
                                           confirmation: request.confirmation)
+        options.stream.onItem = request.itemObserver
         func finish(_ answer: InvocationAnswer) {
             count(answer, of: request.toolID, seconds: MonotonicClock.now() - started)
             deliver(answer)
@@ -233,6 +234,8 @@ public struct CallRequest: Sendable {
     /// A person's answer to the policy's `confirm`, when the front end asked one (MCP
     /// elicitation); never taken from the request's own fields.
     public var confirmation: CallConfirmation?
+    /// Sees each item of a stream tool as it comes (MCP progress notifications).
+    public var itemObserver: (@Sendable (JSONValue) -> Void)?
 
     public init(toolID: String, input: JSONValue, timeoutSeconds: Double? = nil, envelope: Bool = false,
                 cancellation: CallCancellation? = nil, stderrObserver: (@Sendable (ArraySlice<UInt8>) -> Void)? = nil,

@@ -1,4 +1,5 @@
 import ToolHostCore
+import ToolHostNetwork
 
 /// Every Swift handler this ToolHost ships, by the name YAML files use in `handler:`, each with
 /// the definition of its built-in tool (of the same id). A new built-in tool is one folder
@@ -15,7 +16,9 @@ public enum BuiltinHandlers {
     ]
 
     public static var registry: HandlerRegistry {
-        HandlerRegistry(shipped.map(\.handler), builtinTools: tools, typeHandlers: [(.llm, LLMToolHandler())])
+        var registry = HandlerRegistry(shipped.map(\.handler), builtinTools: tools, typeHandlers: [(.llm, LLMToolHandler())])
+        registry.streams = RedisItemStreams()  // stream producers publish, consumers read Redis
+        return registry
     }
 
     /// The definitions compiled into the binary.

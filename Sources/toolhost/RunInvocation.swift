@@ -91,14 +91,20 @@ struct RunInvocation: Equatable {
         // on Ctrl-C, SIGTERM or SIGHUP, and by its watchdog if the host is killed outright.
         let cancellation: CallCancellation? = definition.runner.isInterruptible ? CallCancellation() : nil
         let stopSignals = cancellation.map { StopSignals(cancelling: $0) }
-        let options = ToolInvoker.Options(timeoutSeconds: timeout, stderrObserver: forwardStderr,
+        var options = ToolInvoker.Options(timeoutSeconds: timeout, stderrObserver: forwardStderr,
                                           warn: { message in Console.warn(message) }, cancellation: cancellation,
                                           stopsPluginWithHost: true)
+        // A stream is followed until it ends or Ctrl-C; a producer's items are printed as they come.
+        options.stream.mayRunUnbounded = true
+        let printsItems = definition.runner == .streamProducer
+        if printsItems { options.stream.onItem = StreamLinePrinter.print }
+        let isStream = printsItems || definition.runner == .streamConsumer
         var exitCode: Int32 = 0
         var cancelled = false
         invoker.invoke(definition, input: input, options: options) { result in
-            exitCode = deliver(result)
+            exitCode = printsItems ? StreamLinePrinter.finish(result, tool: tool) : deliver(result)
             if case .plugin(let run) = result { cancelled = run.outcome.cancelled }
+            if isStream, case .answer(let answer) = result, answer["stopped"] == "cancelled" { cancelled = true }
             // The answer is complete: a reader waiting for end of file need not wait for the
             // recording that follows.
             Console.closeStandardOutput()

@@ -85,7 +85,7 @@ struct CustomToolTests {
         tool("broken", "Broken")
         tool("refusing", "Refusing")
         tool("list_answer", "ListAnswer")
-        tool("sleeper", "Sleeper", extra: "  timeout: 0.5\n")
+        tool("sleeper", "Sleeper", extra: "  timeout: 3\n")
         tool("quitter", "Quitter")
         tool("no_class", "Missing")
         folder.root.write("tools/no_module.yaml", """
@@ -259,7 +259,7 @@ struct CustomToolTests {
         #expect(byID[1]?["result"] == ["greeting": "hello di", "extra": []], "\(result.stdoutText) \(result.stderr)")
         #expect(byID[2]?["result"]?["error_code"] == "custom_class_not_found", "\(result.stdoutText)")
         #expect(byID[2]?["exit_code"] == 1)
-        // The tool's own timeout (custom.timeout: 0.5) holds in a server too.
+        // The tool's own timeout (custom.timeout: 3) holds in a server too.
         #expect(byID[3]?["result"]?["error_code"] == "timeout", "\(result.stdoutText)")
         #expect(Date().timeIntervalSince(started) < 30)
     }

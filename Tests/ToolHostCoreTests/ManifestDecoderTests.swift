@@ -59,7 +59,7 @@ struct ManifestDecoderTests {
     @Test func parametersIsAnAliasOfInputSchema() throws {
         let tool = try decode("name: T\ntype: llm\nparameters:\n  prompt: {type: string, required: true}\n")
         #expect(tool.inputSchema["required"] == ["prompt"])
-        #expect(tool.runner == .unsupported(reason: "ToolHost cannot run tools of type 'llm' yet"))
+        #expect(tool.runner == .typeHandler(.llm))
     }
 
     @Test func unknownTypesAreKeptWithAWarning() throws {

@@ -45,7 +45,7 @@ public struct ManifestDecoder {
         let description = text("description") ?? ""
         let handler = text("handler")
         let executable = executableSpec()
-        let inputSchema = inputSchema()
+        let inputSchema = StreamBounds.advertised(in: inputSchema(), type: type, handler: handler)
         let outputSchema: JSONValue? = map["output_schema"].flatMap { raw in
             var normalizer = SchemaNormalizer()
             let schema = normalizer.normalizeAnySchema(raw, at: "/output_schema")
@@ -58,6 +58,7 @@ public struct ManifestDecoder {
         let custom = customClassSpec(type: type, handler: handler, executable: executable)
         checkRunnability(type: type, handler: handler, executable: executable)
         if type == .workflow, handler == nil { diagnostics += WorkflowSpec.decode(map).diagnostics }
+        if handler == nil { diagnostics += StreamSpecLint.diagnostics(type: type, document: map, hasExecutable: executable != nil) }
         checkPlaceholders(executable, inputSchema: inputSchema)
         suggestMisspelledKeys()
         var tool = ToolDefinition(

@@ -91,6 +91,10 @@ public struct ToolDefinition: Sendable {
         /// The handler registered for its type (`HandlerRegistry.register(_:for:)`), which reads
         /// the type's own block (`llm:`, `openapi:`, `mcp:`) from the document.
         case typeHandler(ToolType)
+        /// A long-running plugin whose stdout lines are items (`StreamProducerRunner`).
+        case streamProducer
+        /// Items of a producer or a Redis stream, each passed to a tool (`StreamConsumerRunner`).
+        case streamConsumer
         case unsupported(reason: String)
     }
 
@@ -107,6 +111,11 @@ public struct ToolDefinition: Sendable {
             return .workflow
         case .llm, .openapi, .mcp:
             return .typeHandler(type)
+        case .streamProducer:
+            if executable != nil { return .streamProducer }
+            return .unsupported(reason: "a stream producer needs an 'executable' block: its command's stdout lines are the items")
+        case .streamConsumer:
+            return .streamConsumer
         default:
             return .unsupported(reason: "ToolHost cannot run tools of type '\(type)' yet")
         }

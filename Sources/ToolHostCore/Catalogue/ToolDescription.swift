@@ -95,7 +95,7 @@ public enum ToolDescription {
         return cleaned.isEmpty ? "tool" : String(cleaned.prefix(64))
     }
 
-    /// "handler:NAME", "plugin", "workflow", "custom:MODULE.CLASS", "type:llm", or "unsupported: reason".
+    /// "handler:NAME", "plugin", "workflow", "stream_producer", "stream_consumer", "custom:MODULE.CLASS", "type:llm", or "unsupported: reason".
     static func runnerLabel(_ tool: ToolDefinition, handlers: HandlerRegistry?) -> String {
         switch tool.runner {
         case .handler(let name):
@@ -103,6 +103,8 @@ public enum ToolDescription {
             return "handler:\(name)"
         case .plugin: return "plugin"
         case .workflow: return "workflow"
+        case .streamProducer: return "stream_producer"
+        case .streamConsumer: return "stream_consumer"
         case .customClass(let spec): return "custom:\(spec.module).\(spec.className)"
         case .typeHandler(let type):
             if let handlers, handlers.handler(for: type) == nil { return "unsupported: no runner for type '\(type)'" }

@@ -62,7 +62,7 @@ extension ToolDefinition.Runner {
     /// which a one-shot `toolhost run` stops with itself on Ctrl-C, SIGTERM or its own death.
     public var isInterruptible: Bool {
         switch self {
-        case .plugin, .customClass, .workflow, .typeHandler: true
+        case .plugin, .customClass, .workflow, .typeHandler, .streamProducer, .streamConsumer: true
         default: false
         }
     }

@@ -60,6 +60,10 @@ public struct HandlerRegistry: Sendable {
     private var handlers: [String: any ToolHandler] = [:]
     private var typeHandlers: [String: any ToolHandler] = [:]
     public let builtinTools: [BuiltinTool]
+    /// Where stream producers publish their items and consumers read Redis streams: Core has
+    /// no Redis client, so the module that has one sets it (nil: no publishing, and a
+    /// consumer of a Redis stream cannot run).
+    public var streams: (any StreamBroker)?
 
     public init(_ handlers: [any ToolHandler] = [], builtinTools: [BuiltinTool] = [],
                 typeHandlers: [(ToolType, any ToolHandler)] = []) {

@@ -45,6 +45,9 @@ public struct ToolInvoker: Sendable {
         /// The workflows this call runs inside, outermost first (`WorkflowRunner` bounds cycles
         /// and depth with it); empty for a caller's own call.
         public var workflowChain: [String] = []
+        /// For a stream producer or consumer: who sees each item as it comes, and the caller's
+        /// bounds (`StreamCallOptions`); ignored by every other tool.
+        public var stream = StreamCallOptions()
 
         public init(timeoutSeconds: Double? = nil, stderrObserver: (@Sendable (ArraySlice<UInt8>) -> Void)? = nil,
                     warn: @escaping @Sendable (String) -> Void = { _ in }, cancellation: CallCancellation? = nil,
@@ -197,6 +200,10 @@ public struct ToolInvoker: Sendable {
             return WorkflowRunner(invoker: self).run(tool, input: validated, options: options)
         case .customClass(let spec):
             return runCustomClass(tool, spec: spec, input: validated, options: options)
+        case .streamProducer:
+            return StreamProducerRunner(invoker: self).run(tool, input: validated, options: options)
+        case .streamConsumer:
+            return StreamConsumerRunner(invoker: self).run(tool, input: validated, options: options)
         case .unsupported(let reason):
             return .failure(ToolHostError(.unsupportedToolType, "Tool '\(tool.id)' cannot be run: \(reason)."))
         }

@@ -18,6 +18,10 @@ public struct ProcessRequest: Sendable {
     public var memoryLimitBytes: UInt64?
     /// Sees each chunk of stderr as it arrives (within the cap), e.g. to forward it live.
     public var stderrObserver: (@Sendable (ArraySlice<UInt8>) -> Void)?
+    /// Sees each chunk of stdout as it arrives *instead of* it being kept (a stream producer's
+    /// items: a run that lasts hours must not grow the host); returning false stops the
+    /// process group, as a cancellation would, but the run is not marked cancelled.
+    public var stdoutObserver: (@Sendable (ArraySlice<UInt8>) -> Bool)?
     /// Stops the process group as soon as it is cancelled (nil: only the timeout stops it).
     public var cancellation: CallCancellation?
     /// Stops the process group even when the host itself is killed (SIGKILL from a caller's own

@@ -168,6 +168,15 @@ struct Supervisor {
 
     private mutating func drainStdout() {
         guard let fd = stdoutFD else { return }
+        if let observer = request.stdoutObserver {
+            readAvailable(fd) { chunk in
+                if !observer(chunk), case .none = stop, termination == nil { beginStop(now: MonotonicClock.now()) }
+            } atEnd: {
+                close(fd)
+                stdoutFD = nil
+            }
+            return
+        }
         readAvailable(fd) { chunk in
             guard !outcome.stdoutOverflowed else { return }  // past the cap: read and dropped
             let room = request.maxOutputBytes - outcome.stdout.count

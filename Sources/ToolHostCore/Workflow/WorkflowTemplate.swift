@@ -89,8 +89,10 @@ public enum WorkflowTemplate {
 
     private static func lookup(_ path: String, in scope: JSONObject) throws(Unresolved) -> JSONValue {
         let segments = path.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
-        guard let root = segments.first, root == "input" || root == "steps" else {
-            throw Unresolved(path: path, reason: "a placeholder starts with 'input.' or 'steps.'")
+        // The roots are the scope's own: `input` and `steps` for a workflow, `item` and `input`
+        // for a stream consumer.
+        guard let root = segments.first, scope[root] != nil else {
+            throw Unresolved(path: path, reason: "a placeholder starts with \(scope.keys.sorted().map { "'\($0).'" }.joined(separator: " or "))")
         }
         var current: JSONValue = .object(scope)
         var walked: [String] = []

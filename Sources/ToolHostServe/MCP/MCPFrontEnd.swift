@@ -17,6 +17,8 @@ import ToolHostService
 ///   client with `elicitation/create` when the client can ask (`MCPConfirmation`); it runs only
 ///   when they confirm.
 /// - `notifications/tools/list_changed` when the catalogue changes on disk.
+/// - `notifications/progress` for each item of a stream tool, when the call has a
+///   `progressToken` (`MCPProgress`).
 struct MCPFrontEnd {
     let host: ServiceHost
     /// Tools per `tools/list` page.
@@ -44,7 +46,9 @@ struct MCPFrontEnd {
             try Self.listTools(host.catalogue.current, cursor: parameters.cursor, pageSize: pageSize)
         }
         await server.withMethodHandler(CallTool.self) { [weak server] parameters in
-            try await Self.callTool(host, name: parameters.name, arguments: parameters.arguments) { request in
+            // A stream tool's items go out as progress when the client asked for progress.
+            let progress = server.flatMap { server in parameters._meta?.progressToken.map { MCPProgress(token: $0, server: server) } }
+            return try await Self.callTool(host, name: parameters.name, arguments: parameters.arguments, progress: progress) { request in
                 guard let server, let verdict = host.policyVerdict(for: request) else { return nil }
                 return await confirmation.confirmation(for: verdict, input: request.input, on: server)
             }
@@ -75,14 +79,16 @@ struct MCPFrontEnd {
     }
 
     /// `confirm` asks the person for a call the policy wants confirmed (nil: not asked).
-    static func callTool(_ host: ServiceHost, name: String, arguments: [String: Value]?,
+    static func callTool(_ host: ServiceHost, name: String, arguments: [String: Value]?, progress: MCPProgress? = nil,
                          confirm: (CallRequest) async -> CallConfirmation?) async throws -> CallTool.Result {
         var input = JSONObject(capacity: arguments?.count ?? 0)
         for (key, value) in (arguments ?? [:]).sorted(by: { $0.key < $1.key }) { input[key] = JSONValue(value) }
         var request = CallRequest(toolID: name, input: .object(input))
+        request.itemObserver = progress?.observer
         request.confirmation = await confirm(request)
         if Task.isCancelled { throw CancellationError() }  // cancelled while the person was asked
         let answer = await host.call(request)
+        await progress?.finish()  // every item's notification before the result
         if Task.isCancelled { throw CancellationError() }  // a cancelled request gets no answer
         // Counted and recorded like any call, but for MCP a protocol error, not a result.
         if answer.errorCode == .unknownTool { throw MCPError.invalidParams(answer.value["error"]?.stringValue ?? "No tool named '\(name)'.") }
