@@ -2,7 +2,7 @@
 """Starts llama.cpp's OpenAI-compatible server (llama-server, built by scripts/setup-llm-server.sh)
 with Gemma 3 270M on a free local port, for tests and benchmarks.
 
-    python3 scripts/llm-server.py [--server PATH] [--model PATH] [--exit-on-stdin-eof]
+    python3 scripts/llm-server.py [--port N] [--server PATH] [--model PATH] [--exit-on-stdin-eof]
 
 Without --server/--model, runs scripts/setup-llm-server.sh (which only prints the cached paths
 once it has built them). Waits until the server has loaded the model (GET /health is 200),
@@ -48,11 +48,12 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--server")
     parser.add_argument("--model")
+    parser.add_argument("--port", type=int, default=0, help="the port to serve on (default: a free one)")
     parser.add_argument("--exit-on-stdin-eof", action="store_true")
     args = parser.parse_args()
     server, model = (args.server, args.model) if args.server and args.model else cached_paths()
     for _ in range(5):  # a port taken between free_port() and the bind: try another
-        port = free_port()
+        port = args.port or free_port()
         process = start(server, model, port)
         deadline = time.monotonic() + 180
         while process.poll() is None and time.monotonic() < deadline and not healthy(port):
