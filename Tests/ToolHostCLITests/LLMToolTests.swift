@@ -333,6 +333,23 @@ struct LLMToolTests {
         #expect(byID[3]?["exit_code"] == 124)
     }
 
+    /// An MCP client (the official Python SDK) sees what the prompt needs and gets the answer.
+    @Test func anMCPClientSeesTheTemplatesFieldsAndCallsTheTool() throws {
+        let standin = try startOllamaStandin()
+        defer { standin.stop() }
+        configure(standin: standin)
+        tool("translate", #"model: "gemma3:270m", prompt_template: "Translate {text} into {language}""#)
+        let server = [folder.binary.path, "serve", "--mcp"] + config
+        let environment = folder.environment(["TOOLHOST_DATABASE_TYPE": "sqlite"])
+        let listed = try MCPClient.run(["list"], server: server, environment: environment, directory: folder.work)
+        let schema = listed.json["tools"]?.arrayValue?.first { $0["name"] == "translate" }?["inputSchema"]
+        #expect(schema?["required"] == ["text", "language"], "\(listed.json)")
+        let called = try MCPClient.run(["call", "translate", #"{"text": "hello", "language": "French"}"#], server: server,
+                                       environment: environment, directory: folder.work)
+        #expect(called.json["isError"] == false, "\(called.json)")
+        #expect(called.json["text"]?.stringValue?.contains("echo: Translate hello into French") == true, "\(called.json)")
+    }
+
     // MARK: Ollama's API, for real
 
     /// The stand-in is only worth testing against if Ollama's own client accepts it: the
