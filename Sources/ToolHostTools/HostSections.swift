@@ -5,5 +5,6 @@ import ToolHostNetwork
 /// The subsystems' own settings sections (`ConfigSection`) that a ToolHost process reads from
 /// its config file besides Core's: every executable loads its config with these.
 public enum HostSections {
-    public static let all: [any ConfigSection.Type] = [StreamingSettings.self, MemorySettings.self, NetworkSettings.self, OpenAPISettings.self, MCPSettings.self]
+    public static let all: [any ConfigSection.Type] = [StreamingSettings.self, MemorySettings.self, LLMSettings.self, NetworkSettings.self,
+                                                       OpenAPISettings.self, MCPSettings.self]
 }

@@ -30,7 +30,7 @@ struct CatalogueCommandTests {
         #expect(result.json["data"]?[0]?["id"] == "echo")
         let llm = try fixture.run(["list", "--json", "--type", "llm"])
         #expect(llm.json["data"]?.arrayValue?.map { $0["id"] } == ["chat"])
-        #expect(llm.json["data"]?[0]?["runner"]?.stringValue?.hasPrefix("unsupported") == true)
+        #expect(llm.json["data"]?[0]?["runner"] == "type:llm")
     }
 
     @Test func listNamesOverridesBetweenToolsDirectories() throws {

@@ -163,10 +163,11 @@ struct RunCommandTests {
     }
 
     @Test func toolTypesThatCannotRunYetAreRefusedClearly() throws {
-        let result = try fixture.run(["run", "chat"], input: "{}")
+        fixture.directory.write("tools/oracle/oracle.yaml", "name: Oracle\ntype: crystal_ball\ndescription: Foretells\n")
+        let result = try fixture.run(["run", "oracle"], input: "{}")
         #expect(result.status == 1)
         #expect(result.json["error_code"] == "unsupported_tool_type")
-        #expect(result.json["type"] == "llm")
+        #expect(result.json["type"] == "crystal_ball")
     }
 
     @Test func aBrokenDefinitionIsReportedWithItsFile() throws {

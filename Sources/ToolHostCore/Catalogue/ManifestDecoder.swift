@@ -309,7 +309,7 @@ public struct ManifestDecoder {
         } else if map["type"]?.stringValue?.lowercased() == "openapi" {
             schema = OpenAPIInputSchema.schema(for: map)
         } else {
-            schema = normalizer.normalizeInputSchema(nil, at: "")
+            schema = normalizer.normalizeInputSchema(derivedLLMInputSchema(), at: "")
         }
         diagnostics.append(contentsOf: normalizer.diagnostics)
         if let operations = map["operations"] {

@@ -31,11 +31,13 @@ public struct HandlerContext: Sendable {
     /// Set when the caller stops wanting the answer: a handler that waits on the network
     /// checks it (or polls `wakeDescriptor`) and gives up with `cancelled`.
     public let cancellation: CallCancellation?
+    /// What to keep with the call's record besides its input and output (`CallNotes`).
+    public let notes: CallNotes
 
     public init(tool: ToolDefinition, config: HostConfig, tools: ToolsManager, handlers: HandlerRegistry,
                 warn: @escaping @Sendable (String) -> Void = { _ in }, afterAnswer: AfterAnswer = AfterAnswer(),
                 catalogue: (@Sendable () -> Catalogue)? = nil, timeoutSeconds: Double? = nil,
-                cancellation: CallCancellation? = nil) {
+                cancellation: CallCancellation? = nil, notes: CallNotes = CallNotes()) {
         self.tool = tool
         self.config = config
         self.tools = tools
@@ -45,6 +47,7 @@ public struct HandlerContext: Sendable {
         self.catalogue = catalogue ?? { tools.loadCatalogue() }
         self.timeoutSeconds = timeoutSeconds ?? config.plugins.timeoutSeconds(of: tool)
         self.cancellation = cancellation
+        self.notes = notes
     }
 }
 

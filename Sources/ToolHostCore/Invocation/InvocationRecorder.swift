@@ -31,6 +31,9 @@ public struct InvocationRecord: Sendable {
     public var policy: PolicyOutcome?
     /// The steps of a workflow run (nil for any other call).
     public var workflow: WorkflowTrace?
+    /// What the handler asked to keep with the record (`HandlerContext.notes`), stored under
+    /// the row's `metadata` (an llm call's prompt, response, model and tokens).
+    public var notes: JSONObject = [:]
 
     public init(toolID: String, agentID: String?, input: JSONObject, output: JSONValue, success: Bool, exitCode: Int32,
                 errorCode: String?, error: String?, durationSeconds: Double, policy: PolicyOutcome? = nil) {

@@ -137,8 +137,9 @@ public struct ToolInvoker: Sendable {
     public func invoke(_ tool: ToolDefinition, input: JSONObject, options: Options = Options(), deliver: (Result) -> Void) {
         let started = MonotonicClock.now()
         let afterAnswer = AfterAnswer()
+        let notes = CallNotes()
         var policy: PolicyOutcome?
-        let result = dispatch(tool, input: input, options: options, afterAnswer: afterAnswer, policy: &policy)
+        let result = dispatch(tool, input: input, options: options, afterAnswer: afterAnswer, notes: notes, policy: &policy)
         let duration = MonotonicClock.now() - started
         deliver(result)
         for warning in afterAnswer.run() { options.warn(warning) }
@@ -147,6 +148,7 @@ public struct ToolInvoker: Sendable {
                                      duration: duration)
             record.policy = policy
             record.workflow = WorkflowTrace(tool: tool, result: result)
+            record.notes = notes.all
             if let warning = recorder.record(record) { options.warn(warning) }
         }
     }
@@ -163,7 +165,7 @@ public struct ToolInvoker: Sendable {
 
     /// `policy` gets the policy's outcome when it was not a plain allow, for the record.
     private func dispatch(_ tool: ToolDefinition, input: JSONObject, options: Options, afterAnswer: AfterAnswer,
-                          policy: inout PolicyOutcome?) -> Result {
+                          notes: CallNotes, policy: inout PolicyOutcome?) -> Result {
         if options.cancellation?.isCancelled == true {
             return .failure(ToolHostError(.cancelled, "The call of '\(tool.id)' was cancelled before it started."))
         }
@@ -186,12 +188,12 @@ public struct ToolInvoker: Sendable {
             guard let handler = handlers.handler(named: name) else {
                 return .failure(ToolHostError(.unknownHandler, "Tool '\(tool.id)' names the handler '\(name)', which this ToolHost does not have."))
             }
-            return run(handler, tool: tool, input: validated, options: options, afterAnswer: afterAnswer)
+            return run(handler, tool: tool, input: validated, options: options, afterAnswer: afterAnswer, notes: notes)
         case .typeHandler(let type):
             guard let handler = handlers.handler(for: type) else {
                 return .failure(ToolHostError(.unsupportedToolType, "Tool '\(tool.id)' cannot be run: this ToolHost has no runner for tools of type '\(type)'."))
             }
-            return run(handler, tool: tool, input: validated, options: options, afterAnswer: afterAnswer)
+            return run(handler, tool: tool, input: validated, options: options, afterAnswer: afterAnswer, notes: notes)
         case .plugin:
             return runPlugin(tool, input: validated, options: options)
         case .workflow:
@@ -229,10 +231,11 @@ public struct ToolInvoker: Sendable {
         }
     }
 
-    private func run(_ handler: any ToolHandler, tool: ToolDefinition, input: JSONObject, options: Options, afterAnswer: AfterAnswer) -> Result {
+    private func run(_ handler: any ToolHandler, tool: ToolDefinition, input: JSONObject, options: Options, afterAnswer: AfterAnswer,
+                     notes: CallNotes) -> Result {
         let context = HandlerContext(tool: tool, config: config, tools: tools, handlers: handlers, warn: options.warn,
                                      afterAnswer: afterAnswer, catalogue: catalogueSource, timeoutSeconds: options.timeoutSeconds,
-                                     cancellation: options.cancellation)
+                                     cancellation: options.cancellation, notes: notes)
         do {
             return .answer(try handler.handle(input, context: context))
         } catch {

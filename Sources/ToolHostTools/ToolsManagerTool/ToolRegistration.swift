@@ -116,8 +116,8 @@ public struct ToolRegistration: Sendable {
                             codeFileName: "\(id).py", storedType: "function")
     }
 
-    /// `register_llm`: an llm tool with its model and system prompt (listed and stored; ToolHost
-    /// does not run llm tools itself).
+    /// `register_llm`: an llm tool with its model and system prompt (run by `LLMToolHandler`:
+    /// its input is `prompt`).
     public func registerLLM(name: String, description: String, model: String, systemPrompt: String, tags: [String]) throws(ToolHostError) -> Registered {
         let definition: JSONValue = [
             "name": .string(name),

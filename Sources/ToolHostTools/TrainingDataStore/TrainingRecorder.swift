@@ -78,7 +78,13 @@ public struct TrainingRecorder: InvocationRecorder {
         ]
         if let code = record.errorCode { row["error_code"] = .string(code) }
         if let error = record.error { row["error"] = config.training.redaction.redact(JSONValue.string(error).replacingNULCharacters()) }
-        if let policy = record.policy { row["metadata"] = ["policy": policy.json] }
+        var metadata: JSONObject = [:]
+        if let policy = record.policy { metadata["policy"] = policy.json }
+        // A handler's notes (an llm call's prompt and response), redacted and capped like the output.
+        for (key, value) in record.notes where metadata[key] == nil {
+            metadata[key] = capped(config.training.redaction.redact(value))
+        }
+        if !metadata.isEmpty { row["metadata"] = .object(metadata) }
         return row
     }
 
