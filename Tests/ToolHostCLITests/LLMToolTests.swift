@@ -18,7 +18,7 @@ struct LLMToolTests {
 
     /// The config: the stand-in as the default provider `standin`, the real model as `llama`
     /// when given, short backoffs so retries do not slow the tests.
-    private func configure(standin: ScriptServer? = nil, llama: ScriptServer? = nil, extra: String = "") {
+    private func configure(standin: ReadyServer? = nil, llama: ReadyServer? = nil, extra: String = "") {
         var providers = ""
         if let standin { providers += "    standin: {kind: ollama, base_url: \"\(standin.baseURL)\", retries: 2}\n" }
         if let llama { providers += "    llama: {kind: openai-compatible, base_url: \"\(llama.baseURL)/v1\"}\n" }
@@ -192,7 +192,7 @@ struct LLMToolTests {
     }
 
     @Test func nothingListeningIsLLMUnavailableAfterBoundedRetries() throws {
-        let port = try closedPort()
+        let port = LoopbackPort.closed()
         folder.root.write("toolhost.yaml", """
             tools:
               paths: [tools]
@@ -393,7 +393,7 @@ struct LLMToolTests {
 
     // MARK: Helpers
 
-    private func requestCounts(_ server: ScriptServer) throws -> JSONValue {
+    private func requestCounts(_ server: ReadyServer) throws -> JSONValue {
         try JSONParser.parse(Array(try Data(contentsOf: URL(string: server.baseURL + "/test/requests")!)))
     }
 
@@ -408,21 +408,5 @@ struct LLMToolTests {
         let data = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         return String(decoding: data, as: UTF8.self)
-    }
-
-    /// A local port with nothing listening on it.
-    private func closedPort() throws -> Int {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(descriptor) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) == 0 && getsockname(descriptor, $0, &length) == 0 }
-        }
-        guard bound else { throw ScriptServer.Unavailable(description: "no local port could be bound") }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 }

@@ -11,8 +11,7 @@ struct MCPClientHTTPToolTests {
     let folder = TemporaryDirectory()
     let binary = ToolHostBinary()
 
-    static let script = FilePath.join(FilePath.directory(of: FilePath.directory(of: FilePath.directory(of: #filePath))),
-                                      "scripts/mcp-http-server.py")
+    static let script = ReadyServer.script("mcp-http-server.py")
 
     private func catalogue(url: String) {
         folder.write("tools/web.yaml", """

@@ -69,7 +69,7 @@ import ToolHostTestSupport
     }
 
     @Test func noServerFailsAtOnceWithAHint() throws {
-        let port = try Self.closedPort()
+        let port = LoopbackPort.closed()
         let embedder = Embedders.make(Self.settings(.ollama, url: "http://127.0.0.1:\(port)"))
         let error = #expect(throws: ToolHostError.self) { try embedder.embed(["x"]) }
         #expect(error?.code == .embedderUnavailable)
@@ -78,7 +78,7 @@ import ToolHostTestSupport
 
     @Test func aServerThatNeverAnswersFailsWithinTheTimeout() throws {
         // A listening socket that accepts connections (the kernel does) but never answers.
-        let (listener, port) = Self.loopbackSocket(listening: true)
+        let (listener, port) = LoopbackPort.socket(listening: true)
         defer { close(listener) }
         var settings = Self.settings(.ollama, url: "http://127.0.0.1:\(port)")
         settings.embedderTimeoutSeconds = 0.3
@@ -115,7 +115,7 @@ import ToolHostTestSupport
         #expect(untrusted?.message.lowercased().contains("certificate") == true)
         #expect(untrusted?.message.contains("memory.embedder_ca_file") == true)
         let nobody = #expect(throws: ToolHostError.self) {
-            try Embedders.make(Self.settings(.openai, url: "https://127.0.0.1:\(try Self.closedPort())/v1")).embed(["x"])
+            try Embedders.make(Self.settings(.openai, url: "https://127.0.0.1:\(LoopbackPort.closed())/v1")).embed(["x"])
         }
         #expect(nobody?.code == .embedderUnavailable)
     }
@@ -125,25 +125,5 @@ import ToolHostTestSupport
         let error = #expect(throws: ToolHostError.self) { try ftp.embed(["x"]) }
         #expect(error?.code == .invalidConfig)
         #expect(error?.message.contains("http:// or https://") == true)
-    }
-
-    /// A port nothing listens on (bound, then released).
-    static func closedPort() throws -> Int {
-        let (probe, port) = loopbackSocket(listening: false)
-        close(probe)
-        return port
-    }
-
-    /// A TCP socket bound to a free loopback port (listening, or only bound), and the port.
-    static func loopbackSocket(listening: Bool) -> (descriptor: Int32, port: Int) {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) } }
-        if listening { listen(descriptor, 4) }
-        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) } }
-        return (descriptor, Int(UInt16(bigEndian: address.sin_port)))
     }
 }

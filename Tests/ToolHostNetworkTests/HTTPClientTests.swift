@@ -88,15 +88,7 @@ import Glibc
     }
 
     @Test func nobodyListeningIsUnreachableAndBadRequestsAreRefusedBeforeSending() throws {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) } }
-        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) } }
-        let port = Int(UInt16(bigEndian: address.sin_port))
-        close(descriptor)
+        let port = LoopbackPort.closed()
         for scheme in ["http", "https"] {
             let refused = #expect(throws: HTTPFailure.self) {
                 try HTTPClient.send(HTTPRequest(url: "\(scheme)://127.0.0.1:\(port)/"), timeoutSeconds: 5)

@@ -1,4 +1,5 @@
 import Foundation
+import ToolHostCore
 
 /// A test server that is a script of ours (`scripts/*.py`): started with `--port 0
 /// --exit-on-stdin-eof`, it prints one line `READY <port> [<tls port>]` once listening, and
@@ -14,8 +15,16 @@ public final class ReadyServer: @unchecked Sendable {
     private let process: Process
     private let input: Pipe
 
-    /// Starts `script` (a path, or the value of the environment variable `scriptVariable` when
-    /// set) with `arguments` after the usual ones, and waits for its READY line.
+    /// The plain port, and its base URL on loopback.
+    public var port: Int { ports[0] }
+    public var baseURL: String { "http://127.0.0.1:\(port)" }
+
+    /// `scripts/NAME` of this repository.
+    public static func script(_ name: String) -> String {
+        FilePath.join(FilePath.directory(of: FilePath.directory(of: FilePath.directory(of: #filePath))), "scripts/" + name)
+    }
+
+    /// Starts `script` (a path) with `arguments` after the usual ones, and waits for its READY line.
     public init(script: String, arguments: [String] = [], environment extra: [String: String] = [:], expectedPorts: Int = 1) throws {
         let environment = ProcessInfo.processInfo.environment
         guard FileManager.default.fileExists(atPath: script) else {
@@ -45,8 +54,37 @@ public final class ReadyServer: @unchecked Sendable {
         self.input = input
     }
 
+    /// Closes its stdin, so the script stops its server and exits, and waits for that.
+    public func stop() {
+        try? input.fileHandleForWriting.close()
+        process.waitUntilExit()
+    }
+
     deinit {
         process.terminate()
+    }
+}
+
+/// Loopback ports for tests of what happens when nobody answers.
+public enum LoopbackPort {
+    /// A TCP socket bound to a free loopback port (listening, or only bound), and the port.
+    public static func socket(listening: Bool) -> (descriptor: Int32, port: Int) {
+        let descriptor = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) } }
+        if listening { listen(descriptor, 4) }
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) } }
+        return (descriptor, Int(UInt16(bigEndian: address.sin_port)))
+    }
+
+    /// A port nothing listens on (bound, then released).
+    public static func closed() -> Int {
+        let (probe, port) = socket(listening: false)
+        close(probe)
+        return port
     }
 }
 

@@ -14,9 +14,7 @@ public final class TestEchoServer: @unchecked Sendable {
 
     public static let shared = Result { try TestEchoServer() }
 
-    /// The script in this repository.
-    public static let script = FilePath.join(FilePath.directory(of: FilePath.directory(of: FilePath.directory(of: #filePath))),
-                                             "scripts/http-echo-server.py")
+    public static let script = ReadyServer.script("http-echo-server.py")
 
     private init() throws {
         let certificate = try TestCertificate(in: directory)
