@@ -180,6 +180,29 @@ struct MCPClientToolTests {
         #expect(fixed.status == 0, "\(fixed.stdoutText) \(fixed.stderr)")
     }
 
+    /// A server that never answers (an `npx` with no registry waits silently for ever) costs
+    /// `list` one listing timeout, then its remembered failure; the timeout names its stderr.
+    @Test func aServerThatHangsIsWaitedForOnceThenItsFailureIsRemembered() throws {
+        folder.write("tools/stuck.yaml", """
+            name: Stuck
+            type: mcp
+            mcp: {server_name: stuck, command: \(python), args: ["-c", "import sys, time; print('fetching packages...', file=sys.stderr, flush=True); time.sleep(600)"]}
+            """)
+        folder.write("toolhost.yaml", "tools:\n  paths: [tools]\nplugins:\n  kill_grace_seconds: 0.5\nmcp:\n  list_timeout_seconds: 1\n")
+        let first = try toolhost(["list"])
+        #expect(first.status == 0)
+        #expect(first.stderr.contains("MCP entry 'stuck'") && first.stderr.contains("did not answer initialize in time"), "\(first.stderr)")
+        #expect(first.stderr.contains("fetching packages..."), "the server's last stderr line: \(first.stderr)")
+        let second = try toolhost(["list"])
+        #expect(second.stderr.contains("listing failed") && second.stderr.contains("s ago"), "\(second.stderr)")
+        #expect(second.stderr.contains("did not answer initialize in time"), "\(second.stderr)")
+        // A call still tries the server (and says why it failed).
+        let called = try run("stuck", #"{"tool": "anything", "arguments": {}}"#, timeout: 1)
+        #expect(called.json["error_code"] == "timeout", "\(called.stdoutText)")
+        #expect(called.json["error"]?.stringValue?.contains("fetching packages...") == true, "\(called.stdoutText)")
+        #expect(eventually(within: 10) { processes(mentioning: "fetching packages").isEmpty })
+    }
+
     @Test func fetchReadsAPageFromALocalServer() throws {
         folder.write("site/page.html", "<html><head><title>Greeting</title></head><body><h1>Hello from the local page</h1></body></html>")
         let site = try RunningProcess(python, ["-u", "-m", "http.server", "0", "--bind", "127.0.0.1", "--directory", folder.url("site")])

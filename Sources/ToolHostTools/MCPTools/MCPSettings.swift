@@ -6,6 +6,7 @@ import ToolHostCore
 /// ```yaml
 /// mcp:
 ///   list_timeout_seconds: 30
+///   retry_listing_after_seconds: 300   # a listing that failed is not tried again sooner
 ///   servers:
 ///     time:                        # a server_name, or the catalogue id of the entry
 ///       command: mcp-server-time   # replaces the entry's command; its args unless args is given
@@ -43,12 +44,16 @@ public struct MCPSettings: ConfigSection {
     /// How long `toolhost list` (and any catalogue load) may wait for a server whose tools are
     /// not cached yet.
     public var listTimeoutSeconds: Double = 30
+    /// How long a failed listing is remembered before the server is tried again, so that a
+    /// server that does not start costs `toolhost list` its timeout once, not every time.
+    public var retryListingAfterSeconds: Double = 300
 
     public init() {}
 
     public init(reading reader: inout ConfigReader, context: ConfigSectionContext) {
         self.init()
         listTimeoutSeconds = reader.number("mcp.list_timeout_seconds", default: listTimeoutSeconds)
+        retryListingAfterSeconds = reader.number("mcp.retry_listing_after_seconds", default: retryListingAfterSeconds)
         guard let found = reader.value("mcp.servers") else { return }
         guard case .object(let entries) = found.value else {
             reader.report("mcp.servers must be a mapping of server names to {command, args, env, url}, not \(found.value.typeName)")

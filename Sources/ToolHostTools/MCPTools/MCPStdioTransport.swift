@@ -119,7 +119,8 @@ final class MCPStdioTransport: MCPTransport {
             throw gone("exited before answering \(method)", sent: true)
         case .timedOut:
             notify("notifications/cancelled", params: ["requestId": .integer(id), "reason": "timeout"], deadline: deadline)
-            throw ToolHostError(.timeout, "\(label) did not answer \(method) in time.")
+            throw ToolHostError(.timeout, "\(label) did not answer \(method) in time\(lastStderrLine.map { " (its last stderr line: \($0))" } ?? ""). A server that downloads itself on first use (npx, uvx) may need network access or a longer timeout; mcp.servers.\(serverName).command can name an installed one.",
+                                details: ["server": .string(serverName)])
         case .cancelled:
             notify("notifications/cancelled", params: ["requestId": .integer(id), "reason": "cancelled by the caller"], deadline: deadline)
             throw ToolHostError(.cancelled, "The call to \(label) was cancelled.")
@@ -132,6 +133,12 @@ final class MCPStdioTransport: MCPTransport {
 
     func close() {
         process.stop(killGraceSeconds: killGraceSeconds)
+    }
+
+    /// The last non-blank line the server wrote on stderr, if any.
+    private var lastStderrLine: String? {
+        let stderr = String(decoding: stderrTail.bytes.withLock { $0 }, as: UTF8.self)
+        return stderr.split(separator: "\n").map { $0.trimmingSpaces }.last { !$0.isEmpty }
     }
 
     /// The server is gone: how it ended, and the last line it wrote on stderr.
@@ -149,7 +156,7 @@ final class MCPStdioTransport: MCPTransport {
         case nil: ""
         }
         let stderr = String(decoding: stderrTail.bytes.withLock { $0 }, as: UTF8.self)
-        let lastLine = stderr.split(separator: "\n").last.map { ": \($0.trimmingSpaces)" } ?? ""
+        let lastLine = lastStderrLine.map { ": \($0)" } ?? ""
         var details: JSONObject = ["server": .string(serverName)]
         if !stderr.isEmpty { details["stderr"] = .string(stderr) }
         if !sent { details["sent"] = false }

@@ -80,7 +80,7 @@ public struct MCPToolHandler: ToolHandler, ToolExpander {
             let settings = context.config[section: MCPSettings.self]
             let spec = try MCPServerSpec(tool: tool, settings: settings)
             listed = try Self.serverTools(spec, config: context.config, environment: context.environment,
-                                          timeoutSeconds: settings.listTimeoutSeconds)
+                                          timeoutSeconds: settings.listTimeoutSeconds, retryAfterSeconds: settings.retryListingAfterSeconds)
         } catch {
             return ToolExpansion(diagnostics: [Diagnostic(
                 .warning, "the tools of MCP entry '\(tool.id)' are not in the catalogue: \(error.message) (calls of '\(tool.id)' with {\"tool\", \"arguments\"} still go to the server)",
@@ -93,16 +93,26 @@ public struct MCPToolHandler: ToolHandler, ToolExpander {
         return expansion
     }
 
-    /// The server's tools: cached, else listed now (within `timeoutSeconds`) and cached.
+    /// The server's tools: cached, else listed now (within `timeoutSeconds`) and cached. A
+    /// listing that failed less than `retryAfterSeconds` ago fails again at once.
     static func serverTools(_ spec: MCPServerSpec, config: HostConfig, environment: [String: String],
-                            timeoutSeconds: Double) throws(ToolHostError) -> [JSONObject] {
+                            timeoutSeconds: Double, retryAfterSeconds: Double) throws(ToolHostError) -> [JSONObject] {
         if let cached = MCPToolCache.read(spec, config: config) { return cached }
+        if let failure = MCPToolCache.recentFailure(spec, config: config, retryAfterSeconds: retryAfterSeconds) {
+            throw ToolHostError(.mcpServerUnavailable, failure, details: ["server": .string(spec.serverName)])
+        }
         let deadline = MonotonicClock.now() + timeoutSeconds
-        let session = try MCPServers.shared.session(for: spec, config: config, environment: environment, deadline: deadline,
-                                                    cancellation: nil, warn: { _ in })
-        let tools = try session.listTools(deadline: deadline, cancellation: nil)
-        MCPToolCache.write(tools, for: spec, config: config)
-        return tools
+        do {
+            let session = try MCPServers.shared.session(for: spec, config: config, environment: environment, deadline: deadline,
+                                                        cancellation: nil, warn: { _ in })
+            let tools = try session.listTools(deadline: deadline, cancellation: nil)
+            MCPToolCache.write(tools, for: spec, config: config)
+            MCPToolCache.clearFailure(spec, config: config)
+            return tools
+        } catch {
+            MCPToolCache.writeFailure(error.message, for: spec, config: config)
+            throw error
+        }
     }
 
     /// The catalogue tool `<entry>.<name>` for one tool of the server, read like a tool file
