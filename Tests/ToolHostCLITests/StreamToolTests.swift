@@ -308,6 +308,24 @@ struct StreamToolTests {
         #expect(results.map { $0["output"] } == [["value": 1, "label": "item 1"], ["value": 3, "label": "item 3"], ["value": 5, "label": "item 5"]])
     }
 
+    /// A consumer that gives its items to itself is refused at the first nested call, as a
+    /// workflow that calls itself is, instead of nesting without end.
+    @Test func aConsumerThatCallsItselfIsACycle() throws {
+        folder.write("tools/self_feeding.yaml", """
+            name: Self feeding
+            type: stream_consumer
+            consumer:
+              source: {tool: ticker, input: {count: 2}}
+              tool: self_feeding
+            """)
+        let result = try run("self_feeding", "{}")
+        #expect(result.status == 0, "\(result.stdoutText) \(result.stderr)")
+        #expect(result.json["failed"] == 2, "\(result.stdoutText)")
+        let first = result.json["results"]?[0]
+        #expect(first?["error_code"] == "workflow_cycle", "\(result.stdoutText)")
+        #expect(first?["error"]?.stringValue?.contains("self_feeding → self_feeding") == true, "\(result.stdoutText)")
+    }
+
     @Test func aConsumersMaxItemsBoundsItsSource() throws {
         let result = try run("odd_echo", #"{"label": "x", "max_items": 2}"#)
         #expect(result.json["read"] == 2, "\(result.stdoutText)")

@@ -26,12 +26,7 @@ struct StreamConsumerRunner {
 
     private func runChecked(_ tool: ToolDefinition, input: JSONObject, options: ToolInvoker.Options) throws(ToolHostError) -> ToolInvoker.Result {
         let chain = options.workflowChain
-        if chain.contains(tool.id) {
-            throw ToolHostError(.workflowCycle, "Stream consumer '\(tool.id)' runs inside itself (\((chain + [tool.id]).joined(separator: " → "))), which would never end.")
-        }
-        if chain.count >= WorkflowRunner.maxDepth {
-            throw ToolHostError(.workflowTooDeep, "Stream consumer '\(tool.id)' would run \(chain.count + 1) levels deep; at most \(WorkflowRunner.maxDepth) may nest.")
-        }
+        try WorkflowRunner.checkNesting(of: tool, kind: "Stream consumer", chain: chain)
         let (decoded, diagnostics) = StreamConsumerSpec.decode(tool.document)
         guard let spec = decoded else {
             let first = diagnostics.first { $0.severity == .error }?.message ?? "its consumer block is unusable"

@@ -12,16 +12,26 @@ struct WorkflowRunner {
     /// shallow enough that a runaway chain ends at once.
     static let maxDepth = 8
 
-    func run(_ tool: ToolDefinition, input: JSONObject, options: ToolInvoker.Options) -> ToolInvoker.Result {
-        let chain = options.workflowChain
+    /// Refuses to run `tool` (a workflow, or a stream consumer, which calls tools too) inside
+    /// `chain`, the tools whose calls it runs in, when it is already one of them or the chain is
+    /// as deep as may nest.
+    static func checkNesting(of tool: ToolDefinition, kind: String, chain: [String]) throws(ToolHostError) {
         if chain.contains(tool.id) {
             let loop = (chain.drop { $0 != tool.id } + [tool.id]).joined(separator: " → ")
-            return .failure(ToolHostError(.workflowCycle, "Workflow '\(tool.id)' calls itself (\(loop)), which would never end.",
-                                          details: ["chain": .array((chain + [tool.id]).map(JSONValue.string))]))
+            throw ToolHostError(.workflowCycle, "\(kind) '\(tool.id)' calls itself (\(loop)), which would never end.",
+                                details: ["chain": .array((chain + [tool.id]).map(JSONValue.string))])
         }
-        if chain.count >= Self.maxDepth {
-            return .failure(ToolHostError(.workflowTooDeep,
-                                          "Workflow '\(tool.id)' would run \(chain.count + 1) workflows deep (\((chain + [tool.id]).joined(separator: " → "))); at most \(Self.maxDepth) may nest."))
+        if chain.count >= maxDepth {
+            throw ToolHostError(.workflowTooDeep,
+                                "\(kind) '\(tool.id)' would run \(chain.count + 1) levels deep (\((chain + [tool.id]).joined(separator: " → "))); at most \(maxDepth) may nest.")
+        }
+    }
+
+    func run(_ tool: ToolDefinition, input: JSONObject, options: ToolInvoker.Options) -> ToolInvoker.Result {
+        do {
+            try Self.checkNesting(of: tool, kind: "Workflow", chain: options.workflowChain)
+        } catch {
+            return .failure(error)
         }
         let (decoded, diagnostics) = WorkflowSpec.decode(tool.document)
         guard let spec = decoded else {
@@ -77,7 +87,7 @@ struct WorkflowRunner {
             }
             var stepOptions = options
             stepOptions.timeoutSeconds = min(remaining, self.budget(of: stepTool))
-            stepOptions.workflowChain = chain + [tool.id]
+            stepOptions.workflowChain = options.workflowChain + [tool.id]
             // A person who confirmed the workflow was asked about the workflow, not about each
             // step: a step the policy wants confirmed is refused rather than waved through.
             stepOptions.confirmation = nil
