@@ -103,6 +103,11 @@ struct LLMToolTests {
         let described = try folder.run(["describe", "translate", "--format", "json"] + config)
         let properties = described.json["input_schema"]?["properties"]?.objectValue?.keys.sorted()
         #expect(properties == ["language", "text"], "\(described.stdoutText)")
+        // As str.format, a placeholder takes a number or a flag too (a flag as Python writes it).
+        let scalars = try run("translate", #"{"text": 3, "language": true}"#)
+        #expect(scalars.json["response"] == "[You translate.] echo: Translate 3 into True ({literally})", "\(scalars.stdoutText)")
+        let list = try run("translate", #"{"text": [1], "language": "French"}"#)
+        #expect(list.json["error_code"] == "invalid_input", "\(list.stdoutText)")
         // With a schema of its own that does not ask for a field, the template still needs it.
         tool("loose", #"model: "gemma3:270m", prompt_template: "Say {greeting}""#, extra: "input_schema:\n  other: {type: string}\n")
         let loose = try run("loose", #"{"other": "x"}"#)

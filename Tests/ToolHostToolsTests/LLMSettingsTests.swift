@@ -62,6 +62,8 @@ struct LLMSettingsTests {
         #expect(template.fieldNames == ["prompt", "who"])
         let text = try template.render(["prompt": "x", "who": .int(3)])
         #expect(text == "Review x as {json} for 3, x")
+        let flag = try template.render(["prompt": .bool(false), "who": .double(2.5)])
+        #expect(flag == "Review False as {json} for 2.5, False")
         let missing = try #require(throws: PromptTemplate.Missing.self) { try template.render(["prompt": "x", "who": .null]) }
         #expect(missing.names == ["who"])
     }

@@ -1,7 +1,7 @@
 /// The input schema of a `type: llm` tool that declares none: what its prompt needs, so that
 /// `describe`, MCP `tools/list` and validation tell a caller what to pass. With a
-/// `prompt_template`, each `{name}` placeholder is a required text field; without one, the
-/// input's `prompt` is. A template that cannot be read gives no schema here: the call reports
+/// `prompt_template`, each `{name}` placeholder is a required field (text, a number or a flag,
+/// as `str.format` takes them); without one, the input's `prompt` (text) is. A template that cannot be read gives no schema here: the call reports
 /// it (`invalid_tool_definition` naming the field).
 extension ManifestDecoder {
     func derivedLLMInputSchema() -> JSONValue? {
@@ -16,8 +16,13 @@ extension ManifestDecoder {
         }
         var fields = JSONObject()
         for name in names {
-            let description = template == nil ? "The text sent to the model" : "Fills {\(name)} in the prompt template"
-            fields[name] = ["type": "string", "required": true, "description": .string(description)]
+            if template == nil {
+                fields[name] = ["type": "string", "required": true, "description": "The text sent to the model"]
+            } else {
+                // str.format takes any value (a count, a flag): so does a placeholder.
+                fields[name] = ["type": ["string", "number", "integer", "boolean"], "required": true,
+                                "description": .string("Fills {\(name)} in the prompt template")]
+            }
         }
         return .object(fields)
     }

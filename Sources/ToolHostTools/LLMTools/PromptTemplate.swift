@@ -110,9 +110,14 @@ public struct PromptTemplate: Sendable, Equatable {
         return text
     }
 
-    /// A value as the prompt shows it: text as is, anything else as compact JSON.
+    /// A value as the prompt shows it: text as is, a flag as Python writes it (True), anything
+    /// else as compact JSON.
     static func text(of value: JSONValue) -> String {
-        if case .string(let text) = value { return text }
-        return JSONWriter.string(value)
+        switch value {
+        case .string(let text): text
+        // As Python's str() writes them, since templates are written for str.format.
+        case .bool(let flag): flag ? "True" : "False"
+        default: JSONWriter.string(value)
+        }
     }
 }
