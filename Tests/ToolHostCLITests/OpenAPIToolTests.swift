@@ -157,6 +157,12 @@ struct OpenAPIToolTests {
         // No operation named: the call says how to name one.
         let unnamed = try run("httpbin", #"{"parameters": {}}"#)
         #expect(unnamed.json["error_code"] == "invalid_input")
+        // A path parameter cannot climb out of its operation's path.
+        for climb in ["..", "%2E%2e", "."] {
+            let escaped = try run("httpbin", #"{"operation_id": "getAnything", "parameters": {"anything": "\#(climb)"}}"#)
+            #expect(escaped.json["error_code"] == "invalid_input", "\(climb): \(escaped.stdoutText)")
+            #expect(escaped.json["violations"]?[0]?["path"] == "/parameters/anything", "\(escaped.stdoutText)")
+        }
     }
 
     @Test func anUnknownOperationIsRefusedWithTheNearestName() throws {
@@ -300,6 +306,13 @@ struct OpenAPIToolTests {
         let noPath = try run("generic", #"{"method": "GET", "url": "http://elsewhere"}"#)
         #expect(noPath.status == 2)
         #expect(noPath.json["error_code"] == "invalid_input")
+        // Nor a path that climbs out from under the base URL, however it is spelled.
+        for climb in ["/../status/200", "/anything/%2e%2E/x", "/./anything"] {
+            let escaped = try run("generic", #"{"path": "\#(climb)"}"#)
+            #expect(escaped.json["error_code"] == "invalid_input", "\(climb): \(escaped.stdoutText)")
+        }
+        let lookalike = try run("generic", #"{"path": "/anything/..x"}"#)
+        #expect(lookalike.status == 0, "a name that only starts with dots is a name: \(lookalike.stdoutText)")
     }
 
     @Test func aServerThatNeverAnswersTimesOut() throws {

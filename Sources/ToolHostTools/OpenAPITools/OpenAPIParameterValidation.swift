@@ -37,6 +37,11 @@ enum OpenAPIParameterValidation {
                 continue
             }
             let coerced = coerce(value, to: parameter.schema)
+            if parameter.location == .path, let text = coerced.stringValue, OpenAPIRequestBuilder.isDotSegment(text) {
+                // `/files/{name}` with ".." would be a request outside the operation's path.
+                violations.append(Violation(path: pointer, message: "cannot be \"\(text)\": a path parameter may not step out of the operation's path"))
+                continue
+            }
             let result = SchemaValidator.validate(coerced, against: parameter.schema)
             violations += result.violations.map { Violation(path: pointer + $0.path, message: $0.message) }
             checked[parameter.name] = coerced

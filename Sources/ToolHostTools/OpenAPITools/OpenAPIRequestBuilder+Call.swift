@@ -43,6 +43,13 @@ extension OpenAPIRequestBuilder {
 
     static let methods = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
 
+    /// "." or ".." (also percent-encoded, `%2e%2E`): a segment a server resolves by moving up
+    /// the path, out from under the base URL or the operation.
+    static func isDotSegment(_ segment: String) -> Bool {
+        let decoded = segment.lowercased().replacing("%2e", with: ".")
+        return decoded == "." || decoded == ".."
+    }
+
     /// A generic request's method and path: `path` relative to the base URL, `method` GET
     /// (POST when there is a body) unless given.
     static func genericTarget(_ call: OpenAPICallInput, toolID: String) throws(ToolHostError) -> (String, String) {
@@ -51,6 +58,10 @@ extension OpenAPIRequestBuilder {
         }
         guard path.hasPrefix("/") else {
             throw .invalidInput([Violation(path: "/path", message: "must be a path from the tool's base URL, starting with '/', not \(path.openAPIClipped)")], tool: toolID)
+        }
+        let segments = (path.split(separator: "?", maxSplits: 1).first ?? "").split(separator: "/")
+        if segments.contains(where: { OpenAPIRequestBuilder.isDotSegment(String($0)) }) {
+            throw .invalidInput([Violation(path: "/path", message: "may not contain '.' or '..' segments, which would leave the tool's base URL: \(path.openAPIClipped)")], tool: toolID)
         }
         let method = call.method ?? (call.body == nil ? "GET" : "POST")
         guard methods.contains(method) else {
