@@ -220,6 +220,27 @@ struct LLMToolTests {
         #expect(once.json["attempts"] == 1, "\(once.stdoutText)")
     }
 
+    /// Served over HTTP, a model server that cannot be used is the upstream's failure (502),
+    /// not ToolHost's (500); an answer is 200.
+    @Test func servedOverHTTPAnUnusableModelServerIsBadGateway() async throws {
+        let standin = try startOllamaStandin()
+        defer { standin.stop() }
+        configure(standin: standin)
+        tool("chat", #"provider: standin, model: "gemma3:270m""#)
+        tool("missing_model", #"provider: standin, model: "no-such-model""#)
+        let server = try await HTTPServer.start(binary: folder.binary, in: folder.root.path, config,
+                                                environment: ["TOOLHOST_DATABASE_TYPE": "sqlite"])
+        let answered = try await server.send("POST", "/api/tools/chat/invoke", #"{"prompt": "over http"}"#)
+        #expect(answered.status == 200, "\(answered.json)")
+        #expect(answered.json["response"] == "echo: over http")
+        let missing = try await server.send("POST", "/api/tools/missing_model/invoke", #"{"prompt": "x"}"#)
+        #expect(missing.status == 502, "\(missing.json)")
+        #expect(missing.json["error_code"] == "model_not_found")
+        let invalid = try await server.send("POST", "/api/tools/chat/invoke", #"{"nothing": 1}"#)
+        #expect(invalid.status == 400, "\(invalid.json)")
+        try await server.expectCleanExit()
+    }
+
     @Test func aServerThatAnswers503IsRetriedThenGivenUpOnAndAFlakyOneIsRetriedToSuccess() throws {
         let standin = try startOllamaStandin()
         defer { standin.stop() }

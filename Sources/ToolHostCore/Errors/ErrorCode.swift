@@ -48,6 +48,9 @@ public struct ErrorCode: RawRepresentable, Hashable, Sendable, CustomStringConve
     /// A path in a tool's input points outside the folders tool inputs may name
     /// (`files.export_dir`, `files.writable_dirs`, `training.archive_dir`), or climbs with `..`.
     public static let pathNotAllowed = ErrorCode("path_not_allowed")
+    /// `network.allowed_hosts` does not list the host a tool (or its spec, or its MCP server)
+    /// would reach.
+    public static let hostNotAllowed = ErrorCode("host_not_allowed")
     /// A file the command needed could not be read or written.
     public static let ioError = ErrorCode("io_error")
     /// A bug in ToolHost: the message says what was being done.

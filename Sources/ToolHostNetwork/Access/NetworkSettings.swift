@@ -39,11 +39,6 @@ public struct NetworkSettings: Sendable, Equatable {
     }
 }
 
-extension ErrorCode {
-    /// `network.allowed_hosts` does not list the host a tool would reach.
-    public static let hostNotAllowed = ErrorCode("host_not_allowed")
-}
-
 extension NetworkSettings: ConfigSection {
     public init(reading reader: inout ConfigReader, context: ConfigSectionContext) {
         self.init()

@@ -27,12 +27,10 @@ enum JSONResponses {
         if answer.errorCode == .overloaded { headers[.retryAfter] = "1" }
         let shown = RemoteAnswer.shown(answer, exposingPluginDetails: host.config.service.exposesPluginDetails)
         let status: HTTPResponse.Status = switch answer.errorCode {
-        case .pluginFailed?: .badGateway
-        // An API an openapi tool called answered an error or could not be reached: an upstream of
-        // the server too (ToolHostTools' codes; this module does not link ToolHostTools).
-        case ErrorCode("http_error")?, ErrorCode("api_unreachable")?: .badGateway
+        // What the tool called failed (its plugin, a model server, an HTTP API, an MCP server).
+        case let code? where code.isUpstreamFailure: .badGateway
         // network.allowed_hosts does not let the tool reach that host.
-        case ErrorCode("host_not_allowed")?: .forbidden
+        case .hostNotAllowed?: .forbidden
         // The tool exists but waits for `toolhost approve`: the catalogue conflicts with its approval.
         case .toolChanged?: .conflict
         // The operator's policy refuses it (or wants a confirmation no one can give over HTTP).

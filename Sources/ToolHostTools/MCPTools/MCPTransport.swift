@@ -16,17 +16,6 @@ protocol MCPTransport: Sendable {
     func close()
 }
 
-extension ErrorCode {
-    /// An MCP server could not be started or reached, or it exited or closed the connection;
-    /// a long-lived `serve` starts it again on the next call.
-    public static let mcpServerUnavailable = ErrorCode("mcp_server_unavailable")
-    /// An MCP server's tool answered with `isError: true`, or the server refused the call
-    /// (a JSON-RPC error such as an unknown tool or invalid arguments).
-    public static let mcpToolFailed = ErrorCode("mcp_tool_failed")
-    /// An MCP server answered with something that is not the protocol (a malformed answer, a
-    /// refused `initialize`).
-    public static let mcpProtocolError = ErrorCode("mcp_protocol_error")
-}
 
 /// JSON-RPC messages as our client writes them.
 enum JSONRPC {
