@@ -114,8 +114,8 @@ public final class ServiceMetrics: Sendable {
 /// How a call ended, in the few classes a caller acts on differently (metrics label, HTTP status).
 public enum CallOutcome: String, Sendable, CaseIterable {
     case success
-    /// The input or request was not JSON, broke the schema or the request's form, or named no
-    /// operation of the tool.
+    /// The input or request was not JSON, broke the schema or the request's form, named no
+    /// operation of the tool, or asked a stream tool for an unbounded answer.
     case invalidInput = "invalid_input"
     /// No tool has that id (or a record the call asked for does not exist).
     case notFound = "not_found"
@@ -129,7 +129,8 @@ public enum CallOutcome: String, Sendable, CaseIterable {
     public init(_ code: ErrorCode?) {
         switch code {
         case nil: self = .success
-        case .invalidJSON?, .invalidInput?, .invalidRequest?, .unknownOperation?: self = .invalidInput
+        // A served stream call without a bound is the request's mistake, like a bad field.
+        case .invalidJSON?, .invalidInput?, .invalidRequest?, .unknownOperation?, .streamUnbounded?: self = .invalidInput
         case .unknownTool?, .notFound?: self = .notFound
         case .timeout?: self = .timeout
         case .cancelled?: self = .cancelled

@@ -267,6 +267,7 @@ struct StreamToolTests {
         #expect(answer.json["stopped"] == "max_items")
         let unbounded = try await server.send("POST", "/api/tools/ticker/invoke", #"{"count": 2}"#)
         #expect(unbounded.json["error_code"] == "stream_unbounded", "\(unbounded.text)")
+        #expect(unbounded.status == 400, "the caller's request lacks a bound: \(unbounded.text)")
         try await server.expectCleanExit()
     }
 
