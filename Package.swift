@@ -115,9 +115,9 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        // libFuzzer targets for the parsers callers reach (scripts/fuzz.sh); built normally, a
-        // replayer of Fuzz/corpus.
-        .executableTarget(name: "toolhost-fuzz", dependencies: ["ToolHostCore", "ToolHostStorage"], path: "Fuzz/Sources"),
+        // libFuzzer targets for the parsers callers and other servers reach (scripts/fuzz.sh);
+        // built normally, a replayer of Fuzz/corpus.
+        .executableTarget(name: "toolhost-fuzz", dependencies: ["ToolHostCore", "ToolHostNetwork", "ToolHostStorage"], path: "Fuzz/Sources"),
         // Temporary directories and a runner for the real binary, shared by the test targets.
         .target(name: "ToolHostTestSupport", dependencies: ["ToolHostCore", "ToolHostStorage", "ToolHostNetwork", "ToolHostTools"], path: "Tests/ToolHostTestSupport"),
         .testTarget(name: "ToolHostCoreTests", dependencies: ["ToolHostCore", "ToolHostTestSupport"]),

@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-20}"
 shift || true
-targets=("${@:-json yaml schema sql}")
+targets=("${@:-json yaml schema sql http}")
 # A build folder of its own: every module is instrumented (coverage, AddressSanitizer). lld:
 # gold fails on libFuzzer's objects here.
 swift build --scratch-path .build-fuzz --product toolhost-fuzz \

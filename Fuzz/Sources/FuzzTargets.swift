@@ -1,15 +1,17 @@
 import ToolHostCore
+import ToolHostNetwork
 import ToolHostStorage
 
 /// The parsers that read what callers send, as libFuzzer targets: the JSON parser, the YAML
-/// composer, the schema normalizer and validator, and the SQL placeholder scanner.
+/// composer, the schema normalizer and validator, and the SQL placeholder scanner; and the one
+/// that reads what other servers answer, the HTTP response parser.
 ///
 /// Built with `scripts/fuzz.sh` (`-sanitize=fuzzer,address -DFUZZING`), `TOOLHOST_FUZZ_TARGET`
 /// picks the target and libFuzzer drives it. Built normally, this is a replayer: `toolhost-fuzz
 /// TARGET FILE...` runs each file through the target once (the corpus in Fuzz/corpus as a
 /// regression test, and a crash file found by a fuzzer as its reproduction).
 enum FuzzTarget: String, CaseIterable {
-    case json, yaml, schema, sql
+    case json, yaml, schema, sql, http
 
     func run(_ bytes: [UInt8]) {
         switch self {
@@ -29,6 +31,26 @@ enum FuzzTarget: String, CaseIterable {
             var normalizer = SchemaNormalizer()
             let normalized = normalizer.normalizeInputSchema(schema, at: "")
             _ = SchemaValidator.validate(value, against: normalized)
+        case .http:
+            // The first byte picks where the answer is split in two, as the network may; read
+            // whole or in two pieces, it is the same answer (or the same failure).
+            guard let split = bytes.first else { return }
+            let answer = Array(bytes.dropFirst())
+            func read(_ pieces: [ArraySlice<UInt8>]) -> String {
+                var parser = HTTPResponseParser(maxBytes: 1 << 16)
+                do {
+                    for piece in pieces {
+                        if let response = try parser.append(piece) { return "\(response.status) \(response.headers.count) \(response.body)" }
+                    }
+                    return (try parser.finishAtClose()).map { "\($0.status) \($0.headers.count) \($0.body) at close" } ?? "incomplete"
+                } catch {
+                    return "failed"
+                }
+            }
+            let cut = answer.isEmpty ? 0 : Int(split) % answer.count
+            let whole = read([answer[...]])
+            let pieces = read([answer[..<cut], answer[cut...]])
+            precondition(whole == pieces || whole == "failed" || pieces == "failed", "the answer reads differently in pieces: \(whole) vs \(pieces)")
         case .sql:
             let sql = String(decoding: bytes, as: UTF8.self)
             for dialect in [SQLDialect.sqlite, .postgres] {
@@ -82,7 +104,7 @@ struct Replay {
     static func main() throws {
         let arguments = CommandLine.arguments.dropFirst()
         guard let name = arguments.first, let target = FuzzTarget(rawValue: name) else {
-            FileHandle.standardError.write(Data("usage: toolhost-fuzz json|yaml|schema|sql FILE-OR-FOLDER...\n".utf8))
+            FileHandle.standardError.write(Data("usage: toolhost-fuzz json|yaml|schema|sql|http FILE-OR-FOLDER...\n".utf8))
             exit(2)
         }
         var count = 0

@@ -10,7 +10,7 @@ import ToolHostCore
 struct FuzzCorpusTests {
     static let root = FilePath.directory(of: FilePath.directory(of: FilePath.directory(of: #filePath)))
 
-    @Test(arguments: ["json", "yaml", "schema", "sql"])
+    @Test(arguments: ["json", "yaml", "schema", "sql", "http"])
     func everyKeptInputStillRuns(target: String) throws {
         let binary = ToolHostBinary()
         let corpus = FilePath.join(Self.root, "Fuzz/corpus/\(target)")

@@ -1,8 +1,9 @@
 import ToolHostCore
 
 /// Reads one HTTP/1.1 response as its bytes arrive: the head, then a body delimited by
-/// `Content-Length`, by chunks, or by the connection's close.
-struct HTTPResponseParser {
+/// `Content-Length`, by chunks, or by the connection's close. Public for the fuzzer: what it
+/// reads comes from servers ToolHost does not control.
+public struct HTTPResponseParser {
     private let method: String
     private let maxBytes: Int
     private var buffer: [UInt8] = []
@@ -12,13 +13,13 @@ struct HTTPResponseParser {
     private var contentLength: Int?
     private var chunked = false
 
-    init(method: String = "GET", maxBytes: Int = 256 << 20) {
+    public init(method: String = "GET", maxBytes: Int = 256 << 20) {
         self.method = method
         self.maxBytes = maxBytes
     }
 
     /// The whole response once it has arrived, else nil (more bytes needed).
-    mutating func append(_ bytes: ArraySlice<UInt8>) throws(HTTPFailure) -> HTTPResponse? {
+    public mutating func append(_ bytes: ArraySlice<UInt8>) throws(HTTPFailure) -> HTTPResponse? {
         buffer += bytes
         guard buffer.count - bodyStart <= maxBytes + 65536 else {
             throw HTTPFailure(.tooLarge, "the answer is larger than \(Self.describe(maxBytes))")
@@ -48,7 +49,7 @@ struct HTTPResponseParser {
     }
 
     /// The connection closed: complete when the answer had no length of its own.
-    func finishAtClose() throws(HTTPFailure) -> HTTPResponse? {
+    public func finishAtClose() throws(HTTPFailure) -> HTTPResponse? {
         guard status != nil, contentLength == nil, !chunked else { return nil }
         return response(body: Array(buffer[bodyStart...]))
     }
