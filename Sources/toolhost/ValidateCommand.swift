@@ -44,8 +44,7 @@ struct ValidateCommand: ParsableCommand {
             Console.print("toolhost: no tools directory is configured, so there is nothing to check (name files or directories, or set tools.paths)",
                           to: STDERR_FILENO)
         }
-        let linter = CatalogueLinter(knownHandlers: Set(BuiltinHandlers.registry.names),
-                                     builtinTools: Set(BuiltinHandlers.registry.builtinTools.map(\.id)))
+        let linter = CatalogueLinter(handlers: BuiltinHandlers.registry)
         let diagnostics = linter.lint(paths: targets, configured: configured)
         let errors = diagnostics.filter { $0.severity == .error }.count
         let warnings = diagnostics.filter { $0.severity == .warning }.count

@@ -220,6 +220,17 @@ struct LLMToolTests {
         #expect(once.json["attempts"] == 1, "\(once.stdoutText)")
     }
 
+    /// `toolhost validate` reads an `llm:` block as a call would, before any call.
+    @Test func validateReportsAnLLMBlockThatCannotWork() throws {
+        tool("typo", #"model: "gemma3:270m", temprature: 0.2, prompt_template: "Say {0}""#)
+        tool("fine", #"model: "gemma3:270m", prompt_template: "Say {greeting}""#)
+        let result = try folder.run(["validate", folder.root.url("tools/typo.yaml"), folder.root.url("tools/fine.yaml")])
+        #expect(result.status == 1, "\(result.stdoutText)")
+        #expect(result.stdoutText.contains("unknown llm key 'temprature'; did you mean 'temperature'?"), "\(result.stdoutText)")
+        #expect(result.stdoutText.contains("llm.prompt_template"), "\(result.stdoutText)")
+        #expect(!result.stdoutText.contains("fine.yaml"), "\(result.stdoutText)")
+    }
+
     /// Served over HTTP, a model server that cannot be used is the upstream's failure (502),
     /// not ToolHost's (500); an answer is 200.
     @Test func servedOverHTTPAnUnusableModelServerIsBadGateway() async throws {

@@ -6,10 +6,19 @@ public struct CatalogueLinter: Sendable {
     public let knownHandlers: Set<String>
     /// Ids of the tools built into this host, which a workflow's steps may name.
     public let builtinTools: Set<String>
+    /// The type handlers that check their own blocks (`ToolTypeLinting`: an `llm:` block, read
+    /// by the module that runs it).
+    public let handlers: HandlerRegistry?
 
-    public init(knownHandlers: Set<String>, builtinTools: Set<String> = []) {
+    public init(knownHandlers: Set<String>, builtinTools: Set<String> = [], handlers: HandlerRegistry? = nil) {
         self.knownHandlers = knownHandlers
         self.builtinTools = builtinTools
+        self.handlers = handlers
+    }
+
+    /// The linter of everything `handlers` know: their names, built-in tools and type blocks.
+    public init(handlers: HandlerRegistry) {
+        self.init(knownHandlers: Set(handlers.names), builtinTools: Set(handlers.builtinTools.map(\.id)), handlers: handlers)
     }
 
     /// Lints files and directories; each directory is a tools directory, in the given order,
@@ -74,6 +83,9 @@ public struct CatalogueLinter: Sendable {
             found.append(diagnostic)
         case .loaded(let tool):
             found += tool.diagnostics
+            if tool.handler == nil, let linting = handlers?.handler(for: tool.type) as? any ToolTypeLinting {
+                found += linting.lint(tool)
+            }
             if let handler = tool.handler, !knownHandlers.contains(handler) {
                 found.append(.error("the handler '\(handler)' does not exist in this ToolHost (known: \(knownHandlers.sorted().joined(separator: ", ")))",
                                     at: "/handler"))
@@ -87,4 +99,12 @@ public struct CatalogueLinter: Sendable {
         }
         return (outcome, located)
     }
+}
+
+/// A type handler that can tell what is wrong with a tool's own block before any call
+/// (`toolhost validate`, `tools_manager validate`, a generated tool's registration): the same
+/// reading the call makes, so the two never disagree.
+public protocol ToolTypeLinting: Sendable {
+    /// Problems of `tool`'s block, each with the JSON pointer it is at.
+    func lint(_ tool: ToolDefinition) -> [Diagnostic]
 }

@@ -52,7 +52,7 @@ public struct ToolRegistration: Sendable {
             throw ToolHostError(.invalidToolDefinition, "A tool definition is a YAML mapping; this is \(document.root.kindPhrase).")
         }
         let id = try toolID(requested: requestedID, name: fields["name"]?.stringValue)
-        let problems = CatalogueLinter(knownHandlers: Set(handlers.names)).lint(yaml: yaml, id: id).filter { $0.severity == .error }
+        let problems = CatalogueLinter(knownHandlers: Set(handlers.names), handlers: handlers).lint(yaml: yaml, id: id).filter { $0.severity == .error }
         guard problems.isEmpty else {
             throw ToolHostError(.invalidToolDefinition, "The definition of '\(id)' has \(problems.count) error\(problems.count == 1 ? "" : "s"), first: \(problems[0].message).",
                                 details: ["problems": .array(problems.map(\.json))])

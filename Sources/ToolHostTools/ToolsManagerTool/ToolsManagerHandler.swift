@@ -55,7 +55,7 @@ struct ToolsManagerHandler: OperationHandler {
 
     /// Lints `yaml` (or the files at `path`), or checks `input` against the schema of `tool`.
     private func validate(_ input: OperationInput, _ context: HandlerContext) throws -> OperationAnswer {
-        let linter = CatalogueLinter(knownHandlers: Set(context.handlers.names))
+        let linter = CatalogueLinter(knownHandlers: Set(context.handlers.names), handlers: context.handlers)
         if let yaml = try input.optionalString("yaml") {
             return lintAnswer(linter.lint(yaml: yaml, id: try input.optionalString("id") ?? "tool"))
         }
