@@ -180,6 +180,19 @@ struct MCPClientToolTests {
         #expect(fixed.status == 0, "\(fixed.stdoutText) \(fixed.stderr)")
     }
 
+    /// `toolhost validate` reads an `mcp:` block as a call would, and starts no server.
+    @Test func validateReportsAnMCPBlockThatCannotWork() throws {
+        folder.write("tools/typo.yaml", """
+            name: Typo
+            type: mcp
+            mcp: {server_name: typo, comand: mcp-server-time}
+            """)
+        let result = try toolhost(["validate", folder.url("tools/typo.yaml"), folder.url("tools/time.yaml")])
+        #expect(result.stdoutText.contains("unknown mcp key 'comand'; did you mean 'command'?"), "\(result.stdoutText)")
+        #expect(result.stdoutText.contains("neither a command nor a url"), "\(result.stdoutText)")
+        #expect(!result.stdoutText.contains("time.yaml"), "a good block says nothing: \(result.stdoutText)")
+    }
+
     /// A server that never answers (an `npx` with no registry waits silently for ever) costs
     /// `list` one listing timeout, then its remembered failure; the timeout names its stderr.
     @Test func aServerThatHangsIsWaitedForOnceThenItsFailureIsRemembered() throws {
