@@ -199,9 +199,10 @@ struct MCPClientToolTests {
         folder.write("tools/stuck.yaml", """
             name: Stuck
             type: mcp
-            mcp: {server_name: stuck, command: \(python), args: ["-c", "import sys, time; print('fetching packages...', file=sys.stderr, flush=True); time.sleep(600)"]}
+            mcp: {server_name: stuck, command: sh, args: ["-c", "echo 'fetching packages...' >&2; sleep 600"], env: {STUCK_MARKER: "\(stuckMarker)"}}
             """)
-        folder.write("toolhost.yaml", "tools:\n  paths: [tools]\nplugins:\n  kill_grace_seconds: 0.5\nmcp:\n  list_timeout_seconds: 1\n")
+        // sh says its line at once; 2 s leave room for a loaded machine to start it.
+        folder.write("toolhost.yaml", "tools:\n  paths: [tools]\nplugins:\n  kill_grace_seconds: 0.5\nmcp:\n  list_timeout_seconds: 2\n")
         let first = try toolhost(["list"])
         #expect(first.status == 0)
         #expect(first.stderr.contains("MCP entry 'stuck'") && first.stderr.contains("did not answer initialize in time"), "\(first.stderr)")
@@ -210,11 +211,14 @@ struct MCPClientToolTests {
         #expect(second.stderr.contains("listing failed") && second.stderr.contains("s ago"), "\(second.stderr)")
         #expect(second.stderr.contains("did not answer initialize in time"), "\(second.stderr)")
         // A call still tries the server (and says why it failed).
-        let called = try run("stuck", #"{"tool": "anything", "arguments": {}}"#, timeout: 1)
+        let called = try run("stuck", #"{"tool": "anything", "arguments": {}}"#, timeout: 2)
         #expect(called.json["error_code"] == "timeout", "\(called.stdoutText)")
         #expect(called.json["error"]?.stringValue?.contains("fetching packages...") == true, "\(called.stdoutText)")
-        #expect(eventually(within: 10) { processes(mentioning: "fetching packages").isEmpty })
+        // The server and its sleep (which carries the marker in its environment) are gone.
+        #expect(eventually(within: 10) { processes(mentioning: stuckMarker).isEmpty })
     }
+
+    private var stuckMarker: String { folder.url("stuck-marker") }
 
     @Test func fetchReadsAPageFromALocalServer() throws {
         folder.write("site/page.html", "<html><head><title>Greeting</title></head><body><h1>Hello from the local page</h1></body></html>")
