@@ -67,6 +67,7 @@ public final class ServiceHost: Sendable {
                                           cancellation: request.cancellation, stopsPluginWithHost: true,
                                           confirmation: request.confirmation)
         options.stream.onItem = request.itemObserver
+        options.progress = request.progress
         func finish(_ answer: InvocationAnswer) {
             count(answer, of: request.toolID, seconds: MonotonicClock.now() - started)
             deliver(answer)
@@ -236,6 +237,8 @@ public struct CallRequest: Sendable {
     public var confirmation: CallConfirmation?
     /// Sees each item of a stream tool as it comes (MCP progress notifications).
     public var itemObserver: (@Sendable (JSONValue) -> Void)?
+    /// Hears how far the call has come, when the caller asked (MCP's `progressToken`).
+    public var progress: ProgressReporter?
 
     public init(toolID: String, input: JSONValue, timeoutSeconds: Double? = nil, envelope: Bool = false,
                 cancellation: CallCancellation? = nil, stderrObserver: (@Sendable (ArraySlice<UInt8>) -> Void)? = nil,

@@ -79,6 +79,7 @@
 /// | `service.max_call_timeout_seconds` (caps every served call's timeout) |  | 3600               |
 /// | `service.http.max_connections`     |                                   | 512                |
 /// | `service.http.header_timeout_seconds` / `body_timeout_seconds` / `idle_timeout_seconds` / `write_timeout_seconds` | | 10 / 30 / 60 / 30 |
+/// | `service.mcp.progress_heartbeat_seconds` (0: none)  |                   | 5                  |
 public enum ConfigLoader {
     /// `sections`: the subsystems' own settings to read besides Core's (`ConfigSection`; the
     /// executables pass every one they link: `HostSections.all`).
@@ -442,12 +443,14 @@ public enum ConfigLoader {
         service.bodyTimeoutSeconds = reader.number("service.http.body_timeout_seconds", default: service.bodyTimeoutSeconds)
         service.idleTimeoutSeconds = reader.number("service.http.idle_timeout_seconds", default: service.idleTimeoutSeconds)
         service.writeTimeoutSeconds = reader.number("service.http.write_timeout_seconds", default: service.writeTimeoutSeconds)
+        service.progressHeartbeatSeconds = reader.number("service.mcp.progress_heartbeat_seconds", default: service.progressHeartbeatSeconds)
         for (key, value) in [("catalogue_poll_seconds", service.cataloguePollSeconds), ("shutdown_grace_seconds", service.shutdownGraceSeconds),
                              ("max_call_timeout_seconds", service.maxCallTimeoutSeconds),
                              ("http.header_timeout_seconds", service.headerTimeoutSeconds),
                              ("http.body_timeout_seconds", service.bodyTimeoutSeconds),
                              ("http.idle_timeout_seconds", service.idleTimeoutSeconds),
-                             ("http.write_timeout_seconds", service.writeTimeoutSeconds)]
+                             ("http.write_timeout_seconds", service.writeTimeoutSeconds),
+                             ("mcp.progress_heartbeat_seconds", service.progressHeartbeatSeconds)]
         where !(value <= 86_400) {
             reader.report("service.\(key) must be at most 86400 (a day), not \(value)")
         }

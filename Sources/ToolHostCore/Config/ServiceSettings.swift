@@ -41,6 +41,10 @@ public struct ServiceSettings: Sendable, Equatable {
     /// bytes of it waited this long without any being taken (a client that asks for a large
     /// answer and never reads would hold it, and its memory, for ever).
     public var writeTimeoutSeconds: Double = 30
+    /// How often an MCP call with a `progressToken` that reports nothing else gets a
+    /// `notifications/progress` heartbeat (0: never). Clients that reset their request timeout
+    /// on progress then wait for a long call, and a person sees it is alive.
+    public var progressHeartbeatSeconds: Double = 5
 
     public init() {}
 }

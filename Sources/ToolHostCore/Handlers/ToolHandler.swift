@@ -33,11 +33,15 @@ public struct HandlerContext: Sendable {
     public let cancellation: CallCancellation?
     /// What to keep with the call's record besides its input and output (`CallNotes`).
     public let notes: CallNotes
+    /// Where a long handler says how far it has come (rows of a batch, records of an export),
+    /// when the caller asked to know; nil otherwise. Reports are throttled by the reporter.
+    public let progress: ProgressReporter?
 
     public init(tool: ToolDefinition, config: HostConfig, tools: ToolsManager, handlers: HandlerRegistry,
                 warn: @escaping @Sendable (String) -> Void = { _ in }, afterAnswer: AfterAnswer = AfterAnswer(),
                 catalogue: (@Sendable () -> Catalogue)? = nil, timeoutSeconds: Double? = nil,
-                cancellation: CallCancellation? = nil, notes: CallNotes = CallNotes()) {
+                cancellation: CallCancellation? = nil, notes: CallNotes = CallNotes(),
+                progress: ProgressReporter? = nil) {
         self.tool = tool
         self.config = config
         self.tools = tools
@@ -48,6 +52,7 @@ public struct HandlerContext: Sendable {
         self.timeoutSeconds = timeoutSeconds ?? config.plugins.timeoutSeconds(of: tool)
         self.cancellation = cancellation
         self.notes = notes
+        self.progress = progress
     }
 }
 

@@ -48,6 +48,10 @@ public struct ToolInvoker: Sendable {
         /// For a stream producer or consumer: who sees each item as it comes, and the caller's
         /// bounds (`StreamCallOptions`); ignored by every other tool.
         public var stream = StreamCallOptions()
+        /// Who hears how far the call has come (a caller that asked: MCP's `progressToken`):
+        /// handlers report through `HandlerContext.progress`, plugins by their stderr's
+        /// progress lines (`ProgressLineReader`). Nil: nobody asked, nothing is read for it.
+        public var progress: ProgressReporter?
 
         public init(timeoutSeconds: Double? = nil, stderrObserver: (@Sendable (ArraySlice<UInt8>) -> Void)? = nil,
                     warn: @escaping @Sendable (String) -> Void = { _ in }, cancellation: CallCancellation? = nil,
@@ -235,7 +239,7 @@ public struct ToolInvoker: Sendable {
                      notes: CallNotes) -> Result {
         let context = HandlerContext(tool: tool, config: config, tools: tools, handlers: handlers, warn: options.warn,
                                      afterAnswer: afterAnswer, catalogue: catalogueSource, timeoutSeconds: options.timeoutSeconds,
-                                     cancellation: options.cancellation, notes: notes)
+                                     cancellation: options.cancellation, notes: notes, progress: options.progress)
         do {
             return .answer(try handler.handle(input, context: context))
         } catch {
@@ -258,7 +262,7 @@ public struct ToolInvoker: Sendable {
     func supervise(_ launch: PluginLauncher.Launch, toolID: String, options: Options) throws(ToolHostError) -> PluginRun {
         launch.warnings.forEach(options.warn)
         var request = launch.request
-        request.stderrObserver = options.stderrObserver
+        request.stderrObserver = Self.observingProgress(of: toolID, options: options)
         request.cancellation = options.cancellation
         request.stopsWithHost = options.stopsPluginWithHost
         let outcome = try ProcessRunner.run(request)

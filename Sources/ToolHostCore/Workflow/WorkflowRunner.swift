@@ -53,7 +53,8 @@ struct WorkflowRunner {
         var steps: [JSONValue] = []
         var finished = JSONObject()  // what `{{steps.NAME...}}` reads
         var previous: JSONValue = .null
-        for (step, stepTool) in zip(spec.steps, tools) {
+        for (position, (step, stepTool)) in zip(spec.steps, tools).enumerated() {
+            options.progress?.report(done: position, total: spec.steps.count, message: "step \(step.name) (\(step.tool))")
             /// Ends the run at this step; `output` is the step's own (null when the workflow
             /// stopped it before its call: the error says why).
             func stop(_ error: ToolHostError, output: JSONValue) -> ToolInvoker.Result {
@@ -88,6 +89,8 @@ struct WorkflowRunner {
             var stepOptions = options
             stepOptions.timeoutSeconds = min(remaining, self.budget(of: stepTool))
             stepOptions.workflowChain = options.workflowChain + [tool.id]
+            // The workflow's progress counts its steps; a step's own counts would mix units.
+            stepOptions.progress = nil
             // A person who confirmed the workflow was asked about the workflow, not about each
             // step: a step the policy wants confirmed is refused rather than waved through.
             stepOptions.confirmation = nil
@@ -97,6 +100,7 @@ struct WorkflowRunner {
             finished[step.name] = ["status": "ok", "output": outcome.output]
             previous = outcome.output
         }
+        options.progress?.report(done: spec.steps.count, total: spec.steps.count, message: "finished")
         return .answer(["success": true, "steps": .array(steps), "output": previous])
     }
 

@@ -17,8 +17,9 @@ import ToolHostService
 ///   client with `elicitation/create` when the client can ask (`MCPConfirmation`); it runs only
 ///   when they confirm.
 /// - `notifications/tools/list_changed` when the catalogue changes on disk.
-/// - `notifications/progress` for each item of a stream tool, when the call has a
-///   `progressToken` (`MCPProgress`).
+/// - `notifications/progress` when the call has a `progressToken` (`MCPProgress`): each item
+///   of a stream tool, the call's own counts (batch stores, exports, workflows, plugins'
+///   progress lines) and a heartbeat every `service.mcp.progress_heartbeat_seconds`.
 struct MCPFrontEnd {
     let host: ServiceHost
     /// Tools per `tools/list` page.
@@ -47,7 +48,13 @@ struct MCPFrontEnd {
         }
         await server.withMethodHandler(CallTool.self) { [weak server] parameters in
             // A stream tool's items go out as progress when the client asked for progress.
-            let progress = server.flatMap { server in parameters._meta?.progressToken.map { MCPProgress(token: $0, server: server) } }
+            let progress = server.flatMap { server in
+                parameters._meta?.progressToken.map { token in
+                    MCPProgress(token: token, heartbeatSeconds: host.config.service.progressHeartbeatSeconds) { notification in
+                        try? await server.notify(ProgressNotification.message(notification))
+                    }
+                }
+            }
             return try await Self.callTool(host, name: parameters.name, arguments: parameters.arguments, progress: progress) { request in
                 guard let server, let verdict = host.policyVerdict(for: request) else { return nil }
                 return await confirmation.confirmation(for: verdict, input: request.input, on: server)
@@ -85,6 +92,7 @@ struct MCPFrontEnd {
         for (key, value) in (arguments ?? [:]).sorted(by: { $0.key < $1.key }) { input[key] = JSONValue(value) }
         var request = CallRequest(toolID: name, input: .object(input))
         request.itemObserver = progress?.observer
+        request.progress = progress?.reporter
         request.confirmation = await confirm(request)
         if Task.isCancelled { throw CancellationError() }  // cancelled while the person was asked
         let answer = await host.call(request)

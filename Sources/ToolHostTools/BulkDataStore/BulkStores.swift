@@ -14,7 +14,7 @@ enum BulkStores {
     /// search index catches up in the same transaction.
     static func storeMany(_ spec: RecordSpec, field: String, search: SearchIndex? = nil, _ input: OperationInput,
                           _ call: DatabaseCall) throws -> OperationAnswer {
-        let rows = spec.stream(try input.array(field), field: field, dialect: call.dialect)
+        let rows = spec.stream(try input.array(field), field: field, dialect: call.dialect, progress: call.context.progress)
         let count = try call.connection.bulkInsert(into: spec.table, columns: spec.columns, rows: rows)
         guard rows.violations.isEmpty else { throw ToolHostError.invalidInput(rows.violations, tool: call.toolID) }
         try search?.catchUp(on: call.connection)

@@ -96,8 +96,9 @@ extension RecordSpec {
     /// checking and converting rows overlaps with the database's work instead of preceding it.
     /// At the first invalid record the stream ends and gathers every violation (up to 100)
     /// from the rest; the caller then rolls back, so nothing is stored unless all are valid.
-    func stream(_ records: [JSONValue], field: String, dialect: SQLDialect) -> RecordStream {
-        RecordStream(spec: self, records: records, field: field, dialect: dialect)
+    /// `progress` hears how many records have gone to the database, of how many.
+    func stream(_ records: [JSONValue], field: String, dialect: SQLDialect, progress: ProgressReporter? = nil) -> RecordStream {
+        RecordStream(spec: self, records: records, field: field, dialect: dialect, progress: progress)
     }
     /// Inserts one record and returns its id.
     func insert(_ values: [SQLValue], on connection: any DatabaseConnection) throws(DatabaseError) -> JSONValue {
@@ -120,20 +121,28 @@ final class RecordStream: Sequence, IteratorProtocol {
     private let records: [JSONValue]
     private let field: String
     private let dialect: SQLDialect
+    private let progress: ProgressReporter?
     private var index = 0
     private(set) var violations: [Violation] = []
 
-    init(spec: RecordSpec, records: [JSONValue], field: String, dialect: SQLDialect) {
+    /// Records between two progress reports (each report costs a clock read and a lock).
+    private static let reportEvery = 256
+
+    init(spec: RecordSpec, records: [JSONValue], field: String, dialect: SQLDialect, progress: ProgressReporter?) {
         self.spec = spec
         self.records = records
         self.field = field
         self.dialect = dialect
+        self.progress = progress
     }
 
     func next() -> [SQLValue]? {
         guard violations.isEmpty, index < records.count else { return nil }
         let position = index
         index += 1
+        if let progress, index % Self.reportEvery == 0 || index == records.count {
+            progress.report(done: index, total: records.count, message: field.isEmpty ? nil : "storing \(field)")
+        }
         if let values = check(position) { return values }
         // Invalid: stop producing rows, and report the rest's problems too.
         for rest in index..<records.count where violations.count < 100 { _ = check(rest) }

@@ -35,7 +35,7 @@ struct TrainingDataStoreHandler: OperationHandler {
     private static func store(_ type: TrainingDataType, batch field: String? = nil, _ input: OperationInput,
                               _ call: DatabaseCall) throws -> OperationAnswer {
         let records = try field.map { name throws(ToolHostError) in try input.array(name) } ?? [.object(input.fields)]
-        let store = TrainingStore(config: call.context.config)
+        let store = TrainingStore(config: call.context.config, progress: call.context.progress)
         let stored = try store.store(records, as: type, field: field ?? "", on: call.connection, tool: call.toolID)
         store.publishAfterAnswer(call.context)
         var answer: JSONObject = ["count": .int(stored.count)]
@@ -63,6 +63,11 @@ struct TrainingDataStoreHandler: OperationHandler {
         }
         let output = try ConfinedPaths(config: context.config).resolve(path, key: "output_path", relativeTo: context.config.files.exportDirectory)
         let selection = try TrainingSelection.read(input)
-        return .fields(try TrainingExport(config: context.config).run(selection, format: format, output: output).fields)
+        // Counted first only for a caller that watches progress (a total makes a bar).
+        let reporter = context.progress
+        let summary = try TrainingExport(config: context.config).run(
+            selection, format: format, output: output, countFirst: reporter != nil,
+            progress: reporter.map { reporter in { rows, total in reporter.report(done: rows, total: total, message: "exporting rows") } })
+        return .fields(summary.fields)
     }
 }

@@ -7,6 +7,8 @@ import ToolHostStorage
 /// transaction, and the outbox is drained after the commit.
 struct TrainingStore {
     let config: HostConfig
+    /// Hears how far a batch has come (the caller's `HandlerContext.progress`).
+    var progress: ProgressReporter?
 
     var outbox: StreamOutbox { StreamOutbox(settings: config.streaming) }
 
@@ -32,7 +34,7 @@ struct TrainingStore {
         if TrainingRecords.upsertKey(type) == nil, !outbox.settings.isEnabled, prepared.count > 1 {
             return try bulk(prepared, spec: spec, field: field, on: connection, tool: tool)
         }
-        let stream = spec.stream(prepared, field: field, dialect: connection.dialect)
+        let stream = spec.stream(prepared, field: field, dialect: connection.dialect, progress: progress)
         var stored = Stored(rows: [], count: 0)
         var streamed: [(row: JSONObject, dataType: TrainingDataType)] = []
         var position = 0
@@ -95,7 +97,7 @@ struct TrainingStore {
 
     private func bulk(_ records: [JSONValue], spec: RecordSpec, field: String, on connection: any DatabaseConnection,
                       tool: String) throws -> Stored {
-        let rows = spec.stream(records, field: field, dialect: connection.dialect)
+        let rows = spec.stream(records, field: field, dialect: connection.dialect, progress: progress)
         let count = try connection.bulkInsert(into: spec.table, columns: spec.columns, rows: rows)
         guard rows.violations.isEmpty else { throw ToolHostError.invalidInput(rows.violations, tool: tool) }
         return Stored(rows: nil, count: count)
