@@ -41,6 +41,11 @@ public struct ServiceSettings: Sendable, Equatable {
     /// bytes of it waited this long without any being taken (a client that asks for a large
     /// answer and never reads would hold it, and its memory, for ever).
     public var writeTimeoutSeconds: Double = 30
+    /// Browser origins (`https://app.example.com`, or `*`) whose pages may call the HTTP API
+    /// (CORS); none by default.
+    public var corsOrigins: [String] = []
+    /// How long a browser may keep a CORS preflight's answer.
+    public var corsMaxAgeSeconds = 600
 
     public init() {}
 }
