@@ -74,7 +74,7 @@ struct RouteTableTests {
         let stat = ProcessStat(stat: line, bootTime: 1_700_000_000, ticksPerSecond: 100, pageSize: 4096)
         #expect(stat?.cpuSeconds == 3)
         #expect(stat?.virtualBytes == 123_456_789)
-        #expect(stat?.residentBytes == 2048 * 4096)
+        #expect(stat?.residentBytes == Double(2048 * 4096))
         #expect(stat?.startTime == 1_700_000_010)
     }
 }

@@ -47,7 +47,7 @@ struct ToolRoutes {
                      ("/api/tools/\(OpenAPIDocument.pathSegment(tool.id))/invoke",
                       Self.invokeOperation(id: "invoke_" + OpenAPIDocument.componentName(tool.id),
                                            summary: tool.name == tool.id ? "Invoke \(tool.id)" : "Invoke \(tool.id) (\(tool.name))",
-                                           description: tool.description, body: tool.inputSchema))
+                                           description: tool.description, body: NullableOptionals.applied(to: tool.inputSchema)))
                  }) { [host] request, context in
             let id = try context.parameters.require("id")
             let input: JSONValue

@@ -24,7 +24,7 @@ struct TrainingRoutes {
             id: "export_training_data", summary: "Export conversations as training data",
             description: "`{\"conversation_id\": n}`: one conversation as a document. Else the conversations matching `limit`, `min_quality`, `only_unexported` (and `mark_exported` to mark them), as one JSON answer, or with `format` the export file itself.",
             tags: ["training"],
-            requestBody: APIBody(description: "What to export.", schema: Self.exportSchema, required: false),
+            requestBody: APIBody(description: "What to export.", schema: NullableOptionals.applied(to: Self.exportSchema), required: false),
             responses: APIResponses.call(success: "The export: a JSON answer, or with `format` the file (X-ToolHost-Conversations: how many).").map { response in
                 guard response.status == 200 else { return response }
                 var file = response
@@ -56,7 +56,7 @@ struct TrainingRoutes {
     private var markExported: APIRoute {
         APIRoute(.post, "/api/training/mark-exported/{conversation_id}", APIOperation(
             id: "mark_exported", summary: "Mark one conversation as exported", tags: ["training"],
-            parameters: [.path("conversation_id", "The conversation's id.", schema: ["type": "integer"])],
+            parameters: [.path("conversation_id", "The conversation's id.", schema: Self.conversationID)],
             responses: APIResponses.call(success: "The conversation is marked.")
         )) { [self] _, context in
             let text = try context.parameters.require("conversation_id")
@@ -68,21 +68,27 @@ struct TrainingRoutes {
     }
 
     /// The body of an export: one conversation, or a selection (the `conversation_store`
-    /// fields these operations take; the tool validates them).
+    /// fields these operations take; the tool validates them further).
     private static let exportSchema: JSONValue = [
-        "type": "object",
-        "properties": [
-            "conversation_id": ["type": "integer"],
-            "limit": ["type": "integer", "minimum": 1],
-            "min_quality": ["type": "number"],
-            "only_unexported": ["type": "boolean"],
-            "mark_exported": ["type": "boolean"],
-            "since": ["type": "string"],
-            "until": ["type": "string"],
-            "format": ["type": "string", "enum": ["json", "jsonl", "openai-chat"]],
-            "system_prompt": ["type": "string"],
+        "oneOf": [
+            ["type": "object", "required": ["conversation_id"], "additionalProperties": false,
+             "properties": ["conversation_id": conversationID]],
+            ["type": "object", "additionalProperties": false,
+             "properties": [
+                 "limit": ["type": "integer", "minimum": 1],
+                 "min_quality": ["type": "number", "minimum": 0, "maximum": 1],
+                 "only_unexported": ["type": "boolean"],
+                 "mark_exported": ["type": "boolean"],
+                 "since": ["type": "string"],
+                 "until": ["type": "string"],
+                 "format": ["type": "string", "enum": ["json", "jsonl", "openai-chat"]],
+                 "system_prompt": ["type": "string"],
+             ]],
         ],
     ]
+
+    /// A conversation's id: a positive whole number that fits the database's 64 bits.
+    private static let conversationID: JSONValue = ["type": "integer", "minimum": 1, "maximum": .integer(Int64.max)]
 
     /// The answer of one `conversation_store` call.
     private func answer(_ input: JSONObject) async -> Response {

@@ -19,6 +19,7 @@ enum APIResponses {
             .error(404, "No such tool (unknown_tool), or no such record.", headers: exit),
             .error(409, "The tool changed since it was approved (tool_changed): `toolhost approve` it again.", headers: exit),
             tooLarge,
+            .error(422, "A tool definition that cannot be used (invalid_tool_definition): one the call sent (tools_manager register_tool), or the called tool's file; `problems` lists why.", headers: exit),
             .error(500, "The call failed on the host (a database that cannot be reached...).", headers: exit),
             .json(502, "What the tool called failed (its plugin, a model server, an HTTP API, an MCP server): the plugin's own answer, or an error.",
                   schema: APISchemas.anyJSON, headers: exit),
