@@ -68,23 +68,26 @@ struct TrainingRoutes {
     }
 
     /// The body of an export: one conversation, or a selection (the `conversation_store`
-    /// fields these operations take; the tool validates them further).
+    /// fields these operations take; the tool validates them further). A null is "not given",
+    /// as everywhere: beside `conversation_id` the selection's fields may only be null.
     private static let exportSchema: JSONValue = [
         "oneOf": [
             ["type": "object", "required": ["conversation_id"], "additionalProperties": false,
-             "properties": ["conversation_id": conversationID]],
-            ["type": "object", "additionalProperties": false,
-             "properties": [
-                 "limit": ["type": "integer", "minimum": 1],
-                 "min_quality": ["type": "number", "minimum": 0, "maximum": 1],
-                 "only_unexported": ["type": "boolean"],
-                 "mark_exported": ["type": "boolean"],
-                 "since": ["type": "string"],
-                 "until": ["type": "string"],
-                 "format": ["type": "string", "enum": ["json", "jsonl", "openai-chat"]],
-                 "system_prompt": ["type": "string"],
-             ]],
+             "properties": .object(JSONObject([("conversation_id", conversationID)] + selection.keys.map { ($0, ["type": "null"]) }))],
+            ["type": "object", "additionalProperties": false, "properties": .object(selection)],
         ],
+    ]
+
+    /// What selects the conversations of an export, and how it is written.
+    private static let selection: JSONObject = [
+        "limit": ["type": "integer", "minimum": 1],
+        "min_quality": ["type": "number", "minimum": 0, "maximum": 1],
+        "only_unexported": ["type": "boolean"],
+        "mark_exported": ["type": "boolean"],
+        "since": ["type": "string"],
+        "until": ["type": "string"],
+        "format": ["type": "string", "enum": ["json", "jsonl", "openai-chat"]],
+        "system_prompt": ["type": "string"],
     ]
 
     /// A conversation's id: a positive whole number that fits the database's 64 bits.
