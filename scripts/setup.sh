@@ -25,6 +25,7 @@ if [ "${TOOLHOST_SETUP_TEST_SERVERS:-0}" = 1 ]; then
     command -v openssl >/dev/null 2>&1 || missing+=(openssl)     # the HTTPS embedder test's certificate
     ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
     command -v redis-server >/dev/null 2>&1 || [ -x /usr/bin/redis-server ] || missing+=(redis-server)
+    command -v promtool >/dev/null 2>&1 || missing+=(prometheus)  # promtool checks the /metrics text
 fi
 
 if ((${#missing[@]})); then

@@ -1,5 +1,6 @@
 import Synchronization
 import ToolHostCore
+import ToolHostStorage
 
 /// What a long-lived ToolHost counts about its calls, rendered in Prometheus' text format by
 /// `GET /metrics`: calls by tool and outcome, a duration histogram per tool, plugin timeouts,
@@ -130,7 +131,8 @@ public enum CallOutcome: String, Sendable, CaseIterable {
         switch code {
         case nil: self = .success
         // A served stream call without a bound is the request's mistake, like a bad field.
-        case .invalidJSON?, .invalidInput?, .invalidRequest?, .unknownOperation?, .streamUnbounded?: self = .invalidInput
+        // A filter on a column a query cannot filter on is the request's mistake too.
+        case .invalidJSON?, .invalidInput?, .invalidRequest?, .unknownOperation?, .streamUnbounded?, .invalidFilter?: self = .invalidInput
         case .unknownTool?, .notFound?: self = .notFound
         case .timeout?: self = .timeout
         case .cancelled?: self = .cancelled

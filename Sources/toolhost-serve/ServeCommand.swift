@@ -26,7 +26,7 @@ struct ServeCommand: AsyncParsableCommand {
             --http   An HTTP server (default 127.0.0.1:8080, service.http.listen): GET /api/tools, \
             GET /api/tools/{id}, POST /api/tools/{id}/invoke, POST /api/training/export, \
             GET /api/training/stats, POST /api/training/mark-exported/{conversation_id}, \
-            GET /healthz, GET /metrics. A bearer token (service.http.auth_token or \
+            GET /healthz, GET /metrics, GET /openapi.json (this API, described: OpenAPI 3.1). A bearer token (service.http.auth_token or \
             $TOOLHOST_HTTP_TOKEN) is required when listening off loopback. SIGTERM finishes the \
             requests in flight, then exits.
 

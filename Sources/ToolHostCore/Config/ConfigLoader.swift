@@ -80,6 +80,8 @@
 /// | `service.http.max_connections`     |                                   | 512                |
 /// | `service.http.header_timeout_seconds` / `body_timeout_seconds` / `idle_timeout_seconds` / `write_timeout_seconds` | | 10 / 30 / 60 / 30 |
 /// | `service.mcp.progress_heartbeat_seconds` (0: none)  |                   | 5                  |
+/// | `service.http.cors_origins` (list: `scheme://host[:port]` or `*`) | `TOOLHOST_HTTP_CORS_ORIGINS` (`,`) | none |
+/// | `service.http.cors_max_age_seconds` |                                  | 600                |
 public enum ConfigLoader {
     /// `sections`: the subsystems' own settings to read besides Core's (`ConfigSection`; the
     /// executables pass every one they link: `HostSections.all`).
@@ -444,6 +446,14 @@ public enum ConfigLoader {
         service.idleTimeoutSeconds = reader.number("service.http.idle_timeout_seconds", default: service.idleTimeoutSeconds)
         service.writeTimeoutSeconds = reader.number("service.http.write_timeout_seconds", default: service.writeTimeoutSeconds)
         service.progressHeartbeatSeconds = reader.number("service.mcp.progress_heartbeat_seconds", default: service.progressHeartbeatSeconds)
+        service.corsOrigins = reader.stringList("service.http.cors_origins", env: "TOOLHOST_HTTP_CORS_ORIGINS") ?? []
+        for origin in service.corsOrigins where !isOrigin(origin) {
+            reader.report("service.http.cors_origins: \(ConfigReader.shown(.string(origin))) is not an origin (scheme://host or scheme://host:port, no path) nor *")
+        }
+        service.corsMaxAgeSeconds = reader.integer("service.http.cors_max_age_seconds", default: service.corsMaxAgeSeconds)
+        if !(0...86_400).contains(service.corsMaxAgeSeconds) {
+            reader.report("service.http.cors_max_age_seconds must be 0 to 86400, not \(service.corsMaxAgeSeconds)")
+        }
         for (key, value) in [("catalogue_poll_seconds", service.cataloguePollSeconds), ("shutdown_grace_seconds", service.shutdownGraceSeconds),
                              ("max_call_timeout_seconds", service.maxCallTimeoutSeconds),
                              ("http.header_timeout_seconds", service.headerTimeoutSeconds),
@@ -455,6 +465,14 @@ public enum ConfigLoader {
             reader.report("service.\(key) must be at most 86400 (a day), not \(value)")
         }
         return service
+    }
+
+    /// `*`, or what a browser sends as `Origin`: `scheme://host` with an optional `:port`.
+    private static func isOrigin(_ text: String) -> Bool {
+        if text == "*" { return true }
+        guard let separator = text.firstRange(of: "://"), !text[..<separator.lowerBound].isEmpty else { return false }
+        let authority = text[separator.upperBound...]
+        return !authority.isEmpty && !authority.contains { "/?#@ ".contains($0) }
     }
 
     /// The `database:` section with its environment overrides (see the table above).

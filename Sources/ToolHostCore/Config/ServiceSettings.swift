@@ -45,6 +45,11 @@ public struct ServiceSettings: Sendable, Equatable {
     /// `notifications/progress` heartbeat (0: never). Clients that reset their request timeout
     /// on progress then wait for a long call, and a person sees it is alive.
     public var progressHeartbeatSeconds: Double = 5
+    /// Browser origins (`https://app.example.com`, or `*`) whose pages may call the HTTP API
+    /// (CORS); none by default.
+    public var corsOrigins: [String] = []
+    /// How long a browser may keep a CORS preflight's answer.
+    public var corsMaxAgeSeconds = 600
 
     public init() {}
 }

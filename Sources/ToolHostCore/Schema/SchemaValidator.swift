@@ -327,7 +327,7 @@ public struct SchemaValidator {
 
     /// Whether a schema lets null through by naming it (`type: [string, "null"]`, an `enum`
     /// or `const` with null), rather than by constraining nothing.
-    static func acceptsNullExplicitly(_ schema: JSONValue) -> Bool {
+    public static func acceptsNullExplicitly(_ schema: JSONValue) -> Bool {
         if let type = schema["type"], names(of: type).contains("null") { return true }
         if schema["enum"]?.arrayValue?.contains(.null) == true || schema["const"]?.isNull == true { return true }
         return ["anyOf", "oneOf"].contains { schema[$0]?.arrayValue?.contains(where: acceptsNullExplicitly) == true }

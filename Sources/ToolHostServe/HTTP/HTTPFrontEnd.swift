@@ -58,29 +58,68 @@ struct HTTPFrontEnd {
     /// Every route behind its middleware, without a server: what `run` serves, and what the
     /// tests drive in-process (Hummingbird's testing client).
     func router() -> Router<BasicRequestContext> {
+        let table = routeTable()
         let router = Router()
+        // Outermost: CORS headers go on every answer, errors included, and preflights are
+        // answered before the token is asked for (a browser never sends it on a preflight).
+        if let cors = CORSPolicy(host.config.service) { router.add(middleware: CORSMiddleware(policy: cors, table: table)) }
         router.add(middleware: JSONErrorMiddleware(maxRequestBytes: host.config.service.maxRequestBytes))
-        if let token = host.config.service.authToken { router.add(middleware: BearerAuthMiddleware(token: Array(token.utf8))) }
-        ToolRoutes(host: host).add(to: router)
-        TrainingRoutes(host: host).add(to: router)
-        addOperationsRoutes(to: router)
+        router.add(middleware: MethodMiddleware(table: table))
+        if let token = host.config.service.authToken {
+            router.add(middleware: BearerAuthMiddleware(token: Array(token.utf8), isOpen: { table.isOpen(path: $0) }))
+        }
+        table.register(on: router)
         return router
     }
 
-    /// `/healthz` (open, for probes) and `/metrics` (Prometheus text).
-    private func addOperationsRoutes(to router: Router<BasicRequestContext>) {
+    /// Every route `serve --http` has, in the order the document lists them. A new front end
+    /// on this server (MCP's `/mcp`) adds its `[APIRoute]` here, and is served, described and
+    /// given its 405s with the rest.
+    func routeTable() -> RouteTable {
+        RouteTable(routes: ToolRoutes(host: host).routes + TrainingRoutes(host: host).routes + operationsRoutes)
+    }
+
+    /// The OpenAPI document of the routes and the catalogue as they are now (`GET /openapi.json`).
+    func openAPIDocument() -> JSONValue {
+        OpenAPIDocument(routes: routeTable().routes, tools: host.catalogue.current.sortedTools,
+                        requiresToken: host.config.service.authToken != nil).json
+    }
+
+    /// `/healthz` (open, for probes), `/metrics` (Prometheus text) and `/openapi.json`.
+    private var operationsRoutes: [APIRoute] {
         let host = host
-        router.get("/healthz") { _, context in
+        let health = APIRoute(.get, "/healthz", APIOperation(
+            id: "health", summary: "Whether the database answers (open: no token needed)", tags: ["operations"],
+            responses: [.json(200, "The database answers.", schema: Self.healthSchema(status: "ok")),
+                        .json(503, "The database does not answer (no details: the server's log has them).", schema: Self.healthSchema(status: "unavailable"))],
+            isOpen: true
+        )) { _, context in
             // A blocking round trip to the database: on a worker thread, like a call.
             let problem = await host.runBlocking { host.checkDatabase() }
             guard let problem else { return JSONResponses.json(["status": "ok", "database": "ok"]) }
             context.logger.warning("healthz: the database is unavailable: \(problem)")
             return JSONResponses.json(["status": "unavailable", "database": "unavailable"], status: .serviceUnavailable)
         }
-        router.get("/metrics") { _, _ in
-            let text = await host.runBlocking { host.prometheusText() }
+        let metrics = APIRoute(.get, "/metrics", APIOperation(
+            id: "metrics", summary: "Prometheus metrics: calls, durations, queue, build and process", tags: ["operations"],
+            responses: [APIResponse(status: 200, description: "Prometheus text exposition format 0.0.4.",
+                                    content: [("text/plain", ["type": "string"])])]
+        )) { _, _ in
+            let text = await host.runBlocking { host.prometheusText() + ProcessMetrics.prometheusText() }
             return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                             body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
         }
+        let document = APIRoute(.get, "/openapi.json", APIOperation(
+            id: "openapi", summary: "This document (OpenAPI 3.1), generated from the routes and the catalogue as they are now", tags: ["operations"],
+            responses: [.json(200, "The OpenAPI document.", schema: ["type": "object", "required": ["openapi", "info", "paths"]])]
+        )) { [self] _, _ in
+            JSONResponses.json(openAPIDocument())
+        }
+        return [health, metrics, document]
+    }
+
+    private static func healthSchema(status: String) -> JSONValue {
+        ["type": "object", "required": ["status", "database"],
+         "properties": ["status": ["const": .string(status)], "database": ["const": .string(status)]]]
     }
 }

@@ -37,6 +37,10 @@ enum JSONResponses {
         case .deniedByPolicy?, .confirmationRequired?: .forbidden
         // A path outside the folders tool inputs may write to: the caller may not go there.
         case .pathNotAllowed?: .forbidden
+        // A tool definition that cannot be used: one the caller sent (tools_manager
+        // register_tool), or the called tool's own file. The request cannot succeed as it is,
+        // and the answer lists the definition's problems; nothing failed on the server's side.
+        case .invalidToolDefinition?: .unprocessableContent
         default: status(of: CallOutcome(answer.errorCode))
         }
         return json(shown.value, status: status, headers: headers)

@@ -10,6 +10,12 @@ struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     let maxRequestBytes: Int
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let response = await answer(request, context: context, next: next)
+        // HEAD: the status and headers of the answer, never its body (an error's included).
+        return request.method == .head ? response.createHeadResponse() : response
+    }
+
+    private func answer(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async -> Response {
         do {
             return try await next(request, context)
         } catch let failure as HTTPFailure {
@@ -33,21 +39,33 @@ struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 }
 
-/// Requires `Authorization: Bearer <token>` on everything but `/healthz`. A refused request
+/// Requires `Authorization: Bearer <token>` on everything but the open routes (`/healthz`);
+/// the scheme's name in any case (`bearer`, `BEARER`), as RFC 9110 has it. A refused request
 /// learns only that it was refused: the same answer whether the header was missing, malformed
 /// or wrong, and the comparison takes the same time whatever the token's first difference.
 struct BearerAuthMiddleware<Context: RequestContext>: RouterMiddleware {
     let token: [UInt8]
+    /// Whether a path is served without the token (`RouteTable.isOpen`).
+    let isOpen: @Sendable (Substring) -> Bool
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        if request.uri.path == "/healthz" { return try await next(request, context) }
-        let header = request.headers[.authorization] ?? ""
-        let presented = header.hasPrefix("Bearer ") ? Array(header.utf8.dropFirst(7)) : []
+        if isOpen(request.uri.path[...]) { return try await next(request, context) }
+        let presented = Self.bearerToken(in: request.headers[.authorization] ?? "")
         guard Self.constantTimeEquals(presented, token) else {
             throw HTTPFailure(.unauthorized, .unauthorized, "A valid bearer token is required (Authorization: Bearer <token>).",
                               headers: [.wwwAuthenticate: "Bearer"])
         }
         return try await next(request, context)
+    }
+
+    /// The credentials of `Bearer <token>` (the scheme in any case, one or more spaces before
+    /// the token); empty for any other header.
+    static func bearerToken(in header: String) -> [UInt8] {
+        let bytes = Array(header.utf8)
+        let scheme = Array("bearer".utf8)
+        guard bytes.count > scheme.count, bytes[scheme.count] == 0x20,
+              zip(bytes, scheme).allSatisfy({ ($0 | 0x20) == $1 }) else { return [] }
+        return Array(bytes.dropFirst(scheme.count).drop { $0 == 0x20 })
     }
 
     /// Looks at every byte of the longer of the two, whatever differs first.

@@ -7,13 +7,28 @@ import ToolHostService
 struct ToolRoutes {
     let host: ServiceHost
 
-    func add(to router: Router<BasicRequestContext>) {
-        router.get("/api/tools") { request, _ in
+    var routes: [APIRoute] { [list, describe, invoke] }
+
+    private var list: APIRoute {
+        APIRoute(.get, "/api/tools", APIOperation(
+            id: "list_tools", summary: "The catalogue, as `toolhost list --json` prints it", tags: ["tools"],
+            parameters: [.query("type", "Only tools of this type (executable, llm, openapi...)."), .query("tag", "Only tools carrying this tag.")],
+            responses: [.json(200, "The tools, by id, and the catalogue's problems.", schema: APISchemas.reference("ToolListing"))]
+        )) { [host] request, _ in
             let query = request.uri.queryParameters
             return JSONResponses.json(ToolDescription.listing(host.catalogue.current, type: query["type"].map(String.init),
                                                               tag: query["tag"].map(String.init), handlers: host.invoker.handlers))
         }
-        router.get("/api/tools/:id") { _, context in
+    }
+
+    private var describe: APIRoute {
+        APIRoute(.get, "/api/tools/{id}", APIOperation(
+            id: "describe_tool", summary: "One tool, as `toolhost describe --format json` prints it", tags: ["tools"],
+            parameters: [.path("id", "The tool's id.")],
+            responses: [.json(200, "The tool: its normalised input schema, how it runs, and the other keys of its YAML.",
+                              schema: APISchemas.reference("ToolDescription")),
+                        .error(404, "No tool has that id (unknown_tool).")]
+        )) { [host] _, context in
             let id = try context.parameters.require("id")
             do throws(ToolHostError) {
                 let tool = try host.catalogue.definition(for: id)
@@ -22,7 +37,18 @@ struct ToolRoutes {
                 return JSONResponses.error(error, status: JSONResponses.status(of: CallOutcome(error.code)))
             }
         }
-        router.post("/api/tools/:id/invoke") { request, context in
+    }
+
+    /// One route for the router; in the document, one path per tool with that tool's schema.
+    private var invoke: APIRoute {
+        APIRoute(.post, "/api/tools/{id}/invoke", Self.invokeOperation(id: "invoke_tool", summary: "Invoke a tool",
+                                                                      body: APISchemas.anyJSON, extra: [.path("id", "The tool's id.")]),
+                 perTool: { tool in
+                     ("/api/tools/\(OpenAPIDocument.pathSegment(tool.id))/invoke",
+                      Self.invokeOperation(id: "invoke_" + OpenAPIDocument.componentName(tool.id),
+                                           summary: tool.name == tool.id ? "Invoke \(tool.id)" : "Invoke \(tool.id) (\(tool.name))",
+                                           description: tool.description, body: NullableOptionals.applied(to: tool.inputSchema)))
+                 }) { [host] request, context in
             let id = try context.parameters.require("id")
             let input: JSONValue
             do {
@@ -39,9 +65,28 @@ struct ToolRoutes {
                 }
                 call.timeoutSeconds = seconds
             }
-            call.envelope = query["envelope"].map { $0 == "true" || $0 == "1" } ?? false
+            switch query["envelope"] {
+            case nil, "false"?, "0"?: break
+            case "true"?, "1"?: call.envelope = true
+            case let text?: throw HTTPFailure(.badRequest, .invalidRequest, "The envelope query parameter must be true or false, not \"\(text)\".")
+            }
             return JSONResponses.answer(await host.call(call), of: host)
         }
+    }
+
+    private static func invokeOperation(id: String, summary: String, description: String? = nil, body: JSONValue,
+                                        extra: [APIParameter] = []) -> APIOperation {
+        APIOperation(
+            id: id, summary: summary,
+            description: (description.map { $0 + "\n\n" } ?? "") + "Runs through the dispatch of `toolhost run` (validation, policy, pinning, recording); the answer is what `run` prints.",
+            tags: ["invoke"],
+            parameters: extra + [
+                .query("timeout", "Seconds: shortens the tool's own timeout, never lengthens it.", schema: ["type": "number", "exclusiveMinimum": 0]),
+                .query("envelope", "true (or 1): answer with the plugin's whole record (exit_code, output, stderr...).", schema: ["type": "boolean"]),
+            ],
+            requestBody: APIBody(description: "The tool's input (an empty body is {}).", schema: body, required: false),
+            responses: APIResponses.call(success: "The tool's answer, as `toolhost run` prints it.")
+        )
     }
 }
 

@@ -17,8 +17,22 @@ struct TrainingRoutes {
     let host: ServiceHost
     static let tool = "conversation_store"
 
-    func add(to router: Router<BasicRequestContext>) {
-        router.post("/api/training/export") { request, _ in
+    var routes: [APIRoute] { [export, stats, markExported] }
+
+    private var export: APIRoute {
+        APIRoute(.post, "/api/training/export", APIOperation(
+            id: "export_training_data", summary: "Export conversations as training data",
+            description: "`{\"conversation_id\": n}`: one conversation as a document. Else the conversations matching `limit`, `min_quality`, `only_unexported` (and `mark_exported` to mark them), as one JSON answer, or with `format` the export file itself.",
+            tags: ["training"],
+            requestBody: APIBody(description: "What to export.", schema: NullableOptionals.applied(to: Self.exportSchema), required: false),
+            responses: APIResponses.call(success: "The export: a JSON answer, or with `format` the file (X-ToolHost-Conversations: how many).").map { response in
+                guard response.status == 200 else { return response }
+                var file = response
+                file.content.append(("application/x-ndjson", ["type": "string"]))
+                file.headers.append(("X-ToolHost-Conversations", "Conversations in the exported file.", ["type": "integer"]))
+                return file
+            }
+        )) { [self] request, _ in
             var input = try await RequestBody.object(of: request, limit: host.config.service.maxRequestBytes)
             if input["conversation_id"] != nil {
                 input["operation"] = "export_conversation"
@@ -28,10 +42,23 @@ struct TrainingRoutes {
             guard let format = input["format"]?.stringValue else { return await answer(input) }
             return try await exportFile(input, format: format)
         }
-        router.get("/api/training/stats") { _, _ in
+    }
+
+    private var stats: APIRoute {
+        APIRoute(.get, "/api/training/stats", APIOperation(
+            id: "training_stats", summary: "Counts of the training data (conversation_store training_stats)", tags: ["training"],
+            responses: APIResponses.call(success: "The counts.")
+        )) { [self] _, _ in
             await answer(["operation": "training_stats"])
         }
-        router.post("/api/training/mark-exported/:conversation_id") { _, context in
+    }
+
+    private var markExported: APIRoute {
+        APIRoute(.post, "/api/training/mark-exported/{conversation_id}", APIOperation(
+            id: "mark_exported", summary: "Mark one conversation as exported", tags: ["training"],
+            parameters: [.path("conversation_id", "The conversation's id.", schema: Self.conversationID)],
+            responses: APIResponses.call(success: "The conversation is marked.")
+        )) { [self] _, context in
             let text = try context.parameters.require("conversation_id")
             guard let id = Int(text) else {
                 throw HTTPFailure(.badRequest, .invalidRequest, "The conversation id must be a whole number, not \"\(text)\".")
@@ -39,6 +66,32 @@ struct TrainingRoutes {
             return await answer(["operation": "mark_exported", "conversation_id": .int(id)])
         }
     }
+
+    /// The body of an export: one conversation, or a selection (the `conversation_store`
+    /// fields these operations take; the tool validates them further). A null is "not given",
+    /// as everywhere: beside `conversation_id` the selection's fields may only be null.
+    private static let exportSchema: JSONValue = [
+        "oneOf": [
+            ["type": "object", "required": ["conversation_id"], "additionalProperties": false,
+             "properties": .object(JSONObject([("conversation_id", conversationID)] + selection.keys.map { ($0, ["type": "null"]) }))],
+            ["type": "object", "additionalProperties": false, "properties": .object(selection)],
+        ],
+    ]
+
+    /// What selects the conversations of an export, and how it is written.
+    private static let selection: JSONObject = [
+        "limit": ["type": "integer", "minimum": 1],
+        "min_quality": ["type": "number", "minimum": 0, "maximum": 1],
+        "only_unexported": ["type": "boolean"],
+        "mark_exported": ["type": "boolean"],
+        "since": ["type": "string"],
+        "until": ["type": "string"],
+        "format": ["type": "string", "enum": ["json", "jsonl", "openai-chat"]],
+        "system_prompt": ["type": "string"],
+    ]
+
+    /// A conversation's id: a positive whole number that fits the database's 64 bits.
+    private static let conversationID: JSONValue = ["type": "integer", "minimum": 1, "maximum": .integer(Int64.max)]
 
     /// The answer of one `conversation_store` call.
     private func answer(_ input: JSONObject) async -> Response {

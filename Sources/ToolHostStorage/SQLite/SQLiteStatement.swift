@@ -47,8 +47,13 @@ final class SQLiteStatement {
         try NULCharacters.checkStatement(sql)
         var statement: OpaquePointer?
         let result = sqlite3_prepare_v3(database, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil)
-        guard result == SQLITE_OK, let statement else {
+        guard result == SQLITE_OK else {
             throw SQLiteConnection.error(database, result, context: "cannot prepare the statement")
+        }
+        // SQLite prepares nothing, and says nothing is wrong, for text with no statement in it
+        // (empty, blanks, only comments): the caller's mistake, not the database's.
+        guard let statement else {
+            throw DatabaseError(.invalidValue, "The SQL holds no statement (it is empty, or only blanks and comments)")
         }
         handle = statement
         parameterCount = Int(sqlite3_bind_parameter_count(statement))

@@ -10,6 +10,9 @@ import ToolHostStorage
 /// (`PartitionRetention`: archived, then the partition dropped), and the coming months'
 /// partitions are created ahead, as `toolhost db maintain` does.
 struct TrainingRetention {
+    /// The largest `retention_days`: a thousand years.
+    static let maxDays = 365_000
+
     let config: HostConfig
 
     /// A plain operation: it commits a transaction per batch (and per partition), each only
@@ -19,6 +22,10 @@ struct TrainingRetention {
         let days = try input.optionalInt("retention_days") ?? config.training.retentionDays
         guard days > 0 else {
             throw input.invalid("retention_days", "is needed: retention is off (training.retention_days is 0); give the age in days")
+        }
+        // Older than any row can be, and the cutoff's arithmetic would overflow further out.
+        guard days <= Self.maxDays else {
+            throw input.invalid("retention_days", "must be at most \(Self.maxDays) (a thousand years)")
         }
         let types = try input.optionalString("data_type").map { name throws(ToolHostError) in [try TrainingDataType.named(name)] }
             ?? TrainingDataType.allCases
