@@ -41,6 +41,16 @@ public struct ServiceSettings: Sendable, Equatable {
     /// bytes of it waited this long without any being taken (a client that asks for a large
     /// answer and never reads would hold it, and its memory, for ever).
     public var writeTimeoutSeconds: Double = 30
+    /// How long (ms) a 2026-07-28 MCP client may cache `tools/list` (its `ttlMs`): that
+    /// revision has no list_changed notification, so it re-fetches after this.
+    public var mcpListTTLMilliseconds = 10_000
+    /// MCP sessions (2025-11-25 Streamable HTTP) open at once on `/mcp`; one more `initialize`
+    /// is refused (503) until one ends or expires.
+    public var mcpMaxSessions = 100
+    /// How long an MCP session may go without a request (and none in flight) before it ends.
+    public var mcpSessionIdleSeconds: Double = 900
+    /// Browser origins, besides loopback ones, allowed to reach `/mcp` (`scheme://host[:port]`).
+    public var mcpAllowedOrigins: [String] = []
 
     public init() {}
 }

@@ -63,6 +63,7 @@ struct HTTPFrontEnd {
         if let token = host.config.service.authToken { router.add(middleware: BearerAuthMiddleware(token: Array(token.utf8))) }
         ToolRoutes(host: host).add(to: router)
         TrainingRoutes(host: host).add(to: router)
+        MCPHTTPEndpoint(host: host).add(to: router)
         addOperationsRoutes(to: router)
         return router
     }
