@@ -14,9 +14,8 @@ struct ServeMCPRevisionsTests {
     let fixture = CLIFixture()
     let database: TestDatabase
     static let token = "revisions-secret"
-    /// A built-in tool (answers without a database) and an executable one.
+    /// An executable tool and a built-in one (on the fixture's SQLite database).
     static let calls = #"[["echo", {"message": "hi"}], ["conversation_store", {"operation": "training_stats"}]]"#
-    static let toolsDirectories = ["--tools-dir", "tools", "--tools-dir", ToolHostPaths.shippedTools]
 
     init() throws {
         database = try TestDatabase(.sqlite)
@@ -48,7 +47,7 @@ struct ServeMCPRevisionsTests {
     }
 
     private var catalogueOrder: [String] {
-        get throws { (try fixture.run(["list", "--json"] + Self.toolsDirectories, environment: database.environment).json["data"]?.arrayValue ?? []).compactMap { $0["id"]?.stringValue } }
+        get throws { (try fixture.run(["list", "--json"], environment: database.environment).json["data"]?.arrayValue ?? []).compactMap { $0["id"]?.stringValue } }
     }
 
     /// What every session scenario must show, whichever client, revision and transport.
@@ -66,8 +65,7 @@ struct ServeMCPRevisionsTests {
     }
 
     @Test func bothClientsListAndCallInBothRevisionsOverStreamableHTTP() async throws {
-        let server = try await HTTPServer.start(fixture, Self.toolsDirectories,
-                                                environment: database.environment.merging(["TOOLHOST_HTTP_TOKEN": Self.token]) { $1 })
+        let server = try await HTTPServer.start(fixture, environment: database.environment.merging(["TOOLHOST_HTTP_TOKEN": Self.token]) { $1 })
         let url = "http://127.0.0.1:\(server.port)/mcp"
         let catalogue = try catalogueOrder
         for client in ["sdk", "fastmcp"] {
@@ -86,7 +84,7 @@ struct ServeMCPRevisionsTests {
         for client in ["sdk", "fastmcp"] {
             for (mode, version) in [("legacy", "2025-11-25"), ("auto", "2026-07-28"), ("2026-07-28", "2026-07-28")] {
                 let run = try self.client(["--client", client, "--mode", mode, "--scenario", "session", Self.calls,
-                                           "--", fixture.binary.path, "serve", "--mcp"] + Self.toolsDirectories)
+                                           "--", fixture.binary.path, "serve", "--mcp"])
                 expectSession(run, version: version, catalogue: catalogue, "\(client) \(mode) over stdio")
             }
         }
@@ -95,7 +93,7 @@ struct ServeMCPRevisionsTests {
     /// A call with a progressToken is answered as an SSE stream: its items as
     /// `notifications/progress`, then the result; in both revisions.
     @Test func progressOfACallStreamsOverHTTPInBothRevisions() async throws {
-        let server = try await HTTPServer.start(fixture)
+        let server = try await HTTPServer.start(fixture, environment: database.environment)
         let url = "http://127.0.0.1:\(server.port)/mcp"
         for client in ["sdk", "fastmcp"] {
             for mode in ["legacy", "2026-07-28"] {
@@ -112,6 +110,41 @@ struct ServeMCPRevisionsTests {
         try await server.expectCleanExit()
     }
 
+    /// On stdio the first request decides the connection's revision, once.
+    @Test func aStdioConnectionKeepsTheRevisionItsFirstRequestChose() throws {
+        let envelope: JSONValue = ["io.modelcontextprotocol/protocolVersion": "2026-07-28", "io.modelcontextprotocol/clientCapabilities": [:]]
+        let stateless = try RunningProcess(fixture.binary.path, ["serve", "--mcp"], environment: database.environment, directory: fixture.directory.path)
+        func answer(_ process: RunningProcess, _ message: JSONValue) throws -> JSONValue {
+            process.write(JSONWriter.string(message) + "\n")
+            while true {
+                let line = try process.readLine(within: 60)
+                if let reply = try? JSONParser.parse(line), reply["id"] == message["id"] { return reply }
+            }
+        }
+        let discovered = try answer(stateless, ["jsonrpc": "2.0", "id": 1, "method": "server/discover", "params": ["_meta": envelope]])
+        #expect(discovered["result"]?["supportedVersions"] == ["2026-07-28"], "\(discovered)")
+        #expect(discovered["result"]?["resultType"] == "complete" && discovered["result"]?["ttlMs"] == 10000)
+        let listed = try answer(stateless, ["jsonrpc": "2.0", "id": 2, "method": "tools/list", "params": ["_meta": envelope]])
+        #expect(listed["result"]?["cacheScope"] == "public" && listed["result"]?["_meta"]?["io.modelcontextprotocol/serverInfo"]?["name"] == "toolhost")
+        let late = try answer(stateless, ["jsonrpc": "2.0", "id": 3, "method": "initialize",
+                                          "params": ["protocolVersion": "2025-11-25", "capabilities": [:], "clientInfo": ["name": "t", "version": "1"]]])
+        #expect(late["error"]?["code"] == -32022 && late["error"]?["data"]?["supported"] == ["2026-07-28"], "\(late)")
+        let bare = try answer(stateless, ["jsonrpc": "2.0", "id": 4, "method": "tools/list"])
+        #expect(bare["error"]?["code"] == -32602, "every stateless request carries its envelope: \(bare)")
+        stateless.closeInput()
+        #expect(try stateless.waitForExit(within: 60).status == 0)
+
+        let handshake = try MCPLines(binary: fixture.binary, [], environment: database.environment, directory: fixture.directory.path)
+        let enveloped = try answer(handshake.server, ["jsonrpc": "2.0", "id": 5, "method": "tools/list", "params": ["_meta": envelope]])
+        #expect(enveloped["error"]?["code"] == -32600, "\(enveloped)")
+        let discover = try answer(handshake.server, ["jsonrpc": "2.0", "id": 6, "method": "server/discover"])
+        #expect(discover["error"]?["code"] == -32601, "\(discover)")
+        let plain = try answer(handshake.server, ["jsonrpc": "2.0", "id": 7, "method": "tools/list"])
+        #expect(plain["result"]?["tools"] != nil && plain["result"]?["ttlMs"] == nil, "\(plain)")
+        handshake.server.closeInput()
+        #expect(try handshake.server.waitForExit(within: 60).status == 0)
+    }
+
     // MARK: - The transport's refusals, on the wire
 
     private static let initialize = #"{"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}}}"#
@@ -124,7 +157,7 @@ struct ServeMCPRevisionsTests {
     }
 
     @Test func sessionsAreIssuedRequiredAndEndedByDelete() async throws {
-        let server = try await HTTPServer.start(fixture)
+        let server = try await HTTPServer.start(fixture, environment: database.environment)
         let opened = try await server.send("POST", "/mcp", Self.initialize, headers: Self.json)
         #expect(opened.status == 200, "\(opened.text)")
         #expect(opened.json["result"]?["protocolVersion"] == "2025-11-25")
@@ -169,7 +202,7 @@ struct ServeMCPRevisionsTests {
             tools: {paths: [tools]}
             service: {mcp: {http: {max_sessions: 1, session_idle_seconds: 1}}}
             """)
-        let server = try await HTTPServer.start(fixture)
+        let server = try await HTTPServer.start(fixture, environment: database.environment)
         let first = try await server.send("POST", "/mcp", Self.initialize, headers: Self.json)
         let id = try #require(first.header("Mcp-Session-Id"))
         let second = try await server.send("POST", "/mcp", Self.initialize, headers: Self.json)
@@ -199,7 +232,7 @@ struct ServeMCPRevisionsTests {
     }
 
     @Test func statelessRequestsCarryTheRevisionsFieldsHeadersAndStatuses() async throws {
-        let server = try await HTTPServer.start(fixture)
+        let server = try await HTTPServer.start(fixture, environment: database.environment)
         let (discover, discoverHeaders) = Self.stateless("server/discover")
         let discovered = try await server.send("POST", "/mcp", discover, headers: discoverHeaders)
         #expect(discovered.status == 200 && discovered.header("Mcp-Session-Id") == nil, "\(discovered.text)")
