@@ -8,6 +8,8 @@ revisions (2025-11-25 with initialize, 2026-07-28 stateless) and its benchmark.
                             legacy forces the initialize handshake (2025-11-25); auto probes
                             server/discover first, as the newest clients do; a version pins it
   --url URL [--token T] [--origin O]   Streamable HTTP
+  --accept-elicitation      (sdk) declare elicitation and tick every box of every question asked;
+                            the session answer then holds "elicitations": [messages]
   -- COMMAND...             stdio (the command is started with this process's environment)
 
 Scenarios:
@@ -52,6 +54,7 @@ def parse() -> tuple[argparse.Namespace, list[str]]:
     parser.add_argument("--token")
     parser.add_argument("--origin")
     parser.add_argument("--progress", action="store_true")
+    parser.add_argument("--accept-elicitation", action="store_true")
     parser.add_argument("--scenario", nargs="+", required=True)
     return parser.parse_args(argv[:split]), argv[split + 1 :]
 
@@ -65,18 +68,32 @@ def http_headers(args: argparse.Namespace) -> dict[str, str]:
     return headers
 
 
+ASKED: list[str] = []
+
+
+async def accept_every_question(context: Any, params: types.ElicitRequestParams) -> types.ElicitResult:
+    ASKED.append(params.message)
+    schema = getattr(params, "requested_schema", None) or {}
+    boxes = {name: True for name, field in schema.get("properties", {}).items() if field.get("type") == "boolean"}
+    return types.ElicitResult(action="accept", content=boxes)
+
+
 def sdk_client(args: argparse.Namespace, command: list[str]):
     from mcp import Client
     from mcp.client.stdio import StdioServerParameters
+
+    options = {"mode": args.mode}
+    if args.accept_elicitation:
+        options["elicitation_callback"] = accept_every_question
 
     if args.url:
         import httpx2
         from mcp.client.streamable_http import streamable_http_client
 
         http = httpx2.AsyncClient(headers=http_headers(args), timeout=httpx2.Timeout(60.0, read=300.0))
-        return Client(streamable_http_client(args.url, http_client=http), mode=args.mode)
+        return Client(streamable_http_client(args.url, http_client=http), **options)
     server = StdioServerParameters(command=command[0], args=command[1:], env=dict(os.environ))
-    return Client(server, mode=args.mode)
+    return Client(server, **options)
 
 
 def fastmcp_client(args: argparse.Namespace, command: list[str]):
@@ -145,6 +162,7 @@ async def run(args: argparse.Namespace, command: list[str]) -> dict[str, Any]:
             for tool, arguments in json.loads(scenario[1]):
                 answer["calls"].append(await call(args, client, tool, arguments))
             answer["unknown_method"] = await unknown_method(client)
+            answer["elicitations"] = ASKED
             return answer
         if scenario[0] == "bench":
             tool, arguments, count = scenario[1], json.loads(scenario[2]), int(scenario[3])

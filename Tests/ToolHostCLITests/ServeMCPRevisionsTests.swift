@@ -110,6 +110,31 @@ struct ServeMCPRevisionsTests {
         try await server.expectCleanExit()
     }
 
+    /// A call the policy wants confirmed is put to the person over a session's stream
+    /// (`elicitation/create` before the result, the answer POSTed back); the stateless revision
+    /// has no server requests, so there it is refused as for a client that cannot be asked.
+    @Test func aConfirmationIsAskedInASessionAndRefusedWithoutOne() async throws {
+        fixture.directory.write("toolhost.yaml", """
+            tools: {paths: [tools]}
+            policy: {default: allow, destructive: confirm}
+            """)
+        let server = try await HTTPServer.start(fixture, environment: database.environment)
+        let url = "http://127.0.0.1:\(server.port)/mcp"
+        let call = #"[["postgres_client", {"operation": "execute", "sql": "CREATE TABLE IF NOT EXISTS confirmed (a INTEGER)"}]]"#
+        let session = try await blocking { [self] in
+            try self.client(["--client", "sdk", "--mode", "legacy", "--accept-elicitation", "--url", url, "--scenario", "session", call])
+        }
+        #expect(session.json["calls"]?[0]?["isError"] == false, "\(session.json)")
+        let asked = session.json["elicitations"]?[0]?.stringValue ?? ""
+        #expect(asked.hasPrefix("Run 'postgres_client' execute (a destructive operation)?"), "\(session.json)")
+        let stateless = try await blocking { [self] in
+            try self.client(["--client", "sdk", "--mode", "2026-07-28", "--accept-elicitation", "--url", url, "--scenario", "session", call])
+        }
+        #expect(stateless.json["calls"]?[0]?["structured"]?["error_code"] == "confirmation_required", "\(stateless.json)")
+        #expect(stateless.json["elicitations"] == [])
+        try await server.expectCleanExit()
+    }
+
     /// On stdio the first request decides the connection's revision, once.
     @Test func aStdioConnectionKeepsTheRevisionItsFirstRequestChose() throws {
         let envelope: JSONValue = ["io.modelcontextprotocol/protocolVersion": "2026-07-28", "io.modelcontextprotocol/clientCapabilities": [:]]

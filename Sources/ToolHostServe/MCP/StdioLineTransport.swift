@@ -32,6 +32,8 @@ actor StdioLineTransport: Transport {
     /// Ids of requests read and not yet answered or cancelled.
     private var outstanding: Set<String> = []
     private let gate: MCPEraGate
+    /// Refusals of the gate sent so far (each is outstanding until written).
+    private var refusals = 0
 
     init(maxLineBytes: Int, drainTimeoutSeconds: Double, gate: MCPEraGate, logger: Logger) {
         self.gate = gate
@@ -94,8 +96,15 @@ actor StdioLineTransport: Transport {
     private func received(_ bytes: [UInt8]) {
         let messages = Self.messages(in: bytes)
         if messages.count == 1, let refusal = gate.admit(messages[0]) {
+            // Outstanding until written, so that end of input cannot end the process first.
+            let key = "refusal:\(refusals)"
+            refusals += 1
+            outstanding.insert(key)
             let writer = output
-            WriteQueue.shared.async { writer.write(JSONWriter.bytes(refusal)) }
+            WriteQueue.shared.async {
+                writer.write(JSONWriter.bytes(refusal))
+                Task { await self.written(key) }
+            }
             return
         }
         for message in messages {
@@ -107,6 +116,11 @@ actor StdioLineTransport: Transport {
             }
         }
         continuation.yield(Data(bytes))
+    }
+
+    private func written(_ key: String) {
+        outstanding.remove(key)
+        finishIfDrained()
     }
 
     private func endOfInput() {
