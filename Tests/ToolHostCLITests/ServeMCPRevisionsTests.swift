@@ -272,6 +272,8 @@ struct ServeMCPRevisionsTests {
         #expect(listed.json["result"]?["ttlMs"] == 10000 && listed.json["result"]?["resultType"] == "complete", "\(listed.text)")
         let names = listed.json["result"]?["tools"]?.arrayValue?.compactMap { $0["name"]?.stringValue } ?? []
         #expect(names == names.sorted() && !names.isEmpty, "deterministic order")
+        let stale = try await server.send("POST", "/mcp", list, headers: listHeaders.merging(["Mcp-Session-Id": "ended-long-ago"]) { $1 })
+        #expect(stale.status == 200 && stale.json["result"]?["tools"] != nil, "a session id means nothing at 2026-07-28: \(stale.text)")
 
         let (call, callHeaders) = Self.stateless("tools/call", #""name": "echo", "arguments": {"message": "hi"}"#, headers: ["Mcp-Name": "echo"])
         let called = try await server.send("POST", "/mcp", call, headers: callHeaders)

@@ -17,8 +17,8 @@ import ToolHostService
 ///   session. GET is 405 (the spec allows it): no standalone stream is opened, so
 ///   `tools/list_changed` is not sent over HTTP (a server held open by idle GET streams would
 ///   also outlast its shutdown grace); the servers of sessions announce nothing.
-/// - **2026-07-28 (stateless).** A request without a session whose `params._meta` carries the
-///   envelope (or whose `MCP-Protocol-Version` is 2026-07-28) is one self-contained exchange on
+/// - **2026-07-28 (stateless).** A request whose `MCP-Protocol-Version` is 2026-07-28 (or,
+///   without a session, whose `params._meta` carries the envelope) is one self-contained exchange on
 ///   one server shared by all such requests: checked by `MCPEraGate.refusal` (envelope,
 ///   `MCP-Protocol-Version`/`Mcp-Method`/`Mcp-Name` against the body, version), answered with
 ///   the revision's fields (`MCPStatelessResult`), and JSON-RPC errors carry the revision's HTTP
@@ -87,13 +87,18 @@ struct MCPHTTPEndpoint: Sendable {
                                              "The body must be one JSON-RPC request, notification or response object.")
         }
         let version = request.headers[Self.versionField]
+        // A 2026-07-28 request is served as such whatever else it carries (a session id from an
+        // earlier connection means nothing at that revision).
+        if version.map(MCPRevision.statelessVersions.contains) == true {
+            return try await statelessExchange(message, request: request, accept: accept)
+        }
         if let id = request.headers[Self.sessionField] {
             return try await inSession(id, message, version: version, accept: accept)
         }
         if message["method"]?.stringValue == "initialize", message["id"] != nil {
             return try await initialize(message, version: version)
         }
-        if MCPRevision.hasStatelessEnvelope(message["params"]) || version.map(MCPRevision.statelessVersions.contains) == true {
+        if MCPRevision.hasStatelessEnvelope(message["params"]) {
             return try await statelessExchange(message, request: request, accept: accept)
         }
         return MCPHTTPResponses.rpcError(message["id"], code: MCPRevision.invalidRequest, status: .badRequest,
