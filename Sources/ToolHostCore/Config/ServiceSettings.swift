@@ -50,6 +50,16 @@ public struct ServiceSettings: Sendable, Equatable {
     public var corsOrigins: [String] = []
     /// How long a browser may keep a CORS preflight's answer.
     public var corsMaxAgeSeconds = 600
+    /// How long (ms) a 2026-07-28 MCP client may cache `tools/list` (its `ttlMs`): that
+    /// revision has no list_changed notification, so it re-fetches after this.
+    public var mcpListTTLMilliseconds = 10_000
+    /// MCP sessions (2025-11-25 Streamable HTTP) open at once on `/mcp`; one more `initialize`
+    /// is refused (503) until one ends or expires.
+    public var mcpMaxSessions = 100
+    /// How long an MCP session may go without a request (and none in flight) before it ends.
+    public var mcpSessionIdleSeconds: Double = 900
+    /// Browser origins, besides loopback ones, allowed to reach `/mcp` (`scheme://host[:port]`).
+    public var mcpAllowedOrigins: [String] = []
 
     public init() {}
 }

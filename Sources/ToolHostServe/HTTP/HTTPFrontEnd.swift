@@ -17,11 +17,15 @@ import ToolHostService
 struct HTTPFrontEnd {
     let host: ServiceHost
     let address: ListenAddress
+    /// `/mcp`: made once, since it holds the MCP sessions (the route table is built again for
+    /// each OpenAPI document).
+    let mcp: MCPHTTPEndpoint
 
     /// Refuses to serve off loopback without a token: anyone who can reach the port could
     /// otherwise run every tool, SQL included.
     init(host: ServiceHost, listen: String?) throws(ToolHostError) {
         self.host = host
+        mcp = MCPHTTPEndpoint(host: host)
         address = try ListenAddress(parsing: listen ?? host.config.service.httpListen)
         if !address.isLoopback, host.config.service.authToken == nil {
             throw ToolHostError(.invalidConfig, "Listening on \(address.host) (not loopback) needs a bearer token: set service.http.auth_token or TOOLHOST_HTTP_TOKEN.")
@@ -76,7 +80,7 @@ struct HTTPFrontEnd {
     /// on this server (MCP's `/mcp`) adds its `[APIRoute]` here, and is served, described and
     /// given its 405s with the rest.
     func routeTable() -> RouteTable {
-        RouteTable(routes: ToolRoutes(host: host).routes + TrainingRoutes(host: host).routes + operationsRoutes)
+        RouteTable(routes: ToolRoutes(host: host).routes + TrainingRoutes(host: host).routes + mcp.routes + operationsRoutes)
     }
 
     /// The OpenAPI document of the routes and the catalogue as they are now (`GET /openapi.json`).

@@ -29,17 +29,21 @@ struct MCPFrontEnd {
     func run() async throws {
         var logger = Logger(label: "toolhost.mcp") { _ in StreamLogHandler.standardError(label: "toolhost.mcp") }
         logger.logLevel = .warning
+        let results = MCPStatelessResult(version: ToolHostVersion.current, ttlMs: host.config.service.mcpListTTLMilliseconds, tokenRequired: false)
         let transport = StdioLineTransport(maxLineBytes: host.config.service.maxRequestBytes,
-                                           drainTimeoutSeconds: host.config.service.shutdownGraceSeconds, logger: logger)
+                                           drainTimeoutSeconds: host.config.service.shutdownGraceSeconds,
+                                           gate: MCPEraGate(results: results), logger: logger)
         let server = try await start(on: transport)
         await server.waitUntilCompleted()
     }
 
     /// The server with ToolHost's handlers, started on `transport` (stdio in `run`; an
-    /// in-memory pair in the tests, so that a request is a unit test).
-    func start(on transport: any Transport) async throws -> Server {
+    /// in-memory pair in the tests, so that a request is a unit test; `MCPExchangeTransport`
+    /// for `/mcp`, which has no stream to announce catalogue changes on: `announcingListChanges`
+    /// false, and the capability says so).
+    func start(on transport: any Transport, announcingListChanges: Bool = true) async throws -> Server {
         let server = Server(name: "toolhost", version: ToolHostVersion.current,
-                            capabilities: .init(tools: .init(listChanged: true)))
+                            capabilities: .init(tools: .init(listChanged: announcingListChanges)))
         let host = host
         let pageSize = pageSize
         let confirmation = MCPConfirmation()
@@ -60,8 +64,11 @@ struct MCPFrontEnd {
                 return await confirmation.confirmation(for: verdict, input: request.input, on: server)
             }
         }
-        host.catalogue.onChange { _ in
-            Task { try? await server.notify(ToolListChangedNotification.message()) }
+        await ServerDiscover.register(on: server)  // the 2026-07-28 revision (MCPEraGate)
+        if announcingListChanges {
+            host.catalogue.onChange { _ in
+                Task { try? await server.notify(ToolListChangedNotification.message()) }
+            }
         }
         try await server.start(transport: transport) { _, capabilities in confirmation.clientInitialized(with: capabilities) }
         return server

@@ -16,6 +16,10 @@ import ToolHostService
 ///   without their answers; this one ends it only once every request read has been answered
 ///   or cancelled (or `drainTimeoutSeconds` passed);
 /// - it can interleave two large messages on stdout; this one writes each line whole.
+///
+/// Each message read passes `gate` first (`MCPEraGate`: the 2026-07-28 stateless revision beside
+/// the handshake, decided by the first request), and each answer to a stateless request gets
+/// that revision's fields on its way out.
 actor StdioLineTransport: Transport {
     nonisolated let logger: Logger
     private let maxLineBytes: Int
@@ -27,8 +31,12 @@ actor StdioLineTransport: Transport {
     private var inputEnded = false
     /// Ids of requests read and not yet answered or cancelled.
     private var outstanding: Set<String> = []
+    private let gate: MCPEraGate
+    /// Refusals of the gate sent so far (each is outstanding until written).
+    private var refusals = 0
 
-    init(maxLineBytes: Int, drainTimeoutSeconds: Double, logger: Logger) {
+    init(maxLineBytes: Int, drainTimeoutSeconds: Double, gate: MCPEraGate, logger: Logger) {
+        self.gate = gate
         self.maxLineBytes = maxLineBytes
         self.drainTimeoutSeconds = drainTimeoutSeconds
         self.logger = logger
@@ -65,7 +73,11 @@ actor StdioLineTransport: Transport {
     func disconnect() async { continuation.finish() }
 
     func send(_ data: Data) async throws {
-        let bytes = [UInt8](data)
+        var line = [UInt8](data)
+        if gate.decorates, let message = try? JSONParser.parse(line), let decorated = gate.decorate(message) {
+            line = JSONWriter.bytes(decorated)
+        }
+        let bytes = line
         let writer = output
         let written = await withCheckedContinuation { continuation in
             // A pipe the client does not read blocks the write: not on the cooperative pool.
@@ -82,7 +94,20 @@ actor StdioLineTransport: Transport {
     func receive() -> AsyncThrowingStream<Data, Swift.Error> { stream }
 
     private func received(_ bytes: [UInt8]) {
-        for message in Self.messages(in: bytes) {
+        let messages = Self.messages(in: bytes)
+        if messages.count == 1, let refusal = gate.admit(messages[0]) {
+            // Outstanding until written, so that end of input cannot end the process first.
+            let key = "refusal:\(refusals)"
+            refusals += 1
+            outstanding.insert(key)
+            let writer = output
+            WriteQueue.shared.async {
+                writer.write(JSONWriter.bytes(refusal))
+                Task { await self.written(key) }
+            }
+            return
+        }
+        for message in messages {
             guard let method = message["method"]?.stringValue else { continue }
             if method == CancelledNotification.name, let id = Self.key(message["params"]?["requestId"]) {
                 outstanding.remove(id)
@@ -91,6 +116,11 @@ actor StdioLineTransport: Transport {
             }
         }
         continuation.yield(Data(bytes))
+    }
+
+    private func written(_ key: String) {
+        outstanding.remove(key)
+        finishIfDrained()
     }
 
     private func endOfInput() {
