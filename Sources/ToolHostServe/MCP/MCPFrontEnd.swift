@@ -19,6 +19,8 @@ import ToolHostService
 /// - `notifications/tools/list_changed` when the catalogue changes on disk.
 /// - `notifications/progress` for each item of a stream tool, when the call has a
 ///   `progressToken` (`MCPProgress`).
+/// - With `service.mcp.listing: search` (or `auto` above its threshold), `tools/list` answers
+///   the meta-tools `find_tools`, `describe_tool` and `call_tool` instead (`MCPMetaTools`).
 struct MCPFrontEnd {
     let host: ServiceHost
     /// Tools per `tools/list` page.
@@ -42,16 +44,22 @@ struct MCPFrontEnd {
         let host = host
         let pageSize = pageSize
         let confirmation = MCPConfirmation()
+        let metaTools = MCPMetaTools(host: host)  // service.mcp.listing: search / auto
         await server.withMethodHandler(ListTools.self) { parameters in
-            try Self.listTools(host.catalogue.current, cursor: parameters.cursor, pageSize: pageSize)
+            if metaTools.isActive { return metaTools.list() }
+            return try Self.listTools(host.catalogue.current, cursor: parameters.cursor, pageSize: pageSize)
         }
         await server.withMethodHandler(CallTool.self) { [weak server] parameters in
             // A stream tool's items go out as progress when the client asked for progress.
             let progress = server.flatMap { server in parameters._meta?.progressToken.map { MCPProgress(token: $0, server: server) } }
-            return try await Self.callTool(host, name: parameters.name, arguments: parameters.arguments, progress: progress) { request in
+            let confirm = { (request: CallRequest) async -> CallConfirmation? in
                 guard let server, let verdict = host.policyVerdict(for: request) else { return nil }
                 return await confirmation.confirmation(for: verdict, input: request.input, on: server)
             }
+            if let result = try await metaTools.call(parameters.name, arguments: parameters.arguments, progress: progress, confirm: confirm) {
+                return result
+            }
+            return try await Self.callTool(host, name: parameters.name, arguments: parameters.arguments, progress: progress, confirm: confirm)
         }
         host.catalogue.onChange { _ in
             Task { try? await server.notify(ToolListChangedNotification.message()) }
