@@ -92,7 +92,7 @@ struct ServeMCPMetaToolsTests {
     }
 
     @Test func findToolsAnswersTheBestMatchesFirst() throws {
-        let found = try scenario(["call", "find_tools", #"{"query": "turn a comma separated spreadsheet into JSON records", "limit": 3}"#])
+        let found = try scenario(["call", "find_tools", #"{"query": "convert a CSV file to JSON", "limit": 3}"#])
         #expect(found["isError"] == false, "\(found)")
         let ids = found["structuredContent"]?["tools"]?.arrayValue?.compactMap { $0["id"]?.stringValue } ?? []
         #expect(ids.first == "csv_to_json", "\(ids)")

@@ -26,9 +26,7 @@ public enum DiscoveryRanking: String, CaseIterable, Sendable {
     /// The tools in this ranking's order from the two rankings (each best first, with its
     /// scores) and usage counts.
     func order(text: [(id: String, score: Double)], vectors: [(id: String, score: Double)], calls: [String: Int]) -> [Ranked] {
-        var textRanks: [String: Int] = [:], vectorRanks: [String: Int] = [:]
-        for (position, entry) in text.enumerated() where textRanks[entry.id] == nil { textRanks[entry.id] = position + 1 }
-        for (position, entry) in vectors.enumerated() where vectorRanks[entry.id] == nil { vectorRanks[entry.id] = position + 1 }
+        let textRanks = Self.ranks(text), vectorRanks = Self.ranks(vectors)
         let scored: [(id: String, score: Double)] = switch self {
         case .text: text
         case .vectors: vectors
@@ -46,5 +44,18 @@ public enum DiscoveryRanking: String, CaseIterable, Sendable {
                 if a.calls != b.calls { return a.calls > b.calls }
                 return a.id < b.id
             }
+    }
+
+    /// 1-based ranks of a list sorted best first, equal scores sharing a rank ("1, 2, 2, 4"):
+    /// two tools a ranking cannot tell apart must not be told apart by their ids.
+    static func ranks(_ list: [(id: String, score: Double)]) -> [String: Int] {
+        var ranks: [String: Int] = [:]
+        var previous: (score: Double, rank: Int)?
+        for (position, entry) in list.enumerated() where ranks[entry.id] == nil {
+            let rank = previous.map { $0.score == entry.score ? $0.rank : position + 1 } ?? position + 1
+            ranks[entry.id] = rank
+            previous = (entry.score, rank)
+        }
+        return ranks
     }
 }

@@ -1,7 +1,7 @@
 /// Words that name the same action or thing in tool descriptions and in the needs agents
 /// state ("remove" a file the description says it "deletes"), so that text matching finds a
 /// tool described in other words. A query word also matches the other words of its groups,
-/// at `SearchSynonyms.weight` of its own weight.
+/// at `SearchSynonyms.weight` of its own weight, as one term with them (`TextRanking.rank`).
 ///
 /// The groups are general English of software tools (verbs of CRUD and transformation, common
 /// nouns and abbreviations), written once and not fitted to any catalogue or labelled need: a
@@ -15,7 +15,7 @@ enum SearchSynonyms {
         ["delete", "remove", "erase", "drop", "purge", "discard"],
         ["fetch", "download", "retrieve", "pull"],
         ["upload", "push", "publish"],
-        ["create", "make", "generate", "produce", "new", "build"],
+        ["create", "generate", "produce", "new", "build"],
         ["find", "search", "lookup", "locate", "look", "query", "seek"],
         ["list", "enumerate", "show", "browse"],
         ["read", "load", "open"],
@@ -104,16 +104,10 @@ enum SearchSynonyms {
         return table
     }()
 
-    /// The query's stems with their weights: each stem 1, each of its synonyms not already in
-    /// the query `weight`.
-    static func expanded(_ stems: [String]) -> [String: Double] {
-        var weights: [String: Double] = [:]
-        for stem in stems { weights[stem] = 1 }
-        for stem in stems {
-            for synonym in byStem[stem] ?? [] where weights[synonym] == nil {
-                weights[synonym] = weight
-            }
-        }
-        return weights
+    /// A query stem as a term: itself (weight 1) and its synonyms (`weight`).
+    static func group(of stem: String) -> [String: Double] {
+        var group: [String: Double] = [stem: 1]
+        for synonym in byStem[stem] ?? [] { group[synonym] = weight }
+        return group
     }
 }

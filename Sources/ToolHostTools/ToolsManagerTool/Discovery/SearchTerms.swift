@@ -43,8 +43,8 @@ enum SearchTerms {
         return words
     }
 
-    /// Words that say nothing about what a tool does: English function words and the filler
-    /// of requests ("I need a tool that can ...").
+    /// Words that say nothing about what a tool does: English function words, the filler of
+    /// requests ("I need a tool that can ...") and light verbs.
     static let stopWords: Set<String> = [
         "a", "an", "the", "to", "of", "and", "or", "in", "on", "for", "with", "by", "is", "are", "be", "been", "it", "its",
         "this", "that", "these", "those", "from", "as", "at", "i", "me", "my", "we", "our", "you", "your", "can", "could",
@@ -53,6 +53,9 @@ enum SearchTerms {
         "thing", "things", "give", "let", "get", "got", "just", "also", "like", "about", "one", "has", "have", "was",
         "were", "not", "no", "but", "when", "where", "than", "too", "very", "s", "e", "g", "eg", "ie", "etc", "via",
         "using", "use", "way", "able", "else", "here", "out", "up", "off", "over", "per", "each", "every", "other",
+        // Light verbs: in a request they carry the sentence, not the task ("make sure", "make
+        // this photo smaller", "put this file in the bucket", "tell me what time it is").
+        "make", "sure", "put", "take", "tell", "see", "know", "help",
     ]
 
     /// The stem of one lowercased word: British spellings to American ones ("summarise" →

@@ -29,12 +29,10 @@ struct TextRanking {
     }
 
     let documents: [Document]
-    private let documentFrequency: [String: Int]
     private let averageLength: Double
 
     init(tools: [ToolDefinition]) {
         var documents: [Document] = []
-        var documentFrequency: [String: Int] = [:]
         for tool in tools {
             var document = Document(id: tool.id)
             for (field, text) in Self.fields(of: tool) {
@@ -43,11 +41,9 @@ struct TextRanking {
                     document.length += field.rawValue
                 }
             }
-            for stem in document.frequencies.keys { documentFrequency[stem, default: 0] += 1 }
             documents.append(document)
         }
         self.documents = documents
-        self.documentFrequency = documentFrequency
         averageLength = documents.isEmpty ? 1 : max(documents.map(\.length).reduce(0, +) / Double(documents.count), 1)
     }
 
@@ -65,21 +61,33 @@ struct TextRanking {
     }
 
     /// Tool ids with a positive score for `query`, best first (ties by id).
+    ///
+    /// Each word of the query is one term together with its synonyms (as Lucene's
+    /// `SynonymQuery` blends them): their weighted counts add up in a document, and the term's
+    /// rarity is that of the documents holding any of them. A document that has the word and a
+    /// synonym of it is not counted twice over, and a common word does not become rare through
+    /// a rare synonym.
     func rank(_ query: String) -> [(id: String, score: Double)] {
-        let terms = SearchSynonyms.expanded(SearchTerms.stems(query))
-        guard !terms.isEmpty else { return [] }
+        var seen = Set<String>()
+        let terms = SearchTerms.stems(query).filter { seen.insert($0).inserted }.map(SearchSynonyms.group(of:))
+        guard !terms.isEmpty, !documents.isEmpty else { return [] }
         let count = Double(documents.count)
-        var scored: [(id: String, score: Double)] = []
-        for document in documents {
-            var score = 0.0
-            for (term, weight) in terms {
-                guard let frequency = document.frequencies[term], let seen = documentFrequency[term] else { continue }
-                let idf = Glibc.log((count - Double(seen) + 0.5) / (Double(seen) + 0.5) + 1)
-                let norm = Self.k1 * (1 - Self.b + Self.b * document.length / averageLength)
-                score += weight * idf * frequency * (Self.k1 + 1) / (frequency + norm)
+        var scores = [Double](repeating: 0, count: documents.count)
+        for term in terms {
+            var frequencies = [Double](repeating: 0, count: documents.count)
+            var holding = 0
+            for (index, document) in documents.enumerated() {
+                for (stem, weight) in term { frequencies[index] += weight * (document.frequencies[stem] ?? 0) }
+                if frequencies[index] > 0 { holding += 1 }
             }
-            if score > 0 { scored.append((document.id, score)) }
+            guard holding > 0 else { continue }
+            let idf = Glibc.log((count - Double(holding) + 0.5) / (Double(holding) + 0.5) + 1)
+            for (index, frequency) in frequencies.enumerated() where frequency > 0 {
+                let norm = Self.k1 * (1 - Self.b + Self.b * documents[index].length / averageLength)
+                scores[index] += idf * frequency * (Self.k1 + 1) / (frequency + norm)
+            }
         }
-        return scored.sorted { $0.score != $1.score ? $0.score > $1.score : $0.id < $1.id }
+        return zip(documents, scores).filter { $0.1 > 0 }.map { ($0.0.id, $0.1) }
+            .sorted { $0.score != $1.score ? $0.score > $1.score : $0.id < $1.id }
     }
 }
