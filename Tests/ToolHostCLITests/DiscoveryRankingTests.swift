@@ -51,23 +51,28 @@ struct DiscoveryRankingTests {
     }
 
     /// Two tools that match a need equally: the one with more successful recorded calls first
-    /// (without calls, the smaller id).
+    /// (without calls, the smaller id). Text ranking, where the two ids weigh the same.
     @Test func successfulCallsBreakTies() throws {
         let database = try TestDatabase(.sqlite)
-        tool("convert_a", "Convert temperatures between Celsius and Fahrenheit.")
-        tool("convert_b", "Convert temperatures between Celsius and Fahrenheit.")
-        let before = try search("celsius to fahrenheit", database: database)
-        #expect(before.prefix(2).compactMap { $0["tool"]?.stringValue } == ["convert_a", "convert_b"])
+        tool("converter_1", "Convert temperatures between Celsius and Fahrenheit.")
+        tool("converter_2", "Convert temperatures between Celsius and Fahrenheit.")
+        let before = try search("celsius to fahrenheit", ranking: "text", database: database)
+        #expect(before.prefix(2).compactMap { $0["tool"]?.stringValue } == ["converter_1", "converter_2"])
+        #expect(before.first?["score"] == before.dropFirst().first?["score"])
         for _ in 0..<2 {
-            let ran = try fixture.run(["run", "convert_b", "--tools-dir", "small"], input: "{}", environment: database.environment)
+            let ran = try fixture.run(["run", "converter_2", "--tools-dir", "small"], input: "{}", environment: database.environment)
             #expect(ran.status == 0, "\(ran.stderr)")
         }
-        let failed = try fixture.run(["run", "convert_a", "--tools-dir", "small"], input: "[]", environment: database.environment)
+        let failed = try fixture.run(["run", "converter_1", "--tools-dir", "small"], input: "[]", environment: database.environment)
         #expect(failed.status != 0)  // a failed call is no usage
-        let after = try search("celsius to fahrenheit", database: database)
-        #expect(after.prefix(2).compactMap { $0["tool"]?.stringValue } == ["convert_b", "convert_a"], "\(after)")
+        let after = try search("celsius to fahrenheit", ranking: "text", database: database)
+        #expect(after.prefix(2).compactMap { $0["tool"]?.stringValue } == ["converter_2", "converter_1"], "\(after)")
         #expect(after.first?["calls"] == 2)
-        #expect(after.first?["score"] == after.dropFirst().first?["score"])
+        // The hybrid ranking gives the same score to the same ranks: usage decides there too.
+        let hybrid = try search("celsius to fahrenheit", database: database)
+        if hybrid.first?["score"] == hybrid.dropFirst().first?["score"] {
+            #expect(hybrid.first?["tool"] == "converter_2", "\(hybrid)")
+        }
     }
 
     @Test func aWrongRankingIsRefusedWithTheChoices() throws {
