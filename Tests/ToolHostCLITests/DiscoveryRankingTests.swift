@@ -84,8 +84,8 @@ struct DiscoveryRankingTests {
     /// The labelled needs of Benchmarks/discovery/needs.json over its 229-tool catalogue,
     /// searched by one long-lived server (`tools_manager search`, the ranking `toolhost search`
     /// and MCP's find_tools use). Benchmarks/discovery/discovery_bench.py measured hybrid hit@1
-    /// 0.XX with the hashing embedder when this floor was set; a change that loses more than a
-    /// little of it fails.
+    /// 0.467 and hit@5 0.685 with the hashing embedder when this floor was set; a change that
+    /// loses more than a little of it fails.
     @Test func labelledNeedsOverTheBigCatalogueStayAboveTheFloor() throws {
         let database = try TestDatabase(.sqlite)
         let document = try JSONParser.parse(try FileIO.read(FilePath.join(ToolHostPaths.packageRoot, "Benchmarks/discovery/needs.json")))
@@ -118,6 +118,7 @@ struct DiscoveryRankingTests {
         #expect(at5 >= Self.floorAt5, "hit@5 \(at5)")
     }
 
-    static let floorAt1 = 0.0
-    static let floorAt5 = 0.0
+    /// Measured: hit@1 0.467, hit@5 0.685 (hashing embedder, 92 needs).
+    static let floorAt1 = 0.43
+    static let floorAt5 = 0.65
 }

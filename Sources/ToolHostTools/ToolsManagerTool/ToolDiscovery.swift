@@ -49,7 +49,8 @@ public enum ToolDiscovery {
             }
             let candidates = Set(text.map(\.id)).union(vectors.map(\.id)).sorted()
             let calls = try ToolUsage.successfulCalls(of: candidates, on: connection)
-            let data: [JSONValue] = ranking.order(text: text, vectors: vectors, calls: calls).prefix(limit).compactMap { match in
+            let data: [JSONValue] = ranking.order(text: text, vectors: vectors, calls: calls,
+                                                                         vectorWeight: DiscoveryRanking.vectorWeight(for: memory.embedder)).prefix(limit).compactMap { match in
                 guard let tool = catalogue.tools[match.id] else { return nil }
                 return [
                     "tool": .string(tool.id), "name": .string(tool.name), "type": .string(tool.type.name),

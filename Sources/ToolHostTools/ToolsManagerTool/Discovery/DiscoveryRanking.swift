@@ -25,17 +25,19 @@ public enum DiscoveryRanking: String, CaseIterable, Sendable {
 
     /// The tools in this ranking's order from the two rankings (each best first, with its
     /// scores) and usage counts.
-    func order(text: [(id: String, score: Double)], vectors: [(id: String, score: Double)], calls: [String: Int]) -> [Ranked] {
+    func order(text: [(id: String, score: Double)], vectors: [(id: String, score: Double)], calls: [String: Int],
+               vectorWeight: Double = 1) -> [Ranked] {
         let textRanks = Self.ranks(text), vectorRanks = Self.ranks(vectors)
         let scored: [(id: String, score: Double)] = switch self {
         case .text: text
         case .vectors: vectors
         case .hybrid:
             Set(textRanks.keys).union(vectorRanks.keys).map { id in
-                let fused = [textRanks[id], vectorRanks[id]].compactMap { $0 }.reduce(0.0) { $0 + 1 / (Self.fusionK + Double($1)) }
-                // Rounded so that two tools placed (1, 2) and (2, 1) tie exactly, whatever the
-                // order of the additions, and usage decides.
-                return (id, (fused / (2 / (Self.fusionK + 1)) * 1e9).rounded() / 1e9)
+                let fused = (textRanks[id].map { 1 / (Self.fusionK + Double($0)) } ?? 0)
+                    + vectorWeight * (vectorRanks[id].map { 1 / (Self.fusionK + Double($0)) } ?? 0)
+                // Rounded so that ties stay exact whatever the floating-point path, and usage
+                // decides them.
+                return (id, (fused / ((1 + vectorWeight) / (Self.fusionK + 1)) * 1e9).rounded() / 1e9)
             }
         }
         return scored.map { Ranked(id: $0.id, score: $0.score, textRank: textRanks[$0.id], vectorRank: vectorRanks[$0.id], calls: calls[$0.id] ?? 0) }
