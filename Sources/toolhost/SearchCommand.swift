@@ -11,13 +11,17 @@ struct SearchCommand: ParsableCommand {
             The catalogue is kept as `tool` artifacts in the vector collection `tools` of the \
             configured database and embedder (memory.embedder; the default `hashing` needs no \
             model). Each search first re-embeds only the tool files whose text changed, then \
-            ranks the tools by cosine similarity to QUERY. The same search is the `search` \
-            operation of the tools_manager tool.
+            ranks the tools by a hybrid of text match (BM25 over names, tags, descriptions and \
+            input fields) and vector similarity to QUERY, fused by reciprocal rank; of two tools \
+            that score the same, the one with more successful recorded calls comes first. The \
+            same search is the `search` operation of the tools_manager tool and MCP's \
+            find_tools.
 
             Examples:
               toolhost search "store a log line and query it later"
               toolhost search "export conversations for fine-tuning" --limit 3 --json
               toolhost search "count words" --type executable
+              toolhost search "count words" --ranking text     # BM25 alone (or: vectors)
             """
     )
 
@@ -30,7 +34,10 @@ struct SearchCommand: ParsableCommand {
     @Option(name: .long, help: "How many tools at most (1-100).")
     var limit = 5
 
-    @Flag(name: .long, help: "Print {\"success\", \"data\": [{tool, name, type, score, description, tags}], \"count\", \"index\"} as JSON.")
+    @Option(name: .long, help: ArgumentHelp("hybrid (default), text (BM25 alone) or vectors (embeddings alone).", valueName: "ranking"))
+    var ranking: String = DiscoveryRanking.hybrid.rawValue
+
+    @Flag(name: .long, help: "Print {\"success\", \"data\": [{tool, name, type, score, description, tags, ranks, calls}], \"count\", \"ranking\", \"index\"} as JSON.")
     var json = false
 
     @OptionGroup var global: GlobalOptions
@@ -38,8 +45,11 @@ struct SearchCommand: ParsableCommand {
     func run() throws {
         let answer: JSONValue
         do throws(ToolHostError) {
+            guard let order = DiscoveryRanking(rawValue: ranking) else {
+                throw ToolHostError(.invalidInput, "--ranking must be hybrid, text or vectors, not '\(ranking)'.")
+            }
             let config = try global.loadConfig()
-            answer = try ToolDiscovery.search(query, type: type, limit: limit, catalogue: ToolsManager(config: config, handlers: BuiltinHandlers.registry).loadCatalogue(), config: config)
+            answer = try ToolDiscovery.search(query, type: type, limit: limit, ranking: order, catalogue: ToolsManager(config: config, handlers: BuiltinHandlers.registry).loadCatalogue(), config: config)
         } catch {
             throw Console.fail(error)
         }

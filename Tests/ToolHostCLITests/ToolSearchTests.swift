@@ -24,8 +24,9 @@ struct ToolSearchTests {
         }
     }
 
-    /// The hashing embedder measured hit@1 0.78 and hit@5 1.0 on these needs (36 needs, 9
-    /// tools) when this test was written; a change that loses more than a little of that fails.
+    /// The hashing embedder alone measured hit@1 0.78 and hit@5 1.0 on these needs (36 needs, 9
+    /// tools); the hybrid ranking (BM25 and vectors) 0.97 and 1.0. A change that loses more than
+    /// a little of that fails.
     @Test func labelledNeedsFindTheirTools() throws {
         let database = try TestDatabase(.sqlite)
         let needs = try Self.needs()
@@ -40,7 +41,7 @@ struct ToolSearchTests {
             if found.contains(tool) { hitsAt5 += 1 }
         }
         let at1 = Double(hitsAt1) / Double(needs.count), at5 = Double(hitsAt5) / Double(needs.count)
-        #expect(at1 >= 0.7, "hit@1 \(at1): \(misses.joined(separator: "; "))")
+        #expect(at1 >= 0.9, "hit@1 \(at1): \(misses.joined(separator: "; "))")
         #expect(at5 >= 0.95, "hit@5 \(at5)")
     }
 

@@ -20,6 +20,8 @@ import ToolHostService
 /// - `notifications/progress` when the call has a `progressToken` (`MCPProgress`): each item
 ///   of a stream tool, the call's own counts (batch stores, exports, workflows, plugins'
 ///   progress lines) and a heartbeat every `service.mcp.progress_heartbeat_seconds`.
+/// - With `service.mcp.listing: search` (or `auto` above its threshold), `tools/list` answers
+///   the meta-tools `find_tools`, `describe_tool` and `call_tool` instead (`MCPMetaTools`).
 struct MCPFrontEnd {
     let host: ServiceHost
     /// Tools per `tools/list` page.
@@ -47,8 +49,10 @@ struct MCPFrontEnd {
         let host = host
         let pageSize = pageSize
         let confirmation = MCPConfirmation()
+        let metaTools = MCPMetaTools(host: host)  // service.mcp.listing: search / auto
         await server.withMethodHandler(ListTools.self) { parameters in
-            try Self.listTools(host.catalogue.current, cursor: parameters.cursor, pageSize: pageSize)
+            if metaTools.isActive { return metaTools.list() }
+            return try Self.listTools(host.catalogue.current, cursor: parameters.cursor, pageSize: pageSize)
         }
         await server.withMethodHandler(CallTool.self) { [weak server] parameters in
             // A stream tool's items go out as progress when the client asked for progress.
@@ -59,10 +63,14 @@ struct MCPFrontEnd {
                     }
                 }
             }
-            return try await Self.callTool(host, name: parameters.name, arguments: parameters.arguments, progress: progress) { request in
+            let confirm = { (request: CallRequest) async -> CallConfirmation? in
                 guard let server, let verdict = host.policyVerdict(for: request) else { return nil }
                 return await confirmation.confirmation(for: verdict, input: request.input, on: server)
             }
+            if let result = try await metaTools.call(parameters.name, arguments: parameters.arguments, progress: progress, confirm: confirm) {
+                return result
+            }
+            return try await Self.callTool(host, name: parameters.name, arguments: parameters.arguments, progress: progress, confirm: confirm)
         }
         await ServerDiscover.register(on: server)  // the 2026-07-28 revision (MCPEraGate)
         if announcingListChanges {
