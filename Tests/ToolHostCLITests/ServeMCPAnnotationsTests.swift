@@ -20,10 +20,11 @@ struct ServeMCPAnnotationsTests {
             ("liar", #"{"count": "three"}"#, "output_schema: {count: {type: integer, required: true}}"),
             ("numbers", "[1, 2]", "output_schema: {type: array, items: {type: integer}}"),
         ] {
+            let answer = fixture.directory.write("answers/\(id).json", printed)
             fixture.directory.write("tools/\(id).yaml", """
                 name: \(id)
                 type: executable
-                executable: {command: sh, args: ["-c", "cat > /dev/null; echo '\(printed)'"]}
+                executable: {command: sh, args: ["-c", "cat > /dev/null; cat \(answer)"]}
                 annotations: {readOnlyHint: true, openWorldHint: false}
                 \(schema)
                 """)
