@@ -7,7 +7,8 @@ initializes the session, runs one scenario and prints one JSON object on stdout:
 
   --scenario list
       Lists every tool, following nextCursor pagination.
-      -> {"pages": N, "tools": [{"name", "description", "inputSchema"}, ...]}
+      -> {"pages": N, "tools": [{"name", "description", "inputSchema", and when sent "annotations",
+          "outputSchema", "_meta"}, ...]}
   --scenario call TOOL JSON_ARGS
       One tools/call. -> {"isError": bool, "text": "<text contents joined by newlines>",
                           "structuredContent": <object or null>}
@@ -157,6 +158,19 @@ def emit(obj: dict[str, Any]) -> None:
     sys.stdout.flush()
 
 
+def listed_tool(tool: Any) -> dict[str, Any]:
+    """A listed tool as the SDK parsed it: name, description, inputSchema, and, when the server
+    sent them, annotations (camelCase, as on the wire), outputSchema and _meta."""
+    entry: dict[str, Any] = {"name": tool.name, "description": tool.description, "inputSchema": tool.input_schema}
+    if tool.annotations is not None:
+        entry["annotations"] = tool.annotations.model_dump(by_alias=True, exclude_none=True, mode="json")
+    if tool.output_schema is not None:
+        entry["outputSchema"] = tool.output_schema
+    if tool.meta is not None:
+        entry["_meta"] = tool.meta if isinstance(tool.meta, dict) else tool.meta.model_dump(by_alias=True, exclude_none=True, mode="json")
+    return entry
+
+
 async def scenario_list(session: ClientSession, args: argparse.Namespace) -> None:
     tools: list[dict[str, Any]] = []
     pages, cursor, seen = 0, None, set()
@@ -165,7 +179,7 @@ async def scenario_list(session: ClientSession, args: argparse.Namespace) -> Non
         with anyio.fail_after(args.timeout):
             page = await session.list_tools(params=params)
         pages += 1
-        tools += [{"name": t.name, "description": t.description, "inputSchema": t.input_schema} for t in page.tools]
+        tools += [listed_tool(t) for t in page.tools]
         cursor = page.next_cursor
         if cursor is None:
             break

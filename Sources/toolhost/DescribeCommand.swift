@@ -45,7 +45,7 @@ struct DescribeCommand: ParsableCommand {
             // An openapi tool's operations come from its spec (ToolHostTools loads it).
             OpenAPIToolDescription.adding(to: ToolDescription.full(of: definition, in: catalogue, handlers: BuiltinHandlers.registry),
                                           for: definition, config: config)
-        case .mcp: ToolDescription.mcp(definition)
+        case .mcp: ToolDescription.mcp(definition, handlers: BuiltinHandlers.registry)
         case .openai: ToolDescription.openAI(definition)
         }
         if format == .yaml {

@@ -20,6 +20,14 @@ enum MCPClient {
                                   environment: environment, directory: directory)
     }
 
+    /// The error answer of an `isError` call summary (as `run` prints it): the JSON text that
+    /// follows the error sentence. An error result carries no `structuredContent`.
+    static func errorAnswer(of summary: JSONValue?) -> JSONValue? {
+        guard summary?["isError"] == true, summary?["structuredContent"] == .null,
+              let text = summary?["text"]?.stringValue, let start = text.range(of: "\n{")?.lowerBound else { return nil }
+        return try? JSONParser.parse(String(text[text.index(after: start)...]))
+    }
+
     /// The scenario's one JSON answer and the client's exit status.
     static func run(_ scenario: [String], extra: [String] = [], server: [String], environment: [String: String] = [:],
                     directory: String) throws -> (status: Int32, json: JSONValue) {

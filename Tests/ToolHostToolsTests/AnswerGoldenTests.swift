@@ -69,6 +69,8 @@ final class GoldenScenario {
     private var text = GoldenText()
     private(set) var lines: [String] = []
     private(set) var operations: Set<String> = []
+    /// Every call made, in order (`BuiltinReadOnlyTests` makes the read-only ones again).
+    private(set) var calls: [(tool: String, input: JSONObject)] = []
 
     static let directory = FilePath.join(FilePath.directory(of: #filePath), "Goldens")
     static var updating: Bool { ProcessInfo.processInfo.environment["TOOLHOST_UPDATE_GOLDENS"] == "1" }
@@ -97,6 +99,7 @@ final class GoldenScenario {
     /// As `call`, on another tool (set-up a scenario needs); the line names that tool.
     @discardableResult
     func call(_ tool: String, _ input: JSONObject, sizes: Bool = false) throws -> JSONValue {
+        calls.append((tool, input))
         let answer = try harness.call(tool, input)
         let callText = text.normalise(JSONWriter.string(.object(input)), sizes: false)
         let answerText = text.normalise(JSONWriter.string(answer), sizes: sizes)
@@ -104,6 +107,13 @@ final class GoldenScenario {
         lines.append("{\(toolPart)\"call\":\(callText),\"answer\":\(answerText)}")
         if tool == self.tool, let operation = input["operation"]?.stringValue { operations.insert(operation) }
         return answer
+    }
+
+    /// The scenario played on a fresh database, without comparing its answers.
+    static func played(_ tool: String, _ engine: Engine, _ script: (GoldenScenario) throws -> Void) throws -> GoldenScenario {
+        let scenario = try GoldenScenario(tool: tool, engine: engine)
+        try script(scenario)
+        return scenario
     }
 
     static func run(_ tool: String, _ engine: Engine, _ script: (GoldenScenario) throws -> Void,

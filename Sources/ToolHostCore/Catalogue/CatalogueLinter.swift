@@ -86,6 +86,7 @@ public struct CatalogueLinter: Sendable {
             if tool.handler == nil, let linting = handlers?.handler(for: tool.type) as? any ToolTypeLinting {
                 found += linting.lint(tool)
             }
+            if let handlers { found += AnnotationsLint.contradictions(in: tool, derived: handlers.derivedAnnotations(of: tool)) }
             if let handler = tool.handler, !knownHandlers.contains(handler) {
                 found.append(.error("the handler '\(handler)' does not exist in this ToolHost (known: \(knownHandlers.sorted().joined(separator: ", ")))",
                                     at: "/handler"))

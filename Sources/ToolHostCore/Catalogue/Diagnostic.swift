@@ -18,15 +18,19 @@ public struct Diagnostic: Error, Sendable, Equatable, CustomStringConvertible {
     public var column: Int?
     /// Where in the YAML document (a JSON Pointer) the problem is; used to find the line.
     public var pointer: String?
+    /// A stable snake_case name for the kind of problem, for the checks whose findings a
+    /// program acts on (`annotation_contradicts_handler`); nil for the rest.
+    public var code: String?
 
     public init(_ severity: Severity, _ message: String, file: String? = nil, line: Int? = nil,
-                column: Int? = nil, pointer: String? = nil) {
+                column: Int? = nil, pointer: String? = nil, code: String? = nil) {
         self.severity = severity
         self.message = message
         self.file = file
         self.line = line
         self.column = column
         self.pointer = pointer
+        self.code = code
     }
 
     public static func error(_ message: String, at pointer: String? = nil) -> Diagnostic {
@@ -42,7 +46,8 @@ public struct Diagnostic: Error, Sendable, Equatable, CustomStringConvertible {
         var location = file ?? ""
         if let line { location += ":\(line)" }
         if line != nil, let column { location += ":\(column)" }
-        return location.isEmpty ? "\(severity.rawValue): \(message)" : "\(location): \(severity.rawValue): \(message)"
+        let text = code.map { "\(message) [\($0)]" } ?? message
+        return location.isEmpty ? "\(severity.rawValue): \(text)" : "\(location): \(severity.rawValue): \(text)"
     }
 
     public var json: JSONValue {
@@ -51,6 +56,7 @@ public struct Diagnostic: Error, Sendable, Equatable, CustomStringConvertible {
         if let line { object["line"] = .int(line) }
         if let column { object["column"] = .int(column) }
         if let pointer, !pointer.isEmpty { object["at"] = .string(pointer) }
+        if let code { object["code"] = .string(code) }
         return .object(object)
     }
 }

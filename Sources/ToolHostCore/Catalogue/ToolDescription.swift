@@ -58,6 +58,8 @@ public enum ToolDescription {
         object["input_schema"] = tool.inputSchema
         if let output = tool.outputSchema { object["output_schema"] = output }
         if !tool.annotations.isEmpty { object["annotations"] = tool.annotations.json }  // as read: wrong-typed hints left out
+        // As sent to MCP clients: declared over derived over MCP's defaults, per operation too.
+        object["wire_annotations"] = WireAnnotations(of: tool, handlers: handlers).json
         for (key, value) in tool.document where !ManifestDecoder.interpretedKeys.contains(key) && object[key] == nil {
             object[key] = value
         }
@@ -66,14 +68,19 @@ public enum ToolDescription {
 
     /// The entry of MCP's `tools/list` result: name = tool id, JSON Schema as `inputSchema`
     /// (a multi-operation tool's in the form every client's model API takes:
-    /// `OperationSchemas.wireSchema`).
-    public static func mcp(_ tool: ToolDefinition) -> JSONValue {
+    /// `OperationSchemas.wireSchema`), all four hints as `annotations` and each operation's under
+    /// `_meta["toolhost/operations"]` (`WireAnnotations`), and the answer schema, when the tool
+    /// declares one, as `outputSchema` (`MCPOutputSchema`). `handlers` know what built-in and
+    /// network tools do and what their answers wrap; without them only the YAML is read.
+    public static func mcp(_ tool: ToolDefinition, handlers: HandlerRegistry? = nil) -> JSONValue {
         var object: JSONObject = ["name": .string(tool.id)]
         if tool.name != tool.id { object["title"] = .string(tool.name) }
         object["description"] = .string(tool.description)
         object["inputSchema"] = OperationSchemas.wireSchema(tool.inputSchema)
-        // No outputSchema: MCP clients would then require structured results that plugins'
-        // free-form JSON does not promise.
+        if let schema = handlers?.answerSchema(of: tool) ?? tool.outputSchema { object["outputSchema"] = MCPOutputSchema.wire(schema) }
+        let hints = WireAnnotations(of: tool, handlers: handlers)
+        object["annotations"] = hints.tool.json
+        if let meta = hints.meta { object["_meta"] = meta }
         return .object(object)
     }
 

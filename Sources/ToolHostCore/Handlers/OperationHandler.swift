@@ -28,11 +28,22 @@ public struct Operation: Sendable {
     public typealias Body = @Sendable (OperationInput, HandlerContext) throws -> OperationAnswer
 
     public let name: String
+    /// What the operation does to the world, as the handler that runs it knows it (read only,
+    /// write, destroy); nil when the handler does not say. It is where the MCP hints of a
+    /// built-in operation are derived from (`derivedAnnotations`), and what `toolhost validate`
+    /// holds a YAML's declared hints against.
+    public let nature: ToolNature?
     private let body: Body
 
-    public init(_ name: String, body: @escaping Body) {
+    public init(_ name: String, nature: ToolNature? = nil, body: @escaping Body) {
         self.name = name
+        self.nature = nature
         self.body = body
+    }
+
+    /// This operation, said to be of `nature` (for one built by a helper that cannot know).
+    public func nature(_ nature: ToolNature) -> Operation {
+        Operation(name, nature: nature, body: body)
     }
 
     /// Runs the operation: its answer, or its failure as a `ToolHostError`.
@@ -42,6 +53,15 @@ public struct Operation: Sendable {
 }
 
 extension OperationHandler {
+    /// Each operation's hints, from the nature its handler gives it (`Operation.nature`).
+    public func derivedAnnotations(of tool: ToolDefinition) -> ToolAnnotations {
+        var annotations = ToolAnnotations()
+        for operation in operations {
+            if let nature = operation.nature { annotations.operations[operation.name] = ToolAnnotations.Hints(derivedFrom: nature) }
+        }
+        return annotations
+    }
+
     public func handle(_ input: JSONObject, context: HandlerContext) throws(ToolHostError) -> JSONValue {
         let available = operations
         guard case .string(let requested)? = input["operation"] else {

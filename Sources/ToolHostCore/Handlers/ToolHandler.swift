@@ -8,6 +8,21 @@ public protocol ToolHandler: Sendable {
     /// The name YAML files use in `handler:`.
     var name: String { get }
     func handle(_ input: JSONObject, context: HandlerContext) throws(ToolHostError) -> JSONValue
+    /// What the handler knows of what `tool`'s calls do, as MCP hints (per operation for an
+    /// `OperationHandler`): filled in where the YAML declares nothing, and what `toolhost
+    /// validate` holds the declared hints against (`AnnotationsLint`). Empty by default: MCP's
+    /// safe defaults then hold.
+    func derivedAnnotations(of tool: ToolDefinition) -> ToolAnnotations
+    /// The JSON Schema every successful answer of `tool` follows, checked by the invoker and
+    /// sent as MCP's `outputSchema` (`OutputSchemaCheck`); the tool's `output_schema` by default.
+    /// A handler whose answer wraps what `output_schema` describes (an `llm` tool's `data`)
+    /// says so here.
+    func answerSchema(of tool: ToolDefinition) -> JSONValue?
+}
+
+extension ToolHandler {
+    public func derivedAnnotations(of tool: ToolDefinition) -> ToolAnnotations { ToolAnnotations() }
+    public func answerSchema(of tool: ToolDefinition) -> JSONValue? { tool.outputSchema }
 }
 
 /// What a handler may use besides its input: the tool being run and the host around it.
@@ -91,4 +106,23 @@ public struct HandlerRegistry: Sendable {
     public func handler(for type: ToolType) -> (any ToolHandler)? { typeHandlers[type.name] }
 
     public var names: [String] { handlers.keys.sorted() }
+
+    /// The handler that would run `tool` (its `handler:`, else its type's), if this host has one.
+    public func runner(of tool: ToolDefinition) -> (any ToolHandler)? {
+        switch tool.runner {
+        case .handler(let name): handler(named: name)
+        case .typeHandler(let type): handler(for: type)
+        default: nil
+        }
+    }
+
+    /// What `tool`'s handler knows of its calls (empty for plugins, workflows and the rest).
+    public func derivedAnnotations(of tool: ToolDefinition) -> ToolAnnotations {
+        runner(of: tool)?.derivedAnnotations(of: tool) ?? ToolAnnotations()
+    }
+
+    /// The schema `tool`'s successful answers follow (nil: none declared).
+    public func answerSchema(of tool: ToolDefinition) -> JSONValue? {
+        runner(of: tool).map { $0.answerSchema(of: tool) } ?? tool.outputSchema
+    }
 }

@@ -143,7 +143,9 @@ public struct ToolInvoker: Sendable {
         let afterAnswer = AfterAnswer()
         let notes = CallNotes()
         var policy: PolicyOutcome?
-        let result = dispatch(tool, input: input, options: options, afterAnswer: afterAnswer, notes: notes, policy: &policy)
+        let result = OutputSchemaCheck.checked(
+            dispatch(tool, input: input, options: options, afterAnswer: afterAnswer, notes: notes, policy: &policy),
+            tool: tool, schema: handlers.answerSchema(of: tool))
         let duration = MonotonicClock.now() - started
         deliver(result)
         for warning in afterAnswer.run() { options.warn(warning) }

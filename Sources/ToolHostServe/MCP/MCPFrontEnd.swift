@@ -7,6 +7,8 @@ import ToolHostService
 /// `toolhost serve --mcp`: the catalogue as MCP tools over stdio.
 ///
 /// - `tools/list`: name = tool id, the description, `inputSchema` = the normalised JSON Schema,
+///   the four MCP hints as `annotations` (each operation's in `_meta["toolhost/operations"]`),
+///   the answer schema as `outputSchema` (`ToolDescription.mcp`),
 ///   `pageSize` tools per page (100 in `toolhost serve`) (cursor = the offset of the next page).
 /// - `tools/call`: the same dispatch as `toolhost run`. Invalid arguments and failed calls are
 ///   results with `isError: true` whose text is the error sentence; an unknown tool is a
@@ -52,7 +54,7 @@ struct MCPFrontEnd {
         let metaTools = MCPMetaTools(host: host)  // service.mcp.listing: search / auto
         await server.withMethodHandler(ListTools.self) { parameters in
             if metaTools.isActive { return metaTools.list() }
-            return try Self.listTools(host.catalogue.current, cursor: parameters.cursor, pageSize: pageSize)
+            return try Self.listTools(host.catalogue.current, cursor: parameters.cursor, pageSize: pageSize, handlers: host.invoker.handlers)
         }
         await server.withMethodHandler(CallTool.self) { [weak server] parameters in
             // A stream tool's items go out as progress when the client asked for progress.
@@ -82,7 +84,7 @@ struct MCPFrontEnd {
         return server
     }
 
-    static func listTools(_ catalogue: Catalogue, cursor: String?, pageSize: Int) throws -> ListTools.Result {
+    static func listTools(_ catalogue: Catalogue, cursor: String?, pageSize: Int, handlers: HandlerRegistry? = nil) throws -> ListTools.Result {
         let tools = catalogue.sortedTools
         var offset = 0
         if let cursor {
@@ -92,12 +94,25 @@ struct MCPFrontEnd {
             offset = value
         }
         let end = min(offset + pageSize, tools.count)
-        let page = tools[offset..<end].map { tool in
-            let entry = ToolDescription.mcp(tool)
-            return Tool(name: tool.id, title: entry["title"]?.stringValue, description: tool.description,
-                        inputSchema: Value(entry["inputSchema"] ?? tool.inputSchema))
-        }
+        let page = tools[offset..<end].map { entry(of: $0, handlers: handlers) }
         return ListTools.Result(tools: page, nextCursor: end < tools.count ? String(end) : nil)
+    }
+
+    /// One `tools/list` entry, as `ToolDescription.mcp` builds it: hints in `annotations`, each
+    /// operation's in `_meta["toolhost/operations"]`, the answer schema as `outputSchema`.
+    static func entry(of tool: ToolDefinition, handlers: HandlerRegistry?) -> Tool {
+        let entry = ToolDescription.mcp(tool, handlers: handlers)
+        let hints = entry["annotations"]
+        let meta = entry["_meta"]?.objectValue.map { object in
+            Metadata(additionalFields: Dictionary(uniqueKeysWithValues: object.map { ($0.key, Value($0.value)) }))
+        }
+        return Tool(name: tool.id, title: entry["title"]?.stringValue, description: tool.description,
+                    inputSchema: Value(entry["inputSchema"] ?? tool.inputSchema),
+                    annotations: Tool.Annotations(readOnlyHint: hints?["readOnlyHint"]?.boolValue,
+                                                  destructiveHint: hints?["destructiveHint"]?.boolValue,
+                                                  idempotentHint: hints?["idempotentHint"]?.boolValue,
+                                                  openWorldHint: hints?["openWorldHint"]?.boolValue),
+                    outputSchema: entry["outputSchema"].map { Value($0) }, _meta: meta)
     }
 
     /// `confirm` asks the person for a call the policy wants confirmed (nil: not asked).
@@ -115,19 +130,23 @@ struct MCPFrontEnd {
         if Task.isCancelled { throw CancellationError() }  // a cancelled request gets no answer
         // Counted and recorded like any call, but for MCP a protocol error, not a result.
         if answer.errorCode == .unknownTool { throw MCPError.invalidParams(answer.value["error"]?.stringValue ?? "No tool named '\(name)'.") }
-        return result(of: answer)
+        let schema = (try? host.catalogue.current.definition(for: name)).flatMap { host.invoker.handlers.answerSchema(of: $0) }
+        return result(of: answer, schema: schema)
     }
 
-    /// The answer as MCP content: for a success, the JSON text (and the object itself as
-    /// structured content); for a failure, the error sentence first, then the JSON.
-    static func result(of answer: InvocationAnswer) -> CallTool.Result {
+    /// The answer as MCP content: for a success, the JSON text, and as structured content the
+    /// object itself (or `{"result": answer}` for a tool whose `outputSchema` wraps a schema
+    /// that is not an object's: `MCPOutputSchema`); for a failure, the error sentence first,
+    /// then the JSON, and never structured content: strict clients check it against the
+    /// success schema and would hide the real error behind that check's failure.
+    static func result(of answer: InvocationAnswer, schema: JSONValue? = nil) -> CallTool.Result {
         let json = JSONWriter.string(answer.value)
-        let structured: Value? = if case .object = answer.value { Value(answer.value) } else { nil }
         guard !answer.succeeded else {
+            let structured = MCPOutputSchema.structuredContent(of: answer.value, schema: schema).map { Value($0) }
             return CallTool.Result(content: [.text(text: json, annotations: nil, _meta: nil)], structuredContent: structured, isError: false)
         }
         let sentence = answer.value["error"]?.stringValue ?? "The call failed (\(answer.errorCode?.rawValue ?? "error"))."
         return CallTool.Result(content: [.text(text: sentence, annotations: nil, _meta: nil), .text(text: json, annotations: nil, _meta: nil)],
-                               structuredContent: structured, isError: true)
+                               structuredContent: nil, isError: true)
     }
 }

@@ -29,7 +29,11 @@ struct MCPMetaTools: Sendable {
         host.config[section: MCPListingSettings.self].listsMetaTools(toolCount: host.catalogue.current.tools.count)
     }
 
-    /// The three meta-tools, as `tools/list` shows them.
+    /// The three meta-tools, as `tools/list` shows them. `find_tools` goes out read-only although
+    /// its search brings the catalogue's index up to date in the database first (which is why
+    /// `tools_manager`'s `search` operation is declared a write): that index is derived from the
+    /// tool files and changes nothing a caller stored, and an agent must be able to look for
+    /// tools without asking a person each time.
     func list() -> ListTools.Result {
         let count = host.catalogue.current.tools.count
         return ListTools.Result(tools: [
@@ -68,7 +72,7 @@ struct MCPMetaTools: Sendable {
                 return try await findTools(input)
             case Self.describe:
                 let tool = try definition(try text(input, "id", of: name))
-                return MCPFrontEnd.result(of: InvocationAnswer(value: ToolDescription.mcp(tool), exitCode: 0, errorCode: nil))
+                return MCPFrontEnd.result(of: InvocationAnswer(value: ToolDescription.mcp(tool, handlers: host.invoker.handlers), exitCode: 0, errorCode: nil))
             default:
                 target = try callTarget(input)
             }

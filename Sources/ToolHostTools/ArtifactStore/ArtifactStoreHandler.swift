@@ -13,13 +13,13 @@ struct ArtifactStoreHandler: OperationHandler {
 
     var operations: [Operation] {
         [
-            Self.memory("store_artifact") { memory, input, tool throws(ToolHostError) in
+            Self.memory("store_artifact", .write) { memory, input, tool throws(ToolHostError) in
                 let artifact = try ArtifactInput.artifact(input.fields, path: "", tool: tool)
                 let stored = try memory.store([artifact], collection: try ArtifactInput.collection(input, forWriting: true))
                 return .fields(["artifact_id": .string(artifact.id), "artifact_type": .string(artifact.type),
                                 "routed_to": Self.destinations(stored[0].route)])
             },
-            Self.memory("store_artifacts") { memory, input, tool throws(ToolHostError) in
+            Self.memory("store_artifacts", .write) { memory, input, tool throws(ToolHostError) in
                 // The schema makes every record an object; a record's fields are checked here.
                 let artifacts = try input.array("artifacts").enumerated().map { (entry) throws(ToolHostError) -> Artifact in
                     try ArtifactInput.artifact(entry.element.objectValue ?? [:], path: "/artifacts/\(entry.offset)", tool: tool)
@@ -28,15 +28,15 @@ struct ArtifactStoreHandler: OperationHandler {
                 return .fields(["count": .int(stored.count),
                                 "stored": .array(stored.map { ["artifact_id": .string($0.artifactID), "routed_to": Self.destinations($0.route)] })])
             },
-            Self.memory("find_similar") { memory, input, _ throws(ToolHostError) in try Self.findSimilar(memory, input) },
-            Self.memory("get_artifact") { memory, input, _ throws(ToolHostError) in
+            Self.memory("find_similar", .readOnly) { memory, input, _ throws(ToolHostError) in try Self.findSimilar(memory, input) },
+            Self.memory("get_artifact", .readOnly) { memory, input, _ throws(ToolHostError) in
                 let id = try input.string("artifact_id")
                 guard let (artifact, locations) = try memory.artifact(id, collection: try ArtifactInput.collection(input)) else {
                     throw ToolHostError(.notFound, "No artifact has the id '\(id)'.", details: ["artifact_id": .string(id)])
                 }
                 return .fields(["artifact": .object(artifact.document), "stored_in": .array(locations.map { .string($0) })])
             },
-            Self.memory("delete_artifact") { memory, input, _ throws(ToolHostError) in
+            Self.memory("delete_artifact", .destructive) { memory, input, _ throws(ToolHostError) in
                 let id = try input.string("artifact_id")
                 let removed = try memory.delete(id, collection: try ArtifactInput.collection(input, forWriting: true))
                 guard !removed.isEmpty else {
@@ -44,8 +44,8 @@ struct ArtifactStoreHandler: OperationHandler {
                 }
                 return .fields(["artifact_id": .string(id), "deleted_from": .array(removed.map { .string($0) })])
             },
-            Self.memory("stats") { memory, _, _ throws(ToolHostError) in .fields(try memory.stats()) },
-            Self.memory("reindex") { memory, input, _ throws(ToolHostError) in
+            Self.memory("stats", .readOnly) { memory, _, _ throws(ToolHostError) in .fields(try memory.stats()) },
+            Self.memory("reindex", .write) { memory, input, _ throws(ToolHostError) in
                 let result = try memory.reindex(all: try input.optionalBool("all") ?? false)
                 return .fields(["reembedded": .int(result.reembedded), "unchanged": .int(result.unchanged),
                                 "indexes_rebuilt": .int(result.structuresRebuilt), "embedder": .string(memory.embedder.fingerprint)])
@@ -74,12 +74,12 @@ struct ArtifactStoreHandler: OperationHandler {
         .array(route.destinations.map { .string($0) })
     }
 
-    /// Operation `name`, given the configured memory on a connection of its own.
+    /// Operation `name` of `nature`, given the configured memory on a connection of its own.
     private static func memory(
-        _ name: String,
+        _ name: String, _ nature: ToolNature,
         _ body: @escaping @Sendable (ArtifactMemory, OperationInput, String) throws(ToolHostError) -> OperationAnswer
     ) -> Operation {
-        Operation(name) { input, context in
+        Operation(name, nature: nature) { input, context in
             try context.withConnection { (connection) throws(ToolHostError) in
                 try body(try context.artifactMemory(on: connection), input, context.tool.id)
             }

@@ -10,7 +10,7 @@ struct BulkDataStoreHandler: OperationHandler {
 
     var operations: [Operation] {
         [
-            .read("initialize_schema", Self.initializeSchema),
+            .read("initialize_schema", nature: .write, Self.initializeSchema),  // creates tables
             .write("store_log") { input, call in try BulkStores.storeOne(BulkRecords.log, input, call) },
             .write("store_logs") { input, call in
                 try BulkStores.storeMany(BulkRecords.log, field: "logs", search: BulkSchema.logSearch, input, call)

@@ -19,7 +19,7 @@ struct ConversationStoreHandler: OperationHandler {
             // A write: what it recalls counts as accessed (an UPDATE in the same transaction as the read).
             .write("recall_memories", Self.recall),
             .read("export_conversation", Self.exportOne),
-            Operation("export_conversations", body: Self.exportMany),
+            Operation("export_conversations", nature: .write, body: Self.exportMany),  // writes a file, marks exported
             .read("training_stats") { _, call in try ConversationReads(connection: call.connection).trainingStats() },
             .write("mark_exported", Self.markExported),
         ]

@@ -8,10 +8,21 @@ import ToolHostCore
 /// The call's notes (`CallNotes`, kept in the tool-execution record's `metadata.llm`) hold what
 /// fine-tuning wants and the answer does not carry: the rendered prompt, the system prompt, the
 /// response, the model, the tokens and the latency.
-public struct LLMToolHandler: ToolHandler {
+public struct LLMToolHandler: NetworkToolHandler {
     public var name: String { "llm" }
 
     public init() {}
+
+    /// A tool with an `output_schema` answers the model's JSON as `data`, beside the text and
+    /// the model: what MCP's `outputSchema` promises and the invoker checks. `data` itself is
+    /// checked here first (`parsedJSON`), so a model's bad JSON fails as `llm_output_invalid`
+    /// with its words.
+    public func answerSchema(of tool: ToolDefinition) -> JSONValue? {
+        guard let schema = tool.outputSchema else { return nil }
+        return ["type": "object",
+                "properties": ["success": ["type": "boolean"], "response": ["type": "string"], "model": ["type": "string"], "data": schema],
+                "required": ["success", "response", "model", "data"]]
+    }
 
     public func handle(_ input: JSONObject, context: HandlerContext) throws(ToolHostError) -> JSONValue {
         let tool = context.tool

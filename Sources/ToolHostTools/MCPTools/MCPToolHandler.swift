@@ -8,7 +8,7 @@ import ToolHostCore
 /// takes `{"tool": name, "arguments": {...}}`. Either way the call goes to the entry's one
 /// server process (`MCPServers`): started on first use, reused, started again after it died;
 /// stopped when a one-shot process exits. The call's timeout and cancellation bound every wait.
-public struct MCPToolHandler: ToolHandler, ToolExpander {
+public struct MCPToolHandler: NetworkToolHandler, ToolExpander {
     public let name = "mcp"
 
     public init() {}

@@ -8,7 +8,7 @@ import ToolHostNetwork
 /// The order is the contract: the input is checked against the spec (parameters and body)
 /// and the host against `network.allowed_hosts` before any request leaves; the secret of
 /// `auth:` is read from its environment variable last, and kept out of every error.
-public struct OpenAPIToolHandler: ToolHandler {
+public struct OpenAPIToolHandler: NetworkToolHandler {
     public let name = "openapi"
     /// The largest answer taken from an API; larger is refused rather than held in memory.
     static let maxResponseBytes = 32 << 20

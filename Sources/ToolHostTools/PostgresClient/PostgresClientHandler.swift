@@ -17,13 +17,13 @@ struct PostgresClientHandler: OperationHandler {
         [
             // Callers' SQL runs as psycopg2 runs it with autocommit: a script may hold its own
             // BEGIN/COMMIT, VACUUM cannot run in a transaction, and read_only opens its own.
-            .read("query", freeFormSQL: true, FreeFormSQL.query),
-            ReadOnlyGuard.refusing(.read("execute", freeFormSQL: true, FreeFormSQL.execute)),
+            .read("query", freeFormSQL: true, nature: .destructive, FreeFormSQL.query),  // a caller's SQL, committed
+            ReadOnlyGuard.refusing(.read("execute", freeFormSQL: true, nature: .destructive, FreeFormSQL.execute)),
             ReadOnlyGuard.refusing(.write("insert", TableWrites.insert)),
-            ReadOnlyGuard.refusing(.write("update", TableWrites.update)),
-            ReadOnlyGuard.refusing(.write("delete", TableWrites.delete)),
+            ReadOnlyGuard.refusing(.write("update", nature: .destructive, TableWrites.update)),
+            ReadOnlyGuard.refusing(.write("delete", nature: .destructive, TableWrites.delete)),
             ReadOnlyGuard.refusing(.write("create_table", CreateTable.run)),
-            ReadOnlyGuard.refusing(.write("transaction", freeFormSQL: true, TransactionOperation.run)),
+            ReadOnlyGuard.refusing(.write("transaction", freeFormSQL: true, nature: .destructive, TransactionOperation.run)),
         ]
     }
 }

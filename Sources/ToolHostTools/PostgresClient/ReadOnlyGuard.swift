@@ -7,7 +7,7 @@ enum ReadOnlyGuard {
     /// `operation`, refused under `database.read_only` before it opens a connection (`query`
     /// is not wrapped: it runs in a read-only transaction instead, `inReadOnlyTransaction`).
     static func refusing(_ operation: Operation) -> Operation {
-        Operation(operation.name) { input, context in
+        Operation(operation.name, nature: operation.nature) { input, context in
             try refuseWrites(context, operation: operation.name)
             return try operation.run(input, context)
         }

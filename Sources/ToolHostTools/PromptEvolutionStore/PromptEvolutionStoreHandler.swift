@@ -22,7 +22,7 @@ struct PromptEvolutionStoreHandler: OperationHandler {
             .read("search_steps") { input, call in try TrainingStepLog(call).search(input) },
             .write("add_to_population") { input, call in try ProfilePopulations(call).add(input) },
             .read("population") { input, call in try ProfilePopulations(call).population(input) },
-            .write("advance_generation") { input, call in try ProfilePopulations(call).advance(input) },
+            .write("advance_generation", nature: .destructive) { input, call in try ProfilePopulations(call).advance(input) },
         ]
     }
 }

@@ -26,8 +26,12 @@ extension Operation {
 
     /// Reads with a connection of its own from the pool (autocommit: each statement sees the
     /// latest committed data). `freeFormSQL` restores the session afterwards, for callers' SQL.
-    static func read(_ name: String, freeFormSQL: Bool = false, _ body: @escaping DatabaseBody) -> Operation {
-        Operation(name) { input, context in
+    /// Read-only unless `nature` says otherwise: an operation that runs without a transaction
+    /// of its own but still writes (creates tables, runs a caller's SQL) must say so, because
+    /// its MCP hints are derived from it and clients approve read-only calls without asking
+    /// (`BuiltinReadOnlyTests` runs every read-only operation and checks nothing changed).
+    static func read(_ name: String, freeFormSQL: Bool = false, nature: ToolNature = .readOnly, _ body: @escaping DatabaseBody) -> Operation {
+        Operation(name, nature: nature) { input, context in
             try context.withConnection(freeFormSQL: freeFormSQL) { (connection) throws(ToolHostError) -> OperationAnswer in
                 try ToolHostError.converting { try body(input, DatabaseCall(connection: connection, context: context)) }
             }
@@ -35,9 +39,10 @@ extension Operation {
     }
 
     /// Writes in one transaction: every change is kept when the body answers, none when it
-    /// throws (the error it threw is what the caller sees).
-    static func write(_ name: String, freeFormSQL: Bool = false, _ body: @escaping DatabaseBody) -> Operation {
-        Operation(name) { input, context in
+    /// throws (the error it threw is what the caller sees). A write adds or updates in place
+    /// unless `nature` says it can destroy (delete, replace wholesale, run arbitrary statements).
+    static func write(_ name: String, freeFormSQL: Bool = false, nature: ToolNature = .write, _ body: @escaping DatabaseBody) -> Operation {
+        Operation(name, nature: nature) { input, context in
             try context.withConnection(freeFormSQL: freeFormSQL) { (connection) throws(ToolHostError) -> OperationAnswer in
                 try connection.transaction { () throws(ToolHostError) -> OperationAnswer in
                     try ToolHostError.converting { try body(input, DatabaseCall(connection: connection, context: context)) }

@@ -17,13 +17,13 @@ struct ToolsManagerHandler: OperationHandler {
     /// connection of its own (a copy that fails leaves the files and says so).
     var operations: [Operation] {
         [
-            Operation("list", body: list),
-            Operation("search", body: search),
-            Operation("describe", body: describe),
-            Operation("validate", body: validate),
-            Operation("register_tool", body: registerTool),
-            Operation("register_function", body: registerFunction),
-            Operation("register_llm", body: registerLLM),
+            Operation("list", nature: .readOnly, body: list),
+            Operation("search", nature: .write, body: search),  // refreshes its index of the catalogue first
+            Operation("describe", nature: .readOnly, body: describe),
+            Operation("validate", nature: .readOnly, body: validate),
+            Operation("register_tool", nature: .destructive, body: registerTool),  // replaces a generated tool of the same id
+            Operation("register_function", nature: .destructive, body: registerFunction),
+            Operation("register_llm", nature: .destructive, body: registerLLM),
         ]
     }
 
@@ -46,7 +46,7 @@ struct ToolsManagerHandler: OperationHandler {
         let catalogue = context.catalogue()
         let tool = try catalogue.definition(for: try input.string("tool"))
         let data: JSONValue = switch try input.optionalString("format") {
-        case "mcp": ToolDescription.mcp(tool)
+        case "mcp": ToolDescription.mcp(tool, handlers: context.handlers)
         case "openai": ToolDescription.openAI(tool)
         default: ToolDescription.full(of: tool, in: catalogue, handlers: context.handlers)
         }

@@ -21,12 +21,12 @@ struct TrainingDataStoreHandler: OperationHandler {
             .read("query", Self.query),
             .read("stats", TrainingStats.run),
             // Exports stream the rows on a connection of their own into a file (TrainingExport).
-            Operation("export_for_training") { input, context in try Self.export(.jsonl, input, context) },
-            Operation("export_to_csv") { input, context in try Self.export(.csv, input, context) },
+            Operation("export_for_training", nature: .write) { input, context in try Self.export(.jsonl, input, context) },
+            Operation("export_to_csv", nature: .write) { input, context in try Self.export(.csv, input, context) },
             // Semantic memory commits a page of embeddings at a time: no one transaction around it.
-            Operation("index_to_rag", body: TrainingExamplesIndex.run),
+            Operation("index_to_rag", nature: .write, body: TrainingExamplesIndex.run),
             // One transaction per archived batch, each after its archive is synced to disk.
-            Operation("apply_retention") { input, context in try TrainingRetention(config: context.config).apply(input, context: context) },
+            Operation("apply_retention", nature: .destructive) { input, context in try TrainingRetention(config: context.config).apply(input, context: context) },
         ]
     }
 
