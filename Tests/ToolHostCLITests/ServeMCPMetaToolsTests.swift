@@ -113,7 +113,7 @@ struct ServeMCPMetaToolsTests {
     @Test func anUnknownIdIsAnErrorNamingTheNearestIds() throws {
         let typo = try scenario(["call", "describe_tool", #"{"id": "pdf_merg"}"#])
         let sentence = typo["text"]?.stringValue ?? ""
-        #expect(typo["isError"] == true && typo["structuredContent"]?["error_code"] == "unknown_tool", "\(typo)")
+        #expect(typo["isError"] == true && MCPClient.errorAnswer(of: typo)?["error_code"] == "unknown_tool", "\(typo)")
         #expect(sentence.hasPrefix("No tool has the id 'pdf_merg'. The nearest are 'pdf_merge'"), "\(sentence)")
         // No id is close in spelling: the nearest by what the words say.
         let guessed = try scenario(["call", "call_tool", #"{"id": "mail_sender", "arguments": {}}"#])
@@ -132,10 +132,10 @@ struct ServeMCPMetaToolsTests {
     @Test func callToolGoesThroughValidationAndPolicy() throws {
         let invalid = try scenario(["call", "call_tool", #"{"id": "echo", "arguments": {"message": 5}}"#])
         let directInvalid = try scenario(["call", "echo", #"{"message": 5}"#])
-        #expect(invalid["isError"] == true && invalid["structuredContent"]?["error_code"] == "invalid_input", "\(invalid)")
+        #expect(invalid["isError"] == true && MCPClient.errorAnswer(of: invalid)?["error_code"] == "invalid_input", "\(invalid)")
         #expect(invalid["text"] == directInvalid["text"])
         let denied = try scenario(["call", "call_tool", #"{"id": "wipe_disk", "arguments": {}}"#])
-        #expect(denied["isError"] == true && denied["structuredContent"]?["error_code"] == "denied_by_policy", "\(denied)")
+        #expect(denied["isError"] == true && MCPClient.errorAnswer(of: denied)?["error_code"] == "denied_by_policy", "\(denied)")
         let notAnObject = try scenario(["call", "call_tool", #"{"id": "echo", "arguments": "hi"}"#])
         #expect(notAnObject["isError"] == true && (notAnObject["text"]?.stringValue ?? "").contains("must be an object"), "\(notAnObject)")
     }

@@ -130,7 +130,11 @@ struct ServeMCPRevisionsTests {
         let stateless = try await blocking { [self] in
             try self.client(["--client", "sdk", "--mode", "2026-07-28", "--accept-elicitation", "--url", url, "--scenario", "session", call])
         }
-        #expect(stateless.json["calls"]?[0]?["structured"]?["error_code"] == "confirmation_required", "\(stateless.json)")
+        // An error result carries no structured content; its JSON follows the sentence in the text.
+        let refused = stateless.json["calls"]?[0]
+        #expect(refused?["structured"] == .null, "\(stateless.json)")
+        let answer = MCPClient.errorAnswer(of: ["isError": refused?["isError"] ?? .null, "structuredContent": .null, "text": refused?["text"] ?? .null])
+        #expect(answer?["error_code"] == "confirmation_required", "\(stateless.json)")
         #expect(stateless.json["elicitations"] == [])
         try await server.expectCleanExit()
     }
