@@ -83,7 +83,10 @@ struct ServeCallTimeoutTests {
         session.call("long", id: 1)
         let answer = try await blocking { try session.answer(to: 1, within: 20) }
         #expect(answer["result"]?["isError"] == true, "\(answer)")
-        #expect(answer["result"]?["structuredContent"]?["error_code"] == "timeout", "\(answer)")
+        // An error result carries no structured content: its JSON follows the sentence.
+        let text = answer["result"]?["content"]?[1]?["text"]?.stringValue ?? ""
+        #expect(answer["result"]?["structuredContent"] == nil, "\(answer)")
+        #expect((try? JSONParser.parse(text))?["error_code"] == "timeout", "\(answer)")
         session.server.closeInput()
         let ended = try await blocking { try session.server.waitForExit(within: 20) }
         #expect(ended.status == 0, "\(session.server.stderr)")
