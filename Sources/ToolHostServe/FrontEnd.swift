@@ -29,6 +29,7 @@ public enum FrontEnd: Sendable, Equatable {
     /// Serves until the front end ends (end of input, SIGTERM); the failure that ended it, if
     /// any. `exit` ends the process once a stdio front end has drained after a signal.
     public func serve(on host: ServiceHost, exit: @escaping @Sendable (Int32) -> Never) async -> ToolHostError? {
+        if let log = host.log { ServiceLogHandler.install(for: log) }
         switch self {
         case .jsonLines:
             let server = JSONLinesServer(host: host)

@@ -75,6 +75,14 @@ public final class ServiceLog: Sendable {
         write(line.finished())
     }
 
+    /// A line of a library's own (Hummingbird's, the MCP SDK's, through swift-log), at its level.
+    public func library(level: LogSettings.Level, label: String, message: String) {
+        guard settings.level <= level else { return }
+        var line = LogLine(format: settings.format, level: level, message: CredentialRedaction.redact(message))
+        line.add("logger", label)
+        write(line.finished())
+    }
+
     /// One line a plugin wrote on stderr (without its newline). Always written, whatever the
     /// level: it was the plugin's own choice to say it, and it used to reach stderr as it was.
     func pluginLine(tool: String, requestID: String, _ text: ArraySlice<UInt8>) {
