@@ -99,8 +99,8 @@ struct ServeLogTests {
         for (tool, word) in [("chatty_a", "alpha"), ("chatty_b", "beta")] {
             let call = objects.first { $0["msg"] == "call" && $0["tool"] == .string(tool) }
             let said = objects.filter { $0["stream"] == "plugin_stderr" && $0["tool"] == .string(tool) }
-            let said_lines = said.compactMap { $0["line"]?.stringValue }
-            #expect(said_lines == ["\(word)1 \(word)2 \(word)3", "\(word)-tail"], "stderr: \(json.stderr)")
+            let saidLines = said.compactMap { $0["line"]?.stringValue }
+            #expect(saidLines == ["\(word)1 \(word)2 \(word)3", "\(word)-tail"], "stderr: \(json.stderr)")
             let requestID = call?["request_id"]
             #expect(requestID != nil && said.allSatisfy { $0["request_id"] == requestID })
         }
