@@ -17,9 +17,19 @@ public enum FrontEnd: Sendable, Equatable {
     /// HTTP on `listen` (`host:port`; nil: `service.http.listen`).
     case http(listen: String?)
 
+    /// Its name in the log lines (`front_end`).
+    public var logName: String {
+        switch self {
+        case .jsonLines: "jsonl"
+        case .mcp: "mcp"
+        case .http: "http"
+        }
+    }
+
     /// Serves until the front end ends (end of input, SIGTERM); the failure that ended it, if
     /// any. `exit` ends the process once a stdio front end has drained after a signal.
     public func serve(on host: ServiceHost, exit: @escaping @Sendable (Int32) -> Never) async -> ToolHostError? {
+        if let log = host.log { ServiceLogHandler.install(for: log) }
         switch self {
         case .jsonLines:
             let server = JSONLinesServer(host: host)

@@ -19,6 +19,9 @@ public final class ServiceHost: Sendable {
     /// Sees plugins' stderr as it arrives, for calls whose request names no observer of its own
     /// (forwarded to the server's stderr, as `toolhost run` does).
     private let pluginStderr: (@Sendable (ArraySlice<UInt8>) -> Void)?
+    /// The access lines of calls and the tagged plugin stderr (nil: neither, and plugin stderr
+    /// goes to `pluginStderr` as it comes).
+    public let log: ServiceLog?
 
     public var config: HostConfig { invoker.config }
 
@@ -34,8 +37,9 @@ public final class ServiceHost: Sendable {
     /// Loads the catalogue and starts the worker threads and the catalogue watcher. Calls are
     /// recorded through `recorder` in batches, after their answers.
     public init(invoker: ToolInvoker, recorder: (any InvocationRecorder)?, warn: @escaping @Sendable (String) -> Void,
-                pluginStderr: (@Sendable (ArraySlice<UInt8>) -> Void)? = nil) {
+                pluginStderr: (@Sendable (ArraySlice<UInt8>) -> Void)? = nil, log: ServiceLog? = nil) {
         self.pluginStderr = pluginStderr
+        self.log = log
         var invoker = invoker
         invoker.pinning = invoker.config.pinning.serve
         self.recorder = recorder.map { BatchingRecorder(store: $0, warn: warn) }
@@ -61,15 +65,19 @@ public final class ServiceHost: Sendable {
     private func perform(_ request: CallRequest, deliver: (InvocationAnswer) -> Void) {
         let started = MonotonicClock.now()
         metrics.started()
+        let requestID = request.requestID ?? log?.nextRequestID() ?? ""
+        // Whole lines tagged with the call, when there is a log; else the bytes as they come.
+        let stderrLines = request.stderrObserver == nil ? log.map { PluginStderrLines(log: $0, tool: request.toolID, requestID: requestID) } : nil
         // A watchdog stops a plugin's group even if the server is killed outright (SIGKILL, or
         // the end of its shutdown grace period with a call still running).
-        var options = ToolInvoker.Options(stderrObserver: request.stderrObserver ?? pluginStderr, warn: warn,
+        var options = ToolInvoker.Options(stderrObserver: request.stderrObserver ?? stderrLines?.observer ?? pluginStderr, warn: warn,
                                           cancellation: request.cancellation, stopsPluginWithHost: true,
                                           confirmation: request.confirmation)
         options.stream.onItem = request.itemObserver
         options.progress = request.progress
         func finish(_ answer: InvocationAnswer) {
-            count(answer, of: request.toolID, seconds: MonotonicClock.now() - started)
+            stderrLines?.finish()
+            count(answer, of: request.toolID, seconds: MonotonicClock.now() - started, requestID: requestID)
             deliver(answer)
         }
         let tool: ToolDefinition
@@ -103,7 +111,7 @@ public final class ServiceHost: Sendable {
     public func refuse(toolID: String, _ error: ToolHostError) -> InvocationAnswer {
         let answer = InvocationAnswer(error)
         metrics.started()
-        count(answer, of: toolID, seconds: 0)
+        count(answer, of: toolID, seconds: 0, requestID: RequestIdentity.current ?? log?.nextRequestID() ?? "")
         invoker.recordRejected(toolID: toolID, error: error, options: ToolInvoker.Options(warn: warn))
         return answer
     }
@@ -111,10 +119,12 @@ public final class ServiceHost: Sendable {
     /// Longest tool id looked up (a file name's limit).
     static let maxToolIDBytes = 255
 
-    /// Ids that name no tool share one label: callers cannot grow the metrics at will.
-    private func count(_ answer: InvocationAnswer, of toolID: String, seconds: Double) {
+    /// Ids that name no tool share one label: callers cannot grow the metrics (or the log
+    /// lines) at will. The one place every front end's calls end: counted and logged here.
+    private func count(_ answer: InvocationAnswer, of toolID: String, seconds: Double, requestID: String) {
         let known = answer.errorCode != .unknownTool && toolID.utf8.count <= Self.maxToolIDBytes
         metrics.finished(tool: known ? toolID : ServiceMetrics.unknownToolLabel, answer: answer, seconds: seconds)
+        log?.call(tool: known ? toolID : String(toolID.prefix(80)), requestID: requestID, answer: answer, seconds: seconds)
     }
 
     /// Runs `request` on a worker thread when one is free; `completion` is called there.
@@ -145,6 +155,7 @@ public final class ServiceHost: Sendable {
         var request = request
         let cancellation = request.cancellation ?? CallCancellation()
         request.cancellation = cancellation
+        request.requestID = request.requestID ?? RequestIdentity.current
         return await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
                 submit(request) { continuation.resume(returning: $0) }
@@ -239,6 +250,9 @@ public struct CallRequest: Sendable {
     public var itemObserver: (@Sendable (JSONValue) -> Void)?
     /// Hears how far the call has come, when the caller asked (MCP's `progressToken`).
     public var progress: ProgressReporter?
+    /// Names the call in the log lines (its own and its plugin's stderr); nil: the HTTP
+    /// request's (`RequestIdentity`), else a new one.
+    public var requestID: String?
 
     public init(toolID: String, input: JSONValue, timeoutSeconds: Double? = nil, envelope: Bool = false,
                 cancellation: CallCancellation? = nil, stderrObserver: (@Sendable (ArraySlice<UInt8>) -> Void)? = nil,

@@ -69,8 +69,12 @@ struct ServeCommand: AsyncParsableCommand {
         do {
             let invoker = try global.invoker()
             let recorder = HostRecorders.make(config: invoker.config)
-            host = ServiceHost(invoker: invoker, recorder: recorder, warn: { Console.warn($0) },
-                               pluginStderr: Console.writeToStandardError)
+            let log = ServiceLog(settings: invoker.config[section: LogSettings.self], frontEnd: frontEnd.logName)
+            // Text keeps the warnings' familiar form; json makes them log lines like the rest.
+            let json = log.settings.format == .json
+            let warn: @Sendable (String) -> Void = { json ? log.warning($0) : Console.warn($0) }
+            host = ServiceHost(invoker: invoker, recorder: recorder, warn: warn,
+                               pluginStderr: Console.writeToStandardError, log: log)
         } catch {
             throw Console.fail(error)
         }

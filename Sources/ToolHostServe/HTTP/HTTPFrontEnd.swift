@@ -64,6 +64,8 @@ struct HTTPFrontEnd {
     func router() -> Router<BasicRequestContext> {
         let table = routeTable()
         let router = Router()
+        // Outermost of all: the request id and the access line cover every answer, CORS's too.
+        if let log = host.log { router.add(middleware: AccessLogMiddleware(log: log, table: table)) }
         // Outermost: CORS headers go on every answer, errors included, and preflights are
         // answered before the token is asked for (a browser never sends it on a preflight).
         if let cors = CORSPolicy(host.config.service) { router.add(middleware: CORSMiddleware(policy: cors, table: table)) }
