@@ -67,7 +67,11 @@ struct DescribeCommand: ParsableCommand {
         do {
             config = try global.loadConfig()
             catalogue = ToolsManager(config: config, handlers: BuiltinHandlers.registry).loadCatalogue()
-            definitions = try tool.map { [try catalogue.definition(for: $0)] } ?? catalogue.sortedTools
+            if let tool {
+                definitions = [try catalogue.definition(for: tool)]
+            } else {
+                definitions = catalogue.sortedTools
+            }
         } catch {
             throw Console.fail(error)
         }
@@ -93,7 +97,7 @@ struct DescribeCommand: ParsableCommand {
 
     /// The strict entries; on stderr, why each tool that is not strict is not, and a count.
     private func strictEntries(_ definitions: [ToolDefinition]) -> [JSONValue] {
-        let entries = definitions.map(ToolDescription.openAIStrict)
+        let entries = definitions.map { ToolDescription.openAIStrict($0) }
         for (definition, entry) in zip(definitions, entries) where !entry.isStrict {
             Console.print("toolhost: \(definition.id) is not strict: \(entry.problems.joined(separator: "; "))", to: STDERR_FILENO)
         }
@@ -102,6 +106,6 @@ struct DescribeCommand: ParsableCommand {
             Console.print("toolhost: \(entries.count - notStrict) of \(entries.count) tools strict\(notStrict > 0 ? ", \(notStrict) not (why above)" : "")",
                           to: STDERR_FILENO)
         }
-        return entries.map(\.entry)
+        return entries.map { $0.entry }
     }
 }

@@ -56,7 +56,7 @@ struct CLIPapercutTests {
     // MARK: list piped
 
     @Test func listIsNotCutWhenStdoutIsAPipe() throws {
-        let description = "A description much longer than any terminal line: " + String(repeating: "word ", count: 60) + "end"
+        let description = "A description much longer than any terminal line, " + String(repeating: "word ", count: 60) + "end"
         fixture.directory.write("tools/long/long.yaml", "name: Long\ndescription: \(description)\nexecutable: {command: cat}\n")
         let result = try fixture.run(["list"])
         let line = result.stdoutText.split(separator: "\n").first { $0.hasPrefix("long ") }.map(String.init) ?? ""

@@ -46,7 +46,7 @@ public struct OpenAIStrictSchema: Sendable {
         var conversion = Conversion()
         let converted = conversion.root(schema)
         if conversion.problems.isEmpty { conversion.problems = StrictLimits.problems(in: converted) }
-        return OpenAIStrictSchema(schema: conversion.problems.isEmpty ? converted : nil,
+        return OpenAIStrictSchema(schema: conversion.problems.isEmpty ? Optional(converted) : Optional<JSONValue>.none,
                                   problems: conversion.problems, leftOut: conversion.leftOut)
     }
 }
