@@ -64,11 +64,15 @@ public enum Console {
 
     public static var isStandardInputATerminal: Bool { isatty(STDIN_FILENO) == 1 }
 
-    public static var terminalWidth: Int {
+    public static var terminalWidth: Int { terminalColumns ?? 120 }
+
+    /// The width of the terminal stdout writes to; nil when stdout is a pipe or a file, whose
+    /// reader wants whole lines.
+    public static var terminalColumns: Int? {
         var size = winsize()
         if isatty(STDOUT_FILENO) == 1, ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 {
             return Int(size.ws_col)
         }
-        return 120
+        return nil
     }
 }

@@ -6,11 +6,13 @@ import ToolHostTools
 public struct GlobalOptions: ParsableArguments {
     public init() {}
 
-    @Option(name: .long, help: ArgumentHelp("Configuration file (default: $TOOLHOST_CONFIG, else ./config.yaml if present).", valueName: "file"))
+    @Option(name: .long, help: ArgumentHelp("Configuration file (default: $TOOLHOST_CONFIG, else ./config.yaml if present).", valueName: "file"),
+            completion: .file(extensions: ["yaml", "yml"]))
     public var config: String?
 
     @Option(name: .customLong("tools-dir"),
-            help: ArgumentHelp("A tools directory; repeat for several (later ones override earlier ones). Replaces tools.paths.", valueName: "dir"))
+            help: ArgumentHelp("A tools directory; repeat for several (later ones override earlier ones). Replaces tools.paths.", valueName: "dir"),
+            completion: .directory)
     public var toolsDirectories: [String] = []
 
     @Flag(name: .customLong("no-cache"), help: "Parse every tool file instead of reusing the catalogue cache.")

@@ -18,7 +18,7 @@ struct ApproveCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "The tools to approve as they are now.")
+    @Argument(help: "The tools to approve as they are now.", completion: ToolCompletion.toolIDs)
     var tools: [String] = []
 
     @Flag(name: .long, help: "Approve every tool of the catalogue as it is now.")

@@ -29,7 +29,7 @@ struct AuditCommand: ParsableCommand {
                 """)
         @OptionGroup var global: GlobalOptions
         @Flag(name: .long, help: "Print JSON.") var json = false
-        @Option(name: .long, help: ArgumentHelp("Check only this JSONL audit file.", valueName: "file")) var file: String?
+        @Option(name: .long, help: ArgumentHelp("Check only this JSONL audit file.", valueName: "file"), completion: .file()) var file: String?
 
         /// One store's chain and what its check found.
         private struct Checked {

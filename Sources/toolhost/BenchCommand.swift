@@ -14,13 +14,13 @@ struct BenchCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "The tool id.")
+    @Argument(help: "The tool id.", completion: ToolCompletion.toolIDs)
     var tool: String
 
-    @Option(name: .long, help: ArgumentHelp("One JSON input object.", valueName: "file"))
+    @Option(name: .long, help: ArgumentHelp("One JSON input object.", valueName: "file"), completion: .file())
     var input: String?
 
-    @Option(name: .long, help: ArgumentHelp("JSON lines, one input per line, used in turn.", valueName: "file"))
+    @Option(name: .long, help: ArgumentHelp("JSON lines, one input per line, used in turn.", valueName: "file"), completion: .file())
     var inputs: String?
 
     @Option(name: .long, help: "Measured iterations.")

@@ -20,9 +20,9 @@ extension DatabaseCommand {
                 never its command line.
                 """)
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "The backup file (SQLite) or folder (PostgreSQL) to write.") var file: String
+        @Argument(help: "The backup file (SQLite) or folder (PostgreSQL) to write.", completion: .file()) var file: String
         @Flag(name: .long, help: "Replace FILE if it exists (the old one is kept until the new one is whole).") var force = false
-        @Option(name: .customLong("pg-bindir"), help: "The folder holding pg_dump, pg_restore and psql.") var pgBindir: String?
+        @Option(name: .customLong("pg-bindir"), help: "The folder holding pg_dump, pg_restore and psql.", completion: .directory) var pgBindir: String?
         @Flag(name: .long, help: "Print JSON.") var json = false
 
         func run() throws {
@@ -55,9 +55,9 @@ extension DatabaseCommand {
                 in one transaction: all of it, or nothing changes; other schemas are left alone.
                 """)
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "The backup file (SQLite) or folder (PostgreSQL) to restore.") var file: String
+        @Argument(help: "The backup file (SQLite) or folder (PostgreSQL) to restore.", completion: .file()) var file: String
         @Flag(name: .long, help: "Do not save the current database before replacing it.") var noSafetyCopy = false
-        @Option(name: .customLong("pg-bindir"), help: "The folder holding pg_dump, pg_restore and psql.") var pgBindir: String?
+        @Option(name: .customLong("pg-bindir"), help: "The folder holding pg_dump, pg_restore and psql.", completion: .directory) var pgBindir: String?
         @Flag(name: .long, help: "Print JSON.") var json = false
 
         func run() throws {

@@ -24,7 +24,7 @@ struct EmbedCommand: ParsableCommand {
     @Argument(help: "Texts to embed.")
     var texts: [String] = []
 
-    @Option(name: .long, help: ArgumentHelp("A file with one text per line (- for stdin).", valueName: "file"))
+    @Option(name: .long, help: ArgumentHelp("A file with one text per line (- for stdin).", valueName: "file"), completion: .file())
     var file: String?
 
     @Flag(name: .long, help: "Print only the embedder, the count, the dimension and the time.")

@@ -42,13 +42,13 @@ struct ExportCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: ArgumentHelp("What to export.", valueName: "data-type"))
+    @Argument(help: ArgumentHelp("What to export.", valueName: "data-type"), completion: ToolCompletion.exportTypes)
     var dataType: String
 
     @Option(name: .long, help: "jsonl or csv; for conversations json, jsonl or openai-chat (default: from the --out extension, else jsonl).")
     var format: String?
 
-    @Option(name: .long, help: ArgumentHelp("The file to write, or - for stdout.", valueName: "file"))
+    @Option(name: .long, help: ArgumentHelp("The file to write, or - for stdout.", valueName: "file"), completion: .file())
     var out: String = "-"
 
     @Option(name: .long, help: ArgumentHelp("Only rows at or after this time.", valueName: "date"))

@@ -57,7 +57,8 @@ struct ListCommand: ParsableCommand {
         }
         let idWidth = min(max(tools.map(\.id.count).max() ?? 2, 2), 40)
         let typeWidth = max(tools.map(\.type.name.count).max() ?? 4, 4)
-        let descriptionWidth = max(Console.terminalWidth - idWidth - typeWidth - 4, 20)
+        // Cut to the terminal's width; piped, whole lines (a script greps the description).
+        let descriptionWidth = Console.terminalColumns.map { max($0 - idWidth - typeWidth - 4, 20) } ?? Int.max
         Console.print("\(pad("ID", idWidth))  \(pad("TYPE", typeWidth))  DESCRIPTION")
         for tool in tools {
             var description = tool.description.split(whereSeparator: \.isNewline).first.map(String.init) ?? ""

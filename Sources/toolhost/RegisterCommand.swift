@@ -15,10 +15,10 @@ struct RegisterCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "The tool's YAML file.")
+    @Argument(help: "The tool's YAML file.", completion: .file(extensions: ["yaml", "yml"]))
     var file: String
 
-    @Option(name: .long, help: ArgumentHelp("The tool's code, written beside the YAML.", valueName: "file"))
+    @Option(name: .long, help: ArgumentHelp("The tool's code, written beside the YAML.", valueName: "file"), completion: .file())
     var code: String?
 
     @Option(name: .long, help: ArgumentHelp("The tool id (default: the YAML file name without extension).", valueName: "id"))

@@ -26,10 +26,11 @@ struct RunCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "The tool id: its YAML file name without extension.")
+    @Argument(help: "The tool id: its YAML file name without extension.", completion: ToolCompletion.toolIDs)
     var tool: String
 
-    @Option(name: .long, help: ArgumentHelp("Read the input object from this file instead of stdin ('-' is stdin).", valueName: "file"))
+    @Option(name: .long, help: ArgumentHelp("Read the input object from this file instead of stdin ('-' is stdin).", valueName: "file"),
+            completion: .file())
     var input: String?
 
     @Flag(name: .long, help: "For plugins: print the result record {success, exit_code, stdout, stderr, command, output, duration_ms}.")

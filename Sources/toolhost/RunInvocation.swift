@@ -118,7 +118,12 @@ struct RunInvocation: Equatable {
     /// anything else is the JSON answer every front end gives (`InvocationAnswer`).
     private func deliver(_ result: ToolInvoker.Result) -> Int32 {
         if case .plugin(let run) = result, !envelope, run.hostError == nil {
-            Console.write(run.outcome.stdout)
+            // --pretty indents a plugin's JSON answer too; anything else goes out as it came.
+            if pretty, let value = try? JSONParser.parse(run.outcome.stdout) {
+                Console.printJSON(value, pretty: true)
+            } else {
+                Console.write(run.outcome.stdout)
+            }
             return run.exitCode
         }
         let answer = InvocationAnswer(result, envelope: envelope)

@@ -14,7 +14,8 @@ struct TailCommand: ParsableCommand {
             streaming.stream_prefix; keys <prefix>:<data_type>). Each line is \
             {"stream", "id", "data_type", "row_id", "row"}. Without DATA_TYPE all four types are \
             followed. Starts with rows published from now on, or from the oldest kept with \
-            --from-start. If Redis goes away, tail waits and reconnects.
+            --from-start. If Redis goes away, tail waits and reconnects. With streaming off \
+            (streaming.backend: none) it exits at once with status 1 (stream_unavailable).
 
             Examples:
               toolhost tail
@@ -22,7 +23,7 @@ struct TailCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: ArgumentHelp("Which data types to follow (default: all).", valueName: "data-type"))
+    @Argument(help: ArgumentHelp("Which data types to follow (default: all).", valueName: "data-type"), completion: ToolCompletion.dataTypes)
     var dataTypes: [String] = []
 
     @Flag(name: .long, help: "Begin with the oldest rows the streams keep.")
@@ -54,8 +55,10 @@ struct TailCommand: ParsableCommand {
             throw Console.fail(error)
         }
         if types.isEmpty { types = TrainingDataType.allCases }
+        // With streaming off no Redis is configured to wait for: say so at once.
         if !config.streaming.isEnabled {
-            Console.warn("streaming.backend is none: rows are not being published; set it to redis (or TOOLHOST_STREAMING_BACKEND=redis)")
+            throw Console.fail(ToolHostError(.streamUnavailable,
+                                             "Streaming is off (streaming.backend is none), so there is no stream to tail; set streaming.backend: redis (or TOOLHOST_STREAMING_BACKEND=redis) and run again."))
         }
         let outbox = StreamOutbox(settings: config.streaming)
         let tail = StreamTail(keys: types.map(outbox.key(for:)), fromStart: fromStart, count: count, idleTimeout: idleTimeout,

@@ -1,4 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import ArgumentParser
+import ToolHostCommandLine
 import ToolHostCore
 
 @main
@@ -22,13 +26,20 @@ struct ToolHostCommand: ParsableCommand {
     )
 
     /// `toolhost run` with plain arguments starts the tool without building the command tree
-    /// (see `RunInvocation.fastParse`); everything else is ArgumentParser's.
+    /// (see `RunInvocation.fastParse`); a mistyped command name gets a suggestion
+    /// (`CommandSuggestion`); everything else is ArgumentParser's.
     static func main() {
         let arguments = Array(CommandLine.arguments.dropFirst())
         if arguments.first == "run", let invocation = RunInvocation.fastParse(Array(arguments.dropFirst())) {
             invocation.execute()
         }
         if arguments.first == "serve" { ServeHandOff.exec(Array(arguments.dropFirst())) }
+        // The serve command's options are toolhost-serve's: its help is the real one.
+        if arguments.first == "help", arguments.dropFirst().first == "serve" { ServeHandOff.exec(["--help"]) }
+        if let problem = CommandSuggestion.problem(in: arguments, root: Self.self) {
+            Console.print("toolhost: error: \(problem)", to: STDERR_FILENO)
+            Console.exit(ExitCode.validationFailure.rawValue)
+        }
         main(arguments)
     }
 }

@@ -19,7 +19,7 @@ struct ValidateCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "YAML files or tools directories (default: the configured tools directories).")
+    @Argument(help: "YAML files or tools directories (default: the configured tools directories).", completion: .file())
     var paths: [String] = []
 
     @Flag(name: .long, help: "Treat warnings as errors.")
