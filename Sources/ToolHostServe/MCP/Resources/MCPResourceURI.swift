@@ -32,7 +32,7 @@ struct MCPResourceURI: Equatable {
             throw ToolHostError(.resourceNotFound, "No resource \(uri): give an id after toolhost://\(kind.rawValue)/.")
         }
         guard Self.isPlainName(id) else {
-            throw ToolHostError(.resourcePathRefused, "The resource id \"\(id)\" is refused: it must be one plain name (no '/', '\\\\' or '..'), not a path out of the \(kind.rawValue) folder.")
+            throw ToolHostError(.resourcePathRefused, "The resource id \"\(id)\" is refused: it must be one plain name (no '/', backslash or '..'), not a path out of the \(kind.rawValue) folder.")
         }
         self.kind = kind
         self.id = id
