@@ -28,24 +28,24 @@ struct ServeMCPResourcesTests {
         fixture.directory.write("outside.txt", "secret")
     }
 
-    private func client(_ arguments: [String], url: String? = nil) throws -> (status: Int32, json: JSONValue) {
+    private func client(_ arguments: [String], url: String? = nil, on other: TestDatabase? = nil) throws -> (status: Int32, json: JSONValue) {
         let variables = ProcessInfo.processInfo.environment
-        guard let python = variables["TOOLHOST_TEST_PYTHON"], let other = variables["TOOLHOST_TEST_MCP_CLIENT"] else {
+        guard let python = variables["TOOLHOST_TEST_PYTHON"], let mcpClient = variables["TOOLHOST_TEST_MCP_CLIENT"] else {
             throw MCPClient.Unavailable(description: "TOOLHOST_TEST_PYTHON and TOOLHOST_TEST_MCP_CLIENT are not set: run the tests with scripts/test.sh")
         }
-        let script = URL(fileURLWithPath: other).deletingLastPathComponent().appendingPathComponent("mcp-resources-client.py").path
+        let script = URL(fileURLWithPath: mcpClient).deletingLastPathComponent().appendingPathComponent("mcp-resources-client.py").path
         let server = [fixture.binary.path, "serve", "--mcp", "--config", "config.yaml"]
         let target = url.map { ["--url", $0, "--header", "Authorization: Bearer \(Self.token)"] } ?? ["--"] + server
-        let process = try RunningProcess(python, [script] + arguments + target, environment: database.environment, directory: fixture.directory.path)
+        let process = try RunningProcess(python, [script] + arguments + target, environment: (other ?? database).environment, directory: fixture.directory.path)
         let ended = try process.waitForExit(within: 120)
         let text = ended.remaining.joined(separator: "\n")
         return (ended.status, (try? JSONParser.parse(text)) ?? .string("<not JSON: \(text); stderr: \(process.stderr)>"))
     }
 
-    private func storeBugReport(_ name: String) throws -> String {
+    private func storeBugReport(_ name: String, on other: TestDatabase? = nil) throws -> String {
         let stored = try fixture.run(["run", "artifact_store", "--config", "config.yaml"],
                                      input: #"{"operation": "store_artifact", "artifact_type": "bug_report", "name": "\#(name)", "content": "crash in \#(name)"}"#,
-                                     environment: database.environment)
+                                     environment: (other ?? database).environment)
         return stored.json["artifact_id"]?.stringValue ?? "<not stored: \(stored.stdoutText)>"
     }
 
@@ -74,6 +74,19 @@ struct ServeMCPResourcesTests {
         #expect(rows?["mimeType"] == "application/x-ndjson" && rows?["text"] == "{\"a\":1}\n", "\(run.json)")
         let table = run.json["reads"]?["toolhost://exports/table.csv"]?["contents"]?[0]
         #expect(table?["mimeType"] == "text/csv", "\(run.json)")
+    }
+
+    @Test(arguments: Engine.allCases)
+    func artifactsAreListedNewestFirstAndReadOnEitherDatabase(engine: Engine) throws {
+        let other = try TestDatabase(engine)
+        let older = try storeBugReport("older", on: other)
+        let newer = try storeBugReport("newer", on: other)
+        let run = try client(["--read", "toolhost://artifacts/\(older)"], on: other)
+        let uris = (run.json["resources"]?.arrayValue ?? []).compactMap { $0["uri"]?.stringValue }.filter { $0.hasPrefix("toolhost://artifacts/") }
+        #expect(uris == ["toolhost://artifacts/\(newer)", "toolhost://artifacts/\(older)"], "\(engine): \(run.json)")
+        let text = run.json["reads"]?["toolhost://artifacts/\(older)"]?["contents"]?[0]?["text"]?.stringValue ?? ""
+        let document = try JSONParser.parse(text)
+        #expect(document["name"] == "older" && document["stored_in"] == ["bulk"], "\(engine): \(run.json)")
     }
 
     @Test func traversalUnknownIDsPartialExportsAndOversizedFilesAreRefused() throws {
