@@ -52,6 +52,7 @@
 /// | `training.redact` (list)           | `TOOLHOST_RECORD_REDACT` (`,`)    | `[credentials]`    |
 /// | `training.redact_patterns` (list of regular expressions) |            | none               |
 /// | `files.export_dir`                 | `TOOLHOST_EXPORT_DIR`             | `<data dir>/exports` |
+/// | `files.resource_read_max_bytes`    |                                   | 8388608 (MCP `resources/read` cap) |
 /// | `audit.enabled` / `table` / `file` / `record_io` / `sync` | `TOOLHOST_AUDIT` / — / `TOOLHOST_AUDIT_FILE` | false / true / none / false / false |
 /// | `files.writable_dirs`              |                                   | none               |
 /// | `streaming.backend` (none, redis)  | `TOOLHOST_STREAMING_BACKEND`      | none               |
@@ -210,6 +211,7 @@ public enum ConfigLoader {
             files.exportDirectory = FilePath.absolute(exports, relativeTo: base(overriddenBy: "TOOLHOST_EXPORT_DIR"))
         }
         files.writableDirectories = (reader.stringList("files.writable_dirs") ?? []).map { FilePath.absolute($0, relativeTo: fileDirectory) }
+        files.resourceReadMaxBytes = reader.integer("files.resource_read_max_bytes", default: files.resourceReadMaxBytes)
         var audit = AuditSettings()
         audit.isEnabled = reader.bool("audit.enabled", env: "TOOLHOST_AUDIT", default: false)
         audit.usesTable = reader.bool("audit.table", default: true)

@@ -10,6 +10,9 @@ public struct FileSettings: Sendable, Equatable {
     public var exportDirectory: String
     /// Further folders tool inputs may write into (absolute paths inside them are accepted).
     public var writableDirectories: [String] = []
+    /// The largest resource one MCP `resources/read` answers (an export, a tool's file, an
+    /// artifact's JSON), in bytes: bigger ones are refused with a sentence. Default 8 MiB.
+    public var resourceReadMaxBytes = 8 * 1024 * 1024
 
     public init(exportDirectory: String) { self.exportDirectory = exportDirectory }
 }

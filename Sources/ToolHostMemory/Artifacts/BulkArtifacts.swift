@@ -6,7 +6,7 @@ import ToolHostStorage
 struct BulkArtifacts {
     let connection: any DatabaseConnection
 
-    private var table: String { SQLStatementBuilder(dialect: connection.dialect).table(MemorySchema.artifacts) }
+    var table: String { SQLStatementBuilder(dialect: connection.dialect).table(MemorySchema.artifacts) }
 
     /// Inserts or updates by id; an update keeps the first `created_at`.
     func upsert(_ artifacts: [Artifact]) throws(DatabaseError) {

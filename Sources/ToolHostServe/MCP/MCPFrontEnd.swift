@@ -22,6 +22,8 @@ import ToolHostService
 /// - `notifications/progress` when the call has a `progressToken` (`MCPProgress`): each item
 ///   of a stream tool, the call's own counts (batch stores, exports, workflows, plugins'
 ///   progress lines) and a heartbeat every `service.mcp.progress_heartbeat_seconds`.
+/// - `resources/templates/list`, `resources/list`, `resources/read`: stored artifacts,
+///   generated tools and finished exports as `toolhost://` resources (`MCPResources`).
 /// - With `service.mcp.listing: search` (or `auto` above its threshold), `tools/list` answers
 ///   the meta-tools `find_tools`, `describe_tool` and `call_tool` instead (`MCPMetaTools`).
 struct MCPFrontEnd {
@@ -47,7 +49,8 @@ struct MCPFrontEnd {
     /// false, and the capability says so).
     func start(on transport: any Transport, announcingListChanges: Bool = true) async throws -> Server {
         let server = Server(name: "toolhost", version: ToolHostVersion.current,
-                            capabilities: .init(tools: .init(listChanged: announcingListChanges)))
+                            capabilities: .init(resources: .init(subscribe: false, listChanged: false),
+                                                tools: .init(listChanged: announcingListChanges)))
         let host = host
         let pageSize = pageSize
         let confirmation = MCPConfirmation()
@@ -75,6 +78,7 @@ struct MCPFrontEnd {
             return try await Self.callTool(host, name: parameters.name, arguments: parameters.arguments, progress: progress, confirm: confirm)
         }
         await ServerDiscover.register(on: server)  // the 2026-07-28 revision (MCPEraGate)
+        await MCPResources(host: host, pageSize: pageSize).register(on: server)  // toolhost:// artifacts, tools, exports
         if announcingListChanges {
             host.catalogue.onChange { _ in
                 Task { try? await server.notify(ToolListChangedNotification.message()) }
