@@ -286,6 +286,15 @@ struct ServeMCPRevisionsTests {
         #expect(misnamed.status == 400 && misnamed.json["error"]?["code"] == -32020, "\(misnamed.text)")
         let wrongMethod = try await server.send("POST", "/mcp", list, headers: listHeaders.merging(["Mcp-Method": "tools/call"]) { $1 })
         #expect(wrongMethod.status == 400 && wrongMethod.json["error"]?["code"] == -32020)
+        // A routing header left out is named as missing, not as disagreeing.
+        let bare = listHeaders.filter { $0.key != "MCP-Protocol-Version" }
+        let unversioned = try await server.send("POST", "/mcp", list, headers: bare)
+        let unversionedMessage = unversioned.json["error"]?["message"]?.stringValue ?? ""
+        #expect(unversioned.status == 400 && unversioned.json["error"]?["code"] == -32020, "\(unversioned.text)")
+        #expect(unversionedMessage.hasPrefix("The MCP-Protocol-Version header is missing"), "\(unversionedMessage)")
+        let methodless = try await server.send("POST", "/mcp", list, headers: listHeaders.filter { $0.key != "Mcp-Method" })
+        let methodlessMessage = methodless.json["error"]?["message"]?.stringValue ?? ""
+        #expect(methodlessMessage.hasPrefix("The Mcp-Method header is missing"), "\(methodlessMessage)")
 
         let (unknown, unknownHeaders) = Self.stateless("no/such")
         let notFound = try await server.send("POST", "/mcp", unknown, headers: unknownHeaders)

@@ -16,10 +16,16 @@ struct MCPRoutingHeaders: Sendable {
 
     /// The sentence saying which header disagrees with `message`, nil when all agree.
     func mismatch(with message: JSONValue, method: String, version: JSONValue) -> String? {
-        guard let protocolVersion, version.stringValue == protocolVersion else {
+        guard let protocolVersion else {
+            return "The MCP-Protocol-Version header is missing: a 2026-07-28 request over HTTP repeats its envelope's protocol version in it."
+        }
+        guard version.stringValue == protocolVersion else {
             return "The MCP-Protocol-Version header does not match the request envelope's protocol version."
         }
-        guard self.method == method else { return "The Mcp-Method header does not match the request body's method." }
+        guard let headerMethod = self.method else {
+            return "The Mcp-Method header is missing: a 2026-07-28 request over HTTP repeats its method in it."
+        }
+        guard headerMethod == method else { return "The Mcp-Method header does not match the request body's method." }
         if let field = Self.nameFields[method], let value = message["params"]?[field]?.stringValue,
            Self.decoded(name) != value {
             return "The Mcp-Name header does not match the request body's '\(field)' parameter."
