@@ -1,3 +1,5 @@
+import ToolHostCore
+
 /// The embedded default: feature hashing of word unigrams, word bigrams and character
 /// trigrams into a fixed number of dimensions, L2-normalised.
 ///
@@ -59,38 +61,13 @@ public struct HashingEmbedder: Embedder {
         vector[index] += hash >> 63 == 0 ? weight : -weight
     }
 
-    /// Lowercased words of ASCII letters and digits (other UTF-8 text is kept as is), split
-    /// at punctuation, spaces, underscores and camelCase humps; plural endings folded; stop
-    /// words left out. Texts are capped at 64 KiB: a vector has nothing more to say.
+    /// The words of `text` (`WordSplitter`), plural endings folded, stop words left out.
     static func words(_ text: String) -> [[UInt8]] {
         var words: [[UInt8]] = []
-        var current: [UInt8] = []
-        var previousWasLower = false
-        func finish() {
-            if !current.isEmpty {
-                let word = folded(current)
-                if !stopWords.contains(word) { words.append(word) }
-                current.removeAll(keepingCapacity: true)
-            }
-            previousWasLower = false
+        WordSplitter.forEachWord(in: text) { bytes in
+            let word = folded(bytes)
+            if !stopWords.contains(word) { words.append(word) }
         }
-        for byte in text.utf8.prefix(65536) {
-            switch byte {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-                current.append(byte)
-                previousWasLower = byte >= UInt8(ascii: "a")
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"):
-                if previousWasLower { finish() }
-                current.append(byte + 32)
-                previousWasLower = false
-            case 0x80...:
-                current.append(byte)
-                previousWasLower = false
-            default:
-                finish()
-            }
-        }
-        finish()
         return words
     }
 

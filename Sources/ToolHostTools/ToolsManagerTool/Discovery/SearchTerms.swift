@@ -1,3 +1,5 @@
+import ToolHostCore
+
 /// The words a tool text or a need is matched on: lowercased ASCII words split at punctuation,
 /// underscores and camelCase humps (`csv_to_json`, `parseHTML` → csv, json, parse, html),
 /// common words dropped, and each word reduced to a stem so that "storing", "stored" and
@@ -11,35 +13,13 @@ enum SearchTerms {
         words(text).map(stem)
     }
 
-    /// Lowercased words of letters and digits, stop words left out. Text past 64 KiB says
-    /// nothing more about a tool.
+    /// The words of `text` (`WordSplitter`, as the hashing embedder reads them), stop words
+    /// left out.
     static func words(_ text: String) -> [String] {
         var words: [String] = []
-        var current: [UInt8] = []
-        var previousWasLower = false
-        func finish() {
-            if !current.isEmpty, let word = String(validating: current, as: UTF8.self), !stopWords.contains(word) {
-                words.append(word)
-            }
-            current.removeAll(keepingCapacity: true)
-            previousWasLower = false
+        WordSplitter.forEachWord(in: text) { bytes in
+            if let word = String(validating: bytes, as: UTF8.self), !stopWords.contains(word) { words.append(word) }
         }
-        for byte in text.utf8.prefix(65536) {
-            switch byte {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-                current.append(byte)
-                previousWasLower = byte >= UInt8(ascii: "a")
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"):
-                if previousWasLower { finish() }
-                current.append(byte + 32)
-            case 0x80...:
-                current.append(byte)
-                previousWasLower = false
-            default:
-                finish()
-            }
-        }
-        finish()
         return words
     }
 
