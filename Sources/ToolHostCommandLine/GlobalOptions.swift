@@ -1,5 +1,6 @@
 import ArgumentParser
 import ToolHostCore
+import ToolHostNetwork
 import ToolHostTools
 
 /// Options every subcommand accepts: where the configuration and the tools are.
@@ -63,6 +64,7 @@ public struct HostSelection: Equatable {
     public func invoker() throws(ToolHostError) -> ToolInvoker {
         let config = try loadConfig()
         if config.restoreGeneratedTools { restoreGeneratedTools(config) }
+        TracingSetup.install(config) { Console.warn($0) }
         return ToolInvoker(config: config, handlers: BuiltinHandlers.registry)
     }
 

@@ -75,6 +75,8 @@ public final class ServiceHost: Sendable {
                                           confirmation: request.confirmation)
         options.stream.onItem = request.itemObserver
         options.progress = request.progress
+        options.traceParent = request.traceParent
+        options.callID = requestID
         func finish(_ answer: InvocationAnswer) {
             stderrLines?.finish()
             count(answer, of: request.toolID, seconds: MonotonicClock.now() - started, requestID: requestID)
@@ -156,6 +158,7 @@ public final class ServiceHost: Sendable {
         let cancellation = request.cancellation ?? CallCancellation()
         request.cancellation = cancellation
         request.requestID = request.requestID ?? RequestIdentity.current
+        request.traceParent = request.traceParent ?? TraceScope.current
         return await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
                 submit(request) { continuation.resume(returning: $0) }
@@ -253,6 +256,9 @@ public struct CallRequest: Sendable {
     /// Names the call in the log lines (its own and its plugin's stderr); nil: the HTTP
     /// request's (`RequestIdentity`), else a new one.
     public var requestID: String?
+    /// The span the call runs under (the HTTP or MCP request's); nil: the span of the task
+    /// that calls `call`, if any (`TraceScope`).
+    public var traceParent: SpanContext?
 
     public init(toolID: String, input: JSONValue, timeoutSeconds: Double? = nil, envelope: Bool = false,
                 cancellation: CallCancellation? = nil, stderrObserver: (@Sendable (ArraySlice<UInt8>) -> Void)? = nil,

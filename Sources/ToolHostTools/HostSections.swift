@@ -6,6 +6,6 @@ import ToolHostNetwork
 /// its config file besides Core's: every executable loads its config with these.
 public enum HostSections {
     public static let all: [any ConfigSection.Type] = [StreamingSettings.self, MemorySettings.self, LLMSettings.self, NetworkSettings.self,
-                                                       OpenAPISettings.self, MCPSettings.self, MCPListingSettings.self,
+                                                       OpenAPISettings.self, MCPSettings.self, MCPListingSettings.self, TraceSettings.self,
                                                        LogSettings.self]
 }

@@ -96,6 +96,9 @@ struct RunInvocation: Equatable {
                                           stopsPluginWithHost: true)
         // A stream is followed until it ends or Ctrl-C; a producer's items are printed as they come.
         options.stream.mayRunUnbounded = true
+        // A traced caller (an agent that started this process) passes its span on, as
+        // OpenTelemetry carries context in environment variables.
+        options.traceParent = invoker.hostEnvironment["TRACEPARENT"].flatMap { SpanContext(traceparent: $0, tracestate: invoker.hostEnvironment["TRACESTATE"]) }
         let printsItems = definition.runner == .streamProducer
         if printsItems { options.stream.onItem = StreamLinePrinter.print }
         let isStream = printsItems || definition.runner == .streamConsumer

@@ -52,6 +52,11 @@ public struct ToolInvoker: Sendable {
         /// handlers report through `HandlerContext.progress`, plugins by their stderr's
         /// progress lines (`ProgressLineReader`). Nil: nobody asked, nothing is read for it.
         public var progress: ProgressReporter?
+        /// The caller's span (an HTTP or MCP request's; `TRACEPARENT` for `toolhost run`); nil:
+        /// the span this code runs in (`TraceScope.current`), if any.
+        public var traceParent: SpanContext?
+        /// The call's id for its span (`gen_ai.tool.call.id`): a front end's request id.
+        public var callID: String?
 
         public init(timeoutSeconds: Double? = nil, stderrObserver: (@Sendable (ArraySlice<UInt8>) -> Void)? = nil,
                     warn: @escaping @Sendable (String) -> Void = { _ in }, cancellation: CallCancellation? = nil,
@@ -143,10 +148,16 @@ public struct ToolInvoker: Sendable {
         let afterAnswer = AfterAnswer()
         let notes = CallNotes()
         var policy: PolicyOutcome?
-        let result = OutputSchemaCheck.checked(
-            dispatch(tool, input: input, options: options, afterAnswer: afterAnswer, notes: notes, policy: &policy),
-            tool: tool, schema: handlers.answerSchema(of: tool))
+        let parent = options.traceParent ?? TraceScope.current
+        let span = InvocationSpan.start(tool, input: input, callID: options.callID, parent: parent)
+        // The call's span is the one its database statements, plugins and steps run in.
+        let result = TraceScope.$current.withValue(span?.span.context ?? parent) {
+            OutputSchemaCheck.checked(
+                dispatch(tool, input: input, options: options, afterAnswer: afterAnswer, notes: notes, policy: &policy),
+                tool: tool, schema: handlers.answerSchema(of: tool))
+        }
         let duration = MonotonicClock.now() - started
+        span?.finish(result)
         deliver(result)
         for warning in afterAnswer.run() { options.warn(warning) }
         if let recorder {
@@ -267,8 +278,18 @@ public struct ToolInvoker: Sendable {
         request.stderrObserver = Self.observingProgress(of: toolID, options: options)
         request.cancellation = options.cancellation
         request.stopsWithHost = options.stopsPluginWithHost
+        if let context = TraceScope.current { request.environment = Self.environment(request.environment, tracedBy: context) }
         let outcome = try ProcessRunner.run(request)
         return PluginRun(toolID: toolID, commandLine: launch.commandLine, outcome: outcome,
                          timeoutSeconds: request.timeoutSeconds, maxOutputBytes: request.maxOutputBytes)
+    }
+
+    /// A child's environment with the call's trace context (`TRACEPARENT`, `TRACESTATE`, the
+    /// names OpenTelemetry gives them in environment variables) in place of any it had.
+    static func environment(_ entries: [String], tracedBy context: SpanContext) -> [String] {
+        var result = entries.filter { !$0.hasPrefix("TRACEPARENT=") && !$0.hasPrefix("TRACESTATE=") }
+        result.append("TRACEPARENT=" + context.traceparent)
+        if let state = context.traceState { result.append("TRACESTATE=" + state) }
+        return result
     }
 }

@@ -11,8 +11,15 @@ public enum HTTPClient {
     /// Sends `request` and returns the whole answer, or fails within `timeoutSeconds` in all;
     /// gives up with `.cancelled` as soon as `cancellation` is cancelled. `caFile` (PEM) adds
     /// trusted certificates for https://.
+    /// The request carries the current span's `traceparent` (and `tracestate`) unless it has
+    /// its own: the model server, HTTP API or MCP server a tool calls continues the trace.
     public static func send(_ request: HTTPRequest, timeoutSeconds: Double, cancellation: CallCancellation? = nil,
                             caFile: String? = nil, maxResponseBytes: Int = 256 << 20) throws(HTTPFailure) -> HTTPResponse {
+        var request = request
+        if let context = TraceScope.current, !request.headers.contains(where: { $0.name.lowercased() == "traceparent" }) {
+            request.headers.append(HTTPHeader("traceparent", context.traceparent))
+            if let state = context.traceState { request.headers.append(HTTPHeader("tracestate", state)) }
+        }
         guard let url = HTTPURL(request.url) else {
             throw HTTPFailure(.badURL, "\"\(request.url)\" is not an http:// or https:// address")
         }

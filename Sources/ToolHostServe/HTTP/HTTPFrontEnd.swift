@@ -64,7 +64,9 @@ struct HTTPFrontEnd {
     func router() -> Router<BasicRequestContext> {
         let table = routeTable()
         let router = Router()
-        // Outermost of all: the request id and the access line cover every answer, CORS's too.
+        // Outermost of all: the request's span (and the client's trace context) covers everything.
+        router.add(middleware: TracingMiddleware(table: table))
+        // Then the request id and the access line, which cover every answer, CORS's too.
         if let log = host.log { router.add(middleware: AccessLogMiddleware(log: log, table: table)) }
         // Outermost: CORS headers go on every answer, errors included, and preflights are
         // answered before the token is asked for (a browser never sends it on a preflight).

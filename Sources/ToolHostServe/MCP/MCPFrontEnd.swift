@@ -30,6 +30,10 @@ struct MCPFrontEnd {
     let host: ServiceHost
     /// Tools per `tools/list` page.
     var pageSize = 100
+    /// What requests' spans name the transport: `pipe` (stdio) or `tcp` (`/mcp`).
+    var transportName = "pipe"
+    /// The `/mcp` session this server serves (nil: stdio, or the stateless revision).
+    var sessionID: String?
 
     /// Serves on stdin/stdout until the input ends and every request read is answered.
     func run() async throws {
@@ -55,30 +59,20 @@ struct MCPFrontEnd {
         let pageSize = pageSize
         let confirmation = MCPConfirmation()
         let metaTools = MCPMetaTools(host: host)  // service.mcp.listing: search / auto
+        let spans = MCPRequestSpan(transport: transportName, sessionID: sessionID)
         await server.withMethodHandler(ListTools.self) { parameters in
-            if metaTools.isActive { return metaTools.list() }
-            return try Self.listTools(host.catalogue.current, cursor: parameters.cursor, pageSize: pageSize, handlers: host.invoker.handlers)
+            try await spans.serve("tools/list") {
+                if metaTools.isActive { return metaTools.list() }
+                return try Self.listTools(host.catalogue.current, cursor: parameters.cursor, pageSize: pageSize, handlers: host.invoker.handlers)
+            }
         }
         await server.withMethodHandler(CallTool.self) { [weak server] parameters in
-            // A stream tool's items go out as progress when the client asked for progress.
-            let progress = server.flatMap { server in
-                parameters._meta?.progressToken.map { token in
-                    MCPProgress(token: token, heartbeatSeconds: host.config.service.progressHeartbeatSeconds) { notification in
-                        try? await server.notify(ProgressNotification.message(notification))
-                    }
-                }
+            try await spans.serve("tools/call", target: parameters.name, meta: parameters._meta, isToolError: { $0.isError == true }) {
+                try await Self.answer(parameters, host: host, server: server, confirmation: confirmation, metaTools: metaTools)
             }
-            let confirm = { (request: CallRequest) async -> CallConfirmation? in
-                guard let server, let verdict = host.policyVerdict(for: request) else { return nil }
-                return await confirmation.confirmation(for: verdict, input: request.input, on: server)
-            }
-            if let result = try await metaTools.call(parameters.name, arguments: parameters.arguments, progress: progress, confirm: confirm) {
-                return result
-            }
-            return try await Self.callTool(host, name: parameters.name, arguments: parameters.arguments, progress: progress, confirm: confirm)
         }
         await ServerDiscover.register(on: server)  // the 2026-07-28 revision (MCPEraGate)
-        await MCPResources(host: host, pageSize: pageSize).register(on: server)  // toolhost:// artifacts, tools, exports
+        await MCPResources(host: host, pageSize: pageSize).register(on: server, spans: spans)  // toolhost:// artifacts, tools, exports
         if announcingListChanges {
             host.catalogue.onChange { _ in
                 Task { try? await server.notify(ToolListChangedNotification.message()) }
@@ -86,6 +80,28 @@ struct MCPFrontEnd {
         }
         try await server.start(transport: transport) { _, capabilities in confirmation.clientInitialized(with: capabilities) }
         return server
+    }
+
+    /// A `tools/call`: a meta-tool's (progressive disclosure) or a catalogue tool's, with
+    /// progress when the client asked for it and a person's confirmation when the policy wants one.
+    private static func answer(_ parameters: CallTool.Parameters, host: ServiceHost, server: Server?, confirmation: MCPConfirmation,
+                               metaTools: MCPMetaTools) async throws -> CallTool.Result {
+        // A stream tool's items go out as progress when the client asked for progress.
+        let progress = server.flatMap { server in
+            parameters._meta?.progressToken.map { token in
+                MCPProgress(token: token, heartbeatSeconds: host.config.service.progressHeartbeatSeconds) { notification in
+                    try? await server.notify(ProgressNotification.message(notification))
+                }
+            }
+        }
+        let confirm = { (request: CallRequest) async -> CallConfirmation? in
+            guard let server, let verdict = host.policyVerdict(for: request) else { return nil }
+            return await confirmation.confirmation(for: verdict, input: request.input, on: server)
+        }
+        if let result = try await metaTools.call(parameters.name, arguments: parameters.arguments, progress: progress, confirm: confirm) {
+            return result
+        }
+        return try await callTool(host, name: parameters.name, arguments: parameters.arguments, progress: progress, confirm: confirm)
     }
 
     static func listTools(_ catalogue: Catalogue, cursor: String?, pageSize: Int, handlers: HandlerRegistry? = nil) throws -> ListTools.Result {

@@ -98,6 +98,11 @@ public final class Database: Sendable {
             if resetSession { connection.resetSession() }
             checkIn(connection)
         }
+        // Each statement a span, while tracing is on and the borrower runs in one; the text of
+        // free-form SQL (which is what `resetSession` marks) is never recorded.
+        if TraceScope.current != nil, Tracer.current != nil {
+            return try body(TracedConnection(connection, settings: settings, recordsQueryText: !resetSession))
+        }
         return try body(connection)
     }
 

@@ -201,7 +201,7 @@ extension DatabaseConnection {
     /// Runs a long read that passes over most pages once (an export made of many queries)
     /// with the small page cache `forEachRow` uses on SQLite, so memory stays flat.
     public func readingOnce<T>(_ body: () throws(ToolHostError) -> T) throws(ToolHostError) -> T {
-        guard let sqlite = self as? SQLiteConnection else { return try body() }
+        guard let sqlite = ((self as? TracedConnection)?.wrapped ?? self) as? SQLiteConnection else { return try body() }
         try? sqlite.useStreamingCache(true)
         defer { try? sqlite.useStreamingCache(false) }
         return try body()

@@ -130,8 +130,12 @@ struct MCPHTTPEndpoint: Sendable {
 
     private func initialize(_ message: JSONValue, version: String?) async throws -> Response {
         let transport = MCPExchangeTransport(logger: Logger(label: "toolhost.mcp.http"))
-        let server = try await MCPFrontEnd(host: host).start(on: transport, announcingListChanges: false)
-        let session = MCPHTTPSession(id: MCPHTTPSessions.newID(), server: server, transport: transport,
+        let id = MCPHTTPSessions.newID()
+        var frontEnd = MCPFrontEnd(host: host)
+        frontEnd.transportName = "tcp"
+        frontEnd.sessionID = id
+        let server = try await frontEnd.start(on: transport, announcingListChanges: false)
+        let session = MCPHTTPSession(id: id, server: server, transport: transport,
                                      gate: MCPEraGate(era: .handshake, results: results))
         guard await sessions.add(session) else {
             await server.stop()
@@ -201,7 +205,9 @@ private actor MCPStatelessServer {
     func transport() async throws -> MCPExchangeTransport {
         if let transport { return transport }
         let made = MCPExchangeTransport(logger: Logger(label: "toolhost.mcp.http"))
-        _ = try await MCPFrontEnd(host: host).start(on: made, announcingListChanges: false)
+        var frontEnd = MCPFrontEnd(host: host)
+        frontEnd.transportName = "tcp"
+        _ = try await frontEnd.start(on: made, announcingListChanges: false)
         transport = made
         return made
     }

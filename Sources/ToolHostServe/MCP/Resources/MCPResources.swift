@@ -29,16 +29,21 @@ struct MCPResources: Sendable {
     ]
 
     /// Declares the handlers on `server` (whose capabilities include `resources`).
-    func register(on server: Server) async {
+    /// Each request in its span (`spans`).
+    func register(on server: Server, spans: MCPRequestSpan) async {
         let resources = self
         await server.withMethodHandler(ListResourceTemplates.self) { _ in
             ListResourceTemplates.Result(templates: Self.templates)
         }
         await server.withMethodHandler(ListResources.self) { parameters in
-            try await resources.blocking { () throws(ToolHostError) in try resources.list(cursor: parameters.cursor) }
+            try await spans.serve("resources/list") {
+                try await resources.blocking { () throws(ToolHostError) in try resources.list(cursor: parameters.cursor) }
+            }
         }
         await server.withMethodHandler(ReadResource.self) { parameters in
-            try await resources.blocking { () throws(ToolHostError) in try resources.read(parameters.uri) }
+            try await spans.serve("resources/read", target: parameters.uri) {
+                try await resources.blocking { () throws(ToolHostError) in try resources.read(parameters.uri) }
+            }
         }
     }
 
