@@ -226,7 +226,13 @@ public final class ServiceHost: Sendable {
 
     /// The metrics text of `GET /metrics`, with the gauges measured now.
     public func prometheusText() -> String {
-        metrics.prometheusText(gauges: [
+        // Only while tracing is on: an operator sees spans lost to a collector that is down.
+        let spans = Tracer.current.map { $0.exporter.counts }
+        let counters: [(name: String, help: String, value: Double)] = spans.map { [
+            ("toolhost_trace_spans_exported_total", "Spans the collector accepted.", Double($0.sent)),
+            ("toolhost_trace_spans_dropped_total", "Spans lost: the collector refused or was unreachable, or the queue was full.", Double($0.lost)),
+        ] } ?? []
+        return metrics.prometheusText(counters: counters, gauges: [
             ("toolhost_outbox_backlog", "Stored training rows not yet published to the live stream.", outboxBacklog().map(Double.init)),
             ("toolhost_calls_queued", "Calls waiting for a free worker.", Double(load.queued)),
             ("toolhost_catalogue_tools", "Tools in the catalogue.", Double(catalogue.current.tools.count)),

@@ -58,7 +58,10 @@ public final class ServiceMetrics: Sendable {
 
     /// The exposition text; `gauges` are extra single values measured at scrape time
     /// (name, help, value: nil when it could not be measured, which omits the sample).
-    public func prometheusText(gauges: [(name: String, help: String, value: Double?)] = []) -> String {
+    /// `counters` and `gauges`: values kept elsewhere (the trace exporter's, the database's),
+    /// each written with its help and type.
+    public func prometheusText(counters: [(name: String, help: String, value: Double)] = [],
+                               gauges: [(name: String, help: String, value: Double?)] = []) -> String {
         let (tools, inFlight) = state.withLock { ($0.tools, $0.inFlight) }
         let names = tools.keys.sorted()
         var text = ""
@@ -90,6 +93,10 @@ public final class ServiceMetrics: Sendable {
         }
         header("toolhost_invocations_in_flight", "gauge", "Calls running now.")
         text += "toolhost_invocations_in_flight \(inFlight)\n"
+        for counter in counters {
+            header(counter.name, "counter", counter.help)
+            text += "\(counter.name) \(counter.value.compactText)\n"
+        }
         for gauge in gauges {
             header(gauge.name, "gauge", gauge.help)
             if let value = gauge.value { text += "\(gauge.name) \(value.compactText)\n" }
@@ -116,7 +123,8 @@ public final class ServiceMetrics: Sendable {
 public enum CallOutcome: String, Sendable, CaseIterable {
     case success
     /// The input or request was not JSON, broke the schema or the request's form, named no
-    /// operation of the tool, or asked a stream tool for an unbounded answer.
+    /// operation of the tool, asked a stream tool for an unbounded answer, or sent SQL the
+    /// database refused for what it says (`sql_rejected`).
     case invalidInput = "invalid_input"
     /// No tool has that id (or a record the call asked for does not exist).
     case notFound = "not_found"
@@ -131,8 +139,10 @@ public enum CallOutcome: String, Sendable, CaseIterable {
         switch code {
         case nil: self = .success
         // A served stream call without a bound is the request's mistake, like a bad field.
-        // A filter on a column a query cannot filter on is the request's mistake too.
-        case .invalidJSON?, .invalidInput?, .invalidRequest?, .unknownOperation?, .streamUnbounded?, .invalidFilter?: self = .invalidInput
+        // A filter on a column a query cannot filter on, a table or column that does not
+        // exist, SQL the database refused for what it says: the request's mistakes too.
+        case .invalidJSON?, .invalidInput?, .invalidRequest?, .unknownOperation?, .streamUnbounded?, .invalidFilter?, .unknownIdentifier?,
+             .sqlRejected?: self = .invalidInput
         case .unknownTool?, .notFound?: self = .notFound
         case .timeout?: self = .timeout
         case .cancelled?: self = .cancelled

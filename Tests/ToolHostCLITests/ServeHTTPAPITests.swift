@@ -109,6 +109,21 @@ struct ServeHTTPAPITests {
 
     // MARK: - Methods
 
+    @Test func sqlTheDatabaseRejectsAndUnknownTablesAreClientErrors() async throws {
+        let server = try await HTTPServer.start(fixture)
+        let rejected = try await server.send("POST", "/api/tools/postgres_client/invoke", #"{"operation": "query", "sql": "SELEC nonsense"}"#)
+        #expect(rejected.status == 400)
+        let body = try JSONParser.parse(rejected.body)
+        #expect(body["error_code"] == "sql_rejected", "\(body)")
+        // A table that does not exist, named in the input, is the caller's mistake too.
+        let missing = try await server.send("POST", "/api/tools/postgres_client/invoke",
+                                            #"{"operation": "insert", "table": "no_such_table", "data": {"a": 1}}"#)
+        #expect(missing.status == 400)
+        let missingBody = try JSONParser.parse(missing.body)
+        #expect(missingBody["error_code"] == "unknown_identifier", "\(missingBody)")
+        try await server.expectCleanExit()
+    }
+
     @Test func aKnownPathWithAWrongMethodIs405WithAllow() async throws {
         let server = try await HTTPServer.start(fixture)
         let wrong = try Curl.send(port: server.port, "DELETE", "/api/tools")
@@ -171,6 +186,8 @@ struct ServeHTTPAPITests {
         #expect(preflight.header("Access-Control-Allow-Methods") == "POST, OPTIONS")
         #expect(preflight.header("Access-Control-Allow-Headers")?.lowercased().contains("authorization") == true)
         #expect(preflight.header("Access-Control-Allow-Headers")?.lowercased().contains("content-type") == true)
+        #expect(preflight.header("Access-Control-Allow-Headers")?.contains("traceparent") == true)
+        #expect(preflight.header("Access-Control-Allow-Headers")?.contains("X-Request-Id") == true)
         #expect(preflight.header("Access-Control-Max-Age") == "120")
         #expect(preflight.header("Vary") == "Origin")
 
@@ -180,6 +197,7 @@ struct ServeHTTPAPITests {
         #expect(call.status == 200)
         #expect(call.header("Access-Control-Allow-Origin") == "https://app.example.com")
         #expect(call.header("Access-Control-Expose-Headers")?.contains("X-ToolHost-Exit-Code") == true)
+        #expect(call.header("Access-Control-Expose-Headers")?.contains("X-Request-Id") == true)
         #expect(call.header("Vary") == "Origin")
         let refused = try Curl.send(port: server.port, "GET", "/api/tools", headers: ["Origin": "https://app.example.com"])
         #expect(refused.status == 401 && refused.header("Access-Control-Allow-Origin") == "https://app.example.com")

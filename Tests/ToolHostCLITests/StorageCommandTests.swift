@@ -43,7 +43,26 @@ struct StorageCommandTests {
         #expect(rows.json == ["success": true, "data": [["body": "remember"]], "rows_affected": 1])
         let bad = try run(["run", "postgres_client"], #"{"operation": "query", "sql": "SELEC nonsense"}"#, database: database)
         #expect(bad.status == 1)
-        #expect(bad.json["error_code"] == "database_error")
+        #expect(bad.json["error_code"] == "sql_rejected")  // the caller's SQL, not the server: HTTP 400
+    }
+
+    /// The caller's SQL refused for what it says (a constraint, a missing table, in a
+    /// transaction too) is `sql_rejected`, with the engine's reason; the database's own
+    /// failures stay `database_error`.
+    @Test(arguments: Engine.allCases)
+    func rejectedSQLIsTheCallersMistake(engine: Engine) throws {
+        let database = try TestDatabase(engine)
+        _ = try run(["run", "postgres_client"], #"{"operation": "execute", "sql": "CREATE TABLE uniq (k text PRIMARY KEY)"}"#, database: database)
+        let first = try run(["run", "postgres_client"], #"{"operation": "execute", "sql": "INSERT INTO uniq VALUES ('a')"}"#, database: database)
+        #expect(first.status == 0, "\(first.stdoutText)")
+        let again = try run(["run", "postgres_client"], #"{"operation": "execute", "sql": "INSERT INTO uniq VALUES ('a')"}"#, database: database)
+        #expect(again.json["error_code"] == "sql_rejected", "\(again.stdoutText)")
+        if engine == .postgres { #expect(again.json["sqlstate"] == "23505" || again.json["details"]?["sqlstate"] == "23505", "\(again.stdoutText)") }
+        let transaction = try run(["run", "postgres_client"],
+                                  #"{"operation": "transaction", "statements": [{"sql": "INSERT INTO uniq VALUES ('b')"}, {"sql": "SELECT * FROM missing_table"}]}"#,
+                                  database: database)
+        #expect(transaction.json["error_code"] == "sql_rejected", "\(transaction.stdoutText)")
+        #expect(transaction.json["statement_index"] == 1 || transaction.json["details"]?["statement_index"] == 1, "\(transaction.stdoutText)")
     }
 
     @Test func anUnreachableDatabaseIsOneClearSentenceWithoutThePassword() throws {

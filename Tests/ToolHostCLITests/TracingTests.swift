@@ -76,6 +76,21 @@ struct TracingTests {
         #expect(answer["traceparent"]?.stringValue == Self.traceparent)
     }
 
+    @Test func anUnsampledTraceIsNotExportedAndGoesOnUnsampled() throws {
+        let receiver = try OTLPReceiver()
+        var environment = receiver.environment
+        environment["TRACEPARENT"] = "00-\(Self.callerTrace)-\(Self.callerSpan)-00"
+        let unsampled = try fixture.run(["run", "traced"], input: "{}", environment: environment)
+        #expect(unsampled.status == 0, "stderr: \(unsampled.stderr)")
+        let plugin = try JSONParser.parse(unsampled.stdout)["traceparent"]?.stringValue ?? ""
+        #expect(plugin.hasPrefix("00-\(Self.callerTrace)-") && plugin.hasSuffix("-00") && !plugin.contains(Self.callerSpan))
+        // A sampled call after it is received: the unsampled one was not merely late.
+        let sampled = try fixture.run(["run", "echo"], input: #"{"message": "hi"}"#, environment: receiver.environment)
+        #expect(sampled.status == 0)
+        let spans = receiver.spans { !$0.isEmpty }
+        #expect(spans.count == 1 && named("execute_tool echo", in: spans).count == 1, "spans: \(spans)")
+    }
+
     @Test func aFailedCallIsAnErrorSpanWithItsCode() throws {
         let receiver = try OTLPReceiver()
         let failed = try fixture.run(["run", "fail"], input: "{}", environment: receiver.environment)
@@ -166,8 +181,18 @@ struct TracingTests {
         let server = try await HTTPServer.start(fixture, environment: receiver.environment)
         let answer = try await server.send("POST", "/api/tools/traced/invoke", "{}", headers: ["traceparent": Self.traceparent])
         #expect(answer.status == 200)
-        try await server.expectCleanExit()
         let spans = receiver.spans { named("execute_tool", in: $0).count == 1 && named("POST", in: $0).count == 1 }
+        // The exporter's counts are in /metrics while tracing is on.
+        var exported = 0.0
+        for _ in 0..<100 where exported < 2 {
+            let metrics = String(decoding: try await server.send("GET", "/metrics").body, as: UTF8.self)
+            exported = metrics.split(separator: "\n").first { $0.hasPrefix("toolhost_trace_spans_exported_total ") }
+                .flatMap { Double($0.split(separator: " ")[1]) } ?? 0
+            #expect(metrics.contains("toolhost_trace_spans_dropped_total 0"))
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(exported >= 2)
+        try await server.expectCleanExit()
         let request = try #require(named("POST /api/tools/{id}/invoke", in: spans).first, "spans: \(spans)")
         #expect(request["kind"] == "SPAN_KIND_SERVER")
         #expect(request["trace_id"]?.stringValue == Self.callerTrace && request["parent_span_id"]?.stringValue == Self.callerSpan)

@@ -552,9 +552,9 @@ enum Scenarios {
             ["sql": "SELECT count(*) AS n FROM t3"],
         ]])
         try s.call(["operation": "transaction", "statements": [
-            ["sql": "INSERT INTO t3 (c) VALUES (4)"], ["sql": "INSERT INTO no_such_table (c) VALUES (5)"]]])  // database_error, rolled back
+            ["sql": "INSERT INTO t3 (c) VALUES (4)"], ["sql": "INSERT INTO no_such_table (c) VALUES (5)"]]])  // sql_rejected, rolled back
         try s.call(["operation": "query", "sql": "SELECT count(*) AS n FROM t3"])
-        try s.call(["operation": "query", "sql": "SELECT * FROM no_such_table"])  // database_error
+        try s.call(["operation": "query", "sql": "SELECT * FROM no_such_table"])  // sql_rejected
         try s.call(["operation": "insert", "table": "items", "data": ["name\") VALUES ('x'); DROP TABLE pairs; --": "y"]])  // unknown_identifier
         try s.call(["operation": "update", "table": "items", "data": ["name": "z"], "where": ["1=1 OR name": "x"]])  // unknown_identifier
         try s.call(["operation": "delete", "table": "missing_table", "all": true])  // unknown_identifier

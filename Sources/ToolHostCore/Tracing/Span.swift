@@ -98,6 +98,8 @@ public protocol SpanExporter: Sendable {
     func export(_ span: FinishedSpan)
     /// Sends what is queued and waits for it, at most `timeoutSeconds`: before a process exits.
     func flush(timeoutSeconds: Double)
+    /// Spans the back end accepted, and spans lost on the way, so far (`/metrics`).
+    var counts: (sent: Int, lost: Int) { get }
 }
 
 /// The wall clock in nanoseconds since 1970, as OTLP wants span times.

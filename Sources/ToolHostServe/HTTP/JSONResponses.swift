@@ -36,7 +36,8 @@ enum JSONResponses {
         // The operator's policy refuses it (or wants a confirmation no one can give over HTTP).
         case .deniedByPolicy?, .confirmationRequired?: .forbidden
         // A path outside the folders tool inputs may write to: the caller may not go there.
-        case .pathNotAllowed?: .forbidden
+        // A write on a database the operator made read-only (`database.read_only`): neither.
+        case .pathNotAllowed?, .readOnly?: .forbidden
         // A tool definition that cannot be used: one the caller sent (tools_manager
         // register_tool), or the called tool's own file. The request cannot succeed as it is,
         // and the answer lists the definition's problems; nothing failed on the server's side.

@@ -6,6 +6,27 @@ enum FreeFormSQL {
     /// Runs the SQL and commits it (an INSERT ... RETURNING through `query` persists). With
     /// `database.read_only` it runs in a read-only transaction that is rolled back.
     static func query(_ input: OperationInput, _ call: DatabaseCall) throws -> OperationAnswer {
+        try blamingTheStatement { try runQuery(input, call) }
+    }
+
+    static func execute(_ input: OperationInput, _ call: DatabaseCall) throws -> OperationAnswer {
+        try blamingTheStatement {
+            let result = try run(try input.string("sql"), input, call, options: call.queryOptions)
+            return .fields(["rows_affected": .int(result.rowsAffected)])
+        }
+    }
+
+    /// The caller's SQL refused for what it says is `sql_rejected` (`DatabaseError.callersSQLError`),
+    /// a client's error, not the server's `database_error`.
+    static func blamingTheStatement<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as DatabaseError {
+            throw error.callersSQLError
+        }
+    }
+
+    private static func runQuery(_ input: OperationInput, _ call: DatabaseCall) throws -> OperationAnswer {
         let sql = try input.string("sql")
         var options = call.queryOptions
         options.fetchOne = try input.optionalBool("fetch_one") ?? false
@@ -23,11 +44,6 @@ enum FreeFormSQL {
             result = try run(sql, input, call, options: options)
         }
         return .fields(["data": .array(result.rows.map(JSONValue.object)), "rows_affected": .int(result.rowsAffected)])
-    }
-
-    static func execute(_ input: OperationInput, _ call: DatabaseCall) throws -> OperationAnswer {
-        let result = try run(try input.string("sql"), input, call, options: call.queryOptions)
-        return .fields(["rows_affected": .int(result.rowsAffected)])
     }
 
     /// One statement with its parameters; or, without parameters, a script of several

@@ -30,6 +30,10 @@ struct CORSMiddleware<Context: RequestContext>: RouterMiddleware {
     let policy: CORSPolicy
     let table: RouteTable
 
+    /// What every route reads besides its own: the token, the body's type, the request id the
+    /// access log takes, and the trace context the tracing middleware continues.
+    static var everyRoutesHeaders: [String] { ["Authorization", "Content-Type", "X-Request-Id", "traceparent", "tracestate"] }
+
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let origin = request.headers[.origin].flatMap { policy.allows($0) ? $0 : nil }
         let path = request.uri.path[...]
@@ -38,7 +42,7 @@ struct CORSMiddleware<Context: RequestContext>: RouterMiddleware {
             if !methods.isEmpty {
                 let allow = methods.map(\.rawValue).joined(separator: ", ")
                 var headers: HTTPFields = [.allow: allow, .accessControlAllowMethods: allow]
-                headers[.accessControlAllowHeaders] = (["Authorization", "Content-Type"] + table.requestHeaders(for: path)).joined(separator: ", ")
+                headers[.accessControlAllowHeaders] = (Self.everyRoutesHeaders + table.requestHeaders(for: path)).joined(separator: ", ")
                 headers[.accessControlMaxAge] = String(policy.maxAgeSeconds)
                 return decorate(Response(status: .noContent, headers: headers), origin: origin, preflight: true)
             }
@@ -56,7 +60,7 @@ struct CORSMiddleware<Context: RequestContext>: RouterMiddleware {
         guard let origin else { return response }
         response.headers[.accessControlAllowOrigin] = policy.origins.contains("*") ? "*" : origin
         if !preflight {
-            response.headers[.accessControlExposeHeaders] = (table.responseHeaders + ["Allow"]).joined(separator: ", ")
+            response.headers[.accessControlExposeHeaders] = (table.responseHeaders + ["Allow", "X-Request-Id"]).joined(separator: ", ")
         }
         return response
     }
