@@ -73,6 +73,28 @@ struct ServeLogTests {
         #expect(!quiet.stderr.contains("msg=call"))
     }
 
+    @Test func logLevelDropsTheLinesBelowIt() throws {
+        // A tool whose environment names a variable the host has and does not pass: a warning per call.
+        fixture.directory.write("tools/warned/warned.yaml", """
+            name: Warned
+            type: executable
+            executable: {command: cat, environment: {TOKEN: "${TOOLHOST_TEST_UNPASSED}"}}
+            """)
+        let calls = [#"{"id": 1, "tool": "warned", "input": {}}"#]
+        func lines(level: String) throws -> [JSONObject] {
+            let result = try serveJSONLines(calls, environment: ["TOOLHOST_LOG_FORMAT": "json", "TOOLHOST_LOG_LEVEL": level,
+                                                               "TOOLHOST_TEST_UNPASSED": "set here, not passed on"])
+            #expect(result.status == 0, "stderr: \(result.stderr)")
+            return jsonLines(result.stderr)
+        }
+        let info = try lines(level: "info")
+        #expect(info.contains { $0["msg"] == "call" } && info.contains { $0["level"] == "warning" }, "\(info)")
+        let warning = try lines(level: "warn")  // the usual spelling is taken too
+        #expect(!warning.contains { $0["msg"] == "call" } && warning.contains { $0["level"] == "warning" }, "\(warning)")
+        let error = try lines(level: "error")
+        #expect(!error.contains { $0["msg"] == "call" || $0["level"] == "warning" }, "\(error)")
+    }
+
     @Test func aWrongLogFormatIsRefusedNamingTheKey() throws {
         let result = try serveJSONLines([], environment: ["TOOLHOST_LOG_FORMAT": "xml"])
         #expect(result.status != 0)
