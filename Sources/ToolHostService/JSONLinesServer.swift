@@ -7,8 +7,9 @@ import ToolHostCore
 
 /// `toolhost serve --jsonl`: one request per line on stdin, one answer per line on stdout.
 ///
-/// Request: `{"id": ..., "tool": "...", "input": {...}}`, optionally `"timeout"` (seconds) and
-/// `"envelope": true`. Answer: `{"id": ..., "exit_code": n, "result": {...}}`, where `result`
+/// Request: `{"id": ..., "tool": "...", "input": {...}}`, optionally `"timeout"` (seconds),
+/// `"envelope": true`, and the caller's trace context `"traceparent"` (W3C; with
+/// `"tracestate"`), under which the call's span runs (a value W3C says to ignore is ignored). Answer: `{"id": ..., "exit_code": n, "result": {...}}`, where `result`
 /// is exactly what `toolhost run` would print and `exit_code` the status it would exit with.
 ///
 /// Requests run concurrently (up to `service.max_concurrent_calls`), so answers may come out
@@ -98,9 +99,9 @@ public final class JSONLinesServer: Sendable {
         guard let tool = object["tool"]?.stringValue, !tool.isEmpty else {
             return fail("The request needs \"tool\": the id of the tool to run, as a string.")
         }
-        let unknown = object.keys.filter { !["id", "tool", "input", "timeout", "envelope"].contains($0) }
+        let unknown = object.keys.filter { !["id", "tool", "input", "timeout", "envelope", "traceparent", "tracestate"].contains($0) }
         if let key = unknown.first {
-            return fail("The request has an unknown member \"\(key)\"; a request has id, tool, input, and optionally timeout and envelope.")
+            return fail("The request has an unknown member \"\(key)\"; a request has id, tool, input, and optionally timeout, envelope, traceparent and tracestate.")
         }
         var request = CallRequest(toolID: tool, input: object["input"] ?? .object([:]))
         if let timeout = object["timeout"], !timeout.isNull {
@@ -113,75 +114,14 @@ public final class JSONLinesServer: Sendable {
             guard let flag = envelope.boolValue else { return fail("The request's envelope must be true or false.") }
             request.envelope = flag
         }
+        for key in ["traceparent", "tracestate"] {
+            if let value = object[key], !value.isNull, value.stringValue == nil { return fail("The request's \(key) must be text.") }
+        }
+        request.traceParent = object["traceparent"]?.stringValue.flatMap {
+            SpanContext(traceparent: $0, tracestate: object["tracestate"]?.stringValue)
+        }
         return .success((id, request))
     }
 
     private static func invalid(_ message: String) -> ToolHostError { ToolHostError(.invalidRequest, message) }
-}
-
-/// Splits a descriptor's bytes into lines without holding more than one line (plus one read).
-public struct LineReader: Sendable {
-    public enum Line: Sendable {
-        case line([UInt8])
-        /// A line longer than the limit: its length so far; the rest of it is skipped.
-        case tooLong(Int)
-    }
-
-    let descriptor: Int32
-    let maxLineBytes: Int
-    private var buffer: [UInt8] = []
-    /// Where the next line starts, and how far the buffer is known to hold no newline.
-    private var start = 0
-    private var searched = 0
-    private var atEnd = false
-    /// Inside a line that was too long: drop bytes until its newline.
-    private var skipping = false
-
-    public init(descriptor: Int32, maxLineBytes: Int) {
-        self.descriptor = descriptor
-        self.maxLineBytes = maxLineBytes
-    }
-
-    /// The next line without its newline; nil at end of input.
-    public mutating func nextLine() -> Line? {
-        while true {
-            if let newline = buffer[max(start, searched)...].firstIndex(of: 0x0A) {
-                let length = newline - start
-                let line = skipping || length > maxLineBytes ? [] : Array(buffer[start..<newline])
-                start = newline + 1
-                searched = start
-                if skipping {
-                    skipping = false
-                    continue
-                }
-                return length > maxLineBytes ? .tooLong(length) : .line(line)
-            }
-            searched = buffer.count
-            if !skipping, buffer.count - start > maxLineBytes {
-                skipping = true
-                let length = buffer.count - start
-                start = buffer.count
-                return .tooLong(length)
-            }
-            if skipping { start = buffer.count }
-            if atEnd {
-                guard start < buffer.count else { return nil }
-                let line = Array(buffer[start...])
-                start = buffer.count
-                return .line(line)
-            }
-            if start > 0 {
-                buffer.removeFirst(start)
-                searched -= start
-                start = 0
-            }
-            var chunk = [UInt8](repeating: 0, count: 65536)
-            let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
-            if count > 0 {
-                buffer.append(contentsOf: chunk[0..<count])
-            } else if count == 0 || errno != EINTR {
-                atEnd = true
-            }
-        }
-    }
 }

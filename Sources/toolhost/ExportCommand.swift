@@ -10,7 +10,7 @@ import ToolHostTools
 struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
-        abstract: "Export training data (JSONL or CSV) or conversations (json, jsonl, openai-chat), streamed.",
+        abstract: "Export training data (JSONL or CSV) or conversations (json, jsonl, openai-chat), streamed; or check a fine-tuning file.",
         discussion: """
             DATA_TYPE is one of \(TrainingDataType.names.joined(separator: ", ")), or conversations. Rows come oldest \
             first, straight from the database cursor, so memory stays flat however many rows there \
@@ -35,15 +35,36 @@ struct ExportCommand: ParsableCommand {
 
             On a terminal, stderr shows a progress bar; a one-line summary ends every export.
 
+            `toolhost export check FILE...` checks fine-tuning files against OpenAI's published \
+            formats, line by line: chat ({"messages": [...]}, with tools, tool_calls and tool \
+            messages matched by id, weight 0 or 1 on assistant messages) and preference \
+            ({"input": {"messages": ...}, "preferred_output": [...], "non_preferred_output": [...]}). \
+            Errors are what a fine-tuning job refuses (each with a stable code and its line); \
+            warnings what it would learn nothing from (turns after the last assistant message, \
+            several system messages, duplicates, fewer than 10 examples). Tokens are estimated \
+            (about 4 bytes a token) per example and in all; --max-tokens sets the limit per example \
+            (default 65536). Exit status 1 when any file has an error; --json prints one summary \
+            object per file.
+
             Examples:
               toolhost export tool_executions --out executions.jsonl --since 7d
               toolhost export events --format csv --out - --filter agent_id=planner-1 --columns event_type,payload,created_at
               toolhost export conversations --format openai-chat --min-quality 0.7 --only-unexported --mark-exported --out chats.jsonl
+              toolhost export check chats.jsonl
             """
     )
 
-    @Argument(help: ArgumentHelp("What to export.", valueName: "data-type"), completion: ToolCompletion.exportTypes)
+    @Argument(help: ArgumentHelp("What to export, or check.", valueName: "data-type"), completion: ToolCompletion.exportTypes)
     var dataType: String
+
+    @Argument(help: ArgumentHelp("check: the fine-tuning files to check.", valueName: "file"), completion: .file(extensions: ["jsonl"]))
+    var files: [String] = []
+
+    @Flag(name: .long, help: "check: print each file's summary as one JSON object.")
+    var json = false
+
+    @Option(name: .long, help: ArgumentHelp("check: the most tokens an example may have (estimated; default 65536).", valueName: "n"))
+    var maxTokens: Int?
 
     @Option(name: .long, help: "jsonl or csv; for conversations json, jsonl or openai-chat (default: from the --out extension, else jsonl).")
     var format: String?
@@ -82,9 +103,24 @@ struct ExportCommand: ParsableCommand {
 
     func validate() throws {
         if let limit, limit < 0 { throw ValidationError("--limit must not be negative.") }
+        if let maxTokens, maxTokens < 1 { throw ValidationError("--max-tokens must be at least 1.") }
+        let checking = dataType.lowercased() == "check"
+        if !checking, let file = files.first {
+            throw ValidationError("Unexpected argument '\(file)': only `toolhost export check FILE...` takes files; an export writes to --out.")
+        }
+        if !checking, json || maxTokens != nil { throw ValidationError("\(json ? "--json" : "--max-tokens") applies to `toolhost export check` only.") }
     }
 
     func run() throws {
+        if dataType.lowercased() == "check" {
+            let status: Int32
+            do throws(ToolHostError) {
+                status = try ExportCheck.run(files, json: json, maxTokens: maxTokens)
+            } catch {
+                throw Console.fail(error)
+            }
+            Console.exit(status)
+        }
         if dataType.lowercased() == "conversations" { return try exportConversations() }
         do throws(ToolHostError) {
             let config = try global.loadConfig()

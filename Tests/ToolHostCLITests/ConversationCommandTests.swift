@@ -51,6 +51,10 @@ struct ConversationCommandTests {
         #expect(examples.allSatisfy { $0["messages"]?.arrayValue?.compactMap { $0["role"]?.stringValue } == ["system", "user", "assistant"] })
         #expect(examples.first?["messages"]?[0]?["content"] == "Be brief.")
         #expect(examples.first?["messages"]?[1]?["content"] == "question 0")
+        // What the export wrote is what a fine-tuning job takes.
+        let checked = try run(["export", "check", "chat.jsonl", "--json"], database: database)
+        #expect(checked.status == 0, "\(checked.stdoutText)")
+        #expect(checked.json["valid"] == true && checked.json["examples"] == 11 && checked.json["formats"]?["chat"] == 11)
 
         // Exported ones are not taken again; what remains is below the quality bar.
         let second = try run(["export", "conversations", "--format", "openai-chat", "--only-unexported", "--out", "rest.jsonl"], database: database)

@@ -206,6 +206,22 @@ struct TracingTests {
         #expect(plugin == "00-\(Self.callerTrace)-\(call["span_id"]?.stringValue ?? "?")-01", "answer: \(body)")
     }
 
+    @Test func aJSONLinesRequestNamesItsParentInTraceparent() throws {
+        let receiver = try OTLPReceiver()
+        let lines = [#"{"id": 1, "tool": "traced", "input": {}, "traceparent": "\#(Self.traceparent)", "tracestate": "k=v"}"#,
+                     #"{"id": 2, "tool": "traced", "input": {}, "traceparent": 7}"#]
+        let result = try fixture.run(["serve", "--jsonl"], input: lines.joined(separator: "\n") + "\n", environment: receiver.environment)
+        #expect(result.status == 0)
+        let answers = result.stdoutText.split(separator: "\n").compactMap { try? JSONParser.parse(String($0)) }
+        let refused = answers.first { $0["id"] == 2 }
+        #expect(refused?["result"]?["error_code"] == "invalid_request" && refused?["result"]?["error"] == "The request's traceparent must be text.")
+        let call = try #require(named("execute_tool traced", in: receiver.spans { !$0.isEmpty }).first)
+        #expect(call["trace_id"]?.stringValue == Self.callerTrace && call["parent_span_id"]?.stringValue == Self.callerSpan)
+        #expect(call["trace_state"] == "k=v")
+        let traced = answers.first { $0["id"] == 1 }?["result"]?["traceparent"]?.stringValue
+        #expect(traced == "00-\(Self.callerTrace)-\(call["span_id"]?.stringValue ?? "?")-01")
+    }
+
     @Test func anMCPRequestsSpanTakesItsParentFromMeta() throws {
         let receiver = try OTLPReceiver()
         let mcp = try MCPLines(binary: fixture.binary, [], environment: receiver.environment, directory: fixture.directory.path)
