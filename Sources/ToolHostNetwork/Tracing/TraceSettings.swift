@@ -87,23 +87,8 @@ extension TraceSettings: ConfigSection {
             guard let equals = part.firstIndex(of: "=") else { continue }
             let key = part[..<equals].trimmingSpaces
             guard !key.isEmpty else { continue }
-            result[key] = percentDecoded(part[part.index(after: equals)...].trimmingSpaces)
+            result[key] = part[part.index(after: equals)...].trimmingSpaces.percentDecoded
         }
         return result
-    }
-
-    private static func percentDecoded(_ text: String) -> String {
-        var bytes: [UInt8] = []
-        var input = Array(text.utf8)[...]
-        while let byte = input.popFirst() {
-            if byte == UInt8(ascii: "%"), input.count >= 2,
-               let value = UInt8(String(decoding: input.prefix(2), as: UTF8.self), radix: 16) {
-                bytes.append(value)
-                input = input.dropFirst(2)
-            } else {
-                bytes.append(byte)
-            }
-        }
-        return String(decoding: bytes, as: UTF8.self)
     }
 }

@@ -43,33 +43,19 @@ public struct PostgresTarget: Sendable {
         if let at = authority.lastIndex(of: "@") {
             let userInfo = authority[..<at]
             if let colon = userInfo.firstIndex(of: ":") {
-                password = percentDecoded(String(userInfo[userInfo.index(after: colon)...]))
+                password = userInfo[userInfo.index(after: colon)...].percentDecoded
                 authority = String(userInfo[..<colon]) + String(authority[at...])
             }
         }
         var kept: [String] = []
         for parameter in query.split(separator: "&", omittingEmptySubsequences: true) {
             if parameter.hasPrefix("password=") {
-                password = percentDecoded(String(parameter.dropFirst("password=".count)))
+                password = parameter.dropFirst("password=".count).percentDecoded
             } else {
                 kept.append(String(parameter))
             }
         }
         let rebuilt = scheme + authority + path + (kept.isEmpty ? "" : "?" + kept.joined(separator: "&"))
         return (rebuilt, password)
-    }
-
-    private static func percentDecoded(_ text: String) -> String {
-        var bytes: [UInt8] = []
-        var iterator = Array(text.utf8).makeIterator()
-        while let byte = iterator.next() {
-            if byte == UInt8(ascii: "%"), let high = iterator.next(), let low = iterator.next(),
-               let value = UInt8(String(decoding: [high, low], as: UTF8.self), radix: 16) {
-                bytes.append(value)
-            } else {
-                bytes.append(byte)
-            }
-        }
-        return String(decoding: bytes, as: UTF8.self)
     }
 }

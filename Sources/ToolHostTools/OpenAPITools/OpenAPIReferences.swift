@@ -60,7 +60,7 @@ struct OpenAPIReferences {
 
     /// The value at a `#/a/b~1c` pointer (RFC 6901, percent-decoded as URI fragments are).
     static func lookUp(_ reference: String, in root: JSONValue) -> JSONValue? {
-        let pointer = percentDecoded(String(reference.dropFirst()))
+        let pointer = reference.dropFirst().percentDecoded
         guard !pointer.isEmpty else { return root }
         guard pointer.hasPrefix("/") else { return nil }
         var current = root
@@ -78,21 +78,5 @@ struct OpenAPIReferences {
             }
         }
         return current
-    }
-
-    private static func percentDecoded(_ text: String) -> String {
-        guard text.utf8.contains(UInt8(ascii: "%")) else { return text }
-        var bytes: [UInt8] = []
-        var iterator = Array(text.utf8)[...]
-        while let byte = iterator.popFirst() {
-            if byte == UInt8(ascii: "%"), iterator.count >= 2,
-               let value = UInt8(String(decoding: iterator.prefix(2), as: UTF8.self), radix: 16) {
-                bytes.append(value)
-                iterator = iterator.dropFirst(2)
-            } else {
-                bytes.append(byte)
-            }
-        }
-        return String(decoding: bytes, as: UTF8.self)
     }
 }

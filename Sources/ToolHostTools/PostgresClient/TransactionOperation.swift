@@ -28,7 +28,7 @@ enum TransactionOperation {
                 results.append(try call.connection.run(statement.sql, statement.values, options: call.queryOptions))
             } catch {
                 // The mechanism rolls the transaction back as this error leaves.
-                let cause = (error as? DatabaseError)?.callersSQLError ?? ToolHostError(converting: error)
+                let cause = error.callersSQLError
                 var failure = ToolHostError(cause.code, "Statement \(index + 1) failed and the transaction was rolled back: \(cause.message)",
                                             details: cause.details)
                 failure.details["statement_index"] = .int(index)
