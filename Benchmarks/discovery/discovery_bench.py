@@ -10,7 +10,10 @@ Ollama server; installed by scripts/setup-test-python.sh).
 A need counts as a hit when any of its labelled tools is first (hit@1) or among the first five
 (hit@5). Nothing here is tuned on the labels: the numbers are what the ranking gives.
 
-Usage: python3 Benchmarks/discovery/discovery_bench.py [--toolhost PATH] [--skip-model]
+`--shipped` measures the 36 needs of Benchmarks/fixtures/tool_needs.json over the tools this
+repository ships (tools/ and the built-in tools) instead.
+
+Usage: python3 Benchmarks/discovery/discovery_bench.py [--toolhost PATH] [--skip-model] [--shipped]
                                                        [--rankings hybrid,text,vectors] [--json FILE] [--misses]
 """
 import argparse
@@ -28,14 +31,15 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 CATALOGUE = os.path.join(HERE, "catalogue")
 
 
-def evaluate(toolhost, needs, ranking, env, work):
+def evaluate(toolhost, needs, ranking, env, work, catalogue):
     """(hit@1, hit@5, misses) of one ranking and embedder over the needs."""
     hits1 = hits5 = 0
     misses = []
     for item in needs:
         done = sh([toolhost, "search", item["need"], "--json", "--limit", "5", "--ranking", ranking,
-                   "--tools-dir", CATALOGUE], env=env, cwd=work)
+                   "--tools-dir", catalogue], env=env, cwd=work)
         found = [match["tool"] for match in json.loads(done.stdout)["data"]]
+        item.setdefault("tools", [item.get("tool")])  # tool_needs.json labels one tool per need
         wanted = set(item["tools"])
         hits1 += bool(found[:1]) and found[0] in wanted
         hits5 += bool(wanted.intersection(found))
@@ -52,16 +56,24 @@ def main():
     parser.add_argument("--rankings", default="text,vectors,hybrid")
     parser.add_argument("--json", help="write the numbers to this file")
     parser.add_argument("--misses", action="store_true", help="print the needs whose first tool was wrong")
+    parser.add_argument("--shipped", action="store_true", help="the needs of Benchmarks/fixtures/tool_needs.json over the shipped tools")
     args = parser.parse_args()
     args.toolhost = os.path.abspath(args.toolhost)
     if not os.path.exists(args.toolhost):
         subprocess.run(["swift", "build", "-c", "release", "--product", "toolhost"], cwd=ROOT, check=True)
     sets = {}
-    for name in ("needs", "needs_holdout"):
-        with open(os.path.join(HERE, name + ".json")) as handle:
-            sets[name] = json.load(handle)["needs"]
-    tools = sum(len(files) for _, _, files in os.walk(CATALOGUE))
-    print(f"{len(sets['needs'])} needs + {len(sets['needs_holdout'])} held-out needs over {tools} tools")
+    if args.shipped:
+        catalogue = os.path.join(ROOT, "tools")
+        with open(os.path.join(ROOT, "Benchmarks", "fixtures", "tool_needs.json")) as handle:
+            sets["needs"] = json.load(handle)["needs"]
+        print(f"{len(sets['needs'])} needs over the shipped tools")
+    else:
+        catalogue = CATALOGUE
+        for name in ("needs", "needs_holdout"):
+            with open(os.path.join(HERE, name + ".json")) as handle:
+                sets[name] = json.load(handle)["needs"]
+        tools = sum(len(files) for _, _, files in os.walk(CATALOGUE))
+        print(f"{len(sets['needs'])} needs + {len(sets['needs_holdout'])} held-out needs over {tools} tools")
     results = {}
     server = None
     with tempfile.TemporaryDirectory(prefix="toolhost-discovery-") as work:
@@ -85,7 +97,7 @@ def main():
                     label = "text (BM25)" if ranking == "text" else f"{ranking} / {name}"
                     line = f"{label:28}"
                     for set_name, needs in sets.items():
-                        at1, at5, misses = evaluate(args.toolhost, needs, ranking, env, work)
+                        at1, at5, misses = evaluate(args.toolhost, needs, ranking, env, work, catalogue)
                         results.setdefault(label, {})[set_name] = {"hit_at_1": round(at1, 3), "hit_at_5": round(at5, 3),
                                                                   "needs": len(needs), "misses": misses}
                         line += f"  {set_name:13} hit@1 {at1:.3f} hit@5 {at5:.3f}"
