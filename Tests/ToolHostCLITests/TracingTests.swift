@@ -206,6 +206,28 @@ struct TracingTests {
         #expect(plugin == "00-\(Self.callerTrace)-\(call["span_id"]?.stringValue ?? "?")-01", "answer: \(body)")
     }
 
+    @Test func anMCPRequestOverHTTPIsAChildOfItsPOST() async throws {
+        let receiver = try OTLPReceiver()
+        let server = try await HTTPServer.start(fixture, environment: receiver.environment)
+        let accept = ["Accept": "application/json, text/event-stream", "Content-Type": "application/json"]
+        let initialize = #"{"jsonrpc": "2.0", "id": 0, "method": "initialize", "params": {"protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}}}"#
+        let opened = try await server.send("POST", "/mcp", initialize, headers: accept)
+        let session = try #require(opened.header("Mcp-Session-Id"), "status \(opened.status)")
+        let inSession = accept.merging(["Mcp-Session-Id": session]) { $1 }
+        _ = try await server.send("POST", "/mcp", #"{"jsonrpc": "2.0", "method": "notifications/initialized"}"#, headers: inSession)
+        let call = #"{"jsonrpc": "2.0", "id": 1, "method": "tools/call", "params": {"name": "traced", "arguments": {}}}"#
+        let answered = try await server.send("POST", "/mcp", call, headers: inSession.merging(["traceparent": Self.traceparent]) { $1 })
+        #expect(answered.status == 200)
+        let spans = receiver.spans { named("tools/call", in: $0).count == 1 && named("execute_tool", in: $0).count == 1 }
+        try await server.expectCleanExit()
+        let request = try #require(named("tools/call traced", in: spans).first, "spans: \(spans)")
+        let post = try #require(spans.first { $0["span_id"] == request["parent_span_id"] }, "spans: \(spans)")
+        #expect(post["name"] == "POST /mcp" && post["parent_span_id"]?.stringValue == Self.callerSpan)
+        #expect(request["trace_id"]?.stringValue == Self.callerTrace)
+        #expect(request.attribute("network.transport") == "tcp" && request.attribute("mcp.session.id")?.stringValue == session)
+        #expect(named("execute_tool traced", in: spans).first?["parent_span_id"] == request["span_id"])
+    }
+
     @Test func aJSONLinesRequestNamesItsParentInTraceparent() throws {
         let receiver = try OTLPReceiver()
         let lines = [#"{"id": 1, "tool": "traced", "input": {}, "traceparent": "\#(Self.traceparent)", "tracestate": "k=v"}"#,

@@ -26,6 +26,8 @@ import ToolHostService
 ///   generated tools and finished exports as `toolhost://` resources (`MCPResources`).
 /// - With `service.mcp.listing: search` (or `auto` above its threshold), `tools/list` answers
 ///   the meta-tools `find_tools`, `describe_tool` and `call_tool` instead (`MCPMetaTools`).
+/// - With tracing on, each request is a server span (`MCPRequestSpan`) under the client's
+///   `params._meta.traceparent`; the calls it makes are its children.
 struct MCPFrontEnd {
     let host: ServiceHost
     /// Tools per `tools/list` page.

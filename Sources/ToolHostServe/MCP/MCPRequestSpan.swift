@@ -13,6 +13,22 @@ struct MCPRequestSpan {
     let transport: String
     let sessionID: String?
 
+    /// `message` with the span it arrived in (the `/mcp` POST's) as `params._meta.traceparent`
+    /// when it names no parent of its own: the SDK's handler runs in a task of its own, so the
+    /// context goes along in the message, and the MCP span becomes the HTTP span's child.
+    static func carryingContext(_ message: JSONValue) -> JSONValue {
+        guard let context = TraceScope.current, case .object(var request) = message, case .object(var params)? = request["params"] else {
+            return message
+        }
+        var meta = params["_meta"]?.objectValue ?? [:]
+        guard meta["traceparent"] == nil else { return message }
+        meta["traceparent"] = .string(context.traceparent)
+        if let state = context.traceState { meta["tracestate"] = .string(state) }
+        params["_meta"] = .object(meta)
+        request["params"] = .object(params)
+        return .object(request)
+    }
+
     /// Runs `body` in the span of `method` (on `target`: a tool's name, a resource's URI).
     /// `isToolError` tells a result that is a failed call.
     func serve<Result>(_ method: String, target: String? = nil, meta: Metadata? = nil,

@@ -125,7 +125,7 @@ struct MCPHTTPEndpoint: Sendable {
             await session.transport.deliver(message)
             return Response(status: .accepted)
         }
-        return try await MCPHTTPResponses.exchange(message, on: session.transport, accept: accept) { $0 }
+        return try await MCPHTTPResponses.exchange(MCPRequestSpan.carryingContext(message), on: session.transport, accept: accept) { $0 }
     }
 
     private func initialize(_ message: JSONValue, version: String?) async throws -> Response {
@@ -188,7 +188,8 @@ struct MCPHTTPEndpoint: Sendable {
         }
         let transport = try await stateless.transport()
         let results = results
-        return try await MCPHTTPResponses.exchange(message, on: transport, accept: accept, stateless: true) { reply in
+        return try await MCPHTTPResponses.exchange(MCPRequestSpan.carryingContext(message), on: transport, accept: accept,
+                                                   stateless: true) { reply in
             reply["method"] == nil ? results.decorate(reply, method: method) : reply
         }
     }
