@@ -27,9 +27,14 @@ struct ExportCommand: ParsableCommand {
             they were stored, as training documents {conversation_id, session_id, user_id, \
             metadata, messages, memories, agent_logs}: --format json (one array), jsonl (one per \
             line), or openai-chat (one {"messages": [{"role", "content"}...]} line per \
-            conversation with its training-flagged messages, opened by --system-prompt; \
-            conversations without an assistant message are skipped, and fewer than 10 examples \
-            get a warning, as fine-tuning jobs refuse them). --since/--until compare started_at; \
+            conversation with its training-flagged messages; at most one system message, first: \
+            --system-prompt replaces the conversation's own, or with --system-prompt-mode merge \
+            opens one message with them; turns after the last assistant message are cut, or with \
+            --trailing-turns skip the conversation is skipped; --zero-weight-below SCORE gives \
+            weight 0 to answers scored below it (user feedback 1-5 mapped to 0-1, else \
+            quality_score); conversations without an assistant message are skipped, fewer than \
+            10 examples get a warning, and the file written is checked as `export check` does). \
+            --since/--until compare started_at; \
             --min-quality compares conversation_quality; --only-unexported and --mark-exported \
             make repeated exports take each conversation once.
 
@@ -96,8 +101,17 @@ struct ExportCommand: ParsableCommand {
     @Flag(name: .long, help: "conversations: mark what was written as exported once the file is complete.")
     var markExported = false
 
-    @Option(name: .long, help: ArgumentHelp("conversations, openai-chat: a system message opening every example.", valueName: "text"))
+    @Option(name: .long, help: ArgumentHelp("conversations, openai-chat: the system message of every example.", valueName: "text"))
     var systemPrompt: String?
+
+    @Option(name: .long, help: ArgumentHelp("conversations, openai-chat: replace (default) a conversation's own system messages with --system-prompt, or merge them after it into one.", valueName: "replace|merge"))
+    var systemPromptMode: String?
+
+    @Option(name: .long, help: ArgumentHelp("conversations, openai-chat: cut (default) the turns after the last assistant message, or skip such conversations.", valueName: "cut|skip"))
+    var trailingTurns: String?
+
+    @Option(name: .long, help: ArgumentHelp("conversations, openai-chat: weight 0 for assistant messages scored below this (feedback, else quality), 1 for the others.", valueName: "score"))
+    var zeroWeightBelow: Double?
 
     @OptionGroup var global: GlobalOptions
 
@@ -125,7 +139,9 @@ struct ExportCommand: ParsableCommand {
         do throws(ToolHostError) {
             let config = try global.loadConfig()
             let conversationOptions = [(minQuality != nil, "--min-quality"), (onlyUnexported, "--only-unexported"),
-                                       (markExported, "--mark-exported"), (systemPrompt != nil, "--system-prompt")]
+                                       (markExported, "--mark-exported"), (systemPrompt != nil, "--system-prompt"),
+                                       (systemPromptMode != nil, "--system-prompt-mode"), (trailingTurns != nil, "--trailing-turns"),
+                                       (zeroWeightBelow != nil, "--zero-weight-below")]
             if let option = conversationOptions.first(where: { $0.0 })?.1 {
                 throw ToolHostError(.invalidInput, "\(option) applies to conversations only, not to \(dataType).")
             }
@@ -169,7 +185,9 @@ struct ExportCommand: ParsableCommand {
             request.onlyUnexported = onlyUnexported
             request.since = since
             request.until = until
-            request.systemPrompt = systemPrompt
+            request.chat = try ChatExampleRules(systemPrompt: systemPrompt, systemMessage: systemPromptMode, trailingTurns: trailingTurns,
+                                                zeroWeightBelow: zeroWeightBelow,
+                                                names: ("--system-prompt-mode", "--trailing-turns", "--zero-weight-below"))
             request.markExported = markExported
             let progress = ProgressLine(enabled: isatty(STDERR_FILENO) == 1, unit: "conversations")
             let summary = try ConversationExport(config: config).run(request, countFirst: progress.enabled) { written, total in
@@ -180,13 +198,30 @@ struct ExportCommand: ParsableCommand {
             var line = "exported \(Count.grouped(summary.conversations)) conversation\(summary.conversations == 1 ? "" : "s") "
                 + "(\(request.format.rawValue)) to \(out == "-" ? "stdout" : out) (\(Count.bytes(summary.bytes))) in \(Count.seconds(summary.seconds)), "
                 + "\(Count.grouped(rate)) conversations/s"
-            if summary.skipped > 0 { line += "; \(Count.grouped(summary.skipped)) without an assistant message skipped" }
+            if let skipped = summary.skippedBy[.noAssistantMessage] { line += "; \(Count.grouped(skipped)) without an assistant message skipped" }
+            if let skipped = summary.skippedBy[.trailingTurns] { line += "; \(Count.grouped(skipped)) ending after their last answer skipped" }
+            if let skipped = summary.skippedBy[.allWeightsZero] { line += "; \(Count.grouped(skipped)) with every answer weighted 0 skipped" }
+            if summary.cutTurns > 0 { line += "; \(Count.grouped(summary.cutTurns)) cut after their last answer" }
             if markExported { line += "; \(Count.grouped(summary.marked)) marked exported" }
             if summary.changed > 0 { line += ", \(Count.grouped(summary.changed)) left unmarked" }
             Console.print(line, to: STDERR_FILENO)
             for warning in summary.warnings { Console.print("warning: \(warning)", to: STDERR_FILENO) }
+            if let check = summary.check { Self.report(check, of: out) }
         } catch {
             throw Console.fail(error)
+        }
+    }
+
+    /// The check of what an openai-chat export wrote, in a line (and its problems, which
+    /// would be a bug of the export: `toolhost export check FILE` shows them all).
+    private static func report(_ check: FineTuningFileCheck.Summary, of file: String) {
+        let others = check.warnings.filter { $0.code != "too_few_examples" }  // said above already
+        let warnings = check.warningCount - (check.codes["too_few_examples"] ?? 0)
+        let verdict = check.isValid ? "ok" : "\(check.errorCount) error\(check.errorCount == 1 ? "" : "s")"
+        Console.print("check: \(verdict), \(warnings) warning\(warnings == 1 ? "" : "s"); about \(Count.grouped(check.tokens)) tokens "
+            + "(at most \(Count.grouped(check.maxTokens)) an example)", to: STDERR_FILENO)
+        for problem in check.errors + others {
+            Console.print("  line \(problem.line): \(problem.code): \(problem.message)", to: STDERR_FILENO)
         }
     }
 

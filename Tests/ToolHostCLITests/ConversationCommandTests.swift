@@ -45,7 +45,7 @@ struct ConversationCommandTests {
         #expect(first.status == 0, "\(first.stderr)")
         #expect(first.stderr.contains("exported 11 conversations (openai-chat) to chat.jsonl"))
         #expect(first.stderr.contains("11 marked exported"))
-        #expect(!first.stderr.contains("warning"))
+        #expect(!first.stderr.contains("warning:"))
         let examples = try lines("chat.jsonl")
         #expect(examples.count == 11)
         #expect(examples.allSatisfy { $0["messages"]?.arrayValue?.compactMap { $0["role"]?.stringValue } == ["system", "user", "assistant"] })
@@ -62,6 +62,61 @@ struct ConversationCommandTests {
         #expect(second.stderr.contains("exported 1 conversation (openai-chat)"))
         #expect(second.stderr.contains("warning: only 1 example written; fine-tuning jobs need at least 10"))
         #expect(try lines("rest.jsonl").first?["messages"]?[0]?["content"] == "question 11")
+    }
+
+    /// Each example trains something: one system message, nothing after the last answer,
+    /// weights from feedback or quality; and the file written passes the format check.
+    @Test(arguments: Engine.allCases)
+    func openAIChatExamplesAreCleaned(engine: Engine) throws {
+        let database = try TestDatabase(engine)
+        func add(_ id: Int, _ fields: String) throws {
+            let added = try run(["run", "conversation_store"], #"{"operation": "add_message", "conversation_id": \#(id), \#(fields)}"#, database: database)
+            #expect(added.json["success"] == true, "\(added.stdoutText)")
+        }
+        var ids: [Int] = []
+        for index in 0..<3 {
+            let started = try run(["run", "conversation_store"], #"{"operation": "start_conversation", "user_id": "c\#(index)"}"#, database: database)
+            let id = try #require(started.json["conversation_id"]?.integerValue)
+            ids.append(id)
+            try add(id, #""role": "system", "content": "Own rules \#(index)." "#)
+            try add(id, #""role": "user", "content": "first question \#(index)""#)
+            // Answers: the first rated 1 by its user (weight 0 below 0.5), the second scored 0.9.
+            try add(id, #""role": "assistant", "content": "first answer \#(index)", "user_feedback": 1"#)
+            try add(id, #""role": "user", "content": "second question \#(index)""#)
+            try add(id, #""role": "assistant", "content": "second answer \#(index)", "quality_score": 0.9"#)
+            if index == 0 { try add(id, #""role": "user", "content": "thanks, bye""#) }  // a trailing turn
+        }
+        let plain = try run(["export", "conversations", "--format", "openai-chat", "--system-prompt", "Be brief.", "--out", "plain.jsonl"],
+                            database: database)
+        #expect(plain.status == 0, "\(plain.stderr)")
+        #expect(plain.stderr.contains("; 1 cut after their last answer"), "\(plain.stderr)")
+        #expect(plain.stderr.contains("check: ok, 0 warnings"), "\(plain.stderr)")
+        let examples = try lines("plain.jsonl")
+        #expect(examples.count == 3)
+        let roles = examples.map { $0["messages"]?.arrayValue?.compactMap { $0["role"]?.stringValue } ?? [] }
+        #expect(roles.allSatisfy { $0 == ["system", "user", "assistant", "user", "assistant"] }, "\(roles)")
+        #expect(examples[0]["messages"]?[0]?["content"] == "Be brief.")
+        #expect(examples[0]["messages"]?[0]?["weight"] == nil && examples[0]["messages"]?[2]?["weight"] == nil)
+
+        let merged = try run(["export", "conversations", "--format", "openai-chat", "--system-prompt", "Be brief.", "--system-prompt-mode", "merge",
+                              "--trailing-turns", "skip", "--zero-weight-below", "0.5", "--out", "merged.jsonl"], database: database)
+        #expect(merged.status == 0, "\(merged.stderr)")
+        #expect(merged.stderr.contains("; 1 ending after their last answer skipped"), "\(merged.stderr)")
+        let weighted = try lines("merged.jsonl")
+        #expect(weighted.count == 2)
+        #expect(weighted[0]["messages"]?[0]?["content"] == "Be brief.\n\nOwn rules 1.")
+        #expect(weighted[0]["messages"]?[2]?["weight"] == 0 && weighted[0]["messages"]?[4]?["weight"] == 1)
+        #expect(merged.stderr.contains("check: ok, 0 warnings"), "\(merged.stderr)")
+
+        // The tool's export_conversations takes the same rules.
+        let tool = try run(["run", "conversation_store"],
+                           #"{"operation": "export_conversations", "output_path": "tool.jsonl", "format": "openai-chat", "trailing_turns": "skip", "zero_weight_below": 0.95}"#,
+                           database: database)
+        #expect(tool.json["count"] == 0 && tool.json["skipped_by"]?["trailing_turns"] == 1 && tool.json["skipped_by"]?["all_weights_zero"] == 2,
+                "\(tool.stdoutText)")
+        let wrong = try run(["export", "conversations", "--format", "openai-chat", "--trailing-turns", "drop", "--out", "x.jsonl"], database: database)
+        #expect(wrong.status != 0 && wrong.stderr.contains("--trailing-turns must be one of cut, skip, not 'drop'."), "\(wrong.stderr)")
+        _ = ids
     }
 
     @Test func jsonAndJSONLinesCarryWholeConversations() throws {

@@ -88,6 +88,9 @@ struct TrainingRoutes {
         "until": ["type": "string"],
         "format": ["type": "string", "enum": ["json", "jsonl", "openai-chat"]],
         "system_prompt": ["type": "string"],
+        "system_prompt_mode": ["type": "string", "enum": ["replace", "merge"]],
+        "trailing_turns": ["type": "string", "enum": ["cut", "skip"]],
+        "zero_weight_below": ["type": "number", "minimum": 0, "maximum": 1],
     ]
 
     /// A conversation's id: a positive whole number that fits the database's 64 bits.

@@ -39,8 +39,8 @@ public struct ConversationExport: Sendable {
         public var onlyUnexported = false
         public var since: String?
         public var until: String?
-        /// openai-chat: a system message opening every example.
-        public var systemPrompt: String?
+        /// openai-chat: how each example is made (system message, trailing turns, weights).
+        public var chat = ChatExampleRules()
         /// Mark what was written as exported once the file is in place.
         public var markExported = false
 
@@ -52,8 +52,13 @@ public struct ConversationExport: Sendable {
 
     public struct Summary: Sendable {
         public var conversations: Int
-        /// openai-chat: conversations left out for having no assistant message to learn from.
+        /// openai-chat: conversations that gave no example, in all and by why.
         public var skipped: Int
+        public var skippedBy: [ChatExampleRules.Skip: Int] = [:]
+        /// openai-chat: examples whose turns after the last answer were cut.
+        public var cutTurns = 0
+        /// openai-chat to a file: the file checked as a fine-tuning job reads it.
+        public var check: FineTuningFileCheck.Summary?
         public var marked: Int
         /// Conversations that took messages while being exported, left unmarked.
         public var changed: Int
@@ -67,8 +72,21 @@ public struct ConversationExport: Sendable {
             var fields: JSONObject = ["path": .string(path), "count": .int(conversations), "skipped": .int(skipped),
                                       "marked_exported": .int(marked), "left_unmarked": .int(changed), "bytes": .int(bytes),
                                       "seconds": .double((seconds * 1000).rounded() / 1000)]
+            if !skippedBy.isEmpty {
+                fields["skipped_by"] = .object(JSONObject(skippedBy.sorted { $0.key.rawValue < $1.key.rawValue }.map { ($0.key.rawValue, .int($0.value)) }))
+                fields["trailing_turns_cut"] = .int(cutTurns)
+            }
+            if let check { fields["check"] = Self.brief(check) }
             if !warnings.isEmpty { fields["warnings"] = .array(warnings.map { .string($0) }) }
             return .fields(fields)
+        }
+
+        /// The check's verdict and counts, without the problems' list (`toolhost export check` has it).
+        static func brief(_ check: FineTuningFileCheck.Summary) -> JSONValue {
+            let json = check.json
+            return ["valid": json["valid"] ?? .null, "error_count": json["error_count"] ?? .null,
+                    "warning_count": json["warning_count"] ?? .null, "codes": json["codes"] ?? .null,
+                    "tokens_estimated": json["tokens_estimated"] ?? .null]
         }
     }
 
@@ -92,17 +110,22 @@ public struct ConversationExport: Sendable {
         let started = MonotonicClock.now()
         let database = Database.shared(for: config.database)
         var written: [(id: Int64, totalMessages: JSONValue)] = []
-        var skipped = 0
+        var skipped: [ChatExampleRules.Skip: Int] = [:]
+        var cutTurns = 0
         do throws(ToolHostError) {
             try database.withConnection { (connection) throws(ToolHostError) in
                 let documents = ConversationDocuments(connection: connection)
                 let total = countFirst ? try ToolHostError.converting { try documents.count(selection) } : nil
                 if request.format == .json { try writer.write(Array("[".utf8)) }
                 func write(_ conversation: ConversationParts) throws(ToolHostError) {
-                    guard let line = Self.encode(conversation, format: request.format, systemPrompt: request.systemPrompt,
-                                                 first: written.isEmpty) else {
-                        skipped += 1
+                    let line: [UInt8]
+                    switch Self.encode(conversation, format: request.format, rules: request.chat, first: written.isEmpty) {
+                    case .skipped(let reason):
+                        skipped[reason, default: 0] += 1
                         return
+                    case .bytes(let bytes, let cut):
+                        line = bytes
+                        if cut { cutTurns += 1 }
                     }
                     try writer.write(line)
                     written.append((conversation.id, conversation.row["total_messages"] ?? .null))
@@ -119,8 +142,14 @@ public struct ConversationExport: Sendable {
             writer.abandon()
             throw error
         }
-        var summary = Summary(conversations: written.count, skipped: skipped, marked: 0, changed: 0, bytes: writer.bytesWritten,
-                              seconds: MonotonicClock.now() - started, path: request.output, warnings: [])
+        var summary = Summary(conversations: written.count, skipped: skipped.values.reduce(0, +), marked: 0, changed: 0,
+                              bytes: writer.bytesWritten, seconds: MonotonicClock.now() - started, path: request.output, warnings: [])
+        summary.skippedBy = skipped
+        summary.cutTurns = cutTurns
+        // What was written is checked as a fine-tuning job reads it (a file; stdout is gone).
+        if request.format == .openaiChat, request.output != "-" {
+            summary.check = try? FineTuningFileCheck.check(file: request.output)
+        }
         if request.markExported {
             // The file is in place whatever happens here: a failure says so.
             do throws(ToolHostError) {
@@ -145,9 +174,14 @@ public struct ConversationExport: Sendable {
         return summary
     }
 
-    /// The bytes of one conversation in `format`, or nil when openai-chat has nothing to
-    /// learn from in it (no training-flagged assistant message with content).
-    static func encode(_ conversation: ConversationParts, format: ConversationExportFormat, systemPrompt: String?, first: Bool) -> [UInt8]? {
+    enum Encoded {
+        /// The conversation's bytes; for openai-chat, whether turns after its last answer were cut.
+        case bytes([UInt8], cutTurns: Bool)
+        /// openai-chat only: nothing to learn from in it (`ChatExampleRules`).
+        case skipped(ChatExampleRules.Skip)
+    }
+
+    static func encode(_ conversation: ConversationParts, format: ConversationExportFormat, rules: ChatExampleRules, first: Bool) -> Encoded {
         var bytes: [UInt8] = []
         switch format {
         case .json:
@@ -157,26 +191,15 @@ public struct ConversationExport: Sendable {
             conversation.appendJSON(to: &bytes)
             bytes.append(0x0A)
         case .openaiChat:
-            guard let example = chatExample(conversation.document, systemPrompt: systemPrompt) else { return nil }
-            JSONWriter.append(.object(example), to: &bytes)
-            bytes.append(0x0A)
+            switch rules.example(of: conversation.document) {
+            case .skipped(let reason):
+                return .skipped(reason)
+            case .example(let example, let cutTurns):
+                JSONWriter.append(.object(example), to: &bytes)
+                bytes.append(0x0A)
+                return .bytes(bytes, cutTurns: cutTurns)
+            }
         }
-        return bytes
-    }
-
-    /// `{"messages": [...]}` from the messages flagged for training (training_flag not false)
-    /// with text content, in order; `tool` messages are left out (without the tool calls
-    /// that produced them, trainers refuse them).
-    static func chatExample(_ document: JSONObject, systemPrompt: String?) -> JSONObject? {
-        var messages: [JSONValue] = []
-        if let systemPrompt, !systemPrompt.isEmpty { messages.append(["role": "system", "content": .string(systemPrompt)]) }
-        var hasAssistant = false
-        for case .object(let message) in document["messages"]?.arrayValue ?? [] {
-            guard message["training_flag"] != false, let role = message["role"]?.stringValue,
-                  ["system", "user", "assistant"].contains(role), let content = message["content"]?.stringValue else { continue }
-            if role == "assistant" { hasAssistant = true }
-            messages.append(["role": .string(role), "content": .string(content)])
-        }
-        return hasAssistant ? ["messages": .array(messages)] : nil
+        return .bytes(bytes, cutTurns: false)
     }
 }

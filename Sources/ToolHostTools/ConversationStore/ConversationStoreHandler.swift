@@ -57,7 +57,11 @@ struct ConversationStoreHandler: OperationHandler {
         let selection = try ConversationSelection.read(input, defaultLimit: nil)
         var request = ConversationExport.Request(format: try ConversationExportFormat.named(try input.optionalString("format") ?? "jsonl"),
                                                  output: output)
-        request.systemPrompt = try input.optionalString("system_prompt")
+        request.chat = try ChatExampleRules(systemPrompt: try input.optionalString("system_prompt"),
+                                            systemMessage: try input.optionalString("system_prompt_mode"),
+                                            trailingTurns: try input.optionalString("trailing_turns"),
+                                            zeroWeightBelow: try input.optionalNumber("zero_weight_below"),
+                                            names: ("system_prompt_mode", "trailing_turns", "zero_weight_below"))
         request.markExported = try input.optionalBool("mark_exported") ?? false
         return try ConversationExport(config: context.config).run(selection, request: request).answer
     }
@@ -66,7 +70,7 @@ struct ConversationStoreHandler: OperationHandler {
     /// documents read on a pooled connection; marking them, when asked, is a transaction of
     /// its own after the read, as for a file.
     private static let inlineExport = Operation.read("export_conversations") { input, call in
-        for key in ["format", "system_prompt"] where input[key] != nil {
+        for key in ["format", "system_prompt", "system_prompt_mode", "trailing_turns", "zero_weight_below"] where input[key] != nil {
             throw input.invalid(key, "applies to exports written to a file: give output_path too")
         }
         let selection = try ConversationSelection.read(input, defaultLimit: 100)
