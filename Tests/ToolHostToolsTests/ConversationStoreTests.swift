@@ -287,8 +287,9 @@ struct ConversationStoreTests {
         }
         #expect(written == expected)
 
-        // openai-chat to a file: training-flagged system/user/assistant messages, a system
-        // prompt first, conversations without an assistant message skipped, and a warning.
+        // openai-chat to a file: training-flagged system/user/assistant messages, the system
+        // prompt in place of the conversation's own (one system message), conversations
+        // without an assistant message skipped, and a warning.
         let path = harness.directory.url("chat.jsonl")
         let answer = try harness.succeed("conversation_store", ["operation": "export_conversations", "output_path": .string(path),
                                                                 "format": "openai-chat", "system_prompt": "Be kind."])
@@ -296,9 +297,10 @@ struct ConversationStoreTests {
         #expect(answer["warnings"]?[0]?.stringValue?.contains("at least 10") == true)
         let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map { try JSONParser.parse(String($0)) }
         #expect(lines.count == 2)
-        #expect(lines[0]["messages"]?.arrayValue?.compactMap { $0["role"]?.stringValue } == ["system", "system", "user", "assistant"])
+        #expect(lines[0]["messages"]?.arrayValue?.compactMap { $0["role"]?.stringValue } == ["system", "user", "assistant"])
         #expect(lines[0]["messages"]?[0] == ["role": "system", "content": "Be kind."])
-        #expect(lines[0]["messages"]?[3]?["content"] == words(30))
+        #expect(lines[0]["messages"]?[2]?["content"] == words(30))
+        #expect(answer["check"]?["valid"] == true)
         #expect(lines[1]["messages"]?.arrayValue?.count == 2)
 
         let stats = try harness.succeed("conversation_store", ["operation": "training_stats"])
