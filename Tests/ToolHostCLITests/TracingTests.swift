@@ -150,6 +150,18 @@ struct TracingTests {
         #expect(!all.contains { JSONWriter.string(.object($0)).contains("secret-literal") })
     }
 
+    @Test func aWorkflowsStepsAreChildrenOfItsSpan() throws {
+        fixture.directory.write("tools/flow/flow.yaml", "name: Flow\ntype: workflow\nworkflow:\n  steps:\n    - {name: one, tool: traced}\n    - {name: two, tool: traced}\n")
+        let receiver = try OTLPReceiver()
+        let result = try fixture.run(["run", "flow"], input: "{}", environment: receiver.environment)
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        let spans = receiver.spans { !$0.isEmpty }
+        let flow = try #require(named("execute_tool flow", in: spans).first, "spans: \(spans)")
+        let steps = named("execute_tool traced", in: spans)
+        #expect(steps.count == 2 && steps.allSatisfy { $0["parent_span_id"] == flow["span_id"] && $0["trace_id"] == flow["trace_id"] })
+        #expect(flow.attribute("toolhost.tool.type") == "workflow")
+    }
+
     @Test func aCollectorThatRefusesCostsAWarningNeverTheCall() throws {
         let refusing = try OTLPReceiver(status: 503)
         let refused = try fixture.run(["run", "echo"], input: #"{"message": "hi"}"#, environment: refusing.environment)
