@@ -26,6 +26,11 @@ enum ExportCheck {
         return valid ? 0 : 1
     }
 
+    /// `line 12: code: message`, or `file: …` for the file as a whole.
+    static func line(of problem: FineTuningFileCheck.Problem) -> String {
+        "\(problem.line == 0 ? "file" : "line \(problem.line)"): \(problem.code): \(problem.message)"
+    }
+
     /// A few lines a person reads: the verdict and counts first, then the problems found.
     static func text(of summary: FineTuningFileCheck.Summary, file: String) -> String {
         let verdict = summary.isValid ? "ok" : "\(summary.errorCount) error\(summary.errorCount == 1 ? "" : "s")"
@@ -37,9 +42,7 @@ enum ExportCheck {
             + (summary.overLimit > 0 ? ", \(summary.overLimit) over the limit" : ""))
         if summary.duplicates > 0 { lines.append("  duplicates: \(summary.duplicates)") }
         for (kind, problems, count) in [("error", summary.errors, summary.errorCount), ("warning", summary.warnings, summary.warningCount)] {
-            for problem in problems {
-                lines.append("  \(kind): \(problem.line == 0 ? "file" : "line \(problem.line)"): \(problem.code): \(problem.message)")
-            }
+            for problem in problems { lines.append("  \(kind): \(line(of: problem))") }
             if count > problems.count { lines.append("  … and \(count - problems.count) more \(kind)s (--json counts them by code)") }
         }
         return lines.joined(separator: "\n")

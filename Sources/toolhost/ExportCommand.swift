@@ -220,9 +220,7 @@ struct ExportCommand: ParsableCommand {
         let verdict = check.isValid ? "ok" : "\(check.errorCount) error\(check.errorCount == 1 ? "" : "s")"
         Console.print("check: \(verdict), \(warnings) warning\(warnings == 1 ? "" : "s"); about \(Count.grouped(check.tokens)) tokens "
             + "(at most \(Count.grouped(check.maxTokens)) an example)", to: STDERR_FILENO)
-        for problem in check.errors + others {
-            Console.print("  line \(problem.line): \(problem.code): \(problem.message)", to: STDERR_FILENO)
-        }
+        for problem in check.errors + others { Console.print("  " + ExportCheck.line(of: problem), to: STDERR_FILENO) }
     }
 
     /// `.csv` files get CSV; everything else JSONL.
