@@ -13,13 +13,12 @@ public enum SpanKind: UInt8, Sendable {
     case client = 3
 }
 
-/// An attribute's value, in the types OTLP carries.
+/// An attribute's value: the scalar types OTLP carries (no span of ToolHost's has a list).
 public enum SpanValue: Sendable, Equatable {
     case string(String)
     case int(Int64)
     case double(Double)
     case bool(Bool)
-    case strings([String])
 }
 
 /// A span once it ended: what an exporter sends.

@@ -53,10 +53,6 @@ enum OTLPTraceRequest {
         case .bool(let flag): body.bool(2, flag)
         case .int(let number): body.integer(3, number)
         case .double(let number): body.double(4, number)
-        case .strings(let texts):
-            body.message(5) { array in                                              // ArrayValue array_value = 5
-                for text in texts { array.message(1) { $0.string(1, text) } }
-            }
         }
     }
 
