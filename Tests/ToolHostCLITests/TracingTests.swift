@@ -230,7 +230,12 @@ struct TracingTests {
         let call = #"{"jsonrpc": "2.0", "id": 1, "method": "tools/call", "params": {"name": "traced", "arguments": {}}}"#
         let answered = try await server.send("POST", "/mcp", call, headers: inSession.merging(["traceparent": Self.traceparent]) { $1 })
         #expect(answered.status == 200)
-        let spans = receiver.spans { named("tools/call", in: $0).count == 1 && named("execute_tool", in: $0).count == 1 }
+        // The POST's span ends after its answer is written, so it may come in a later batch than
+        // the MCP span under it: wait for all three.
+        let spans = receiver.spans {
+            named("tools/call", in: $0).count == 1 && named("execute_tool", in: $0).count == 1
+                && $0.contains { $0["name"] == "POST /mcp" && $0["trace_id"]?.stringValue == Self.callerTrace }
+        }
         try await server.expectCleanExit()
         let request = try #require(named("tools/call traced", in: spans).first, "spans: \(spans)")
         let post = try #require(spans.first { $0["span_id"] == request["parent_span_id"] }, "spans: \(spans)")
