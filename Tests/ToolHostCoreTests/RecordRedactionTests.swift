@@ -10,6 +10,12 @@ struct RecordRedactionTests {
         ("key sk-proj-abcdefghijklmnop1234 here", "key [REDACTED:api_key] here"),
         ("token ghp_abcdefghijklmnopqrstuvwxyz0123", "token [REDACTED:api_key]"),
         ("aws AKIAIOSFODNN7EXAMPLE", "aws [REDACTED:api_key]"),
+        ("pat github_pat_11ABCDEFG0123456789_abcdefghijklmnop", "pat [REDACTED:api_key]"),
+        ("slack xoxb-1234567890-abcdefghij", "slack [REDACTED:api_key]"),
+        ("google AIzaSyA1234567890abcdefghijklmnopqrstuv", "google [REDACTED:api_key]"),
+        ("jwt eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0In0.abcdefghijk", "jwt [REDACTED:api_key]"),
+        ("v6 2001:db8::8a2e:370:7334.", "v6 [REDACTED:ip_address]."),
+        ("call 555-123-4567 or 555.987.6543", "call [REDACTED:phone_number] or [REDACTED:phone_number]"),
         ("card 4111 1111 1111 1111 ok", "card [REDACTED:credit_card] ok"),
         ("from 192.168.10.254 to fe80:0:0:0:200:f8ff:fe21:67cf", "from [REDACTED:ip_address] to [REDACTED:ip_address]"),
         ("call +44 20 7946 0958", "call [REDACTED:phone_number]"),
@@ -37,5 +43,18 @@ struct RecordRedactionTests {
         let redacted = JSONWriter.string(redaction.redact(value))
         #expect(!redacted.contains("EMP-"), "\(redacted)")
         #expect(throws: ToolHostError.self) { try RecordRedaction(detectors: [], patterns: ["(unclosed"]) }
+    }
+
+    @Test func replacementsAreCountedByKindAndKeysStayWhenAsked() throws {
+        let redaction = try RecordRedaction(detectors: RecordRedaction.Detector.allCases, patterns: [#"EMP-\d{6}"#])
+        var counts = RecordRedaction.Counts()
+        let value: JSONValue = ["a@example.com": ["write to a@example.com and b@example.org", "EMP-123456 at 10.0.0.1"]]
+        let redacted = redaction.redactValues(value, counting: &counts)
+        #expect(counts == ["email": 2, "pattern": 1, "ip_address": 1])
+        let keys = redacted.objectValue?.keys.map { $0 } ?? []
+        #expect(keys == ["a@example.com"])
+        var all = RecordRedaction.Counts()
+        _ = redaction.redact(value, counting: &all)
+        #expect(all["email"] == 3)
     }
 }

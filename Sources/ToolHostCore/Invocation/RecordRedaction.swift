@@ -48,47 +48,112 @@ public struct RecordRedaction: Sendable, Equatable {
 
     /// `value` with every match replaced, at any depth.
     public func redact(_ value: JSONValue) -> JSONValue {
-        guard !isEmpty else { return value }
-        let compiled = patterns.compactMap { try? Regex($0) }
-        return redact(value, compiled)
+        var counts = Counts()
+        return redact(value, counting: &counts)
     }
 
-    private func redact(_ value: JSONValue, _ compiled: [Regex<AnyRegexOutput>]) -> JSONValue {
+    /// `value` with every match replaced, at any depth, keys included; `counts` gains one per
+    /// replacement, by kind.
+    public func redact(_ value: JSONValue, counting counts: inout Counts) -> JSONValue {
+        guard !isEmpty else { return value }
+        let compiled = patterns.compactMap { try? Regex($0) }
+        return redact(value, compiled, keys: true, &counts)
+    }
+
+    /// `value` with every string value replaced at any depth, but not object keys (the
+    /// structure of a document that must keep its shape, such as a fine-tuning example).
+    public func redactValues(_ value: JSONValue, counting counts: inout Counts) -> JSONValue {
+        guard !isEmpty else { return value }
+        let compiled = patterns.compactMap { try? Regex($0) }
+        return redact(value, compiled, keys: false, &counts)
+    }
+
+    private func redact(_ value: JSONValue, _ compiled: [Regex<AnyRegexOutput>], keys: Bool, _ counts: inout Counts) -> JSONValue {
         switch value {
-        case .string(let text): return .string(redact(text, compiled))
-        case .array(let items): return .array(items.map { redact($0, compiled) })
-        case .object(let object): return .object(JSONObject(object.map { (redact($0.key, compiled), redact($0.value, compiled)) }))
+        case .string(let text): return .string(redact(text, compiled, &counts))
+        case .array(let items): return .array(items.map { redact($0, compiled, keys: keys, &counts) })
+        case .object(let object):
+            return .object(JSONObject(object.map { (keys ? redact($0.key, compiled, &counts) : $0.key, redact($0.value, compiled, keys: keys, &counts)) }))
         default: return value
         }
     }
 
     public func redact(_ text: String) -> String {
-        redact(text, patterns.compactMap { try? Regex($0) })
+        var counts = Counts()
+        return redact(text, counting: &counts)
     }
 
-    private func redact(_ text: String, _ compiled: [Regex<AnyRegexOutput>]) -> String {
+    public func redact(_ text: String, counting counts: inout Counts) -> String {
+        redact(text, patterns.compactMap { try? Regex($0) }, &counts)
+    }
+
+    /// Replacements made, by the kind in their placeholder (`email`, `phone_number`,
+    /// `ip_address`, `api_key`, `credit_card`, `pattern`; `credentials` for masked credentials).
+    public typealias Counts = [String: Int]
+
+    private func redact(_ text: String, _ compiled: [Regex<AnyRegexOutput>], _ counts: inout Counts) -> String {
+        guard !text.isEmpty else { return text }
+        // What each detector needs to find anything, in one pass over the bytes: most text has
+        // no '@', few digits and no key prefix, and a regular expression costs far more than this.
+        let traits = TextTraits(text)
         var text = text
         for detector in detectors {
             switch detector {
-            case .credentials: text = CredentialRedaction.redact(text)
-            case .creditCards: text = Self.replace(Self.cardCandidates, in: text, kind: "credit_card") { Self.passesLuhn($0) }
+            case .credentials:
+                let masked = CredentialRedaction.redact(text)
+                if masked != text { counts["credentials", default: 0] += 1 }
+                text = masked
+            case .creditCards where traits.digits >= 13:
+                text = Self.replace(Self.cardCandidates, in: text, kind: "credit_card", &counts) { Self.passesLuhn($0) }
             case .ipAddresses:
-                text = Self.replace(Self.ipv4, in: text, kind: "ip_address") { match in
-                    match.split(separator: ".").allSatisfy { (Int($0) ?? 256) <= 255 }
+                if traits.digits >= 4, traits.dots >= 3 {
+                    text = Self.replace(Self.ipv4, in: text, kind: "ip_address", &counts) { match in
+                        match.split(separator: ".").allSatisfy { (Int($0) ?? 256) <= 255 }
+                    }
                 }
-                text = Self.replace(Self.ipv6, in: text, kind: "ip_address")
-            case .apiKeys: text = Self.replace(Self.apiKeys, in: text, kind: "api_key")
-            case .emails: text = Self.replace(Self.emails, in: text, kind: "email")
-            case .phoneNumbers:
-                text = Self.replace(Self.phones, in: text, kind: "phone_number") { match in
+                if traits.colons >= 2 { text = Self.replace(Self.ipv6, in: text, kind: "ip_address", &counts) }
+            case .apiKeys where traits.mayHoldAPIKey: text = Self.replace(Self.apiKeys, in: text, kind: "api_key", &counts)
+            case .emails where traits.ats > 0: text = Self.replace(Self.emails, in: text, kind: "email", &counts)
+            case .phoneNumbers where traits.digits >= 8:
+                text = Self.replace(Self.phones, in: text, kind: "phone_number", &counts) { match in
                     // International (+) from 8 digits, else 10 to 15: a date has 8.
                     let digits = match.filter(\.isNumber).count
                     return (match.hasPrefix("+") ? 8 : 10)...15 ~= digits
                 }
+            default: continue
             }
         }
-        for regex in compiled { text = Self.replace(regex, in: text, kind: "pattern") }
+        for regex in compiled { text = Self.replace(regex, in: text, kind: "pattern", &counts) }
         return text
+    }
+
+    /// Counts of the bytes the detectors start from (ASCII only: every detector's match is).
+    private struct TextTraits {
+        var digits = 0, dots = 0, colons = 0, ats = 0
+        /// The text holds a byte sequence an API-key shape starts with (`sk-`, `gh?_`, `github_pat_`,
+        /// `AKIA`, `xox?-`, `AIza`, `eyJ`).
+        var mayHoldAPIKey = false
+
+        init(_ text: String) {
+            var previous: (UInt8, UInt8) = (0, 0)
+            for byte in text.utf8 {
+                switch byte {
+                case UInt8(ascii: "0")...UInt8(ascii: "9"): digits += 1
+                case UInt8(ascii: "."): dots += 1
+                case UInt8(ascii: ":"): colons += 1
+                case UInt8(ascii: "@"): ats += 1
+                // The byte after `sk`, `h?` (`gh?_`), `ub` (`github_`), `AK`, `xo`, `AI`, `ey`.
+                case UInt8(ascii: "-") where previous == (UInt8(ascii: "s"), UInt8(ascii: "k")): mayHoldAPIKey = true
+                case UInt8(ascii: "_") where previous.0 == UInt8(ascii: "h") || previous == (UInt8(ascii: "u"), UInt8(ascii: "b")): mayHoldAPIKey = true
+                case UInt8(ascii: "I") where previous == (UInt8(ascii: "A"), UInt8(ascii: "K")): mayHoldAPIKey = true
+                case UInt8(ascii: "x") where previous == (UInt8(ascii: "x"), UInt8(ascii: "o")): mayHoldAPIKey = true
+                case UInt8(ascii: "z") where previous == (UInt8(ascii: "A"), UInt8(ascii: "I")): mayHoldAPIKey = true
+                case UInt8(ascii: "J") where previous == (UInt8(ascii: "e"), UInt8(ascii: "y")): mayHoldAPIKey = true
+                default: break
+                }
+                previous = (previous.1, byte)
+            }
+        }
     }
 
     // MARK: Detectors
@@ -100,17 +165,20 @@ public struct RecordRedaction: Sendable, Equatable {
     nonisolated(unsafe) private static let phones = try! Regex(#"(?:\+\d{1,3}[\s.-]?)?(?:\(\d{1,4}\)[\s.-]?)?\d{2,4}(?:[\s.-]\d{2,4}){2,4}"#)
     nonisolated(unsafe) private static let cardCandidates = try! Regex(#"\b\d(?:[ -]?\d){12,18}\b"#)
 
-    private static func replace(_ regex: Regex<AnyRegexOutput>, in text: String, kind: String,
+    private static func replace(_ regex: Regex<AnyRegexOutput>, in text: String, kind: String, _ counts: inout Counts,
                                 where accept: (Substring) -> Bool = { _ in true }) -> String {
         guard !text.isEmpty else { return text }
         var output = ""
         var last = text.startIndex
+        var replaced = 0
         for match in text.matches(of: regex) where accept(text[match.range]) {
             output += text[last..<match.range.lowerBound]
             output += "[REDACTED:\(kind)]"
             last = match.range.upperBound
+            replaced += 1
         }
-        guard last != text.startIndex else { return text }
+        guard replaced > 0 else { return text }
+        counts[kind, default: 0] += replaced
         output += text[last...]
         return output
     }
