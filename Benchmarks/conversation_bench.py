@@ -29,8 +29,10 @@ filled as add_message would leave them. --active-fraction of the conversations (
      --runs rounds; the file must have one line per conversation, and sample lines (first,
      middle, last) must parse as documents with conversation_id, session_id, user_id,
      metadata, messages, memories, agent_logs, as many messages as metadata.total_messages
-     (exactly --messages-per-conversation for an ended conversation). One more run per
-     engine with --format openai-chat.
+     (exactly --messages-per-conversation for an ended conversation). Then --runs rounds per
+     engine of --format openai-chat as exports make it by default (scrubbed of personal data,
+     duplicates dropped) and plain (--no-scrub --keep-duplicates), interleaved: the ratio is
+     what the hygiene costs.
 
 The throwaway PostgreSQL server (scripts/test-postgres.sh) runs with fsync=off and
 synchronous_commit=off, and toolhost's SQLite runs WAL with synchronous=NORMAL: neither
@@ -597,7 +599,8 @@ def main():
 
         # 2. Export.
         with recording_failure(failures, "export"):
-            print(f"\n2. toolhost export conversations of {args.conversations:,} conversations, whole process, {args.runs} rounds of jsonl + one openai-chat")
+            print(f"\n2. toolhost export conversations of {args.conversations:,} conversations, whole process, {args.runs} rounds of jsonl,"
+                  " then of openai-chat (default and plain)")
             out_path = os.path.join(work, "export.jsonl")
 
             def check_documents(engine):
@@ -624,10 +627,15 @@ def main():
                         raise Failure(f"{engine}: the {where} document has {len(document['memories'])} memories,"
                                       f" at least {args.memories_per_conversation} were created during it")
 
-            def export(engine, fmt):
-                seconds, peak, _, stderr = toolhost(["export", "conversations", "--format", fmt, "--out", out_path], engines[engine], rss=True)
+            def export(engine, fmt, extra=()):
+                seconds, peak, _, stderr = toolhost(["export", "conversations", "--format", fmt, "--out", out_path, *extra], engines[engine], rss=True)
                 lines = count_lines(out_path)
-                if lines != args.conversations:
+                # Scrubbing makes some generated examples alike: those are dropped as duplicates.
+                dropped = 0
+                for part in stderr.split(";"):
+                    if "duplicate" in part and "dropped" in part:
+                        dropped = int(part.strip().split(" ")[0].replace(",", ""))
+                if lines + dropped != args.conversations:
                     raise Failure(f"{engine}: toolhost export conversations --format {fmt} wrote {lines} lines,"
                                   f" expected {args.conversations}; stderr: {stderr[:600]}")
                 if fmt == "jsonl":
@@ -641,7 +649,7 @@ def main():
                 os.remove(out_path)
                 summary = stderr.strip().splitlines()[-1] if stderr.strip() else ""
                 return {"seconds": seconds, "conversations_per_s": args.conversations / seconds, "peak_rss_mb": peak,
-                        "bytes": size, "summary": summary}
+                        "bytes": size, "summary": summary, "dropped": dropped}
 
             rounds = {engine: [] for engine in engines}
             for round_index in range(args.runs):
@@ -650,11 +658,21 @@ def main():
                     rounds[engine].append(run)
                     print(f"   round {round_index + 1} {engine:<9} jsonl        {run['conversations_per_s']:9,.0f} conversations/s"
                           f"  {run['seconds']:6.1f} s  peak RSS {run['peak_rss_mb']:6.1f} MB  {run['bytes'] / 1e6:,.0f} MB")
-            chat = {}
-            for engine in engines:
-                chat[engine] = export(engine, "openai-chat")
-                print(f"   openai-chat {engine:<9}        {chat[engine]['conversations_per_s']:9,.0f} conversations/s"
-                      f"  {chat[engine]['seconds']:6.1f} s  peak RSS {chat[engine]['peak_rss_mb']:6.1f} MB  {chat[engine]['bytes'] / 1e6:,.0f} MB")
+            # openai-chat as exports make it by default (scrubbed, duplicates dropped) and plain
+            # (--no-scrub --keep-duplicates: what an export did before issue 19), interleaved.
+            chat, plain = {engine: [] for engine in engines}, {engine: [] for engine in engines}
+            for round_index in range(args.runs):
+                for engine in engines:
+                    for name, extra, into in (("openai-chat", (), chat), ("plain", ("--no-scrub", "--keep-duplicates"), plain))[::1 if round_index % 2 == 0 else -1]:
+                        run = export(engine, "openai-chat", extra)
+                        into[engine].append(run)
+                        print(f"   round {round_index + 1} {engine:<9} {name:<12} {run['conversations_per_s']:9,.0f} conversations/s"
+                              f"  {run['seconds']:6.1f} s  peak RSS {run['peak_rss_mb']:6.1f} MB  {run['bytes'] / 1e6:,.0f} MB")
+
+            def middle(runs):
+                return sorted(runs, key=lambda r: r["seconds"])[len(runs) // 2]
+            chat = {engine: middle(runs) for engine, runs in chat.items()}
+            plain = {engine: middle(runs) for engine, runs in plain.items()}
             results["export"] = {}
             for engine, runs in rounds.items():
                 results["export"][engine] = {
@@ -667,7 +685,10 @@ def main():
                     "jsonl_summary_line": runs[-1]["summary"],
                     "openai_chat_conversations_per_s": chat[engine]["conversations_per_s"], "openai_chat_seconds": chat[engine]["seconds"],
                     "openai_chat_peak_rss_mb": chat[engine]["peak_rss_mb"], "openai_chat_bytes": chat[engine]["bytes"],
-                    "openai_chat_summary_line": chat[engine]["summary"]}
+                    "openai_chat_summary_line": chat[engine]["summary"], "openai_chat_duplicates_dropped": chat[engine]["dropped"],
+                    "openai_chat_plain_conversations_per_s": plain[engine]["conversations_per_s"],
+                    "openai_chat_plain_peak_rss_mb": plain[engine]["peak_rss_mb"],
+                    "openai_chat_cost_ratio": chat[engine]["seconds"] / plain[engine]["seconds"]}
 
         # The table.
         results["total_seconds"] = time.perf_counter() - bench_started
@@ -682,7 +703,8 @@ def main():
                 print(f"  {engine:<9} {row['p50_ms']:8.3f} {row['p95_ms']:8.3f} {row['p99_ms']:8.3f} {row['max_ms']:8.3f}"
                       f"  {'met' if row['target_met'] else 'NOT met':<20} {', '.join(f'{v:.3f}' for v in row['rounds_p95_ms'])}")
         if "export" in results:
-            print(f"\ntoolhost export conversations, {args.conversations:,} conversations, whole process (jsonl: median of {args.runs}; openai-chat: 1 run)")
+            print(f"\ntoolhost export conversations, {args.conversations:,} conversations, whole process (medians of {args.runs};"
+                  " openai-chat scrubbed and deduplicated as by default, plain with --no-scrub --keep-duplicates)")
             print(f"  {'engine':<9} {'format':<12} {'conv/s':>9} {'seconds':>8} {'MB/s':>7} {'file MB':>8} {'peak RSS MB':>12}  rounds conv/s")
             for engine, row in results["export"].items():
                 print(f"  {engine:<9} {'jsonl':<12} {row['jsonl_conversations_per_s']:9,.0f} {row['jsonl_seconds']:8.1f} {row['jsonl_mb_per_s']:7.1f}"
@@ -691,6 +713,9 @@ def main():
                 print(f"  {engine:<9} {'openai-chat':<12} {row['openai_chat_conversations_per_s']:9,.0f} {row['openai_chat_seconds']:8.1f}"
                       f" {row['openai_chat_bytes'] / row['openai_chat_seconds'] / 1e6:7.1f} {row['openai_chat_bytes'] / 1e6:8,.0f}"
                       f" {row['openai_chat_peak_rss_mb']:12.1f}")
+                print(f"  {engine:<9} {'  plain':<12} {row['openai_chat_plain_conversations_per_s']:9,.0f}"
+                      f" {'':>8} {'':>7} {'':>8} {row['openai_chat_plain_peak_rss_mb']:12.1f}"
+                      f"  (scrub + deduplicate cost {row['openai_chat_cost_ratio']:.2f}x the plain export's time)")
             for engine, row in results["export"].items():
                 print(f"  {engine} summary line: {row['jsonl_summary_line']!r}")
         print_footer(results, failures)

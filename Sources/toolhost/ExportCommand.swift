@@ -113,6 +113,15 @@ struct ExportCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("conversations, openai-chat: weight 0 for assistant messages scored below this (feedback, else quality), 1 for the others.", valueName: "score"))
     var zeroWeightBelow: Double?
 
+    @Flag(name: .long, help: "conversations, openai-chat: do not scrub personal data and secrets (training.export_scrub) out of the examples.")
+    var noScrub = false
+
+    @Flag(name: .long, help: "conversations, openai-chat: keep examples that repeat an earlier one (exactly, or but for case, punctuation and spacing).")
+    var keepDuplicates = false
+
+    @Option(name: .long, help: ArgumentHelp("conversations, openai-chat: the share of examples for training (0.9); the others go to a validation file. --out data.jsonl writes data.train.jsonl and data.validation.jsonl.", valueName: "fraction"))
+    var split: Double?
+
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
@@ -141,7 +150,8 @@ struct ExportCommand: ParsableCommand {
             let conversationOptions = [(minQuality != nil, "--min-quality"), (onlyUnexported, "--only-unexported"),
                                        (markExported, "--mark-exported"), (systemPrompt != nil, "--system-prompt"),
                                        (systemPromptMode != nil, "--system-prompt-mode"), (trailingTurns != nil, "--trailing-turns"),
-                                       (zeroWeightBelow != nil, "--zero-weight-below")]
+                                       (zeroWeightBelow != nil, "--zero-weight-below"), (noScrub, "--no-scrub"),
+                                       (keepDuplicates, "--keep-duplicates"), (split != nil, "--split")]
             if let option = conversationOptions.first(where: { $0.0 })?.1 {
                 throw ToolHostError(.invalidInput, "\(option) applies to conversations only, not to \(dataType).")
             }
@@ -188,6 +198,9 @@ struct ExportCommand: ParsableCommand {
             request.chat = try ChatExampleRules(systemPrompt: systemPrompt, systemMessage: systemPromptMode, trailingTurns: trailingTurns,
                                                 zeroWeightBelow: zeroWeightBelow,
                                                 names: ("--system-prompt-mode", "--trailing-turns", "--zero-weight-below"))
+            request.scrub = !noScrub
+            request.deduplicate = !keepDuplicates
+            request.split = try split.map { (fraction) throws(ToolHostError) in try TrainingSplit(trainingFraction: fraction, key: "--split") }
             request.markExported = markExported
             let progress = ProgressLine(enabled: isatty(STDERR_FILENO) == 1, unit: "conversations")
             let summary = try ConversationExport(config: config).run(request, countFirst: progress.enabled) { written, total in
@@ -202,11 +215,23 @@ struct ExportCommand: ParsableCommand {
             if let skipped = summary.skippedBy[.trailingTurns] { line += "; \(Count.grouped(skipped)) ending after their last answer skipped" }
             if let skipped = summary.skippedBy[.allWeightsZero] { line += "; \(Count.grouped(skipped)) with every answer weighted 0 skipped" }
             if summary.cutTurns > 0 { line += "; \(Count.grouped(summary.cutTurns)) cut after their last answer" }
+            let duplicates = summary.duplicates.exact + summary.duplicates.near
+            if duplicates > 0 {
+                line += "; \(Count.grouped(duplicates)) duplicate\(duplicates == 1 ? "" : "s") dropped "
+                    + "(\(Count.grouped(summary.duplicates.exact)) exact, \(Count.grouped(summary.duplicates.near)) near)"
+            }
+            if !summary.scrubbed.isEmpty {
+                line += "; scrubbed " + summary.scrubbed.sorted { $0.key < $1.key }.map { "\(Count.grouped($0.value)) \($0.key)" }.joined(separator: ", ")
+            }
+            if summary.files.count > 1 {
+                line += "; " + zip(["training", "validation"], summary.files).map { "\(Count.grouped($1.examples)) \($0) in \($1.path)" }.joined(separator: ", ")
+            }
             if markExported { line += "; \(Count.grouped(summary.marked)) marked exported" }
             if summary.changed > 0 { line += ", \(Count.grouped(summary.changed)) left unmarked" }
             Console.print(line, to: STDERR_FILENO)
             for warning in summary.warnings { Console.print("warning: \(warning)", to: STDERR_FILENO) }
-            if let check = summary.check { Self.report(check, of: out) }
+            let checks = summary.checks
+            for (path, check) in checks { Self.report(check, of: checks.count > 1 ? path : nil) }
         } catch {
             throw Console.fail(error)
         }
@@ -214,11 +239,11 @@ struct ExportCommand: ParsableCommand {
 
     /// The check of what an openai-chat export wrote, in a line (and its problems, which
     /// would be a bug of the export: `toolhost export check FILE` shows them all).
-    private static func report(_ check: FineTuningFileCheck.Summary, of file: String) {
+    private static func report(_ check: FineTuningFileCheck.Summary, of file: String?) {
         let others = check.warnings.filter { $0.code != "too_few_examples" }  // said above already
-        let warnings = check.warningCount - (check.codes["too_few_examples"] ?? 0)
+        let warnings = check.warningCount - (check.warnings.contains { $0.code == "too_few_examples" } ? 1 : 0)
         let verdict = check.isValid ? "ok" : "\(check.errorCount) error\(check.errorCount == 1 ? "" : "s")"
-        Console.print("check: \(verdict), \(warnings) warning\(warnings == 1 ? "" : "s"); about \(Count.grouped(check.tokens)) tokens "
+        Console.print("check\(file.map { " of \($0)" } ?? ""): \(verdict), \(warnings) warning\(warnings == 1 ? "" : "s"); about \(Count.grouped(check.tokens)) tokens "
             + "(at most \(Count.grouped(check.maxTokens)) an example)", to: STDERR_FILENO)
         for problem in check.errors + others { Console.print("  " + ExportCheck.line(of: problem), to: STDERR_FILENO) }
     }

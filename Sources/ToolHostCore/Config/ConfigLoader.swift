@@ -51,6 +51,8 @@
 /// | `training.partition_months_ahead` (0–120) | `TOOLHOST_PARTITION_MONTHS_AHEAD` | 3            |
 /// | `training.redact` (list)           | `TOOLHOST_RECORD_REDACT` (`,`)    | `[credentials]`    |
 /// | `training.redact_patterns` (list of regular expressions) |            | none               |
+/// | `training.export_scrub` (list)     | `TOOLHOST_EXPORT_SCRUB` (`,`)     | every detector     |
+/// | `training.export_scrub_patterns` (list of regular expressions) |      | none               |
 /// | `files.export_dir`                 | `TOOLHOST_EXPORT_DIR`             | `<data dir>/exports` |
 /// | `files.resource_read_max_bytes`    |                                   | 8388608 (MCP `resources/read` cap) |
 /// | `audit.enabled` / `table` / `file` / `record_io` / `sync` | `TOOLHOST_AUDIT` / — / `TOOLHOST_AUDIT_FILE` | false / true / none / false / false |
@@ -206,6 +208,10 @@ public enum ConfigLoader {
         training.partitionMonthsAhead = readMonthsAhead(&reader, default: training.partitionMonthsAhead)
         if let archive = reader.string("training.archive_dir") { training.archiveDirectory = FilePath.absolute(archive, relativeTo: fileDirectory) }
         if let redaction = readRedaction(&reader) { training.redaction = redaction }
+        if let scrub = readRedaction(&reader, detectorsKey: "training.export_scrub", patternsKey: "training.export_scrub_patterns",
+                                     env: "TOOLHOST_EXPORT_SCRUB", defaultDetectors: RecordRedaction.Detector.allCases) {
+            training.exportScrub = scrub
+        }
         var files = FileSettings(exportDirectory: FilePath.join(dataDirectory, "exports"))
         if let exports = reader.string("files.export_dir", env: "TOOLHOST_EXPORT_DIR") {
             files.exportDirectory = FilePath.absolute(exports, relativeTo: base(overriddenBy: "TOOLHOST_EXPORT_DIR"))
@@ -283,21 +289,24 @@ public enum ConfigLoader {
         return months
     }
 
-    /// `training.redact` (detector names) and `training.redact_patterns` (regular expressions).
-    private static func readRedaction(_ reader: inout ConfigReader) -> RecordRedaction? {
-        let names = reader.stringList("training.redact", env: "TOOLHOST_RECORD_REDACT")
-        let patterns = reader.stringList("training.redact_patterns") ?? []
+    /// `training.redact` (detector names) and `training.redact_patterns` (regular expressions),
+    /// or another such pair (`training.export_scrub`); nil when neither is set.
+    private static func readRedaction(_ reader: inout ConfigReader, detectorsKey: String = "training.redact",
+                                      patternsKey: String = "training.redact_patterns", env: String? = "TOOLHOST_RECORD_REDACT",
+                                      defaultDetectors: [RecordRedaction.Detector] = [.credentials]) -> RecordRedaction? {
+        let names = reader.stringList(detectorsKey, env: env)
+        let patterns = reader.stringList(patternsKey) ?? []
         guard names != nil || !patterns.isEmpty else { return nil }
-        var detectors: [RecordRedaction.Detector] = []
-        for name in names ?? ["credentials"] {
+        var detectors: [RecordRedaction.Detector] = names == nil ? defaultDetectors : []
+        for name in names ?? [] {
             guard let detector = RecordRedaction.Detector(rawValue: name.lowercased()) else {
-                reader.report("training.redact names an unknown detector (known: \(RecordRedaction.Detector.allCases.map(\.rawValue).joined(separator: ", ")))")
+                reader.report("\(detectorsKey) names an unknown detector '\(name)' (known: \(RecordRedaction.Detector.allCases.map(\.rawValue).joined(separator: ", ")))")
                 continue
             }
             detectors.append(detector)
         }
         do {
-            return try RecordRedaction(detectors: detectors, patterns: patterns)
+            return try RecordRedaction(detectors: detectors, patterns: patterns, source: patternsKey)
         } catch {
             reader.report(error.message.hasSuffix(".") ? String(error.message.dropLast()) : error.message)
             return nil

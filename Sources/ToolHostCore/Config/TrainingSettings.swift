@@ -14,6 +14,10 @@ public struct TrainingSettings: Sendable, Equatable {
     /// What is taken out of recorded inputs, outputs and errors (`training.redact`,
     /// `training.redact_patterns`); credentials by default.
     public var redaction = RecordRedaction.standard
+    /// What fine-tuning exports (openai-chat, openai-preference) take out of every example,
+    /// unless asked not to (`--no-scrub`): `training.export_scrub` (every detector by default)
+    /// and `training.export_scrub_patterns`.
+    public var exportScrub = RecordRedaction.everything
 
     public init(archiveDirectory: String) { self.archiveDirectory = archiveDirectory }
 }

@@ -24,20 +24,23 @@ public struct RecordRedaction: Sendable, Equatable {
     /// The user's regular expressions, checked at init (compiled per record: `Regex` is not Sendable).
     public let patterns: [String]
 
-    /// Fails with the pattern that is not a valid regular expression.
-    public init(detectors: [Detector], patterns: [String] = []) throws(ToolHostError) {
+    /// Fails with the pattern that is not a valid regular expression, naming the setting
+    /// (`source`) it came from.
+    public init(detectors: [Detector], patterns: [String] = [], source: String = "training.redact_patterns") throws(ToolHostError) {
         self.detectors = detectors
         for pattern in patterns {
             do {
                 _ = try Regex(pattern)
             } catch {
-                throw ToolHostError(.invalidConfig, "training.redact_patterns: \"\(pattern)\" is not a valid regular expression: \(error).")
+                throw ToolHostError(.invalidConfig, "\(source): \"\(pattern)\" is not a valid regular expression: \(error).")
             }
         }
         self.patterns = patterns
     }
 
     public static let standard = RecordRedaction(checked: [.credentials], patterns: [])
+    /// Every detector: what a fine-tuning export scrubs by default (`training.export_scrub`).
+    public static let everything = RecordRedaction(checked: Detector.allCases, patterns: [])
 
     private init(checked detectors: [Detector], patterns: [String]) {
         self.detectors = detectors

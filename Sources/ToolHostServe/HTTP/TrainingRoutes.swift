@@ -91,6 +91,8 @@ struct TrainingRoutes {
         "system_prompt_mode": ["type": "string", "enum": ["replace", "merge"]],
         "trailing_turns": ["type": "string", "enum": ["cut", "skip"]],
         "zero_weight_below": ["type": "number", "minimum": 0, "maximum": 1],
+        "scrub": ["type": "boolean"],
+        "deduplicate": ["type": "boolean"],
     ]
 
     /// A conversation's id: a positive whole number that fits the database's 64 bits.

@@ -11,6 +11,9 @@ public enum ConversationExportFormat: String, CaseIterable, Sendable {
     /// fine-tuning format of OpenAI and the trainers that copied it.
     case openaiChat = "openai-chat"
 
+    /// The store's own documents (json, jsonl), not fine-tuning examples.
+    public var isDocuments: Bool { self == .json || self == .jsonl }
+
     public static func named(_ name: String) throws(ToolHostError) -> ConversationExportFormat {
         guard let format = ConversationExportFormat(rawValue: name.lowercased()) else {
             throw ToolHostError(.invalidInput, "Unknown conversation export format '\(name)'; use \(allCases.map(\.rawValue).joined(separator: ", ")).")
@@ -41,6 +44,12 @@ public struct ConversationExport: Sendable {
         public var until: String?
         /// openai-chat: how each example is made (system message, trailing turns, weights).
         public var chat = ChatExampleRules()
+        /// Fine-tuning formats: take personal data and secrets out (`training.export_scrub`).
+        public var scrub = true
+        /// Fine-tuning formats: drop examples that repeat an earlier one, exactly or nearly.
+        public var deduplicate = true
+        /// Fine-tuning formats: write a training and a validation file.
+        public var split: TrainingSplit?
         /// Mark what was written as exported once the file is in place.
         public var markExported = false
 
@@ -57,8 +66,13 @@ public struct ConversationExport: Sendable {
         public var skippedBy: [ChatExampleRules.Skip: Int] = [:]
         /// openai-chat: examples whose turns after the last answer were cut.
         public var cutTurns = 0
-        /// openai-chat to a file: the file checked as a fine-tuning job reads it.
-        public var check: FineTuningFileCheck.Summary?
+        /// Fine-tuning formats: the file (or the training and validation files) written, each
+        /// with its check as a fine-tuning job reads it.
+        public var files: [FineTuningFile] = []
+        /// Fine-tuning formats: `scrubbed` and `duplicates_removed` (`FineTuningFileWriter.hygiene`).
+        var hygiene: JSONObject = [:]
+        public var scrubbed: RecordRedaction.Counts = [:]
+        public var duplicates = (exact: 0, near: 0)
         public var marked: Int
         /// Conversations that took messages while being exported, left unmarked.
         public var changed: Int
@@ -66,6 +80,13 @@ public struct ConversationExport: Sendable {
         public var seconds: Double
         public var path: String
         public var warnings: [String]
+
+        /// The check of the one file written (nil for a split export: see `files`).
+        public var check: FineTuningFileCheck.Summary? { files.count == 1 ? files[0].check : nil }
+        /// The checks of every file written, with their paths.
+        public var checks: [(path: String, summary: FineTuningFileCheck.Summary)] {
+            files.compactMap { file in file.check.map { (file.path, $0) } }
+        }
 
         /// `export_conversations`' answer for a file export.
         public var answer: OperationAnswer {
@@ -76,7 +97,14 @@ public struct ConversationExport: Sendable {
                 fields["skipped_by"] = .object(JSONObject(skippedBy.sorted { $0.key.rawValue < $1.key.rawValue }.map { ($0.key.rawValue, .int($0.value)) }))
                 fields["trailing_turns_cut"] = .int(cutTurns)
             }
+            for (key, value) in hygiene { fields[key] = value }
             if let check { fields["check"] = Self.brief(check) }
+            if files.count > 1 {
+                fields["split"] = .object(JSONObject(zip(["train", "validation"], files).map { name, file in
+                    (name, ["path": .string(file.path), "count": .int(file.examples), "bytes": .int(file.bytes),
+                            "check": file.check.map(Self.brief) ?? .null])
+                }))
+            }
             if !warnings.isEmpty { fields["warnings"] = .array(warnings.map { .string($0) }) }
             return .fields(fields)
         }
@@ -106,55 +134,68 @@ public struct ConversationExport: Sendable {
 
     func run(_ selection: ConversationSelection, request: Request, countFirst: Bool = false,
              progress: ((_ conversations: Int, _ total: Int?) -> Void)? = nil) throws(ToolHostError) -> Summary {
-        let writer = try ExportWriter(path: request.output)
         let started = MonotonicClock.now()
+        let output = try Output(request, config: config)
         let database = Database.shared(for: config.database)
-        var written: [(id: Int64, totalMessages: JSONValue)] = []
+        var considered: [(id: Int64, totalMessages: JSONValue)] = []
+        var written = 0
         var skipped: [ChatExampleRules.Skip: Int] = [:]
         var cutTurns = 0
         do throws(ToolHostError) {
             try database.withConnection { (connection) throws(ToolHostError) in
                 let documents = ConversationDocuments(connection: connection)
                 let total = countFirst ? try ToolHostError.converting { try documents.count(selection) } : nil
-                if request.format == .json { try writer.write(Array("[".utf8)) }
+                if case .documents(let writer) = output, request.format == .json { try writer.write(Array("[".utf8)) }
                 func write(_ conversation: ConversationParts) throws(ToolHostError) {
-                    let line: [UInt8]
-                    switch Self.encode(conversation, format: request.format, rules: request.chat, first: written.isEmpty) {
-                    case .skipped(let reason):
-                        skipped[reason, default: 0] += 1
-                        return
-                    case .bytes(let bytes, let cut):
-                        line = bytes
-                        if cut { cutTurns += 1 }
+                    switch output {
+                    case .documents(let writer):
+                        try writer.write(Self.document(conversation, format: request.format, first: written == 0))
+                        written += 1
+                    case .examples(let writer):
+                        switch request.chat.example(of: conversation.document) {
+                        case .skipped(let reason):
+                            skipped[reason, default: 0] += 1
+                            return
+                        case .example(let example, let cut):
+                            // A duplicate is exported as the example it repeats: it is marked too.
+                            if try writer.write(example, id: conversation.id) {
+                                written += 1
+                                if cut { cutTurns += 1 }
+                            }
+                        }
                     }
-                    try writer.write(line)
-                    written.append((conversation.id, conversation.row["total_messages"] ?? .null))
-                    if written.count & 0xFF == 0 { progress?(written.count, total) }
+                    considered.append((conversation.id, conversation.row["total_messages"] ?? .null))
+                    if considered.count & 0xFF == 0 { progress?(written, total) }
                 }
                 // json and jsonl write messages as they come from the database; openai-chat reads them.
-                let encodeMessages = request.format != .openaiChat
+                let encodeMessages = request.format.isDocuments
                 try connection.readingOnce { () throws(ToolHostError) in try documents.forEach(selection, encodeMessages: encodeMessages, write) }
-                if request.format == .json { try writer.write(Array((written.isEmpty ? "]\n" : "\n]\n").utf8)) }
-                progress?(written.count, total)
+                if case .documents(let writer) = output, request.format == .json {
+                    try writer.write(Array((written == 0 ? "]\n" : "\n]\n").utf8))
+                }
+                progress?(written, total)
             }
-            try writer.finish()
+            try output.finish()
         } catch {
-            writer.abandon()
+            output.abandon()
             throw error
         }
-        var summary = Summary(conversations: written.count, skipped: skipped.values.reduce(0, +), marked: 0, changed: 0,
-                              bytes: writer.bytesWritten, seconds: MonotonicClock.now() - started, path: request.output, warnings: [])
+        var summary = Summary(conversations: written, skipped: skipped.values.reduce(0, +), marked: 0, changed: 0,
+                              bytes: output.bytesWritten, seconds: MonotonicClock.now() - started, path: request.output, warnings: [])
         summary.skippedBy = skipped
         summary.cutTurns = cutTurns
-        // What was written is checked as a fine-tuning job reads it (a file; stdout is gone).
-        if request.format == .openaiChat, request.output != "-" {
-            summary.check = try? FineTuningFileCheck.check(file: request.output)
+        if case .examples(let writer) = output {
+            summary.files = writer.files
+            summary.path = writer.files[0].path
+            summary.hygiene = writer.hygiene
+            summary.scrubbed = writer.scrubbed
+            summary.duplicates = writer.duplicates
         }
         if request.markExported {
             // The file is in place whatever happens here: a failure says so.
             do throws(ToolHostError) {
                 let result = try database.withDatabaseConnection { (connection) throws(DatabaseError) in
-                    try ConversationWrites(connection: connection, tool: "conversation_store").markExported(unchanged: written)
+                    try ConversationWrites(connection: connection, tool: "conversation_store").markExported(unchanged: considered)
                 }
                 summary.marked = result.marked
                 summary.changed = result.changed.count
@@ -167,39 +208,61 @@ public struct ConversationExport: Sendable {
                     + "and \(summary.changed == 1 ? "was" : "were") left unmarked, to be exported again")
             }
         }
-        if request.format == .openaiChat, written.count < Self.minimumTrainingExamples {
-            summary.warnings.append("only \(written.count) example\(written.count == 1 ? "" : "s") written; "
+        if !request.format.isDocuments, written < Self.minimumTrainingExamples {
+            summary.warnings.append("only \(written) example\(written == 1 ? "" : "s") written; "
                 + "fine-tuning jobs need at least \(Self.minimumTrainingExamples)")
         }
         return summary
     }
 
-    enum Encoded {
-        /// The conversation's bytes; for openai-chat, whether turns after its last answer were cut.
-        case bytes([UInt8], cutTurns: Bool)
-        /// openai-chat only: nothing to learn from in it (`ChatExampleRules`).
-        case skipped(ChatExampleRules.Skip)
-    }
+    /// Where an export writes: documents (json, jsonl) to one file as they come; fine-tuning
+    /// examples through the writer that scrubs, deduplicates and splits them.
+    private enum Output {
+        case documents(ExportWriter)
+        case examples(FineTuningFileWriter)
 
-    static func encode(_ conversation: ConversationParts, format: ConversationExportFormat, rules: ChatExampleRules, first: Bool) -> Encoded {
-        var bytes: [UInt8] = []
-        switch format {
-        case .json:
-            bytes.append(contentsOf: Array((first ? "\n" : ",\n").utf8))
-            conversation.appendJSON(to: &bytes)
-        case .jsonl:
-            conversation.appendJSON(to: &bytes)
-            bytes.append(0x0A)
-        case .openaiChat:
-            switch rules.example(of: conversation.document) {
-            case .skipped(let reason):
-                return .skipped(reason)
-            case .example(let example, let cutTurns):
-                JSONWriter.append(.object(example), to: &bytes)
-                bytes.append(0x0A)
-                return .bytes(bytes, cutTurns: cutTurns)
+        init(_ request: Request, config: HostConfig) throws(ToolHostError) {
+            if request.format.isDocuments {
+                if request.split != nil {
+                    throw ToolHostError(.invalidInput, "A split applies to the fine-tuning formats (openai-chat), not to \(request.format.rawValue).")
+                }
+                self = .documents(try ExportWriter(path: request.output))
+            } else {
+                var options = FineTuningFileWriter.Options(scrub: request.scrub ? config.training.exportScrub : nil)
+                options.deduplicate = request.deduplicate
+                options.split = request.split
+                self = .examples(try FineTuningFileWriter(path: request.output, options: options))
             }
         }
-        return .bytes(bytes, cutTurns: false)
+
+        var bytesWritten: Int {
+            switch self {
+            case .documents(let writer): writer.bytesWritten
+            case .examples(let writer): writer.bytesWritten
+            }
+        }
+
+        func finish() throws(ToolHostError) {
+            switch self {
+            case .documents(let writer): try writer.finish()
+            case .examples(let writer): try writer.finish()
+            }
+        }
+
+        func abandon() {
+            switch self {
+            case .documents(let writer): writer.abandon()
+            case .examples(let writer): writer.abandon()
+            }
+        }
+    }
+
+    /// A conversation's document as json (after a `[` or a previous document) or jsonl writes it.
+    static func document(_ conversation: ConversationParts, format: ConversationExportFormat, first: Bool) -> [UInt8] {
+        var bytes: [UInt8] = []
+        if format == .json { bytes.append(contentsOf: Array((first ? "\n" : ",\n").utf8)) }
+        conversation.appendJSON(to: &bytes)
+        if format != .json { bytes.append(0x0A) }
+        return bytes
     }
 }

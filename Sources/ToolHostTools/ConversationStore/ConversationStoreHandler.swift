@@ -62,6 +62,9 @@ struct ConversationStoreHandler: OperationHandler {
                                             trailingTurns: try input.optionalString("trailing_turns"),
                                             zeroWeightBelow: try input.optionalNumber("zero_weight_below"),
                                             names: ("system_prompt_mode", "trailing_turns", "zero_weight_below"))
+        request.scrub = try input.optionalBool("scrub") ?? true
+        request.deduplicate = try input.optionalBool("deduplicate") ?? true
+        request.split = try input.optionalNumber("split").map { (fraction) throws(ToolHostError) in try TrainingSplit(trainingFraction: fraction, key: "split") }
         request.markExported = try input.optionalBool("mark_exported") ?? false
         return try ConversationExport(config: context.config).run(selection, request: request).answer
     }
@@ -70,7 +73,8 @@ struct ConversationStoreHandler: OperationHandler {
     /// documents read on a pooled connection; marking them, when asked, is a transaction of
     /// its own after the read, as for a file.
     private static let inlineExport = Operation.read("export_conversations") { input, call in
-        for key in ["format", "system_prompt", "system_prompt_mode", "trailing_turns", "zero_weight_below"] where input[key] != nil {
+        for key in ["format", "system_prompt", "system_prompt_mode", "trailing_turns", "zero_weight_below", "scrub", "deduplicate", "split"]
+        where input[key] != nil {
             throw input.invalid(key, "applies to exports written to a file: give output_path too")
         }
         let selection = try ConversationSelection.read(input, defaultLimit: 100)

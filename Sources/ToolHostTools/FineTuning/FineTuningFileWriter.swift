@@ -1,0 +1,107 @@
+import ToolHostCore
+
+/// Writes the examples of a fine-tuning export (openai-chat, openai-preference): each one
+/// scrubbed (`ExampleScrubber`), dropped when it repeats an earlier one
+/// (`ExampleDeduplicator`), and written to the training or the validation file by its record's
+/// id (`TrainingSplit`); every file is atomic (`ExportWriter`) and checked as a fine-tuning job
+/// reads it once complete (`FineTuningFileCheck`).
+final class FineTuningFileWriter {
+    struct Options: Sendable {
+        /// nil: nothing is scrubbed (`--no-scrub`).
+        var scrub: RecordRedaction?
+        var deduplicate = true
+        /// nil: one file.
+        var split: TrainingSplit?
+
+        init(scrub: RecordRedaction?) { self.scrub = scrub }
+    }
+
+    private let options: Options
+    private var scrubber: ExampleScrubber?
+    private var deduplicator = ExampleDeduplicator()
+    private let training: ExportWriter
+    private let validation: ExportWriter?
+    private(set) var files: [FineTuningFile]
+    /// What scrubbing replaced in the examples written (not in the duplicates dropped), by kind.
+    private(set) var scrubbed = RecordRedaction.Counts()
+
+    init(path: String, options: Options) throws(ToolHostError) {
+        self.options = options
+        scrubber = options.scrub.map(ExampleScrubber.init)
+        if options.split != nil {
+            guard path != "-" else {
+                throw ToolHostError(.invalidInput, "A split export writes two files: name one with the output path (data.jsonl gives data.train.jsonl and data.validation.jsonl), not stdout.")
+            }
+            let paths = TrainingSplit.paths(for: path)
+            training = try ExportWriter(path: paths.training)
+            do {
+                validation = try ExportWriter(path: paths.validation)
+            } catch {
+                training.abandon()
+                throw error
+            }
+            files = [FineTuningFile(path: paths.training), FineTuningFile(path: paths.validation)]
+        } else {
+            training = try ExportWriter(path: path)
+            validation = nil
+            files = [FineTuningFile(path: path)]
+        }
+    }
+
+    /// Writes `example` unless it repeats an earlier one; false when it was dropped.
+    func write(_ example: JSONObject, id: Int64) throws(ToolHostError) -> Bool {
+        let example = scrubber?.scrub(example) ?? example
+        var bytes: [UInt8] = []
+        JSONWriter.append(.object(example), to: &bytes)
+        bytes.append(0x0A)
+        if options.deduplicate, deduplicator.verdict(on: example, bytes: bytes) != .new { return false }
+        if let found = scrubber?.counts { scrubbed.merge(found, uniquingKeysWith: +) }
+        let toValidation = validation != nil && options.split?.isTraining(id: id) == false
+        try (toValidation ? validation ?? training : training).write(bytes)
+        files[toValidation ? 1 : 0].examples += 1
+        return true
+    }
+
+    var examples: Int { files.reduce(0) { $0 + $1.examples } }
+
+    /// Puts the files in place, then checks them (a file only: stdout is gone).
+    func finish() throws(ToolHostError) {
+        try training.finish()
+        try validation?.finish()
+        files[0].bytes = training.bytesWritten
+        if let validation { files[1].bytes = validation.bytesWritten }
+        for index in files.indices where files[index].path != "-" {
+            files[index].check = try? FineTuningFileCheck.check(file: files[index].path)
+        }
+    }
+
+    func abandon() {
+        training.abandon()
+        validation?.abandon()
+    }
+
+    var bytesWritten: Int { training.bytesWritten + (validation?.bytesWritten ?? 0) }
+
+    /// What was taken out and dropped, for the export's answer: `scrubbed` (replacements by
+    /// kind in what was written; absent with `--no-scrub`) and `duplicates_removed` (`exact`, `near`).
+    var hygiene: JSONObject {
+        var fields: JSONObject = [:]
+        if scrubber != nil {
+            fields["scrubbed"] = .object(JSONObject(scrubbed.sorted { $0.key < $1.key }.map { ($0.key, .int($0.value)) }))
+        }
+        if options.deduplicate {
+            fields["duplicates_removed"] = ["exact": .int(deduplicator.exact), "near": .int(deduplicator.near)]
+        }
+        return fields
+    }
+
+    var duplicates: (exact: Int, near: Int) { (deduplicator.exact, deduplicator.near) }
+}
+
+/// One file a fine-tuning export wrote, with its examples and the check of what it holds.
+public struct FineTuningFile: Sendable {
+    public let path: String
+    public internal(set) var examples = 0
+    public internal(set) var bytes = 0
+    public internal(set) var check: FineTuningFileCheck.Summary?
+}
