@@ -202,6 +202,9 @@ struct ExportCommand: ParsableCommand {
             request.deduplicate = !keepDuplicates
             request.split = try split.map { (fraction) throws(ToolHostError) in try TrainingSplit(trainingFraction: fraction, key: "--split") }
             request.markExported = markExported
+            if request.format == .openaiChat {
+                request.catalogue = ToolsManager(config: config, handlers: BuiltinHandlers.registry).loadCatalogue()
+            }
             let progress = ProgressLine(enabled: isatty(STDERR_FILENO) == 1, unit: "conversations")
             let summary = try ConversationExport(config: config).run(request, countFirst: progress.enabled) { written, total in
                 progress.update(rows: written, total: total)

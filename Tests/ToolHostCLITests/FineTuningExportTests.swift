@@ -28,13 +28,22 @@ struct FineTuningExportTests {
     /// One conversation per element, each a list of (role, content) turns; their ids in order.
     @discardableResult
     private func seed(_ conversations: [[(String, String)]], database: TestDatabase) throws -> [Int] {
+        try seed(conversations.map { $0.map { ["role": .string($0.0), "content": .string($0.1)] } }, database: database)
+    }
+
+    /// One conversation per element, each a list of add_message fields; their ids in order.
+    @discardableResult
+    private func seed(_ conversations: [[JSONObject]], database: TestDatabase) throws -> [Int] {
         let started = try calls(conversations.indices.map { #"{"operation": "start_conversation", "user_id": "u\#($0)"}"# }, database: database)
         // Started side by side, so the ids come in any order: the first conversation gets the lowest.
         let ids = started.compactMap { $0["conversation_id"]?.integerValue }.sorted()
         // A server runs calls side by side: one round per turn keeps each conversation's order.
         for turn in 0..<(conversations.map(\.count).max() ?? 0) {
             let messages = zip(ids, conversations).filter { turn < $0.1.count }.map { id, turns in
-                JSONWriter.string(["operation": "add_message", "conversation_id": .int(id), "role": .string(turns[turn].0), "content": .string(turns[turn].1)])
+                var fields = turns[turn]
+                fields["operation"] = "add_message"
+                fields["conversation_id"] = .int(id)
+                return JSONWriter.string(.object(fields))
             }
             _ = try calls(messages, database: database)
         }
@@ -154,6 +163,83 @@ struct FineTuningExportTests {
             command += arguments
             let refused = try run(command, database: database)
             #expect(refused.status != 0 && refused.stderr.contains(message), "\(arguments): \(refused.stderr)")
+        }
+    }
+
+    @Test(arguments: Engine.allCases)
+    func toolCallingExamplesCarryTheFunctionsTheCallsAndTheirAnswers(engine: Engine) throws {
+        let database = try TestDatabase(engine)
+        let calls: JSONValue = [
+            ["id": "c1", "type": "function", "function": ["name": "bulk_data_store", "arguments": ["operation": "search_logs", "query": "timeout"]]],
+            ["id": "c2", "name": "weather", "arguments": #"{"city": "Paris"}"#],  // the flat shape of other SDKs
+            ["id": "c3", "name": "never_answered"],
+        ]
+        try seed([
+            [["role": "user", "content": "How many logs mention a timeout, and how is the weather?"],
+             ["role": "assistant", "tool_calls": calls],
+             ["role": "tool", "tool_call_id": "c1", "content": #"{"count": 3}"#],
+             ["role": "tool", "tool_call_id": "c2", "content": "sunny"],
+             ["role": "tool", "tool_call_id": "elsewhere", "content": "an answer to no call"],
+             ["role": "assistant", "content": "Three logs mention a timeout; it is sunny."],
+             ["role": "user", "content": "thanks"]],
+            // Ends on a call and its answer: the example ends with the call (as OpenAI's own
+            // tool-calling example does), nothing counted as cut.
+            [["role": "user", "content": "Search the logs for disk full"],
+             ["role": "assistant", "content": "Searching.", "tool_calls": [["id": "d1", "name": "bulk_data_store", "arguments": ["operation": "search_logs", "query": "disk full"]]]],
+             ["role": "tool", "tool_call_id": "d1", "content": #"{"count": 0}"#]],
+        ], database: database)
+        let exported = try run(["export", "conversations", "--format", "openai-chat", "--out", "tools.jsonl"], database: database)
+        #expect(exported.status == 0, "\(exported.stderr)")
+        #expect(exported.stderr.contains("1 cut after their last answer") && exported.stderr.contains("check: ok, 0 warnings"), "\(exported.stderr)")
+        #expect(exported.stderr.contains("1 function called in the examples is no tool of the catalogue (weather)"), "\(exported.stderr)")
+        let examples = try lines("tools.jsonl")
+        try #require(examples.count == 2)
+        let messages = examples[0]["messages"]?.arrayValue ?? []
+        #expect(messages.compactMap { $0["role"]?.stringValue } == ["user", "assistant", "tool", "tool", "assistant"])
+        let made = messages[1]["tool_calls"]?.arrayValue ?? []
+        #expect(made.compactMap { $0["id"]?.stringValue } == ["c1", "c2"], "unanswered calls are left out: \(made)")
+        #expect(messages[1]["content"] == nil)
+        // Arguments are JSON text of an object, whatever shape they were recorded in.
+        let arguments = try JSONParser.parse(made[0]["function"]?["arguments"]?.stringValue ?? "")
+        #expect(arguments == ["operation": "search_logs", "query": "timeout"])
+        #expect(made[1]["type"] == "function" && made[1]["function"]?["name"] == "weather")
+        #expect(messages[2]["tool_call_id"] == "c1" && messages[3]["tool_call_id"] == "c2" && messages[3]["content"] == "sunny")
+        let tools = examples[0]["tools"]?.arrayValue ?? []
+        #expect(tools.compactMap { $0["function"]?["name"]?.stringValue } == ["bulk_data_store", "weather"])
+        // A catalogue tool is declared with its input schema; an unknown one as taking an object.
+        let parameters = tools.first?["function"]?["parameters"]
+        #expect(parameters?["type"] == "object" && parameters?["properties"]?["operation"] != nil, "\(String(describing: parameters))")
+        #expect(tools.last?["function"]?["parameters"] == ["type": "object"])
+        let last = examples[1]["messages"]?.arrayValue ?? []
+        #expect(last.compactMap { $0["role"]?.stringValue } == ["user", "assistant"] && last[1]["content"] == "Searching.")
+        #expect(last[1]["tool_calls"]?[0]?["id"] == "d1")
+
+        let checked = try run(["export", "check", "tools.jsonl", "--json"], database: database)
+        #expect(checked.json["valid"] == true && checked.json["errors"] == [], "\(checked.stdoutText)")
+        // The store keeps the calls in the one shape the export copies.
+        let document = try run(["run", "conversation_store"], #"{"operation": "export_conversation", "conversation_id": 1}"#, database: database)
+        let stored = document.json["conversation"]?["messages"]?.arrayValue?.first { $0["tool_calls"]?.arrayValue != nil }
+        #expect(stored?["tool_calls"]?[1] == ["id": "c2", "type": "function", "function": ["name": "weather", "arguments": #"{"city": "Paris"}"#]],
+                "\(String(describing: stored))")
+    }
+
+    @Test func toolCallsAreCheckedWhenTheyAreRecorded() throws {
+        let database = try TestDatabase(.sqlite)
+        let id = try #require(try seed([[("user", "hi")]], database: database).first)
+        for (fields, path, message) in [
+            (#""role": "user", "content": "x", "tool_calls": [{"id": "a", "name": "f"}]"#, "/tool_calls", "belongs to assistant messages, not to a user message"),
+            (#""role": "assistant", "tool_calls": [{"id": "a", "name": "f", "arguments": "nope"}]"#, "/tool_calls/0/function/arguments", "must be a JSON object, or the text of one"),
+            (#""role": "assistant", "tool_calls": [{"name": "f"}]"#, "/tool_calls/0/id", "is required"),
+            (#""role": "assistant", "tool_calls": [{"id": "a", "name": "f"}, {"id": "a", "name": "g"}]"#, "/tool_calls/1/id", "repeats the id a"),
+            (#""role": "assistant", "tool_calls": [{"id": "a", "type": "retrieval", "name": "f"}]"#, "/tool_calls/0/type", "must be \"function\""),
+            (#""role": "assistant", "tool_calls": []"#, "/tool_calls", "must be a non-empty array"),
+            (#""role": "assistant""#, "/content", "is required (a string), but for an assistant message that calls tools"),
+            (#""role": "assistant", "content": "x", "tool_call_id": "a""#, "/tool_call_id", "belongs to tool messages"),
+        ] {
+            let refused = try run(["run", "conversation_store"], #"{"operation": "add_message", "conversation_id": \#(id), \#(fields)}"#, database: database)
+            let violation = refused.json["violations"]?[0]
+            #expect(refused.json["error_code"] == "invalid_input" && violation?["path"]?.stringValue == path
+                    && violation?["message"]?.stringValue?.contains(message) == true, "\(fields): \(refused.stdoutText)")
         }
     }
 }

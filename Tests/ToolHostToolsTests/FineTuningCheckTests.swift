@@ -12,6 +12,8 @@ struct FineTuningCheckTests {
     static let chat = #"{"messages": [{"role": "system", "content": "Marv is a factual chatbot that is also sarcastic."}, {"role": "user", "content": "What's the capital of France?"}, {"role": "assistant", "content": "Paris, as if everyone doesn't know that already."}]}"#
     static let weighted = #"{"messages": [{"role": "system", "content": "Marv is a factual chatbot that is also sarcastic."}, {"role": "user", "content": "What's the capital of France?"}, {"role": "assistant", "content": "Paris", "weight": 0}, {"role": "user", "content": "Can you be more sarcastic?"}, {"role": "assistant", "content": "Paris, as if everyone doesn't know that already.", "weight": 1}]}"#
     static let toolCalling = #"{"messages": [{"role": "user", "content": "What is the weather in San Francisco?"}, {"role": "assistant", "tool_calls": [{"id": "call_id", "type": "function", "function": {"name": "get_current_weather", "arguments": "{\"location\": \"San Francisco, USA\", \"format\": \"celsius\"}"}}]}, {"role": "tool", "tool_call_id": "call_id", "content": "21.0"}, {"role": "assistant", "content": "It is 21 degrees celsius in San Francisco, CA"}], "tools": [{"type": "function", "function": {"name": "get_current_weather", "description": "Get the current weather", "parameters": {"type": "object", "properties": {"location": {"type": "string", "description": "The city and country, eg. San Francisco, USA"}, "format": {"type": "string", "enum": ["celsius", "fahrenheit"]}}, "required": ["location", "format"]}}}]}"#
+    /// The function-calling guide's example: it ends with the call, unanswered.
+    static let endsWithCall = #"{"messages": [{"role": "user", "content": "What is the weather in San Francisco?"}, {"role": "assistant", "tool_calls": [{"id": "call_id", "type": "function", "function": {"name": "get_current_weather", "arguments": "{\"location\": \"San Francisco, USA\", \"format\": \"celsius\"}"}}]}], "tools": [{"type": "function", "function": {"name": "get_current_weather", "description": "Get the current weather", "parameters": {"type": "object", "properties": {"location": {"type": "string"}, "format": {"type": "string", "enum": ["celsius", "fahrenheit"]}}, "required": ["location", "format"]}}}]}"#
     static let preference = #"{"input": {"messages": [{"role": "user", "content": "Hello, can you tell me how cold San Francisco is today?"}], "tools": [], "parallel_tool_calls": true}, "preferred_output": [{"role": "assistant", "content": "Today in San Francisco, it is not quite cold as expected. Morning clouds will give away to sunshine, with a high near 68°F (20°C) and a low around 57°F (14°C)."}], "non_preferred_output": [{"role": "assistant", "content": "It is not particularly cold in San Francisco today."}]}"#
 
     private func check(_ lines: [String], options: FineTuningFileCheck.Options = .init()) -> FineTuningFileCheck.Summary {
@@ -22,13 +24,13 @@ struct FineTuningCheckTests {
 
     @Test func thePublishedExamplesPass() {
         // Ten distinct examples of each: a job needs ten.
-        let lines = [Self.chat, Self.weighted, Self.toolCalling, Self.preference].flatMap { example in
+        let lines = [Self.chat, Self.weighted, Self.toolCalling, Self.endsWithCall, Self.preference].flatMap { example in
             (0..<10).map { example.replacingOccurrences(of: "San Francisco", with: "San Francisco \($0)").replacingOccurrences(of: "France", with: "France \($0)") }
         }
         let summary = check(lines)
         #expect(summary.isValid, "\(summary.errors)")
         #expect(summary.warningCount == 0, "\(summary.warnings)")
-        #expect(summary.examples == 40 && summary.chat == 30 && summary.preference == 10 && summary.withTools == 10)
+        #expect(summary.examples == 50 && summary.chat == 40 && summary.preference == 10 && summary.withTools == 20)
         #expect(summary.tokens > 0 && summary.maxTokens > 0 && summary.duplicates == 0)
     }
 

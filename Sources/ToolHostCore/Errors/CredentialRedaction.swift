@@ -14,6 +14,7 @@ public enum CredentialRedaction {
 
     /// `text` with every credential it recognises replaced by `***`.
     public static func redact(_ text: String) -> String {
+        guard mayHoldCredential(text) else { return text }
         let bytes = Array(text.utf8)
         var output: [UInt8] = []
         output.reserveCapacity(bytes.count)
@@ -29,6 +30,24 @@ public enum CredentialRedaction {
             }
         }
         return String(decoding: output, as: UTF8.self)
+    }
+
+    /// Whether `text` has what every credential form needs: `:` (a URL, `key: value`), `=`
+    /// (`key=value`) or the word `bearer`. Most text has none, and is returned as it is at the
+    /// cost of one pass over its bytes.
+    static func mayHoldCredential(_ text: String) -> Bool {
+        var previous: (UInt8, UInt8) = (0, 0)
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: ":"), UInt8(ascii: "="): return true
+            // "bearer": its last letters, in any case.
+            case UInt8(ascii: "r"), UInt8(ascii: "R"):
+                if previous.1 | 0x20 == UInt8(ascii: "e"), previous.0 | 0x20 == UInt8(ascii: "r") { return true }
+            default: break
+            }
+            previous = (previous.1, byte)
+        }
+        return false
     }
 
     private static let pairKeys: [[UInt8]] = ["password", "sslpassword", "passfile", "token", "secret", "api_key", "apikey", "access_token", "bearer"]
@@ -64,7 +83,7 @@ public enum CredentialRedaction {
         // A key starts a word: not `mypassword=`.
         if index > 0, isKeyByte(bytes[index - 1]) { return nil }
         guard isKeyByte(bytes[index]) else { return nil }
-        for key in pairKeys where index + key.count < bytes.count && lowercased(bytes[index..<(index + key.count)]) == key {
+        for key in pairKeys where index + key.count < bytes.count && equalsIgnoringCase(bytes[index..<(index + key.count)], key) {
             var valueStart = index + key.count
             let isBearer = key == Array("bearer".utf8)
             if isBearer {
@@ -102,7 +121,11 @@ public enum CredentialRedaction {
         }
     }
 
-    private static func lowercased(_ bytes: ArraySlice<UInt8>) -> [UInt8] {
-        bytes.map { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") ? $0 + 32 : $0 }
+    /// `bytes` equal `key` (lower-case ASCII) but for the case of their letters.
+    private static func equalsIgnoringCase(_ bytes: ArraySlice<UInt8>, _ key: [UInt8]) -> Bool {
+        for (byte, expected) in zip(bytes, key) where (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte + 32 : byte) != expected {
+            return false
+        }
+        return true
     }
 }

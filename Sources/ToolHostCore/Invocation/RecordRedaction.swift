@@ -102,7 +102,7 @@ public struct RecordRedaction: Sendable, Equatable {
         var text = text
         for detector in detectors {
             switch detector {
-            case .credentials:
+            case .credentials where traits.mayHoldCredential:
                 let masked = CredentialRedaction.redact(text)
                 if masked != text { counts["credentials", default: 0] += 1 }
                 text = masked
@@ -132,10 +132,15 @@ public struct RecordRedaction: Sendable, Equatable {
 
     /// Counts of the bytes the detectors start from (ASCII only: every detector's match is).
     private struct TextTraits {
-        var digits = 0, dots = 0, colons = 0, ats = 0
+        var digits = 0, dots = 0, colons = 0, ats = 0, equals = 0
         /// The text holds a byte sequence an API-key shape starts with (`sk-`, `gh?_`, `github_pat_`,
         /// `AKIA`, `xox?-`, `AIza`, `eyJ`).
         var mayHoldAPIKey = false
+        /// The text holds "bearer" in some case (its last three letters).
+        var mayHoldBearer = false
+
+        /// What every form `CredentialRedaction` masks needs: `:`, `=` or "bearer".
+        var mayHoldCredential: Bool { colons > 0 || equals > 0 || mayHoldBearer }
 
         init(_ text: String) {
             var previous: (UInt8, UInt8) = (0, 0)
@@ -145,6 +150,9 @@ public struct RecordRedaction: Sendable, Equatable {
                 case UInt8(ascii: "."): dots += 1
                 case UInt8(ascii: ":"): colons += 1
                 case UInt8(ascii: "@"): ats += 1
+                case UInt8(ascii: "="): equals += 1
+                case UInt8(ascii: "r"), UInt8(ascii: "R"):
+                    if previous.1 | 0x20 == UInt8(ascii: "e"), previous.0 | 0x20 == UInt8(ascii: "r") { mayHoldBearer = true }
                 // The byte after `sk`, `h?` (`gh?_`), `ub` (`github_`), `AK`, `xo`, `AI`, `ey`.
                 case UInt8(ascii: "-") where previous == (UInt8(ascii: "s"), UInt8(ascii: "k")): mayHoldAPIKey = true
                 case UInt8(ascii: "_") where previous.0 == UInt8(ascii: "h") || previous == (UInt8(ascii: "u"), UInt8(ascii: "b")): mayHoldAPIKey = true

@@ -1,19 +1,25 @@
 import ToolHostCore
 
 /// How `openai-chat` makes one fine-tuning example of a conversation, so that what it writes
-/// trains something: its training-flagged system, user and assistant messages with text, in
-/// order, then
+/// trains something: its training-flagged system, user and assistant messages with text, and
+/// its tool calls with their answers, in order, then
 /// - **one system message** at most, first: the export's `system_prompt` replaces the
 ///   conversation's own (`replace`, the default) or opens one message with them (`merge`, the
 ///   export's text first); without a prompt, the conversation's own are joined into one;
-/// - **no turns after the last assistant message** (they carry no training signal): cut
-///   (`cut`, the default) or the conversation skipped (`skip`);
+/// - **tool calls answered**: an earlier assistant message's `tool_calls` stay when a later `tool`
+///   message answers them (its `tool_call_id`), and those tool messages stay with them; a call
+///   never answered, or an answer to no call, is left out (a fine-tuning job refuses both), and
+///   an assistant message left with neither text nor calls goes too;
+/// - **the example ends with the last assistant message**: with all its calls, answered or not
+///   (the format's own tool-calling example ends with a call), and without the tool messages
+///   answering them; user turns after it (they carry no training signal) are cut (`cut`, the
+///   default) or the conversation skipped (`skip`);
 /// - **weights**, given `zeroWeightBelow`: an assistant message whose score is below it gets
 ///   `weight: 0`, the others `weight: 1`. Its score is its user's feedback mapped to 0–1
 ///   (`(feedback − 1) / 4`, feedback being 1 to 5) when it has one, else its `quality_score`;
 ///   a message with neither keeps weight 1. A conversation whose every answer weighs 0 is skipped.
 ///
-/// `tool` messages are left out: without the calls that produced them, trainers refuse them.
+/// The example's `tools` (the functions called) are the export's to add: it knows the catalogue.
 public struct ChatExampleRules: Sendable, Equatable {
     public enum SystemMessage: String, Sendable, CaseIterable {
         case replace, merge
@@ -46,28 +52,45 @@ public struct ChatExampleRules: Sendable, Equatable {
     public func example(of document: JSONObject) -> Outcome {
         var systems: [String] = []
         var turns: [JSONObject] = []
-        for case .object(let message) in document["messages"]?.arrayValue ?? [] {
-            guard message["training_flag"] != false, let role = message["role"]?.stringValue,
-                  let content = message["content"]?.stringValue else { continue }
+        for case .object(var message) in document["messages"]?.arrayValue ?? [] {
+            guard message["training_flag"] != false, let role = message["role"]?.stringValue else { continue }
+            let content = message["content"]?.stringValue
+            // Columns a message does not use are null: absent here, so that presence means use.
+            if message["tool_calls"]?.arrayValue == nil { message["tool_calls"] = nil }
             switch role {
-            case "system": systems.append(content)
-            case "user", "assistant": turns.append(message)
+            case "system": if let content { systems.append(content) }
+            case "user": if content != nil { turns.append(message) }
+            case "assistant": if content != nil || message["tool_calls"]?.arrayValue != nil { turns.append(message) }
+            case "tool": if content != nil, message["tool_call_id"]?.stringValue != nil { turns.append(message) }
             default: continue
             }
         }
-        guard let lastAnswer = turns.lastIndex(where: { $0["role"] == "assistant" }) else { return .skipped(.noAssistantMessage) }
-        let cutTurns = lastAnswer < turns.count - 1
+        turns = Self.answeredToolCalls(turns, final: turns.lastIndex { $0["role"] == "assistant" })
+        guard let end = turns.lastIndex(where: { $0["role"] == "assistant" }) else { return .skipped(.noAssistantMessage) }
+        // The example ends with the last answer; tool messages after it answer its calls (they
+        // train nothing, and the format does without them), anything else is a turn cut.
+        let cutTurns = turns[(end + 1)...].contains { $0["role"] != "tool" }
         if cutTurns, trailingTurns == .skip { return .skipped(.trailingTurns) }
         var messages: [JSONValue] = []
         if let system = system(conversations: systems) { messages.append(["role": "system", "content": .string(system)]) }
         var weighted = false
-        for message in turns[...lastAnswer] {
+        for message in turns[...end] {
             let role = message["role"]?.stringValue ?? "user"
-            var out: JSONObject = ["role": .string(role), "content": message["content"] ?? .null]
-            if role == "assistant", let threshold = zeroWeightBelow {
-                let weight = Self.score(of: message).map { $0 < threshold ? 0 : 1 } ?? 1
-                out["weight"] = .int(weight)
-                weighted = weighted || weight == 1
+            var out: JSONObject = ["role": .string(role)]
+            switch role {
+            case "assistant":
+                if let content = message["content"]?.stringValue, !content.isEmpty || message["tool_calls"] == nil { out["content"] = .string(content) }
+                if let calls = message["tool_calls"] { out["tool_calls"] = calls }
+                if let threshold = zeroWeightBelow {
+                    let weight = Self.score(of: message).map { $0 < threshold ? 0 : 1 } ?? 1
+                    out["weight"] = .int(weight)
+                    weighted = weighted || weight == 1
+                }
+            case "tool":
+                out["tool_call_id"] = message["tool_call_id"] ?? .null
+                out["content"] = message["content"] ?? .null
+            default:
+                out["content"] = message["content"] ?? .null
             }
             messages.append(.object(out))
         }
@@ -75,8 +98,51 @@ public struct ChatExampleRules: Sendable, Equatable {
         return .example(["messages": .array(messages)], cutTurns: cutTurns)
     }
 
+    /// The turns with each assistant message's calls kept only when a later tool message answers
+    /// them (all of the `final` one's: an example may end with its calls), each tool message
+    /// only when it answers a kept call not answered yet, and assistant messages left with
+    /// neither text nor calls dropped.
+    static func answeredToolCalls(_ turns: [JSONObject], final: Int?) -> [JSONObject] {
+        var firstAnswer: [String: Int] = [:]
+        for (index, turn) in turns.enumerated() where turn["role"] == "tool" {
+            if let id = turn["tool_call_id"]?.stringValue, firstAnswer[id] == nil { firstAnswer[id] = index }
+        }
+        guard !firstAnswer.isEmpty || turns.contains(where: { $0["tool_calls"] != nil }) else { return turns }
+        var kept: [JSONObject] = []
+        var open: Set<String> = []
+        for (index, turn) in turns.enumerated() {
+            var turn = turn
+            switch turn["role"]?.stringValue {
+            case "assistant":
+                guard let calls = turn["tool_calls"]?.arrayValue else { break }
+                let answered = index == final ? calls
+                    : calls.filter { call in
+                        // Answered after the call, and before the example ends.
+                        (call["id"]?.stringValue).flatMap { firstAnswer[$0] }.map { $0 > index && $0 < (final ?? Int.max) } ?? false
+                    }
+                turn["tool_calls"] = answered.isEmpty ? nil : .array(answered)
+                if answered.isEmpty, (turn["content"]?.stringValue ?? "").isEmpty { continue }
+                for call in answered { if let id = call["id"]?.stringValue { open.insert(id) } }
+            case "tool":
+                guard let id = turn["tool_call_id"]?.stringValue, open.remove(id) != nil else { continue }
+            default:
+                break
+            }
+            kept.append(turn)
+        }
+        return kept
+    }
+
+    /// The calls an assistant message made: their ids and the functions they name.
+    static func calls(of message: JSONObject) -> [(id: String, name: String)] {
+        (message["tool_calls"]?.arrayValue ?? []).compactMap { call in
+            guard let id = call["id"]?.stringValue, let name = call["function"]?["name"]?.stringValue else { return nil }
+            return (id, name)
+        }
+    }
+
     /// The one system message: the prompt and the conversation's own as `systemMessage` says.
-    private func system(conversations: [String]) -> String? {
+    func system(conversations: [String]) -> String? {
         let own = conversations.filter { !$0.isEmpty }
         guard let prompt = systemPrompt, !prompt.isEmpty else { return own.isEmpty ? nil : own.joined(separator: "\n\n") }
         switch systemMessage {

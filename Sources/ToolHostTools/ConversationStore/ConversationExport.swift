@@ -52,6 +52,8 @@ public struct ConversationExport: Sendable {
         public var split: TrainingSplit?
         /// Mark what was written as exported once the file is in place.
         public var markExported = false
+        /// Where a tool-calling example's `tools` come from: the functions its calls name.
+        public var catalogue: Catalogue?
 
         public init(format: ConversationExportFormat, output: String) {
             self.format = format
@@ -141,6 +143,7 @@ public struct ConversationExport: Sendable {
         var written = 0
         var skipped: [ChatExampleRules.Skip: Int] = [:]
         var cutTurns = 0
+        var functions = ExampleFunctions(catalogue: request.catalogue)
         do throws(ToolHostError) {
             try database.withConnection { (connection) throws(ToolHostError) in
                 let documents = ConversationDocuments(connection: connection)
@@ -158,7 +161,7 @@ public struct ConversationExport: Sendable {
                             return
                         case .example(let example, let cut):
                             // A duplicate is exported as the example it repeats: it is marked too.
-                            if try writer.write(example, id: conversation.id) {
+                            if try writer.write(functions.declare(in: example), id: conversation.id) {
                                 written += 1
                                 if cut { cutTurns += 1 }
                             }
@@ -190,6 +193,11 @@ public struct ConversationExport: Sendable {
             summary.hygiene = writer.hygiene
             summary.scrubbed = writer.scrubbed
             summary.duplicates = writer.duplicates
+        }
+        if !functions.unknown.isEmpty {
+            let names = functions.unknown.sorted()
+            summary.warnings.append("\(names.count) function\(names.count == 1 ? "" : "s") called in the examples \(names.count == 1 ? "is" : "are") no tool of the catalogue "
+                + "(\(names.prefix(5).joined(separator: ", "))\(names.count > 5 ? ", ..." : "")): declared taking any object, without a schema")
         }
         if request.markExported {
             // The file is in place whatever happens here: a failure says so.

@@ -7,10 +7,10 @@ import ToolHostStorage
 enum ConversationRecords {
     static let message = RecordSpec(
         table: ConversationSchema.messages,
-        required: ["conversation_id", "role", "content"],
-        optional: ["emotion", "emotion_confidence", "processing_time", "context_embedding", "agent_outputs", "memory_context",
-                   "user_feedback", "quality_score", "training_flag", "voice_pitch", "voice_emotion", "audio_quality"],
-        json: ["context_embedding", "agent_outputs", "memory_context"],
+        required: ["conversation_id", "role"],
+        optional: ["content", "emotion", "emotion_confidence", "processing_time", "context_embedding", "agent_outputs", "memory_context",
+                   "user_feedback", "quality_score", "training_flag", "voice_pitch", "voice_emotion", "audio_quality", "tool_calls", "tool_call_id"],
+        json: ["context_embedding", "agent_outputs", "memory_context", "tool_calls"],
         numbers: ["conversation_id", "emotion_confidence", "processing_time", "user_feedback", "quality_score", "voice_pitch", "audio_quality"],
         booleans: ["training_flag"])
 

@@ -102,6 +102,28 @@ public enum ConversationSchema {
         ]),
     ]
 
+    /// What migration 9 adds to `messages`, so that tool-calling examples can be exported: an
+    /// assistant message's `tool_calls` (OpenAI's `[{id, type, function: {name, arguments}}]`)
+    /// and a tool message's `tool_call_id`, the call it answers. Not in `tables`: migration 3
+    /// renders those as it shipped.
+    static let toolCallColumns = TableSpec(messages, columns: [Column("tool_calls", .json), Column("tool_call_id", .string(255))])
+
+    /// Migration 9: `toolCallColumns`, written out per dialect (never built from a live spec,
+    /// so the migration cannot change); a column already there is left as it is.
+    static func addToolCallColumns(on connection: any DatabaseConnection) throws(DatabaseError) {
+        switch connection.dialect {
+        case .postgres:
+            try connection.executeScript("""
+                ALTER TABLE "messages" ADD COLUMN IF NOT EXISTS "tool_calls" JSONB;
+                ALTER TABLE "messages" ADD COLUMN IF NOT EXISTS "tool_call_id" VARCHAR(255)
+                """)
+        case .sqlite:
+            let existing = Set(try connection.columns(of: messages).map(\.name))
+            if !existing.contains("tool_calls") { try connection.executeScript(#"ALTER TABLE "messages" ADD COLUMN "tool_calls" JSON"#) }
+            if !existing.contains("tool_call_id") { try connection.executeScript(#"ALTER TABLE "messages" ADD COLUMN "tool_call_id" TEXT"#) }
+        }
+    }
+
     /// The columns `statistics(of:)` computes, in its order.
     public static let statisticsColumns = ["total_messages", "avg_response_time", "avg_emotion_score", "conversation_quality", "user_satisfaction"]
 

@@ -66,6 +66,7 @@ struct ConversationStoreHandler: OperationHandler {
         request.deduplicate = try input.optionalBool("deduplicate") ?? true
         request.split = try input.optionalNumber("split").map { (fraction) throws(ToolHostError) in try TrainingSplit(trainingFraction: fraction, key: "split") }
         request.markExported = try input.optionalBool("mark_exported") ?? false
+        if request.format == .openaiChat { request.catalogue = context.catalogue() }
         return try ConversationExport(config: context.config).run(selection, request: request).answer
     }
 

@@ -58,10 +58,22 @@ struct ConversationWrites {
     }
 
     /// An assistant message the caller did not score gets `MessageQuality`'s score; an ended
-    /// conversation takes it only with `reopen`.
+    /// conversation takes it only with `reopen`. Content is required but for an assistant
+    /// message that only calls tools (`tool_calls`); a tool message may name the call it
+    /// answers (`tool_call_id`).
     func addMessage(_ input: OperationInput) throws -> OperationAnswer {
         var record = input.fields
-        if input["role"] == "assistant", input["quality_score"] == nil, let content = try input.optionalString("content") {
+        let role = try input.string("role")
+        if let calls = input["tool_calls"] {
+            guard role == "assistant" else { throw input.invalid("tool_calls", "belongs to assistant messages, not to a \(role) message") }
+            record["tool_calls"] = try MessageToolCalls.normalise(calls, input: input)
+        } else if input["content"] == nil {
+            throw input.invalid("content", "is required (a string), but for an assistant message that calls tools (tool_calls)")
+        }
+        if input["tool_call_id"] != nil, role != "tool" {
+            throw input.invalid("tool_call_id", "belongs to tool messages (the call a tool's answer answers), not to a \(role) message")
+        }
+        if input["role"] == "assistant", input["quality_score"] == nil, let content = try input.optionalString("content"), !content.isEmpty {
             record["quality_score"] = .double(MessageQuality.score(
                 content: content, processingTime: try input.optionalNumber("processing_time"),
                 emotionConfidence: try input.optionalNumber("emotion_confidence"), memoriesUsed: MessageQuality.memoriesUsed(input["memory_context"])))

@@ -52,6 +52,11 @@ struct FineTuningExample {
         guard let messages = messages(object["messages"], at: "messages") else { return }
         var conversation = Conversation(tools: tools)
         for (index, message) in messages.enumerated() { check(message, at: "messages[\(index)]", in: &conversation) }
+        // An example may end with the calls it teaches, unanswered: OpenAI's own tool-calling
+        // example does. Only a call the conversation went on past needs its answer.
+        if let last = messages.last, last["role"]?.stringValue == "assistant" {
+            for call in last["tool_calls"]?.arrayValue ?? [] { if let id = call["id"]?.stringValue { conversation.open[id] = nil } }
+        }
         conversation.finish(&self)
         if conversation.assistantMessages == 0 {
             error("no_assistant_message", "The example has no assistant message: there is nothing to learn.")

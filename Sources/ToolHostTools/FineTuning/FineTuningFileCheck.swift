@@ -101,7 +101,7 @@ public struct FineTuningFileCheck: Sendable {
         guard !bytes.isBlankJSONText else { return }
         summary.examples += 1
         var hasher = Hasher()
-        hasher.combine(bytes)
+        bytes.withUnsafeBytes { hasher.combine(bytes: $0) }  // one pass, not an element at a time
         if !seen.insert(hasher.finalize()).inserted {
             summary.duplicates += 1
             report(error: false, line: line, code: "duplicate_example", "The example repeats an earlier line exactly.")

@@ -41,6 +41,10 @@ public enum SchemaMigrations {
             connection throws(DatabaseError) in
             try EarlierVersionRepair.apply(on: connection)
         },
+        Migration(9, "messages keep tool calls (tool_calls) and the call a tool message answers (tool_call_id)") {
+            connection throws(DatabaseError) in
+            try ConversationSchema.addToolCallColumns(on: connection)
+        },
     ]
 }
 

@@ -11,7 +11,7 @@ import ToolHostStorage
 public enum ColumnLengths {
     private static let limits: [TableName: [String: Int]] = {
         var limits: [TableName: [String: Int]] = [:]
-        let specs = BulkSchema.tables + TrainingSchema.tables + ConversationSchema.tables + MemorySchema.tables + PromptEvolutionSchema.tables
+        let specs = BulkSchema.tables + TrainingSchema.tables + ConversationSchema.tables + [ConversationSchema.toolCallColumns] + MemorySchema.tables + PromptEvolutionSchema.tables
         for spec in specs {
             for column in spec.columns {
                 if case .string(let length) = column.type { limits[spec.table, default: [:]][column.name] = length }

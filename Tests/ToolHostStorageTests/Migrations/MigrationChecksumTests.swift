@@ -22,6 +22,7 @@ struct MigrationChecksumTests {
             6: "e5a17557b19bc89d25af0264679dbed295e886092f211fc1596923736b268ac5",
             7: "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
             8: "c7325c95aa2ef6ac933256a6978615bbe574b691bb29410836d78ac4a71f329c",
+            9: "bc41b0a78d4a3cd5087ee1188e2081121d322fab8430ea6f3b3f508337b3766d",
         ],
         .postgres: [
             1: "9881ceae91ccaa4ba08458cf7478575bc5b710018e47829f0ac49151dc2b36a3",
@@ -32,6 +33,7 @@ struct MigrationChecksumTests {
             6: "e9fbfb7b33319a58ae1ea693be496c90265195d9b1719569a9eea97c7ea10a58",
             7: "fe796c50cf54c25aeaa76868ddc31add79c8b382bf19c9b21a74b4da9dbb6ff4",
             8: "2df9ed231f9ee734756a1e7fe46b2b747df139ffdeaa0456ea29a12e21a6ca06",
+            9: "52a7f5a539635b555b23af4fe9373961fa9ff10f803702204c3addbdb3ab16cd",
         ],
     ]
 
@@ -46,6 +48,7 @@ struct MigrationChecksumTests {
             6: "e5a17557b19bc89d25af0264679dbed295e886092f211fc1596923736b268ac5",
             7: "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
             8: "c7325c95aa2ef6ac933256a6978615bbe574b691bb29410836d78ac4a71f329c",
+            9: "bc41b0a78d4a3cd5087ee1188e2081121d322fab8430ea6f3b3f508337b3766d",
         ],
         .postgres: [
             1: "1f8293a5923ec290e27b3a7571c8039bc15ae6d931b61f41bb506c803e937574",
@@ -56,6 +59,7 @@ struct MigrationChecksumTests {
             6: "e9fbfb7b33319a58ae1ea693be496c90265195d9b1719569a9eea97c7ea10a58",
             7: "fe796c50cf54c25aeaa76868ddc31add79c8b382bf19c9b21a74b4da9dbb6ff4",
             8: "2df9ed231f9ee734756a1e7fe46b2b747df139ffdeaa0456ea29a12e21a6ca06",
+            9: "52a7f5a539635b555b23af4fe9373961fa9ff10f803702204c3addbdb3ab16cd",
         ],
     ]
 
