@@ -10,7 +10,7 @@ import ToolHostTools
 struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
-        abstract: "Export training data (JSONL or CSV) or conversations (json, jsonl, openai-chat), streamed; or check a fine-tuning file.",
+        abstract: "Export training data (JSONL or CSV) or conversations (json, jsonl, openai-chat, openai-preference), streamed; or check a fine-tuning file.",
         discussion: """
             DATA_TYPE is one of \(TrainingDataType.names.joined(separator: ", ")), or conversations. Rows come oldest \
             first, straight from the database cursor, so memory stays flat however many rows there \
@@ -26,14 +26,22 @@ struct ExportCommand: ParsableCommand {
             conversations (conversation_store) are written a conversation at a time, in the order \
             they were stored, as training documents {conversation_id, session_id, user_id, \
             metadata, messages, memories, agent_logs}: --format json (one array), jsonl (one per \
-            line), or openai-chat (one {"messages": [{"role", "content"}...]} line per \
-            conversation with its training-flagged messages; at most one system message, first: \
-            --system-prompt replaces the conversation's own, or with --system-prompt-mode merge \
-            opens one message with them; turns after the last assistant message are cut, or with \
-            --trailing-turns skip the conversation is skipped; --zero-weight-below SCORE gives \
-            weight 0 to answers scored below it (user feedback 1-5 mapped to 0-1, else \
-            quality_score); conversations without an assistant message are skipped, fewer than \
-            10 examples get a warning, and the file written is checked as `export check` does). \
+            line), or openai-chat (one {"messages": [...], "tools"?} line per conversation with \
+            its training-flagged messages; at most one system message, first: --system-prompt \
+            replaces the conversation's own, or with --system-prompt-mode merge opens one message \
+            with them; assistant tool_calls with the tool messages answering them, and the called \
+            tools' schemas in "tools"; the example ends with the last assistant message: turns \
+            after it are cut, or with --trailing-turns skip the conversation is skipped; \
+            --zero-weight-below SCORE gives weight 0 to answers scored below it (user feedback \
+            1-5 mapped to 0-1, else quality_score); conversations without an assistant message \
+            are skipped), or openai-preference (DPO pairs: two answers to the same prompt that \
+            users rated differently, {"input": {"messages"}, "preferred_output", \
+            "non_preferred_output"}). Both fine-tuning formats scrub personal data and secrets \
+            (training.export_scrub; --no-scrub to keep them) into typed placeholders counted by \
+            kind, drop examples repeating an earlier one exactly or nearly (--keep-duplicates), \
+            can split into data.train.jsonl and data.validation.jsonl by a hash of the \
+            conversation id (--split 0.9), warn below 10 examples, and check every file written \
+            as `export check` does. \
             --since/--until compare started_at; \
             --min-quality compares conversation_quality; --only-unexported and --mark-exported \
             make repeated exports take each conversation once.
@@ -55,6 +63,8 @@ struct ExportCommand: ParsableCommand {
               toolhost export tool_executions --out executions.jsonl --since 7d
               toolhost export events --format csv --out - --filter agent_id=planner-1 --columns event_type,payload,created_at
               toolhost export conversations --format openai-chat --min-quality 0.7 --only-unexported --mark-exported --out chats.jsonl
+              toolhost export conversations --format openai-chat --split 0.9 --system-prompt "You are Ada." --out chats.jsonl
+              toolhost export conversations --format openai-preference --out pairs.jsonl
               toolhost export check chats.jsonl
             """
     )
@@ -71,7 +81,7 @@ struct ExportCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("check: the most tokens an example may have (estimated; default 65536).", valueName: "n"))
     var maxTokens: Int?
 
-    @Option(name: .long, help: "jsonl or csv; for conversations json, jsonl or openai-chat (default: from the --out extension, else jsonl).")
+    @Option(name: .long, help: "jsonl or csv; for conversations json, jsonl, openai-chat or openai-preference (default: from the --out extension, else jsonl).")
     var format: String?
 
     @Option(name: .long, help: ArgumentHelp("The file to write, or - for stdout.", valueName: "file"), completion: .file())
@@ -101,10 +111,10 @@ struct ExportCommand: ParsableCommand {
     @Flag(name: .long, help: "conversations: mark what was written as exported once the file is complete.")
     var markExported = false
 
-    @Option(name: .long, help: ArgumentHelp("conversations, openai-chat: the system message of every example.", valueName: "text"))
+    @Option(name: .long, help: ArgumentHelp("conversations, openai-chat/-preference: the system message of every example.", valueName: "text"))
     var systemPrompt: String?
 
-    @Option(name: .long, help: ArgumentHelp("conversations, openai-chat: replace (default) a conversation's own system messages with --system-prompt, or merge them after it into one.", valueName: "replace|merge"))
+    @Option(name: .long, help: ArgumentHelp("conversations, openai-chat/-preference: replace (default) a conversation's own system messages with --system-prompt, or merge them after it into one.", valueName: "replace|merge"))
     var systemPromptMode: String?
 
     @Option(name: .long, help: ArgumentHelp("conversations, openai-chat: cut (default) the turns after the last assistant message, or skip such conversations.", valueName: "cut|skip"))
@@ -113,13 +123,13 @@ struct ExportCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("conversations, openai-chat: weight 0 for assistant messages scored below this (feedback, else quality), 1 for the others.", valueName: "score"))
     var zeroWeightBelow: Double?
 
-    @Flag(name: .long, help: "conversations, openai-chat: do not scrub personal data and secrets (training.export_scrub) out of the examples.")
+    @Flag(name: .long, help: "conversations, openai-chat/-preference: do not scrub personal data and secrets (training.export_scrub) out of the examples.")
     var noScrub = false
 
-    @Flag(name: .long, help: "conversations, openai-chat: keep examples that repeat an earlier one (exactly, or but for case, punctuation and spacing).")
+    @Flag(name: .long, help: "conversations, openai-chat/-preference: keep examples that repeat an earlier one (exactly, or but for case, punctuation and spacing).")
     var keepDuplicates = false
 
-    @Option(name: .long, help: ArgumentHelp("conversations, openai-chat: the share of examples for training (0.9); the others go to a validation file. --out data.jsonl writes data.train.jsonl and data.validation.jsonl.", valueName: "fraction"))
+    @Option(name: .long, help: ArgumentHelp("conversations, openai-chat/-preference: the share of examples for training (0.9); the others go to a validation file. --out data.jsonl writes data.train.jsonl and data.validation.jsonl.", valueName: "fraction"))
     var split: Double?
 
     @OptionGroup var global: GlobalOptions
@@ -211,9 +221,12 @@ struct ExportCommand: ParsableCommand {
             }
             progress.finish()
             let rate = summary.seconds > 0 ? Int(Double(summary.conversations) / summary.seconds) : summary.conversations
-            var line = "exported \(Count.grouped(summary.conversations)) conversation\(summary.conversations == 1 ? "" : "s") "
-                + "(\(request.format.rawValue)) to \(out == "-" ? "stdout" : out) (\(Count.bytes(summary.bytes))) in \(Count.seconds(summary.seconds)), "
-                + "\(Count.grouped(rate)) conversations/s"
+            let what = summary.ratedAnswers.map { rated in
+                "\(Count.grouped(summary.conversations)) preference pair\(summary.conversations == 1 ? "" : "s") "
+                    + "of \(Count.grouped(rated)) rated answer\(rated == 1 ? "" : "s")"
+            } ?? "\(Count.grouped(summary.conversations)) conversation\(summary.conversations == 1 ? "" : "s")"
+            var line = "exported \(what) (\(request.format.rawValue)) to \(out == "-" ? "stdout" : out) (\(Count.bytes(summary.bytes))) "
+                + "in \(Count.seconds(summary.seconds))" + (summary.ratedAnswers == nil ? ", \(Count.grouped(rate)) conversations/s" : "")
             if let skipped = summary.skippedBy[.noAssistantMessage] { line += "; \(Count.grouped(skipped)) without an assistant message skipped" }
             if let skipped = summary.skippedBy[.trailingTurns] { line += "; \(Count.grouped(skipped)) ending after their last answer skipped" }
             if let skipped = summary.skippedBy[.allWeightsZero] { line += "; \(Count.grouped(skipped)) with every answer weighted 0 skipped" }

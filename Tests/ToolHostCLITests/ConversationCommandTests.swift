@@ -140,7 +140,7 @@ struct ConversationCommandTests {
     @Test func badRequestsAreRefusedAndLeaveNoFile() throws {
         let database = try TestDatabase(.sqlite)
         let format = try run(["export", "conversations", "--format", "csv"], database: database)
-        #expect(format.status == 2 && format.stderr.contains("Unknown conversation export format 'csv'; use json, jsonl, openai-chat."))
+        #expect(format.status == 2 && format.stderr.contains("Unknown conversation export format 'csv'; use json, jsonl, openai-chat, openai-preference."))
         let filter = try run(["export", "conversations", "--filter", "user_id=u1"], database: database)
         #expect(filter.status == 2 && filter.stderr.contains("--filter applies to training data types, not to conversations."))
         let misplaced = try run(["export", "events", "--only-unexported"], database: database)

@@ -242,4 +242,48 @@ struct FineTuningExportTests {
                     && violation?["message"]?.stringValue?.contains(message) == true, "\(fields): \(refused.stdoutText)")
         }
     }
+
+    @Test(arguments: Engine.allCases)
+    func preferencePairsComeFromAnswersToOnePromptRatedDifferently(engine: Engine) throws {
+        let database = try TestDatabase(engine)
+        func answer(_ text: String, _ feedback: Int?) -> JSONObject {
+            var fields: JSONObject = ["role": "assistant", "content": .string(text)]
+            if let feedback { fields["user_feedback"] = .int(feedback) }
+            return fields
+        }
+        let question: JSONObject = ["role": "user", "content": "What is the capital of France?"]
+        try seed([
+            [question, answer("Paris.", 5)],
+            [["role": "user", "content": "what is the capital of france"], answer("Lyon, I think.", 1)],  // the same prompt, normalised
+            [question, answer("It is Paris.", 3)],
+            [question, answer("Unrated.", nil)],
+            // Two answers in a row to one question (a regenerated answer) share its prompt.
+            [["role": "user", "content": "Name a prime number."], answer("Nine.", 2), answer("Seven.", 4)],
+            // Rated alike: nothing to prefer.
+            [["role": "user", "content": "Say hi."], answer("Hi.", 4)],
+            [["role": "user", "content": "Say hi."], answer("Hello.", 4)],
+        ], database: database)
+        let exported = try run(["export", "conversations", "--format", "openai-preference", "--system-prompt", "Be brief.", "--out", "pairs.jsonl",
+                                "--mark-exported"], database: database)
+        #expect(exported.status == 0, "\(exported.stderr)")
+        #expect(exported.stderr.contains("exported 2 preference pairs of 7 rated answers (openai-preference)"), "\(exported.stderr)")
+        #expect(exported.stderr.contains("check: ok, 0 warnings"), "\(exported.stderr)")
+        let pairs = try lines("pairs.jsonl")
+        try #require(pairs.count == 2)
+        #expect(pairs[0]["input"]?["messages"] == [["role": "system", "content": "Be brief."], ["role": "user", "content": "What is the capital of France?"]])
+        #expect(pairs[0]["preferred_output"] == [["role": "assistant", "content": "Paris."]])
+        #expect(pairs[0]["non_preferred_output"] == [["role": "assistant", "content": "Lyon, I think."]])
+        #expect(pairs[1]["preferred_output"]?[0]?["content"] == "Seven." && pairs[1]["non_preferred_output"]?[0]?["content"] == "Nine.")
+        #expect(pairs[1]["input"]?["messages"]?.arrayValue?.last?["content"] == "Name a prime number.")
+        // What the pairs stand for is marked: the conversations their answers come from.
+        #expect(exported.stderr.contains("3 marked exported"), "\(exported.stderr)")
+
+        let tool = try run(["run", "conversation_store"],
+                           #"{"operation": "export_conversations", "output_path": "p.jsonl", "format": "openai-preference", "split": 0.5}"#, database: database)
+        #expect(tool.json["count"] == 2 && tool.json["rated_answers"] == 7, "\(tool.stdoutText)")
+        let sides = [tool.json["split"]?["train"]?["count"]?.integerValue ?? -1, tool.json["split"]?["validation"]?["count"]?.integerValue ?? -1]
+        #expect(sides.reduce(0, +) == 2 && sides.allSatisfy { $0 >= 0 }, "\(tool.stdoutText)")
+        let checked = try run(["export", "check", "pairs.jsonl", "--json"], database: database)
+        #expect(checked.json["formats"]?["preference"] == 2 && checked.json["error_count"] == 0, "\(checked.stdoutText)")
+    }
 }

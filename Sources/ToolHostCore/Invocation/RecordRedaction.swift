@@ -143,8 +143,13 @@ public struct RecordRedaction: Sendable, Equatable {
         var mayHoldCredential: Bool { colons > 0 || equals > 0 || mayHoldBearer }
 
         init(_ text: String) {
+            var text = text
+            self = text.withUTF8 { Self(bytes: $0) }  // a buffer walk: several times faster than String.UTF8View's
+        }
+
+        private init(bytes: UnsafeBufferPointer<UInt8>) {
             var previous: (UInt8, UInt8) = (0, 0)
-            for byte in text.utf8 {
+            for byte in bytes {
                 switch byte {
                 case UInt8(ascii: "0")...UInt8(ascii: "9"): digits += 1
                 case UInt8(ascii: "."): dots += 1

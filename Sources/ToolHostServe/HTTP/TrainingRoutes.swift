@@ -86,7 +86,7 @@ struct TrainingRoutes {
         "mark_exported": ["type": "boolean"],
         "since": ["type": "string"],
         "until": ["type": "string"],
-        "format": ["type": "string", "enum": ["json", "jsonl", "openai-chat"]],
+        "format": ["type": "string", "enum": ["json", "jsonl", "openai-chat", "openai-preference"]],
         "system_prompt": ["type": "string"],
         "system_prompt_mode": ["type": "string", "enum": ["replace", "merge"]],
         "trailing_turns": ["type": "string", "enum": ["cut", "skip"]],

@@ -52,11 +52,10 @@ public struct ChatExampleRules: Sendable, Equatable {
     public func example(of document: JSONObject) -> Outcome {
         var systems: [String] = []
         var turns: [JSONObject] = []
-        for case .object(var message) in document["messages"]?.arrayValue ?? [] {
+        // Columns a message does not use are null: `tool_calls` counts when it is an array.
+        for case .object(let message) in document["messages"]?.arrayValue ?? [] {
             guard message["training_flag"] != false, let role = message["role"]?.stringValue else { continue }
             let content = message["content"]?.stringValue
-            // Columns a message does not use are null: absent here, so that presence means use.
-            if message["tool_calls"]?.arrayValue == nil { message["tool_calls"] = nil }
             switch role {
             case "system": if let content { systems.append(content) }
             case "user": if content != nil { turns.append(message) }
@@ -79,8 +78,9 @@ public struct ChatExampleRules: Sendable, Equatable {
             var out: JSONObject = ["role": .string(role)]
             switch role {
             case "assistant":
-                if let content = message["content"]?.stringValue, !content.isEmpty || message["tool_calls"] == nil { out["content"] = .string(content) }
-                if let calls = message["tool_calls"] { out["tool_calls"] = calls }
+                let calls = message["tool_calls"]?.arrayValue
+                if let content = message["content"]?.stringValue, !content.isEmpty || calls == nil { out["content"] = .string(content) }
+                if let calls { out["tool_calls"] = .array(calls) }
                 if let threshold = zeroWeightBelow {
                     let weight = Self.score(of: message).map { $0 < threshold ? 0 : 1 } ?? 1
                     out["weight"] = .int(weight)
@@ -107,7 +107,7 @@ public struct ChatExampleRules: Sendable, Equatable {
         for (index, turn) in turns.enumerated() where turn["role"] == "tool" {
             if let id = turn["tool_call_id"]?.stringValue, firstAnswer[id] == nil { firstAnswer[id] = index }
         }
-        guard !firstAnswer.isEmpty || turns.contains(where: { $0["tool_calls"] != nil }) else { return turns }
+        guard !firstAnswer.isEmpty || turns.contains(where: { $0["tool_calls"]?.arrayValue != nil }) else { return turns }
         var kept: [JSONObject] = []
         var open: Set<String> = []
         for (index, turn) in turns.enumerated() {

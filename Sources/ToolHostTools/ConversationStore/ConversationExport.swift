@@ -10,6 +10,9 @@ public enum ConversationExportFormat: String, CaseIterable, Sendable {
     /// One `{"messages": [{"role", "content"}, ...]}` line per conversation: the chat
     /// fine-tuning format of OpenAI and the trainers that copied it.
     case openaiChat = "openai-chat"
+    /// `{"input": {"messages"}, "preferred_output", "non_preferred_output"}` lines: pairs of
+    /// answers to one prompt that users rated differently, OpenAI's preference (DPO) format.
+    case openaiPreference = "openai-preference"
 
     /// The store's own documents (json, jsonl), not fine-tuning examples.
     public var isDocuments: Bool { self == .json || self == .jsonl }
@@ -68,6 +71,8 @@ public struct ConversationExport: Sendable {
         public var skippedBy: [ChatExampleRules.Skip: Int] = [:]
         /// openai-chat: examples whose turns after the last answer were cut.
         public var cutTurns = 0
+        /// openai-preference: the answers users rated, of which the pairs were made.
+        public var ratedAnswers: Int?
         /// Fine-tuning formats: the file (or the training and validation files) written, each
         /// with its check as a fine-tuning job reads it.
         public var files: [FineTuningFile] = []
@@ -99,6 +104,7 @@ public struct ConversationExport: Sendable {
                 fields["skipped_by"] = .object(JSONObject(skippedBy.sorted { $0.key.rawValue < $1.key.rawValue }.map { ($0.key.rawValue, .int($0.value)) }))
                 fields["trailing_turns_cut"] = .int(cutTurns)
             }
+            if let ratedAnswers { fields["rated_answers"] = .int(ratedAnswers) }
             for (key, value) in hygiene { fields[key] = value }
             if let check { fields["check"] = Self.brief(check) }
             if files.count > 1 {
@@ -134,59 +140,89 @@ public struct ConversationExport: Sendable {
         return try run(selection, request: request, countFirst: countFirst, progress: progress)
     }
 
+    /// What writing an export did, for its summary and its marking.
+    struct Tally {
+        /// The conversations the file stands for (written, or dropped as repeating what was),
+        /// with their message count when read (marking skips any that changed since).
+        var considered: [(id: Int64, totalMessages: JSONValue)] = []
+        var written = 0
+        var skipped: [ChatExampleRules.Skip: Int] = [:]
+        var cutTurns = 0
+        var functions: ExampleFunctions
+        /// openai-preference: the answers users rated, of which the pairs were made.
+        var ratedAnswers: Int?
+    }
+
     func run(_ selection: ConversationSelection, request: Request, countFirst: Bool = false,
              progress: ((_ conversations: Int, _ total: Int?) -> Void)? = nil) throws(ToolHostError) -> Summary {
         let started = MonotonicClock.now()
         let output = try Output(request, config: config)
         let database = Database.shared(for: config.database)
-        var considered: [(id: Int64, totalMessages: JSONValue)] = []
-        var written = 0
-        var skipped: [ChatExampleRules.Skip: Int] = [:]
-        var cutTurns = 0
-        var functions = ExampleFunctions(catalogue: request.catalogue)
+        var tally = Tally(functions: ExampleFunctions(catalogue: request.catalogue))
         do throws(ToolHostError) {
             try database.withConnection { (connection) throws(ToolHostError) in
                 let documents = ConversationDocuments(connection: connection)
                 let total = countFirst ? try ToolHostError.converting { try documents.count(selection) } : nil
-                if case .documents(let writer) = output, request.format == .json { try writer.write(Array("[".utf8)) }
-                func write(_ conversation: ConversationParts) throws(ToolHostError) {
+                try connection.readingOnce { () throws(ToolHostError) in
                     switch output {
-                    case .documents(let writer):
-                        try writer.write(Self.document(conversation, format: request.format, first: written == 0))
-                        written += 1
-                    case .examples(let writer):
-                        switch request.chat.example(of: conversation.document) {
-                        case .skipped(let reason):
-                            skipped[reason, default: 0] += 1
-                            return
-                        case .example(let example, let cut):
-                            // A duplicate is exported as the example it repeats: it is marked too.
-                            if try writer.write(functions.declare(in: example), id: conversation.id) {
-                                written += 1
-                                if cut { cutTurns += 1 }
-                            }
-                        }
+                    case .examples(let writer) where request.format == .openaiPreference:
+                        try writePairs(selection, documents: documents, rules: request.chat, to: writer, tally: &tally)
+                    default:
+                        try write(selection, documents: documents, request: request, to: output, tally: &tally) { progress?($0, total) }
                     }
-                    considered.append((conversation.id, conversation.row["total_messages"] ?? .null))
-                    if considered.count & 0xFF == 0 { progress?(written, total) }
                 }
-                // json and jsonl write messages as they come from the database; openai-chat reads them.
-                let encodeMessages = request.format.isDocuments
-                try connection.readingOnce { () throws(ToolHostError) in try documents.forEach(selection, encodeMessages: encodeMessages, write) }
-                if case .documents(let writer) = output, request.format == .json {
-                    try writer.write(Array((written == 0 ? "]\n" : "\n]\n").utf8))
-                }
-                progress?(written, total)
+                progress?(tally.written, total)
             }
             try output.finish()
         } catch {
             output.abandon()
             throw error
         }
-        var summary = Summary(conversations: written, skipped: skipped.values.reduce(0, +), marked: 0, changed: 0,
-                              bytes: output.bytesWritten, seconds: MonotonicClock.now() - started, path: request.output, warnings: [])
-        summary.skippedBy = skipped
-        summary.cutTurns = cutTurns
+        return try summary(of: tally, output: output, request: request, seconds: MonotonicClock.now() - started, database: database)
+    }
+
+    /// Writes each selected conversation: its document (json, jsonl) or its example (openai-chat).
+    private func write(_ selection: ConversationSelection, documents: ConversationDocuments, request: Request, to output: Output,
+                       tally: inout Tally, progress: (Int) -> Void) throws(ToolHostError) {
+        if case .documents(let writer) = output, request.format == .json { try writer.write(Array("[".utf8)) }
+        func write(_ conversation: ConversationParts) throws(ToolHostError) {
+            switch output {
+            case .documents(let writer):
+                try writer.write(Self.document(conversation, format: request.format, first: tally.written == 0))
+                tally.written += 1
+            case .examples(let writer):
+                switch request.chat.example(of: conversation.document) {
+                case .skipped(let reason):
+                    tally.skipped[reason, default: 0] += 1
+                    return
+                case .example(let example, let cut):
+                    // A duplicate is exported as the example it repeats: it is marked too.
+                    if try writer.write(tally.functions.declare(in: example), id: conversation.id) {
+                        tally.written += 1
+                        if cut { tally.cutTurns += 1 }
+                    }
+                }
+            }
+            tally.considered.append((conversation.id, conversation.row["total_messages"] ?? .null))
+            if tally.considered.count & 0xFF == 0 { progress(tally.written) }
+        }
+        // json and jsonl write messages as they come from the database; openai-chat reads them.
+        try documents.forEach(selection, encodeMessages: request.format.isDocuments, write)
+        if case .documents(let writer) = output, request.format == .json {
+            try writer.write(Array((tally.written == 0 ? "]\n" : "\n]\n").utf8))
+        }
+    }
+
+    /// The export's summary, once its file is in place; marks what it stands for when asked.
+    private func summary(of tally: Tally, output: Output, request: Request, seconds: Double, database: Database) throws(ToolHostError) -> Summary {
+        let written = tally.written
+        let functions = tally.functions
+        let considered = tally.considered
+        var summary = Summary(conversations: written, skipped: tally.skipped.values.reduce(0, +), marked: 0, changed: 0,
+                              bytes: output.bytesWritten, seconds: seconds, path: request.output, warnings: [])
+        summary.skippedBy = tally.skipped
+        summary.cutTurns = tally.cutTurns
+        summary.ratedAnswers = tally.ratedAnswers
         if case .examples(let writer) = output {
             summary.files = writer.files
             summary.path = writer.files[0].path
@@ -225,14 +261,14 @@ public struct ConversationExport: Sendable {
 
     /// Where an export writes: documents (json, jsonl) to one file as they come; fine-tuning
     /// examples through the writer that scrubs, deduplicates and splits them.
-    private enum Output {
+    enum Output {
         case documents(ExportWriter)
         case examples(FineTuningFileWriter)
 
         init(_ request: Request, config: HostConfig) throws(ToolHostError) {
             if request.format.isDocuments {
                 if request.split != nil {
-                    throw ToolHostError(.invalidInput, "A split applies to the fine-tuning formats (openai-chat), not to \(request.format.rawValue).")
+                    throw ToolHostError(.invalidInput, "A split applies to the fine-tuning formats (openai-chat, openai-preference), not to \(request.format.rawValue).")
                 }
                 self = .documents(try ExportWriter(path: request.output))
             } else {

@@ -57,8 +57,13 @@ struct NormalisedText {
     /// ASCII letters lower-cased, digits and every non-ASCII byte kept, anything else a
     /// separator (one, however long the run, and none at the start).
     private mutating func add(_ text: String) {
+        var text = text
+        text.withUTF8 { add(bytes: $0) }  // a buffer walk: several times faster than String.UTF8View's
+    }
+
+    private mutating func add(bytes: UnsafeBufferPointer<UInt8>) {
         var separate = started
-        for byte in text.utf8 {
+        for byte in bytes {
             let kept: UInt8
             switch byte {
             case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"), 0x80...: kept = byte
