@@ -34,6 +34,10 @@ public struct InvocationRecord: Sendable {
     /// What the handler asked to keep with the record (`HandlerContext.notes`), stored under
     /// the row's `metadata` (an llm call's prompt, response, model and tokens).
     public var notes: JSONObject = [:]
+    /// The W3C trace the call ran in (32 hex digits), when there was one: the caller's
+    /// (`TRACEPARENT`, `traceparent`, MCP `_meta`) or the one tracing started. Recorded so
+    /// that calls caused by one model call can be linked to it (`LLMCallExamples`).
+    public var traceID: String?
 
     public init(toolID: String, agentID: String?, input: JSONObject, output: JSONValue, success: Bool, exitCode: Int32,
                 errorCode: String?, error: String?, durationSeconds: Double, policy: PolicyOutcome? = nil) {

@@ -98,7 +98,7 @@ public struct RecordRedaction: Sendable, Equatable {
         guard !text.isEmpty else { return text }
         // What each detector needs to find anything, in one pass over the bytes: most text has
         // no '@', few digits and no key prefix, and a regular expression costs far more than this.
-        let traits = TextTraits(text)
+        let traits = RedactionTriggers(text)
         var text = text
         for detector in detectors {
             switch detector {
@@ -128,48 +128,6 @@ public struct RecordRedaction: Sendable, Equatable {
         }
         for regex in compiled { text = Self.replace(regex, in: text, kind: "pattern", &counts) }
         return text
-    }
-
-    /// Counts of the bytes the detectors start from (ASCII only: every detector's match is).
-    private struct TextTraits {
-        var digits = 0, dots = 0, colons = 0, ats = 0, equals = 0
-        /// The text holds a byte sequence an API-key shape starts with (`sk-`, `gh?_`, `github_pat_`,
-        /// `AKIA`, `xox?-`, `AIza`, `eyJ`).
-        var mayHoldAPIKey = false
-        /// The text holds "bearer" in some case (its last three letters).
-        var mayHoldBearer = false
-
-        /// What every form `CredentialRedaction` masks needs: `:`, `=` or "bearer".
-        var mayHoldCredential: Bool { colons > 0 || equals > 0 || mayHoldBearer }
-
-        init(_ text: String) {
-            var text = text
-            self = text.withUTF8 { Self(bytes: $0) }  // a buffer walk: several times faster than String.UTF8View's
-        }
-
-        private init(bytes: UnsafeBufferPointer<UInt8>) {
-            var previous: (UInt8, UInt8) = (0, 0)
-            for byte in bytes {
-                switch byte {
-                case UInt8(ascii: "0")...UInt8(ascii: "9"): digits += 1
-                case UInt8(ascii: "."): dots += 1
-                case UInt8(ascii: ":"): colons += 1
-                case UInt8(ascii: "@"): ats += 1
-                case UInt8(ascii: "="): equals += 1
-                case UInt8(ascii: "r"), UInt8(ascii: "R"):
-                    if previous.1 | 0x20 == UInt8(ascii: "e"), previous.0 | 0x20 == UInt8(ascii: "r") { mayHoldBearer = true }
-                // The byte after `sk`, `h?` (`gh?_`), `ub` (`github_`), `AK`, `xo`, `AI`, `ey`.
-                case UInt8(ascii: "-") where previous == (UInt8(ascii: "s"), UInt8(ascii: "k")): mayHoldAPIKey = true
-                case UInt8(ascii: "_") where previous.0 == UInt8(ascii: "h") || previous == (UInt8(ascii: "u"), UInt8(ascii: "b")): mayHoldAPIKey = true
-                case UInt8(ascii: "I") where previous == (UInt8(ascii: "A"), UInt8(ascii: "K")): mayHoldAPIKey = true
-                case UInt8(ascii: "x") where previous == (UInt8(ascii: "x"), UInt8(ascii: "o")): mayHoldAPIKey = true
-                case UInt8(ascii: "z") where previous == (UInt8(ascii: "A"), UInt8(ascii: "I")): mayHoldAPIKey = true
-                case UInt8(ascii: "J") where previous == (UInt8(ascii: "e"), UInt8(ascii: "y")): mayHoldAPIKey = true
-                default: break
-                }
-                previous = (previous.1, byte)
-            }
-        }
     }
 
     // MARK: Detectors

@@ -166,6 +166,7 @@ public struct ToolInvoker: Sendable {
             record.policy = policy
             record.workflow = WorkflowTrace(tool: tool, result: result)
             record.notes = notes.all
+            record.traceID = (span?.span.context ?? parent)?.traceIDText
             if let warning = recorder.record(record) { options.warn(warning) }
         }
     }

@@ -5,7 +5,7 @@ import ToolHostCore
 /// anything else one separator — so case, punctuation, spacing and weights do not make two
 /// examples different). The first one written stays. Two hashes an example are kept, 16
 /// bytes, so memory grows by that and no more (and two examples whose 64-bit hashes collide,
-/// about one chance in 10^8 at a million examples, count as one).
+/// about one chance in 10^7 at a million examples, count as one).
 struct ExampleDeduplicator {
     enum Verdict: Equatable {
         case new, exact, near
@@ -38,12 +38,23 @@ struct ExampleDeduplicator {
 }
 
 /// The text of an example's values (keys, numbers and booleans left out), normalised for
-/// comparison and hashed as it is read (64-bit FNV-1a: no copy of the text is made).
+/// comparison and hashed as it is read: no copy of the text is made. The normalised bytes go
+/// eight at a time into a 64-bit multiply-xorshift hash (a table folds each byte), so the pass
+/// costs little more than reading the text.
 struct NormalisedText {
     private var state: UInt64 = 0xCBF2_9CE4_8422_2325
-    private var started = false
+    private var word: UInt64 = 0
+    private var filled = 0
+    private var length = 0
 
-    var hash: Int { Int(truncatingIfNeeded: state) }
+    var hash: Int {
+        var state = mixed(state, word)
+        state ^= UInt64(length)
+        // splitmix64's finaliser: every input bit reaches every output bit.
+        state = (state ^ (state >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        state = (state ^ (state >> 27)) &* 0x94D0_49BB_1331_11EB
+        return Int(truncatingIfNeeded: state ^ (state >> 31))
+    }
 
     mutating func add(_ value: JSONValue) {
         switch value {
@@ -54,32 +65,51 @@ struct NormalisedText {
         }
     }
 
-    /// ASCII letters lower-cased, digits and every non-ASCII byte kept, anything else a
-    /// separator (one, however long the run, and none at the start).
-    private mutating func add(_ text: String) {
-        var text = text
-        text.withUTF8 { add(bytes: $0) }  // a buffer walk: several times faster than String.UTF8View's
-    }
-
-    private mutating func add(bytes: UnsafeBufferPointer<UInt8>) {
-        var separate = started
-        for byte in bytes {
-            let kept: UInt8
-            switch byte {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"), 0x80...: kept = byte
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"): kept = byte | 0x20
-            default:
-                separate = started
-                continue
-            }
-            if separate { mix(UInt8(ascii: " ")) }
-            separate = false
-            started = true
-            mix(kept)
+    /// What each byte becomes: ASCII letters lower-cased, digits and non-ASCII bytes kept,
+    /// anything else 0, a separator (one, however long the run, and none at the start).
+    private static let folded: [UInt8] = (0..<256).map { value in
+        switch UInt8(value) {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"), 0x80...: UInt8(value)
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"): UInt8(value) | 0x20
+        default: 0
         }
     }
 
-    private mutating func mix(_ byte: UInt8) {
-        state = (state ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
+    private mutating func add(_ text: String) {
+        var text = text
+        text.withUTF8 { bytes in Self.folded.withUnsafeBufferPointer { add(bytes: bytes, folded: $0) } }
+    }
+
+    private mutating func add(bytes: UnsafeBufferPointer<UInt8>, folded: UnsafeBufferPointer<UInt8>) {
+        var separate = length > 0
+        for byte in bytes {
+            let kept = folded[Int(byte)]
+            if kept == 0 {
+                separate = length > 0
+                continue
+            }
+            if separate {
+                push(UInt8(ascii: " "))
+                separate = false
+            }
+            push(kept)
+        }
+    }
+
+    @inline(__always)
+    private mutating func push(_ byte: UInt8) {
+        word = word << 8 | UInt64(byte)
+        filled += 1
+        length += 1
+        if filled == 8 {
+            state = mixed(state, word)
+            word = 0
+            filled = 0
+        }
+    }
+
+    private func mixed(_ state: UInt64, _ word: UInt64) -> UInt64 {
+        let product = (state ^ word) &* 0x9E37_79B9_7F4A_7C15
+        return product ^ (product >> 29)
     }
 }

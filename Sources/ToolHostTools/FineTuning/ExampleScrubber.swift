@@ -37,15 +37,24 @@ struct ExampleScrubber {
         return scrubbed
     }
 
+    /// The message itself when nothing in it was replaced (most are): no copy is made.
     private mutating func scrub(message value: JSONValue) -> JSONValue {
         guard var message = value.objectValue else { return value }
-        if let content = message["content"] { message["content"] = redaction.redactValues(content, counting: &counts) }
+        var changed = false
+        if let content = message["content"] {
+            let scrubbed = redaction.redactValues(content, counting: &counts)
+            if scrubbed != content {
+                message["content"] = scrubbed
+                changed = true
+            }
+        }
         if let calls = message["tool_calls"]?.arrayValue {
             var scrubbed: [JSONValue] = []
             for call in calls { scrubbed.append(scrub(call: call)) }
             message["tool_calls"] = .array(scrubbed)
+            changed = true
         }
-        return .object(message)
+        return changed ? .object(message) : value
     }
 
     private mutating func scrub(call value: JSONValue) -> JSONValue {
