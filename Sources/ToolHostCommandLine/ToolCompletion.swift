@@ -18,7 +18,7 @@ public enum ToolCompletion {
     public static let dataTypes = CompletionKind.list(TrainingDataType.names)
 
     /// The training data types and `conversations` (`export`).
-    public static let exportTypes = CompletionKind.list(TrainingDataType.names + ["conversations", "check"])
+    public static let exportTypes = CompletionKind.list(TrainingDataType.names + ["conversations", "llm_calls", "check"])
 
     /// The ids of the catalogue `words` select, built-in tools included; none when the
     /// configuration does not load (completion must never print an error into the prompt).

@@ -132,6 +132,9 @@ struct ExportCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("conversations, openai-chat/-preference: the share of examples for training (0.9); the others go to a validation file. --out data.jsonl writes data.train.jsonl and data.validation.jsonl.", valueName: "fraction"))
     var split: Double?
 
+    @Option(name: .long, help: ArgumentHelp("llm_calls: a tool call more than this many seconds after its model call's last linked call is not its (default 600).", valueName: "seconds"))
+    var linkWindow: Double?
+
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
@@ -155,6 +158,7 @@ struct ExportCommand: ParsableCommand {
             Console.exit(status)
         }
         if dataType.lowercased() == "conversations" { return try exportConversations() }
+        if dataType.lowercased() == "llm_calls" { return try exportLLMCalls() }
         do throws(ToolHostError) {
             let config = try global.loadConfig()
             let conversationOptions = [(minQuality != nil, "--min-quality"), (onlyUnexported, "--only-unexported"),
@@ -162,11 +166,11 @@ struct ExportCommand: ParsableCommand {
                                        (systemPromptMode != nil, "--system-prompt-mode"), (trailingTurns != nil, "--trailing-turns"),
                                        (zeroWeightBelow != nil, "--zero-weight-below"), (noScrub, "--no-scrub"),
                                        (keepDuplicates, "--keep-duplicates"), (split != nil, "--split")]
-            if let option = conversationOptions.first(where: { $0.0 })?.1 {
+            if let option = (conversationOptions + [(linkWindow != nil, "--link-window")]).first(where: { $0.0 })?.1 {
                 throw ToolHostError(.invalidInput, "\(option) applies to conversations only, not to \(dataType).")
             }
             guard let type = TrainingDataType(name: dataType) else {
-                let names = TrainingDataType.names + ["conversations"]
+                let names = TrainingDataType.names + ["conversations", "llm_calls"]
                 throw ToolHostError(.invalidInput, "Unknown data type '\(dataType)'; use one of \(names.joined(separator: ", ")).",
                                     details: ["data_types": .array(names.map { .string($0) })])
             }
@@ -231,37 +235,15 @@ struct ExportCommand: ParsableCommand {
             if let skipped = summary.skippedBy[.trailingTurns] { line += "; \(Count.grouped(skipped)) ending after their last answer skipped" }
             if let skipped = summary.skippedBy[.allWeightsZero] { line += "; \(Count.grouped(skipped)) with every answer weighted 0 skipped" }
             if summary.cutTurns > 0 { line += "; \(Count.grouped(summary.cutTurns)) cut after their last answer" }
-            let duplicates = summary.duplicates.exact + summary.duplicates.near
-            if duplicates > 0 {
-                line += "; \(Count.grouped(duplicates)) duplicate\(duplicates == 1 ? "" : "s") dropped "
-                    + "(\(Count.grouped(summary.duplicates.exact)) exact, \(Count.grouped(summary.duplicates.near)) near)"
-            }
-            if !summary.scrubbed.isEmpty {
-                line += "; scrubbed " + summary.scrubbed.sorted { $0.key < $1.key }.map { "\(Count.grouped($0.value)) \($0.key)" }.joined(separator: ", ")
-            }
-            if summary.files.count > 1 {
-                line += "; " + zip(["training", "validation"], summary.files).map { "\(Count.grouped($1.examples)) \($0) in \($1.path)" }.joined(separator: ", ")
-            }
+            line += FineTuningExportReport.hygiene(duplicates: summary.duplicates, scrubbed: summary.scrubbed, files: summary.files)
             if markExported { line += "; \(Count.grouped(summary.marked)) marked exported" }
             if summary.changed > 0 { line += ", \(Count.grouped(summary.changed)) left unmarked" }
             Console.print(line, to: STDERR_FILENO)
             for warning in summary.warnings { Console.print("warning: \(warning)", to: STDERR_FILENO) }
-            let checks = summary.checks
-            for (path, check) in checks { Self.report(check, of: checks.count > 1 ? path : nil) }
+            FineTuningExportReport.printChecks(of: summary.files)
         } catch {
             throw Console.fail(error)
         }
-    }
-
-    /// The check of what an openai-chat export wrote, in a line (and its problems, which
-    /// would be a bug of the export: `toolhost export check FILE` shows them all).
-    private static func report(_ check: FineTuningFileCheck.Summary, of file: String?) {
-        let others = check.warnings.filter { $0.code != "too_few_examples" }  // said above already
-        let warnings = check.warningCount - (check.warnings.contains { $0.code == "too_few_examples" } ? 1 : 0)
-        let verdict = check.isValid ? "ok" : "\(check.errorCount) error\(check.errorCount == 1 ? "" : "s")"
-        Console.print("check\(file.map { " of \($0)" } ?? ""): \(verdict), \(warnings) warning\(warnings == 1 ? "" : "s"); about \(Count.grouped(check.tokens)) tokens "
-            + "(at most \(Count.grouped(check.maxTokens)) an example)", to: STDERR_FILENO)
-        for problem in check.errors + others { Console.print("  " + ExportCheck.line(of: problem), to: STDERR_FILENO) }
     }
 
     /// `.csv` files get CSV; everything else JSONL.

@@ -4,7 +4,7 @@ import Glibc
 import ToolHostCore
 
 /// A fine-tuning file checked line by line, as `toolhost export check FILE` and every export
-/// in a training format run it: each example against its format's rules
+/// in a training format run it (an export as it writes each line, `add(_:bytes:line:)`): each example against its format's rules
 /// (`FineTuningExample`), the file against a job's (at least `minExamples` examples, no
 /// example past `maxTokensPerExample`), with a token estimate per example and in all, and
 /// duplicates counted. Read a line at a time: memory stays flat whatever the file's size
@@ -99,20 +99,21 @@ public struct FineTuningFileCheck: Sendable {
     /// Checks one line (`line`: its 1-based number). A blank line is skipped, as jobs skip it.
     public mutating func add(_ bytes: [UInt8], line: Int) {
         guard !bytes.isBlankJSONText else { return }
-        summary.examples += 1
-        var hasher = Hasher()
-        bytes.withUnsafeBytes { hasher.combine(bytes: $0) }  // one pass, not an element at a time
-        if !seen.insert(hasher.finalize()).inserted {
-            summary.duplicates += 1
-            report(error: false, line: line, code: "duplicate_example", "The example repeats an earlier line exactly.")
-        }
         let value: JSONValue
         do {
             value = try JSONParser.parse(bytes)
         } catch {
+            count(bytes, line: line)
             report(error: true, line: line, code: "not_json", "The line is not JSON: \(error.message) (column \(error.column)).")
             return
         }
+        add(value, bytes: bytes, line: line)
+    }
+
+    /// Checks an example an export is writing as `bytes` (`JSONWriter`'s text of `value`, which
+    /// parses back to `value`): what reading the file back would find, without reading it.
+    mutating func add(_ value: JSONValue, bytes: [UInt8], line: Int) {
+        count(bytes, line: line)
         let example = FineTuningExample(value)
         switch example.format {
         case .chat?: summary.chat += 1
@@ -128,6 +129,17 @@ public struct FineTuningFileCheck: Sendable {
             summary.overLimit += 1
             report(error: true, line: line, code: "too_many_tokens",
                    "The example has about \(example.tokens) tokens, past the \(options.maxTokensPerExample) a fine-tuning job takes.")
+        }
+    }
+
+    /// Counts the example, and whether its line repeats an earlier one.
+    private mutating func count(_ bytes: [UInt8], line: Int) {
+        summary.examples += 1
+        var hasher = Hasher()
+        bytes.withUnsafeBytes { hasher.combine(bytes: $0) }  // one pass, not an element at a time
+        if !seen.insert(hasher.finalize()).inserted {
+            summary.duplicates += 1
+            report(error: false, line: line, code: "duplicate_example", "The example repeats an earlier line exactly.")
         }
     }
 

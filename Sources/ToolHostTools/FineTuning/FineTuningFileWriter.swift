@@ -3,8 +3,8 @@ import ToolHostCore
 /// Writes the examples of a fine-tuning export (openai-chat, openai-preference): each one
 /// scrubbed (`ExampleScrubber`), dropped when it repeats an earlier one
 /// (`ExampleDeduplicator`), and written to the training or the validation file by its record's
-/// id (`TrainingSplit`); every file is atomic (`ExportWriter`) and checked as a fine-tuning job
-/// reads it once complete (`FineTuningFileCheck`).
+/// id (`TrainingSplit`); every file is atomic (`ExportWriter`) and checked line by line as a
+/// fine-tuning job reads it (`FineTuningFileCheck`), stdout included.
 final class FineTuningFileWriter {
     struct Options: Sendable {
         /// nil: nothing is scrubbed (`--no-scrub`).
@@ -22,6 +22,8 @@ final class FineTuningFileWriter {
     private let training: ExportWriter
     private let validation: ExportWriter?
     private(set) var files: [FineTuningFile]
+    /// Each file checked line by line as it is written: what a job reading it would find.
+    private var checks: [FineTuningFileCheck]
     /// What scrubbing replaced in the examples written (not in the duplicates dropped), by kind.
     private(set) var scrubbed = RecordRedaction.Counts()
 
@@ -41,10 +43,12 @@ final class FineTuningFileWriter {
                 throw error
             }
             files = [FineTuningFile(path: paths.training), FineTuningFile(path: paths.validation)]
+            checks = [FineTuningFileCheck(), FineTuningFileCheck()]
         } else {
             training = try ExportWriter(path: path)
             validation = nil
             files = [FineTuningFile(path: path)]
+            checks = [FineTuningFileCheck()]
         }
     }
 
@@ -57,22 +61,22 @@ final class FineTuningFileWriter {
         if options.deduplicate, deduplicator.verdict(on: example, bytes: bytes) != .new { return false }
         if let found = scrubber?.counts { scrubbed.merge(found, uniquingKeysWith: +) }
         let toValidation = validation != nil && options.split?.isTraining(id: id) == false
+        let file = toValidation ? 1 : 0
         try (toValidation ? validation ?? training : training).write(bytes)
-        files[toValidation ? 1 : 0].examples += 1
+        files[file].examples += 1
+        checks[file].add(.object(example), bytes: bytes, line: files[file].examples)
         return true
     }
 
     var examples: Int { files.reduce(0) { $0 + $1.examples } }
 
-    /// Puts the files in place, then checks them (a file only: stdout is gone).
+    /// Puts the files in place, with the checks of what they hold.
     func finish() throws(ToolHostError) {
         try training.finish()
         try validation?.finish()
         files[0].bytes = training.bytesWritten
         if let validation { files[1].bytes = validation.bytesWritten }
-        for index in files.indices where files[index].path != "-" {
-            files[index].check = try? FineTuningFileCheck.check(file: files[index].path)
-        }
+        for index in files.indices { files[index].check = checks[index].finish() }
     }
 
     func abandon() {

@@ -80,6 +80,7 @@ public struct TrainingRecorder: InvocationRecorder {
         if let error = record.error { row["error"] = config.training.redaction.redact(JSONValue.string(error).replacingNULCharacters()) }
         var metadata: JSONObject = [:]
         if let policy = record.policy { metadata["policy"] = policy.json }
+        if let trace = record.traceID { metadata["trace_id"] = .string(trace) }
         // A handler's notes (an llm call's prompt and response), redacted and capped like the output.
         for (key, value) in record.notes where metadata[key] == nil {
             metadata[key] = capped(config.training.redaction.redact(value))
