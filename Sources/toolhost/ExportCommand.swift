@@ -10,9 +10,9 @@ import ToolHostTools
 struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
-        abstract: "Export training data (JSONL or CSV) or conversations (json, jsonl, openai-chat, openai-preference), streamed; or check a fine-tuning file.",
+        abstract: "Export training data (JSONL or CSV), conversations (json, jsonl, openai-chat, openai-preference) or model calls with their tool calls (llm_calls), streamed; or check a fine-tuning file.",
         discussion: """
-            DATA_TYPE is one of \(TrainingDataType.names.joined(separator: ", ")), or conversations. Rows come oldest \
+            DATA_TYPE is one of \(TrainingDataType.names.joined(separator: ", ")), conversations or llm_calls. Rows come oldest \
             first, straight from the database cursor, so memory stays flat however many rows there \
             are. A file is written under a temporary name and renamed into place only when \
             complete. CSV follows RFC 4180 (header row, CRLF, quoted fields) with JSON columns as \
@@ -42,6 +42,10 @@ struct ExportCommand: ParsableCommand {
             can split into data.train.jsonl and data.validation.jsonl by a hash of the \
             conversation id (--split 0.9), warn below 10 examples, and check every file written \
             as `export check` does. \
+            llm_calls are the recorded calls of type: llm tools, each with the tool calls it \
+            caused (later, in the same trace, else by the same agent, never across traces, within \
+            --link-window seconds of its last linked call) as an openai-chat tool-calling example, \
+            scrubbed, deduplicated, split and checked as above (README "Training data"). \
             --since/--until compare started_at; \
             --min-quality compares conversation_quality; --only-unexported and --mark-exported \
             make repeated exports take each conversation once.
@@ -65,6 +69,7 @@ struct ExportCommand: ParsableCommand {
               toolhost export conversations --format openai-chat --min-quality 0.7 --only-unexported --mark-exported --out chats.jsonl
               toolhost export conversations --format openai-chat --split 0.9 --system-prompt "You are Ada." --out chats.jsonl
               toolhost export conversations --format openai-preference --out pairs.jsonl
+              toolhost export llm_calls --since 7d --out calls.jsonl
               toolhost export check chats.jsonl
             """
     )
