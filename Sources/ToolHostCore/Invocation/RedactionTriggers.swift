@@ -37,7 +37,9 @@ struct RedactionTriggers {
         }
     }
 
+    /// Counts in locals (registers), stored once at the end.
     private init(bytes: UnsafeBufferPointer<UInt8>, classes: UnsafeBufferPointer<Class>) {
+        var digits = 0, dots = 0, colons = 0, ats = 0, equals = 0
         for index in bytes.indices {
             switch classes[Int(bytes[index])] {
             case .none: continue
@@ -50,6 +52,7 @@ struct RedactionTriggers {
             case .keyByte: continue
             }
         }
+        (self.digits, self.dots, self.colons, self.ats, self.equals) = (digits, dots, colons, ats, equals)
     }
 
     /// `byte` after `previous`: the end of `sk-`, `gh?_`, `github_` (`ub_`), `AKI`, `xox`, `AIz`,

@@ -80,7 +80,19 @@ struct NormalisedText {
         text.withUTF8 { bytes in Self.folded.withUnsafeBufferPointer { add(bytes: bytes, folded: $0) } }
     }
 
+    /// The loop keeps the hash's state in locals (registers), written back once.
     private mutating func add(bytes: UnsafeBufferPointer<UInt8>, folded: UnsafeBufferPointer<UInt8>) {
+        var state = self.state, word = self.word, filled = self.filled, length = self.length
+        @inline(__always) func push(_ value: UInt8) {
+            word = word << 8 | UInt64(value)
+            filled += 1
+            length += 1
+            if filled == 8 {
+                state = mixed(state, word)
+                word = 0
+                filled = 0
+            }
+        }
         var separate = length > 0
         for byte in bytes {
             let kept = folded[Int(byte)]
@@ -94,18 +106,10 @@ struct NormalisedText {
             }
             push(kept)
         }
-    }
-
-    @inline(__always)
-    private mutating func push(_ byte: UInt8) {
-        word = word << 8 | UInt64(byte)
-        filled += 1
-        length += 1
-        if filled == 8 {
-            state = mixed(state, word)
-            word = 0
-            filled = 0
-        }
+        self.state = state
+        self.word = word
+        self.filled = filled
+        self.length = length
     }
 
     private func mixed(_ state: UInt64, _ word: UInt64) -> UInt64 {
