@@ -92,6 +92,14 @@ struct LLMCallExportTests {
         let alone = try #require(example("Plan: nothing to do"))
         #expect(alone["messages"]?[2]?["tool_calls"] == nil && alone["tools"] == nil)
 
+        // The store's operation does the same, for agents and MCP clients.
+        let tool = try run(["run", "training_data_store"], #"{"operation": "export_llm_calls", "output_path": "tool.jsonl", "split": 0.5}"#, database: database)
+        let answer2 = tool.json
+        #expect(answer2["count"] == 3 && answer2["model_calls"] == 3 && answer2["calls_linked"] == 3 && answer2["with_tool_calls"] == 2, "\(tool.stdoutText)")
+        #expect(answer2["calls_left_out"] == ["failed": 1, "input_cut": 0] && answer2["calls_unlinked"] == 2 && answer2["scrubbed"] == [:])
+        let sides = ["train", "validation"].compactMap { answer2["split"]?[$0]?["count"]?.integerValue }
+        #expect(sides.count == 2 && sides.reduce(0, +) == 3 && answer2["split"]?["train"]?["check"]?["error_count"] == 0, "\(tool.stdoutText)")
+
         // A window shorter than the time between the calls links nothing.
         let narrow = try run(["export", "llm_calls", "--out", "narrow.jsonl", "--link-window", "0.000001"], database: database)
         #expect(narrow.stderr.contains("0 with tool calls, 0 calls linked"), "\(narrow.stderr)")

@@ -500,6 +500,8 @@ enum Scenarios {
                 "columns": ["task_id", "input", "output", "error"]])
         try s.call(["operation": "export_for_training", "data_type": "events", "output_path": .string(s.harness.directory.url("no.jsonl")),
                 "columns": ["nope"]])  // invalid_filter
+        try s.call(["operation": "export_llm_calls", "output_path": .string(s.harness.directory.url("calls.jsonl"))])  // no model calls recorded
+        try s.call(["operation": "export_llm_calls", "output_path": .string(s.harness.directory.url("calls.jsonl")), "split": 1])  // invalid_input
         let blocker = s.harness.directory.write("blocker.jsonl", "keep me\n")
         try s.call(["operation": "export_for_training", "data_type": "events", "output_path": .string(blocker + "/x.jsonl"),
                 "since": "2020-01-01", "until": "2020-02-01"])  // io_error

@@ -106,24 +106,11 @@ public struct ConversationExport: Sendable {
             }
             if let ratedAnswers { fields["rated_answers"] = .int(ratedAnswers) }
             for (key, value) in hygiene { fields[key] = value }
-            if let check { fields["check"] = Self.brief(check) }
-            if files.count > 1 {
-                fields["split"] = .object(JSONObject(zip(["train", "validation"], files).map { name, file in
-                    (name, ["path": .string(file.path), "count": .int(file.examples), "bytes": .int(file.bytes),
-                            "check": file.check.map(Self.brief) ?? .null])
-                }))
-            }
+            for (key, value) in FineTuningFile.answerFields(of: files) { fields[key] = value }
             if !warnings.isEmpty { fields["warnings"] = .array(warnings.map { .string($0) }) }
             return .fields(fields)
         }
 
-        /// The check's verdict and counts, without the problems' list (`toolhost export check` has it).
-        static func brief(_ check: FineTuningFileCheck.Summary) -> JSONValue {
-            let json = check.json
-            return ["valid": json["valid"] ?? .null, "error_count": json["error_count"] ?? .null,
-                    "warning_count": json["warning_count"] ?? .null, "codes": json["codes"] ?? .null,
-                    "tokens_estimated": json["tokens_estimated"] ?? .null]
-        }
     }
 
     public func run(_ request: Request, countFirst: Bool = false,

@@ -109,3 +109,22 @@ public struct FineTuningFile: Sendable {
     public internal(set) var bytes = 0
     public internal(set) var check: FineTuningFileCheck.Summary?
 }
+
+extension FineTuningFile {
+    /// The answer's fields for the files of an export: `check` for one file (its verdict and
+    /// counts), or `split.train` / `split.validation` with each file's path, count, bytes and check.
+    static func answerFields(of files: [FineTuningFile]) -> JSONObject {
+        guard files.count > 1 else { return files.first?.check.map { ["check": brief($0)] } ?? [:] }
+        return ["split": .object(JSONObject(zip(["train", "validation"], files).map { name, file in
+            (name, ["path": .string(file.path), "count": .int(file.examples), "bytes": .int(file.bytes), "check": file.check.map(brief) ?? .null])
+        }))]
+    }
+
+    /// A check's verdict and counts, without the problems' list (`toolhost export check` has it).
+    static func brief(_ check: FineTuningFileCheck.Summary) -> JSONValue {
+        let json = check.json
+        return ["valid": json["valid"] ?? .null, "error_count": json["error_count"] ?? .null,
+                "warning_count": json["warning_count"] ?? .null, "codes": json["codes"] ?? .null,
+                "tokens_estimated": json["tokens_estimated"] ?? .null]
+    }
+}

@@ -35,8 +35,25 @@ public struct LLMCallExport: Sendable {
         public var files: [FineTuningFile]
         public var scrubbed: RecordRedaction.Counts
         public var duplicates: (exact: Int, near: Int)
+        /// `scrubbed` (absent when not scrubbing) and `duplicates_removed`, as the writer says them.
+        var hygiene: JSONObject
         public var seconds: Double
         public var warnings: [String]
+
+        /// `export_llm_calls`' answer: the file (or the split's), the counts of linking, what
+        /// scrubbing replaced, the duplicates dropped, and the check of each file.
+        public var answer: OperationAnswer {
+            var fields: JSONObject = [
+                "path": .string(files.first?.path ?? ""), "count": .int(examples), "model_calls": .int(counts.modelCalls),
+                "with_tool_calls": .int(counts.withToolCalls), "calls_linked": .int(counts.linkedCalls),
+                "calls_left_out": ["failed": .int(counts.failedLeftOut), "input_cut": .int(counts.truncatedLeftOut)],
+                "calls_unlinked": .int(counts.unlinked), "seconds": .double((seconds * 1000).rounded() / 1000),
+            ]
+            for (key, value) in hygiene { fields[key] = value }
+            for (key, value) in FineTuningFile.answerFields(of: files) { fields[key] = value }
+            if !warnings.isEmpty { fields["warnings"] = .array(warnings.map { .string($0) }) }
+            return .fields(fields)
+        }
     }
 
     public func run(_ request: Request) throws(ToolHostError) -> Summary {
@@ -81,6 +98,6 @@ public struct LLMCallExport: Sendable {
             warnings.append("only \(examples) example\(examples == 1 ? "" : "s") written; fine-tuning jobs need at least \(ConversationExport.minimumTrainingExamples)")
         }
         return Summary(counts: linker.counts, examples: examples, files: writer.files, scrubbed: writer.scrubbed,
-                       duplicates: writer.duplicates, seconds: MonotonicClock.now() - started, warnings: warnings)
+                       duplicates: writer.duplicates, hygiene: writer.hygiene, seconds: MonotonicClock.now() - started, warnings: warnings)
     }
 }

@@ -23,6 +23,7 @@ struct TrainingDataStoreHandler: OperationHandler {
             // Exports stream the rows on a connection of their own into a file (TrainingExport).
             Operation("export_for_training", nature: .write) { input, context in try Self.export(.jsonl, input, context) },
             Operation("export_to_csv", nature: .write) { input, context in try Self.export(.csv, input, context) },
+            Operation("export_llm_calls", nature: .write, body: Self.exportLLMCalls),
             // Semantic memory commits a page of embeddings at a time: no one transaction around it.
             Operation("index_to_rag", nature: .write, body: TrainingExamplesIndex.run),
             // One transaction per archived batch, each after its archive is synced to disk.
@@ -69,5 +70,27 @@ struct TrainingDataStoreHandler: OperationHandler {
             selection, format: format, output: output, countFirst: reporter != nil,
             progress: reporter.map { reporter in { rows, total in reporter.report(done: rows, total: total, message: "exporting rows") } })
         return .fields(summary.fields)
+    }
+
+    /// `export_llm_calls`: `LLMCallExport` into a file where exports may write.
+    private static func exportLLMCalls(_ input: OperationInput, _ context: HandlerContext) throws -> OperationAnswer {
+        let path = try input.string("output_path")
+        guard path != "-", !path.isEmpty else {
+            throw input.invalid("output_path", "must name a file (the answer itself goes to stdout; `toolhost export llm_calls --out -` streams there)")
+        }
+        var request = LLMCallExport.Request(output: try ConfinedPaths(config: context.config).resolve(
+            path, key: "output_path", relativeTo: context.config.files.exportDirectory))
+        request.since = try input.optionalString("since")
+        request.until = try input.optionalString("until")
+        request.limit = try input.optionalInt("limit")
+        request.chat = try ChatExampleRules(systemPrompt: try input.optionalString("system_prompt"),
+                                            systemMessage: try input.optionalString("system_prompt_mode"), trailingTurns: nil, zeroWeightBelow: nil,
+                                            names: ("system_prompt_mode", "trailing_turns", "zero_weight_below"))
+        request.scrub = try input.optionalBool("scrub") ?? true
+        request.deduplicate = try input.optionalBool("deduplicate") ?? true
+        request.split = try input.optionalNumber("split").map { (fraction) throws(ToolHostError) in try TrainingSplit(trainingFraction: fraction, key: "split") }
+        if let window = try input.optionalNumber("link_window_seconds") { request.linkWindowSeconds = window }
+        request.catalogue = context.catalogue()
+        return try LLMCallExport(config: context.config).run(request).answer
     }
 }
