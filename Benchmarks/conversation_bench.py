@@ -32,7 +32,8 @@ filled as add_message would leave them. --active-fraction of the conversations (
      (exactly --messages-per-conversation for an ended conversation). Then --runs rounds per
      engine of --format openai-chat as exports make it by default (scrubbed of personal data,
      duplicates dropped) and plain (--no-scrub --keep-duplicates), interleaved: the ratio is
-     what the hygiene costs.
+     what the hygiene costs. With --compare-binary OTHER, OTHER's openai-chat export runs in the
+     same rounds (a build of an earlier commit: what the export costs now against then).
 
 The throwaway PostgreSQL server (scripts/test-postgres.sh) runs with fsync=off and
 synchronous_commit=off, and toolhost's SQLite runs WAL with synchronous=NORMAL: neither
@@ -440,6 +441,8 @@ def main():
     parser.add_argument("--runs", type=int, default=3, help="rounds of each measurement (default 3)")
     parser.add_argument("--iterations", type=int, default=2000, help="measured add_message calls per round and engine (default 2000)")
     parser.add_argument("--skip-build", action="store_true")
+    parser.add_argument("--compare-binary", metavar="TOOLHOST",
+                        help="another toolhost (e.g. a release build of an earlier commit) whose openai-chat export runs in the same rounds")
     parser.add_argument("--json", metavar="FILE", help="also write the results as JSON to FILE")
     args = parser.parse_args()
     if args.conversations < 1 or args.messages_per_conversation < 2 or args.runs < 1 or args.iterations < 1:
@@ -472,9 +475,9 @@ def main():
         engines = {"sqlite": dict(base_env, TOOLHOST_DATABASE_TYPE="sqlite", TOOLHOST_DATABASE_PATH=sqlite_path),
                    "postgres": dict(base_env, DATABASE_URL=postgres_url)}
 
-        def toolhost(arguments, env, stdout_path=None, rss=False, stdin_path=None, allow_failure=False):
+        def toolhost(arguments, env, stdout_path=None, rss=False, stdin_path=None, allow_failure=False, binary=None):
             """One toolhost process; (seconds, peak RSS MB, stdout, stderr). Fails on a non-zero status."""
-            command = [TOOLHOST] + arguments
+            command = [binary or TOOLHOST] + arguments
             if stdout_path is None:
                 stdout_path = os.path.join(work, "stdout.txt")
             seconds, peak, status, stdout, stderr = measured(command, env, stdout_path, cwd=work, rss=rss, stdin_path=stdin_path)
@@ -627,8 +630,9 @@ def main():
                         raise Failure(f"{engine}: the {where} document has {len(document['memories'])} memories,"
                                       f" at least {args.memories_per_conversation} were created during it")
 
-            def export(engine, fmt, extra=()):
-                seconds, peak, _, stderr = toolhost(["export", "conversations", "--format", fmt, "--out", out_path, *extra], engines[engine], rss=True)
+            def export(engine, fmt, extra=(), binary=None):
+                seconds, peak, _, stderr = toolhost(["export", "conversations", "--format", fmt, "--out", out_path, *extra], engines[engine],
+                                                    rss=True, binary=binary)
                 lines = count_lines(out_path)
                 # Scrubbing makes some generated examples alike: those are dropped as duplicates.
                 dropped = 0
@@ -660,11 +664,16 @@ def main():
                           f"  {run['seconds']:6.1f} s  peak RSS {run['peak_rss_mb']:6.1f} MB  {run['bytes'] / 1e6:,.0f} MB")
             # openai-chat as exports make it by default (scrubbed, duplicates dropped) and plain
             # (--no-scrub --keep-duplicates: what an export did before issue 19), interleaved.
+            # With --compare-binary, that toolhost's openai-chat export runs in the same rounds.
             chat, plain = {engine: [] for engine in engines}, {engine: [] for engine in engines}
+            earlier = {engine: [] for engine in engines}
+            variants = [("openai-chat", (), chat, None), ("plain", ("--no-scrub", "--keep-duplicates"), plain, None)]
+            if args.compare_binary:
+                variants.append(("earlier", (), earlier, args.compare_binary))
             for round_index in range(args.runs):
                 for engine in engines:
-                    for name, extra, into in (("openai-chat", (), chat), ("plain", ("--no-scrub", "--keep-duplicates"), plain))[::1 if round_index % 2 == 0 else -1]:
-                        run = export(engine, "openai-chat", extra)
+                    for name, extra, into, binary in variants[::1 if round_index % 2 == 0 else -1]:
+                        run = export(engine, "openai-chat", extra, binary)
                         into[engine].append(run)
                         print(f"   round {round_index + 1} {engine:<9} {name:<12} {run['conversations_per_s']:9,.0f} conversations/s"
                               f"  {run['seconds']:6.1f} s  peak RSS {run['peak_rss_mb']:6.1f} MB  {run['bytes'] / 1e6:,.0f} MB")
@@ -673,6 +682,7 @@ def main():
                 return sorted(runs, key=lambda r: r["seconds"])[len(runs) // 2]
             chat = {engine: middle(runs) for engine, runs in chat.items()}
             plain = {engine: middle(runs) for engine, runs in plain.items()}
+            earlier = {engine: middle(runs) for engine, runs in earlier.items() if runs}
             results["export"] = {}
             for engine, runs in rounds.items():
                 results["export"][engine] = {
@@ -689,6 +699,10 @@ def main():
                     "openai_chat_plain_conversations_per_s": plain[engine]["conversations_per_s"],
                     "openai_chat_plain_peak_rss_mb": plain[engine]["peak_rss_mb"],
                     "openai_chat_cost_ratio": chat[engine]["seconds"] / plain[engine]["seconds"]}
+                if engine in earlier:
+                    results["export"][engine]["earlier_openai_chat_conversations_per_s"] = earlier[engine]["conversations_per_s"]
+                    results["export"][engine]["earlier_openai_chat_peak_rss_mb"] = earlier[engine]["peak_rss_mb"]
+                    results["export"][engine]["openai_chat_vs_earlier_ratio"] = chat[engine]["seconds"] / earlier[engine]["seconds"]
 
         # The table.
         results["total_seconds"] = time.perf_counter() - bench_started
@@ -716,6 +730,10 @@ def main():
                 print(f"  {engine:<9} {'  plain':<12} {row['openai_chat_plain_conversations_per_s']:9,.0f}"
                       f" {'':>8} {'':>7} {'':>8} {row['openai_chat_plain_peak_rss_mb']:12.1f}"
                       f"  (scrub + deduplicate cost {row['openai_chat_cost_ratio']:.2f}x the plain export's time)")
+                if "earlier_openai_chat_conversations_per_s" in row:
+                    print(f"  {engine:<9} {'  earlier':<12} {row['earlier_openai_chat_conversations_per_s']:9,.0f}"
+                          f" {'':>8} {'':>7} {'':>8} {row['earlier_openai_chat_peak_rss_mb']:12.1f}"
+                          f"  (--compare-binary; openai-chat takes {row['openai_chat_vs_earlier_ratio']:.2f}x its time)")
             for engine, row in results["export"].items():
                 print(f"  {engine} summary line: {row['jsonl_summary_line']!r}")
         print_footer(results, failures)
