@@ -36,6 +36,7 @@ extension ExportCommand {
             var line = "exported \(Count.grouped(summary.examples)) example\(summary.examples == 1 ? "" : "s") of \(Count.grouped(counts.modelCalls)) "
                 + "model call\(counts.modelCalls == 1 ? "" : "s") (openai-chat) to \(out == "-" ? "stdout" : out) in \(Count.seconds(summary.seconds)); "
                 + "\(Count.grouped(counts.withToolCalls)) with tool calls, \(Count.grouped(counts.linkedCalls)) call\(counts.linkedCalls == 1 ? "" : "s") linked"
+            if counts.modelCallsLeftOut > 0 { line += ", \(Count.grouped(counts.modelCallsLeftOut)) failed or cut model calls left out" }
             if counts.failedLeftOut > 0 { line += ", \(Count.grouped(counts.failedLeftOut)) failed left out" }
             if counts.truncatedLeftOut > 0 { line += ", \(Count.grouped(counts.truncatedLeftOut)) with a cut input left out" }
             if counts.unlinked > 0 { line += ", \(Count.grouped(counts.unlinked)) not caused by a model call" }

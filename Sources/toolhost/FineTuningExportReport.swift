@@ -30,8 +30,10 @@ enum FineTuningExportReport {
     static func printChecks(of files: [FineTuningFile]) {
         let checked = files.compactMap { file in file.check.map { (file.path, $0) } }
         for (path, check) in checked {
-            let others = check.warnings.filter { $0.code != "too_few_examples" }  // said as a warning already
-            let warnings = check.warningCount - (check.warnings.contains { $0.code == "too_few_examples" } ? 1 : 0)
+            // One file's too_few_examples is the export's own warning; a split's files say theirs.
+            let said = checked.count == 1 && check.warnings.contains { $0.code == "too_few_examples" }
+            let others = said ? check.warnings.filter { $0.code != "too_few_examples" } : check.warnings
+            let warnings = check.warningCount - (said ? 1 : 0)
             let verdict = check.isValid ? "ok" : "\(check.errorCount) error\(check.errorCount == 1 ? "" : "s")"
             let name = checked.count > 1 ? " of \(path)" : ""
             Console.print("check\(name): \(verdict), \(warnings) warning\(warnings == 1 ? "" : "s"); about \(Count.grouped(check.tokens)) tokens "

@@ -37,7 +37,7 @@ struct ExportCheckCommandTests {
         #expect(result.status == 1)
         #expect(result.stdoutText.contains("good.jsonl: ok"))
         #expect(result.stdoutText.contains("bad.jsonl: 2 errors"))
-        #expect(result.stdoutText.contains("error: line 11: tool_call_unanswered: The call c1 of f has no tool message answering it."))
+        #expect(result.stdoutText.contains("error: line 11: tool_call_unanswered: The call c1 of f is not answered by the tool messages right after it (messages[2] comes first)."))
         #expect(result.stdoutText.contains("error: line 12: no_assistant_message:"))
         let json = try fixture.run(["export", "check", "bad.jsonl", "--json"])
         #expect(json.status == 1)

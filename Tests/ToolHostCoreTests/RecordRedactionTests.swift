@@ -16,6 +16,9 @@ struct RecordRedactionTests {
         ("jwt eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0In0.abcdefghijk", "jwt [REDACTED:api_key]"),
         ("v6 2001:db8::8a2e:370:7334.", "v6 [REDACTED:ip_address]."),
         ("call 555-123-4567 or 555.987.6543", "call [REDACTED:phone_number] or [REDACTED:phone_number]"),
+        // `\d` is any Unicode digit: fullwidth and Arabic-Indic digits are found too.
+        ("tel ０９０-１２３４-５６７８", "tel [REDACTED:phone_number]"),
+        ("card ４１１１ １１１１ １１１１ １１１１", "card [REDACTED:credit_card]"),
         ("card 4111 1111 1111 1111 ok", "card [REDACTED:credit_card] ok"),
         ("from 192.168.10.254 to fe80:0:0:0:200:f8ff:fe21:67cf", "from [REDACTED:ip_address] to [REDACTED:ip_address]"),
         ("call +44 20 7946 0958", "call [REDACTED:phone_number]"),

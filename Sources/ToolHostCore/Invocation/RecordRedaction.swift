@@ -91,7 +91,8 @@ public struct RecordRedaction: Sendable, Equatable {
     }
 
     /// Replacements made, by the kind in their placeholder (`email`, `phone_number`,
-    /// `ip_address`, `api_key`, `credit_card`, `pattern`; `credentials` for masked credentials).
+    /// `ip_address`, `api_key`, `credit_card`, `pattern`), one per match; `credentials` counts
+    /// the texts in which credentials were masked.
     public typealias Counts = [String: Int]
 
     private func redact(_ text: String, _ compiled: [Regex<AnyRegexOutput>], _ counts: inout Counts) -> String {

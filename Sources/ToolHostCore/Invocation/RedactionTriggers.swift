@@ -1,6 +1,9 @@
 /// What in a text each of `RecordRedaction`'s detectors needs before its regular expression can
 /// match, found in one pass over the bytes: most text has no `@`, few digits and no key prefix,
-/// and a regular expression costs far more than this pass. ASCII only: every match is.
+/// and a regular expression costs far more than this pass. The regular expressions' `\d` matches
+/// any Unicode digit (fullwidth `４`, Arabic-Indic `٤`), so every non-ASCII byte counts as a
+/// digit: text in other scripts always gets the digit detectors, ASCII text only when it has
+/// enough digits.
 struct RedactionTriggers {
     var digits = 0, dots = 0, colons = 0, ats = 0, equals = 0
     /// The text holds a byte sequence an API-key shape starts with (`sk-`, `gh?_`, `github_pat_`,
@@ -25,7 +28,7 @@ struct RedactionTriggers {
     /// (letters, spaces) are `none`.
     private static let classes: [Class] = (0..<256).map { value in
         switch UInt8(value) {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): .digit
+        case UInt8(ascii: "0")...UInt8(ascii: "9"), 0x80...: .digit
         case UInt8(ascii: "."): .dot
         case UInt8(ascii: ":"): .colon
         case UInt8(ascii: "@"): .at

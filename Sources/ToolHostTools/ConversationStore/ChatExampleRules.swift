@@ -6,10 +6,10 @@ import ToolHostCore
 /// - **one system message** at most, first: the export's `system_prompt` replaces the
 ///   conversation's own (`replace`, the default) or opens one message with them (`merge`, the
 ///   export's text first); without a prompt, the conversation's own are joined into one;
-/// - **tool calls answered**: an earlier assistant message's `tool_calls` stay when a later `tool`
-///   message answers them (its `tool_call_id`), and those tool messages stay with them; a call
-///   never answered, or an answer to no call, is left out (a fine-tuning job refuses both), and
-///   an assistant message left with neither text nor calls goes too;
+/// - **tool calls answered**: an earlier assistant message's `tool_calls` stay when the `tool`
+///   messages right after it answer them (its `tool_call_id`), and those answers stay with
+///   them; a call not answered there, or an answer to no such call, is left out (a fine-tuning
+///   job refuses both), ids used twice are made unique (`ToolCallPairing`);
 /// - **the example ends with the last assistant message**: with all its calls, answered or not
 ///   (the format's own tool-calling example ends with a call), and without the tool messages
 ///   answering them; user turns after it (they carry no training signal) are cut (`cut`, the
@@ -64,7 +64,7 @@ public struct ChatExampleRules: Sendable, Equatable {
             default: continue
             }
         }
-        turns = Self.answeredToolCalls(turns, final: turns.lastIndex { $0["role"] == "assistant" })
+        turns = ToolCallPairing.pair(turns, final: turns.lastIndex { $0["role"] == "assistant" })
         guard let end = turns.lastIndex(where: { $0["role"] == "assistant" }) else { return .skipped(.noAssistantMessage) }
         // The example ends with the last answer; tool messages after it answer its calls (they
         // train nothing, and the format does without them), anything else is a turn cut.
@@ -96,41 +96,6 @@ public struct ChatExampleRules: Sendable, Equatable {
         }
         if zeroWeightBelow != nil, !weighted { return .skipped(.allWeightsZero) }
         return .example(["messages": .array(messages)], cutTurns: cutTurns)
-    }
-
-    /// The turns with each assistant message's calls kept only when a later tool message answers
-    /// them (all of the `final` one's: an example may end with its calls), each tool message
-    /// only when it answers a kept call not answered yet, and assistant messages left with
-    /// neither text nor calls dropped.
-    static func answeredToolCalls(_ turns: [JSONObject], final: Int?) -> [JSONObject] {
-        var firstAnswer: [String: Int] = [:]
-        for (index, turn) in turns.enumerated() where turn["role"] == "tool" {
-            if let id = turn["tool_call_id"]?.stringValue, firstAnswer[id] == nil { firstAnswer[id] = index }
-        }
-        guard !firstAnswer.isEmpty || turns.contains(where: { $0["tool_calls"]?.arrayValue != nil }) else { return turns }
-        var kept: [JSONObject] = []
-        var open: Set<String> = []
-        for (index, turn) in turns.enumerated() {
-            var turn = turn
-            switch turn["role"]?.stringValue {
-            case "assistant":
-                guard let calls = turn["tool_calls"]?.arrayValue else { break }
-                let answered = index == final ? calls
-                    : calls.filter { call in
-                        // Answered after the call, and before the example ends.
-                        (call["id"]?.stringValue).flatMap { firstAnswer[$0] }.map { $0 > index && $0 < (final ?? Int.max) } ?? false
-                    }
-                turn["tool_calls"] = answered.isEmpty ? nil : .array(answered)
-                if answered.isEmpty, (turn["content"]?.stringValue ?? "").isEmpty { continue }
-                for call in answered { if let id = call["id"]?.stringValue { open.insert(id) } }
-            case "tool":
-                guard let id = turn["tool_call_id"]?.stringValue, open.remove(id) != nil else { continue }
-            default:
-                break
-            }
-            kept.append(turn)
-        }
-        return kept
     }
 
     /// The calls an assistant message made: their ids and the functions they name.

@@ -14,13 +14,17 @@ import ToolHostCore
 ///   recorded); a prompt whose answers are all rated the same gives no pair.
 ///
 /// Two passes keep memory small: the selection is read once for the rated answers, keeping for
-/// each prompt only its hash and its best and worst answer (about 50 bytes); then only the
-/// conversations holding a pair's answers are read again, for the pairs' text.
+/// each prompt only its hash and its best and worst answer (about 100 bytes); then only the
+/// conversations holding a pair's answers are read again, for the pairs' text (the preferred
+/// answer's prompt and both answers), which is what memory then holds until they are written.
 struct PreferencePairs {
     struct Answer: Sendable {
         let conversation: Int64
         let message: Int64
         let feedback: Int
+        /// The hash of its prompt's normalised text: the pair's id for a split, so a prompt
+        /// stays on its side whichever answers it gets later.
+        let prompt: Int
     }
 
     private var best: [Int: Answer] = [:]
@@ -30,9 +34,9 @@ struct PreferencePairs {
 
     /// First pass: the rated answers of one conversation.
     mutating func collect(_ document: JSONObject, rules: ChatExampleRules) {
-        Self.answers(of: document, rules: rules) { answer, prompt, _ in
+        Self.answers(of: document, rules: rules) { answer, _ in
             ratedAnswers += 1
-            let key = prompt.hash
+            let key = answer.prompt
             if best[key].map({ answer.feedback > $0.feedback }) ?? true { best[key] = answer }
             if worst[key].map({ answer.feedback < $0.feedback }) ?? true { worst[key] = answer }
         }
@@ -46,12 +50,14 @@ struct PreferencePairs {
         }.sorted { ($0.preferred.conversation, $0.preferred.message) < ($1.preferred.conversation, $1.preferred.message) }
     }
 
-    /// Second pass: the prompt (messages) and answer (text) of each of `wanted`'s messages in `document`.
-    static func texts(in document: JSONObject, rules: ChatExampleRules, wanted: Set<Int64>,
-                      into found: inout [Int64: (prompt: [JSONValue], answer: String)]) {
-        answers(of: document, rules: rules) { answer, _, text in
+    /// Second pass: the text of each of `answers`' messages in `document`, and the prompt's
+    /// messages of each of `prompts'` (the preferred answers': a rejected answer's prompt is the same).
+    static func texts(in document: JSONObject, rules: ChatExampleRules, answers wanted: Set<Int64>, prompts wantedPrompts: Set<Int64>,
+                      into found: inout [Int64: String], prompts: inout [Int64: [JSONValue]]) {
+        answers(of: document, rules: rules) { answer, text in
             guard wanted.contains(answer.message) else { return }
-            found[answer.message] = (text.prompt(), text.answer)
+            found[answer.message] = text.answer
+            if wantedPrompts.contains(answer.message) { prompts[answer.message] = text.prompt() }
         }
     }
 
@@ -77,8 +83,7 @@ struct PreferencePairs {
 
     /// Calls `body` for each rated assistant answer of `document` that follows a user message,
     /// with its prompt's normalised text.
-    private static func answers(of document: JSONObject, rules: ChatExampleRules,
-                                _ body: (Answer, NormalisedText, AnswerText) -> Void) {
+    private static func answers(of document: JSONObject, rules: ChatExampleRules, _ body: (Answer, AnswerText) -> Void) {
         guard let conversation = document["conversation_id"]?.integerValue else { return }
         var systems: [String] = []
         var turns: [JSONObject] = []
@@ -108,7 +113,7 @@ struct PreferencePairs {
             }
             guard promptEnd > 0, let feedback = turn["user_feedback"]?.integerValue, let id = turn["id"]?.integerValue,
                   let content = turn["content"]?.stringValue else { continue }
-            body(Answer(conversation: Int64(conversation), message: Int64(id), feedback: feedback), promptText,
+            body(Answer(conversation: Int64(conversation), message: Int64(id), feedback: feedback, prompt: promptText.hash),
                  AnswerText(system: system, turns: turns[..<promptEnd], answer: content))
         }
     }

@@ -1,10 +1,11 @@
 import ToolHostCore
 
 /// Drops the examples of an export that repeat an earlier one: exactly (the same bytes) or
-/// nearly (the same text once normalised: letters and digits only, lower-cased, every run of
-/// anything else one separator — so case, punctuation, spacing and weights do not make two
-/// examples different). The first one written stays. Two hashes an example are kept, 16
-/// bytes, so memory grows by that and no more (and two examples whose 64-bit hashes collide,
+/// nearly (the same text once normalised: ASCII letters lower-cased, digits and non-ASCII bytes
+/// kept, every run of other ASCII one separator — so case, ASCII punctuation, spacing, weights
+/// and call ids do not make two examples different; non-ASCII punctuation does, and no Unicode
+/// normalisation is made). The first one written stays. Two hashes an example are kept (16
+/// bytes, some 40 with the sets' own overhead), so memory grows by that and no more (and two examples whose 64-bit hashes collide,
 /// about one chance in 10^7 at a million examples, count as one).
 struct ExampleDeduplicator {
     enum Verdict: Equatable {
@@ -60,7 +61,8 @@ struct NormalisedText {
         switch value {
         case .string(let text): add(text)
         case .array(let items): for item in items { add(item) }
-        case .object(let object): for (_, member) in object { add(member) }
+        // Call ids differ between otherwise equal examples (generated per call): not text.
+        case .object(let object): for (key, member) in object where key != "id" && key != "tool_call_id" { add(member) }
         default: break
         }
     }

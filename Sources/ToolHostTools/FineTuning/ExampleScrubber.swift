@@ -37,7 +37,8 @@ struct ExampleScrubber {
         return scrubbed
     }
 
-    /// The message itself when nothing in it was replaced (most are): no copy is made.
+    /// The message itself when its content needed no replacement and it makes no calls (most
+    /// messages): no copy is made.
     private mutating func scrub(message value: JSONValue) -> JSONValue {
         guard var message = value.objectValue else { return value }
         var changed = false

@@ -109,6 +109,13 @@ struct FineTuningExample {
 
     private mutating func check(_ message: JSONObject, at path: String, in conversation: inout Conversation) {
         let role = message["role"]?.stringValue ?? ""
+        // A call's answers come right after it: anything else first leaves it unanswered.
+        if role != "tool", !conversation.open.isEmpty {
+            for (id, name) in conversation.open.sorted(by: { $0.key < $1.key }) {
+                error("tool_call_unanswered", "The call \(id) of \(name) is not answered by the tool messages right after it (\(path) comes first).")
+            }
+            conversation.open.removeAll()
+        }
         let allowed: [String]
         switch role {
         case "system", "developer":
@@ -197,6 +204,9 @@ struct FineTuningExample {
                 error("invalid_tool_calls", "\(place) must be {\"id\": ..., \"type\": \"function\", \"function\": {\"name\": ..., \"arguments\": \"<JSON text>\"}}.")
                 continue
             }
+            if !Self.isFunctionName(name) {
+                error("invalid_function_name", "\(place).function.name \(name) is not a function name a job takes: 1 to 64 of A-Z, a-z, 0-9, _ and -.")
+            }
             if !conversation.callIDs.insert(id).inserted {
                 error("duplicate_tool_call_id", "\(place).id \(id) is used by an earlier call of the example.")
             }
@@ -239,6 +249,9 @@ struct FineTuningExample {
             if let parameters = function["parameters"], parameters.objectValue == nil {
                 error("invalid_tools", "tools[\(index)].function.parameters must be a JSON Schema object.")
             }
+            if !Self.isFunctionName(name) {
+                error("invalid_function_name", "tools[\(index)].function.name \(name) is not a function name a job takes: 1 to 64 of A-Z, a-z, 0-9, _ and -.")
+            }
             if !names.insert(name).inserted { error("invalid_tools", "tools[\(index)] declares \(name) a second time.") }
             tokens += TokenEstimate.tokens(in: JSONWriter.string(tool))
         }
@@ -248,6 +261,17 @@ struct FineTuningExample {
     private mutating func checkParallelToolCalls(_ value: JSONValue?) {
         guard let value, !value.isNull, value.boolValue == nil else { return }
         error("unknown_key", "parallel_tool_calls must be true or false, not \(value.kindPhrase).")
+    }
+
+    /// OpenAI's pattern for function names: `^[a-zA-Z0-9_-]{1,64}$`.
+    static func isFunctionName(_ name: String) -> Bool {
+        (1...64).contains(name.utf8.count) && name.utf8.allSatisfy { byte in
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                 UInt8(ascii: "_"), UInt8(ascii: "-"): true
+            default: false
+            }
+        }
     }
 
     // MARK: - Preference

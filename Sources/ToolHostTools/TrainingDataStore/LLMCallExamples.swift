@@ -9,25 +9,31 @@ import ToolHostStorage
 /// How calls are linked, reading tool executions in the order they were recorded:
 /// - a call **caused** by a model call is a later successful execution of a non-llm tool in the
 ///   same trace (the `trace_id` recorded with every call made in one: the caller's
-///   `TRACEPARENT` / `traceparent` / MCP `_meta`), or, when it has no trace in common with
-///   it, by the same agent (`agent_id`, from `TOOLHOST_AGENT_ID`) — but never across traces: a
-///   call of another trace than the model call's is not its;
+///   `TRACEPARENT` / `traceparent` / MCP `_meta`); a call without a trace, or whose trace has
+///   no model call, is linked by its agent (`agent_id`, from `TOOLHOST_AGENT_ID`) to that
+///   agent's latest model call — when that one has no trace or the call none: never across
+///   two traces;
 /// - it belongs to the **latest** model call of its trace (or agent): a new model call there
-///   closes the previous one's example;
-/// - at most `linkWindowSeconds` after the model call's last linked call (or itself): later,
-///   it is no longer its consequence. This also bounds memory: only model calls still open
-///   within the window are kept.
+///   closes the previous one's example (a traced model call leaves its agent's model call of
+///   another trace open for that trace's calls);
+/// - at most `linkWindowSeconds` after the model call: later, it is no longer its consequence.
+///   This bounds memory too: only model calls of the last window are kept, with their calls.
 ///
-/// A failed call is left out (it would teach a wrong call), and so is one whose recorded input
-/// was cut (`training.max_recorded_bytes`): its arguments are not what was called. A model call
-/// that caused no calls is an example of its prompt and answer alone. Each example's id for
-/// the split is the model call's row id.
+/// A model call that failed, or whose record was cut (`training.max_recorded_bytes`), still
+/// closes and claims as any other (its calls are not someone else's) but gives no example:
+/// counted as left out. A failed call is left out (it would teach a wrong call), and so is one
+/// whose recorded input was cut: its arguments are not what was called. A model call that
+/// caused no calls is an example of its prompt and answer alone. Each example's id for the
+/// split is the model call's row id. Rows are read in the order they were recorded, which is
+/// when each call ended: a slow call that ends after the next model call is linked to that one.
 public struct LLMCallExamples {
     public struct Counts: Sendable {
         /// Recorded model calls that answered (each an example, unless a duplicate).
         public internal(set) var modelCalls = 0
         public internal(set) var withToolCalls = 0
         public internal(set) var linkedCalls = 0
+        /// Model calls that failed or whose record was cut: no example.
+        public internal(set) var modelCallsLeftOut = 0
         /// Calls that were linked but failed, or whose recorded input was cut.
         public internal(set) var failedLeftOut = 0
         public internal(set) var truncatedLeftOut = 0
@@ -40,11 +46,10 @@ public struct LLMCallExamples {
         let row: Int64
         let trace: String?
         let agent: String?
-        let system: String?
-        let prompt: String
-        let response: String
+        /// nil: a model call that gives no example (failed, or its record cut).
+        let text: (system: String?, prompt: String, response: String)?
         var calls: [JSONValue] = []
-        var lastSeen: Timestamp
+        let started: Timestamp
     }
 
     let rules: ChatExampleRules
@@ -73,23 +78,31 @@ public struct LLMCallExamples {
             try closeIdle(before: time, emit: emit)
         }
         if let llm = metadata["llm"]?.objectValue {
-            guard let prompt = llm["prompt"]?.stringValue, let response = llm["response"]?.stringValue, row["success"] != false else { return }
-            counts.modelCalls += 1
-            // The trace's (and the agent's) previous model call is done.
-            for previous in Set([trace.flatMap { byTrace[$0] }, agent.flatMap { byAgent[$0] }].compactMap { $0 }).sorted() {
-                try close(previous, emit: emit)
+            var text: (String?, String, String)?
+            if row["success"] != false, let prompt = llm["prompt"]?.stringValue, let response = llm["response"]?.stringValue {
+                text = (llm["system_prompt"]?.stringValue, prompt, response)
+                counts.modelCalls += 1
+            } else {
+                counts.modelCallsLeftOut += 1
             }
-            open[id] = Open(row: id, trace: trace, agent: agent, system: llm["system_prompt"]?.stringValue, prompt: prompt,
-                            response: response, lastSeen: time)
+            // The trace's previous model call is done; so is the agent's, unless it belongs to
+            // another trace (whose calls may still come).
+            var done: [Int64] = []
+            if let trace, let previous = byTrace[trace] { done.append(previous) }
+            if let agent, let previous = byAgent[agent], open[previous]?.trace == nil || open[previous]?.trace == trace { done.append(previous) }
+            for previous in Set(done).sorted() { try close(previous, emit: emit) }
+            open[id] = Open(row: id, trace: trace, agent: agent, text: text, started: time)
             if let trace { byTrace[trace] = id }
             if let agent { byAgent[agent] = id }
             return
         }
         guard let caller = caller(trace: trace, agent: agent), var example = open[caller],
-              Self.seconds(from: example.lastSeen, to: time) <= linkWindowSeconds else {
+              Self.seconds(from: example.started, to: time) <= linkWindowSeconds else {
             counts.unlinked += 1
             return
         }
+        // A left-out model call's calls are nobody's example.
+        guard example.text != nil else { return }
         guard row["success"] == true else {
             counts.failedLeftOut += 1
             return
@@ -101,7 +114,6 @@ public struct LLMCallExamples {
         let callID = "call_" + (row["execution_id"]?.stringValue ?? String(id))
         example.calls.append(["id": .string(callID), "type": "function",
                               "function": ["name": .string(ToolDescription.openAIFunctionName(name)), "arguments": .string(JSONWriter.string(.object(input)))]])
-        example.lastSeen = time
         open[caller] = example
         counts.linkedCalls += 1
     }
@@ -115,13 +127,13 @@ public struct LLMCallExamples {
     private func caller(trace: String?, agent: String?) -> Int64? {
         if let trace, let id = byTrace[trace] { return id }
         guard let agent, let id = byAgent[agent], let candidate = open[id] else { return nil }
-        // Never across traces.
-        if let trace, let other = candidate.trace, trace != other { return nil }
+        // Never across two traces.
+        if trace != nil, candidate.trace != nil { return nil }
         return id
     }
 
     private mutating func closeIdle(before now: Timestamp, emit: (JSONObject, Int64) throws(ToolHostError) -> Void) throws(ToolHostError) {
-        let idle = open.values.filter { Self.seconds(from: $0.lastSeen, to: now) > linkWindowSeconds }.map(\.row).sorted()
+        let idle = open.values.filter { Self.seconds(from: $0.started, to: now) > linkWindowSeconds }.map(\.row).sorted()
         for id in idle { try close(id, emit: emit) }
     }
 
@@ -133,11 +145,12 @@ public struct LLMCallExamples {
         guard let example = open.removeValue(forKey: id) else { return }
         if let trace = example.trace, byTrace[trace] == id { byTrace[trace] = nil }
         if let agent = example.agent, byAgent[agent] == id { byAgent[agent] = nil }
+        guard let text = example.text else { return }
         var messages: [JSONValue] = []
-        if let system = rules.system(conversations: example.system.map { [$0] } ?? []) { messages.append(["role": "system", "content": .string(system)]) }
-        messages.append(["role": "user", "content": .string(example.prompt)])
+        if let system = rules.system(conversations: text.system.map { [$0] } ?? []) { messages.append(["role": "system", "content": .string(system)]) }
+        messages.append(["role": "user", "content": .string(text.prompt)])
         var answer: JSONObject = ["role": "assistant"]
-        if !example.response.isEmpty || example.calls.isEmpty { answer["content"] = .string(example.response) }
+        if !text.response.isEmpty || example.calls.isEmpty { answer["content"] = .string(text.response) }
         if !example.calls.isEmpty {
             answer["tool_calls"] = .array(example.calls)
             counts.withToolCalls += 1

@@ -47,7 +47,7 @@ public struct LLMCallExport: Sendable {
                 "path": .string(files.first?.path ?? ""), "count": .int(examples), "model_calls": .int(counts.modelCalls),
                 "with_tool_calls": .int(counts.withToolCalls), "calls_linked": .int(counts.linkedCalls),
                 "calls_left_out": ["failed": .int(counts.failedLeftOut), "input_cut": .int(counts.truncatedLeftOut)],
-                "calls_unlinked": .int(counts.unlinked), "seconds": .double((seconds * 1000).rounded() / 1000),
+                "calls_unlinked": .int(counts.unlinked), "model_calls_left_out": .int(counts.modelCallsLeftOut), "seconds": .double((seconds * 1000).rounded() / 1000),
             ]
             for (key, value) in hygiene { fields[key] = value }
             for (key, value) in FineTuningFile.answerFields(of: files) { fields[key] = value }
