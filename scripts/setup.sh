@@ -26,6 +26,7 @@ if [ "${TOOLHOST_SETUP_TEST_SERVERS:-0}" = 1 ]; then
     ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
     command -v redis-server >/dev/null 2>&1 || [ -x /usr/bin/redis-server ] || missing+=(redis-server)
     command -v promtool >/dev/null 2>&1 || missing+=(prometheus)  # promtool checks the /metrics text
+    command -v chromium >/dev/null 2>&1 || missing+=(chromium)    # the dashboard's browser tests (headless)
 fi
 
 if ((${#missing[@]})); then

@@ -26,9 +26,7 @@ extension ExportCommand {
             request.limit = limit
             request.chat = try ChatExampleRules(systemPrompt: systemPrompt, systemMessage: systemPromptMode, trailingTurns: nil, zeroWeightBelow: nil,
                                                 names: ("--system-prompt-mode", "--trailing-turns", "--zero-weight-below"))
-            request.scrub = !noScrub
-            request.deduplicate = !keepDuplicates
-            request.split = try split.map { (fraction) throws(ToolHostError) in try TrainingSplit(trainingFraction: fraction, key: "--split") }
+            request.hygiene = try FineTuningHygiene(noScrub: noScrub, keepDuplicates: keepDuplicates, split: split)
             if let linkWindow { request.linkWindowSeconds = linkWindow }
             request.catalogue = ToolsManager(config: config, handlers: BuiltinHandlers.registry).loadCatalogue()
             let summary = try LLMCallExport(config: config).run(request)

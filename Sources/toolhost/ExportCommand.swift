@@ -217,9 +217,7 @@ struct ExportCommand: ParsableCommand {
             request.chat = try ChatExampleRules(systemPrompt: systemPrompt, systemMessage: systemPromptMode, trailingTurns: trailingTurns,
                                                 zeroWeightBelow: zeroWeightBelow,
                                                 names: ("--system-prompt-mode", "--trailing-turns", "--zero-weight-below"))
-            request.scrub = !noScrub
-            request.deduplicate = !keepDuplicates
-            request.split = try split.map { (fraction) throws(ToolHostError) in try TrainingSplit(trainingFraction: fraction, key: "--split") }
+            request.hygiene = try FineTuningHygiene(noScrub: noScrub, keepDuplicates: keepDuplicates, split: split)
             request.markExported = markExported
             if request.format == .openaiChat {
                 request.catalogue = ToolsManager(config: config, handlers: BuiltinHandlers.registry).loadCatalogue()

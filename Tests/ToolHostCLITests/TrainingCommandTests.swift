@@ -119,7 +119,7 @@ struct TrainingCommandTests {
         let database = try TestDatabase(.sqlite)
         let type = try run(["export", "logs"], database: database)
         #expect(type.status == 2)
-        #expect(type.stderr.contains("Unknown data type 'logs'; use one of events, tasks, tool_executions, workflows, conversations."))
+        #expect(type.stderr.contains("Unknown data type 'logs'; use one of events, tasks, tool_executions, workflows, conversations, llm_calls."))
         let column = try run(["export", "events", "--filter", "success=true"], database: database)
         #expect(column.status != 0 && column.stderr.contains("events has no column 'success'; its columns are id, event_type"))
         let date = try run(["export", "events", "--since", "last week"], database: database)

@@ -125,7 +125,8 @@ struct PartitionMigrationTests {
         let eventsBefore = try rows(TrainingSchema.events, on: connection)
         let executionsBefore = try rows(TrainingSchema.executions, on: connection)
 
-        try Migrator.migrate(connection)
+        // Up to 7 (later migrations add training tables of their own: the call rollup).
+        try Migrator.migrate(connection, SchemaMigrations.all.filter { $0.version <= 7 })
 
         let recorded = try Migrator.status(connection).first { $0.version == 7 }?.appliedAt
         #expect(recorded != nil)

@@ -84,7 +84,8 @@ struct HTTPFrontEnd {
     /// on this server (MCP's `/mcp`) adds its `[APIRoute]` here, and is served, described and
     /// given its 405s with the rest.
     func routeTable() -> RouteTable {
-        RouteTable(routes: ToolRoutes(host: host).routes + TrainingRoutes(host: host).routes + mcp.routes + operationsRoutes)
+        RouteTable(routes: ToolRoutes(host: host).routes + TrainingRoutes(host: host).routes + mcp.routes + operationsRoutes
+            + DashboardRoutes(host: host).routes)
     }
 
     /// The OpenAPI document of the routes and the catalogue as they are now (`GET /openapi.json`).

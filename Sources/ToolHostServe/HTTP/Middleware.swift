@@ -50,8 +50,13 @@ struct BearerAuthMiddleware<Context: RequestContext>: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         if isOpen(request.uri.path[...]) { return try await next(request, context) }
-        let presented = Self.bearerToken(in: request.headers[.authorization] ?? "")
+        var presented = Self.bearerToken(in: request.headers[.authorization] ?? "")
+        // A browser reading the dashboard has the token in the cookie /ui/login set.
+        if presented.isEmpty, DashboardRoutes.isView(request) { presented = DashboardRoutes.cookieToken(request) }
         guard Self.constantTimeEquals(presented, token) else {
+            if DashboardRoutes.isView(request) {
+                return Response(status: .seeOther, headers: [.location: "/ui/login", .cacheControl: "no-store"])
+            }
             throw HTTPFailure(.unauthorized, .unauthorized, "A valid bearer token is required (Authorization: Bearer <token>).",
                               headers: [.wwwAuthenticate: "Bearer"])
         }

@@ -47,12 +47,8 @@ public struct ConversationExport: Sendable {
         public var until: String?
         /// openai-chat: how each example is made (system message, trailing turns, weights).
         public var chat = ChatExampleRules()
-        /// Fine-tuning formats: take personal data and secrets out (`training.export_scrub`).
-        public var scrub = true
-        /// Fine-tuning formats: drop examples that repeat an earlier one, exactly or nearly.
-        public var deduplicate = true
-        /// Fine-tuning formats: write a training and a validation file.
-        public var split: TrainingSplit?
+        /// Fine-tuning formats: scrubbing, deduplication and a split.
+        public var hygiene = FineTuningHygiene()
         /// Mark what was written as exported once the file is in place.
         public var markExported = false
         /// Where a tool-calling example's `tools` come from: the functions its calls name.
@@ -254,15 +250,12 @@ public struct ConversationExport: Sendable {
 
         init(_ request: Request, config: HostConfig) throws(ToolHostError) {
             if request.format.isDocuments {
-                if request.split != nil {
+                if request.hygiene.split != nil {
                     throw ToolHostError(.invalidInput, "A split applies to the fine-tuning formats (openai-chat, openai-preference), not to \(request.format.rawValue).")
                 }
                 self = .documents(try ExportWriter(path: request.output))
             } else {
-                var options = FineTuningFileWriter.Options(scrub: request.scrub ? config.training.exportScrub : nil)
-                options.deduplicate = request.deduplicate
-                options.split = request.split
-                self = .examples(try FineTuningFileWriter(path: request.output, options: options))
+                self = .examples(try FineTuningFileWriter(path: request.output, options: request.hygiene.writerOptions(config)))
             }
         }
 

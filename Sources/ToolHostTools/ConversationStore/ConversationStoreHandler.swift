@@ -62,9 +62,7 @@ struct ConversationStoreHandler: OperationHandler {
                                             trailingTurns: try input.optionalString("trailing_turns"),
                                             zeroWeightBelow: try input.optionalNumber("zero_weight_below"),
                                             names: ("system_prompt_mode", "trailing_turns", "zero_weight_below"))
-        request.scrub = try input.optionalBool("scrub") ?? true
-        request.deduplicate = try input.optionalBool("deduplicate") ?? true
-        request.split = try input.optionalNumber("split").map { (fraction) throws(ToolHostError) in try TrainingSplit(trainingFraction: fraction, key: "split") }
+        request.hygiene = try FineTuningHygiene.read(input)
         request.markExported = try input.optionalBool("mark_exported") ?? false
         if request.format == .openaiChat { request.catalogue = context.catalogue() }
         return try ConversationExport(config: context.config).run(selection, request: request).answer

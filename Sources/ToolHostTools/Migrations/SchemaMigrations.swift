@@ -45,6 +45,10 @@ public enum SchemaMigrations {
             connection throws(DatabaseError) in
             try ConversationSchema.addToolCallColumns(on: connection)
         },
+        Migration(10, "tool calls per hour and tool (training_tool_call_hours) filled from the executions, and an index of failed executions") {
+            connection throws(DatabaseError) in
+            try CallRollup.create(on: connection)
+        },
     ]
 }
 

@@ -18,9 +18,7 @@ public struct LLMCallExport: Sendable {
         public var limit: Int?
         /// The system message: the export's prompt replaces the model call's own, or merges.
         public var chat = ChatExampleRules()
-        public var scrub = true
-        public var deduplicate = true
-        public var split: TrainingSplit?
+        public var hygiene = FineTuningHygiene()
         /// A call more than this long after its model call's last linked call is not its.
         public var linkWindowSeconds: Double = 600
         /// Where the examples' `tools` come from.
@@ -66,10 +64,7 @@ public struct LLMCallExport: Sendable {
         selection.until = try TrainingExport.time(request.until, name: "until")
         selection.newestFirst = false
         selection.limit = request.limit
-        var options = FineTuningFileWriter.Options(scrub: request.scrub ? config.training.exportScrub : nil)
-        options.deduplicate = request.deduplicate
-        options.split = request.split
-        let writer = try FineTuningFileWriter(path: request.output, options: options)
+        let writer = try FineTuningFileWriter(path: request.output, options: request.hygiene.writerOptions(config))
         var linker = LLMCallExamples(rules: request.chat, linkWindowSeconds: request.linkWindowSeconds)
         var functions = ExampleFunctions(catalogue: request.catalogue)
         var examples = 0

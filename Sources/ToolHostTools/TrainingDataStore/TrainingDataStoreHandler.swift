@@ -86,9 +86,7 @@ struct TrainingDataStoreHandler: OperationHandler {
         request.chat = try ChatExampleRules(systemPrompt: try input.optionalString("system_prompt"),
                                             systemMessage: try input.optionalString("system_prompt_mode"), trailingTurns: nil, zeroWeightBelow: nil,
                                             names: ("system_prompt_mode", "trailing_turns", "zero_weight_below"))
-        request.scrub = try input.optionalBool("scrub") ?? true
-        request.deduplicate = try input.optionalBool("deduplicate") ?? true
-        request.split = try input.optionalNumber("split").map { (fraction) throws(ToolHostError) in try TrainingSplit(trainingFraction: fraction, key: "split") }
+        request.hygiene = try FineTuningHygiene.read(input)
         if let window = try input.optionalNumber("link_window_seconds") { request.linkWindowSeconds = window }
         request.catalogue = context.catalogue()
         return try LLMCallExport(config: context.config).run(request).answer

@@ -24,6 +24,14 @@ struct TrainingStore {
     /// rollback undoes what was stored of the batch before it.
     func store(_ records: [JSONValue], as type: TrainingDataType, field: String, on connection: any DatabaseConnection,
                tool: String) throws -> Stored {
+        let stored = try storeRows(records, as: type, field: field, on: connection, tool: tool)
+        // The hours the dashboard charts, in the same transaction (`CallRollup`).
+        if type == .toolExecutions { try ToolHostError.converting { try CallRollup.add(records, on: connection) } }
+        return stored
+    }
+
+    private func storeRows(_ records: [JSONValue], as type: TrainingDataType, field: String, on connection: any DatabaseConnection,
+                           tool: String) throws -> Stored {
         let spec = TrainingRecords.spec(type)
         let prepared = records.map { record -> JSONValue in
             // An execution without an id gets one: it is how a run is found again.

@@ -55,6 +55,8 @@ struct APIBody: Sendable {
     var schema: JSONValue
     /// An empty body is allowed where this is false (invoke reads it as `{}`).
     var required: Bool
+    /// What the body is (a form posted by a browser is `application/x-www-form-urlencoded`).
+    var mediaType = "application/json"
 }
 
 /// One answer of a route: a status, its bodies by media type, and its headers.

@@ -68,7 +68,7 @@ struct OpenAPIDocument {
         }
         if let body = operation.requestBody {
             object["requestBody"] = ["description": .string(body.description), "required": .bool(body.required),
-                                     "content": ["application/json": ["schema": body.schema]]]
+                                     "content": .object([body.mediaType: ["schema": body.schema]])]
         }
         var responses = operation.responses
         if requiresToken, !operation.isOpen {
