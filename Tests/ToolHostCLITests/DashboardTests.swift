@@ -21,7 +21,7 @@ struct DashboardTests {
     }
 
     /// Eleven calls of three tools (three failed, one with "boom"), three conversations (one
-    /// exported), two prompt steps with a population, one generated tool.
+    /// exported), prompt steps over four days with a population, one generated tool.
     private func seed(_ database: TestDatabase) throws {
         let now = Timestamp.now().seconds
         func at(_ minutesAgo: Int64) -> String { Timestamp(seconds: now - minutesAgo * 60).iso8601 }
@@ -42,7 +42,12 @@ struct DashboardTests {
             if index == 0 { _ = try run("conversation_store", #"{"operation": "mark_exported", "conversation_id": \#(id)}"#, database: database) }
         }
         let profile = try #require(try run("prompt_evolution_store", #"{"operation": "save_profile", "corpus_id": "trivia", "task_type": "qa", "profile": {"prompt": "Answer briefly."}}"#, database: database)["profile_id"]?.stringValue)
-        _ = try run("prompt_evolution_store", #"{"operation": "log_training_steps", "steps": [{"corpus_id": "trivia", "task_type": "qa", "reward": 0.25}, {"corpus_id": "trivia", "task_type": "qa", "reward": 0.75}]}"#, database: database)
+        // Rewards over four days: trivia/qa 0.3 (mean of 0.25 and 0.35), 0.5, 0.6, 0.75; code/fix 0.4, 0.45.
+        let steps = [("trivia", "qa", 0.25, 3), ("trivia", "qa", 0.35, 3), ("trivia", "qa", 0.5, 2), ("trivia", "qa", 0.6, 1), ("trivia", "qa", 0.75, 0),
+                     ("code", "fix", 0.4, 2), ("code", "fix", 0.45, 0)].map { corpus, task, reward, daysAgo in
+            #"{"corpus_id": "\#(corpus)", "task_type": "\#(task)", "reward": \#(reward), "created_at": "\#(at(Int64(daysAgo) * 1440 + 5))"}"#
+        }
+        _ = try run("prompt_evolution_store", #"{"operation": "log_training_steps", "steps": [\#(steps.joined(separator: ", "))]}"#, database: database)
         _ = try run("prompt_evolution_store", #"{"operation": "add_to_population", "corpus_id": "trivia", "task_type": "qa", "profile_id": "\#(profile)", "fitness_score": 0.875}"#, database: database)
         _ = try run("bulk_data_store", #"{"operation": "store_tool", "tool_id": "gen_csv", "tool_name": "CSV <parser>", "tool_type": "executable", "tool_yaml": "name: gen_csv\ntype: executable\n"}"#, database: database)
     }
@@ -82,7 +87,9 @@ struct DashboardTests {
         #expect(training.contains(#"<div class="card" id="exported"><b>1</b>"#) && training.contains(#"<div class="card" id="not-exported"><b>2</b>"#))
         #expect(training.contains(#"data-label="0.8–1.0" data-value="1""#) && training.contains(#"data-label="0.0–0.2" data-value="1""#))
         let prompts = try await server.send("GET", "/ui/prompts").text
-        #expect(prompts.contains(#"data-series="trivia / qa""#) && prompts.contains(#"data-value="0.5""#) && prompts.contains("<td class=\"num\">0.875</td>"), "\(prompts)")
+        #expect(prompts.contains(#"data-series="trivia / qa""#) && prompts.contains(#"data-series="code / fix""#), "\(prompts)")
+        for mean in ["0.3", "0.5", "0.6", "0.75", "0.4", "0.45"] { #expect(prompts.contains(#"data-value="\#(mean)""#), "mean reward \(mean)") }
+        #expect(prompts.contains("<td class=\"num\">0.875</td>"))
         let tools = try await server.send("GET", "/ui/tools").text
         #expect(tools.contains("<h2>gen_csv</h2>") && tools.contains("CSV &lt;parser&gt;") && tools.contains("name: gen_csv"))
         try await server.expectCleanExit()

@@ -63,7 +63,7 @@ enum HTMLText {
         table{border-collapse:collapse;background:#fff;margin:8px 0}th,td{border:1px solid #e5e7eb;padding:4px 8px;text-align:left;vertical-align:top}
         td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}pre{background:#fff;border:1px solid #e5e7eb;padding:8px;overflow:auto;max-height:420px}
         .chart{background:#fff;border:1px solid #e5e7eb}.bar{fill:#60a5fa}.bar.warn{fill:#ef4444}.baseline{stroke:#9ca3af}
-        .axis,.legend{font-size:11px;fill:#6b7280}.legend{font-weight:600}.failed{color:#b91c1c}.ok{color:#15803d}.empty{color:#6b7280}
+        .axis{font-size:11px;fill:#6b7280}.legend{font-size:11px;font-weight:600}.failed{color:#b91c1c}.ok{color:#15803d}.empty{color:#6b7280}
         form.filters{display:flex;gap:8px;align-items:end;flex-wrap:wrap}form.filters label{display:flex;flex-direction:column;font-size:12px}
         .cards{display:flex;gap:12px;flex-wrap:wrap}.card{background:#fff;border:1px solid #e5e7eb;padding:8px 14px;min-width:120px}
         .card b{display:block;font-size:20px}
