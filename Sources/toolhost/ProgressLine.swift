@@ -50,15 +50,7 @@ final class ProgressLine {
 /// Numbers as people read them in a summary line.
 enum Count {
     /// 1234567 → "1,234,567".
-    static func grouped(_ value: Int) -> String {
-        let digits = String(value.magnitude)
-        var result = ""
-        for (index, digit) in digits.enumerated() {
-            if index > 0, (digits.count - index) % 3 == 0 { result.append(",") }
-            result.append(digit)
-        }
-        return value < 0 ? "-" + result : result
-    }
+    static func grouped(_ value: Int) -> String { value.groupedText }
 
     /// 1536 → "1.5 KB".
     static func bytes(_ value: Int) -> String {

@@ -5,6 +5,19 @@ extension Double {
     }
 }
 
+extension BinaryInteger {
+    /// The number with its thousands grouped, as people read it: 1234567 → "1,234,567".
+    public var groupedText: String {
+        let digits = String(magnitude)
+        var result = ""
+        for (index, digit) in digits.enumerated() {
+            if index > 0, (digits.count - index) % 3 == 0 { result.append(",") }
+            result.append(digit)
+        }
+        return self < 0 ? "-" + result : result
+    }
+}
+
 extension Collection<UInt8> {
     /// True when the bytes are empty or only JSON whitespace (space, tab, CR, LF).
     public var isBlankJSONText: Bool {

@@ -1,4 +1,5 @@
 import Foundation
+import ToolHostCore
 
 /// Text made safe for HTML, and the page every dashboard view is drawn in: one document with
 /// its own CSS, nothing fetched from anywhere.
@@ -27,15 +28,7 @@ enum HTMLText {
     }
 
     /// 1234567 → "1,234,567".
-    static func number(_ value: Int) -> String {
-        let digits = String(value.magnitude)
-        var grouped = ""
-        for (index, digit) in digits.enumerated() {
-            if index > 0, (digits.count - index) % 3 == 0 { grouped.append(",") }
-            grouped.append(digit)
-        }
-        return (value < 0 ? "-" : "") + grouped
-    }
+    static func number(_ value: Int) -> String { value.groupedText }
 
     /// The views, in the navigation's order: path and title.
     static let views = [("/", "Overview"), ("/ui/calls", "Calls"), ("/ui/training", "Training data"),
