@@ -15,7 +15,7 @@ times after 3 warm-up requests, over one keep-alive connection (http.client); th
 the median, p95 and max in milliseconds per view and engine. Target (issue): every view under
 100 ms. Each answer must be 200 with the view's title in it.
 
-Builds .build-static/release/toolhost and toolhost-serve unless --skip-build.
+Builds .build/release/toolhost and toolhost-serve unless --skip-build.
 
 Usage: python3 Benchmarks/dashboard_bench.py [--calls 1000000] [--requests 30] [--skip-build] [--json FILE]
 Needs PostgreSQL server binaries and psql (scripts/test-postgres.sh starts the server).
@@ -33,7 +33,7 @@ import time
 
 from benchlib import Failure, ROOT, clean_up, finish, median, print_footer, recording_failure, sh, timestamp
 
-TOOLHOST = os.path.join(ROOT, ".build-static/release/toolhost")
+TOOLHOST = os.path.join(ROOT, ".build/release/toolhost")  # toolhost-serve beside it (not linkable with a static stdlib)
 TOOLS = os.path.join(ROOT, "tools")
 BATCH = 5_000
 VIEWS = [("/", "Overview"), ("/ui/calls", "Calls"), ("/ui/calls?tool=tool_07", "Calls"), ("/ui/calls?outcome=failed", "Calls"),
@@ -130,8 +130,7 @@ def main():
     args = parser.parse_args()
     if not args.skip_build:
         for product in ("toolhost", "toolhost-serve"):  # `toolhost serve` runs toolhost-serve beside it
-            subprocess.run(["swift", "build", "-c", "release", "--product", product, "--static-swift-stdlib",
-                            "--scratch-path", ".build-static"], cwd=ROOT, check=True)
+            subprocess.run(["swift", "build", "-c", "release", "--product", product], cwd=ROOT, check=True)
     started = time.perf_counter()
     work = tempfile.mkdtemp(prefix="toolhost-dashboard-bench-")
     url = sh([os.path.join(ROOT, "scripts/test-postgres.sh"), "start"]).stdout.strip()

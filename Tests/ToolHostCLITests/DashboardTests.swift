@@ -81,6 +81,7 @@ struct DashboardTests {
         let refused = try await server.send("GET", "/ui/calls?outcome=maybe")
         #expect(refused.status == 400 && refused.text.contains("outcome is ok or failed (or empty for both), not &quot;maybe&quot;."), "\(refused.text)")
         #expect(try await server.send("GET", "/ui/calls?before=yesterday").status == 400)
+        #expect(try await server.send("GET", "/ui/calls?tool=a%00b").status == 400, "a NUL, which PostgreSQL refuses, is the caller's mistake")
 
         let training = try await server.send("GET", "/ui/training").text
         #expect(training.contains("<td>tool calls</td><td class=\"num\">11</td>") && training.contains("<td>conversations</td><td class=\"num\">3</td>"), "\(training)")

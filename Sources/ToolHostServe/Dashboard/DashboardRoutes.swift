@@ -57,6 +57,10 @@ struct DashboardRoutes {
     /// The filter of the run browser's query.
     static func filter(_ request: Request) -> Result<DashboardData.CallFilter, FilterProblem> {
         let query = request.uri.queryParameters
+        // PostgreSQL refuses a NUL in text: no tool or agent has one.
+        if let name = ["tool", "agent"].first(where: { query[$0]?.contains("\u{0}") == true }) {
+            return .failure(FilterProblem(message: "\(name) must not contain a NUL character."))
+        }
         var filter = DashboardData.CallFilter()
         filter.tool = query["tool"].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
         filter.agent = query["agent"].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
