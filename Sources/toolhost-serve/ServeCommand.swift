@@ -26,8 +26,11 @@ struct ServeCommand: AsyncParsableCommand {
             --http   An HTTP server (default 127.0.0.1:8080, service.http.listen): GET /api/tools, \
             GET /api/tools/{id}, POST /api/tools/{id}/invoke, POST /api/training/export, \
             GET /api/training/stats, POST /api/training/mark-exported/{conversation_id}, \
-            GET /healthz, GET /metrics, GET /openapi.json (this API, described: OpenAPI 3.1). A bearer token (service.http.auth_token or \
-            $TOOLHOST_HTTP_TOKEN) is required when listening off loopback. SIGTERM finishes the \
+            GET /healthz, GET /metrics, GET /openapi.json (this API, described: OpenAPI 3.1), and a \
+            dashboard at / (calls, failures, latency, the run browser, training data, prompt \
+            evolution, generated tools). A bearer token (service.http.auth_token or \
+            $TOOLHOST_HTTP_TOKEN) is required when listening off loopback; the dashboard asks for \
+            it once at /ui/login. SIGTERM finishes the \
             requests in flight, then exits.
 
             SIGTERM on any front end: no new calls are taken, and the calls in flight get \

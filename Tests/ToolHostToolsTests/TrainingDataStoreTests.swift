@@ -19,13 +19,13 @@ struct TrainingDataStoreTests {
                 WHERE c.relnamespace = 'training_data'::regnamespace AND c.relkind IN ('r', 'p') AND NOT c.relispartition ORDER BY 1
                 """)
             #expect(tables.compactMap { $0["table_name"]?.stringValue } ==
-                ["training_events", "training_tasks", "training_tool_executions", "training_workflows"])
+                ["training_events", "training_tasks", "training_tool_call_hours", "training_tool_executions", "training_workflows"])
             let gin = try harness.sql("SELECT indexdef FROM pg_indexes WHERE indexname = 'idx_training_events_payload'")
             #expect(gin.first?["indexdef"]?.stringValue?.contains("USING gin") == true)
         } else {
             let indexes = try harness.sql("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'training_tool_executions'")
             let names = Set(indexes.compactMap { $0["name"]?.stringValue })
-            #expect(names.isSuperset(of: ["idx_training_executions_tool", "idx_training_executions_agent"]))
+            #expect(names.isSuperset(of: ["idx_training_executions_tool", "idx_training_executions_agent", "idx_training_executions_failed"]))
         }
     }
 
