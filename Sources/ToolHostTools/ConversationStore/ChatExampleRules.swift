@@ -98,14 +98,6 @@ public struct ChatExampleRules: Sendable, Equatable {
         return .example(["messages": .array(messages)], cutTurns: cutTurns)
     }
 
-    /// The calls an assistant message made: their ids and the functions they name.
-    static func calls(of message: JSONObject) -> [(id: String, name: String)] {
-        (message["tool_calls"]?.arrayValue ?? []).compactMap { call in
-            guard let id = call["id"]?.stringValue, let name = call["function"]?["name"]?.stringValue else { return nil }
-            return (id, name)
-        }
-    }
-
     /// The one system message: the prompt and the conversation's own as `systemMessage` says.
     func system(conversations: [String]) -> String? {
         let own = conversations.filter { !$0.isEmpty }

@@ -84,13 +84,6 @@ public struct ConversationExport: Sendable {
         public var path: String
         public var warnings: [String]
 
-        /// The check of the one file written (nil for a split export: see `files`).
-        public var check: FineTuningFileCheck.Summary? { files.count == 1 ? files[0].check : nil }
-        /// The checks of every file written, with their paths.
-        public var checks: [(path: String, summary: FineTuningFileCheck.Summary)] {
-            files.compactMap { file in file.check.map { (file.path, $0) } }
-        }
-
         /// `export_conversations`' answer for a file export.
         public var answer: OperationAnswer {
             var fields: JSONObject = ["path": .string(path), "count": .int(conversations), "skipped": .int(skipped),

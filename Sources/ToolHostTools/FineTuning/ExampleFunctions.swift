@@ -24,7 +24,9 @@ struct ExampleFunctions {
     mutating func declare(in example: JSONObject) -> JSONObject {
         var names: [String] = []
         for case .object(let message) in example["messages"]?.arrayValue ?? [] {
-            for call in ChatExampleRules.calls(of: message) where !names.contains(call.name) { names.append(call.name) }
+            for case .string(let name)? in (message["tool_calls"]?.arrayValue ?? []).map({ $0["function"]?["name"] }) where !names.contains(name) {
+                names.append(name)
+            }
         }
         guard !names.isEmpty else { return example }
         var example = example
