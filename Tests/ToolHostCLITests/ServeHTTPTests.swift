@@ -418,6 +418,15 @@ struct ServeHTTPTests {
         #expect(array.json.arrayValue?.count == 1)
         #expect(array.json[0] == document)
 
+        // Fine-tuning examples over HTTP: scrubbed unless asked not to (the prompt holds an address).
+        let prompt = #""system_prompt": "Escalate to admin@example.com""#
+        let chat = try await server.send("POST", "/api/training/export", #"{"format": "openai-chat", \#(prompt)}"#)
+        #expect(chat.status == 200 && chat.text.contains("[REDACTED:email]") && !chat.text.contains("admin@example.com"), "\(chat.text)")
+        let raw = try await server.send("POST", "/api/training/export", #"{"format": "openai-chat", "scrub": false, "deduplicate": false, \#(prompt)}"#)
+        #expect(raw.status == 200 && raw.text.contains("admin@example.com"), "\(raw.text)")
+        let pairs = try await server.send("POST", "/api/training/export", #"{"format": "openai-preference"}"#)
+        #expect(pairs.status == 200 && pairs.header("X-ToolHost-Conversations") == "0", "no rated answers, no pairs: \(pairs.text)")
+
         #expect(try await server.send("POST", "/api/training/export", #"{"format": "xml"}"#).status == 400)
         let notObject = try await server.send("POST", "/api/training/export", "[1]")
         #expect(notObject.status == 400)
