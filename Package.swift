@@ -76,7 +76,7 @@ let package = Package(
         // What both executables share: global options, host selection, console output.
         .target(
             name: "ToolHostCommandLine",
-            dependencies: ["ToolHostCore", "ToolHostStorage", "ToolHostNetwork", "ToolHostTools",
+            dependencies: ["ToolHostCore", "ToolHostStorage", "ToolHostNetwork", "ToolHostTools", "CProcessSupport",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         // The command-line front end: parses, formats, delegates. `toolhost serve` hands over

@@ -22,9 +22,7 @@ public enum Console {
 
     /// Prints a JSON answer as one line (or indented with `pretty`).
     public static func printJSON(_ value: JSONValue, pretty: Bool = false) {
-        var bytes = JSONWriter.bytes(value, style: pretty ? .pretty : .compact)
-        bytes.append(0x0A)
-        write(bytes)
+        write(OneShotCall.answerLine(value, pretty: pretty))
     }
 
     /// Ends the process with `code`. Output is written unbuffered, so nothing is lost; going
@@ -50,7 +48,12 @@ public enum Console {
     }
 
     public static func warn(_ message: String) {
-        print("toolhost: warning: \(CredentialRedaction.redact(message))", to: STDERR_FILENO)
+        write(warningLine(message), to: STDERR_FILENO)
+    }
+
+    /// A warning as `toolhost` prints it on stderr, credentials redacted.
+    public static func warningLine(_ message: String) -> [UInt8] {
+        Array("toolhost: warning: \(CredentialRedaction.redact(message))\n".utf8)
     }
 
     /// Reports `error` for a command whose output is for people, and exits with its status.

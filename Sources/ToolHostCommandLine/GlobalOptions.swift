@@ -62,7 +62,11 @@ public struct HostSelection: Equatable {
     }
 
     public func invoker() throws(ToolHostError) -> ToolInvoker {
-        let config = try loadConfig()
+        try invoker(config: try loadConfig())
+    }
+
+    /// The invoker for settings already loaded (`loadConfig`).
+    public func invoker(config: HostConfig) throws(ToolHostError) -> ToolInvoker {
         if config.restoreGeneratedTools { restoreGeneratedTools(config) }
         TracingSetup.install(config) { Console.warn($0) }
         return ToolInvoker(config: config, handlers: BuiltinHandlers.registry)

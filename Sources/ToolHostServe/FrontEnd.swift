@@ -16,6 +16,8 @@ public enum FrontEnd: Sendable, Equatable {
     case mcp
     /// HTTP on `listen` (`host:port`; nil: `service.http.listen`).
     case http(listen: String?)
+    /// None of its own: the server only runs the calls `toolhost run` hands over (`--hand-off`).
+    case handOffOnly
 
     /// Its name in the log lines (`front_end`).
     public var logName: String {
@@ -23,6 +25,7 @@ public enum FrontEnd: Sendable, Equatable {
         case .jsonLines: "jsonl"
         case .mcp: "mcp"
         case .http: "http"
+        case .handOffOnly: "hand-off"
         }
     }
 
@@ -44,6 +47,9 @@ public enum FrontEnd: Sendable, Equatable {
             } catch {
                 return ToolHostError(.internalError, "The MCP server stopped: \(error).")
             }
+        case .handOffOnly:
+            Self.finishOnTermination(host, exit: exit)
+            while true { try? await Task.sleep(for: .seconds(3600)) }
         case .http(let listen):
             do throws(ToolHostError) {
                 let server = try HTTPFrontEnd(host: host, listen: listen)

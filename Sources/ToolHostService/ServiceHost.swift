@@ -1,4 +1,5 @@
 import Dispatch
+import Synchronization
 import ToolHostCore
 import ToolHostStorage
 import ToolHostTools
@@ -31,6 +32,7 @@ public final class ServiceHost: Sendable {
     private let calls = RunningCalls()
     /// For health checks and metrics: never queued behind tool calls.
     private let operations = WorkerThreads(count: 1)
+    private let shutdownHooks = Mutex<[@Sendable () -> Void]>([])
     /// Writes the recordings of calls in batches (nil when recording is off).
     private let recorder: BatchingRecorder?
 
@@ -145,6 +147,24 @@ public final class ServiceHost: Sendable {
         }
     }
 
+    /// Runs `call` — one a `toolhost run` handed over, run as that command runs it — on a
+    /// worker thread, counted and logged, among the calls a shutdown waits for and cancels.
+    /// False, with nothing run, when the server is shutting down.
+    public func runHandedOff(toolID: String, _ call: @escaping @Sendable (CallCancellation) -> InvocationAnswer) -> Bool {
+        let cancellation = CallCancellation()
+        guard let token = calls.add(cancellation) else { return false }
+        running.enter()
+        workers.submit { [self] in
+            let started = MonotonicClock.now()
+            metrics.started()
+            let answer = call(cancellation)
+            count(answer, of: toolID, seconds: MonotonicClock.now() - started, requestID: log?.nextRequestID() ?? "")
+            calls.remove(token)
+            running.leave()
+        }
+        return true
+    }
+
     /// Runs `request` on a worker thread and waits for its answer. Cancelling the task cancels
     /// the call (a plugin's process group is stopped). With `service.max_queued_calls` calls
     /// waiting already, the call is refused at once (`overloaded`), counted and recorded.
@@ -187,8 +207,15 @@ public final class ServiceHost: Sendable {
     /// and starts the `ShutdownClock`, which ends the calls in flight within
     /// `service.shutdown_grace_seconds`. The front end stops reading or accepting first.
     public func beginShutdown() {
+        for hook in shutdownHooks.withLock({ hooks in defer { hooks.removeAll() }; return hooks }) { hook() }
         calls.close()
         ShutdownClock.start(for: self)
+    }
+
+    /// Runs `hook` when the server begins to shut down, before the calls in flight are waited
+    /// for: another way in stops taking calls (the hand-off socket).
+    public func onShutdown(_ hook: @escaping @Sendable () -> Void) {
+        shutdownHooks.withLock { $0.append(hook) }
     }
 
     /// Cancels every call submitted and not finished: a plugin's whole process group is

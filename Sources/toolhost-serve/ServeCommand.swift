@@ -33,6 +33,14 @@ struct ServeCommand: AsyncParsableCommand {
             it once at /ui/login. SIGTERM finishes the \
             requests in flight, then exits.
 
+            --hand-off  No front end of its own: only the calls of `toolhost run` processes started \
+            with the same configuration, working directory and environment, which hand their calls \
+            of built-in tools to a running server over a unix socket in the data directory \
+            (run-<identity>.sock) instead of loading libpq and opening a connection each. Every \
+            front end takes them too unless service.hand_off is false. The answers and records are \
+            those of `toolhost run` itself; TOOLHOST_HAND_OFF=off|require on the caller turns it off \
+            or makes a call that is not handed off fail with why.
+
             SIGTERM on any front end: no new calls are taken, and the calls in flight get \
             service.shutdown_grace_seconds to finish; those still running near its end are \
             cancelled (a plugin's whole process group is stopped), so the server is gone within it.
@@ -53,6 +61,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(help: "Serve HTTP (see --listen).")
     var http = false
 
+    @Flag(name: .customLong("hand-off"), help: "Only run the calls of `toolhost run` processes of the same configuration (every front end does too, unless service.hand_off is false).")
+    var handOff = false
+
     @Option(help: ArgumentHelp("Address to listen on with --http (default: service.http.listen, else 127.0.0.1:8080); port 0 picks a free port.",
                                valueName: "host:port"))
     var listen: String?
@@ -60,9 +71,9 @@ struct ServeCommand: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     mutating func validate() throws {
-        let chosen = [jsonl, mcp, http].filter { $0 }.count
+        let chosen = [jsonl, mcp, http, handOff].filter { $0 }.count
         guard chosen == 1 else {
-            throw ValidationError(chosen == 0 ? "Choose a front end: --jsonl, --mcp or --http." : "Choose one front end: --jsonl, --mcp or --http.")
+            throw ValidationError(chosen == 0 ? "Choose a front end: --jsonl, --mcp, --http or --hand-off." : "Choose one front end: --jsonl, --mcp, --http or --hand-off.")
         }
         if listen != nil, !http { throw ValidationError("--listen applies to --http only.") }
     }
@@ -81,7 +92,9 @@ struct ServeCommand: AsyncParsableCommand {
         } catch {
             throw Console.fail(error)
         }
+        let handOff = HandOffService.start(host: host, selection: global.selection)
         let outcome = await frontEnd.serve(on: host, exit: Console.exit)
+        handOff?.stop()
         // Every way out waits for the calls submitted and writes their recordings first.
         host.finishCalls()
         if let outcome { throw Console.fail(outcome) }
@@ -92,6 +105,7 @@ struct ServeCommand: AsyncParsableCommand {
     private var frontEnd: FrontEnd {
         if jsonl { return .jsonLines }
         if mcp { return .mcp }
+        if handOff { return .handOffOnly }
         return .http(listen: listen)
     }
 }

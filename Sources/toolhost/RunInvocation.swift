@@ -65,73 +65,76 @@ struct RunInvocation: Equatable {
     }
 
     func execute() -> Never {
-        var invoker: ToolInvoker
+        let config: HostConfig
         do {
-            invoker = try host.invoker()
+            config = try host.loadConfig()
         } catch {
             answer(error.answer, exitCode: error.exitCode)  // no configuration: nowhere to record
         }
-        invoker.recorder = HostRecorders.make(config: invoker.config)
-        let definition: ToolDefinition
-        let input: JSONObject
+        let environment = ProcessEnvironment.current()
+        let input = InputOnce { () throws(ToolHostError) in try readInput() }
+        var request = OneShotRequest(tool: tool, inputSource: inputPath.map { $0 == "-" ? "stdin" : $0 } ?? "stdin")
+        request.envelope = envelope
+        request.pretty = pretty
+        request.timeoutSeconds = timeout
+        request.agentID = environment["TOOLHOST_AGENT_ID"]
+        request.traceParent = environment["TRACEPARENT"]
+        request.traceState = environment["TRACESTATE"]
+        if let exitCode = handOff(request, config: config, environment: environment, input: input) { Console.exit(exitCode) }
+        var invoker: ToolInvoker
         do {
-            definition = try invoker.resolve(tool)
-            input = try InvocationInput.parse(try readInput(), source: inputPath.map { $0 == "-" ? "stdin" : $0 } ?? "stdin")
+            invoker = try host.invoker(config: config)
         } catch {
-            // An unknown tool or unreadable input is a call too (an agent asking for a tool
-            // that does not exist is worth knowing about): answered, then recorded.
-            Console.printJSON(error.answer, pretty: pretty)
-            Console.closeStandardOutput()
-            invoker.recordRejected(toolID: tool, error: error, options: ToolInvoker.Options(warn: { Console.warn($0) }))
-            Console.exit(error.exitCode)
+            answer(error.answer, exitCode: error.exitCode)
         }
-        // Plugin stderr goes to the terminal as it comes, except in the envelope, which carries it.
-        let forwardStderr: (@Sendable (ArraySlice<UInt8>) -> Void)? = envelope ? nil : Console.writeToStandardError
-        // A plugin, a custom tool's Python, a workflow's current step or a network tool's wait is stopped with the host:
-        // on Ctrl-C, SIGTERM or SIGHUP, and by its watchdog if the host is killed outright.
-        let cancellation: CallCancellation? = definition.runner.isInterruptible ? CallCancellation() : nil
-        let stopSignals = cancellation.map { StopSignals(cancelling: $0) }
-        var options = ToolInvoker.Options(timeoutSeconds: timeout, stderrObserver: forwardStderr,
-                                          warn: { message in Console.warn(message) }, cancellation: cancellation,
-                                          stopsPluginWithHost: true)
-        // A stream is followed until it ends or Ctrl-C; a producer's items are printed as they come.
-        options.stream.mayRunUnbounded = true
-        // A traced caller (an agent that started this process) passes its span on, as
-        // OpenTelemetry carries context in environment variables.
-        options.traceParent = invoker.hostEnvironment["TRACEPARENT"].flatMap { SpanContext(traceparent: $0, tracestate: invoker.hostEnvironment["TRACESTATE"]) }
-        let printsItems = definition.runner == .streamProducer
-        if printsItems { options.stream.onItem = StreamLinePrinter.print }
-        let isStream = printsItems || definition.runner == .streamConsumer
-        var exitCode: Int32 = 0
+        invoker.recorder = HostRecorders.make(config: invoker.config)
+        var stopSignals: StopSignals?
+        var isStream = false
+        let ending = OneShotCall.run(request, invoker: invoker, output: .console, readInput: input.bytes) { definition, options in
+            // Plugin stderr goes to the terminal as it comes, except in the envelope, which carries it.
+            options.stderrObserver = envelope ? nil : Console.writeToStandardError
+            // A plugin, a custom tool's Python, a workflow's current step or a network tool's wait is stopped with the host:
+            // on Ctrl-C, SIGTERM or SIGHUP, and by its watchdog if the host is killed outright.
+            let cancellation: CallCancellation? = definition.runner.isInterruptible ? CallCancellation() : nil
+            stopSignals = cancellation.map { StopSignals(cancelling: $0) }
+            options.cancellation = cancellation
+            options.stopsPluginWithHost = true
+            // A stream is followed until it ends or Ctrl-C; a producer's items are printed as they come.
+            options.stream.mayRunUnbounded = true
+            let printsItems = definition.runner == .streamProducer
+            isStream = printsItems || definition.runner == .streamConsumer
+            guard printsItems else { return nil }
+            options.stream.onItem = StreamLinePrinter.print
+            return { result in StreamLinePrinter.finish(result, tool: tool) }
+        }
         var cancelled = false
-        invoker.invoke(definition, input: input, options: options) { result in
-            exitCode = printsItems ? StreamLinePrinter.finish(result, tool: tool) : deliver(result)
-            if case .plugin(let run) = result { cancelled = run.outcome.cancelled }
-            if isStream, case .answer(let answer) = result, answer["stopped"] == "cancelled" { cancelled = true }
-            // The answer is complete: a reader waiting for end of file need not wait for the
-            // recording that follows.
-            Console.closeStandardOutput()
-        }
+        if case .plugin(let run)? = ending.result { cancelled = run.outcome.cancelled }
+        if isStream, case .answer(let answer)? = ending.result, answer["stopped"] == "cancelled" { cancelled = true }
         // 128 + the signal only when it stopped the plugin (not one that came after its end).
-        Console.exit(cancelled ? stopSignals?.signal.map { 128 + $0 } ?? exitCode : exitCode)
+        Console.exit(cancelled ? stopSignals?.signal.map { 128 + $0 } ?? ending.exitCode : ending.exitCode)
     }
 
-    /// Writes the result as this command's answer; returns the exit status. A plugin's own
-    /// stdout goes out byte for byte (ToolHost stands in for running the plugin directly);
-    /// anything else is the JSON answer every front end gives (`InvocationAnswer`).
-    private func deliver(_ result: ToolInvoker.Result) -> Int32 {
-        if case .plugin(let run) = result, !envelope, run.hostError == nil {
-            // --pretty indents a plugin's JSON answer too; anything else goes out as it came.
-            if pretty, let value = try? JSONParser.parse(run.outcome.stdout) {
-                Console.printJSON(value, pretty: true)
-            } else {
-                Console.write(run.outcome.stdout)
+    /// Runs the call in a `toolhost serve` of the same configuration, when one is running and
+    /// the call is a built-in tool's (README "Hand-off"): no database connection to open, no
+    /// library to load. Nil: run it here (`TOOLHOST_HAND_OFF=require` makes that an error).
+    private func handOff(_ request: OneShotRequest, config: HostConfig, environment: [String: String], input: InputOnce) -> Int32? {
+        let mode = HandOffMode.from(environment, warn: Console.warn)
+        guard mode != .off else { return nil }
+        let reason: String
+        if BuiltinHandlers.tools.contains(where: { $0.id == tool }) {
+            let identity = HandOffIdentity(selection: host, config: config, environment: environment)
+            switch HandOffClient.call(request, identity: identity, input: input.bytes) {
+            case .finished(let exitCode): return exitCode
+            case .notTaken(let why): reason = why
             }
-            return run.exitCode
+        } else {
+            // Plugins inherit the caller's environment and working directory: they run here.
+            reason = "only built-in tools are handed off, and '\(tool)' is not one"
         }
-        let answer = InvocationAnswer(result, envelope: envelope)
-        Console.printJSON(answer.value, pretty: pretty)
-        return answer.exitCode
+        guard mode == .require else { return nil }
+        let error = ToolHostError(.handOffUnavailable, "\(HandOffMode.variable)=require, and the call was not handed off: \(reason).")
+        Console.printJSON(error.answer, pretty: pretty)
+        return error.exitCode
     }
 
     /// Prints the JSON answer and exits with `exitCode`.
@@ -156,5 +159,20 @@ struct RunInvocation: Equatable {
         } catch {
             throw ToolHostError(.ioError, "Cannot read stdin: \(error.reason).")
         }
+    }
+}
+
+/// The input, read at most once: the hand-off sends it, and a call run here after a declined
+/// hand-off reads the same bytes (stdin cannot be read twice).
+private final class InputOnce {
+    private let read: () throws(ToolHostError) -> [UInt8]
+    private var result: Result<[UInt8], ToolHostError>?
+
+    init(_ read: @escaping () throws(ToolHostError) -> [UInt8]) { self.read = read }
+
+    func bytes() throws(ToolHostError) -> [UInt8] {
+        let outcome = result ?? Result { () throws(ToolHostError) in try read() }
+        result = outcome
+        return try outcome.get()
     }
 }

@@ -127,4 +127,11 @@ int toolhost_shared_watchdog_tell(int message_fd, pid_t message);
 /// stay in its resident size. Returns 1 when memory was released, 0 when none could be.
 int toolhost_return_free_memory(void);
 
+/// Accepts a connection on a listening socket, close-on-exec from the start (a plugin spawned
+/// meanwhile must not inherit it); -1 with errno as accept(2).
+int toolhost_accept_cloexec(int listening_fd);
+
+/// The user id of the process at the other end of a connected unix socket; -1 on failure.
+int toolhost_peer_uid(int connected_fd, unsigned int *uid_out);
+
 #endif

@@ -74,6 +74,7 @@
 /// | `service.max_concurrent_calls`     | `TOOLHOST_MAX_CONCURRENT_CALLS`   | 8                  |
 /// | `service.max_queued_calls` (HTTP, MCP) |                               | 1024               |
 /// | `service.catalogue_poll_seconds`   |                                   | 1                  |
+/// | `service.hand_off` (run `toolhost run`'s calls of the same configuration) |  | true               |
 /// | `service.http.listen` (host:port)  | `TOOLHOST_HTTP_LISTEN`            | `127.0.0.1:8080`   |
 /// | `service.http.auth_token`          | `TOOLHOST_HTTP_TOKEN`             | none (required off loopback) |
 /// | `service.max_request_bytes`   |                                   | 10485760           |
@@ -441,6 +442,7 @@ public enum ConfigLoader {
             reader.report("service.max_concurrent_calls must be 1 to 1024, not \(service.maxConcurrentCalls)")
         }
         service.maxQueuedCalls = reader.integer("service.max_queued_calls", default: service.maxQueuedCalls)
+        service.takesHandOffs = reader.bool("service.hand_off", default: service.takesHandOffs)
         service.cataloguePollSeconds = reader.number("service.catalogue_poll_seconds", default: service.cataloguePollSeconds)
         service.httpListen = reader.string("service.http.listen", env: "TOOLHOST_HTTP_LISTEN") ?? service.httpListen
         service.authToken = reader.string("service.http.auth_token", env: "TOOLHOST_HTTP_TOKEN").flatMap { $0.isEmpty ? nil : $0 }

@@ -1,6 +1,9 @@
 /// The long-lived front ends (`toolhost serve`): how many calls run at once, how the catalogue
 /// is watched, and what the HTTP server listens on and accepts.
 public struct ServiceSettings: Sendable, Equatable {
+    /// Whether every `toolhost serve` also runs the calls of `toolhost run` processes of the
+    /// same configuration, on a unix socket in the data directory (README "Hand-off").
+    public var takesHandOffs = true
     /// Calls that run at the same time; more wait their turn (a JSON-lines caller is not read
     /// further, HTTP and MCP requests queue).
     public var maxConcurrentCalls = 8

@@ -57,6 +57,9 @@ public struct ToolInvoker: Sendable {
         public var traceParent: SpanContext?
         /// The call's id for its span (`gen_ai.tool.call.id`): a front end's request id.
         public var callID: String?
+        /// Who made the call, for its record: the `TOOLHOST_AGENT_ID` of a `toolhost run` whose
+        /// call a server runs in its place; nil: this process's own.
+        public var agentID: String?
 
         public init(timeoutSeconds: Double? = nil, stderrObserver: (@Sendable (ArraySlice<UInt8>) -> Void)? = nil,
                     warn: @escaping @Sendable (String) -> Void = { _ in }, cancellation: CallCancellation? = nil,
@@ -161,7 +164,7 @@ public struct ToolInvoker: Sendable {
         deliver(result)
         for warning in afterAnswer.run() { options.warn(warning) }
         if let recorder {
-            var record = Self.record(of: result, tool: tool, input: input, agentID: hostEnvironment["TOOLHOST_AGENT_ID"],
+            var record = Self.record(of: result, tool: tool, input: input, agentID: agentID(options),
                                      duration: duration)
             record.policy = policy
             record.workflow = WorkflowTrace(tool: tool, result: result)
@@ -175,10 +178,14 @@ public struct ToolInvoker: Sendable {
     /// caller has already answered it.
     public func recordRejected(toolID: String, error: ToolHostError, options: Options) {
         guard let recorder else { return }
-        let record = InvocationRecord(toolID: toolID, agentID: hostEnvironment["TOOLHOST_AGENT_ID"], input: [:], output: error.answer,
+        let record = InvocationRecord(toolID: toolID, agentID: agentID(options), input: [:], output: error.answer,
                                       success: false, exitCode: error.exitCode, errorCode: error.code.rawValue, error: error.message,
                                       durationSeconds: 0)
         if let warning = recorder.record(record) { options.warn(warning) }
+    }
+
+    private func agentID(_ options: Options) -> String? {
+        options.agentID ?? hostEnvironment["TOOLHOST_AGENT_ID"]
     }
 
     /// `policy` gets the policy's outcome when it was not a plain allow, for the record.

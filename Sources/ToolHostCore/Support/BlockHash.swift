@@ -33,9 +33,12 @@ extension BlockHash {
     /// The digest of the text's UTF-8 as lowercase hexadecimal digits.
     public static func hex(_ text: String) -> String { hex(bytes: text.utf8) }
 
-    public static func hex(bytes: some Sequence<UInt8>) -> String {
+    public static func hex(bytes: some Sequence<UInt8>) -> String { hexDigits(of: digest(bytes)) }
+
+    /// A finished digest as lowercase hexadecimal digits.
+    public static func hexDigits(of digest: [UInt8]) -> String {
         let digits = Array("0123456789abcdef".utf8)
-        return String(decoding: digest(bytes).flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 15)]] }, as: UTF8.self)
+        return String(decoding: digest.flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 15)]] }, as: UTF8.self)
     }
 
     public mutating func update(_ bytes: some Sequence<UInt8>) {

@@ -38,9 +38,19 @@ public final class SocketStream {
         case .unix(let path): descriptor = try Self.connectUnix(path)
         case .tcp(let host, let port): descriptor = try Self.connectTCP(host: host, port: port, timeoutSeconds: timeoutSeconds)
         }
-        var sendTimeout = timeval(tv_sec: Int(sendTimeoutSeconds),
-                                  tv_usec: Int(sendTimeoutSeconds.truncatingRemainder(dividingBy: 1) * 1_000_000))
+        Self.setSendTimeout(descriptor, seconds: sendTimeoutSeconds)
+    }
+
+    private static func setSendTimeout(_ descriptor: Int32, seconds: Double) {
+        var sendTimeout = timeval(tv_sec: Int(seconds), tv_usec: Int(seconds.truncatingRemainder(dividingBy: 1) * 1_000_000))
         setsockopt(descriptor, SOL_SOCKET, SO_SNDTIMEO, &sendTimeout, socklen_t(MemoryLayout<timeval>.size))
+    }
+
+    /// A connection a listening socket accepted (`descriptor` now belongs to this stream).
+    public init(accepted descriptor: Int32, from address: Address, sendTimeoutSeconds: Double = 5) {
+        self.address = address
+        self.descriptor = descriptor
+        Self.setSendTimeout(descriptor, seconds: sendTimeoutSeconds)
     }
 
     deinit {
@@ -95,19 +105,11 @@ public final class SocketStream {
     private static func connectUnix(_ path: String) throws(Failure) -> Int32 {
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw Failure(message: "Cannot open a socket for \(path): \(reason())", timedOut: false) }
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        let bytes = Array(path.utf8)
-        guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else {
+        guard let address = UnixSocketAddress(path: path) else {
             close(fd)
             throw Failure(message: "The socket path \(path) is too long", timedOut: false)
         }
-        withUnsafeMutableBytes(of: &address.sun_path) { buffer in
-            for (index, byte) in bytes.enumerated() { buffer[index] = byte }
-        }
-        let result = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-        }
+        let result = address.withSocketAddress { Glibc.connect(fd, $0, $1) }
         guard result == 0 else {
             let failure = Failure(message: "Cannot connect to \(path): \(reason())", timedOut: false)
             close(fd)
