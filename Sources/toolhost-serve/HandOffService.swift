@@ -22,7 +22,7 @@ enum HandOffService {
             guard let (request, input) = connection.readRequest() else { return }
             let taken = host.runHandedOff(toolID: request.tool) { cancellation in
                 connection.accept()
-                let ending = OneShotCall.run(request, invoker: invoker, output: connection.output, readInput: { input }) { _, options in
+                let ending = OneShotCall.run(request, invoker: invoker, output: connection.output, readInput: { () throws(ToolHostError) in try input.get() }) { _, options in
                     options.cancellation = cancellation  // a server shutting down stops it like its own calls
                     return nil
                 }

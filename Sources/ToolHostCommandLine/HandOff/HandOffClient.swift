@@ -26,14 +26,15 @@ public enum HandOffClient {
             return .notTaken(reason: "no toolhost serve runs with this configuration (\(error.message))")
         }
         let channel = HandOffChannel(stream)
-        let bytes: [UInt8]
+        var handOff = HandOffRequest(identity: identity.digest, call: request)
+        var bytes: [UInt8] = []
         do {
             bytes = try input()
         } catch {
-            return .notTaken(reason: "the input could not be read here: \(error.message)")  // answered in-process, with its error
+            handOff.inputError = error  // answered and recorded by the server, as here
         }
         do throws(HandOffFailure) {
-            try channel.send(.request(JSONWriter.bytes(.object(HandOffRequest(identity: identity.digest, call: request).json))))
+            try channel.send(.request(JSONWriter.bytes(.object(handOff.json))))
             try channel.send(.input(bytes))
             switch try channel.receive() {
             case .accepted?: break

@@ -113,7 +113,7 @@ public final class HandOffConnection: @unchecked Sendable {
 
     /// The call and its input; nil when the connection brought no valid request (declined
     /// then, with the reason, so that the caller runs the call itself).
-    public func readRequest() -> (request: OneShotRequest, input: [UInt8])? {
+    public func readRequest() -> (request: OneShotRequest, input: Result<[UInt8], ToolHostError>)? {
         do throws(HandOffFailure) {
             guard case .request(let bytes)? = try channel.receive(timeoutSeconds: Self.requestTimeoutSeconds),
                   case .object(let object) = try? JSONParser.parse(bytes) else {
@@ -125,7 +125,7 @@ public final class HandOffConnection: @unchecked Sendable {
                 decline("this server runs with another configuration (identity \(identity.digest.prefix(16)), the caller's \(request.identity.prefix(16)))")
                 return nil
             }
-            return (request.call, input)
+            return (request.call, request.inputError.map { .failure($0) } ?? .success(input))
         } catch {
             decline("the request could not be read: \(error.reason)")
             return nil

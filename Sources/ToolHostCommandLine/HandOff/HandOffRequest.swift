@@ -2,13 +2,17 @@ import ToolHostCore
 
 /// One `toolhost run` as the caller asked for it: what the server needs to run it exactly as
 /// the caller would have, beyond the configuration both share (`HandOffIdentity`).
-public struct HandOffRequest: Sendable, Equatable {
+struct HandOffRequest: Sendable {
     public var identity: String
     public var call: OneShotRequest
+    /// Why the caller could not read its input (a missing `--input` file): the server answers
+    /// and records it as the caller's own process would.
+    public var inputError: ToolHostError?
 
-    public init(identity: String, call: OneShotRequest) {
+    public init(identity: String, call: OneShotRequest, inputError: ToolHostError? = nil) {
         self.identity = identity
         self.call = call
+        self.inputError = inputError
     }
 
     var json: JSONObject {
@@ -23,6 +27,9 @@ public struct HandOffRequest: Sendable, Equatable {
         if let agentID = call.agentID { object["agent_id"] = .string(agentID) }
         if let traceParent = call.traceParent { object["traceparent"] = .string(traceParent) }
         if let traceState = call.traceState { object["tracestate"] = .string(traceState) }
+        if let inputError {
+            object["input_error"] = ["code": .string(inputError.code.rawValue), "message": .string(inputError.message)]
+        }
         return object
     }
 
@@ -39,5 +46,8 @@ public struct HandOffRequest: Sendable, Equatable {
         call.agentID = object["agent_id"]?.stringValue
         call.traceParent = object["traceparent"]?.stringValue
         call.traceState = object["tracestate"]?.stringValue
+        if let failure = object["input_error"], let code = failure["code"]?.stringValue, let message = failure["message"]?.stringValue {
+            inputError = ToolHostError(ErrorCode(code), message)
+        }
     }
 }
