@@ -3,6 +3,7 @@ import Glibc
 #endif
 import ToolHostCommandLine
 import ToolHostCore
+import ToolHostStorage
 import ToolHostTools
 
 /// One `toolhost run`: read the input, run the tool, print, exit.
@@ -81,6 +82,9 @@ struct RunInvocation: Equatable {
         request.traceParent = environment["TRACEPARENT"]
         request.traceState = environment["TRACESTATE"]
         if let exitCode = handOff(request, config: config, environment: environment, input: input) { Console.exit(exitCode) }
+        // On PostgreSQL, loading libpq and starting a backend take longer than the rest of the
+        // call: begun now, on another thread, they overlap reading the catalogue and the input.
+        if config.database.kind == .postgres { Database.shared(for: config.database).openAhead() }
         var invoker: ToolInvoker
         do {
             invoker = try host.invoker(config: config)

@@ -1,3 +1,4 @@
+import Dispatch
 import Synchronization
 import ToolHostCore
 
@@ -19,6 +20,8 @@ public final class Database: Sendable {
         var idle: [PooledConnection] = []
         var migrated = false
         var connectionFailure: (error: DatabaseError, at: Double)?
+        /// A connection being opened ahead of its first use (`openAhead`).
+        var opening: ConnectionAhead?
     }
 
     /// Why the last attempt to connect failed, if it did in the last few seconds: lets a caller
@@ -117,10 +120,35 @@ public final class Database: Sendable {
         }
     }
 
+    /// Starts opening (and migrating) a connection on a thread of its own, for a process that
+    /// will need one shortly and has other work to do first: `toolhost run` on PostgreSQL loads
+    /// libpq and waits for a backend to start while it reads its catalogue and input. The
+    /// first borrower takes that connection, waiting for it if need be.
+    public func openAhead() {
+        let ahead = ConnectionAhead()
+        let started = state.withLock { state in
+            guard state.idle.isEmpty, state.opening == nil else { return false }
+            state.opening = ahead
+            return true
+        }
+        guard started else { return }
+        if !DetachedThread.start({ [self] in ahead.finish(Result { () throws(DatabaseError) in try connect() }) }) {
+            ahead.finish(Result { () throws(DatabaseError) in try connect() })
+        }
+    }
+
     private func checkOut() throws(DatabaseError) -> any DatabaseConnection {
         while let pooled = state.withLock({ $0.idle.popLast() }) {
             if pooled.connection.isHealthy { return pooled.connection }
         }
+        if let ahead = state.withLock({ state in defer { state.opening = nil }; return state.opening }) {
+            return try ahead.wait().get()
+        }
+        return try connect()
+    }
+
+    /// A new connection, the database migrated on the first.
+    private func connect() throws(DatabaseError) -> any DatabaseConnection {
         let connection: any DatabaseConnection
         do {
             connection = try DatabaseConnector.connect(settings)
@@ -143,5 +171,21 @@ public final class Database: Sendable {
         state.withLock { state in
             if state.idle.count < max(settings.poolMax, 1) { state.idle.append(PooledConnection(connection: connection)) }
         }
+    }
+}
+
+/// A connection opened on another thread, handed to the one borrower that waits for it.
+private final class ConnectionAhead: @unchecked Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    private var result: Result<any DatabaseConnection, DatabaseError>?
+
+    func finish(_ result: Result<any DatabaseConnection, DatabaseError>) {
+        self.result = result
+        done.signal()
+    }
+
+    func wait() -> Result<any DatabaseConnection, DatabaseError> {
+        done.wait()
+        return result ?? .failure(DatabaseError(.connection, "The connection opened ahead produced nothing."))
     }
 }
