@@ -25,7 +25,9 @@ The two ways the issue names to cut the PostgreSQL cost are measured as follows:
 All commands use one throwaway PostgreSQL server (scripts/test-postgres.sh: unix socket, trust,
 fsync off) and record the call as they do by default.
 
-Usage: python3 Benchmarks/oneshot_bench.py [--runs N] [--original DIR] [--toolhost PATH] [--serve PATH]
+  baseline      an earlier toolhost binary in-process (--baseline), e.g. the commit before issue 20
+
+Usage: python3 Benchmarks/oneshot_bench.py [--runs N] [--original DIR] [--baseline PATH] [--toolhost PATH] [--serve PATH]
   Build first: swift build -c release --product toolhost --static-swift-stdlib --scratch-path .build-static
            and swift build -c release --product toolhost-serve (it cannot link the stdlib statically)
 """
@@ -73,6 +75,7 @@ def main():
     parser.add_argument("--original", help="folder with code-evolver's bulk_data_store.py and postgres_client.py")
     parser.add_argument("--toolhost", default=os.path.join(ROOT, ".build-static/release/toolhost"))
     parser.add_argument("--serve", default=os.path.join(ROOT, ".build/release/toolhost-serve"))
+    parser.add_argument("--baseline", help="an earlier toolhost binary, measured in-process beside the others")
     parser.add_argument("--json", help="also write the results here")
     args = parser.parse_args()
     for program in (args.toolhost, args.serve):
@@ -103,7 +106,8 @@ def main():
         server = subprocess.Popen([args.serve, "--hand-off"], env=postgres, cwd=work,
                                   stdout=subprocess.DEVNULL, stderr=open(os.path.join(work, "serve.log"), "w"))
         deadline = time.time() + 30
-        while not any(name.endswith(".sock") for name in os.listdir(os.path.join(work, "data")) if os.path.isdir(os.path.join(work, "data"))):
+        data = os.path.join(work, "data")
+        while not (os.path.isdir(data) and any(name.endswith(".sock") for name in os.listdir(data))):
             if time.time() > deadline or server.poll() is not None:
                 raise Failure(f"toolhost serve --hand-off made no socket: {open(os.path.join(work, 'serve.log')).read()[:500]}")
             time.sleep(0.05)
@@ -113,6 +117,8 @@ def main():
             "hand-off": ([args.toolhost, "run", "bulk_data_store"], dict(postgres, TOOLHOST_HAND_OFF="require")),
             "sqlite": ([args.toolhost, "run", "bulk_data_store"], dict(sqlite, TOOLHOST_HAND_OFF="off")),
         }
+        if args.baseline:
+            commands["baseline"] = ([args.baseline, "run", "bulk_data_store"], dict(postgres, TOOLHOST_HAND_OFF="off"))
         if args.original:
             commands["python"] = (["python3", os.path.join(args.original, "bulk_data_store.py")],
                                   dict(base, POSTGRES_HOST=socket_dir, POSTGRES_PORT=port, POSTGRES_DB="oneshot", POSTGRES_USER="postgres"))
@@ -132,7 +138,7 @@ def main():
         medians = {name: median(values) for name, values in times.items()}
         medians["native floor (b)"] = medians["sqlite"] + medians["backend"]
         print(f"\nOne store_log per process on PostgreSQL, median of {args.runs} interleaved runs (ms)")
-        for name in ["python", "in-process", "hand-off", "native floor (b)", "sqlite", "backend"]:
+        for name in ["python", "baseline", "in-process", "hand-off", "native floor (b)", "sqlite", "backend"]:
             if name in medians:
                 line = f"   {name:<17} {medians[name]:7.2f}"
                 if "python" in medians and name not in ("backend",):

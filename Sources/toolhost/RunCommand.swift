@@ -19,7 +19,9 @@ struct RunCommand: ParsableCommand {
             --envelope prints {success, exit_code, stdout, stderr, command, output, duration_ms} \
             instead. A custom tool (a Python class) prints the dict its execute returned, as is; \
             its failures have custom_* codes (README "Custom tools"). A workflow tool prints \
-            {success, steps, output}; a failing step stops it with that step's error. Every failure \
+            {success, steps, output}; a failing step stops it with that step's error. With a \
+            `toolhost serve` of the same configuration running, a built-in tool's call runs there, \
+            with the same answer and record (README "Hand-off"; TOOLHOST_HAND_OFF=off|require). Every failure \
             of the host itself is one JSON object with "error" and "error_code". Exit status: 0 \
             success, 1 tool failure, 2 invalid input, 124 timeout, \
             127 unknown tool or command not found; a plugin's own status otherwise.
