@@ -4,14 +4,22 @@
   1. `toolhost run bulk_data_store` with one store_log, as a whole process: median per engine
      (interleaved runs).
   2. Bulk ingest of N log rows (default 1,000,000) through `store_logs`, whole process
-     (JSON parse, validation, COPY / prepared inserts, search index): rows/s, and the ratio to
-     the engine's own loader on the same rows and the same schema in the same run —
-     `psql \\copy` on PostgreSQL, Python's sqlite3.executemany (+ the same FTS catch-up) on SQLite.
+     (JSON parse, validation, COPY / prepared inserts, recording of the call): rows/s, and the
+     ratio to the engine's own loader on the same rows and the same schema in the same run —
+     `psql \\copy` on PostgreSQL; on SQLite Python's sqlite3.executemany with the two B-tree
+     indexes kept current, alone (what store_logs does since it leaves the full-text index to
+     the first search) and with the FTS catch-up (what store_logs did before). SQLite runs
+     `--sqlite-runs` interleaved rounds on fresh databases and quotes medians; `--baseline`
+     adds another toolhost binary (a build of an earlier commit) to each round, side by side.
+     After each toolhost ingest, the first `query_logs` search (which indexes the batch for
+     search: the catch-up cost) and a second one are timed as whole processes.
   3. `query_logs` with tool_id + log_level filters and limit 50 on those N rows, in-process
      (`toolhost bench`): p50 / p95 / p99.
 
 Usage: python3 Benchmarks/storage_bench.py [--rows N] [--runs N] [--skip-build]
-Needs PostgreSQL server binaries (scripts/test-postgres.sh starts and removes the server).
+                                           [--sqlite-runs N] [--baseline BINARY] [--sqlite-ingest-only]
+Needs PostgreSQL server binaries (scripts/test-postgres.sh starts and removes the server), except
+with --sqlite-ingest-only, which runs only the SQLite part of 2.
 """
 import argparse
 import datetime
@@ -60,8 +68,8 @@ def generate(directory, rows):
     return json_path, tsv_path, records
 
 
-def toolhost(arguments, env, stdin=None, input_file=None):
-    command = [TOOLHOST] + arguments + ["--tools-dir", TOOLS]
+def toolhost(arguments, env, stdin=None, input_file=None, binary=TOOLHOST):
+    command = [binary] + arguments + ["--tools-dir", TOOLS]
     if input_file:
         command += ["--input", input_file]
     started = time.perf_counter()
@@ -72,21 +80,109 @@ def toolhost(arguments, env, stdin=None, input_file=None):
     return elapsed, done.stdout
 
 
+def executemany(path, records, catch_up_search):
+    """Python's sqlite3 into a migrated database: rows/s with the B-tree indexes kept current,
+    and with the full-text index caught up in the same transaction when `catch_up_search`."""
+    connection = sqlite3.connect(path)
+    connection.executescript("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-262144;")
+    started = time.perf_counter()
+    connection.execute("BEGIN IMMEDIATE")
+    connection.executemany("INSERT INTO tool_logs (tool_id, log_level, message, details, created_at) VALUES (?, ?, ?, ?, ?)", records)
+    if catch_up_search:
+        connection.execute("INSERT INTO tool_logs_fts(rowid, message) SELECT id, message FROM tool_logs WHERE id > (SELECT last_id FROM toolhost_search_sync WHERE name = 'tool_logs_fts')")
+        connection.execute("UPDATE toolhost_search_sync SET last_id = (SELECT max(id) FROM tool_logs) WHERE name = 'tool_logs_fts'")
+    connection.commit()
+    rate = len(records) / (time.perf_counter() - started)
+    connection.close()
+    return rate
+
+
+def remove_database(path):
+    """Keeps the disk from filling over the rounds (each database of a million rows is ~0.3 GB)."""
+    for suffix in ("", "-wal", "-shm"):
+        if os.path.exists(path + suffix):
+            os.remove(path + suffix)
+
+
+def sqlite_ingest(work, base_env, json_path, records, args):
+    """Part 2 on SQLite: interleaved rounds of executemany (with and without the FTS catch-up),
+    toolhost store_logs, and the baseline binary if given, each on a fresh migrated database;
+    then the first and second search after each toolhost ingest. Returns the last database
+    toolhost filled (for part 3)."""
+    rows = len(records)
+    binaries = [("toolhost", TOOLHOST)] + ([("baseline", os.path.abspath(args.baseline))] if args.baseline else [])
+    rates = {name: [] for name in ["executemany", "executemany+fts"] + [name for name, _ in binaries]}
+    first_search = {name: [] for name, _ in binaries}
+    second_search = {name: [] for name, _ in binaries}
+    # The last row's words: found only if the whole batch was indexed.
+    target = f"request {rows - 1} finished"
+    search = json.dumps({"operation": "query_logs", "search": target, "limit": 10})
+    last_database = None
+    for round_number in range(args.sqlite_runs):
+        # The order rotates so that no contender always runs first (page cache, other load).
+        contenders = [("executemany", None), ("executemany+fts", None)] + binaries
+        shift = round_number % len(contenders)
+        for name, binary in contenders[shift:] + contenders[:shift]:
+            path = os.path.join(work, f"ingest_{name.replace('+', '_')}_{round_number}.db")
+            env = dict(base_env, TOOLHOST_DATABASE_TYPE="sqlite", TOOLHOST_DATABASE_PATH=path)
+            toolhost(["db", "migrate"], env, binary=binary or TOOLHOST)
+            if binary is None:
+                rates[name].append(executemany(path, records, catch_up_search=name.endswith("+fts")))
+            else:
+                seconds, output = toolhost(["run", "bulk_data_store"], env, input_file=json_path, binary=binary)
+                assert json.loads(output)["count"] == rows, output
+                rates[name].append(rows / seconds)
+                for timings in (first_search[name], second_search[name]):
+                    seconds, output = toolhost(["run", "bulk_data_store"], env, stdin=search, binary=binary)
+                    assert any(row["message"].startswith(target + " ") for row in json.loads(output)["data"]), output
+                    timings.append(seconds * 1000)
+            if name == "toolhost":
+                if last_database:
+                    remove_database(last_database)
+                last_database = path
+            else:
+                remove_database(path)
+    median = {name: statistics.median(values) for name, values in rates.items()}
+    print(f"   sqlite, medians of {args.sqlite_runs} interleaved rounds (rows/s):")
+    for name, values in rates.items():
+        print(f"     {name:<16} {median[name]:10,.0f}   (rounds: {', '.join(f'{v:,.0f}' for v in values)})")
+    print(f"   toolhost / executemany {median['toolhost'] / median['executemany']:.2f}"
+          f"   toolhost / executemany+fts {median['toolhost'] / median['executemany+fts']:.2f}")
+    if args.baseline:
+        print(f"   toolhost / baseline {median['toolhost'] / median['baseline']:.2f}")
+    for name in first_search:
+        print(f"   {name}: first search after the ingest {statistics.median(first_search[name]):8.1f} ms"
+              f"   second {statistics.median(second_search[name]):8.1f} ms  (whole process, medians)")
+    return last_database
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=40)
     parser.add_argument("--skip-build", action="store_true")
+    parser.add_argument("--sqlite-runs", type=int, default=3, help="interleaved SQLite ingest rounds (medians)")
+    parser.add_argument("--baseline", help="another toolhost binary to ingest with in the same rounds")
+    parser.add_argument("--sqlite-ingest-only", action="store_true", help="only the SQLite part of 2 (no PostgreSQL)")
     args = parser.parse_args()
     if not args.skip_build:
         subprocess.run(["swift", "build", "-c", "release", "--product", "toolhost", "--static-swift-stdlib",
                         "--scratch-path", ".build-static"], cwd=ROOT, check=True)
 
     work = tempfile.mkdtemp(prefix="toolhost-storage-bench-")
+    base_env = {"PATH": os.environ["PATH"], "HOME": work, "XDG_CACHE_HOME": os.path.join(work, "cache")}
+    if args.sqlite_ingest_only:
+        try:
+            print(f"\n2. ingest of {args.rows:,} log rows")
+            json_path, _, records = generate(work, args.rows)
+            print(f"   input: {os.path.getsize(json_path) / 1e6:.0f} MB of JSON")
+            sqlite_ingest(work, base_env, json_path, records, args)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+        return
     url = sh([os.path.join(ROOT, "scripts/test-postgres.sh"), "start"]).stdout.strip()
     socket_dir = url.split("host=")[1].split("&")[0]
     try:
-        base_env = {"PATH": os.environ["PATH"], "HOME": work, "XDG_CACHE_HOME": os.path.join(work, "cache")}
 
         def database(name):
             sh(["psql", url, "-qc", f"CREATE DATABASE {name}"])
@@ -147,24 +243,8 @@ def main():
         print(f"   postgres  psql \\copy {copy_rate:10,.0f} rows/s   toolhost store_logs {ours_rate:10,.0f} rows/s   ratio {ours_rate / copy_rate:.2f}"
               f"   (rounds: psql {', '.join(f'{r:,.0f}' for r in copy_rates)}; toolhost {', '.join(f'{r:,.0f}' for r in our_rates)})")
 
-        raw_path = os.path.join(work, "raw.db")
-        toolhost(["db", "migrate"], dict(base_env, TOOLHOST_DATABASE_TYPE="sqlite", TOOLHOST_DATABASE_PATH=raw_path))
-        connection = sqlite3.connect(raw_path)
-        connection.executescript("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-262144;")
-        started = time.perf_counter()
-        connection.execute("BEGIN IMMEDIATE")
-        connection.executemany("INSERT INTO tool_logs (tool_id, log_level, message, details, created_at) VALUES (?, ?, ?, ?, ?)", records)
-        connection.execute("INSERT INTO tool_logs_fts(rowid, message) SELECT id, message FROM tool_logs WHERE id > (SELECT last_id FROM toolhost_search_sync WHERE name = 'tool_logs_fts')")
-        connection.execute("UPDATE toolhost_search_sync SET last_id = (SELECT max(id) FROM tool_logs) WHERE name = 'tool_logs_fts'")
-        connection.commit()
-        raw_rate = args.rows / (time.perf_counter() - started)
-        connection.close()
-        sqlite_ingest = sqlite_env("ingest_ours")
-        toolhost(["db", "migrate"], sqlite_ingest)
-        seconds, output = toolhost(["run", "bulk_data_store"], sqlite_ingest, input_file=json_path)
-        assert json.loads(output)["count"] == args.rows, output
-        ours_rate = args.rows / seconds
-        print(f"   sqlite    executemany {raw_rate:10,.0f} rows/s   toolhost store_logs {ours_rate:10,.0f} rows/s   ratio {ours_rate / raw_rate:.2f}")
+        sqlite_ingest_db = sqlite_ingest(work, base_env, json_path, records, args)
+        sqlite_ingest_env = sqlite_env(os.path.splitext(os.path.basename(sqlite_ingest_db))[0])
 
         # 3. query_logs on the loaded tables.
         queries = os.path.join(work, "queries.jsonl")
@@ -173,7 +253,7 @@ def main():
                 out.write(json.dumps({"operation": "query_logs", "limit": 50,
                                       "filters": {"tool_id": "tool_%d" % (index % 200), "log_level": LEVELS[index % len(LEVELS)]}}) + "\n")
         print(f"\n3. query_logs (tool_id + log_level, limit 50) on {args.rows:,} rows, in-process")
-        for engine, env in (("sqlite", sqlite_ingest), ("postgres", postgres_env(ours_url))):
+        for engine, env in (("sqlite", sqlite_ingest_env), ("postgres", postgres_env(ours_url))):
             report = json.loads(toolhost(["bench", "bulk_data_store", "--inputs", queries, "--iterations", "2000"], env)[1])
             print(f"   {engine:<9} p50 {report['p50_ms']:.3f} ms   p95 {report['p95_ms']:.3f} ms   p99 {report['p99_ms']:.3f} ms")
     finally:

@@ -12,9 +12,7 @@ struct BulkDataStoreHandler: OperationHandler {
         [
             .read("initialize_schema", nature: .write, Self.initializeSchema),  // creates tables
             .write("store_log") { input, call in try BulkStores.storeOne(BulkRecords.log, input, call) },
-            .write("store_logs") { input, call in
-                try BulkStores.storeMany(BulkRecords.log, field: "logs", search: BulkSchema.logSearch, input, call)
-            },
+            .write("store_logs") { input, call in try BulkStores.storeMany(BulkRecords.log, field: "logs", input, call) },
             .write("store_bug", BulkStores.storeBug),
             .write("resolve_bug", BulkStores.resolveBug),
             .write("store_ancestry") { input, call in try BulkStores.storeOne(BulkRecords.ancestry, input, call) },

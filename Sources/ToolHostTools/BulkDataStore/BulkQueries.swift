@@ -33,8 +33,7 @@ enum BulkQueries {
         if let since { conditions.append("created_at >= \(builder.bind(builder.timestampValue(since)))") }
         if let until { conditions.append("created_at < \(builder.bind(builder.timestampValue(until)))") }
         if let search, !search.trimmingSpaces.isEmpty {
-            // While a long bulk load holds SQLite's write lock, search what is indexed already.
-            try? query.search.catchUp(on: call.connection)
+            query.search.catchUpBeforeSearch(call)
             conditions.append(query.search.condition(matching: search, builder: &builder))
         }
         let sql = "SELECT * FROM \(builder.table(query.table))"

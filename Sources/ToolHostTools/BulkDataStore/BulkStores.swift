@@ -10,14 +10,13 @@ enum BulkStores {
     }
 
     /// Many records through the engine's bulk path: all or none (an invalid record ends the
-    /// stream early and its error undoes what was sent). Rows become searchable at once: the
-    /// search index catches up in the same transaction.
-    static func storeMany(_ spec: RecordSpec, field: String, search: SearchIndex? = nil, _ input: OperationInput,
-                          _ call: DatabaseCall) throws -> OperationAnswer {
+    /// stream early and its error undoes what was sent). On SQLite the full-text index is left
+    /// to the next search, which indexes everything stored since the last one first
+    /// (`SearchIndex.catchUp`): indexing costs several times what storing does.
+    static func storeMany(_ spec: RecordSpec, field: String, _ input: OperationInput, _ call: DatabaseCall) throws -> OperationAnswer {
         let rows = spec.stream(try input.array(field), field: field, dialect: call.dialect, progress: call.context.progress)
         let count = try call.connection.bulkInsert(into: spec.table, columns: spec.columns, rows: rows)
         guard rows.violations.isEmpty else { throw ToolHostError.invalidInput(rows.violations, tool: call.toolID) }
-        try search?.catchUp(on: call.connection)
         return .affected(count)
     }
 

@@ -70,8 +70,8 @@ public struct TrainingRecorder: InvocationRecorder {
             // The id a caller asked for may be anything; the column holds 255 characters.
             "tool_name": JSONValue.string(String(record.toolID.prefix(255))).replacingNULCharacters(),
             "agent_id": record.agentID.map { JSONValue.string($0).replacingNULCharacters() } ?? .null,
-            "input_params": capped(config.training.redaction.redact(.object(record.input))),
-            "output_result": capped(config.training.redaction.redact(record.output)),
+            "input_params": recorded(.object(record.input)),
+            "output_result": recorded(record.output),
             "success": .bool(record.success),
             "exit_code": .int(Int(record.exitCode)),
             "duration_ms": .double((record.durationSeconds * 1_000_000).rounded() / 1000),
@@ -83,7 +83,7 @@ public struct TrainingRecorder: InvocationRecorder {
         if let trace = record.traceID { metadata["trace_id"] = .string(trace) }
         // A handler's notes (an llm call's prompt and response), redacted and capped like the output.
         for (key, value) in record.notes where metadata[key] == nil {
-            metadata[key] = capped(config.training.redaction.redact(value))
+            metadata[key] = recorded(value)
         }
         if !metadata.isEmpty { row["metadata"] = .object(metadata) }
         return row
@@ -99,7 +99,7 @@ public struct TrainingRecorder: InvocationRecorder {
             var row = base
             let name = step["name"]?.stringValue ?? "?"
             row["phase"] = JSONValue.string(String("step:\(name)".prefix(100))).replacingNULCharacters()
-            row["state"] = capped(config.training.redaction.redact(step))
+            row["state"] = recorded(step)
             rows.append(.object(row))
         }
         var last = base
@@ -109,6 +109,12 @@ public struct TrainingRecorder: InvocationRecorder {
         last["state"] = .object(state)
         rows.append(.object(last))
         return rows
+    }
+
+    /// What is kept of a call's input, output or note: redacted, then `capped`. Only as much as
+    /// the preview can show is redacted (`keepingPreview`), not a million-record batch whole.
+    private func recorded(_ value: JSONValue) -> JSONValue {
+        capped(config.training.redaction.redact(value.keepingPreview(ofBytes: max(config.training.maxRecordedBytes, 0))))
     }
 
     /// The value itself, or `{"truncated": true, "preview": "..."}` with the first
