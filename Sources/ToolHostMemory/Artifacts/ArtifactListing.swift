@@ -15,9 +15,10 @@ extension BulkArtifacts {
     func recent(offset: Int, limit: Int) throws(DatabaseError) -> [Artifact] {
         var builder = SQLStatementBuilder(dialect: connection.dialect)
         let now = builder.bind(builder.timestampValue(.now()))
+        let start = "coalesce(a.valid_from, a.created_at)"
         let rows = try connection.run("""
             SELECT artifact_id, artifact_type, name, description, created_at FROM \(table) a
-            WHERE (coalesce(a.valid_from, a.created_at) IS NULL OR coalesce(a.valid_from, a.created_at) <= \(now)) AND (a.valid_to IS NULL OR a.valid_to > \(now))
+            WHERE (\(start) IS NULL OR \(start) <= \(now)) AND (a.valid_to IS NULL OR a.valid_to > \(now))
               AND NOT EXISTS (SELECT 1 FROM \(table) newer WHERE newer.supersedes = a.artifact_id
                               AND coalesce(newer.valid_from, newer.created_at) <= \(now))
             ORDER BY created_at DESC, artifact_id

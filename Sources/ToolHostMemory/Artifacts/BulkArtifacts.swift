@@ -51,7 +51,7 @@ struct BulkArtifacts {
         var builder = SQLStatementBuilder(dialect: connection.dialect)
         let list = ids.map { builder.bind(.text($0)) }.joined(separator: ", ")
         return ArtifactValidity.supersessors(try connection.run(
-            "SELECT supersedes, artifact_id FROM \(table) WHERE supersedes IN (\(list)) ORDER BY artifact_id", builder.values).rows)
+            "SELECT supersedes, artifact_id FROM \(table) WHERE supersedes IN (\(list))", builder.values).rows)
     }
 
     /// Count per artifact type.

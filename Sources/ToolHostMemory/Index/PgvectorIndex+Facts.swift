@@ -63,7 +63,7 @@ extension PgvectorIndex {
             var builder = SQLStatementBuilder(dialect: .postgres)
             let rows = try connection.rows("""
                 SELECT supersedes, artifact_id FROM \(Self.table(dimension)) WHERE collection = \(builder.bind(.text(collection)))
-                AND supersedes IN (\(artifactIDs.map { builder.bind(.text($0)) }.joined(separator: ", "))) ORDER BY artifact_id
+                AND supersedes IN (\(artifactIDs.map { builder.bind(.text($0)) }.joined(separator: ", ")))
                 """, builder.values)
             for (id, newer) in ArtifactValidity.supersessors(rows) { result[id, default: []].append(contentsOf: newer) }
         }

@@ -25,7 +25,7 @@ extension SQLVectorIndex {
         var builder = SQLStatementBuilder(dialect: connection.dialect)
         let sql = """
             SELECT supersedes, artifact_id FROM \(table) WHERE collection = \(builder.bind(.text(collection)))
-            AND supersedes IN (\(artifactIDs.map { builder.bind(.text($0)) }.joined(separator: ", "))) ORDER BY artifact_id
+            AND supersedes IN (\(artifactIDs.map { builder.bind(.text($0)) }.joined(separator: ", ")))
             """
         let rows = try withDatabaseErrors { () throws(DatabaseError) in try connection.run(sql, builder.values).rows }
         return ArtifactValidity.supersessors(rows)
@@ -33,18 +33,28 @@ extension SQLVectorIndex {
 
     public func textSearch(_ query: VectorQuery, text: String) throws(ToolHostError) -> [VectorMatch] {
         guard let words = ArtifactTextQuery(text) else { return [] }
+        guard connection.dialect == .sqlite else { return try textSearch(query, words, bestOf: nil) }
+        // FTS5 ranks its matches without reading the table; each match the filters then test
+        // reads its row (vector included). The best few are read first, and all of them only
+        // when the filters leave too few.
+        let matches = try textSearch(query, words, bestOf: query.limit * 2 + 20)
+        return matches.count < query.limit ? try textSearch(query, words, bestOf: nil) : matches
+    }
+
+    /// The text search over the best `bestOf` text matches of the whole index (all when nil).
+    private func textSearch(_ query: VectorQuery, _ words: ArtifactTextQuery, bestOf: Int?) throws(ToolHostError) -> [VectorMatch] {
         var builder = SQLStatementBuilder(dialect: connection.dialect)
         let sql: String
         switch connection.dialect {
         case .sqlite:
-            let match = builder.bind(.text(words.fts5))
-            let conditions = ["\(ArtifactTextQuery.fts5Table) MATCH \(match)", "v.collection = \(builder.bind(.text(query.collection)))",
-                              "v.embedder = \(builder.bind(.text(query.embedder)))"]
+            let fts = ArtifactTextQuery.fts5Table
+            let best = bestOf.map { " LIMIT \(builder.bind(.integer(Int64($0))))" } ?? ""
+            let matched = "SELECT rowid AS id, \(ArtifactTextQuery.fts5Rank) AS rank FROM \(fts) WHERE \(fts) MATCH \(builder.bind(.text(words.fts5))) ORDER BY rank\(best)"
+            let conditions = ["v.collection = \(builder.bind(.text(query.collection)))", "v.embedder = \(builder.bind(.text(query.embedder)))"]
                 + query.filterConditions(table: table, alias: "v", builder: &builder)
             sql = """
-                SELECT v.artifact_id, v.document, v.embedding FROM \(ArtifactTextQuery.fts5Table) JOIN \(table) v ON v.id = \(ArtifactTextQuery.fts5Table).rowid
-                WHERE \(conditions.joined(separator: " AND "))
-                ORDER BY \(ArtifactTextQuery.fts5Rank) LIMIT \(builder.bind(.integer(Int64(query.limit))))
+                SELECT v.artifact_id, v.document, v.embedding FROM (\(matched)) m JOIN \(table) v ON v.id = m.id
+                WHERE \(conditions.joined(separator: " AND ")) ORDER BY m.rank, v.artifact_id LIMIT \(builder.bind(.integer(Int64(query.limit))))
                 """
         case .postgres:
             let tsquery = builder.bind(.text(words.tsquery))
