@@ -9,7 +9,8 @@ in the same run.
      `toolhost run artifact_store` process per batch, into a fresh database per run; total
      seconds, --runs runs per build, the two builds interleaved run by run; medians and the
      ratio new / base. SQLite always; PostgreSQL with --postgres URL (emptied before each run).
-  2. find_similar, warm: `toolhost bench artifact_store` over 50 queries (top_k 10) in the new
+  2. find_similar, warm: `toolhost bench artifact_store` over 50 queries (top_k 10; texts of the
+     same vocabulary, 8-30 words) in the new
      build's database of part 1, per ranking (vectors, text, hybrid) and for the base build's
      vectors: p50 per call, median of --runs rounds.
 
@@ -34,8 +35,10 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 
 
 def texts(count, seed):
+    """`count` texts drawn with `seed` from one vocabulary (queries share the artifacts' words)."""
+    words = random.Random(20)
+    vocabulary = ["".join(words.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(words.randint(3, 9))) for _ in range(5000)]
     rng = random.Random(seed)
-    vocabulary = ["".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(rng.randint(3, 9))) for _ in range(5000)]
     weights = [1 / (rank + 1) for rank in range(len(vocabulary))]
     return [" ".join(rng.choices(vocabulary, weights, k=rng.randint(8, 30))) for _ in range(count)]
 
