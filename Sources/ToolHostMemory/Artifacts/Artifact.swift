@@ -13,9 +13,16 @@ public struct Artifact: Sendable, Equatable {
     public var metadata: JSONObject
     public var qualityScore: Double?
     public var createdAt: Timestamp
+    /// When the fact it records holds (`ArtifactValidity`): from `validFrom` (its `createdAt`
+    /// when not given) until `validTo`, or until an artifact that `supersedes` it starts.
+    public var validFrom: Timestamp?
+    public var validTo: Timestamp?
+    /// The id of the artifact this one replaces.
+    public var supersedes: String?
 
     public init(id: String, type: String, name: String = "", description: String = "", content: String = "",
-                tags: [String] = [], metadata: JSONObject = [:], qualityScore: Double? = nil, createdAt: Timestamp = .now()) {
+                tags: [String] = [], metadata: JSONObject = [:], qualityScore: Double? = nil, createdAt: Timestamp = .now(),
+                validFrom: Timestamp? = nil, validTo: Timestamp? = nil, supersedes: String? = nil) {
         self.id = id
         self.type = type
         self.name = name
@@ -25,6 +32,9 @@ public struct Artifact: Sendable, Equatable {
         self.metadata = metadata
         self.qualityScore = qualityScore
         self.createdAt = createdAt
+        self.validFrom = validFrom
+        self.validTo = validTo
+        self.supersedes = supersedes
     }
 
     /// An id derived from what the artifact is: the same type, name and content give the same
@@ -50,6 +60,10 @@ public struct Artifact: Sendable, Equatable {
         ]
         object["quality_score"] = qualityScore.map { .double($0) } ?? .null
         object["created_at"] = .string(createdAt.iso8601)
+        // Only when given: an artifact without them answers exactly as before they existed.
+        if let validFrom { object["valid_from"] = .string(validFrom.iso8601) }
+        if let validTo { object["valid_to"] = .string(validTo.iso8601) }
+        if let supersedes { object["supersedes"] = .string(supersedes) }
         return object
     }
 
@@ -60,6 +74,9 @@ public struct Artifact: Sendable, Equatable {
             id: id, type: type, name: document["name"]?.stringValue ?? "", description: document["description"]?.stringValue ?? "",
             content: document["content"]?.stringValue ?? "", tags: document["tags"]?.arrayValue?.compactMap(\.stringValue) ?? [],
             metadata: document["metadata"]?.objectValue ?? [:], qualityScore: document["quality_score"]?.numberValue,
-            createdAt: document["created_at"]?.stringValue.flatMap { Timestamp(expression: $0) } ?? .now())
+            createdAt: document["created_at"]?.stringValue.flatMap { Timestamp(expression: $0) } ?? .now(),
+            validFrom: document["valid_from"]?.stringValue.flatMap { Timestamp(parsing: $0) },
+            validTo: document["valid_to"]?.stringValue.flatMap { Timestamp(parsing: $0) },
+            supersedes: document["supersedes"]?.stringValue)
     }
 }

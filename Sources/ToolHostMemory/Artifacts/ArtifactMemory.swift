@@ -92,9 +92,13 @@ public struct ArtifactMemory {
         }
     }
 
-    /// The artifacts most like `text`, best first.
+    /// The artifacts most like `text`, best first, among those valid as `validity` says (now
+    /// by default), ordered by `ranking` (`ArtifactMemory+Ranking`). Every match's `score` is
+    /// its cosine similarity to `text`, and `minSimilarity` leaves out matches below it,
+    /// whatever the ranking.
     public func findSimilar(_ text: String, collection: String = defaultCollection, types: [String] = [], tags: [String] = [],
-                            tagMatch: VectorQuery.TagMatch = .any, limit: Int = 10, minSimilarity: Float = -1) throws(ToolHostError) -> [VectorMatch] {
+                            tagMatch: VectorQuery.TagMatch = .any, limit: Int = 10, minSimilarity: Float = -1,
+                            ranking: SearchRanking = .vectors, validity: ValidityFilter = .current) throws(ToolHostError) -> [VectorMatch] {
         guard let vector = try embedder.embed([text]).first else { return [] }
         // Only stop words or punctuation: a zero vector is equally (un)like everything.
         guard vector.contains(where: { $0 != 0 }) else {
@@ -106,7 +110,8 @@ public struct ArtifactMemory {
         query.tagMatch = tagMatch
         query.limit = limit
         query.minSimilarity = minSimilarity
-        return try index.search(query)
+        query.validity = validity
+        return try search(query, text: text, ranking: ranking)
     }
 
     /// Counts per store, collection, embedder and type; `stale` counts entries made by another

@@ -41,7 +41,7 @@ public struct PgvectorIndex: VectorIndex {
         self.settings = settings
     }
 
-    private static func table(_ dimension: Int) -> String { SQLIdentifier.quote("\(tablePrefix)\(dimension)") }
+    static func table(_ dimension: Int) -> String { SQLIdentifier.quote("\(tablePrefix)\(dimension)") }
 
     public func upsert(_ records: [VectorRecord]) throws(ToolHostError) {
         guard !records.isEmpty else { return }
@@ -73,16 +73,17 @@ public struct PgvectorIndex: VectorIndex {
                 try withDatabaseErrors { () throws(DatabaseError) in
                     try connection.insertRows(
                         into: Self.table(dimension),
-                        columns: ["collection", "artifact_id", "artifact_type", "tags", "document", "content_hash", "embedder", "embedding", "updated_at"],
+                        columns: ["collection", "artifact_id", "artifact_type", "tags", "document", "content_hash", "embedder", "embedding", "updated_at"]
+                            + ValidityColumns.names,
                         rows: group.map { record in
                             [.text(record.collection), .text(record.artifactID), .text(record.artifactType),
                              .json(.array(record.tags.map { .string($0) })), .json(.object(record.document)), .text(record.contentHash),
-                             .text(record.embedder), .text(Self.literal(record.vector)), .text(now)]
+                             .text(record.embedder), .text(Self.literal(record.vector)), .text(now)] + ValidityColumns.values(record.validity)
                         },
                         suffix: """
                             ON CONFLICT (collection, artifact_id) DO UPDATE SET artifact_type = excluded.artifact_type, tags = excluded.tags,
                                 document = excluded.document, content_hash = excluded.content_hash, embedder = excluded.embedder,
-                                embedding = excluded.embedding, updated_at = excluded.updated_at
+                                embedding = excluded.embedding, updated_at = excluded.updated_at, \(ValidityColumns.updates)
                             """,
                         wrap: { column, placeholder in column == 7 ? "\(placeholder)::vector" : placeholder })
                 }
@@ -150,24 +151,16 @@ public struct PgvectorIndex: VectorIndex {
     public func search(_ query: VectorQuery) throws(ToolHostError) -> [VectorMatch] {
         let dimension = query.vector.count
         guard try existingDimensions().contains(dimension) else { return [] }
-        var values: [SQLValue] = [.text(Self.literal(query.vector)), .text(query.collection), .text(query.embedder)]
-        func bind(_ value: SQLValue) -> String {
-            values.append(value)
-            return "$\(values.count)"
-        }
-        var conditions = ["collection = $2", "embedder = $3"]
-        if !query.types.isEmpty {
-            conditions.append("artifact_type IN (\(query.types.map { bind(.text($0)) }.joined(separator: ", ")))")
-        }
-        if !query.tags.isEmpty {
-            let list = query.tags.map { bind(.text($0)) }.joined(separator: ", ")
-            conditions.append("tags \(query.tagMatch == .any ? "?|" : "?&") ARRAY[\(list)]::text[]")
-        }
-        let limit = bind(.integer(Int64(query.limit)))
+        let table = Self.table(dimension)
+        var builder = SQLStatementBuilder(dialect: .postgres)
+        let vector = builder.bind(.text(Self.literal(query.vector)))
+        let conditions = ["e.collection = \(builder.bind(.text(query.collection)))", "e.embedder = \(builder.bind(.text(query.embedder)))"]
+            + query.filterConditions(table: table, alias: "e", builder: &builder)
         let sql = """
-            SELECT artifact_id, document, 1 - (embedding <=> $1::vector) AS score FROM \(Self.table(dimension))
-            WHERE \(conditions.joined(separator: " AND ")) ORDER BY embedding <=> $1::vector LIMIT \(limit)
+            SELECT artifact_id, document, 1 - (embedding <=> \(vector)::vector) AS score FROM \(table) e
+            WHERE \(conditions.joined(separator: " AND ")) ORDER BY embedding <=> \(vector)::vector LIMIT \(builder.bind(.integer(Int64(query.limit))))
             """
+        let values = builder.values
         var rows = try connection.transaction { () throws(ToolHostError) in
             _ = try connection.rows("SELECT set_config('hnsw.ef_search', $1, true)", [.text(String(max(settings.hnswEfSearch, query.limit)))])
             return try connection.rows(sql, values)
@@ -218,13 +211,22 @@ public struct PgvectorIndex: VectorIndex {
 
     // MARK: Tables
 
-    /// The dimensions that have a table.
-    private func existingDimensions() throws(ToolHostError) -> [Int] {
+    /// The dimensions that have a table; a table made before validity and text match existed
+    /// gets their columns first (`upgradeTable`).
+    func existingDimensions() throws(ToolHostError) -> [Int] {
         let rows = try connection.rows("""
-            SELECT substr(tablename, \(Self.tablePrefix.count + 1)) AS dimension FROM pg_tables
-            WHERE schemaname = current_schema() AND tablename LIKE 'memory\\_pgvector\\_%'
+            SELECT substr(t.tablename, \(Self.tablePrefix.count + 1)) AS dimension,
+                   EXISTS (SELECT 1 FROM information_schema.columns c WHERE c.table_schema = t.schemaname
+                           AND c.table_name = t.tablename AND c.column_name = 'search_vector') AS current
+            FROM pg_tables t WHERE t.schemaname = current_schema() AND t.tablename LIKE 'memory\\_pgvector\\_%'
             """)
-        return rows.compactMap { $0["dimension"]?.stringValue.flatMap { Int($0) } }.sorted()
+        var dimensions: [Int] = []
+        for row in rows {
+            guard let dimension = row["dimension"]?.stringValue.flatMap({ Int($0) }) else { continue }
+            if row["current"]?.boolValue == false { try upgradeTable(dimension) }
+            dimensions.append(dimension)
+        }
+        return dimensions.sorted()
     }
 
     /// The extension, the dimension's table and its indexes, made once.
@@ -258,6 +260,7 @@ public struct PgvectorIndex: VectorIndex {
                 );
                 \(hnsw)
                 """)
+            try connection.executeScript(Self.factsAndTextSQL(dimension))
         }
     }
 

@@ -11,24 +11,30 @@ final class ResidentVectors: Sendable {
     let ids: [String]
     let types: [String]
     let tags: [[String]]
+    let validity: RowValidity
     /// Row after row, `dimension` floats each.
     let matrix: [Float]
 
-    init(generation: Int64, dimension: Int, ids: [String], types: [String], tags: [[String]], matrix: [Float]) {
+    init(generation: Int64, dimension: Int, ids: [String], types: [String], tags: [[String]], validity: RowValidity, matrix: [Float]) {
         self.generation = generation
         self.dimension = dimension
         self.ids = ids
         self.types = types
         self.tags = tags
+        self.validity = validity
         self.matrix = matrix
     }
 
     var count: Int { ids.count }
 
-    /// Rows whose type and tags the query admits, or nil when it admits every row.
+    /// Rows whose type, tags and validity the query admits, or nil when it admits every row.
     func candidates(for query: VectorQuery) -> [Int]? {
-        guard !query.types.isEmpty || !query.tags.isEmpty else { return nil }
-        return ids.indices.filter { query.admits(type: types[$0], tags: tags[$0]) }
+        let instant = query.validity.instant
+        let checkValidity = !validity.everyRowValid(at: instant)
+        guard !query.types.isEmpty || !query.tags.isEmpty || checkValidity else { return nil }
+        return ids.indices.filter { row in
+            query.admits(type: types[row], tags: tags[row]) && (!checkValidity || validity.admits(row, at: instant ?? 0))
+        }
     }
 
     /// Copies held by this process, by database, collection and embedder. One copy per key:

@@ -17,7 +17,7 @@ public struct SQLVectorIndex: VectorIndex {
         self.scope = scope
     }
 
-    private var table: String { SQLStatementBuilder(dialect: connection.dialect).table(MemorySchema.vectors) }
+    var table: String { SQLStatementBuilder(dialect: connection.dialect).table(MemorySchema.vectors) }
     private var generations: String { SQLStatementBuilder(dialect: connection.dialect).table(MemorySchema.generations) }
 
     public func upsert(_ records: [VectorRecord]) throws(ToolHostError) {
@@ -27,16 +27,18 @@ public struct SQLVectorIndex: VectorIndex {
                 let now = SQLStatementBuilder(dialect: connection.dialect).timestampValue(.now())
                 try connection.insertRows(
                     into: table,
-                    columns: ["collection", "artifact_id", "artifact_type", "tags", "document", "content_hash", "embedder", "dimension", "embedding", "updated_at"],
+                    columns: ["collection", "artifact_id", "artifact_type", "tags", "document", "content_hash", "embedder", "dimension", "embedding", "updated_at"]
+                        + ValidityColumns.names,
                     rows: records.map { record in
                         [.text(record.collection), .text(record.artifactID), .text(record.artifactType),
                          .json(.array(record.tags.map { .string($0) })), .json(.object(record.document)), .text(record.contentHash),
                          .text(record.embedder), .integer(Int64(record.vector.count)), .blob(VectorBytes.encode(record.vector)), now]
+                            + ValidityColumns.values(record.validity)
                     },
                     suffix: """
                         ON CONFLICT (collection, artifact_id) DO UPDATE SET artifact_type = excluded.artifact_type, tags = excluded.tags,
                             document = excluded.document, content_hash = excluded.content_hash, embedder = excluded.embedder,
-                            dimension = excluded.dimension, embedding = excluded.embedding, updated_at = excluded.updated_at
+                            dimension = excluded.dimension, embedding = excluded.embedding, updated_at = excluded.updated_at, \(ValidityColumns.updates)
                         """)
             }
         }
@@ -125,6 +127,7 @@ public struct SQLVectorIndex: VectorIndex {
         let key = "\(scope)\u{1}\(collection)\u{1}\(embedder)"
         if let held = ResidentVectors.cached(key, generation: generation) { return held }
         var ids: [String] = [], types: [String] = [], tags: [[String]] = [], matrix: [Float] = []
+        var starts: [Int64] = [], ends: [Int64] = []
         // Sized once: growing a matrix of a million rows copies it again and again, and for a
         // while holds it twice.
         let expected = try withDatabaseErrors { () throws(DatabaseError) in
@@ -135,6 +138,8 @@ public struct SQLVectorIndex: VectorIndex {
         ids.reserveCapacity(expectedRows)
         types.reserveCapacity(expectedRows)
         tags.reserveCapacity(expectedRows)
+        starts.reserveCapacity(expectedRows)
+        ends.reserveCapacity(expectedRows)
         matrix.reserveCapacity(expectedRows * (expected?["d"]?.integerValue ?? 0))
         var dimension: Int?
         var mismatch: (Int, Int)?
@@ -143,7 +148,7 @@ public struct SQLVectorIndex: VectorIndex {
         // read). The scan index gives the same order for the same rows, run after run.
         _ = try withDatabaseErrors { () throws(DatabaseError) in
             try connection.forEachRawRow("""
-                SELECT artifact_id, artifact_type, \(tagsColumn), embedding FROM \(table)
+                SELECT artifact_id, artifact_type, \(tagsColumn), embedding, \(Self.asText("valid_from_us", connection.dialect)), \(Self.asText("valid_to_us", connection.dialect)) FROM \(table)
                 WHERE collection = \(placeholder(1)) AND embedder = \(placeholder(2))
                 """, [.text(collection), .text(embedder)]) { row in
                 guard let id = row.text(0), let bytes = row.bytes(3) else { return }
@@ -156,17 +161,21 @@ public struct SQLVectorIndex: VectorIndex {
                 ids.append(id)
                 types.append(row.text(1) ?? "")
                 tags.append(row.bytes(2).map(Self.tagList) ?? [])
+                starts.append(row.int64(4) ?? Int64.min)
+                ends.append(row.int64(5) ?? Int64.max)
             }
         }
         if let mismatch {
             throw ToolHostError(.dimensionMismatch, "The collection '\(collection)' holds vectors of \(mismatch.0) and of \(mismatch.1) dimensions for the embedder \(embedder); run the reindex operation.")
         }
-        let vectors = ResidentVectors(generation: generation, dimension: dimension ?? 0, ids: ids, types: types, tags: tags, matrix: matrix)
+        let validity = RowValidity(ids: ids, starts: starts, ends: ends, supersededAt: try supersessionStarts(collection: collection))
+        let vectors = ResidentVectors(generation: generation, dimension: dimension ?? 0, ids: ids, types: types, tags: tags,
+                                      validity: validity, matrix: matrix)
         ResidentVectors.keep(vectors, as: key)
         return vectors
     }
 
-    private func documents(collection: String, ids: [String]) throws(ToolHostError) -> [String: JSONObject] {
+    func documents(collection: String, ids: [String]) throws(ToolHostError) -> [String: JSONObject] {
         guard !ids.isEmpty else { return [:] }
         var builder = SQLStatementBuilder(dialect: connection.dialect)
         let collectionValue = builder.bind(.text(collection))
@@ -182,7 +191,7 @@ public struct SQLVectorIndex: VectorIndex {
         return documents
     }
 
-    private func placeholder(_ index: Int) -> String { connection.dialect.placeholder(index) }
+    func placeholder(_ index: Int) -> String { connection.dialect.placeholder(index) }
 
     static func tagList(_ bytes: UnsafeRawBufferPointer) -> [String] {
         guard let value = try? JSONParser.parse(Array(bytes)), case .array(let items) = value else { return [] }

@@ -25,10 +25,14 @@ public struct VectorRecord: Sendable {
         self.embedder = embedder
         self.vector = vector
     }
+
+    /// When the entry's fact holds, from its document (the artifact's own fields).
+    public var validity: ArtifactValidity { ArtifactValidity(document: document) }
 }
 
 /// What a search asks for: the nearest `limit` vectors of one collection made by one embedder,
-/// among those of the given types and tags, at least `minSimilarity` alike.
+/// among those of the given types and tags, valid as `validity` says, at least `minSimilarity`
+/// alike.
 public struct VectorQuery: Sendable {
     public enum TagMatch: String, Sendable { case any, all }
 
@@ -40,6 +44,8 @@ public struct VectorQuery: Sendable {
     public var tagMatch = TagMatch.any
     public var limit = 10
     public var minSimilarity: Float = -1
+    /// Entries valid now unless the caller asks for another time or for every entry.
+    public var validity = ValidityFilter.current
 
     public init(collection: String, embedder: String, vector: [Float]) {
         self.collection = collection
@@ -100,6 +106,12 @@ public protocol VectorIndex {
     func record(collection: String, artifactID: String) throws(ToolHostError) -> VectorRecord?
     /// The best matches, most similar first.
     func search(_ query: VectorQuery) throws(ToolHostError) -> [VectorMatch]
+    /// Up to `query.limit` entries, among those `query` admits, that hold words of `text`, the
+    /// best text match (BM25 on SQLite, `ts_rank` on PostgreSQL) first; each `score` is still
+    /// the cosine similarity to `query.vector`, so that every ranking reports the same measure.
+    func textSearch(_ query: VectorQuery, text: String) throws(ToolHostError) -> [VectorMatch]
+    /// For each of `artifactIDs`, the entries of the collection that say they supersede it.
+    func supersedingIDs(collection: String, of artifactIDs: [String]) throws(ToolHostError) -> [String: [String]]
     /// (artifact id, content hash, embedder) of every entry of a collection: what an
     /// incremental indexer compares against.
     func fingerprints(collection: String) throws(ToolHostError) -> [String: (contentHash: String, embedder: String)]

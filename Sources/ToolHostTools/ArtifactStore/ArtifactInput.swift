@@ -45,16 +45,43 @@ enum ArtifactInput {
                 violations.append(Violation(path: "\(path)/quality_score", message: "must be a number, not \(value.kindPhrase)"))
             }
         }
-        var createdAt = Timestamp.now()
-        if let value = record["created_at"], !value.isNull {
-            if let parsed = value.stringValue.flatMap({ Timestamp(expression: $0) }) { createdAt = parsed } else {
-                violations.append(Violation(path: "\(path)/created_at", message: "must be an ISO-8601 timestamp"))
+        func time(_ key: String) -> Timestamp? {
+            guard let value = record[key], !value.isNull else { return nil }
+            guard let parsed = value.stringValue.flatMap({ Timestamp(expression: $0) }) else {
+                violations.append(Violation(path: "\(path)/\(key)", message: "must be an ISO-8601 timestamp"))
+                return nil
             }
+            return parsed
         }
+        let createdAt = time("created_at") ?? .now()
+        let validFrom = time("valid_from"), validTo = time("valid_to")
+        if let validTo, validTo <= validFrom ?? createdAt {
+            violations.append(Violation(path: "\(path)/valid_to", message: "must be later than valid_from (or created_at when valid_from is not given)"))
+        }
+        let supersedes = text("supersedes")
+        if supersedes.count > 255 { violations.append(Violation(path: "\(path)/supersedes", message: "must be at most 255 characters")) }
         guard violations.isEmpty else { throw .invalidInput(violations, tool: tool) }
         if id.isEmpty { id = Artifact.derivedID(type: type, name: name, content: content) }
+        if supersedes == id {
+            throw .invalidInput([Violation(path: "\(path)/supersedes", message: "names the artifact itself; an artifact supersedes another one")], tool: tool)
+        }
         return Artifact(id: id, type: type, name: name, description: description, content: content, tags: tags,
-                        metadata: metadata, qualityScore: quality, createdAt: createdAt)
+                        metadata: metadata, qualityScore: quality, createdAt: createdAt, validFrom: validFrom, validTo: validTo,
+                        supersedes: supersedes.isEmpty ? nil : supersedes)
+    }
+
+    /// Which artifacts a search returns by validity: `as_of` (a time, as `created_at` takes
+    /// it), every one with `include_outdated: true`, else those valid now.
+    static func validity(_ input: OperationInput) throws(ToolHostError) -> ValidityFilter {
+        let includeOutdated = try input.optionalBool("include_outdated") ?? false
+        guard let text = try input.optionalString("as_of") else { return includeOutdated ? .everything : .current }
+        guard !includeOutdated else {
+            throw input.invalid("include_outdated", "cannot be true together with as_of: as_of asks for what was valid at one time")
+        }
+        guard let time = Timestamp(expression: text) else {
+            throw input.invalid("as_of", "must be an ISO-8601 timestamp (2026-11-22T08:20:11Z) or a span before now (7d, 12h)")
+        }
+        return .validAt(time)
     }
 
     /// A string or an array of strings (`artifact_type: "plan"` or `["plan", "workflow"]`), as

@@ -10,16 +10,16 @@ public struct ArtifactReader: Sendable {
 
     public init(config: HostConfig) { self.config = config }
 
-    /// A page of artifacts (newest first), without their content.
+    /// A page of the artifacts valid now (newest first), without their content.
     public func recent(offset: Int, limit: Int) throws(ToolHostError) -> [JSONObject] {
         try withMemory { (memory) throws(ToolHostError) in try memory.recentArtifacts(offset: offset, limit: limit).map(\.document) }
     }
 
-    /// The artifact and where it is stored, nil when no artifact has this id.
+    /// The artifact, where it is stored and what supersedes it, nil when no artifact has this id.
     public func artifact(_ id: String) throws(ToolHostError) -> JSONObject? {
         try withMemory { (memory) throws(ToolHostError) in
             guard let (artifact, locations) = try memory.artifact(id) else { return nil }
-            var document = artifact.document
+            var document = ArtifactStoreHandler.showingSupersession(artifact.document, try memory.supersedingIDs(of: [id])[id])
             document["stored_in"] = .array(locations.map { .string($0) })
             return document
         }

@@ -31,10 +31,13 @@ struct ArtifactStoreHandler: OperationHandler {
             Self.memory("find_similar", .readOnly) { memory, input, _ throws(ToolHostError) in try Self.findSimilar(memory, input) },
             Self.memory("get_artifact", .readOnly) { memory, input, _ throws(ToolHostError) in
                 let id = try input.string("artifact_id")
-                guard let (artifact, locations) = try memory.artifact(id, collection: try ArtifactInput.collection(input)) else {
+                let collection = try ArtifactInput.collection(input)
+                guard let (artifact, locations) = try memory.artifact(id, collection: collection) else {
                     throw ToolHostError(.notFound, "No artifact has the id '\(id)'.", details: ["artifact_id": .string(id)])
                 }
-                return .fields(["artifact": .object(artifact.document), "stored_in": .array(locations.map { .string($0) })])
+                let superseding = try memory.supersedingIDs(of: [id], collection: collection)
+                return .fields(["artifact": .object(Self.showingSupersession(artifact.document, superseding[id])),
+                                "stored_in": .array(locations.map { .string($0) })])
             },
             Self.memory("delete_artifact", .destructive) { memory, input, _ throws(ToolHostError) in
                 let id = try input.string("artifact_id")
@@ -53,21 +56,34 @@ struct ArtifactStoreHandler: OperationHandler {
         ]
     }
 
-    /// `top_k`, `min_similarity` and `tag_match` come bounded and defaulted by the schema.
+    /// `top_k`, `min_similarity`, `tag_match` and `ranking` come bounded and defaulted by the schema.
     private static func findSimilar(_ memory: ArtifactMemory, _ input: OperationInput) throws(ToolHostError) -> OperationAnswer {
+        let collection = try ArtifactInput.collection(input)
         let matches = try memory.findSimilar(
-            try input.string("query"), collection: try ArtifactInput.collection(input),
+            try input.string("query"), collection: collection,
             types: ArtifactInput.strings(input, "artifact_type"), tags: ArtifactInput.strings(input, "tags"),
             tagMatch: try input.optionalString("tag_match").flatMap(VectorQuery.TagMatch.init(rawValue:)) ?? .any,
-            limit: try input.int("top_k"), minSimilarity: Float(try input.number("min_similarity")))
-        return .fields(["count": .int(matches.count), "data": .array(matches.map(Self.describe))])
+            limit: try input.int("top_k"), minSimilarity: Float(try input.number("min_similarity")),
+            ranking: try input.optionalString("ranking").flatMap(SearchRanking.init(rawValue:)) ?? .vectors,
+            validity: try ArtifactInput.validity(input))
+        let superseding = try memory.supersedingIDs(of: matches.map(\.artifactID), collection: collection)
+        return .fields(["count": .int(matches.count), "data": .array(matches.map { Self.describe($0, supersededBy: superseding[$0.artifactID]) })])
     }
 
     /// A match as answers show it: the artifact with its score first.
-    static func describe(_ match: VectorMatch) -> JSONValue {
+    static func describe(_ match: VectorMatch, supersededBy: [String]? = nil) -> JSONValue {
         var object: JSONObject = ["artifact_id": .string(match.artifactID), "score": .double(match.displayedScore)]
         for (key, value) in match.document where key != "artifact_id" { object[key] = value }
-        return .object(object)
+        return .object(showingSupersession(object, supersededBy))
+    }
+
+    /// The artifact with `superseded_by` (the ids of the artifacts that supersede it) when some
+    /// do: an answer shows it only then, so other answers keep their shape.
+    static func showingSupersession(_ document: JSONObject, _ supersededBy: [String]?) -> JSONObject {
+        guard let supersededBy, !supersededBy.isEmpty else { return document }
+        var document = document
+        document["superseded_by"] = .array(supersededBy.map { .string($0) })
+        return document
     }
 
     static func destinations(_ route: ArtifactRouting.Route) -> JSONValue {

@@ -106,6 +106,7 @@ enum SeededRows {
         let now = "'" + Timestamp.now().storageText + "'"
         switch type.lowercased() {
         case "text", "character varying", "character": return "'seed'"
+        case let declared where declared.hasPrefix("varchar("): return "'seed'"  // SQLite keeps the declared type
         case "integer", "bigint": return "1"
         case "real", "double precision", "numeric": return "0.5"
         case "boolean": return dialect == .postgres ? "TRUE" : "1"
