@@ -23,7 +23,7 @@ struct ArtifactTextQuery {
     /// PostgreSQL's `to_tsquery`: `w1 | w2` (stop words are dropped by the configuration).
     var tsquery: String { words.joined(separator: " | ") }
 
-    /// The FTS5 table over `memory_vectors` (migration 12).
+    /// The FTS5 table over `memory_vectors` (migration 11).
     static let fts5Table = "memory_vectors_fts"
 
     /// FTS5's BM25 with the field weights, columns (name, description, tags, content); lower

@@ -2,7 +2,7 @@ import ToolHostCore
 import ToolHostStorage
 
 /// Validity, supersession and text match in the pgvector tables: the same columns and text
-/// as `memory_vectors` has since migration 12 (`MemorySchema.addFactsAndTextSearch`). These
+/// as `memory_vectors` has since migration 11 (`MemorySchema.addFactsAndTextSearch`). These
 /// tables are made on first use, not by a migration, so a table made by an earlier ToolHost
 /// gets them the first time this one meets it (`upgradeTable`).
 extension PgvectorIndex {

@@ -1,7 +1,7 @@
 import ToolHostCore
 import ToolHostStorage
 
-/// Supersession and text match over `memory_vectors` (migration 12 added the columns, the
+/// Supersession and text match over `memory_vectors` (migration 11 added the columns, the
 /// partial index on `supersedes` and the text index: an FTS5 table on SQLite, a stored
 /// tsvector with a GIN index on PostgreSQL).
 extension SQLVectorIndex {

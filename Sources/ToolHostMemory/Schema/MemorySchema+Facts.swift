@@ -1,7 +1,7 @@
 import ToolHostCore
 import ToolHostStorage
 
-/// Migration 12: facts that change, and text match over the vector index.
+/// Migration 11: facts that change, and text match over the vector index.
 ///
 /// - `memory_artifacts` gets `valid_from`, `valid_to` (timestamps; `valid_from` empty means
 ///   "from `created_at`") and `supersedes`, with a partial index on it.

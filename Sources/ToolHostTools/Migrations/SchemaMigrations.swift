@@ -49,7 +49,7 @@ public enum SchemaMigrations {
             connection throws(DatabaseError) in
             try CallRollup.create(on: connection)
         },
-        Migration(12, "semantic memory: validity and supersession of artifacts, and a full-text index of the vector entries") {
+        Migration(11, "semantic memory: validity and supersession of artifacts, and a full-text index of the vector entries") {
             connection throws(DatabaseError) in
             try MemorySchema.addFactsAndTextSearch(on: connection)
         },

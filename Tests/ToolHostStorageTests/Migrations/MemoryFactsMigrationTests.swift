@@ -5,12 +5,12 @@ import ToolHostTestSupport
 @testable import ToolHostTools
 @testable import ToolHostMemory
 
-/// Migration 12 on a database whose vector index already holds entries: each entry starts at
+/// Migration 11 on a database whose vector index already holds entries: each entry starts at
 /// its document's `created_at`, and the text ranking finds it.
-@Suite("Migration 12 fills validity and text match")
+@Suite("Migration 11 fills validity and text match")
 struct MemoryFactsMigrationTests {
     @Test(arguments: Engine.allCases)
-    func entriesIndexedBeforeMigration12AreFoundByTextAndStartAtTheirCreation(engine: Engine) throws {
+    func entriesIndexedBeforeMigration11AreFoundByTextAndStartAtTheirCreation(engine: Engine) throws {
         let database = try TestDatabase(engine)
         let connection = try database.connect()
         try Migrator.migrate(connection, SchemaMigrations.all.filter { $0.version <= 10 })
@@ -26,7 +26,7 @@ struct MemoryFactsMigrationTests {
 
         let start = try connection.run("SELECT valid_from_us FROM memory_vectors").rows.first?["valid_from_us"]?.integerValue
         #expect(start.map(Int64.init) == ArtifactValidity.microseconds(Timestamp(seconds: 1_767_323_045)))
-        let memory = try ArtifactMemory(connection: connection, settings: MemorySettings(), scope: "migration-12-\(engine)")
+        let memory = try ArtifactMemory(connection: connection, settings: MemorySettings(), scope: "migration-11-\(engine)")
         let found = try memory.findSimilar("deadlocks", ranking: .text, validity: .everything)
         #expect(found.map(\.artifactID) == ["fix-1"])
         let before = try memory.findSimilar("deadlocks", ranking: .hybrid, validity: .validAt(Timestamp(seconds: 1_767_323_044)))

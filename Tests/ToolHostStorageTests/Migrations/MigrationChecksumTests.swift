@@ -24,7 +24,7 @@ struct MigrationChecksumTests {
             8: "c7325c95aa2ef6ac933256a6978615bbe574b691bb29410836d78ac4a71f329c",
             9: "bc41b0a78d4a3cd5087ee1188e2081121d322fab8430ea6f3b3f508337b3766d",
             10: "70d4d21d393b5d39cb82d6e1297f584a93db6bfcc913c266c8fb1e2cdc2875ed",
-            12: "e47c612ddba96f7e1ddb01c8f189b1fe8c64d10dd4e6cf9eac547f69bfee1364",
+            11: "e47c612ddba96f7e1ddb01c8f189b1fe8c64d10dd4e6cf9eac547f69bfee1364",
         ],
         .postgres: [
             1: "9881ceae91ccaa4ba08458cf7478575bc5b710018e47829f0ac49151dc2b36a3",
@@ -37,7 +37,7 @@ struct MigrationChecksumTests {
             8: "2df9ed231f9ee734756a1e7fe46b2b747df139ffdeaa0456ea29a12e21a6ca06",
             9: "52a7f5a539635b555b23af4fe9373961fa9ff10f803702204c3addbdb3ab16cd",
             10: "8a74f1bd7eceb8ffd676bb118bc006650cf23deaf007e06cadbb3357803eee02",
-            12: "38372a4d2d136313fde98d82260cb87bf803df8757a640f7028eb8d4fed80f25",
+            11: "38372a4d2d136313fde98d82260cb87bf803df8757a640f7028eb8d4fed80f25",
         ],
     ]
 
@@ -54,7 +54,7 @@ struct MigrationChecksumTests {
             8: "c7325c95aa2ef6ac933256a6978615bbe574b691bb29410836d78ac4a71f329c",
             9: "bc41b0a78d4a3cd5087ee1188e2081121d322fab8430ea6f3b3f508337b3766d",
             10: "70d4d21d393b5d39cb82d6e1297f584a93db6bfcc913c266c8fb1e2cdc2875ed",
-            12: "e47c612ddba96f7e1ddb01c8f189b1fe8c64d10dd4e6cf9eac547f69bfee1364",
+            11: "e47c612ddba96f7e1ddb01c8f189b1fe8c64d10dd4e6cf9eac547f69bfee1364",
         ],
         .postgres: [
             1: "1f8293a5923ec290e27b3a7571c8039bc15ae6d931b61f41bb506c803e937574",
@@ -67,7 +67,7 @@ struct MigrationChecksumTests {
             8: "2df9ed231f9ee734756a1e7fe46b2b747df139ffdeaa0456ea29a12e21a6ca06",
             9: "52a7f5a539635b555b23af4fe9373961fa9ff10f803702204c3addbdb3ab16cd",
             10: "8a74f1bd7eceb8ffd676bb118bc006650cf23deaf007e06cadbb3357803eee02",
-            12: "38372a4d2d136313fde98d82260cb87bf803df8757a640f7028eb8d4fed80f25",
+            11: "38372a4d2d136313fde98d82260cb87bf803df8757a640f7028eb8d4fed80f25",
         ],
     ]
 
