@@ -54,6 +54,7 @@ import ToolHostTestSupport
     func theQuantizedScanFindsTheExactTopTenOnRealModelVectors(backend: MemoryBackend) throws {
         let (stored, queries, embedder) = try Self.vectors()
         let fixture = try MemoryFixture(backend)
+        _ = try fixture.with { memory throws(ToolHostError) in try memory.stats() }  // migrates the database
         let connection = try fixture.database.connect()
         let exact = SQLVectorIndex(connection: connection, scope: fixture.scope, scan: .exact)
         let quantized = SQLVectorIndex(connection: connection, scope: fixture.scope, scan: .quantized)
