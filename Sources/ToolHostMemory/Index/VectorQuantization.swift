@@ -5,11 +5,14 @@ import CVectorKernels
 /// scan is bound by memory bandwidth) for the `rescoreFactor` × limit best approximate scores,
 /// then scores those candidates exactly on the floats: answers carry exact cosines.
 ///
-/// Chosen by measurement on all-MiniLM-L6-v2 vectors (Benchmarks/vector_bench.py): a scale per
-/// row recalls as well as a scale per dimension, and lets a row be added or replaced without
-/// touching the others.
+/// Chosen by measurement on all-MiniLM-L6-v2 vectors (Benchmarks/vector_bench.py, 36,804 PyPI
+/// summaries, 60 held-out queries): a scale per row recalls as well as a scale per dimension
+/// (recall@10 of the int8 order alone 0.993 against 0.995; 1.000 for both with a shortlist of 2×
+/// or more), and lets a row be added or replaced without touching the others.
 enum VectorQuantization {
-    /// Candidates scored exactly per result asked for.
+    /// Candidates scored exactly per result asked for: 2× already recalled every exact top ten
+    /// on 36,804 rows; 8× keeps a margin for larger collections with more near-ties, at a cost
+    /// of 80 rows' floats per search.
     static let rescoreFactor = 8
 
     /// Codes and scales of `rows` rows of `dimension` floats.
