@@ -48,5 +48,7 @@ import ToolHostTestSupport
         toolhost_int8_scores(codes, rows, dimension, query, &scores)
         let expected = (0..<rows).map { row in (0..<dimension).reduce(Int32(0)) { $0 + Int32(query[$1]) * Int32(codes[row * dimension + $1]) } }
         #expect(scores == expected)
+        let kernel = String(cString: toolhost_int8_kernel())
+        #expect(["avx512vnni", "avx2", "portable"].contains(kernel))
     }
 }
