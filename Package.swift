@@ -53,8 +53,11 @@ let package = Package(
         // HTTPS for ToolHost's HTTP client: libcurl loaded on first use (linked, its TLS stack
         // would load into every process).
         .target(name: "CCurlTransport", linkerSettings: [.linkedLibrary("dl")]),
+        // int8 dot products for the quantized vector scan: AVX-512 VNNI and AVX2 kernels beside a
+        // portable loop, picked at run time, so the binary still runs on any x86-64 or aarch64.
+        .target(name: "CVectorKernels"),
         // Semantic memory: embedders, vector index backends, the artifact router.
-        .target(name: "ToolHostMemory", dependencies: ["ToolHostCore", "ToolHostStorage", "ToolHostNetwork"]),
+        .target(name: "ToolHostMemory", dependencies: ["ToolHostCore", "ToolHostStorage", "ToolHostNetwork", "CVectorKernels"]),
         // Built-in in-process handlers, one folder per tool, each with the YAML definition that is
         // compiled into the binary (embedInCode: bytes in the code, no bundle, no Foundation).
         .target(

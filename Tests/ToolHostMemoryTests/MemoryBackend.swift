@@ -40,15 +40,18 @@ final class MemoryFixture {
         self.backend = backend
         database = try backend.database()
         pool = database.database()
-        ResidentVectors.forgetAll()
     }
 
-    /// Runs `body` with memory configured as `settings` (the backend's by default).
-    func with<T>(_ settings: MemorySettings? = nil, embedder: (any Embedder)? = nil,
+    /// Names this database for resident vectors and vector files.
+    var scope: String { database.settings.displayName + database.settings.path }
+
+    /// Runs `body` with memory configured as `settings` (the backend's by default), keeping
+    /// vector files in `vectorFiles` (none by default) under `scope` (this database's).
+    func with<T>(_ settings: MemorySettings? = nil, embedder: (any Embedder)? = nil, vectorFiles: String? = nil, scope: String? = nil,
                  _ body: (ArtifactMemory) throws(ToolHostError) -> T) throws -> T {
         try pool.withConnection { (connection) throws(ToolHostError) -> T in
             try body(try ArtifactMemory(connection: connection, settings: settings ?? backend.settings,
-                                        scope: database.settings.displayName + database.settings.path, embedder: embedder))
+                                        scope: scope ?? self.scope, vectorFiles: vectorFiles, embedder: embedder))
         }
     }
 

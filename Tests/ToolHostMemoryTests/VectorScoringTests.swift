@@ -1,3 +1,4 @@
+import CVectorKernels
 import Testing
 import ToolHostTestSupport
 @testable import ToolHostMemory
@@ -34,6 +35,20 @@ import ToolHostTestSupport
         #expect(VectorScoring.topK(query: [1, 0, 0], matrix: [1, 0], dimension: 2, rowCount: 1, candidates: nil, limit: 5, minimum: -1).isEmpty)
         #expect(VectorScoring.topK(query: [1, 0], matrix: [1, 0], dimension: 2, rowCount: 1, candidates: [], limit: 5, minimum: -1).isEmpty)
     }
+
+    /// The int8 kernel this CPU runs (VNNI, AVX2 or portable) agrees with a plain loop, at
+    /// dimensions that fill its registers exactly and ones that leave a tail.
+    @Test(arguments: [1, 31, 64, 100, 384, 385])
+    func int8ScoresAgreeWithAPlainLoop(dimension: Int) {
+        var generator = SplitMix64(seed: UInt64(dimension))
+        let rows = 50
+        let codes = (0..<rows * dimension).map { _ in Int8(generator.below(255) - 127) }
+        let query = (0..<dimension).map { _ in Int8(generator.below(255) - 127) }
+        var scores = [Int32](repeating: 0, count: rows)
+        toolhost_int8_scores(codes, rows, dimension, query, &scores)
+        let expected = (0..<rows).map { row in (0..<dimension).reduce(Int32(0)) { $0 + Int32(query[$1]) * Int32(codes[row * dimension + $1]) } }
+        #expect(scores == expected)
+        let kernel = String(cString: toolhost_int8_kernel())
+        #expect(["avx512vnni", "avx2", "portable"].contains(kernel))
+    }
 }
-
-

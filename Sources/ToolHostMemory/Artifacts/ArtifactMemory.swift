@@ -14,15 +14,16 @@ public struct ArtifactMemory {
     let index: any VectorIndex
     var bulk: BulkArtifacts { BulkArtifacts(connection: connection) }
 
-    /// `scope` names the database (resident vector copies of two databases never mix).
-    public init(connection: any DatabaseConnection, settings: MemorySettings, scope: String,
+    /// `scope` names the database (resident vector copies of two databases never mix);
+    /// `vectorFiles` is the folder the `sql` index keeps its vector files in (nil: none).
+    public init(connection: any DatabaseConnection, settings: MemorySettings, scope: String, vectorFiles: String? = nil,
                 embedder: (any Embedder)? = nil) throws(ToolHostError) {
         self.connection = connection
         self.settings = settings
         self.embedder = embedder ?? Embedders.make(settings)
         switch settings.index {
         case .sql:
-            index = SQLVectorIndex(connection: connection, scope: scope)
+            index = SQLVectorIndex(connection: connection, scope: scope, fileDirectory: vectorFiles, scan: settings.vectorScan)
         case .pgvector:
             guard connection.dialect == .postgres else {
                 throw ToolHostError(.vectorIndexUnavailable, "memory.index is pgvector, which needs PostgreSQL, but the database is SQLite; use memory.index: sql or a PostgreSQL database.")

@@ -31,6 +31,7 @@ extension MemorySettings: ConfigSection {
         memory.embedBatchSize = reader.integer("memory.embed_batch_size", default: memory.embedBatchSize)
         if memory.embedBatchSize < 1 { reader.report("memory.embed_batch_size must be at least 1, not \(memory.embedBatchSize)") }
         memory.index = choice("memory.index", env: "TOOLHOST_VECTOR_INDEX", memory.index)
+        memory.vectorScan = choice("memory.vector_scan", env: "TOOLHOST_VECTOR_SCAN", memory.vectorScan)
         memory.hnswM = reader.integer("memory.hnsw_m", default: memory.hnswM)
         memory.hnswEfConstruction = reader.integer("memory.hnsw_ef_construction", default: memory.hnswEfConstruction)
         memory.hnswEfSearch = reader.integer("memory.hnsw_ef_search", default: memory.hnswEfSearch)

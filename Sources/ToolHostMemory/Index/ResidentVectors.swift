@@ -1,57 +1,30 @@
 import Synchronization
 import ToolHostCore
 
-/// The vectors of one collection and embedder, read from the database once and kept in memory
-/// for the searches that follow in the same process (a long-lived host answers most searches
-/// without reading a vector again). `generation` is the collection's write counter when they
-/// were read: any write since makes the copy stale.
-final class ResidentVectors: Sendable {
-    let generation: Int64
-    let dimension: Int
-    let ids: [String]
-    let types: [String]
-    let tags: [[String]]
-    let validity: RowValidity
-    /// Row after row, `dimension` floats each.
-    let matrix: [Float]
+/// The vector matrices this process holds, by database, collection and embedder, for the
+/// searches that follow in the same process (a long-lived host answers most searches without
+/// reading a vector again, from the database or a file). One matrix per key: a newer
+/// generation replaces the older.
+enum ResidentVectors {
+    private static let held = Mutex<[String: VectorMatrix]>([:])
 
-    init(generation: Int64, dimension: Int, ids: [String], types: [String], tags: [[String]], validity: RowValidity, matrix: [Float]) {
-        self.generation = generation
-        self.dimension = dimension
-        self.ids = ids
-        self.types = types
-        self.tags = tags
-        self.validity = validity
-        self.matrix = matrix
-    }
-
-    var count: Int { ids.count }
-
-    /// Rows whose type, tags and validity the query admits, or nil when it admits every row.
-    func candidates(for query: VectorQuery) -> [Int]? {
-        let instant = query.validity.instant
-        let checkValidity = !validity.everyRowValid(at: instant)
-        guard !query.types.isEmpty || !query.tags.isEmpty || checkValidity else { return nil }
-        return ids.indices.filter { row in
-            query.admits(type: types[row], tags: tags[row]) && (!checkValidity || validity.admits(row, at: instant ?? 0))
-        }
-    }
-
-    /// Copies held by this process, by database, collection and embedder. One copy per key:
-    /// a newer generation replaces the older.
-    private static let held = Mutex<[String: ResidentVectors]>([:])
-
-    static func cached(_ key: String, generation: Int64) -> ResidentVectors? {
+    static func cached(_ key: String, generation: Int64) -> VectorMatrix? {
         held.withLock { $0[key] }.flatMap { $0.generation == generation ? $0 : nil }
     }
 
-    static func keep(_ vectors: ResidentVectors, as key: String) {
-        held.withLock { $0[key] = vectors }
+    /// The matrix held for `key`, whatever its generation.
+    static func held(_ key: String) -> VectorMatrix? {
+        held.withLock { $0[key] }
     }
 
-    /// Forgets every copy (tests and benchmarks measuring a cold search).
-    static func forgetAll() {
-        held.withLock { $0.removeAll() }
+    static func keep(_ matrix: VectorMatrix, as key: String) {
+        held.withLock { $0[key] = matrix }
+    }
+
+    /// Forgets the matrices of one database (`scope`), as a new process would start: tests
+    /// running side by side each forget only their own.
+    static func forget(scope: String) {
+        held.withLock { matrices in matrices = matrices.filter { !$0.key.hasPrefix(scope + "\u{1}") } }
     }
 }
 

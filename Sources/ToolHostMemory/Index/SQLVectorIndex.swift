@@ -2,23 +2,31 @@ import ToolHostCore
 import ToolHostStorage
 
 /// The embedded default backend: vectors as float32 blobs in the configured database (SQLite
-/// or PostgreSQL, table `memory_vectors`), exact cosine search in Swift.
+/// or PostgreSQL, table `memory_vectors`), cosine search in Swift.
 ///
-/// A search reads the collection's vectors for the query's embedder once per process and keeps
-/// them (`ResidentVectors`) until a write changes the collection's generation; type and tag
-/// filters pick the candidate rows before any is scored.
+/// A search needs the collection's vectors for the query's embedder as a `VectorMatrix`: this
+/// process's copy (`ResidentVectors`) while the collection's generation is unchanged, else the
+/// collection's vector file (`VectorMatrixFile`) when it is of that generation, else read from
+/// the database, and the file written again. The search scans the int8 codes and rescores the
+/// best exactly (`VectorQuantization`), or scores every float (`exact`); type and tag filters
+/// pick the candidate rows before any is scored.
 public struct SQLVectorIndex: VectorIndex {
     let connection: any DatabaseConnection
-    /// Tells this database's resident copies from another's.
+    /// Tells this database's resident copies and files from another's.
     let scope: String
+    /// Where vector files are kept; nil keeps none (every new process reads the database).
+    let fileDirectory: String?
+    let scan: MemorySettings.VectorScan
 
-    public init(connection: any DatabaseConnection, scope: String) {
+    public init(connection: any DatabaseConnection, scope: String, fileDirectory: String? = nil, scan: MemorySettings.VectorScan = .quantized) {
         self.connection = connection
         self.scope = scope
+        self.fileDirectory = fileDirectory
+        self.scan = scan
     }
 
     var table: String { SQLStatementBuilder(dialect: connection.dialect).table(MemorySchema.vectors) }
-    private var generations: String { SQLStatementBuilder(dialect: connection.dialect).table(MemorySchema.generations) }
+    var generations: String { SQLStatementBuilder(dialect: connection.dialect).table(MemorySchema.generations) }
 
     public func upsert(_ records: [VectorRecord]) throws(ToolHostError) {
         guard !records.isEmpty else { return }
@@ -98,11 +106,10 @@ public struct SQLVectorIndex: VectorIndex {
         guard vectors.dimension == query.vector.count else {
             throw ToolHostError(.dimensionMismatch, "The collection '\(query.collection)' holds vectors of \(vectors.dimension) dimensions, but the query has \(query.vector.count); run the reindex operation with \"all\": true after changing the embedder.")
         }
-        let best = VectorScoring.topK(query: query.vector, matrix: vectors.matrix, dimension: vectors.dimension, rowCount: vectors.count,
-                                      candidates: vectors.candidates(for: query), limit: query.limit, minimum: query.minSimilarity)
-        let documents = try self.documents(collection: query.collection, ids: best.map { vectors.ids[$0.row] })
+        let best = Self.best(query, in: vectors, scan: scan)
+        let documents = try self.documents(collection: query.collection, ids: best.map { vectors.id($0.row) })
         return best.compactMap { entry in
-            let id = vectors.ids[entry.row]
+            let id = vectors.id(entry.row)
             // A row deleted between reading the vectors and the documents is left out.
             return documents[id].map { VectorMatch(artifactID: id, score: entry.score, document: $0) }
         }
@@ -113,66 +120,6 @@ public struct SQLVectorIndex: VectorIndex {
             try connection.run("SELECT collection, embedder, artifact_type, count(*) AS n FROM \(table) GROUP BY collection, embedder, artifact_type ORDER BY collection").rows
         }
         return CollectionStats.grouping(rows)
-    }
-
-    // MARK: Reading vectors
-
-    /// The collection's vectors of one embedder: this process's copy while no write has
-    /// happened since it was read, else read again.
-    private func resident(collection: String, embedder: String) throws(ToolHostError) -> ResidentVectors {
-        let generation = try withDatabaseErrors { () throws(DatabaseError) in
-            try connection.run("SELECT generation FROM \(generations) WHERE collection = \(placeholder(1))", [.text(collection)])
-                .rows.first?["generation"]?.integerValue.map(Int64.init) ?? 0
-        }
-        let key = "\(scope)\u{1}\(collection)\u{1}\(embedder)"
-        if let held = ResidentVectors.cached(key, generation: generation) { return held }
-        var ids: [String] = [], types: [String] = [], tags: [[String]] = [], matrix: [Float] = []
-        var starts: [Int64] = [], ends: [Int64] = []
-        // Sized once: growing a matrix of a million rows copies it again and again, and for a
-        // while holds it twice.
-        let expected = try withDatabaseErrors { () throws(DatabaseError) in
-            try connection.run("SELECT count(*) AS n, max(dimension) AS d FROM \(table) WHERE collection = \(placeholder(1)) AND embedder = \(placeholder(2))",
-                               [.text(collection), .text(embedder)]).rows.first
-        }
-        let expectedRows = expected?["n"]?.integerValue ?? 0
-        ids.reserveCapacity(expectedRows)
-        types.reserveCapacity(expectedRows)
-        tags.reserveCapacity(expectedRows)
-        starts.reserveCapacity(expectedRows)
-        ends.reserveCapacity(expectedRows)
-        matrix.reserveCapacity(expectedRows * (expected?["d"]?.integerValue ?? 0))
-        var dimension: Int?
-        var mismatch: (Int, Int)?
-        let tagsColumn = connection.dialect == .postgres ? "tags::text" : "tags"
-        // No ORDER BY: sorting would copy every vector through a temporary b-tree (5× the
-        // read). The scan index gives the same order for the same rows, run after run.
-        _ = try withDatabaseErrors { () throws(DatabaseError) in
-            try connection.forEachRawRow("""
-                SELECT artifact_id, artifact_type, \(tagsColumn), embedding, \(Self.asText("valid_from_us", connection.dialect)), \(Self.asText("valid_to_us", connection.dialect)) FROM \(table)
-                WHERE collection = \(placeholder(1)) AND embedder = \(placeholder(2))
-                """, [.text(collection), .text(embedder)]) { row in
-                guard let id = row.text(0), let bytes = row.bytes(3) else { return }
-                let rowDimension = bytes.count / 4
-                if dimension == nil { dimension = rowDimension }
-                guard let dimension, VectorBytes.append(bytes, dimension: dimension, to: &matrix) else {
-                    mismatch = mismatch ?? (dimension ?? 0, rowDimension)
-                    return
-                }
-                ids.append(id)
-                types.append(row.text(1) ?? "")
-                tags.append(row.bytes(2).map(Self.tagList) ?? [])
-                starts.append(row.int64(4) ?? Int64.min)
-                ends.append(row.int64(5) ?? Int64.max)
-            }
-        }
-        if let mismatch {
-            throw ToolHostError(.dimensionMismatch, "The collection '\(collection)' holds vectors of \(mismatch.0) and of \(mismatch.1) dimensions for the embedder \(embedder); run the reindex operation.")
-        }
-        let validity = RowValidity(ids: ids, starts: starts, ends: ends, supersededAt: try supersessionStarts(collection: collection))
-        let vectors = ResidentVectors(generation: generation, dimension: dimension ?? 0, ids: ids, types: types, tags: tags,
-                                      validity: validity, matrix: matrix)
-        ResidentVectors.keep(vectors, as: key)
-        return vectors
     }
 
     func documents(collection: String, ids: [String]) throws(ToolHostError) -> [String: JSONObject] {

@@ -3,7 +3,7 @@ import ToolHostStorage
 
 extension VectorQuery {
     /// The query's type, tag and validity filters as WHERE conditions on the entries of `table`
-    /// named `alias` (what `admits` and `RowValidity` decide in memory, for the searches that
+    /// named `alias` (what `admits` and `VectorMatrix.validRows` decide in memory, for the searches that
     /// filter in SQL: pgvector's, and the text searches of both backends).
     func filterConditions(table: String, alias: String, builder: inout SQLStatementBuilder) -> [String] {
         var conditions: [String] = []

@@ -14,35 +14,45 @@ enum VectorScoring {
     /// least `minimum`, best first.
     static func topK(query: [Float], matrix: [Float], dimension: Int, rowCount: Int, candidates: [Int]?,
                      limit: Int, minimum: Float) -> [(row: Int, score: Float)] {
+        guard matrix.count >= rowCount * dimension else { return [] }
+        return matrix.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return [] }
+            return topK(query: query, rows: base, dimension: dimension, rowCount: rowCount, candidates: candidates, limit: limit, minimum: minimum)
+        }
+    }
+
+    /// `topK` over `rowCount` rows of `dimension` floats at `rows` (a vector matrix's floats).
+    static func topK(query: [Float], rows: UnsafePointer<Float>, dimension: Int, rowCount: Int, candidates: [Int]?,
+                     limit: Int, minimum: Float) -> [(row: Int, score: Float)] {
         let total = candidates?.count ?? rowCount
         guard limit > 0, total > 0, query.count == dimension else { return [] }
-        let workers = total * dimension >= parallelThreshold ? min(max(activeCores, 1), 8) : 1
-        var partials = [[(row: Int, score: Float)]](repeating: [], count: workers)
-        query.withUnsafeBufferPointer { queryBuffer in
-            matrix.withUnsafeBufferPointer { matrixBuffer in
-                guard let queryBase = queryBuffer.baseAddress, let matrixBase = matrixBuffer.baseAddress else { return }
-                let score = { (worker: Int) -> [(row: Int, score: Float)] in
-                    var best = TopK(limit: limit, minimum: minimum)
-                    let start = total * worker / workers, end = total * (worker + 1) / workers
-                    for position in start..<end {
-                        let row = candidates?[position] ?? position
-                        best.offer(row: row, score: dot(queryBase, matrixBase + row * dimension, count: dimension))
-                    }
-                    return best.sorted
+        let partials = split(total * dimension) { worker, workers -> [(row: Int, score: Float)] in
+            query.withUnsafeBufferPointer { queryBuffer in
+                guard let queryBase = queryBuffer.baseAddress else { return [] }
+                var best = TopK(limit: limit, minimum: minimum)
+                for position in (total * worker / workers)..<(total * (worker + 1) / workers) {
+                    let row = candidates?[position] ?? position
+                    best.offer(row: row, score: dot(queryBase, rows + row * dimension, count: dimension))
                 }
-                if workers == 1 {
-                    partials[0] = score(0)
-                } else {
-                    partials.withUnsafeMutableBufferPointer { slots in
-                        let slots = UncheckedSendable(slots), work = UncheckedSendable(score)
-                        DispatchQueue.concurrentPerform(iterations: workers) { worker in slots.value[worker] = work.value(worker) }
-                    }
-                }
+                return best.sorted
             }
         }
-        var merged = TopK(limit: limit, minimum: minimum)
-        for partial in partials { for entry in partial { merged.offer(row: entry.row, score: entry.score) } }
-        return merged.sorted
+        return TopK.merging(partials, limit: limit, minimum: minimum)
+    }
+
+    /// Runs `work(worker, workers)` on the calling thread for small jobs (below
+    /// `parallelThreshold` units), else once per core at the same time; answers in worker order.
+    static func split<Part>(_ units: Int, _ work: (Int, Int) -> Part) -> [Part] {
+        let workers = units >= parallelThreshold ? min(max(activeCores, 1), 8) : 1
+        if workers == 1 { return [work(0, 1)] }
+        var parts = [Part?](repeating: nil, count: workers)
+        parts.withUnsafeMutableBufferPointer { slots in
+            withoutActuallyEscaping(work) { work in
+                let slots = UncheckedSendable(slots), work = UncheckedSendable(work)
+                DispatchQueue.concurrentPerform(iterations: workers) { worker in slots.value[worker] = work.value(worker, workers) }
+            }
+        }
+        return parts.compactMap { $0 }
     }
 
     /// The dot product of two vectors of `count` floats.
@@ -84,6 +94,12 @@ struct TopK {
         sorted.reserveCapacity(limit + 1)
     }
 
+    /// Whether `offer` would keep this score now (a cheap test before work to offer it).
+    @inline(__always)
+    func admits(_ score: Float) -> Bool {
+        score >= minimum && (sorted.count < limit || score > (sorted.last?.score ?? -.infinity))
+    }
+
     @inline(__always)
     mutating func offer(row: Int, score: Float) {
         guard score >= minimum, !score.isNaN else { return }
@@ -94,6 +110,13 @@ struct TopK {
         var position = sorted.count
         while position > 0, sorted[position - 1].score < score { position -= 1 }
         sorted.insert((row, score), at: position)
+    }
+
+    /// The best `limit` of several partial answers.
+    static func merging(_ partials: [[(row: Int, score: Float)]], limit: Int, minimum: Float) -> [(row: Int, score: Float)] {
+        var merged = TopK(limit: limit, minimum: minimum)
+        for partial in partials { for entry in partial { merged.offer(row: entry.row, score: entry.score) } }
+        return merged.sorted
     }
 }
 

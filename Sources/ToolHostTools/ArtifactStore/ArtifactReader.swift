@@ -27,7 +27,7 @@ public struct ArtifactReader: Sendable {
 
     private func withMemory<T>(_ body: (ArtifactMemory) throws(ToolHostError) -> T) throws(ToolHostError) -> T {
         try Database.shared(for: config.database).withConnection { (connection) throws(ToolHostError) in
-            try body(try ArtifactMemory(connection: connection, settings: config.memory, scope: config.memoryScope))
+            try body(try config.artifactMemory(on: connection))
         }
     }
 }

@@ -106,12 +106,32 @@ struct ArtifactStoreHandler: OperationHandler {
 extension HandlerContext {
     /// Semantic memory as configured, on `connection`.
     func artifactMemory(on connection: any DatabaseConnection) throws(ToolHostError) -> ArtifactMemory {
-        try ArtifactMemory(connection: connection, settings: config.memory, scope: config.memoryScope)
+        try config.artifactMemory(on: connection)
     }
 }
 
 extension HostConfig {
+    /// Semantic memory as configured, on `connection` (a connection to `database`).
+    func artifactMemory(on connection: any DatabaseConnection) throws(ToolHostError) -> ArtifactMemory {
+        try ArtifactMemory(connection: connection, settings: memory, scope: memoryScope, vectorFiles: memoryVectorFiles)
+    }
+
     /// Names the database for the vectors a process keeps in memory: two databases' vectors
     /// never mix.
     var memoryScope: String { database.displayName + "|" + database.path }
+
+    /// Where the `sql` vector index keeps its vector files (README "Semantic memory"): beside a
+    /// SQLite database file (`toolhost.db-vectors/`, as SQLite keeps `toolhost.db-wal`); for
+    /// PostgreSQL in the cache folder (`tools.cache_dir`, `~/.cache/toolhost`), under
+    /// `vectors/` and a hash of the server and database. None for an in-memory SQLite database.
+    var memoryVectorFiles: String? {
+        switch database.kind {
+        case .sqlite:
+            guard !database.path.isEmpty, database.path != ":memory:", !database.path.hasPrefix("file:") else { return nil }
+            return database.path + "-vectors"
+        case .postgres:
+            let cache = catalogueCache.directory ?? UserDirectories.cache(ProcessEnvironment.current())
+            return FilePath.join(FilePath.join(cache, "vectors"), String(SHA256.hex(bytes: Array(database.displayName.utf8)).prefix(16)))
+        }
+    }
 }

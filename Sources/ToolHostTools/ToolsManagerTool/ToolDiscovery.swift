@@ -38,7 +38,7 @@ public enum ToolDiscovery {
         let tools = catalogue.sortedTools.filter { tool in type.map { tool.type.name.lowercased() == $0.lowercased() } ?? true }
         let text = ranking == .vectors ? [] : TextRanking(tools: tools).rank(need)
         return try Database.shared(for: config.database).withConnection { (connection) throws(ToolHostError) -> OperationAnswer in
-            let memory = try ArtifactMemory(connection: connection, settings: config.memory, scope: config.memoryScope)
+            let memory = try config.artifactMemory(on: connection)
             var vectors: [(id: String, score: Double)] = []
             var refreshed = (embedded: 0, unchanged: 0, removed: 0)
             if ranking != .text {
