@@ -96,9 +96,3 @@ struct TopK {
         sorted.insert((row, score), at: position)
     }
 }
-
-/// Hands a buffer to `concurrentPerform`, whose workers each write their own slot.
-private struct UncheckedSendable<Value>: @unchecked Sendable {
-    let value: Value
-    init(_ value: Value) { self.value = value }
-}
