@@ -94,7 +94,7 @@ struct BertEncoder: @unchecked Sendable {
     /// `[CLS] … [SEP]`, at most `shape.positions` long, ids below `shape.vocabulary`).
     func embed(_ sequences: [[Int32]]) -> [[Float]] {
         let hidden = shape.hidden
-        let starts = sequences.reduce(into: [0]) { $0.append($0.last! + $1.count) }
+        let starts = sequences.reduce(into: [0]) { $0.append(($0.last ?? 0) + $1.count) }
         let tokens = starts.last ?? 0
         // Rows padded to whole kernel tiles; the padding rows are computed and never read.
         let rows = (tokens + PackedLinear.tileRows - 1) / PackedLinear.tileRows * PackedLinear.tileRows

@@ -49,8 +49,8 @@ final class MiniLMModel: Sendable {
 
         let tokenizerPath = FilePath.join(folder, "tokenizer.json")
         tokenizer = try WordPieceTokenizer(json: try MiniLMFiles.json(folder, "tokenizer.json"), path: tokenizerPath, maximumLength: maximumLength)
-        if let largest = tokenizer.vocabulary.values.max(), Int(largest) >= shape.vocabulary {
-            throw MiniLMFiles.invalid(tokenizerPath, "has token ids up to \(largest), beyond the model's \(shape.vocabulary)")
+        if let largest = (tokenizer.vocabulary.values.map { $0 } + tokenizer.specialTokens.map(\.id)).max(), Int(largest) >= shape.vocabulary || tokenizer.vocabulary.values.contains(where: { $0 < 0 }) {
+            throw MiniLMFiles.invalid(tokenizerPath, "has token ids outside the model's vocabulary of \(shape.vocabulary) (0 to \(shape.vocabulary - 1))")
         }
         encoder = try BertEncoder(weights: try SafetensorsFile(path: FilePath.join(folder, "model.safetensors")), shape: shape)
     }
@@ -76,6 +76,8 @@ final class MiniLMModel: Sendable {
         return vectors
     }
 
+    /// A batch's limits: 2,048 tokens are 342 row tiles, enough to share between the cores,
+    /// and its activations (~16 MB) stay well below the weights' 90 MB.
     static let batchTexts = 64
     static let batchTokens = 2048
 }
