@@ -4,7 +4,7 @@ import PackageDescription
 /// Opt-in CPU tuning of semantic memory's kernels (the in-process `minilm` embedder's matrix
 /// products): `TOOLHOST_TARGET_CPU=native swift build -c release ...` (or a CPU name such as
 /// haswell, znver3, skylake-avx512) lets the compiler use that CPU's vector width and fused
-/// multiply-add — 3.3× the texts per CPU-second on this AVX-512 machine — and the binary then
+/// multiply-add — 3.2× the texts per CPU-second on this AVX-512 machine — and the binary then
 /// runs only on such CPUs. The CPU must have FMA. Unset, the build stays portable (x86-64: SSE2).
 let targetCPU = Context.environment["TOOLHOST_TARGET_CPU"].flatMap { $0.isEmpty ? nil : $0 }
 let memoryTuning: [SwiftSetting] = targetCPU.map { [.unsafeFlags(["-target-cpu", $0]), .define("TOOLHOST_FMA")] } ?? []
