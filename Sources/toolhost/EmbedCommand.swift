@@ -18,6 +18,7 @@ struct EmbedCommand: ParsableCommand {
               toolhost embed "store a log line"
               toolhost embed --file needs.txt --summary
               TOOLHOST_EMBEDDER=ollama toolhost embed "hello"
+              TOOLHOST_EMBEDDER=minilm toolhost embed --file needs.txt --summary   # in-process all-MiniLM-L6-v2
             """
     )
 

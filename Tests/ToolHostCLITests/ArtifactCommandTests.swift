@@ -65,6 +65,32 @@ struct ArtifactCommandTests {
         #expect(refused.json["error_code"] == "vector_index_unavailable")
     }
 
+    /// The in-process embedder's model files, wrong, through `toolhost run` and `toolhost embed`:
+    /// the stable code in the answer, the path and the problem in the sentence.
+    @Test func aMissingOrBrokenMiniLMModelIsAnErrorNamingThePath() throws {
+        let database = try TestDatabase(.sqlite)
+        let nowhere = fixture.directory.url("no-model-here")
+        let missing = try run("artifact_store", #"{"operation": "find_similar", "query": "deadlock"}"#, database: database,
+                              extra: ["TOOLHOST_EMBEDDER": "minilm", "TOOLHOST_MINILM_MODEL_PATH": nowhere])
+        #expect(missing.status != 0)
+        #expect(missing.json["error_code"] == "embedder_model_missing")
+        #expect(missing.json["error"]?.stringValue?.contains("\(nowhere) does not exist") == true)
+
+        // A folder whose config.json is not JSON.
+        fixture.directory.write("broken-model/config.json", "{ not json")
+        let broken = try fixture.run(["embed", "hello"], environment: [
+            "TOOLHOST_EMBEDDER": "minilm", "TOOLHOST_MINILM_MODEL_PATH": fixture.directory.url("broken-model"),
+        ])
+        #expect(broken.status != 0)
+        #expect(broken.stderr.contains("\(fixture.directory.url("broken-model/config.json")) is not JSON"))
+        let summary = try fixture.run(["embed", "--summary", "hello", "world"], environment: [
+            "TOOLHOST_EMBEDDER": "minilm", "TOOLHOST_MINILM_MODEL_PATH": try TestMiniLMModel.folder(),
+        ])
+        #expect(summary.status == 0, "\(summary.stderr)")
+        #expect(summary.json["embedder"] == "minilm:all-MiniLM-L6-v2")
+        #expect(summary.json["texts"] == 2)
+    }
+
     @Test(arguments: Engine.allCases)
     func trainingRowsIndexedThroughTheBinaryAreRetrievable(engine: Engine) throws {
         let database = try TestDatabase(engine)

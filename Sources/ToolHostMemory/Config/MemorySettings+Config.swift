@@ -28,6 +28,8 @@ extension MemorySettings: ConfigSection {
         memory.embedderTimeoutSeconds = reader.number("memory.embedder_timeout_seconds", default: memory.embedderTimeoutSeconds)
         memory.embedderCAFile = reader.string("memory.embedder_ca_file", env: "TOOLHOST_EMBEDDER_CA_FILE")
             .flatMap { $0.isEmpty ? nil : FilePath.absolute($0, relativeTo: base) }
+        memory.minilmModelPath = reader.string("memory.minilm_model_path", env: "TOOLHOST_MINILM_MODEL_PATH")
+            .flatMap { $0.isEmpty ? nil : FilePath.absolute($0, relativeTo: context.baseDirectory("TOOLHOST_MINILM_MODEL_PATH")) }
         memory.embedBatchSize = reader.integer("memory.embed_batch_size", default: memory.embedBatchSize)
         if memory.embedBatchSize < 1 { reader.report("memory.embed_batch_size must be at least 1, not \(memory.embedBatchSize)") }
         memory.index = choice("memory.index", env: "TOOLHOST_VECTOR_INDEX", memory.index)

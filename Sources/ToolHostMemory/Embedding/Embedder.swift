@@ -28,6 +28,7 @@ public enum Embedders {
         case .hashing: HashingEmbedder(dimension: settings.dimension)
         case .ollama: HTTPEmbedder(api: .ollama, settings: settings)
         case .openai: HTTPEmbedder(api: .openAI, settings: settings)
+        case .minilm: MiniLMEmbedder(modelPath: settings.minilmModelPath)
         }
     }
 }

@@ -119,9 +119,3 @@ struct TopK {
         return merged.sorted
     }
 }
-
-/// Hands a buffer to `concurrentPerform`, whose workers each write their own slot.
-private struct UncheckedSendable<Value>: @unchecked Sendable {
-    let value: Value
-    init(_ value: Value) { self.value = value }
-}
