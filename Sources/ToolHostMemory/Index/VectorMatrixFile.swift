@@ -28,16 +28,11 @@ struct VectorMatrixFile {
     /// The mapped matrix when the file exists, is whole and undamaged, and holds `identity`;
     /// nil otherwise. Its generation may be older than the database's: the caller decides.
     func open(identity: UInt64) -> VectorMatrix? {
-        let descriptor = Glibc.open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { return nil }
-        defer { close(descriptor) }
-        var info = stat()
-        guard fstat(descriptor, &info) == 0, info.st_size >= VectorMatrixLayout.headerSize else { return nil }
-        let size = Int(info.st_size)
-        guard let mapped = mmap(nil, size, PROT_READ, MAP_SHARED, descriptor, 0), mapped != MAP_FAILED else { return nil }
-        let bytes = VectorMatrixBytes(base: UnsafeRawPointer(mapped), count: size, isMapped: true) { base, count in
-            munmap(UnsafeMutableRawPointer(mutating: base), count)
-        }
+        guard case .success(let file) = MappedFile.open(path), file.bytes.count >= VectorMatrixLayout.headerSize,
+              let mapped = file.bytes.baseAddress else { return nil }
+        let size = file.bytes.count
+        // The mapping lives as long as the matrix's bytes do.
+        let bytes = VectorMatrixBytes(base: mapped, count: size, isMapped: true) { _, _ in withExtendedLifetime(file) {} }
         guard let header = VectorMatrixHeader(reading: UnsafeRawBufferPointer(start: bytes.base, count: size)),
               header.identity == identity, header.layout.total == size,
               VectorChecksum.content(of: bytes.base, layout: header.layout) == header.contentChecksum else { return nil }
@@ -45,7 +40,7 @@ struct VectorMatrixFile {
         let codes = header.layout.codes
         let page = Int(sysconf(Int32(_SC_PAGESIZE)))
         let start = codes.lowerBound / page * page
-        madvise(mapped + start, codes.upperBound - start, MADV_WILLNEED)
+        madvise(UnsafeMutableRawPointer(mutating: mapped) + start, codes.upperBound - start, MADV_WILLNEED)
         return VectorMatrix(header: header, bytes: bytes, rowsRead: 0)
     }
 

@@ -4,8 +4,9 @@ import Glibc
 
 /// A whole file mapped read-only into memory, unmapped when the last reference goes.
 ///
-/// Model weights are read through it: 90 MB of them become usable without a copy, and pages
-/// the model never touches (most rows of the word-embedding table) are never read from disk.
+/// Model weights are read through it (90 MB usable without a copy; pages the model never
+/// touches, most rows of the word-embedding table, are never read from disk), and so are vector
+/// files (a collection searched in place).
 final class MappedFile: @unchecked Sendable {
     let bytes: UnsafeRawBufferPointer
 
