@@ -71,12 +71,16 @@ let package = Package(
         // Semantic memory: embedders, vector index backends, the artifact router.
         .target(name: "ToolHostMemory", dependencies: ["ToolHostCore", "ToolHostStorage", "ToolHostNetwork", "CVectorKernels"],
                 swiftSettings: memorySettings),
+        // Voice features from PCM: WAV decoding, YIN pitch, energy, speech and silence (streamed
+        // too), audio quality. Plain Swift on Core: no audio library to install.
+        .target(name: "ToolHostAudio", dependencies: ["ToolHostCore"], swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         // Built-in in-process handlers, one folder per tool, each with the YAML definition that is
         // compiled into the binary (embedInCode: bytes in the code, no bundle, no Foundation).
         .target(
             name: "ToolHostTools",
-            dependencies: ["ToolHostCore", "ToolHostStorage", "ToolHostNetwork", "ToolHostMemory"],
+            dependencies: ["ToolHostCore", "ToolHostStorage", "ToolHostNetwork", "ToolHostMemory", "ToolHostAudio"],
             resources: [
+                .embedInCode("AudioFeatures/audio_features.yaml"),
                 .embedInCode("ArtifactStore/artifact_store.yaml"),
                 .embedInCode("BulkDataStore/bulk_data_store.yaml"),
                 .embedInCode("ConversationStore/conversation_store.yaml"),
@@ -141,7 +145,7 @@ let package = Package(
         .testTarget(name: "ToolHostStorageTests", dependencies: ["ToolHostStorage", "ToolHostTools", "ToolHostMemory", "ToolHostCore", "ToolHostTestSupport"]),
         .testTarget(name: "ToolHostNetworkTests", dependencies: ["ToolHostNetwork", "ToolHostCore", "ToolHostTestSupport"]),
         .testTarget(name: "ToolHostMemoryTests", dependencies: ["ToolHostMemory", "ToolHostStorage", "ToolHostCore", "ToolHostTestSupport"]),
-        .testTarget(name: "ToolHostToolsTests", dependencies: ["ToolHostTools", "ToolHostMemory", "ToolHostStorage", "ToolHostNetwork", "ToolHostCore", "ToolHostTestSupport"],
+        .testTarget(name: "ToolHostToolsTests", dependencies: ["ToolHostTools", "ToolHostAudio", "ToolHostMemory", "ToolHostStorage", "ToolHostNetwork", "ToolHostCore", "ToolHostTestSupport"],
                     exclude: ["Goldens"]),  // AnswerGoldenTests reads them from the source tree
         // The front ends in-process: routes through Hummingbird's testing client, MCP through
         // the SDK's in-memory transport and its own client.

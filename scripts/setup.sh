@@ -27,6 +27,8 @@ if [ "${TOOLHOST_SETUP_TEST_SERVERS:-0}" = 1 ]; then
     command -v redis-server >/dev/null 2>&1 || [ -x /usr/bin/redis-server ] || missing+=(redis-server)
     command -v promtool >/dev/null 2>&1 || missing+=(prometheus)  # promtool checks the /metrics text
     command -v chromium >/dev/null 2>&1 || missing+=(chromium)    # the dashboard's browser tests (headless)
+    command -v espeak-ng >/dev/null 2>&1 || missing+=(espeak-ng)  # speech for the audio_features tests
+    command -v sox >/dev/null 2>&1 || missing+=(sox)              # tones, silences and levels for them
 fi
 
 if ((${#missing[@]})); then

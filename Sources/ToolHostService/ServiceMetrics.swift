@@ -124,7 +124,7 @@ public enum CallOutcome: String, Sendable, CaseIterable {
     case success
     /// The input or request was not JSON, broke the schema or the request's form, named no
     /// operation of the tool, asked a stream tool for an unbounded answer, or sent SQL the
-    /// database refused for what it says (`sql_rejected`).
+    /// database refused for what it says (`sql_rejected`), or audio that cannot be analysed.
     case invalidInput = "invalid_input"
     /// No tool has that id (or a record the call asked for does not exist).
     case notFound = "not_found"
@@ -142,7 +142,7 @@ public enum CallOutcome: String, Sendable, CaseIterable {
         // A filter on a column a query cannot filter on, a table or column that does not
         // exist, SQL the database refused for what it says: the request's mistakes too.
         case .invalidJSON?, .invalidInput?, .invalidRequest?, .unknownOperation?, .streamUnbounded?, .invalidFilter?, .unknownIdentifier?,
-             .sqlRejected?: self = .invalidInput
+             .sqlRejected?, .invalidAudio?, .unsupportedAudio?: self = .invalidInput
         case .unknownTool?, .notFound?: self = .notFound
         case .timeout?: self = .timeout
         case .cancelled?: self = .cancelled

@@ -13,6 +13,7 @@ public enum BuiltinHandlers {
         (ConversationStoreHandler(), PackageResources.conversation_store_yaml),
         (PromptEvolutionStoreHandler(), PackageResources.prompt_evolution_store_yaml),
         (ArtifactStoreHandler(), PackageResources.artifact_store_yaml),
+        (AudioFeaturesHandler(), PackageResources.audio_features_yaml),
     ]
 
     public static var registry: HandlerRegistry {

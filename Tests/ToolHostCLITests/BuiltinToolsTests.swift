@@ -8,7 +8,7 @@ import ToolHostTestSupport
 @Suite("Built-in tools with no configuration")
 struct BuiltinToolsTests {
     let folder = EmptyFolder()
-    static let builtins = ["artifact_store", "bulk_data_store", "conversation_store", "postgres_client", "prompt_evolution_store",
+    static let builtins = ["artifact_store", "audio_features", "bulk_data_store", "conversation_store", "postgres_client", "prompt_evolution_store",
                            "tools_manager", "training_data_store"]
 
     @Test func listDescribeAndRunSeeThemFromAnEmptyFolder() throws {
@@ -29,7 +29,7 @@ struct BuiltinToolsTests {
         #expect(storeLog?["required"] == ["operation", "tool_id", "log_level", "message"])
 
         let managed = try folder.run(["run", "tools_manager"], input: #"{"operation": "list"}"#)
-        #expect(managed.json["count"] == 7)
+        #expect(managed.json["count"] == 8)
         let searched = try folder.run(["search", "store logs and bug reports", "--json"])
         #expect(searched.json["data"]?[0]?["tool"] == "bulk_data_store", "\(searched.stdoutText)")
         #expect(folder.workContents.isEmpty)

@@ -57,6 +57,9 @@ struct AnswerGoldenTests {
 
     @Test(arguments: Engine.allCases)
     func toolsManager(engine: Engine) throws { try GoldenScenario.run("tools_manager", engine, Scenarios.toolsManager) }
+
+    @Test(arguments: Engine.allCases)
+    func audioFeatures(engine: Engine) throws { try GoldenScenario.run("audio_features", engine, Scenarios.audioFeatures) }
 }
 
 // MARK: - Recording and comparing
@@ -594,6 +597,28 @@ enum Scenarios {
         try s.call(["operation": "delete_artifact", "artifact_id": "perf-1"])
         try s.call(["operation": "delete_artifact", "artifact_id": "missing"])  // not_found
         try s.call(["operation": "stats"])
+    }
+
+    /// 0.3 s of silence, 0.5 s of a 200 Hz sine at a quarter of full scale, 0.4 s of silence:
+    /// 4 kHz s16le PCM, made here so the answers depend on nothing outside.
+    static func tonePCM() -> [UInt8] {
+        let samples = (0..<4800).map { index -> Int16 in
+            guard (1200..<3200).contains(index) else { return 0 }
+            return Int16((0.25 * 32767 * sin(2 * Double.pi * 200 * Double(index) / 4000)).rounded())
+        }
+        return samples.flatMap { [UInt8(truncatingIfNeeded: $0), UInt8(truncatingIfNeeded: $0 >> 8)] }
+    }
+
+    static func audioFeatures(_ s: GoldenScenario) throws {
+        let pcm = tonePCM()
+        try s.call(["pcm_base64": .string(Base64.encode(pcm)), "sample_rate": 4000, "pitch_floor_hz": 100, "min_silence_ms": 100])  // analyze, the default
+        try s.call(["operation": "stream", "session_id": "golden", "pcm_base64": .string(Base64.encode(pcm[..<4800])), "sample_rate": 4000,
+                    "silence_ms": 300, "min_silence_ms": 100])
+        try s.call(["operation": "stream", "session_id": "golden", "pcm_base64": .string(Base64.encode(pcm[4800...])), "sample_rate": 4000])
+        try s.call(["operation": "stream", "session_id": "golden", "end": true])
+        try s.call(["operation": "stream", "session_id": "golden", "end": true])  // not_found
+        try s.call(["operation": "analyze", "wav_base64": "UklGRg=="])  // invalid_audio
+        try s.call(["operation": "analyze", "pcm_base64": "AAAA", "sample_rate": 8000, "encoding": "alaw"])  // unsupported_audio
     }
 
     static func toolsManager(_ s: GoldenScenario) throws {

@@ -49,7 +49,7 @@ struct BuiltinAnnotationsTests {
     @Test func exactlyTheseOperationsAreReadOnly() {
         let readOnly = operations(.readOnly)
         #expect(readOnly == [
-            "artifact_store.find_similar", "artifact_store.get_artifact", "artifact_store.stats",
+            "artifact_store.find_similar", "artifact_store.get_artifact", "artifact_store.stats", "audio_features.analyze",
             "bulk_data_store.query_logs", "bulk_data_store.query_bugs", "bulk_data_store.query_perf",
             "bulk_data_store.get_ancestry", "bulk_data_store.get_tool", "bulk_data_store.list_tools",
             "conversation_store.export_conversation", "conversation_store.training_stats",

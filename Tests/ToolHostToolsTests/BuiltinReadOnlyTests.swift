@@ -17,7 +17,7 @@ struct BuiltinReadOnlyTests {
         ("bulk_data_store", Scenarios.bulkDataStore), ("conversation_store", Scenarios.conversationStore),
         ("prompt_evolution_store", Scenarios.promptEvolutionStore), ("training_data_store", Scenarios.trainingDataStore),
         ("postgres_client", Scenarios.postgresClient), ("artifact_store", Scenarios.artifactStore),
-        ("tools_manager", Scenarios.toolsManager),
+        ("tools_manager", Scenarios.toolsManager), ("audio_features", Scenarios.audioFeatures),
     ] }
 
     @Test func everyBuiltInToolHasAScenario() {

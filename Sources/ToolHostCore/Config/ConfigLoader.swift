@@ -57,6 +57,7 @@
 /// | `files.resource_read_max_bytes`    |                                   | 8388608 (MCP `resources/read` cap) |
 /// | `audit.enabled` / `table` / `file` / `record_io` / `sync` | `TOOLHOST_AUDIT` / — / `TOOLHOST_AUDIT_FILE` | false / true / none / false / false |
 /// | `files.writable_dirs`              |                                   | none               |
+/// | `files.input_dirs`                 |                                   | the working directory |
 /// | `streaming.backend` (none, redis)  | `TOOLHOST_STREAMING_BACKEND`      | none               |
 /// | `streaming.url`                    | `TOOLHOST_REDIS_URL`              | `redis://127.0.0.1:6379/0` |
 /// | `streaming.stream_prefix` / `maxlen` |                                 | toolhost / 1000000 |
@@ -218,6 +219,7 @@ public enum ConfigLoader {
             files.exportDirectory = FilePath.absolute(exports, relativeTo: base(overriddenBy: "TOOLHOST_EXPORT_DIR"))
         }
         files.writableDirectories = (reader.stringList("files.writable_dirs") ?? []).map { FilePath.absolute($0, relativeTo: fileDirectory) }
+        if let inputs = reader.stringList("files.input_dirs") { files.inputDirectories = inputs.map { FilePath.absolute($0, relativeTo: fileDirectory) } }
         files.resourceReadMaxBytes = reader.integer("files.resource_read_max_bytes", default: files.resourceReadMaxBytes)
         var audit = AuditSettings()
         audit.isEnabled = reader.bool("audit.enabled", env: "TOOLHOST_AUDIT", default: false)

@@ -10,6 +10,10 @@ public struct FileSettings: Sendable, Equatable {
     public var exportDirectory: String
     /// Further folders tool inputs may write into (absolute paths inside them are accepted).
     public var writableDirectories: [String] = []
+    /// Folders whose files tool inputs may read (`audio_features`' `path`): the working
+    /// directory unless configured, so a remote caller cannot make a tool read the user's
+    /// keys or config from elsewhere.
+    public var inputDirectories: [String] = [FilePath.currentDirectory()]
     /// The largest resource one MCP `resources/read` answers (an export, a tool's file, an
     /// artifact's JSON), in bytes: bigger ones are refused with a sentence. Default 8 MiB.
     public var resourceReadMaxBytes = 8 * 1024 * 1024

@@ -53,6 +53,12 @@ public struct ErrorCode: RawRepresentable, Hashable, Sendable, CustomStringConve
     public static let hostNotAllowed = ErrorCode("host_not_allowed")
     /// A file the command needed could not be read or written.
     public static let ioError = ErrorCode("io_error")
+    /// Audio that cannot be read as what it claims to be: not a WAV file, a damaged header,
+    /// no samples, fewer than analysis needs, PCM whose size is not whole frames.
+    public static let invalidAudio = ErrorCode("invalid_audio")
+    /// Audio in a form ToolHost does not decode (compressed WAV, an encoding other than the
+    /// listed ones, a rate outside what analysis takes): the message names what is taken.
+    public static let unsupportedAudio = ErrorCode("unsupported_audio")
     /// A bug in ToolHost: the message says what was being done.
     public static let internalError = ErrorCode("internal_error")
 }

@@ -37,7 +37,7 @@ public struct ToolHostError: Error, Sendable, CustomStringConvertible {
         case .unknownTool, .commandNotFound: 127
         case .timeout: 124
         case .cancelled: 130
-        case .invalidJSON, .invalidInput, .invalidRequest, .unknownOperation, .pathNotAllowed: 2
+        case .invalidJSON, .invalidInput, .invalidRequest, .unknownOperation, .pathNotAllowed, .invalidAudio, .unsupportedAudio: 2
         default: 1
         }
     }

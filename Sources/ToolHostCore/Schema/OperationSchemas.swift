@@ -92,7 +92,18 @@ public enum OperationSchemas {
         var operation: JSONObject = ["type": "string"]
         if let description = declared?["description"] { operation["description"] = description }
         operation["enum"] = .array(names.map { .string($0) })
-        var schema: JSONObject = ["type": "object", "properties": [key: .object(operation)], "required": [.string(key)]]
+        // A default operation is filled in before the branch is chosen: a call may leave it out.
+        let defaultOperation = declared?["default"]
+        if let defaultOperation {
+            if let name = defaultOperation.stringValue, operations[name] != nil {
+                operation["default"] = defaultOperation
+            } else {
+                diagnostics.append(.error("input_schema's operation default must name one of the operations (\(names.joined(separator: ", ")))",
+                                          at: "/input_schema/operation/default"))
+            }
+        }
+        var schema: JSONObject = ["type": "object", "properties": [key: .object(operation)]]
+        if operation["default"] == nil { schema["required"] = [.string(key)] }
         schema["oneOf"] = .array(branches)
         return .object(schema)
     }

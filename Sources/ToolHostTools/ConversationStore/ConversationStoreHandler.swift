@@ -12,7 +12,7 @@ struct ConversationStoreHandler: OperationHandler {
         [
             .write("start_conversation") { input, call in try ConversationWrites(call).startConversation(input) },
             .write("end_conversation") { input, call in try ConversationWrites(call).endConversation(input) },
-            .write("add_message") { input, call in try ConversationWrites(call).addMessage(input) },
+            MessageVoiceFeatures.filling(.write("add_message") { input, call in try ConversationWrites(call).addMessage(input) }),
             .write("add_memory") { input, call in try ConversationWrites(call).addMemory(input) },
             .write("log_agent") { input, call in try ConversationWrites(call).logAgent(input) },
             .write("record_feedback") { input, call in try ConversationWrites(call).recordFeedback(input) },

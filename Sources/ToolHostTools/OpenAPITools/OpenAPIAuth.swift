@@ -48,7 +48,7 @@ public struct OpenAPIAuth: Sendable, Equatable {
         case .query: return ([], [(name ?? "api_key", secret)])
         case .basic:
             let pair = username.map { "\($0):\(secret)" } ?? secret
-            return ([("Authorization", "Basic " + Self.base64(Array(pair.utf8)))], [])
+            return ([("Authorization", "Basic " + Base64.encode(pair.utf8))], [])
         }
     }
 
@@ -56,21 +56,5 @@ public struct OpenAPIAuth: Sendable, Equatable {
     func secrets(environment: [String: String]) -> [String] {
         guard let secret = environment[variable], !secret.isEmpty else { return [] }
         return [secret]
-    }
-
-    static func base64(_ bytes: [UInt8]) -> String {
-        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
-        var output: [UInt8] = []
-        var index = 0
-        while index < bytes.count {
-            let chunk = bytes[index..<min(index + 3, bytes.count)]
-            var value = 0
-            for (offset, byte) in chunk.enumerated() { value |= Int(byte) << (16 - 8 * offset) }
-            for position in 0..<4 {
-                output.append(position <= chunk.count ? alphabet[(value >> (18 - 6 * position)) & 63] : UInt8(ascii: "="))
-            }
-            index += 3
-        }
-        return String(decoding: output, as: UTF8.self)
     }
 }
