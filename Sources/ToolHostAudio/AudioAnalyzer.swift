@@ -1,6 +1,6 @@
 /// Measures a whole recording (`AudioAnalysis`): frames of 10 ms through the same
-/// `SpeechDetector` a stream uses, YIN pitch on the active ones, energy and clipping on every
-/// sample.
+/// `SpeechDetector` a stream uses, YIN pitch on the frames of speech (smoothed into a
+/// `PitchTrack`), energy and clipping on every sample.
 public struct AudioAnalyzer: Sendable {
     public var pitch = PitchSettings()
     public var speech = SpeechSettings()
@@ -20,20 +20,24 @@ public struct AudioAnalyzer: Sendable {
         var levels = [Float](repeating: FrameLevel.floorDBFS, count: frameCount)
         var pitches = [Double?](repeating: nil, count: frameCount)
         mono.withUnsafeBufferPointer { full in
-            let decimated = tracker.decimator.apply(full)
-            decimated.withUnsafeBufferPointer { decimated in
-                for frame in 0..<frameCount {
-                    let start = frame * frames.length
-                    levels[frame] = FrameLevel.dbfs(UnsafeBufferPointer(rebasing: full[start..<start + frames.length]))
-                    if detector.push(levelDBFS: levels[frame], events: &events) {
-                        pitches[frame] = tracker.pitch(at: start + frames.length / 2, full: full, decimated: decimated)
-                    }
-                }
+            for frame in 0..<frameCount {
+                let start = frame * frames.length
+                levels[frame] = FrameLevel.dbfs(UnsafeBufferPointer(rebasing: full[start..<start + frames.length]))
+                _ = detector.push(levelDBFS: levels[frame], events: &events)
             }
         }
         let segments = frames.segments(events, endingSpeaking: detector.speaking, duration: signal.durationSeconds)
         let inSpeech = frames.speechMask(segments, frameCount: frameCount)
-        let voiced = (0..<frameCount).compactMap { inSpeech[$0] ? pitches[$0] : nil }
+        // Pitch wherever there is speech, the quiet frames of a falling phrase end included.
+        mono.withUnsafeBufferPointer { full in
+            let decimated = tracker.decimator.apply(full)
+            decimated.withUnsafeBufferPointer { decimated in
+                for frame in 0..<frameCount where inSpeech[frame] {
+                    pitches[frame] = tracker.pitch(at: frame * frames.length + frames.length / 2, full: full, decimated: decimated)
+                }
+            }
+        }
+        let voiced = PitchTrack.smoothed(pitches).compactMap { $0 }
         let speechFrames = inSpeech.lazy.filter { $0 }.count
         let silenceSeconds = segments.filter { !$0.isSpeech }.reduce(0) { $0 + $1.endSeconds - $1.startSeconds }
         let energy = Self.energy(of: signal)

@@ -4,10 +4,11 @@ public struct PitchSettings: Sendable, Equatable {
     public var floorHz: Double = 50
     /// The highest: children and high female voices stay under 500 Hz in speech.
     public var ceilingHz: Double = 500
-    /// YIN's absolute threshold on the normalised difference: a frame whose best dip stays
-    /// above it is unvoiced. The paper uses 0.1; 0.25 keeps the jittery voiced frames of low
-    /// voices (on espeak-ng's, 0.15 left 2.2% between the median and Praat's, 0.25 0.8%).
-    public var threshold: Float = 0.25
+    /// A frame whose normalised difference (YIN's d′) dips under this nowhere is unvoiced.
+    public var voicingThreshold: Float = 0.4
+    /// YIN's absolute threshold: the period is the first lag whose d′ is under it (the paper's
+    /// 0.1), else the deepest dip.
+    public var periodThreshold: Float = 0.1
 
     public init() {}
 
