@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import ToolHostCore
 
@@ -49,6 +50,23 @@ struct OperationSchemasTests {
         #expect(resolve["required"] == ["operation", "bug_id"])
         #expect(resolve["additionalProperties"] == false)
         #expect(tool.inputSchema["required"] == ["operation"])
+    }
+
+    /// A default operation is filled in before the branch is chosen, so a call may leave it out
+    /// and still gets that operation's checks and defaults; a default naming no operation is an
+    /// error of the definition.
+    @Test func aDefaultOperationLetsCallsLeaveItOut() throws {
+        let tool = try decode(Self.yaml.replacingOccurrences(of: #"operation: {type: string, description: "What to do"}"#,
+                                                             with: #"operation: {type: string, description: "What to do", default: query_bugs}"#))
+        #expect(tool.diagnostics.isEmpty, "\(tool.diagnostics)")
+        #expect(tool.inputSchema["required"] == nil)
+        let checked = SchemaValidator.validate(["search": "crash"], against: tool.inputSchema)
+        #expect(checked.violations.isEmpty, "\(checked.violations)")
+        #expect(checked.value == ["search": "crash", "operation": "query_bugs", "limit": 100])
+        #expect(violations(["bug_id": "b1"], tool.inputSchema).first?.contains("is not a field of operation 'query_bugs'") == true)
+        let wrong = try decode(Self.yaml.replacingOccurrences(of: #"operation: {type: string, description: "What to do"}"#,
+                                                              with: #"operation: {type: string, default: fix_everything}"#))
+        #expect(wrong.diagnostics.contains { $0.message.contains("operation default must name one of the operations") }, "\(wrong.diagnostics)")
     }
 
     @Test func aMissingFieldIsRequiredByTheOperationThatNeedsIt() throws {
