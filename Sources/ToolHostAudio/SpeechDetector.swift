@@ -56,22 +56,14 @@ public struct SpeechDetector: Sendable, Equatable {
         if speaking {
             if active {
                 runStart = nil
-            } else {
-                let start = runStart ?? frame
-                runStart = start
-                if frame + 1 - start >= settings.minSilenceFrames {
-                    speaking = false
-                    runStart = nil
-                    silenceFrom = start
-                    events.append(.speechEnded(frame: start))
-                }
+            } else if let start = run(through: frame, reaching: settings.minSilenceFrames) {
+                speaking = false
+                silenceFrom = start
+                events.append(.speechEnded(frame: start))
             }
         } else if active {
-            let start = runStart ?? frame
-            runStart = start
-            if frame + 1 - start >= settings.minSpeechFrames {
+            if let start = run(through: frame, reaching: settings.minSpeechFrames) {
                 speaking = true
-                runStart = nil
                 silenceFrom = nil
                 utteranceOpen = true
                 events.append(.speechStarted(frame: start))
@@ -84,5 +76,17 @@ public struct SpeechDetector: Sendable, Equatable {
             events.append(.utteranceEnded(frame: frame + 1, silenceFrom: from))
         }
         return active
+    }
+
+    /// Extends the current run to `frame`; when it is `length` frames long, ends it and returns
+    /// where it began.
+    private mutating func run(through frame: Int, reaching length: Int) -> Int? {
+        let start = runStart ?? frame
+        guard frame + 1 - start >= length else {
+            runStart = start
+            return nil
+        }
+        runStart = nil
+        return start
     }
 }
