@@ -137,7 +137,7 @@ let package = Package(
         ),
         // libFuzzer targets for the parsers callers and other servers reach (scripts/fuzz.sh);
         // built normally, a replayer of Fuzz/corpus.
-        .executableTarget(name: "toolhost-fuzz", dependencies: ["ToolHostCore", "ToolHostNetwork", "ToolHostStorage"], path: "Fuzz/Sources"),
+        .executableTarget(name: "toolhost-fuzz", dependencies: ["ToolHostCore", "ToolHostNetwork", "ToolHostStorage", "ToolHostAudio"], path: "Fuzz/Sources"),
         // Temporary directories and a runner for the real binary, shared by the test targets.
         .target(name: "ToolHostTestSupport", dependencies: ["ToolHostCore", "ToolHostStorage", "ToolHostNetwork", "ToolHostTools"], path: "Tests/ToolHostTestSupport"),
         .testTarget(name: "ToolHostCoreTests", dependencies: ["ToolHostCore", "ToolHostTestSupport"]),

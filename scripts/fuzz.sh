@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the libFuzzer targets of Fuzz/Sources (JSON parser, YAML composer, schema validator, SQL
-# placeholder scanner) for a fixed time each, from the corpus in Fuzz/corpus. New inputs the
+# placeholder scanner, WAV decoder) for a fixed time each, from the corpus in Fuzz/corpus. New inputs the
 # fuzzer finds go to a temporary folder, not into the repository; a crash stops with its input
 # saved as Fuzz/crash-<target>-* (reproduce with .build/debug/toolhost-fuzz TARGET FILE).
 #   scripts/fuzz.sh [seconds-per-target, default 20] [targets..., default all]
@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-20}"
 shift || true
-targets=("${@:-json yaml schema sql http}")
+targets=("${@:-json yaml schema sql http wav}")
 # A build folder of its own: every module is instrumented (coverage, AddressSanitizer). lld:
 # gold fails on libFuzzer's objects here.
 swift build --scratch-path .build-fuzz --product toolhost-fuzz \

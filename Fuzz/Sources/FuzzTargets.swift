@@ -1,17 +1,19 @@
+import ToolHostAudio
 import ToolHostCore
 import ToolHostNetwork
 import ToolHostStorage
 
 /// The parsers that read what callers send, as libFuzzer targets: the JSON parser, the YAML
-/// composer, the schema normalizer and validator, and the SQL placeholder scanner; and the one
-/// that reads what other servers answer, the HTTP response parser.
+/// composer, the schema normalizer and validator, the SQL placeholder scanner and the WAV decoder
+/// (with the analysis of what it decodes); and the one that reads what other servers answer,
+/// the HTTP response parser.
 ///
 /// Built with `scripts/fuzz.sh` (`-sanitize=fuzzer,address -DFUZZING`), `TOOLHOST_FUZZ_TARGET`
 /// picks the target and libFuzzer drives it. Built normally, this is a replayer: `toolhost-fuzz
 /// TARGET FILE...` runs each file through the target once (the corpus in Fuzz/corpus as a
 /// regression test, and a crash file found by a fuzzer as its reproduction).
 enum FuzzTarget: String, CaseIterable {
-    case json, yaml, schema, sql, http
+    case json, yaml, schema, sql, http, wav
 
     func run(_ bytes: [UInt8]) {
         switch self {
@@ -51,6 +53,12 @@ enum FuzzTarget: String, CaseIterable {
             let whole = read([answer[...]])
             let pieces = read([answer[..<cut], answer[cut...]])
             precondition(whole == pieces || whole == "failed" || pieces == "failed", "the answer reads differently in pieces: \(whole) vs \(pieces)")
+        case .wav:
+            // Whatever decodes is analysed, and every number of the answer is finite JSON.
+            guard let signal = try? bytes.withUnsafeBytes({ try WAVDecoder.decode($0) }),
+                  let analysis = try? AudioAnalyzer().analyze(signal) else { return }
+            let text = JSONWriter.bytes(.object(analysis.json))
+            precondition((try? JSONParser.parse(text)) != nil, "the analysis is not JSON: \(String(decoding: text, as: UTF8.self))")
         case .sql:
             let sql = String(decoding: bytes, as: UTF8.self)
             for dialect in [SQLDialect.sqlite, .postgres] {
@@ -104,7 +112,7 @@ struct Replay {
     static func main() throws {
         let arguments = CommandLine.arguments.dropFirst()
         guard let name = arguments.first, let target = FuzzTarget(rawValue: name) else {
-            FileHandle.standardError.write(Data("usage: toolhost-fuzz json|yaml|schema|sql|http FILE-OR-FOLDER...\n".utf8))
+            FileHandle.standardError.write(Data("usage: toolhost-fuzz json|yaml|schema|sql|http|wav FILE-OR-FOLDER...\n".utf8))
             exit(2)
         }
         var count = 0

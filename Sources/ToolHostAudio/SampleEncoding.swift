@@ -26,7 +26,8 @@ public enum SampleEncoding: String, Sendable, CaseIterable {
     public static var names: String { allCases.map(\.rawValue).joined(separator: ", ") }
 
     /// `bytes` decoded to floats at full scale 1: `bytes.count` must be a multiple of
-    /// `bytesPerSample`. Float samples outside [-1, 1] are kept as they are (they are clipping).
+    /// `bytesPerSample`. Float samples outside [-1, 1] are kept (they are clipping) up to
+    /// ±`floatLimit`, past which squares and sums would overflow; NaN and infinities are 0.
     func decode(_ bytes: UnsafeRawBufferPointer) -> [Float] {
         let count = bytes.count / bytesPerSample
         return [Float](unsafeUninitializedCapacity: count) { samples, initialized in
@@ -50,16 +51,24 @@ public enum SampleEncoding: String, Sendable, CaseIterable {
             case .f32le:
                 for index in 0..<count {
                     let value = Float(bitPattern: UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: index * 4, as: UInt32.self)))
-                    samples[index] = value.isFinite ? value : 0
+                    samples[index] = Self.limited(Double(value))
                 }
             case .f64le:
                 for index in 0..<count {
                     let value = Double(bitPattern: UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: index * 8, as: UInt64.self)))
-                    samples[index] = value.isFinite ? Float(value) : 0
+                    samples[index] = Self.limited(value)
                 }
             }
             initialized = count
         }
+    }
+}
+
+extension SampleEncoding {
+    static let floatLimit = 1e6
+
+    private static func limited(_ value: Double) -> Float {
+        value.isFinite ? Float(min(floatLimit, max(-floatLimit, value))) : 0
     }
 }
 

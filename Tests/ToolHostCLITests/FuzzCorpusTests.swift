@@ -10,7 +10,7 @@ import ToolHostCore
 struct FuzzCorpusTests {
     static let root = FilePath.directory(of: FilePath.directory(of: FilePath.directory(of: #filePath)))
 
-    @Test(arguments: ["json", "yaml", "schema", "sql", "http"])
+    @Test(arguments: ["json", "yaml", "schema", "sql", "http", "wav"])
     func everyKeptInputStillRuns(target: String) throws {
         let binary = ToolHostBinary()
         let corpus = FilePath.join(Self.root, "Fuzz/corpus/\(target)")
