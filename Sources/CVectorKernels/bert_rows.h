@@ -58,24 +58,51 @@ KERNEL float exponentiate(float *scores, size_t count, float maximum) {
     return sum;
 }
 
+/// q · k over `size` floats, a vector's worth of lanes at a time.
+KERNEL float dot(const float *q, const float *k, size_t size) {
+    lanes sum = splat(0);
+    for (size_t column = 0; column < size; column += FLOAT_LANES) sum = multiply_add(load(q + column), load(k + column), sum);
+    return lane_sum(sum);
+}
+
+/// Dot products with four keys at once: four independent chains of multiply-adds (one would
+/// wait on each add) sharing each query load.
+KERNEL void dot4(const float *q, const float *keys, size_t stride, size_t size, float *scores) {
+    lanes sum0 = splat(0), sum1 = splat(0), sum2 = splat(0), sum3 = splat(0);
+    for (size_t column = 0; column < size; column += FLOAT_LANES) {
+        const lanes query = load(q + column);
+        sum0 = multiply_add(query, load(keys + column), sum0);
+        sum1 = multiply_add(query, load(keys + stride + column), sum1);
+        sum2 = multiply_add(query, load(keys + 2 * stride + column), sum2);
+        sum3 = multiply_add(query, load(keys + 3 * stride + column), sum3);
+    }
+    scores[0] = lane_sum(sum0);
+    scores[1] = lane_sum(sum1);
+    scores[2] = lane_sum(sum2);
+    scores[3] = lane_sum(sum3);
+}
+
 static void attention(const float *queries, const float *keys, const float *values, size_t stride, size_t count, size_t size,
                       float *context, size_t context_stride, float *scores) {
     for (size_t query = 0; query < count; query++) {
         const float *q = queries + query * stride;
-        float maximum = -__builtin_inff();
-        for (size_t key = 0; key < count; key++) {
-            const float *k = keys + key * stride;
-            lanes dot = splat(0);
-            for (size_t column = 0; column < size; column += FLOAT_LANES) dot = multiply_add(load(q + column), load(k + column), dot);
-            scores[key] = lane_sum(dot);
-            if (scores[key] > maximum) maximum = scores[key];
-        }
-        const lanes scale = splat(1.0f / exponentiate(scores, count, maximum));
+        size_t key = 0;
+        for (; key + 4 <= count; key += 4) dot4(q, keys + key * stride, stride, size, scores + key);
+        for (; key < count; key++) scores[key] = dot(q, keys + key * stride, size);
+        float maximum = scores[0];
+        for (key = 1; key < count; key++) maximum = scores[key] > maximum ? scores[key] : maximum;
+        const float scale = 1.0f / exponentiate(scores, count, maximum);
+        // The weighted sum of the values, even and odd keys in two chains.
         float *out = context + query * context_stride;
         for (size_t column = 0; column < size; column += FLOAT_LANES) {
-            lanes sum = splat(0);
-            for (size_t key = 0; key < count; key++) sum = multiply_add(splat(scores[key]), load(values + key * stride + column), sum);
-            store(out + column, sum * scale);
+            const float *v = values + column;
+            lanes even = splat(0), odd = splat(0);
+            for (key = 0; key + 2 <= count; key += 2) {
+                even = multiply_add(splat(scores[key]), load(v + key * stride), even);
+                odd = multiply_add(splat(scores[key + 1]), load(v + (key + 1) * stride), odd);
+            }
+            if (key < count) even = multiply_add(splat(scores[key]), load(v + key * stride), even);
+            store(out + column, (even + odd) * scale);
         }
     }
 }
