@@ -10,7 +10,7 @@
 // attributes, so the binary itself needs nothing beyond baseline x86-64 or aarch64; a call pays
 // one indirect jump.
 
-/// The float variants, best first; each runs where the CPU has its features.
+/// Room for every float variant: AVX-512, AVX2 with FMA, portable.
 #define FLOAT_VARIANTS 3
 
 struct kernel_table {
@@ -25,26 +25,22 @@ static struct kernel_table table;
 static pthread_once_t table_once = PTHREAD_ONCE_INIT;
 
 static void choose_kernels(void) {
-    bool avx2_fma = false, avx512f = false, avx512vnni = false;
-#if TOOLHOST_X86_VARIANTS
-    // Also checks that the operating system saves the wide registers (XCR0), not just CPUID.
-    __builtin_cpu_init();
-    avx2_fma = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-    avx512f = __builtin_cpu_supports("avx512f");
-    avx512vnni = avx512f && __builtin_cpu_supports("avx512vnni") && __builtin_cpu_supports("avx512bw");
-#endif
     table.int8_scores = toolhost_int8_scores_portable;
     table.int8_name = "portable";
 #if TOOLHOST_X86_VARIANTS
-    if (avx512vnni) {
+    // Also checks that the operating system saves the wide registers (XCR0), not just CPUID.
+    __builtin_cpu_init();
+    const bool avx2 = __builtin_cpu_supports("avx2"), fma = __builtin_cpu_supports("fma");
+    const bool avx512f = __builtin_cpu_supports("avx512f");
+    if (avx512f && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vnni")) {
         table.int8_scores = toolhost_int8_scores_avx512vnni;
         table.int8_name = "avx512vnni";
-    } else if (__builtin_cpu_supports("avx2")) {
+    } else if (avx2) {
         table.int8_scores = toolhost_int8_scores_avx2;
         table.int8_name = "avx2";
     }
     if (avx512f) table.floats[table.float_count++] = &toolhost_float_kernels_avx512;
-    if (avx2_fma) table.floats[table.float_count++] = &toolhost_float_kernels_avx2;
+    if (avx2 && fma) table.floats[table.float_count++] = &toolhost_float_kernels_avx2;
 #endif
     table.floats[table.float_count++] = &toolhost_float_kernels_portable;
 }
