@@ -2,8 +2,8 @@ import CVectorKernels
 
 /// A linear layer, y = x·Wᵀ + b, with W packed once, at load, for the register-blocked matrix
 /// product of CVectorKernels (`toolhost_pack_panels`: panels of 32 output columns, input by
-/// input); the product itself runs in the C kernel this CPU runs best (AVX-512, AVX2 with FMA,
-/// or the portable one), chosen once per process.
+/// input); the product itself runs in the kernels the caller passes (the encoder's: the best
+/// this CPU runs, AVX-512, AVX2 with FMA or portable).
 struct PackedLinear: Sendable {
     static let panelWidth = Int(TOOLHOST_PANEL_WIDTH)
 
