@@ -1,17 +1,12 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
-/// Opt-in CPU tuning of semantic memory's kernels (the in-process `minilm` embedder's matrix
-/// products): `TOOLHOST_TARGET_CPU=native swift build -c release ...` (or a CPU name such as
-/// haswell, znver3, skylake-avx512) lets the compiler use that CPU's vector width and fused
-/// multiply-add — 3.2× the texts per CPU-second on this AVX-512 machine — and the binary then
-/// runs only on such CPUs. The CPU must have FMA. Unset, the build stays portable (x86-64: SSE2).
-let targetCPU = Context.environment["TOOLHOST_TARGET_CPU"].flatMap { $0.isEmpty ? nil : $0 }
-let memoryTuning: [SwiftSetting] = targetCPU.map { [.unsafeFlags(["-target-cpu", $0]), .define("TOOLHOST_FMA")] } ?? []
-/// Semantic memory is optimised in debug builds too: unoptimised, the in-process embedder's SIMD
-/// code runs lane by lane through generic calls — its test against the reference server took
-/// 14 minutes instead of seconds.
-let memorySettings: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))] + memoryTuning
+/// Semantic memory is optimised in debug builds too: unoptimised, its SIMD code (the vector
+/// scans) runs lane by lane through generic calls — the in-process embedder's test against the
+/// reference server once took 14 minutes instead of seconds — and its C kernels keep every
+/// vector in memory.
+let memorySettings: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
+let kernelSettings: [CSetting] = [.unsafeFlags(["-O2"], .when(configuration: .debug))]
 
 let package = Package(
     name: "ToolHost",
@@ -65,9 +60,11 @@ let package = Package(
         // HTTPS for ToolHost's HTTP client: libcurl loaded on first use (linked, its TLS stack
         // would load into every process).
         .target(name: "CCurlTransport", linkerSettings: [.linkedLibrary("dl")]),
-        // int8 dot products for the quantized vector scan: AVX-512 VNNI and AVX2 kernels beside a
-        // portable loop, picked at run time, so the binary still runs on any x86-64 or aarch64.
-        .target(name: "CVectorKernels"),
+        // The vector kernels of semantic memory: int8 dot products for the quantized vector scan,
+        // and the in-process embedder's matrix products, GELU, layer norms and attention. Each
+        // comes in AVX-512, AVX2 and portable variants, picked once at run time, so the binary
+        // still runs on any x86-64 or aarch64 and uses the wide instructions where they exist.
+        .target(name: "CVectorKernels", cSettings: kernelSettings),
         // Semantic memory: embedders, vector index backends, the artifact router.
         .target(name: "ToolHostMemory", dependencies: ["ToolHostCore", "ToolHostStorage", "ToolHostNetwork", "CVectorKernels"],
                 swiftSettings: memorySettings),

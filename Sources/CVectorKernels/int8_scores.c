@@ -1,11 +1,12 @@
-#include "CVectorKernels.h"
+#include "kernel_variants.h"
 
 // One scan over a collection's int8 codes is memory-bound only when the multiply-adds keep up
 // with memory: the portable loop (SSE2 on x86-64, NEON on aarch64) does not at 1M × 384 on a
 // machine with AVX-512, so the wider kernels are compiled beside it with target attributes and
-// chosen at run time. The binary itself still needs nothing beyond baseline x86-64.
+// chosen at run time (kernel_table.c). The binary itself still needs nothing beyond baseline
+// x86-64.
 
-static void scores_portable(const int8_t *codes, size_t rows, size_t dimension, const int8_t *query, int32_t *scores) {
+void toolhost_int8_scores_portable(const int8_t *codes, size_t rows, size_t dimension, const int8_t *query, int32_t *scores) {
     for (size_t row = 0; row < rows; row++) {
         const int8_t *vector = codes + row * dimension;
         int32_t sum = 0;
@@ -14,7 +15,7 @@ static void scores_portable(const int8_t *codes, size_t rows, size_t dimension, 
     }
 }
 
-#if defined(__x86_64__) && defined(__clang__)
+#if TOOLHOST_X86_VARIANTS
 #include <immintrin.h>
 
 static int32_t tail_sum(const int8_t *vector, const int8_t *query, size_t from, size_t dimension) {
@@ -26,7 +27,7 @@ static int32_t tail_sum(const int8_t *vector, const int8_t *query, size_t from, 
 // vpdpbusd multiplies unsigned by signed bytes: a code c is read as c + 128 (its sign bit
 // flipped), and 128 × sum(query) taken off again at the end.
 __attribute__((target("avx512f,avx512bw,avx512vnni")))
-static void scores_avx512vnni(const int8_t *codes, size_t rows, size_t dimension, const int8_t *query, int32_t *scores) {
+void toolhost_int8_scores_avx512vnni(const int8_t *codes, size_t rows, size_t dimension, const int8_t *query, int32_t *scores) {
     size_t blocks = dimension / 64, covered = blocks * 64;
     int32_t offset = 0;
     for (size_t d = 0; d < covered; d++) offset += 128 * (int32_t)query[d];
@@ -47,7 +48,7 @@ static void scores_avx512vnni(const int8_t *codes, size_t rows, size_t dimension
 // vpmaddubsw multiplies unsigned by signed bytes into saturating 16-bit pairs: |query| times the
 // code carrying the query's sign stays within 2 × 127 × 127.
 __attribute__((target("avx2")))
-static void scores_avx2(const int8_t *codes, size_t rows, size_t dimension, const int8_t *query, int32_t *scores) {
+void toolhost_int8_scores_avx2(const int8_t *codes, size_t rows, size_t dimension, const int8_t *query, int32_t *scores) {
     size_t blocks = dimension / 32, covered = blocks * 32;
     const __m256i ones = _mm256_set1_epi16(1);
     for (size_t row = 0; row < rows; row++) {
@@ -66,44 +67,3 @@ static void scores_avx2(const int8_t *codes, size_t rows, size_t dimension, cons
     }
 }
 #endif
-
-typedef void (*scores_kernel)(const int8_t *, size_t, size_t, const int8_t *, int32_t *);
-
-static scores_kernel chosen_kernel(const char **name) {
-#if defined(__x86_64__) && defined(__clang__)
-    __builtin_cpu_init();
-    if (__builtin_cpu_supports("avx512vnni") && __builtin_cpu_supports("avx512bw")) {
-        *name = "avx512vnni";
-        return scores_avx512vnni;
-    }
-    if (__builtin_cpu_supports("avx2")) {
-        *name = "avx2";
-        return scores_avx2;
-    }
-#endif
-    *name = "portable";
-    return scores_portable;
-}
-
-static scores_kernel kernel;
-static const char *kernel_name;
-
-static scores_kernel current_kernel(void) {
-    // Racing first calls each compute the same answer; the stores are of whole pointers.
-    scores_kernel chosen = __atomic_load_n(&kernel, __ATOMIC_ACQUIRE);
-    if (chosen) return chosen;
-    const char *name = "portable";
-    chosen = chosen_kernel(&name);
-    __atomic_store_n(&kernel_name, name, __ATOMIC_RELEASE);
-    __atomic_store_n(&kernel, chosen, __ATOMIC_RELEASE);
-    return chosen;
-}
-
-void toolhost_int8_scores(const int8_t *codes, size_t rows, size_t dimension, const int8_t *query, int32_t *scores) {
-    current_kernel()(codes, rows, dimension, query, scores);
-}
-
-const char *toolhost_int8_kernel(void) {
-    current_kernel();
-    return __atomic_load_n(&kernel_name, __ATOMIC_ACQUIRE);
-}

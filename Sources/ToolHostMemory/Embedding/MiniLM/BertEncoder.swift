@@ -9,7 +9,7 @@ import Dispatch
 /// A batch is packed, not padded: the dense layers run on all its tokens at once and attention
 /// on each text's own tokens — what an attention mask does to padding, without the padding's
 /// work. Row blocks of the dense layers, and (text, head) pairs of attention, are spread over
-/// the cores.
+/// the cores; the arithmetic is CVectorKernels' (`FloatKernels`).
 struct BertEncoder: @unchecked Sendable {
     struct Shape: Sendable, Equatable {
         var hidden: Int
@@ -35,11 +35,13 @@ struct BertEncoder: @unchecked Sendable {
         let bias: [Float]
     }
 
-    /// Rows of a dense-layer block: eight kernel tiles; its 1,536-wide intermediate activations
-    /// (295 KB) stay in the core's L2 cache.
-    static let blockRows = 8 * PackedLinear.tileRows
+    /// Rows of a dense-layer block: eight of the matrix product's six-row tiles; its 1,536-wide
+    /// intermediate activations (295 KB) stay in the core's L2 cache.
+    static let blockRows = 48
 
     let shape: Shape
+    /// The instruction set's kernels every step runs with.
+    let kernels: FloatKernels
     /// The word-embedding table, read in place from the mapped weights file.
     private let wordEmbeddings: UnsafeBufferPointer<Float>
     /// Position embeddings with token type 0's embedding added (every token here is type 0).
@@ -50,9 +52,10 @@ struct BertEncoder: @unchecked Sendable {
     private let mapping: AnyObject
 
     /// The weights of `file`, named as Hugging Face's BertModel names them (with or without a
-    /// `bert.` prefix).
-    init(weights file: SafetensorsFile, shape: Shape) throws(ToolHostError) {
+    /// `bert.` prefix), run with `kernels`.
+    init(weights file: SafetensorsFile, shape: Shape, kernels: FloatKernels) throws(ToolHostError) {
         self.shape = shape
+        self.kernels = kernels
         let prefix = file.contains("embeddings.word_embeddings.weight") ? "" : "bert."
         let hidden = shape.hidden
         func tensor(_ name: String, _ dimensions: [Int]) throws(ToolHostError) -> UnsafeBufferPointer<Float> {
@@ -95,9 +98,7 @@ struct BertEncoder: @unchecked Sendable {
     func embed(_ sequences: [[Int32]]) -> [[Float]] {
         let hidden = shape.hidden
         let starts = sequences.reduce(into: [0]) { $0.append(($0.last ?? 0) + $1.count) }
-        let tokens = starts.last ?? 0
-        // Rows padded to whole kernel tiles; the padding rows are computed and never read.
-        let rows = (tokens + PackedLinear.tileRows - 1) / PackedLinear.tileRows * PackedLinear.tileRows
+        let rows = starts.last ?? 0
         var states = [Float](repeating: 0, count: rows * hidden)
         var queryKeyValue = [Float](repeating: 0, count: rows * 3 * hidden)
         var context = [Float](repeating: 0, count: rows * hidden)
@@ -107,7 +108,7 @@ struct BertEncoder: @unchecked Sendable {
                     guard let states = states.baseAddress, let queryKeyValue = queryKeyValue.baseAddress, let context = context.baseAddress else { return }
                     embedTokens(sequences, into: states)
                     for layer in layers {
-                        Self.inRowBlocks(rows) { block in layer.queryKeyValue.apply(states, to: queryKeyValue, rows: block) }
+                        Self.inRowBlocks(rows) { block in layer.queryKeyValue.apply(states, to: queryKeyValue, rows: block, kernels: kernels) }
                         attend(queryKeyValue, starts: starts, into: context)
                         Self.inRowBlocks(rows) { block in feedForward(layer, context: context, states: states, rows: block) }
                     }
@@ -129,15 +130,17 @@ struct BertEncoder: @unchecked Sendable {
     /// Word + position embeddings of every token, layer-normalised.
     private func embedTokens(_ sequences: [[Int32]], into states: UnsafeMutablePointer<Float>) {
         let hidden = shape.hidden
-        var row = 0
-        for sequence in sequences {
-            for (position, id) in sequence.enumerated() {
-                let target = states + row * hidden
-                for column in 0..<hidden {
-                    target[column] = wordEmbeddings[Int(id) * hidden + column] + positionEmbeddings[position * hidden + column]
+        guard let words = wordEmbeddings.baseAddress else { return }
+        positionEmbeddings.withUnsafeBufferPointer { positions in
+            guard let positions = positions.baseAddress else { return }
+            var row = 0
+            for sequence in sequences {
+                for (position, id) in sequence.enumerated() {
+                    let target = states + row * hidden
+                    target.update(from: words + Int(id) * hidden, count: hidden)
+                    kernels.add_layer_norm(target, positions + position * hidden, hidden, embeddingNorm.weight, embeddingNorm.bias, shape.epsilon)
+                    row += 1
                 }
-                FloatVectorMath.layerNorm(target, count: hidden, weight: embeddingNorm.weight, bias: embeddingNorm.bias, epsilon: shape.epsilon)
-                row += 1
             }
         }
     }
@@ -152,27 +155,10 @@ struct BertEncoder: @unchecked Sendable {
             let (queryKeyValue, context) = work.value
             let sequence = task / heads, head = task % heads
             let start = starts[sequence], count = starts[sequence + 1] - start
+            let queries = queryKeyValue + start * stride + head * size
             var scores = [Float](repeating: 0, count: count)
-            var sums = [Float](repeating: 0, count: size)
-            scores.withUnsafeMutableBufferPointer { scores in
-                sums.withUnsafeMutableBufferPointer { sums in
-                    guard let scores = scores.baseAddress, let sums = sums.baseAddress else { return }
-                    for query in 0..<count {
-                        let q = queryKeyValue + (start + query) * stride + head * size
-                        for key in 0..<count {
-                            scores[key] = Self.dot(q, queryKeyValue + (start + key) * stride + hidden + head * size, count: size)
-                        }
-                        FloatVectorMath.softmax(scores, count: count)
-                        sums.update(repeating: 0, count: size)
-                        for key in 0..<count {
-                            let v = queryKeyValue + (start + key) * stride + 2 * hidden + head * size
-                            let weight = scores[key]
-                            for column in 0..<size { sums[column] += weight * v[column] }
-                        }
-                        (context + (start + query) * hidden + head * size).update(from: sums, count: size)
-                    }
-                }
-            }
+            kernels.attention(queries, queries + hidden, queries + 2 * hidden, stride, count, size,
+                              context + start * hidden + head * size, hidden, &scores)
         }
     }
 
@@ -186,19 +172,17 @@ struct BertEncoder: @unchecked Sendable {
             intermediate.withUnsafeMutableBufferPointer { intermediate in
                 guard let attended = attended.baseAddress, let intermediate = intermediate.baseAddress else { return }
                 let states = states + rows.lowerBound * hidden
-                layer.attentionOutput.apply(context + rows.lowerBound * hidden, to: attended, rows: 0..<rows.count)
+                layer.attentionOutput.apply(context + rows.lowerBound * hidden, to: attended, rows: 0..<rows.count, kernels: kernels)
                 for row in 0..<rows.count {
-                    let target = attended + row * hidden
-                    FloatVectorMath.add(states + row * hidden, to: target, count: hidden)
-                    FloatVectorMath.layerNorm(target, count: hidden, weight: layer.attentionNorm.weight, bias: layer.attentionNorm.bias, epsilon: shape.epsilon)
+                    kernels.add_layer_norm(attended + row * hidden, states + row * hidden, hidden,
+                                           layer.attentionNorm.weight, layer.attentionNorm.bias, shape.epsilon)
                 }
-                layer.intermediate.apply(attended, to: intermediate, rows: 0..<rows.count)
-                FloatVectorMath.gelu(intermediate, count: rows.count * shape.intermediate)
-                layer.output.apply(intermediate, to: states, rows: 0..<rows.count)
+                layer.intermediate.apply(attended, to: intermediate, rows: 0..<rows.count, kernels: kernels)
+                kernels.gelu(intermediate, rows.count * shape.intermediate)
+                layer.output.apply(intermediate, to: states, rows: 0..<rows.count, kernels: kernels)
                 for row in 0..<rows.count {
-                    let target = states + row * hidden
-                    FloatVectorMath.add(attended + row * hidden, to: target, count: hidden)
-                    FloatVectorMath.layerNorm(target, count: hidden, weight: layer.outputNorm.weight, bias: layer.outputNorm.bias, epsilon: shape.epsilon)
+                    kernels.add_layer_norm(states + row * hidden, attended + row * hidden, hidden,
+                                           layer.outputNorm.weight, layer.outputNorm.bias, shape.epsilon)
                 }
             }
         }
@@ -217,10 +201,5 @@ struct BertEncoder: @unchecked Sendable {
                 work.value(index * blockRows..<min((index + 1) * blockRows, rows))
             }
         }
-    }
-
-    @inline(__always)
-    private static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, count: Int) -> Float {
-        VectorScoring.dot(a, b, count: count)
     }
 }

@@ -11,7 +11,8 @@ final class MiniLMModel: Sendable {
     let tokenizer: WordPieceTokenizer
     let encoder: BertEncoder
 
-    init(folder: String) throws(ToolHostError) {
+    /// The model in `folder`, run with `kernels` (tests run every variant the CPU has).
+    init(folder: String, kernels: FloatKernels = .best) throws(ToolHostError) {
         guard FileIO.isDirectory(folder) else {
             throw MiniLMFiles.missing(folder, FileIO.exists(folder) ? "is not a folder" : "does not exist", what: "folder")
         }
@@ -30,7 +31,8 @@ final class MiniLMModel: Sendable {
             layers: try size("num_hidden_layers"), vocabulary: try size("vocab_size"), positions: try size("max_position_embeddings"),
             epsilon: Float(config["layer_norm_eps"]?.numberValue ?? 1e-12))
         // The kernels work in 16-lane vectors and 32-column panels.
-        guard shape.hidden % shape.heads == 0, (shape.hidden / shape.heads) % 16 == 0, shape.hidden % 32 == 0, shape.intermediate % 32 == 0 else {
+        guard shape.hidden % shape.heads == 0, (shape.hidden / shape.heads) % FloatKernels.lanes == 0,
+              shape.hidden % PackedLinear.panelWidth == 0, shape.intermediate % PackedLinear.panelWidth == 0 else {
             throw MiniLMFiles.invalid(configPath, "has sizes (hidden \(shape.hidden), heads \(shape.heads), intermediate \(shape.intermediate)) this encoder cannot run")
         }
 
@@ -52,7 +54,7 @@ final class MiniLMModel: Sendable {
         if let largest = (tokenizer.vocabulary.values.map { $0 } + tokenizer.specialTokens.map(\.id)).max(), Int(largest) >= shape.vocabulary || tokenizer.vocabulary.values.contains(where: { $0 < 0 }) {
             throw MiniLMFiles.invalid(tokenizerPath, "has token ids outside the model's vocabulary of \(shape.vocabulary) (0 to \(shape.vocabulary - 1))")
         }
-        encoder = try BertEncoder(weights: try SafetensorsFile(path: FilePath.join(folder, "model.safetensors")), shape: shape)
+        encoder = try BertEncoder(weights: try SafetensorsFile(path: FilePath.join(folder, "model.safetensors")), shape: shape, kernels: kernels)
     }
 
     /// One vector per text, texts of similar length batched together.
