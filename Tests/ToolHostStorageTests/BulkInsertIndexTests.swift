@@ -9,7 +9,8 @@ import ToolHostTestSupport
 /// the table and its indexes as they were. PostgreSQL keeps its indexes current throughout.
 @Suite("Bulk inserts and the table's indexes")
 struct BulkInsertIndexTests {
-    private static let batchRows = SQLiteDeferredIndexes.minimumBatchRows * 2
+    /// Not a whole number of SQLite's multi-row statements: the last one is shorter.
+    private static let batchRows = SQLiteDeferredIndexes.minimumBatchRows * 2 + 7
     private static let columns = ["tool_id", "log_level", "message", "details"]
 
     private static func rows(_ count: Int, nullMessageAt bad: Int? = nil) -> [[SQLValue]] {
@@ -50,6 +51,10 @@ struct BulkInsertIndexTests {
         let sameDefinitions = definitions(after) == definitions(before)
         #expect(sameDefinitions, "\(before) became \(after)")
         #expect(after.count >= 2)
+        // Ids follow the order of the rows across SQLite's multi-row statements.
+        let messages = try connection.run("SELECT message FROM tool_logs ORDER BY id").rows.compactMap { $0["message"]?.stringValue }
+        let sent = (0..<100).map { "line \($0)" } + (0..<Self.batchRows).map { "line \($0)" }
+        #expect(messages == sent)
         let filtered = try connection.run("SELECT count(*) AS n FROM tool_logs WHERE tool_id = 'tool4' AND log_level = 'error'").rows.first?["n"]
         let expected = (0..<100).filter { $0 % 13 == 4 && $0 % 3 == 0 }.count + (0..<Self.batchRows).filter { $0 % 13 == 4 && $0 % 3 == 0 }.count
         #expect(filtered == .int(expected))
