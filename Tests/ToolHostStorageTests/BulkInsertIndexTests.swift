@@ -102,4 +102,21 @@ struct BulkInsertIndexTests {
             #expect(check == "ok")
         }
     }
+
+    /// A table without rowids has no cheap size: its indexes are kept current, and the batch
+    /// goes in whole.
+    @Test
+    func aTableWithoutRowIDsTakesALargeBatchWithItsIndexes() throws {
+        let test = try TestDatabase(.sqlite)
+        let connection = try test.connect()
+        try connection.executeScript("CREATE TABLE pairs (k INTEGER PRIMARY KEY, v TEXT NOT NULL) WITHOUT ROWID; CREATE INDEX pairs_v ON pairs (v)")
+        let before = try connection.run("SELECT name, sql, rootpage FROM sqlite_master WHERE name = 'pairs_v'").rows
+        let count = try connection.bulkInsert(into: TableName("pairs"), columns: ["k", "v"],
+                                              rows: (0..<Self.batchRows).map { [.integer(Int64($0)), .text("v\($0 % 97)")] })
+        #expect(count == Self.batchRows)
+        let after = try connection.run("SELECT name, sql, rootpage FROM sqlite_master WHERE name = 'pairs_v'").rows
+        #expect(after == before)
+        let check = try connection.run("PRAGMA integrity_check").rows.first?["integrity_check"]
+        #expect(check == "ok")
+    }
 }

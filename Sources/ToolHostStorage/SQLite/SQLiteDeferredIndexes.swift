@@ -35,7 +35,7 @@ struct SQLiteDeferredIndexes {
     /// current is the cheaper way (a small batch, a larger table, no such index).
     init?(of table: TableName, batchRows: Int, on connection: SQLiteConnection) throws(DatabaseError) {
         guard batchRows >= Self.minimumBatchRows,
-              let rowsNow = try Self.rowCountUpperBound(of: table, on: connection), batchRows >= rowsNow else { return nil }
+              let rowsNow = Self.rowCountUpperBound(of: table, on: connection), batchRows >= rowsNow else { return nil }
         let rows = try connection.run("""
             SELECT name, sql FROM sqlite_master
             WHERE type = 'index' AND tbl_name = ?1 AND sql IS NOT NULL
@@ -61,11 +61,10 @@ struct SQLiteDeferredIndexes {
     }
 
     /// How many rows the table holds at most, from its first and last rowid (two B-tree
-    /// descents, where `count(*)` would read the whole table); nil for a table without rowids.
-    private static func rowCountUpperBound(of table: TableName, on connection: SQLiteConnection) throws(DatabaseError) -> Int? {
-        let kind = try connection.run("SELECT wr FROM pragma_table_list WHERE schema = 'main' AND name = ?1", [.text(table.name)]).rows.first
-        guard kind?["wr"]?.integerValue == 0 else { return nil }
-        let bounds = try connection.run("SELECT coalesce(max(rowid) - min(rowid) + 1, 0) AS n FROM \(SQLIdentifier.quote(table.name))").rows.first
+    /// descents, where `count(*)` would read the whole table); nil for a table without rowids,
+    /// where the query fails to prepare (which leaves the transaction as it was).
+    private static func rowCountUpperBound(of table: TableName, on connection: SQLiteConnection) -> Int? {
+        let bounds = try? connection.run("SELECT coalesce(max(rowid) - min(rowid) + 1, 0) AS n FROM \(SQLIdentifier.quote(table.name))").rows.first
         return bounds?["n"]?.integerValue
     }
 }
