@@ -7,17 +7,22 @@
      (JSON parse, validation, COPY / prepared inserts, recording of the call): rows/s, and the
      ratio to the engine's own loader on the same rows and the same schema in the same run —
      `psql \\copy` on PostgreSQL; on SQLite Python's sqlite3.executemany with the two B-tree
-     indexes kept current, alone (what store_logs does since it leaves the full-text index to
-     the first search) and with the FTS catch-up (what store_logs did before). SQLite runs
+     indexes kept current, alone (the work store_logs does since it leaves the full-text index
+     to the first search; it builds the B-tree indexes again after a batch as large as its
+     table rather than keeping them current) and with the FTS catch-up (what store_logs did
+     before). SQLite runs
      `--sqlite-runs` interleaved rounds on fresh databases and quotes medians; `--baseline`
      adds another toolhost binary (a build of an earlier commit) to each round, side by side.
      After each toolhost ingest, the first `query_logs` search (which indexes the batch for
-     search: the catch-up cost) and a second one are timed as whole processes.
+     search: the catch-up cost) and a second one are timed as whole processes. `--sqlite-bounds`
+     adds what bounds that ingest: toolhost reading, parsing and checking the input alone, and
+     executemany with the indexes built after the rows or with none.
   3. `query_logs` with tool_id + log_level filters and limit 50 on those N rows, in-process
      (`toolhost bench`): p50 / p95 / p99.
 
 Usage: python3 Benchmarks/storage_bench.py [--rows N] [--runs N] [--skip-build]
                                            [--sqlite-runs N] [--baseline BINARY] [--sqlite-ingest-only]
+                                           [--sqlite-bounds]
 Needs PostgreSQL server binaries (scripts/test-postgres.sh starts and removes the server), except
 with --sqlite-ingest-only, which runs only the SQLite part of 2.
 """
@@ -97,6 +102,57 @@ def executemany(path, records, catch_up_search):
     return rate
 
 
+def executemany_indexes_after(path, records, keep_indexes):
+    """executemany with tool_logs' B-tree indexes dropped in the transaction, and created again
+    before the commit (`keep_indexes`: store_logs' way) or not at all (a plain table: a bound)."""
+    connection = sqlite3.connect(path, isolation_level=None)
+    connection.executescript("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-262144; PRAGMA temp_store=MEMORY;")
+    indexes = connection.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'tool_logs' AND sql IS NOT NULL").fetchall()
+    started = time.perf_counter()
+    connection.execute("BEGIN IMMEDIATE")
+    for name, _ in indexes:
+        connection.execute(f'DROP INDEX "{name}"')
+    connection.executemany("INSERT INTO tool_logs (tool_id, log_level, message, details, created_at) VALUES (?, ?, ?, ?, ?)", records)
+    if keep_indexes:
+        for _, sql in indexes:
+            connection.execute(sql)
+    connection.execute("COMMIT")
+    rate = len(records) / (time.perf_counter() - started)
+    connection.close()
+    return rate
+
+
+def sqlite_bounds(work, base_env, json_path, records, args):
+    """What bounds store_logs on SQLite, in interleaved rounds: toolhost reading, parsing and
+    checking the whole input but storing nothing (its last item is not an object, so the call
+    is refused after the schema check), and executemany with the indexes built after the
+    rows, or with no indexes at all."""
+    refused_path = os.path.join(work, "logs_refused.json")
+    with open(json_path, "rb") as source, open(refused_path, "wb") as out:
+        data = source.read()
+        out.write(data[:-2] + b",1]}")
+    rates = {"toolhost parse+check": [], "executemany, indexes after": [], "executemany, no indexes": []}
+    for round_number in range(args.sqlite_runs):
+        names = list(rates)
+        shift = round_number % len(names)
+        for name in names[shift:] + names[:shift]:
+            path = os.path.join(work, f"bound_{round_number}.db")
+            env = dict(base_env, TOOLHOST_DATABASE_TYPE="sqlite", TOOLHOST_DATABASE_PATH=path)
+            toolhost(["db", "migrate"], env)
+            if name.startswith("toolhost"):
+                command = [TOOLHOST, "run", "bulk_data_store", "--tools-dir", TOOLS, "--input", refused_path]
+                started = time.perf_counter()
+                done = subprocess.run(command, capture_output=True, text=True, env=env)
+                assert done.returncode == 2 and "invalid_input" in done.stdout, done.stdout[:300]
+                rates[name].append(len(records) / (time.perf_counter() - started))
+            else:
+                rates[name].append(executemany_indexes_after(path, records, keep_indexes=name.endswith("after")))
+            remove_database(path)
+    print(f"   sqlite bounds, medians of {args.sqlite_runs} interleaved rounds (rows/s):")
+    for name, values in rates.items():
+        print(f"     {name:<28} {statistics.median(values):10,.0f}   (rounds: {', '.join(f'{v:,.0f}' for v in values)})")
+
+
 def remove_database(path):
     """Keeps the disk from filling over the rounds (each database of a million rows is ~0.3 GB)."""
     for suffix in ("", "-wal", "-shm"):
@@ -164,6 +220,8 @@ def main():
     parser.add_argument("--sqlite-runs", type=int, default=3, help="interleaved SQLite ingest rounds (medians)")
     parser.add_argument("--baseline", help="another toolhost binary to ingest with in the same rounds")
     parser.add_argument("--sqlite-ingest-only", action="store_true", help="only the SQLite part of 2 (no PostgreSQL)")
+    parser.add_argument("--sqlite-bounds", action="store_true",
+                        help="with --sqlite-ingest-only: also what bounds the SQLite ingest (parsing alone, loading with indexes built after, a plain table)")
     args = parser.parse_args()
     if not args.skip_build:
         subprocess.run(["swift", "build", "-c", "release", "--product", "toolhost", "--static-swift-stdlib",
@@ -177,6 +235,8 @@ def main():
             json_path, _, records = generate(work, args.rows)
             print(f"   input: {os.path.getsize(json_path) / 1e6:.0f} MB of JSON")
             sqlite_ingest(work, base_env, json_path, records, args)
+            if args.sqlite_bounds:
+                sqlite_bounds(work, base_env, json_path, records, args)
         finally:
             shutil.rmtree(work, ignore_errors=True)
         return

@@ -211,22 +211,6 @@ public final class SQLiteConnection: DatabaseConnection, @unchecked Sendable {
         }
     }
 
-    @discardableResult
-    public func bulkInsert(into table: TableName, columns: [String], rows: some Sequence<[SQLValue]>) throws(DatabaseError) -> Int {
-        let placeholders = (1...max(columns.count, 1)).map { "?\($0)" }.joined(separator: ", ")
-        let sql = "INSERT INTO \(SQLIdentifier.quote(table.name)) (\(columns.map(SQLIdentifier.quote).joined(separator: ", "))) VALUES (\(placeholders))"
-        let statement = try prepared(sql)
-        var count = 0
-        for row in rows {
-            try statement.bind(row)
-            let step = sqlite3_step(statement.handle)
-            guard step == SQLITE_DONE else { throw failure(step) }
-            count += 1
-        }
-        sqlite3_reset(statement.handle)
-        return count
-    }
-
     public func columns(of table: TableName) throws(DatabaseError) -> [ColumnInfo] {
         try run("SELECT name, type, \"notnull\" FROM pragma_table_info(?1)", [.text(table.name)]).rows.map { row in
             ColumnInfo(name: row["name"]?.stringValue ?? "", type: (row["type"]?.stringValue ?? "").lowercased(),
@@ -267,7 +251,7 @@ public final class SQLiteConnection: DatabaseConnection, @unchecked Sendable {
 
     // MARK: Helpers
 
-    private func prepared(_ sql: String) throws(DatabaseError) -> SQLiteStatement {
+    func prepared(_ sql: String) throws(DatabaseError) -> SQLiteStatement {
         if let cached = statements[sql] { return cached }
         let statement = try SQLiteStatement(database: handle, sql: sql)
         if statements.count >= 64 { statements.removeAll() }
@@ -275,7 +259,7 @@ public final class SQLiteConnection: DatabaseConnection, @unchecked Sendable {
         return statement
     }
 
-    private func failure(_ code: Int32) -> DatabaseError {
+    func failure(_ code: Int32) -> DatabaseError {
         if code & 0xFF == SQLITE_INTERRUPT {
             return DatabaseError(.timeout, "The statement ran longer than its time limit and was cancelled")
         }

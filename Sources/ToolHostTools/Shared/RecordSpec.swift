@@ -136,6 +136,11 @@ final class RecordStream: Sequence, IteratorProtocol {
         self.progress = progress
     }
 
+    /// Every record, so that the database can plan for the batch's size (SQLite sets its
+    /// indexes aside for a large one). A stream cut short by an invalid record yields fewer,
+    /// but then the whole batch is rolled back.
+    var underestimatedCount: Int { records.count }
+
     func next() -> [SQLValue]? {
         guard violations.isEmpty, index < records.count else { return nil }
         let position = index
