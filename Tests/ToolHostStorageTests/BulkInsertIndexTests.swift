@@ -30,18 +30,25 @@ struct BulkInsertIndexTests {
         }
     }
 
-    private func definitions(_ indexes: [JSONObject]) -> [JSONObject] {
-        indexes.map { index in JSONObject(index.filter { $0.key != "rootpage" }.map { ($0.key, $0.value) }) }
-    }
-
-    @Test(arguments: Engine.allCases)
-    func aBatchLargerThanItsTableComesWithTheSameCompleteIndexes(engine: Engine) throws {
+    /// A fresh database of `engine`, migrated, with 100 rows in tool_logs.
+    private func seeded(_ engine: Engine) throws -> (TestDatabase, any DatabaseConnection) {
         let test = try TestDatabase(engine)
         let connection = try test.connect()
         try Migrator.migrate(connection)
         _ = try connection.transaction { () throws(DatabaseError) -> Int in
             try connection.bulkInsert(into: BulkSchema.logs, columns: Self.columns, rows: Self.rows(100))
         }
+        return (test, connection)
+    }
+
+    private func definitions(_ indexes: [JSONObject]) -> [JSONObject] {
+        indexes.map { index in JSONObject(index.filter { $0.key != "rootpage" }.map { ($0.key, $0.value) }) }
+    }
+
+    @Test(arguments: Engine.allCases)
+    func aBatchLargerThanItsTableComesWithTheSameCompleteIndexes(engine: Engine) throws {
+        let (test, connection) = try seeded(engine)
+        defer { withExtendedLifetime(test) {} }
         let before = try indexes(on: connection)
         let count = try connection.transaction { () throws(DatabaseError) -> Int in
             try connection.bulkInsert(into: BulkSchema.logs, columns: Self.columns, rows: Self.rows(Self.batchRows))
@@ -75,12 +82,8 @@ struct BulkInsertIndexTests {
     /// row undoes the batch, as COPY does on PostgreSQL.
     @Test(arguments: Engine.allCases, [100, batchRows])
     func aBatchThatFailsLeavesTheTableAndItsIndexesAsTheyWere(engine: Engine, size: Int) throws {
-        let test = try TestDatabase(engine)
-        let connection = try test.connect()
-        try Migrator.migrate(connection)
-        _ = try connection.transaction { () throws(DatabaseError) -> Int in
-            try connection.bulkInsert(into: BulkSchema.logs, columns: Self.columns, rows: Self.rows(100))
-        }
+        let (test, connection) = try seeded(engine)
+        defer { withExtendedLifetime(test) {} }
         let before = try indexes(on: connection)
         // The failure is caught inside the transaction, which then commits: what bulkInsert
         // leaves behind is all that could reach the database.
