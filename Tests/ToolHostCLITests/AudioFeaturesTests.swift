@@ -131,6 +131,7 @@ import ToolHostTestSupport
             (#"{"path": "\#(outside.url(elsewhere))"}"#, "path_not_allowed", 2),
             (#"{"path": "../\#(FilePath.lastComponent(of: outside.path))/\#(elsewhere)"}"#, "path_not_allowed", 2),
             (#"{"path": "missing.wav"}"#, "not_found", 1),
+            (#"{"path": "/no/such/folder/x.wav"}"#, "path_not_allowed", 2),  // outside: refused before it is looked up
             (#"{"pcm_base64": "AAAAAAAA", "sample_rate": 16000, "encoding": "alaw"}"#, "unsupported_audio", 2),
             (#"{"pcm_base64": "AAAAAAAA", "sample_rate": 1000}"#, "unsupported_audio", 2),
             (#"{"pcm_base64": "AAE=", "sample_rate": 16000, "encoding": "f32le"}"#, "invalid_audio", 2),

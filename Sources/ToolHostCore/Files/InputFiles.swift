@@ -18,14 +18,20 @@ public struct InputFiles: Sendable {
     public func resolve(_ path: String, key: String) throws(ToolHostError) -> String {
         guard !path.isEmpty else { throw refusal(path, key: key, because: "is empty") }
         guard !path.utf8.contains(0) else { throw refusal(path, key: key, because: "contains a NUL character") }
+        guard !path.split(separator: "/").contains("..") else { throw refusal(path, key: key, because: "climbs out of its folder with '..'") }
         let absolute = FilePath.absolute(path)
+        // Outside every folder is refused before anything is looked up, so the answer never
+        // tells whether a file exists elsewhere.
+        let realFolders = folders.compactMap(ConfinedPaths.realPath)
+        guard (folders + realFolders).contains(where: { ConfinedPaths.isInside(absolute, $0) }) else {
+            throw refusal(path, key: key, because: "is outside the folders tool inputs may read")
+        }
         guard let real = ConfinedPaths.realPath(absolute) else {
             throw ToolHostError(.notFound, "\(key) \"\(Self.shown(path))\" does not exist (\(String(cString: strerror(errno)).lowercased())).",
                                 details: ["key": .string(key), "path": .string(path)])
         }
-        let realFolders = folders.compactMap(ConfinedPaths.realPath)
         guard realFolders.contains(where: { ConfinedPaths.isInside(real, $0) }) else {
-            throw refusal(path, key: key, because: real == absolute ? "is outside the folders tool inputs may read" : "leads outside the folders tool inputs may read")
+            throw refusal(path, key: key, because: "leads outside the folders tool inputs may read through a symbolic link")
         }
         guard FileIO.isFile(real) else { throw refusal(path, key: key, because: "is not a regular file") }
         return real
