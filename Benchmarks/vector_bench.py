@@ -47,7 +47,7 @@ import time
 
 import numpy as np
 
-from benchlib import Failure, finish, measured, median, print_footer, recording_failure, sh
+from benchlib import Failure, embedding_server, finish, measured, median, print_footer, recording_failure, sh
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TOOLHOST = os.path.join(ROOT, ".build-static/release/toolhost")
@@ -215,14 +215,8 @@ def recall(args, texts, vectors, base_env, run, find, database, results):
     """Part 3: recall@10 of the quantized scan against exact, through toolhost and in NumPy."""
     stored = vectors[: len(vectors) - args.recall_queries]
     queries = texts[len(stored):len(vectors)]
-    server = subprocess.Popen([sys.executable, os.path.join(ROOT, "scripts/embedding-server.py"), "--port", "0"],
-                              stdout=subprocess.PIPE, stdin=subprocess.PIPE, text=True)
-    try:
-        line = server.stdout.readline().split()
-        if not line or line[0] != "READY":
-            raise Failure("scripts/embedding-server.py did not start")
-        env = database("recall.db", stored, dict(base_env, TOOLHOST_EMBEDDER="ollama",
-                                                 TOOLHOST_EMBEDDER_URL=f"http://127.0.0.1:{line[1]}", TOOLHOST_EMBEDDER_MODEL="all-minilm"))
+    with embedding_server() as (_, ollama):
+        env = database("recall.db", stored, dict(base_env, **ollama))
         print(f"\n3. recall@10 on {len(stored):,} real vectors, {len(queries)} held-out texts as queries", flush=True)
         found = drift = 0
         for text in queries:
@@ -234,10 +228,6 @@ def recall(args, texts, vectors, base_env, run, find, database, results):
         results["recall"] = {"rows": len(stored), "queries": len(queries), "recall_at_10": found / (TOP_K * len(queries)),
                              "max_score_difference": drift}
         print(f"   toolhost: recall@10 {found / (TOP_K * len(queries)):.4f} (max score difference on shared ids {drift})", flush=True)
-    finally:
-        server.stdin.close()
-        server.terminate()
-        server.wait()
     # The choices: scale per row or per dimension, and the rescoring factor (NumPy, same vectors;
     # the query vectors are the held-out rows' own cached vectors).
     query_vectors = vectors[len(stored):]

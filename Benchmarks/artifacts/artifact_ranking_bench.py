@@ -20,6 +20,7 @@ Usage: python3 Benchmarks/artifacts/artifact_ranking_bench.py [--toolhost PATH] 
            [--postgres URL] [--rankings vectors,text,hybrid] [--json FILE] [--misses]
 """
 import argparse
+import contextlib
 import json
 import os
 import subprocess
@@ -29,7 +30,7 @@ import tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))
 sys.path.insert(0, HERE)
-from benchlib import Failure, run_main, sh  # noqa: E402
+from benchlib import Failure, embedding_server, run_main, sh  # noqa: E402
 from core import CORE  # noqa: E402
 from distractors import distractors  # noqa: E402
 
@@ -89,7 +90,6 @@ def main():
     records = artifacts()
     print(f"{len(records)} artifacts, {len(queries)} labelled queries")
     results = {}
-    server = None
     with tempfile.TemporaryDirectory(prefix="toolhost-artifact-ranking-") as work:
         with open(os.path.join(work, "toolhost.yaml"), "w") as handle:
             handle.write(CONFIG)
@@ -99,16 +99,11 @@ def main():
         if args.postgres:
             engines.append(("postgres", lambda name: dict(base, DATABASE_URL=args.postgres, TOOLHOST_DATABASE_TYPE="postgres")))
         embedders = [("hashing", {})]
-        try:
+        with contextlib.ExitStack() as servers:  # the model server, when one is started
             if not args.skip_model:
                 sh([os.path.join(ROOT, "scripts/setup-test-python.sh")])
-                server = subprocess.Popen([sys.executable, os.path.join(ROOT, "scripts/embedding-server.py"), "--port", "0"],
-                                          stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-                ready = server.stdout.readline().split()
-                if len(ready) != 2 or ready[0] != "READY":
-                    raise Failure(f"the embedding server did not start: {ready}")
-                embedders.append(("all-MiniLM-L6-v2", dict(TOOLHOST_EMBEDDER="ollama", TOOLHOST_EMBEDDER_URL=f"http://127.0.0.1:{ready[1]}",
-                                                          TOOLHOST_EMBEDDER_MODEL="all-minilm")))
+                _, ollama = servers.enter_context(embedding_server())
+                embedders.append(("all-MiniLM-L6-v2", ollama))
             for engine, environment in engines:
                 for embedder, extra in embedders:
                     env = dict(environment(embedder), **extra)
@@ -125,10 +120,6 @@ def main():
                         if args.misses:
                             for miss in misses:
                                 print(f"    {miss}")
-        finally:
-            if server:
-                server.terminate()
-                server.wait()
     if args.json:
         with open(args.json, "w") as handle:
             json.dump(results, handle, indent=2)

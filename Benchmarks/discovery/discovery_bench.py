@@ -17,6 +17,7 @@ Usage: python3 Benchmarks/discovery/discovery_bench.py [--toolhost PATH] [--skip
                                                        [--rankings hybrid,text,vectors] [--json FILE] [--misses]
 """
 import argparse
+import contextlib
 import json
 import os
 import subprocess
@@ -25,7 +26,7 @@ import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))
-from benchlib import Failure, run_main, sh  # noqa: E402
+from benchlib import embedding_server, run_main, sh  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(HERE))
 CATALOGUE = os.path.join(HERE, "catalogue")
@@ -77,21 +78,14 @@ def main():
         tools = sum(len(files) for _, _, files in os.walk(CATALOGUE))
         print(f"{len(sets['needs'])} needs + {len(sets['needs_holdout'])} held-out needs over {tools} tools")
     results = {}
-    server = None
     with tempfile.TemporaryDirectory(prefix="toolhost-discovery-") as work:
         base = dict(os.environ, TOOLHOST_RECORD_INVOCATIONS="false", TOOLHOST_DATABASE_TYPE="sqlite")
         configurations = [("hashing", dict(base, TOOLHOST_DATABASE_PATH=os.path.join(work, "hashing.db")))]
-        try:
+        with contextlib.ExitStack() as servers:  # the model server, when one is started
             if not args.skip_model:
                 sh([os.path.join(ROOT, "scripts/setup-test-python.sh")])
-                server = subprocess.Popen([sys.executable, os.path.join(ROOT, "scripts/embedding-server.py"), "--port", "0"],
-                                          stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-                ready = server.stdout.readline().split()
-                if len(ready) != 2 or ready[0] != "READY":
-                    raise Failure(f"the embedding server did not start: {ready}")
-                configurations.append(("all-MiniLM-L6-v2", dict(
-                    base, TOOLHOST_DATABASE_PATH=os.path.join(work, "model.db"), TOOLHOST_EMBEDDER="ollama",
-                    TOOLHOST_EMBEDDER_URL=f"http://127.0.0.1:{ready[1]}", TOOLHOST_EMBEDDER_MODEL="all-minilm")))
+                _, ollama = servers.enter_context(embedding_server())
+                configurations.append(("all-MiniLM-L6-v2", dict(base, TOOLHOST_DATABASE_PATH=os.path.join(work, "model.db"), **ollama)))
             if args.minilm:
                 configurations.append(("MiniLM in process", dict(
                     base, TOOLHOST_DATABASE_PATH=os.path.join(work, "minilm.db"), TOOLHOST_EMBEDDER="minilm")))
@@ -110,10 +104,6 @@ def main():
                     if args.misses:
                         for miss in results[label]["needs"]["misses"]:
                             print(f"    {miss}")
-        finally:
-            if server:
-                server.terminate()
-                server.wait()
     if args.json:
         with open(args.json, "w") as handle:
             json.dump(results, handle, indent=2)
