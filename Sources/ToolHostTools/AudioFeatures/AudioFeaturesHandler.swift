@@ -12,19 +12,10 @@ struct AudioFeaturesHandler: OperationHandler {
             Operation("analyze", nature: .readOnly) { input, context in
                 let audio = AudioInput(fields: input.fields, pointer: "", tool: context.tool.id)
                 let analyzer = try Self.analyzer(input)
-                return .fields(try Self.analyze(audio.signal(config: context.config), with: analyzer))
+                return .fields(try analyzer.analyze(try audio.signal(config: context.config)).json)
             },
             Operation("stream", nature: .write, body: Self.stream),  // keeps the session's state in the data directory
         ]
-    }
-
-    /// The analysis of `signal`, as answer members.
-    static func analyze(_ signal: AudioSignal, with analyzer: AudioAnalyzer) throws(ToolHostError) -> JSONObject {
-        do {
-            return try analyzer.analyze(signal).json
-        } catch {
-            throw error.toolHostError
-        }
     }
 
     /// The analyser as the input sets it (pitch range, silence threshold, segment lengths).

@@ -12,12 +12,8 @@ enum MessageVoiceFeatures {
         Operation(operation.name, nature: operation.nature) { input, context in
             guard case .object(let audio)? = input["audio"] else { return try operation.run(input, context) }
             let source = AudioInput(fields: audio, pointer: "/audio", tool: context.tool.id)
-            let analysis: AudioAnalysis
-            do {
-                analysis = try AudioAnalyzer().analyze(try source.signal(config: context.config))
-            } catch let error as AudioDecodingError {
-                throw error.toolHostError
-            }
+            // An AudioDecodingError becomes its ToolHostError where every operation's does (Operation.run).
+            let analysis = try AudioAnalyzer().analyze(try source.signal(config: context.config))
             var fields = input.fields
             fields["audio"] = nil
             var computed: [JSONValue] = []
