@@ -1,7 +1,5 @@
 import Dispatch
-#if canImport(Glibc)
-import Glibc
-#endif
+import ToolHostCore
 
 /// Exact cosine top-k over vectors laid out row after row in one buffer. The vectors are
 /// L2-normalised, so cosine similarity is the dot product, computed eight lanes at a time.
@@ -43,7 +41,7 @@ enum VectorScoring {
     /// Runs `work(worker, workers)` on the calling thread for small jobs (below
     /// `parallelThreshold` units), else once per core at the same time; answers in worker order.
     static func split<Part>(_ units: Int, _ work: (Int, Int) -> Part) -> [Part] {
-        let workers = units >= parallelThreshold ? min(max(activeCores, 1), 8) : 1
+        let workers = units >= parallelThreshold ? min(Processors.online, 8) : 1
         if workers == 1 { return [work(0, 1)] }
         var parts = [Part?](repeating: nil, count: workers)
         parts.withUnsafeMutableBufferPointer { slots in
@@ -72,14 +70,6 @@ enum VectorScoring {
         }
         return sum
     }
-
-    private static let activeCores: Int = {
-        #if canImport(Glibc)
-        Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
-        #else
-        1
-        #endif
-    }()
 }
 
 /// The best `limit` scores offered, kept as a small sorted array (limits are small).

@@ -22,6 +22,8 @@ public enum Migrator {
         // Every process checks on its first connection: when nothing is pending (the usual
         // case) that is one read, without taking the migration lock.
         if try isUpToDate(connection, migrations) { return [] }
+        // A migration may name an index that a bulk insert set aside (drop or change it).
+        _ = try connection.buildDeferredIndexes()
         return try connection.transaction { () throws(DatabaseError) -> [Migration] in
             if connection.dialect == .postgres {
                 _ = try connection.run("SELECT pg_advisory_xact_lock(7263829)")

@@ -15,8 +15,8 @@ extension SQLiteConnection {
     /// failing row (or a failing `rows`) undoes the ones before it, even where the caller goes
     /// on and commits. Outside a transaction it opens one, so the rows are also written in one
     /// commit rather than one each. A batch at least as large as its table goes in with the
-    /// table's secondary indexes set aside and built again after it (`SQLiteDeferredIndexes`);
-    /// `rows.underestimatedCount` is the batch's size. Rows keep their order (ids grow with it).
+    /// table's secondary indexes set aside, for the first read to build from the whole table
+    /// (`SQLiteDeferredIndexes`); `rows.underestimatedCount` is the batch's size. Rows keep their order (ids grow with it).
     @discardableResult
     public func bulkInsert(into table: TableName, columns: [String], rows: some Sequence<[SQLValue]>) throws(DatabaseError) -> Int {
         let perStatement = Self.rowsPerInsert(columns: columns.count)

@@ -53,6 +53,10 @@ public enum SchemaMigrations {
             connection throws(DatabaseError) in
             try MemorySchema.addFactsAndTextSearch(on: connection)
         },
+        Migration(12, "SQLite: indexes a large bulk insert sets aside wait in toolhost_deferred_indexes for the first read (PostgreSQL unchanged)") {
+            connection throws(DatabaseError) in
+            try DeferredIndexLedger.create(on: connection)
+        },
     ]
 }
 

@@ -25,6 +25,7 @@ struct MigrationChecksumTests {
             9: "bc41b0a78d4a3cd5087ee1188e2081121d322fab8430ea6f3b3f508337b3766d",
             10: "70d4d21d393b5d39cb82d6e1297f584a93db6bfcc913c266c8fb1e2cdc2875ed",
             11: "e47c612ddba96f7e1ddb01c8f189b1fe8c64d10dd4e6cf9eac547f69bfee1364",
+            12: "b83d3e506176509fbb866ba3286c77ccb61f1ac35acd71d67ce16d4afc0afc35",
         ],
         .postgres: [
             1: "9881ceae91ccaa4ba08458cf7478575bc5b710018e47829f0ac49151dc2b36a3",
@@ -38,6 +39,7 @@ struct MigrationChecksumTests {
             9: "52a7f5a539635b555b23af4fe9373961fa9ff10f803702204c3addbdb3ab16cd",
             10: "8a74f1bd7eceb8ffd676bb118bc006650cf23deaf007e06cadbb3357803eee02",
             11: "38372a4d2d136313fde98d82260cb87bf803df8757a640f7028eb8d4fed80f25",
+            12: "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
         ],
     ]
 
@@ -55,6 +57,7 @@ struct MigrationChecksumTests {
             9: "bc41b0a78d4a3cd5087ee1188e2081121d322fab8430ea6f3b3f508337b3766d",
             10: "70d4d21d393b5d39cb82d6e1297f584a93db6bfcc913c266c8fb1e2cdc2875ed",
             11: "e47c612ddba96f7e1ddb01c8f189b1fe8c64d10dd4e6cf9eac547f69bfee1364",
+            12: "b83d3e506176509fbb866ba3286c77ccb61f1ac35acd71d67ce16d4afc0afc35",
         ],
         .postgres: [
             1: "1f8293a5923ec290e27b3a7571c8039bc15ae6d931b61f41bb506c803e937574",
@@ -68,6 +71,7 @@ struct MigrationChecksumTests {
             9: "52a7f5a539635b555b23af4fe9373961fa9ff10f803702204c3addbdb3ab16cd",
             10: "8a74f1bd7eceb8ffd676bb118bc006650cf23deaf007e06cadbb3357803eee02",
             11: "38372a4d2d136313fde98d82260cb87bf803df8757a640f7028eb8d4fed80f25",
+            12: "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
         ],
     ]
 

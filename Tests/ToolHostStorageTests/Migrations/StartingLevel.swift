@@ -21,7 +21,7 @@ struct StartingLevel: Sendable, CustomStringConvertible {
     }
 
     /// Every level a shipped ToolHost can have left a database at.
-    static let all: [StartingLevel] = (0...11).map(level) + [
+    static let all: [StartingLevel] = (0...12).map(level) + [
         earlier(1, "first version of 1", EarlierMigrationVersions.bulkDataFirstVersion),
         earlier(4, "first version of 4", EarlierMigrationVersions.promptEvolutionFirstVersion),
         earlier(5, "first version of 5", EarlierMigrationVersions.memoryFirstVersion),
