@@ -1,4 +1,5 @@
 import Testing
+import ToolHostTestSupport
 @testable import ToolHostCore
 
 /// A recorded call keeps the first `max_recorded_bytes` of its redacted input: cutting the input
@@ -25,16 +26,44 @@ struct JSONPreviewTests {
         #expect(actual.text == expected.text)
         #expect(actual.complete == expected.complete)
         #expect(expected.complete == false)
-        if limit > 0 {  // at 0 even the top level keeps one member, "operation"
-            let kept = cut["logs"]?.arrayValue?.count
-            #expect(kept == min(limit + 1, records.count))
+        // Each record's text has at least 18 bytes no change can remove (brackets, quotes,
+        // colons, commas, a digit): no more records are kept than fit in the limit by that count.
+        let kept = cut["logs"]?.arrayValue?.count ?? 0
+        #expect(kept <= (limit + 1) / 18 + 2, "\(kept) records kept for \(limit) bytes")
+    }
+
+    /// Random values of every kind, nested, with text that redaction shortens or lengthens,
+    /// previewed at every limit up to past their length: the cut value previews the same.
+    @Test func randomValuesPreviewTheSameAtEveryLimit() {
+        var random = SplitMix64(seed: 20_261_205)
+        // The shortest text of each kind, many times over: a count that gave any of them one
+        // byte more than it can have would cut before the limit.
+        let shortest: JSONValue = .array((0..<40).map { index in [JSONValue.string(""), 0, [], [:], ["": 0], [""], .null][index % 7] })
+        for value in [shortest] + (0..<100).map({ _ in Self.randomValue(depth: 0, &random) }) {
+            let length = JSONWriter.bytes(value, style: .compact).count
+            for limit in 0...min(length + 2, 300) {
+                let expected = Self.preview(value, limit: limit)
+                let actual = Self.preview(value.keepingPreview(ofBytes: limit), limit: limit)
+                #expect(actual.text == expected.text, "limit \(limit) of \(value)")
+                #expect(actual.complete == expected.complete, "limit \(limit) of \(value)")
+            }
         }
     }
 
-    @Test func aValueThatFitsIsKeptWhole() {
-        let small: JSONValue = ["logs": [["message": "one"], ["message": "two"]], "n": 2]
-        #expect(small.keepingPreview(ofBytes: 65536) == small)
-        let whole = Self.preview(small, limit: 65536)
-        #expect(whole.complete)
+    private static let texts = ["", "a", "mail a@b.co", "key sk-\(String(repeating: "k", count: 32))", "nul \u{0} here", "é ü 日本", "password=hunter2"]
+
+    private static func randomValue(depth: Int, _ random: inout SplitMix64) -> JSONValue {
+        switch random.below(depth < 3 ? 8 : 5) {
+        case 0: return .string(texts[random.below(texts.count)])
+        case 1: return .int(random.below(100_000) - 1000)
+        case 2: return .double(Double(random.below(1000)) / 8)
+        case 3: return [JSONValue.null, .bool(true), .bool(false)][random.below(3)]
+        case 4: return .array([])
+        case 5, 6: return .array((0..<random.below(12)).map { _ in randomValue(depth: depth + 1, &random) })
+        default:
+            let keys = texts + ["id", "tags", "sk-\(String(repeating: "z", count: 30))"]
+            let members = (0..<random.below(6)).map { index in ("\(keys[random.below(keys.count)])\(index)", randomValue(depth: depth + 1, &random)) }
+            return .object(JSONObject(members))
+        }
     }
 }

@@ -1,31 +1,53 @@
 /// Cutting a large value down before it is previewed (a recorded call keeps the first
 /// `training.max_recorded_bytes` of its input's JSON text).
 extension JSONValue {
-    /// The value with every array and object, at any depth, cut to its first `limit + 1`
-    /// elements. The first `limit` bytes of its compact JSON text are those of the whole value,
-    /// and stay so through any change that keeps each element at least one byte long
-    /// (redaction, NUL replacement): the k-th element starts past k bytes of the ones before it.
-    /// Whether the text is longer than `limit` is kept too (a cut value has more than `limit`
-    /// elements). So a million-record batch is redacted and previewed for the cost of its first
-    /// few thousand records.
+    /// The value with the elements of its arrays and objects, at any depth, that cannot appear
+    /// in the first `limit` bytes of its compact JSON text left out. Those bytes are the whole
+    /// value's, and stay so through any change that keeps every string a string and every
+    /// element in place (redaction, NUL replacement): what is left out lies past a prefix
+    /// whose text is at least `limit` bytes whatever such changes do, counting only what they
+    /// cannot shorten (quotes, brackets, colons, commas, and a byte per number or literal).
+    /// Whether the text is longer than `limit` is kept too: a cut value is longer. So a
+    /// million-record batch is redacted and previewed for the cost of the first few thousand
+    /// bytes' worth of its records.
     public func keepingPreview(ofBytes limit: Int) -> JSONValue {
-        let keep = max(limit, 0) + 1
-        switch self {
-        case .array(let items):
-            guard items.count > keep || items.contains(where: \.isContainer) else { return self }
-            return .array(items.prefix(keep).map { $0.keepingPreview(ofBytes: limit) })
-        case .object(let object):
-            guard object.count > keep || object.contains(where: { $0.value.isContainer }) else { return self }
-            return .object(JSONObject(object.prefix(keep).map { ($0.key, $0.value.keepingPreview(ofBytes: limit)) }))
-        default:
-            return self
-        }
+        cut(toBytes: max(limit, 0) + 1).value
     }
 
-    private var isContainer: Bool {
+    /// The value cut to what the first `budget - 1` bytes of its text can show, and the
+    /// fewest bytes the cut value's text can have (at least `budget` when anything was cut).
+    private func cut(toBytes budget: Int) -> (value: JSONValue, minimumBytes: Int) {
         switch self {
-        case .array, .object: true
-        default: false
+        case .array(let items):
+            var kept: [JSONValue] = []
+            // "[", then each element with the "," or "]" after it.
+            var bytes = 1
+            for item in items {
+                guard bytes < budget else { return (.array(kept), max(bytes, 2)) }
+                let element = item.cut(toBytes: budget - bytes)
+                kept.append(element.value)
+                bytes += element.minimumBytes + 1
+            }
+            return (kept.count == items.count && bytes < budget ? self : .array(kept), max(bytes, 2))
+        case .object(let object):
+            var kept: [(String, JSONValue)] = []
+            // "{", then each member as "\"\":" and its value, with the "," or "}" after it.
+            var bytes = 1
+            for (key, value) in object {
+                guard bytes < budget else { return (.object(JSONObject(kept)), max(bytes, 2)) }
+                let member = value.cut(toBytes: budget - bytes - 3)
+                kept.append((key, member.value))
+                bytes += 3 + member.minimumBytes + 1
+            }
+            return (kept.count == object.count && bytes < budget ? self : .object(JSONObject(kept)), max(bytes, 2))
+        case .string:
+            return (self, 2)
+        case .null, .bool(true):
+            return (self, 4)
+        case .bool(false):
+            return (self, 5)
+        default:
+            return (self, 1)
         }
     }
 }
