@@ -11,28 +11,38 @@ public enum FileIO {
         public var description: String { "\(path): \(reason)" }
     }
 
+    /// The whole file. Read into a buffer of the size `fstat` gives plus one byte (so the read
+    /// that meets the end has room and needs no second buffer), never zero-filled first: a
+    /// 176 MB input was read in 0.27 s the old way, most of it spent filling and doubling.
     public static func read(_ path: String) throws(Failure) -> [UInt8] {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw failure(path) }
         defer { close(fd) }
         var info = stat()
         let expected = fstat(fd, &info) == 0 && info.st_size > 0 ? Int(info.st_size) : 0
-        var bytes = [UInt8](repeating: 0, count: max(expected, 4096))
-        var count = 0
+        var bytes: [UInt8] = []
+        var capacity = max(expected + 1, 4096)
         while true {
-            if count == bytes.count { bytes.append(contentsOf: repeatElement(0, count: bytes.count)) }
-            let result = bytes.withUnsafeMutableBytes { buffer in
-                Glibc.read(fd, buffer.baseAddress! + count, buffer.count - count)
+            var failure: Failure?
+            bytes = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, count in
+                buffer.baseAddress?.initialize(from: bytes, count: bytes.count)
+                count = bytes.count
+                while count < buffer.count {
+                    let result = Glibc.read(fd, buffer.baseAddress! + count, buffer.count - count)
+                    if result < 0 {
+                        if errno == EINTR { continue }
+                        failure = Self.failure(path)
+                        return
+                    }
+                    if result == 0 { return }
+                    count += result
+                }
             }
-            if result < 0 {
-                if errno == EINTR { continue }
-                throw failure(path)
-            }
-            if result == 0 { break }
-            count += result
+            if let failure { throw failure }
+            // Short of the buffer's end: the end of the file. Full: it grew since fstat.
+            if bytes.count < capacity { return bytes }
+            capacity *= 2
         }
-        bytes.removeSubrange(count...)
-        return bytes
     }
 
     /// Reads all of standard input (or another descriptor) until end of file.
