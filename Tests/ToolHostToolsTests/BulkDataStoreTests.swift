@@ -86,6 +86,23 @@ struct BulkDataStoreTests {
         #expect(try harness.succeed("bulk_data_store", ["operation": "store_logs", "logs": .array(many)])["count"] == 2000)
     }
 
+    /// Far into a batch large enough for SQLite to make its rows on a second thread: the
+    /// records after the bad one are checked too, and nothing is stored.
+    @Test(arguments: Engine.allCases)
+    func aBadRecordFarIntoALargeBatchStoresNothing(engine: Engine) throws {
+        let harness = try HandlerHarness(engine)
+        var logs = (0..<12_000).map { index -> JSONValue in ["tool_id": "bulk", "log_level": "info", "message": .string("entry \(index)")] }
+        logs[9_000] = ["tool_id": "bulk", "log_level": "info", "message": "bad time", "created_at": "not a time"]
+        logs[11_999] = ["tool_id": "bulk", "log_level": "info", "message": "bad time too", "created_at": "soon"]
+        let bad = try harness.call("bulk_data_store", ["operation": "store_logs", "logs": .array(logs)])
+        #expect(bad["error_code"] == "invalid_input")
+        let paths = bad["violations"]?.arrayValue?.compactMap { $0["path"]?.stringValue }
+        #expect(paths == ["/logs/9000/created_at", "/logs/11999/created_at"])
+        let first = bad["violations"]?.arrayValue?.first?["message"]?.stringValue
+        #expect(first == "must be an ISO-8601 timestamp, not \"not a time\"")
+        #expect(try harness.sql("SELECT count(*) AS n FROM tool_logs").first?["n"] == 0)
+    }
+
     @Test(arguments: Engine.allCases)
     func bugsUpsertWithoutErasingAndResolve(engine: Engine) throws {
         let harness = try HandlerHarness(engine)

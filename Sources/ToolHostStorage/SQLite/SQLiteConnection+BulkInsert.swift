@@ -22,23 +22,11 @@ extension SQLiteConnection {
         let perStatement = Self.rowsPerInsert(columns: columns.count)
         let insert = { () throws(DatabaseError) -> Int in
             let full = try self.prepared(Self.insertSQL(into: table, columns: columns, rows: perStatement))
-            var pending: [SQLValue] = []
-            pending.reserveCapacity(perStatement * columns.count)
             var count = 0
-            for row in rows {
-                guard row.count == columns.count else {
-                    throw DatabaseError(.statement, "A row has \(row.count) values for \(columns.count) columns")
-                }
-                pending.append(contentsOf: row)
-                count += 1
-                if count % perStatement == 0 {
-                    try self.execute(full, pending)
-                    pending.removeAll(keepingCapacity: true)
-                }
-            }
-            if !pending.isEmpty {
-                let rest = try self.prepared(Self.insertSQL(into: table, columns: columns, rows: pending.count / max(columns.count, 1)))
-                try self.execute(rest, pending)
+            try InsertBatches.forEach(rows, columns: columns.count, perStatement: perStatement) { (values, rowCount) throws(DatabaseError) in
+                let statement = rowCount == perStatement ? full : try self.prepared(Self.insertSQL(into: table, columns: columns, rows: rowCount))
+                try self.execute(statement, values)
+                count += rowCount
             }
             return count
         }

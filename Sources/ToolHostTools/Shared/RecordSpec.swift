@@ -96,7 +96,7 @@ extension RecordSpec {
     /// checking and converting rows overlaps with the database's work instead of preceding it.
     /// At the first invalid record the stream ends and gathers every violation (up to 100)
     /// from the rest; the caller then rolls back, so nothing is stored unless all are valid.
-    /// `progress` hears how many records have gone to the database, of how many.
+    /// `progress` hears how many records have been made into rows for the database, of how many.
     func stream(_ records: [JSONValue], field: String, dialect: SQLDialect, progress: ProgressReporter? = nil) -> RecordStream {
         RecordStream(spec: self, records: records, field: field, dialect: dialect, progress: progress)
     }
