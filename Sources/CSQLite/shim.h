@@ -6,6 +6,8 @@
 
 /// SQLITE_TRANSIENT is a macro casting -1 to a destructor pointer, which Swift cannot import.
 static inline sqlite3_destructor_type toolhost_sqlite_transient(void) { return SQLITE_TRANSIENT; }
+/* The bound data outlives the statement's use of it (the caller clears the bindings first). */
+static inline sqlite3_destructor_type toolhost_sqlite_static(void) { return SQLITE_STATIC; }
 
 /// sqlite3_db_config is variadic, which Swift cannot call: the one option ToolHost sets.
 static inline int toolhost_sqlite_skip_checkpoint_on_close(sqlite3 *db) {

@@ -25,21 +25,21 @@ struct InsertBatchesTests {
         return (test, connection)
     }
 
+    /// Statement-sized batches, all full but the last; their order and content are what the
+    /// table gets (next test).
     @Test(arguments: sizes)
-    func everyRowComesOnceInOrderInStatementSizedBatches(size: Int) throws {
-        var batches: [(values: [SQLValue], rows: Int)] = []
+    func everyRowComesOnceInStatementSizedBatches(size: Int) throws {
+        var batches: [(values: Int, rows: Int)] = []
         try InsertBatches.forEach(Self.rows(size), columns: 2, perStatement: Self.perStatement) { values, rows in
-            batches.append((values, rows))
+            batches.append((values.count, rows))
         }
         let full = batches.dropLast().allSatisfy { $0.rows == Self.perStatement }
         #expect(full)
         let lastRows = batches.last?.rows ?? 0
         #expect(lastRows == (size % Self.perStatement == 0 ? min(size, Self.perStatement) : size % Self.perStatement))
-        let shapes = batches.allSatisfy { $0.values.count == $0.rows * 2 }
+        let shapes = batches.allSatisfy { $0.values == $0.rows * 2 }
         #expect(shapes)
-        let values = batches.flatMap(\.values)
-        let sent = Self.rows(size).flatMap { $0 }
-        #expect(values == sent)
+        #expect(batches.map(\.rows).reduce(0, +) == size)
     }
 
     @Test(arguments: sizes)
@@ -92,6 +92,33 @@ struct InsertBatchesTests {
         let stored = try connection.run("SELECT count(*) AS n FROM items").rows.first?["n"]
         #expect(stored == 0)
         try checkTheConnectionTakesTheNextBatch(connection)
+    }
+
+    /// Every kind of value is stored by a bulk insert (bound from one buffer) exactly as a
+    /// single INSERT stores it: type and bytes, a NUL inside text, empty text and blobs.
+    @Test func valuesAreStoredAsASingleInsertStoresThem() throws {
+        let (test, connection) = try table()
+        defer { withExtendedLifetime(test) {} }
+        try connection.executeScript("CREATE TABLE single (id INTEGER PRIMARY KEY, v); CREATE TABLE bulk (id INTEGER PRIMARY KEY, v)")
+        let values: [SQLValue] = [
+            .null, .bool(true), .bool(false), .integer(-9_223_372_036_854_775_807), .integer(0), .double(-0.5), .double(1e300),
+            .text(""), .text("plain"), .text("nul \u{0} inside"), .text("é ü 日本 🎉"), .blob([]), .blob([0, 255, 7]),
+            .json(["a": [1, 2.5, "x"], "b": .null]), .json("just text"), .json([]),
+        ]
+        for value in values { try connection.run("INSERT INTO single (v) VALUES (?1)", [value]) }
+        // Repeated past the pipeline's threshold, so the values also cross threads.
+        let repeats = InsertBatches.pipelinedRows / values.count + 1
+        let count = try connection.bulkInsert(into: TableName("bulk"), columns: ["v"],
+                                              rows: (0..<repeats).flatMap { _ in values.map { [$0] } })
+        #expect(count == repeats * values.count)
+        let single = try connection.run("SELECT typeof(v) AS type, hex(v) AS bytes FROM single ORDER BY id").rows
+        let bulk = try connection.run("SELECT typeof(v) AS type, hex(v) AS bytes FROM bulk ORDER BY id").rows
+        #expect(single.count == values.count)
+        for (index, row) in bulk.enumerated() {
+            let same = row == single[index % values.count]
+            #expect(same, "value \(values[index % values.count]): bulk \(row), single \(single[index % values.count])")
+            if !same { break }
+        }
     }
 
     private func checkTheConnectionTakesTheNextBatch(_ connection: SQLiteConnection, sourceLocation: SourceLocation = #_sourceLocation) throws {

@@ -21,7 +21,7 @@ enum InsertBatches {
     /// of them `perStatement` rows but the last. A row with the wrong number of values ends the
     /// rows with an error (the caller's savepoint undoes what went in before it).
     static func forEach<Rows: Sequence<[SQLValue]>>(_ rows: Rows, columns: Int, perStatement: Int,
-                                                   _ body: ([SQLValue], Int) throws(DatabaseError) -> Void) throws(DatabaseError) {
+                                                   _ body: (PackedValues, Int) throws(DatabaseError) -> Void) throws(DatabaseError) {
         if rows.underestimatedCount >= pipelinedRows, Processors.online > 1 {
             try Pipeline(rows, columns: columns, perStatement: perStatement).forEach(body)
         } else {
@@ -37,31 +37,30 @@ enum InsertBatches {
     private struct Batcher {
         let columns: Int
         let perStatement: Int
-        private var pending: [SQLValue] = []
+        private var pending: PackedValues
         private var rows = 0
 
         init(columns: Int, perStatement: Int) {
             self.columns = columns
             self.perStatement = perStatement
-            pending.reserveCapacity(columns * perStatement)
+            pending = PackedValues(reservingValues: columns * perStatement)
         }
 
         /// A full statement's values once `row` completes one.
-        mutating func add(_ row: [SQLValue]) throws(DatabaseError) -> [SQLValue]? {
+        mutating func add(_ row: [SQLValue]) throws(DatabaseError) -> PackedValues? {
             guard row.count == columns else { throw DatabaseError(.statement, "A row has \(row.count) values for \(columns) columns") }
-            pending.append(contentsOf: row)
+            for value in row { pending.append(value) }
             rows += 1
             guard rows == perStatement else { return nil }
             defer {
-                pending = []
-                pending.reserveCapacity(columns * perStatement)
+                pending = PackedValues(reservingValues: columns * perStatement)
                 rows = 0
             }
             return pending
         }
 
         /// The rows of a last, shorter statement, if any.
-        func rest() -> ([SQLValue], Int)? { rows > 0 ? (pending, rows) : nil }
+        func rest() -> (PackedValues, Int)? { rows > 0 ? (pending, rows) : nil }
     }
 
     /// A producer thread and a queue of bounded depth between it and the caller.
@@ -72,7 +71,7 @@ enum InsertBatches {
         private static var depth: Int { 4 }
 
         private enum Chunk {
-            case statements([(values: [SQLValue], rows: Int)])
+            case statements([(values: PackedValues, rows: Int)])
             case failed(DatabaseError)
             case end
         }
@@ -97,7 +96,7 @@ enum InsertBatches {
             for _ in 0..<Self.depth { freeSlots.signal() }
         }
 
-        func forEach(_ body: ([SQLValue], Int) throws(DatabaseError) -> Void) throws(DatabaseError) {
+        func forEach(_ body: (PackedValues, Int) throws(DatabaseError) -> Void) throws(DatabaseError) {
             guard DetachedThread.start({ self.produce() }) else {
                 // No thread to be had: the same work, here.
                 var batcher = Batcher(columns: columns, perStatement: perStatement)
@@ -131,7 +130,7 @@ enum InsertBatches {
         private func produce() {
             defer { ended.signal() }
             var batcher = Batcher(columns: columns, perStatement: perStatement)
-            var statements: [(values: [SQLValue], rows: Int)] = []
+            var statements: [(values: PackedValues, rows: Int)] = []
             do throws(DatabaseError) {
                 for row in rows {
                     guard let full = try batcher.add(row) else { continue }

@@ -48,11 +48,14 @@ extension SQLiteConnection {
     }
 
     /// Binds `values` to a statement that returns no rows and runs it.
-    private func execute(_ statement: SQLiteStatement, _ values: [SQLValue]) throws(DatabaseError) {
-        defer { sqlite3_reset(statement.handle) }
-        try statement.bind(values)
-        let step = sqlite3_step(statement.handle)
-        guard step == SQLITE_DONE else { throw failure(step) }
+    private func execute(_ statement: SQLiteStatement, _ values: PackedValues) throws(DatabaseError) {
+        sqlite3_reset(statement.handle)
+        let failed = try values.withBound(to: statement) { () -> DatabaseError? in
+            defer { sqlite3_reset(statement.handle) }
+            let step = sqlite3_step(statement.handle)
+            return step == SQLITE_DONE ? nil : failure(step)
+        }
+        if let failed { throw failed }
     }
 
     /// Runs `body` under a savepoint named `name`: released when it returns, rolled back to
