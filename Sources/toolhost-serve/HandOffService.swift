@@ -22,9 +22,13 @@ enum HandOffService {
             guard let (request, input) = connection.readRequest() else { return }
             let taken = host.runHandedOff(toolID: request.tool) { cancellation in
                 connection.accept()
-                let ending = OneShotCall.run(request, invoker: invoker, output: connection.output, readInput: { () throws(ToolHostError) in try input.get() }) { _, options in
-                    options.cancellation = cancellation  // a server shutting down stops it like its own calls
-                    return nil
+                // A server shutting down stops it like its own calls, and so does its caller
+                // going away (Ctrl-C on `toolhost run`).
+                let ending = connection.whileCallerWaits(cancelling: cancellation) {
+                    OneShotCall.run(request, invoker: invoker, output: connection.output, readInput: { () throws(ToolHostError) in try input.get() }) { _, options in
+                        options.cancellation = cancellation
+                        return nil
+                    }
                 }
                 connection.finish(exitCode: ending.exitCode)
                 return ending.answer(envelope: request.envelope)

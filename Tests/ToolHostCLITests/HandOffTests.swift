@@ -154,6 +154,37 @@ struct HandOffTests {
         #expect(logged == 0, "\(server.stderr)")
     }
 
+    /// Ctrl-C on a `toolhost run` whose call a server runs: the server cancels the call as
+    /// the caller's own process would have been stopped (its statements stopped, what it had
+    /// not committed undone), records it as cancelled, and goes on taking calls.
+    @Test(arguments: Engine.allCases)
+    func aCallerStoppedWithCtrlCCancelsItsCallOnTheServer(engine: Engine) throws {
+        let place = try Place(engine)
+        try place.startServer()
+        // Long enough (parsing and storing 300,000 logs, a debug build) to be under way on the
+        // server a second after it was handed over.
+        let logs = (0..<300_000).map { #"{"tool_id": "t\#($0 % 9)", "log_level": "info", "message": "line \#($0) of a long batch"}"# }
+        place.fixture.directory.write("big.json", #"{"operation": "store_logs", "logs": ["# + logs.joined(separator: ",") + "]}")
+        let caller = try RunningProcess(place.fixture.binary.path, ["run", "bulk_data_store", "--input", "big.json"],
+                                        environment: place.database.environment.merging(["TOOLHOST_HAND_OFF": "require"]) { $1 },
+                                        directory: place.fixture.directory.path)
+        Thread.sleep(forTimeInterval: 1)
+        caller.signal(SIGINT)
+        // The server's cancelled answer, relayed; the exit status of a stopped call.
+        let stopped = try caller.waitForExit(within: 60)
+        #expect(stopped.status == 128 + SIGINT, "exit \(stopped.status): \(caller.stderr)")
+        let answer = try? JSONParser.parse(Array(stopped.remaining.joined(separator: "\n").utf8))
+        #expect(answer?["error_code"] == "cancelled", "\(stopped.remaining)")
+        // Recorded by the server once the call has ended, cancelled, with nothing stored.
+        let recorded = eventually(within: 60) { (try? place.records(of: "bulk_data_store").last?["error_code"]) == "cancelled" }
+        #expect(recorded)
+        let stored = try place.database.connect().run("SELECT count(*) AS n FROM tool_logs").rows.first?["n"]
+        #expect(stored == 0)
+        let input = #"{"operation": "store_log", "tool_id": "a", "log_level": "info", "message": "after"}"#
+        let after = try place.run(["run", "bulk_data_store"], input: input, handOff: "require")
+        #expect(after.status == 0, "\(after.stdoutText) \(after.stderr)")
+    }
+
     @Test func oneServerPerIdentityAStaleSocketIsReplacedAndSIGTERMRemovesIt() throws {
         let place = try Place(.sqlite)
         let first = try place.startServer()

@@ -45,18 +45,31 @@ public enum HandOffClient {
         } catch {
             return .notTaken(reason: "the server did not take the call: \(error.reason)")
         }
-        return .finished(exitCode: relay(channel))
+        // Ctrl-C, SIGTERM or SIGHUP from here on stops the call on the server, as it would stop
+        // one running here: the caller says it has gone, the server cancels the call and
+        // answers `cancelled`, and this process exits 128 + the signal.
+        let stop = CallCancellation()
+        let signals = StopSignals(cancelling: stop)
+        let code = relay(channel, stoppedBy: stop)
+        if code == ToolHostError.exitCode(for: .cancelled), let signal = signals.signal { return .finished(exitCode: 128 + signal) }
+        return .finished(exitCode: code)
     }
 
     /// Writes the server's frames out until `exit`. A server gone mid-call leaves the call's
     /// effect unknown: said on stderr (and as the answer if none was written yet), never run
     /// again here, where it might take effect twice.
-    private static func relay(_ channel: HandOffChannel) -> Int32 {
+    private static func relay(_ channel: HandOffChannel, stoppedBy stop: CallCancellation) -> Int32 {
         var wroteAnswer = false
+        var wake = stop.wakeDescriptor
         while true {
             let frame: HandOffFrame?
             do {
-                frame = try channel.receive()
+                frame = try channel.receive(wake: wake)
+            } catch where stop.isCancelled && wake != nil {
+                // Told to stop: the server sees end of file and cancels; its answer follows.
+                channel.finishSending()
+                wake = nil
+                continue
             } catch {
                 return lost(because: error.reason, wroteAnswer: wroteAnswer)
             }

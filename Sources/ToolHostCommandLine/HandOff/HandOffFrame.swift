@@ -88,6 +88,9 @@ final class HandOffChannel {
 
     init(_ stream: SocketStream) { self.stream = stream }
 
+    /// The caller has gone: the server reads end of file and cancels the call.
+    func finishSending() { stream.finishSending() }
+
     func send(_ frame: HandOffFrame) throws(HandOffFailure) {
         do {
             try stream.send(frame.encoded)
@@ -98,12 +101,14 @@ final class HandOffChannel {
 
     /// The next frame; nil when the peer closed the connection between frames. With a
     /// `timeoutSeconds` above 0, a peer silent that long fails.
-    func receive(timeoutSeconds: Double = 0) throws(HandOffFailure) -> HandOffFrame? {
+    /// The next frame; nil at end of file. `wake` (a cancellation's descriptor) readable ends
+    /// the wait with a failure.
+    func receive(timeoutSeconds: Double = 0, wake: Int32? = nil) throws(HandOffFailure) -> HandOffFrame? {
         while true {
             if let frame = try HandOffFrame.take(from: &buffer) { return frame }
             let read: ArraySlice<UInt8>
             do {
-                read = try stream.receive(into: &chunk, timeoutSeconds: timeoutSeconds)
+                read = try stream.receive(into: &chunk, timeoutSeconds: timeoutSeconds, wake: wake)
             } catch {
                 throw HandOffFailure(error.message)
             }

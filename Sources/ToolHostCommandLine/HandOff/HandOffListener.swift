@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import CProcessSupport
+import Dispatch
 import Synchronization
 import ToolHostCore
 import ToolHostNetwork
@@ -101,14 +102,39 @@ public final class HandOffListener: Sendable {
 
 /// One handed-off call on the server: its request and input, then its answer as frames.
 public final class HandOffConnection: @unchecked Sendable {
+    private let stream: SocketStream
     private let channel: HandOffChannel
     private let identity: HandOffIdentity
     /// Frames are written from the calling thread and from warnings of other threads.
     private let writing = Mutex(())
 
     init(_ stream: SocketStream, identity: HandOffIdentity) {
+        self.stream = stream
         channel = HandOffChannel(stream)
         self.identity = identity
+    }
+
+    /// Runs `call` while a thread of its own watches the caller: a caller that goes away before
+    /// the call ends (Ctrl-C on `toolhost run`, a killed script) cancels it, as Ctrl-C stops a
+    /// call run in its own process: its statements are stopped and what it had not committed
+    /// is undone (`StatementInterrupter`).
+    public func whileCallerWaits<T>(cancelling cancellation: CallCancellation, _ call: () -> T) -> T {
+        var ends: [Int32] = [-1, -1]
+        guard toolhost_cloexec_pipe(&ends) == 0 else { return call() }
+        let (wake, stop) = (ends[0], ends[1])
+        let watcherEnded = DispatchSemaphore(value: 0)
+        let watching = DetachedThread.start { [self] in
+            if stream.waitForHangUp(orWake: wake) { cancellation.cancel() }
+            watcherEnded.signal()
+        }
+        defer {
+            var byte: UInt8 = 1
+            _ = write(stop, &byte, 1)
+            if watching { watcherEnded.wait() }
+            close(wake)
+            close(stop)
+        }
+        return call()
     }
 
     /// The call and its input; nil when the connection brought no valid request (declined
@@ -148,8 +174,8 @@ public final class HandOffConnection: @unchecked Sendable {
     /// The caller exits with `code`; the connection closes.
     public func finish(exitCode code: Int32) { send(.exit(code)) }
 
-    /// A caller that went away (Ctrl-C) loses what is left of its output: the call itself goes
-    /// on to its end and is recorded, as a server's calls are.
+    /// A caller that went away (Ctrl-C) loses what is left of its output; its call is
+    /// cancelled (`whileCallerWaits`) and recorded, as a server's calls are.
     private func send(_ frame: HandOffFrame) {
         writing.withLock { _ in try? channel.send(frame) }
     }

@@ -32,7 +32,9 @@ public struct ToolHostError: Error, Sendable, CustomStringConvertible {
 
     /// The process exit status for this failure: 127 for "not found", 124 for timeouts, 130 for
     /// a cancelled call (as for Ctrl-C), 2 for input the caller must fix, 1 otherwise.
-    public var exitCode: Int32 {
+    public var exitCode: Int32 { Self.exitCode(for: code) }
+
+    public static func exitCode(for code: ErrorCode) -> Int32 {
         switch code {
         case .unknownTool, .commandNotFound: 127
         case .timeout: 124

@@ -10,12 +10,17 @@ import Synchronization
 ///
 /// A plugin run watches `wakeDescriptor` in its poll loop, so cancelling stops the plugin's
 /// whole process group at once (SIGTERM, SIGKILL after the grace period) rather than at its
-/// timeout. An in-process handler cannot be interrupted: its answer is discarded instead.
+/// timeout. An in-process handler's database work is stopped by the actions it registers
+/// (`whileRunning`: its connection's statements are interrupted, and its transaction undone);
+/// what it does besides goes on, and its answer is discarded.
 public final class CallCancellation: Sendable {
     private struct State: ~Copyable {
         var cancelled = false
         /// Made on first use by a poll loop (most calls never run a plugin): read end, write end.
         var pipe: (read: Int32, write: Int32)?
+        /// What `cancel()` runs, by registration number.
+        var actions: [Int: @Sendable () -> Void] = [:]
+        var nextAction = 0
     }
 
     private let state = Mutex(State())
@@ -33,16 +38,33 @@ public final class CallCancellation: Sendable {
 
     public var isCancelled: Bool { state.withLock { $0.cancelled } }
 
-    /// Marks the call cancelled and wakes whoever polls `wakeDescriptor`; later calls do nothing.
+    /// Marks the call cancelled, wakes whoever polls `wakeDescriptor` and runs the registered
+    /// actions; later calls do nothing.
     public func cancel() {
-        state.withLock { state in
-            guard !state.cancelled else { return }
+        let actions = state.withLock { state -> [@Sendable () -> Void] in
+            guard !state.cancelled else { return [] }
             state.cancelled = true
             if let pipe = state.pipe {
                 var byte: UInt8 = 1
                 _ = write(pipe.write, &byte, 1)
             }
+            return Array(state.actions.values)
         }
+        for action in actions { action() }
+    }
+
+    /// Runs `body` with `action` registered to run (on the cancelling thread) if the call is
+    /// cancelled meanwhile, at once if it already is. The action must be safe from any thread.
+    public func whileRunning<T, E: Error>(cancelling action: @escaping @Sendable () -> Void, _ body: () throws(E) -> T) throws(E) -> T {
+        let registered = state.withLock { state -> Int? in
+            guard !state.cancelled else { return nil }
+            state.nextAction += 1
+            state.actions[state.nextAction] = action
+            return state.nextAction
+        }
+        if registered == nil { action() }
+        defer { if let registered { state.withLock { _ = $0.actions.removeValue(forKey: registered) } } }
+        return try body()
     }
 
     /// Readable once `cancel()` ran (already readable if it has); nil when no pipe could be

@@ -100,6 +100,33 @@ public final class SocketStream {
         }
     }
 
+    /// Says this side will send no more (the peer reads end of file), and goes on reading.
+    public func finishSending() {
+        shutdown(descriptor, Int32(SHUT_WR))
+    }
+
+    /// Blocks until the peer closes its end (true) or `wake` becomes readable (false). Bytes
+    /// the peer sends meanwhile are read and dropped: this is for a peer that has said all it
+    /// will say and now only waits (a handed-off `toolhost run`).
+    public func waitForHangUp(orWake wake: Int32) -> Bool {
+        var chunk = [UInt8](repeating: 0, count: 512)
+        while true {
+            var pollers = [pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0),
+                           pollfd(fd: wake, events: Int16(POLLIN), revents: 0)]
+            let ready = poll(&pollers, 2, -1)
+            if ready < 0 {
+                if errno == EINTR { continue }
+                return false
+            }
+            if pollers[1].revents != 0 { return false }
+            let events = Int32(pollers[0].revents)
+            if events & (Int32(POLLHUP) | Int32(POLLERR)) != 0 { return true }
+            let count = chunk.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT)) }
+            if count == 0 { return true }
+            if count < 0, errno != EINTR, errno != EAGAIN { return true }
+        }
+    }
+
     private static func reason() -> String { String(cString: strerror(errno)) }
 
     private static func connectUnix(_ path: String) throws(Failure) -> Int32 {

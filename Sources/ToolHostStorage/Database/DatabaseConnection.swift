@@ -127,6 +127,10 @@ public protocol DatabaseConnection: AnyObject {
     /// False once the connection is broken (the server went away); the pool drops it.
     var isHealthy: Bool { get }
 
+    /// Stops this connection's statements from another thread while a call uses it
+    /// (`stopping(when:)`).
+    var interrupter: StatementInterrupter { get }
+
     /// Rolls back and undoes session changes that free-form SQL may have made, before the
     /// connection serves another caller.
     func resetSession()

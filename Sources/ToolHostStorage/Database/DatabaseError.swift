@@ -33,6 +33,9 @@ public struct DatabaseError: Error, Sendable, CustomStringConvertible {
         /// A row read ended by its body (`forEachRow` and kin with a body of another error
         /// type): the body's own error is what the caller sees, never this.
         case stoppedByCaller
+        /// The statement was stopped because the call it ran for was cancelled
+        /// (`StatementInterrupter`).
+        case interrupted
     }
 
     public let kind: Kind
@@ -98,6 +101,7 @@ public struct DatabaseError: Error, Sendable, CustomStringConvertible {
         case .readOnly: .readOnly
         case .invalidValue: .invalidInput
         case .stoppedByCaller: .internalError
+        case .interrupted: .cancelled
         }
         let sentence = message.hasSuffix(".") ? message : message + "."
         return ToolHostError(code, sentence, details: details)

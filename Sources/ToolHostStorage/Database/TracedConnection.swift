@@ -68,6 +68,7 @@ final class TracedConnection: DatabaseConnection {
     func begin() throws(DatabaseError) { try wrapped.begin() }
     func commit() throws(DatabaseError) { try wrapped.commit() }
     func rollback() { wrapped.rollback() }
+    var interrupter: StatementInterrupter { wrapped.interrupter }
     func resetSession() { wrapped.resetSession() }
 
     /// Runs `body` in a client span; `body` answers its value and the rows it returned (nil:

@@ -13,6 +13,7 @@ import Glibc
 public final class PostgresConnection: DatabaseConnection, @unchecked Sendable {
     public let dialect = SQLDialect.postgres
     private let handle: OpaquePointer
+    public let interrupter: StatementInterrupter
     private let defaultTimeoutSeconds: Double
     /// The session's statement_timeout in milliseconds, to set it only when it changes.
     private var sessionTimeoutMilliseconds: Int?
@@ -63,6 +64,8 @@ public final class PostgresConnection: DatabaseConnection, @unchecked Sendable {
             throw DatabaseError(.connection, "Cannot connect to PostgreSQL at \(target): \(reason)")
         }
         handle = connection
+        let cancelRequest = PostgresCancelRequest(connection)
+        interrupter = StatementInterrupter { cancelRequest.send() }
         sessionTimeoutMilliseconds = timeoutMilliseconds
         defaultTimeoutMillisecondsAtConnect = timeoutMilliseconds
         // Server notices would otherwise go to stderr unasked; errors come back as results.
@@ -120,7 +123,7 @@ public final class PostgresConnection: DatabaseConnection, @unchecked Sendable {
 
     public func executeScript(_ sql: String) throws(DatabaseError) {
         try DatabaseError.naming(sql) { () throws(DatabaseError) in
-            try applyTimeout(nil)
+            try beforeStatement(timeout: nil)
             try exec(sql)
         }
     }
@@ -192,7 +195,7 @@ public final class PostgresConnection: DatabaseConnection, @unchecked Sendable {
         try DatabaseError.naming(sql) { () throws(DatabaseError) in
             try NULCharacters.checkStatement(sql)
             let bound = try PostgresParameters(parameters)
-            try applyTimeout(timeoutSeconds)
+            try beforeStatement(timeout: timeoutSeconds)
             let sent = bound.withPointers { types, values, lengths, formats in
                 PQsendQueryParams(handle, sql, Int32(parameters.count), types, values, lengths, formats, binary ? 1 : 0)
             }
@@ -255,7 +258,7 @@ public final class PostgresConnection: DatabaseConnection, @unchecked Sendable {
 
     @discardableResult
     public func bulkInsert(into table: TableName, columns: [String], rows: some Sequence<[SQLValue]>) throws(DatabaseError) -> Int {
-        try applyTimeout(nil)
+        try beforeStatement(timeout: nil)
         let sql = "COPY \(table.quoted) (\(columns.map(SQLIdentifier.quote).joined(separator: ", "))) FROM STDIN"
         guard let start = PQexec(handle, sql) else { throw connectionLost() }
         guard PQresultStatus(start) == PGRES_COPY_IN else {
@@ -343,8 +346,11 @@ public final class PostgresConnection: DatabaseConnection, @unchecked Sendable {
 
     // MARK: Helpers
 
-    /// Sets statement_timeout when the wanted value differs from the session's.
-    private func applyTimeout(_ seconds: Double?) throws(DatabaseError) {
+    /// Before each statement a caller sends (not transaction control): refuses it while the
+    /// connection's use is interrupted (`StatementInterrupter`), and sets statement_timeout when
+    /// the wanted value differs from the session's.
+    private func beforeStatement(timeout seconds: Double?) throws(DatabaseError) {
+        if interrupter.isInterrupted { throw StatementInterrupter.interruptedError }
         let wanted = Int(((seconds ?? defaultTimeoutSeconds) * 1000).rounded())
         guard wanted != sessionTimeoutMilliseconds else { return }
         guard let result = PQexec(handle, "SET statement_timeout = \(max(wanted, 0))") else { throw connectionLost() }
@@ -463,5 +469,22 @@ private struct PostgresRawRow: RawRow {
         let index = Int32(column)
         guard PQgetisnull(result, 0, index) == 0 else { return nil }
         return UnsafeRawBufferPointer(start: PQgetvalue(result, 0, index), count: Int(PQgetlength(result, 0, index)))
+    }
+}
+
+/// libpq's cancel request for one connection, made while the connection is idle (at connect)
+/// and sent from whichever thread cancels a call: `PQcancel` is safe from any thread, while
+/// `PQgetCancel` reads the connection and is not.
+private final class PostgresCancelRequest: @unchecked Sendable {
+    private let cancel: OpaquePointer?
+
+    init(_ connection: OpaquePointer) { cancel = PQgetCancel(connection) }
+
+    deinit { if let cancel { PQfreeCancel(cancel) } }
+
+    func send() {
+        guard let cancel else { return }
+        var buffer = [CChar](repeating: 0, count: 256)
+        _ = PQcancel(cancel, &buffer, Int32(buffer.count))
     }
 }

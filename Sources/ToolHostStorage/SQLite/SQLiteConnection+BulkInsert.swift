@@ -49,6 +49,7 @@ extension SQLiteConnection {
 
     /// Binds `values` to a statement that returns no rows and runs it.
     private func execute(_ statement: SQLiteStatement, _ values: PackedValues) throws(DatabaseError) {
+        if interrupter.isInterrupted { throw StatementInterrupter.interruptedError }
         sqlite3_reset(statement.handle)
         let failed = try values.withBound(to: statement) { () -> DatabaseError? in
             defer { sqlite3_reset(statement.handle) }

@@ -28,6 +28,7 @@ public final class SQLiteConnection: DatabaseConnection, @unchecked Sendable {
     private var streamingDepth = 0
     public let path: String
     private let handle: OpaquePointer
+    public let interrupter: StatementInterrupter
     private var statements: [String: SQLiteStatement] = [:]
     private let deadline = Deadline()
     private let defaultTimeoutSeconds: Double
@@ -54,12 +55,15 @@ public final class SQLiteConnection: DatabaseConnection, @unchecked Sendable {
             throw DatabaseError(.connection, "Cannot open the SQLite database \(path): \(message)")
         }
         handle = database
+        let interruptible = InterruptibleSQLite(database)
+        interrupter = StatementInterrupter { sqlite3_interrupt(interruptible.handle) }
+        deadline.interrupter = interrupter
         toolhost_sqlite_skip_checkpoint_on_close(database)
         toolhost_sqlite_set_busy_retry(database, busyTimeoutMilliseconds)
         sqlite3_extended_result_codes(database, 1)
         sqlite3_progress_handler(database, 4096, { context in
             guard let context else { return 0 }
-            return Unmanaged<Deadline>.fromOpaque(context).takeUnretainedValue().hasPassed ? 1 : 0
+            return Unmanaged<Deadline>.fromOpaque(context).takeUnretainedValue().shouldStop ? 1 : 0
         }, Unmanaged.passUnretained(deadline).toOpaque())
         do {
             let journal = readOnly ? "" : "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; "
@@ -251,7 +255,11 @@ public final class SQLiteConnection: DatabaseConnection, @unchecked Sendable {
 
     // MARK: Helpers
 
+    /// The statement for `sql`, prepared once per connection; refused while the connection's
+    /// use is interrupted (`StatementInterrupter`). Scripts are not (`executeScript`): a
+    /// rollback must still run.
     func prepared(_ sql: String) throws(DatabaseError) -> SQLiteStatement {
+        if interrupter.isInterrupted { throw StatementInterrupter.interruptedError }
         if let cached = statements[sql] { return cached }
         let statement = try SQLiteStatement(database: handle, sql: sql)
         if statements.count >= 64 { statements.removeAll() }
@@ -261,6 +269,7 @@ public final class SQLiteConnection: DatabaseConnection, @unchecked Sendable {
 
     func failure(_ code: Int32) -> DatabaseError {
         if code & 0xFF == SQLITE_INTERRUPT {
+            if interrupter.isInterrupted { return StatementInterrupter.interruptedError }
             return DatabaseError(.timeout, "The statement ran longer than its time limit and was cancelled")
         }
         return Self.error(handle, code, context: nil)
@@ -278,10 +287,22 @@ public final class SQLiteConnection: DatabaseConnection, @unchecked Sendable {
 /// The time limit of the statement running now, read by SQLite's progress handler.
 final class Deadline: @unchecked Sendable {
     private var until = Double.infinity
+    /// The connection's interrupter, set once before its first statement.
+    var interrupter: StatementInterrupter?
+
+    /// Read by SQLite's progress handler: past the time limit, or the call was cancelled.
+    var shouldStop: Bool { hasPassed || interrupter?.isInterrupted == true }
 
     func arm(seconds: Double) { until = seconds > 0 ? MonotonicClock.now() + seconds : .infinity }
     func disarm() { until = .infinity }
     var hasPassed: Bool { until != .infinity && MonotonicClock.now() > until }
+}
+
+/// The database handle, for `sqlite3_interrupt` from the thread that cancels a call (the one
+/// SQLite call documented as safe from any thread while the connection is in use).
+private struct InterruptibleSQLite: @unchecked Sendable {
+    let handle: OpaquePointer
+    init(_ handle: OpaquePointer) { self.handle = handle }
 }
 
 /// A row of a stepped statement, read without copying.

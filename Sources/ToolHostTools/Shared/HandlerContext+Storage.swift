@@ -6,10 +6,18 @@ extension HandlerContext {
     var database: Database { Database.shared(for: config.database) }
 
     /// Runs `body` with a connection of its own from the pool; `freeFormSQL` restores the
-    /// session afterwards (the caller's SQL may have changed it).
+    /// session afterwards (the caller's SQL may have changed it). A call cancelled meanwhile
+    /// has its statement stopped and the next ones refused: its transaction is rolled back,
+    /// and it fails with `cancelled` whatever the stopped statement said.
     func withConnection<T>(freeFormSQL: Bool = false,
                            _ body: (any DatabaseConnection) throws(ToolHostError) -> T) throws(ToolHostError) -> T {
-        try database.withConnection(resetSession: freeFormSQL, body)
+        try database.withConnection(resetSession: freeFormSQL) { (connection) throws(ToolHostError) -> T in
+            do throws(ToolHostError) {
+                return try connection.stopping(when: cancellation) { () throws(ToolHostError) -> T in try body(connection) }
+            } catch where cancellation?.isCancelled == true {
+                throw ToolHostError(.cancelled, "The call of '\(tool.id)' was cancelled; what it had not committed was undone.")
+            }
+        }
     }
 
     /// Limits from the tool's YAML `constraints:` (`max_query_time_seconds`,

@@ -62,5 +62,6 @@ final class RecordingConnection: DatabaseConnection {
     func rollback() { base.rollback() }
     var inTransaction: Bool { base.inTransaction }
     var isHealthy: Bool { base.isHealthy }
+    var interrupter: StatementInterrupter { base.interrupter }
     func resetSession() { base.resetSession() }
 }

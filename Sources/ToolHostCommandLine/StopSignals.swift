@@ -11,22 +11,25 @@ import ToolHostCore
 /// running. Instead, while a plugin runs, the signals are taken on a thread of their own: the
 /// call is cancelled (the plugin's whole group stopped: SIGTERM, then SIGKILL after the grace
 /// period, and reaped), recorded as cancelled, and `toolhost run` exits 128 + the signal's
-/// number. (A built-in tool needs none of this: the signal ends the process as it always did,
-/// and the transaction it had not committed is rolled back by the database.)
-final class StopSignals: Sendable {
-    static let handled = [SIGINT, SIGTERM, SIGHUP]
+/// number. A call handed off to a `toolhost serve` is stopped the same way: the caller tells
+/// the server it has gone (`HandOffClient`), the server cancels the call, and the caller
+/// prints its cancelled answer. (A built-in tool run in-process needs none of this: the signal
+/// ends the process as it always did, and the transaction it had not committed is rolled back
+/// by the database.)
+public final class StopSignals: Sendable {
+    public static let handled = [SIGINT, SIGTERM, SIGHUP]
 
     /// The signal that asked the call to stop; 0 while none has.
     private let received = Atomic<Int32>(0)
 
-    var signal: Int32? {
+    public var signal: Int32? {
         let number = received.load(ordering: .acquiring)
         return number == 0 ? nil : number
     }
 
     /// Blocks the signals in this thread (and so in every thread started later) and takes them
     /// on a thread of its own, which cancels `cancellation`.
-    init(cancelling cancellation: CallCancellation) {
+    public init(cancelling cancellation: CallCancellation) {
         var set = Self.signalSet()
         pthread_sigmask(SIG_BLOCK, &set, nil)
         let started = DetachedThread.start { [self] in
