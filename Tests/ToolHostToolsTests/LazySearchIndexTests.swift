@@ -92,6 +92,23 @@ struct LazySearchIndexTests {
         try connection.executeScript("INSERT INTO tool_logs_fts(tool_logs_fts, rank) VALUES ('integrity-check', 1)")
     }
 
+    /// A store after a large batch leaves the set-aside B-tree indexes waiting (it has nothing
+    /// to read); the next read of any kind builds them.
+    @Test func storesLeaveTheSetAsideIndexesToTheNextRead() throws {
+        let harness = try HandlerHarness(.sqlite)
+        try harness.succeed("bulk_data_store", ["operation": "store_logs", "logs": Self.logs(12_000) { "bulk \($0)" }])
+        let waiting = "SELECT count(*) AS n FROM toolhost_deferred_indexes"
+        #expect(try harness.sql(waiting).first?["n"] == 2)
+        try harness.succeed("bulk_data_store", ["operation": "store_log", "tool_id": "t", "log_level": "info", "message": "one more"])
+        try harness.succeed("bulk_data_store", ["operation": "store_logs", "logs": Self.logs(3) { "three more \($0)" }])
+        #expect(try harness.sql(waiting).first?["n"] == 2)
+        let answer = try harness.succeed("bulk_data_store", ["operation": "query_logs", "filters": ["tool_id": "t"], "limit": 1])
+        #expect(answer["data"]?.arrayValue?.first?["message"] == "three more 2")
+        #expect(try harness.sql(waiting).first?["n"] == 0)
+        let indexes = try harness.sql("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'tool_logs' ORDER BY name")
+        #expect(indexes.compactMap { $0["name"]?.stringValue } == ["idx_tool_logs_created_at", "idx_tool_logs_tool_level"])
+    }
+
     /// The search that pays for a large backlog says so: a note, and progress up to the backlog.
     @Test func theFirstSearchAfterALargeBatchSaysItIsCatchingUp() throws {
         let harness = try HandlerHarness(.sqlite)

@@ -96,7 +96,7 @@ struct ArtifactStoreHandler: OperationHandler {
         _ body: @escaping @Sendable (ArtifactMemory, OperationInput, String) throws(ToolHostError) -> OperationAnswer
     ) -> Operation {
         Operation(name, nature: nature) { input, context in
-            try context.withConnection { (connection) throws(ToolHostError) in
+            try context.withConnection(setAsideIndexes: nature == .readOnly ? .build : .leave) { (connection) throws(ToolHostError) in
                 try body(try context.artifactMemory(on: connection), input, context.tool.id)
             }
         }

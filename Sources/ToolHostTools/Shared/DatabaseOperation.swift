@@ -12,21 +12,6 @@ struct DatabaseCall {
     var toolID: String { context.tool.id }
     /// The limits of the tool's YAML `constraints:`.
     var queryOptions: QueryOptions { context.queryOptions }
-
-    /// Builds the indexes that large bulk inserts set aside (SQLite), saying so when there
-    /// were any: the first read after a big load waits for them. When they cannot be built
-    /// now (another process holds the write lock past the busy timeout), the read goes on
-    /// without them: the same rows, found by scanning.
-    func buildDeferredIndexes() {
-        do {
-            let built = try connection.buildDeferredIndexes()
-            guard !built.isEmpty else { return }
-            let names = built.map { "\($0.name) on \($0.table)" }.joined(separator: ", ")
-            context.warn("\(toolID): built the index\(built.count == 1 ? "" : "es") a bulk load set aside: \(names)")
-        } catch {
-            context.warn("\(toolID): the indexes a bulk load set aside could not be built yet (\(error.message)); this read scans instead")
-        }
-    }
 }
 
 /// How an operation touches the database, declared once: the mechanism opens the connection,
@@ -45,13 +30,11 @@ extension Operation {
     /// of its own but still writes (creates tables, runs a caller's SQL) must say so, because
     /// its MCP hints are derived from it and clients approve read-only calls without asking
     /// (`BuiltinReadOnlyTests` runs every read-only operation and checks nothing changed).
-    /// A read first builds the indexes large bulk inserts set aside (`buildDeferredIndexes`).
+    /// A read first builds the indexes large bulk inserts set aside (`SetAsideIndexes`).
     static func read(_ name: String, freeFormSQL: Bool = false, nature: ToolNature = .readOnly, _ body: @escaping DatabaseBody) -> Operation {
         Operation(name, nature: nature) { input, context in
             try context.withConnection(freeFormSQL: freeFormSQL) { (connection) throws(ToolHostError) -> OperationAnswer in
-                let call = DatabaseCall(connection: connection, context: context)
-                call.buildDeferredIndexes()
-                return try ToolHostError.converting { try body(input, call) }
+                try ToolHostError.converting { try body(input, DatabaseCall(connection: connection, context: context)) }
             }
         }
     }
@@ -63,11 +46,10 @@ extension Operation {
     /// keys, which are never set aside), unless it runs a caller's SQL, which may need them.
     static func write(_ name: String, freeFormSQL: Bool = false, nature: ToolNature = .write, _ body: @escaping DatabaseBody) -> Operation {
         Operation(name, nature: nature) { input, context in
-            try context.withConnection(freeFormSQL: freeFormSQL) { (connection) throws(ToolHostError) -> OperationAnswer in
-                let call = DatabaseCall(connection: connection, context: context)
-                if freeFormSQL { call.buildDeferredIndexes() }
-                return try connection.transaction { () throws(ToolHostError) -> OperationAnswer in
-                    try ToolHostError.converting { try body(input, call) }
+            try context.withConnection(freeFormSQL: freeFormSQL, setAsideIndexes: freeFormSQL ? .build : .leave) {
+                (connection) throws(ToolHostError) -> OperationAnswer in
+                try connection.transaction { () throws(ToolHostError) -> OperationAnswer in
+                    try ToolHostError.converting { try body(input, DatabaseCall(connection: connection, context: context)) }
                 }
             }
         }
