@@ -10,8 +10,9 @@ public struct BuiltIndex: Sendable, Equatable {
 extension DatabaseConnection {
     /// Builds every index that large bulk inserts set aside, and returns them ([] when none
     /// wait, the usual case: one read of a small table). SQLite only; PostgreSQL keeps its
-    /// indexes current. Reads call it first (`Operation.read`), so no query runs while an
-    /// index it could use is missing for longer than the first one.
+    /// indexes current. A built-in tool's every use of a connection that may read calls it
+    /// first (`HandlerContext.withConnection`), and so does the migrator, so no query runs
+    /// without an index it could use for longer than the first.
     public func buildDeferredIndexes() throws(DatabaseError) -> [BuiltIndex] {
         guard let sqlite = ((self as? TracedConnection)?.wrapped ?? self) as? SQLiteConnection else { return [] }
         return try sqlite.buildDeferredIndexes()
