@@ -21,14 +21,8 @@ struct BulkInsertIndexTests {
         }
     }
 
-    /// Each index of tool_logs: its name and definition, and where its tree starts (SQLite).
     private func indexes(on connection: any DatabaseConnection) throws -> [JSONObject] {
-        switch connection.dialect {
-        case .sqlite:
-            try connection.run("SELECT name, sql, rootpage FROM sqlite_master WHERE type = 'index' AND tbl_name = 'tool_logs' ORDER BY name").rows
-        case .postgres:
-            try connection.run("SELECT indexname AS name, indexdef AS sql FROM pg_indexes WHERE tablename = 'tool_logs' ORDER BY indexname").rows
-        }
+        try connection.indexes(of: "tool_logs")
     }
 
     /// What waits in the ledger: name and statement of each set-aside index, by name.
@@ -180,10 +174,11 @@ struct BulkInsertIndexTests {
         let test = try TestDatabase(.sqlite)
         let connection = try test.connect()
         try connection.executeScript("CREATE TABLE items (id INTEGER PRIMARY KEY, v TEXT NOT NULL); CREATE INDEX items_v ON items (v)")
-        let before = try connection.run("SELECT name, sql, rootpage FROM sqlite_master WHERE name = 'items_v'").rows
+        let before = try connection.indexes(of: "items")
+        #expect(before.contains { $0["name"] == "items_v" })
         let count = try connection.bulkInsert(into: TableName("items"), columns: ["v"], rows: (0..<Self.batchRows).map { [.text("v\($0 % 97)")] })
         #expect(count == Self.batchRows)
-        let after = try connection.run("SELECT name, sql, rootpage FROM sqlite_master WHERE name = 'items_v'").rows
+        let after = try connection.indexes(of: "items")
         #expect(after == before)
         let built = try connection.buildDeferredIndexes()
         #expect(built.isEmpty)
@@ -228,11 +223,12 @@ struct BulkInsertIndexTests {
         let test = try TestDatabase(.sqlite)
         let connection = try test.connect()
         try connection.executeScript("CREATE TABLE pairs (k INTEGER PRIMARY KEY, v TEXT NOT NULL) WITHOUT ROWID; CREATE INDEX pairs_v ON pairs (v)")
-        let before = try connection.run("SELECT name, sql, rootpage FROM sqlite_master WHERE name = 'pairs_v'").rows
+        let before = try connection.indexes(of: "pairs")
+        #expect(before.contains { $0["name"] == "pairs_v" })
         let count = try connection.bulkInsert(into: TableName("pairs"), columns: ["k", "v"],
                                               rows: (0..<Self.batchRows).map { [.integer(Int64($0)), .text("v\($0 % 97)")] })
         #expect(count == Self.batchRows)
-        let after = try connection.run("SELECT name, sql, rootpage FROM sqlite_master WHERE name = 'pairs_v'").rows
+        let after = try connection.indexes(of: "pairs")
         #expect(after == before)
         let check = try connection.run("PRAGMA integrity_check").rows.first?["integrity_check"]
         #expect(check == "ok")

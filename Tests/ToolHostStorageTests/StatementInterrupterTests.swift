@@ -79,10 +79,7 @@ struct StatementInterrupterTests {
         let test = try TestDatabase(engine)
         let connection = try test.connect()
         try Migrator.migrate(connection)
-        let indexes = engine == .sqlite
-            ? "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'tool_logs' ORDER BY name"
-            : "SELECT indexname AS name FROM pg_indexes WHERE tablename = 'tool_logs' ORDER BY indexname"
-        let before = try connection.run(indexes).rows
+        let before = try connection.indexes(of: "tool_logs")
         let cancellation = CallCancellation()
         let rows = (0..<3_000_000).lazy.map { index -> [SQLValue] in [.text("t"), .text("info"), .text("line \(index)")] }
         Self.cancel(cancellation, after: 0.3)
@@ -99,7 +96,7 @@ struct StatementInterrupterTests {
         #expect(seconds < 5, "stopped after \(seconds) s")
         let stored = try connection.run("SELECT count(*) AS n FROM tool_logs").rows.first?["n"]
         #expect(stored == 0)
-        let after = try connection.run(indexes).rows
+        let after = try connection.indexes(of: "tool_logs")
         #expect(after == before)
         if engine == .sqlite {
             let waiting = try connection.run("SELECT count(*) AS n FROM toolhost_deferred_indexes").rows.first?["n"]

@@ -145,7 +145,7 @@ enum InsertBatches {
                 if !statements.isEmpty { guard hand(.statements(statements)) else { return } }
                 _ = hand(.end)
             } catch {
-                if !statements.isEmpty { guard hand(.statements(statements)) else { return } }
+                // The rows before it are undone with the batch: they need not go in first.
                 _ = hand(.failed(error))
             }
         }
