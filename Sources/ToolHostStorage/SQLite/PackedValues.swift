@@ -47,9 +47,7 @@ struct PackedValues {
     /// the buffer is held; the parameters are cleared before the buffer is let go, so the
     /// statement never keeps a pointer into it.
     func withBound<T>(to statement: SQLiteStatement, _ body: () -> T) throws(DatabaseError) -> T {
-        guard slots.count == statement.parameterCount else {
-            throw DatabaseError(.statement, "The statement has \(statement.parameterCount) parameters but \(slots.count) values were given")
-        }
+        try statement.checkParameterCount(slots.count)
         let handle = statement.handle
         return try bytes.withUnsafeBufferPointer { (buffer) throws(DatabaseError) -> T in
             defer { sqlite3_clear_bindings(handle) }

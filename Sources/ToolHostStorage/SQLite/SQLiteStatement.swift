@@ -83,12 +83,17 @@ final class SQLiteStatement {
         sqlite3_finalize(handle)
     }
 
+    /// Refuses `count` values for a statement with another number of parameters.
+    func checkParameterCount(_ count: Int) throws(DatabaseError) {
+        guard count == parameterCount else {
+            throw DatabaseError(.statement, "The statement has \(parameterCount) parameter\(parameterCount == 1 ? "" : "s") but \(count) value\(count == 1 ? " was" : "s were") given")
+        }
+    }
+
     func bind(_ values: [SQLValue]) throws(DatabaseError) {
         sqlite3_reset(handle)
         sqlite3_clear_bindings(handle)
-        guard values.count == parameterCount else {
-            throw DatabaseError(.statement, "The statement has \(parameterCount) parameter\(parameterCount == 1 ? "" : "s") but \(values.count) value\(values.count == 1 ? " was" : "s were") given")
-        }
+        try checkParameterCount(values.count)
         for (offset, value) in values.enumerated() {
             let index = Int32(offset + 1)
             let result: Int32
