@@ -136,10 +136,9 @@ public final class ServiceHost: Sendable {
         var request = request
         let cancellation = request.cancellation ?? CallCancellation()
         request.cancellation = cancellation
-        guard let token = calls.add(cancellation) else {
+        guard let token = admit(cancellation) else {
             return completion(refuse(toolID: request.toolID, ToolHostError(.cancelled, "The server is shutting down: it takes no new calls.")))
         }
-        running.enter()  // counted from the queue on, so that `finishCalls` waits for it too
         workers.submit { [self, request] in
             perform(request, deliver: completion)
             calls.remove(token)
@@ -152,8 +151,7 @@ public final class ServiceHost: Sendable {
     /// False, with nothing run, when the server is shutting down.
     public func runHandedOff(toolID: String, _ call: @escaping @Sendable (CallCancellation) -> InvocationAnswer) -> Bool {
         let cancellation = CallCancellation()
-        guard let token = calls.add(cancellation) else { return false }
-        running.enter()
+        guard let token = admit(cancellation) else { return false }
         workers.submit { [self] in
             let started = MonotonicClock.now()
             metrics.started()
@@ -196,9 +194,24 @@ public final class ServiceHost: Sendable {
         }
     }
 
+    /// Counts a call among those `finishCalls` waits for, from the queue on; nil, with nothing
+    /// counted, once the server takes no new calls. Counted before it is registered: a call
+    /// registered a moment before `finishCalls` closes the door is always waited for.
+    private func admit(_ cancellation: CallCancellation) -> Int? {
+        running.enter()
+        guard let token = calls.add(cancellation) else {
+            running.leave()
+            return nil
+        }
+        return token
+    }
+
     /// Waits for the submitted calls (queued or running; their answers may be out and their
     /// recordings not yet queued), then writes the queued recordings: for a server about to exit.
     public func finishCalls() {
+        // No call is admitted from here on (a hand-off arriving now is declined, and its caller
+        // runs it itself), so that none is taken and then cut off by the exit that follows.
+        calls.close()
         running.wait()
         recorder?.flush()
     }

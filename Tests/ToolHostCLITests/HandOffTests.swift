@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 import ToolHostTestSupport
 @testable import ToolHostCore
@@ -183,6 +184,55 @@ struct HandOffTests {
         let input = #"{"operation": "store_log", "tool_id": "a", "log_level": "info", "message": "after"}"#
         let after = try place.run(["run", "bulk_data_store"], input: input, handOff: "require")
         #expect(after.status == 0, "\(after.stdoutText) \(after.stderr)")
+    }
+
+    /// A `serve --jsonl` takes hand-offs too, and ends when its input does: a call handed to
+    /// it as it ends is either run to the end there or declined (and run by its caller), never
+    /// taken and then cut off by the server's exit (`hand_off_lost`). Callers keep calling
+    /// while the server's input is closed under them, for several rounds.
+    @Test func aServerEndingWhileCallsArriveRunsOrDeclinesEachCall() throws {
+        let place = try Place(.sqlite)
+        let failures = LockedStrings()
+        let succeeded = Atomic<Int>(0)
+        for round in 0..<8 {
+            let before = Set(place.sockets)
+            let server = try RunningProcess(place.fixture.binary.servePath, ["--jsonl"], environment: place.database.environment,
+                                            directory: place.fixture.directory.path)
+            let listening = eventually(within: 30) { !Set(place.sockets).subtracting(before).isEmpty }
+            try #require(listening, "the server made no socket")
+            let ended = Atomic<Bool>(false)
+            let group = DispatchGroup()
+            for caller in 0..<4 {
+                group.enter()
+                Thread {
+                    defer { group.leave() }
+                    // Calls until the server has gone, and two more after (run in-process).
+                    var call = 0, afterEnd = 0
+                    while afterEnd < 2 {
+                        if ended.load(ordering: .acquiring) { afterEnd += 1 }
+                        // Big enough that the server is often still reading one when it ends.
+                        let logs = (0..<2_000).map { #"{"tool_id": "ending", "log_level": "info", "message": "\#(round)-\#(caller)-\#(call)-\#($0)"}"# }
+                        let input = #"{"operation": "store_logs", "logs": ["# + logs.joined(separator: ",") + "]}"
+                        call += 1
+                        let result = try? place.run(["run", "bulk_data_store"], input: input, handOff: "auto")
+                        if result?.status == 0 {
+                            succeeded.add(logs.count, ordering: .relaxed)
+                        } else {
+                            failures.append("\(round)-\(caller)-\(call): \(result?.stdoutText.prefix(300) ?? "no result")")
+                        }
+                    }
+                }.start()
+            }
+            Thread.sleep(forTimeInterval: 0.5 + 0.1 * Double(round))
+            server.closeInput()
+            _ = try server.waitForExit(within: 60)
+            ended.store(true, ordering: .releasing)
+            group.wait()
+        }
+        #expect(failures.values.isEmpty, "\(failures.values.prefix(5))")
+        let stored = try place.database.connect().run("SELECT count(*) AS n, count(DISTINCT message) AS d FROM tool_logs WHERE tool_id = 'ending'").rows.first
+        let total = succeeded.load(ordering: .relaxed)
+        #expect(stored?["n"] == .int(total) && stored?["d"] == .int(total), "\(String(describing: stored)) for \(total) rows stored")
     }
 
     @Test func oneServerPerIdentityAStaleSocketIsReplacedAndSIGTERMRemovesIt() throws {
