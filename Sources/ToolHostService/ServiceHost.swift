@@ -206,11 +206,11 @@ public final class ServiceHost: Sendable {
         return token
     }
 
-    /// Waits for the submitted calls (queued or running; their answers may be out and their
-    /// recordings not yet queued), then writes the queued recordings: for a server about to exit.
+    /// Takes no new call, waits for the submitted ones (queued or running; their answers may be
+    /// out and their recordings not yet queued), then writes the queued recordings: for a server
+    /// about to exit. Closing first means no call is taken and then cut off by that exit: a
+    /// hand-off arriving now is declined, and its caller runs it itself.
     public func finishCalls() {
-        // No call is admitted from here on (a hand-off arriving now is declined, and its caller
-        // runs it itself), so that none is taken and then cut off by the exit that follows.
         calls.close()
         running.wait()
         recorder?.flush()
